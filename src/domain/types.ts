@@ -1,0 +1,240 @@
+/**
+ * Types of the pure HER2 domain core: what the FHIR layer and the CLI hand to the rules, and the assessment the rules
+ * return (the contract in DESIGN.md, which the panel renders and the CLI prints).
+ *
+ * Dates are ISO 8601 strings as FHIR writes them (`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or a dateTime); the rules compare
+ * them by their calendar-date prefix. References are relative FHIR references such as `Observation/ihc-1`.
+ */
+
+/** A relative FHIR reference, e.g. `Observation/ihc-1`. */
+export type ResourceRef = string;
+/** An ISO 8601 date or dateTime as FHIR writes it. */
+export type IsoDate = string;
+
+/** FHIR Observation.status, narrowed to what the rules distinguish. */
+export type ResultStatus =
+  | "registered"
+  | "preliminary"
+  | "final"
+  | "amended"
+  | "corrected"
+  | "cancelled"
+  | "entered-in-error"
+  | "unknown";
+
+/** A laboratory's overall call, as reported (coded answer, "Amplified", "POSITIVE (3+)", interpretation code). */
+export type ReportedCall = "positive" | "negative" | "equivocal" | "indeterminate";
+
+/** IHC membrane-staining score. */
+export type IhcScore = "0" | "1+" | "2+" | "3+";
+
+/**
+ * Staining detail of an IHC 0 that separates HER2-ultralow (faint, incomplete staining in ≤10% of cells) from
+ * HER2-null (no staining). Present only when the data says so.
+ */
+export type IhcZeroDetail = "null" | "ultralow";
+
+/** The specimen a result was obtained on. */
+export interface SpecimenInfo {
+  /** `Specimen/…` reference when the result points to a Specimen resource. */
+  reference?: ResourceRef;
+  /** Accession or label a pathologist recognises, e.g. `S-24-1234`. */
+  label?: string;
+  /** Body site in words, e.g. "Left breast", "Liver". */
+  bodySite?: string;
+  /** When the tissue was collected. */
+  collected?: IsoDate;
+}
+
+interface TestRecordBase {
+  /** The resource this record was read from (an Observation, or a DiagnosticReport for a conclusion). */
+  source: ResourceRef;
+  status: ResultStatus;
+  /** Observation.effective[x] (or issued when no effective date), calendar date of the test. */
+  date?: IsoDate;
+  specimen?: SpecimenInfo;
+  /** The laboratory's own reported call on this record, where it gave one besides the components. */
+  reported?: ReportedCall;
+  /** The value exactly as recorded, for display ("Score 2+ (equivocal)", "2.3", "SNOMED 10828004 Positive"). */
+  rawValue?: string;
+  /** How the FHIR layer read it, for chart review ("valueString parsed as IHC score"). */
+  readAs?: string;
+}
+
+/** Immunohistochemistry. `score` is absent when the lab reported only a call (e.g. "Positive" with no score). */
+export interface IhcRecord extends TestRecordBase {
+  method: "ihc";
+  score?: IhcScore;
+  zeroDetail?: IhcZeroDetail;
+}
+
+/** Dual-probe in situ hybridisation (HER2 and CEP17 probes). Any measured number may be missing. */
+export interface DualIshRecord extends TestRecordBase {
+  method: "ish-dual";
+  ratio?: number;
+  /** Average HER2 signals per cell. */
+  her2PerCell?: number;
+  /** Average CEP17 signals per cell. */
+  cep17PerCell?: number;
+  cellsCounted?: number;
+  /** A second observer's recount (blinded), as required for groups 2-4 with IHC 2+. */
+  recount?: { ratio?: number; her2PerCell?: number };
+}
+
+/** Single-probe ISH: average HER2 copies per cell only. */
+export interface SingleIshRecord extends TestRecordBase {
+  method: "ish-single";
+  her2PerCell?: number;
+  cellsCounted?: number;
+  recount?: { her2PerCell?: number };
+}
+
+/** The laboratory's final HER2 interpretation (e.g. LOINC 48676-1), which may reflect work the data does not show. */
+export interface InterpretationRecord extends TestRecordBase {
+  method: "interpretation";
+  reported?: ReportedCall;
+}
+
+/** A HER2 result the FHIR layer found but could not read confidently. Never guessed: listed as unreadable. */
+export interface UnreadableRecord extends TestRecordBase {
+  method: "unreadable";
+  reason: string;
+}
+
+export type Her2TestRecord =
+  IhcRecord | DualIshRecord | SingleIshRecord | InterpretationRecord | UnreadableRecord;
+
+/** A disease event from a Condition, a stage or an observation. */
+export interface DiseaseEvent {
+  kind: "primary" | "recurrence" | "metastasis";
+  /** When it was diagnosed or recorded (onset, else recordedDate); may be unknown. */
+  date?: IsoDate;
+  /** Words for display, e.g. "Secondary malignant neoplasm of liver". */
+  description?: string;
+  bodySite?: string;
+  source: ResourceRef;
+}
+
+/** An anti-HER2 medication on record (request, statement or administration). */
+export interface AntiHer2Therapy {
+  /** Ingredient name, e.g. "trastuzumab". */
+  drug: string;
+  start?: IsoDate;
+  end?: IsoDate;
+  /** Resource status as recorded (active, completed, stopped, …). */
+  status?: string;
+  source: ResourceRef;
+}
+
+/** Data that could not be loaded, so the assessment may be incomplete. */
+export interface DataGap {
+  /** What was being loaded, e.g. "Observation", "MedicationRequest". */
+  resourceType: string;
+  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported";
+  /** Plain-language reason, e.g. "403 Forbidden: scope patient/Observation.rs was not granted". */
+  reason: string;
+  /** True when the missing data could change the HER2 status or a flag (Observation, Condition, medications). */
+  affectsAssessment: boolean;
+}
+
+/** Everything the rules need for one patient. */
+export interface PatientInput {
+  /** `Patient/…` */
+  patient: ResourceRef;
+  /** "Today" for the rules: an input, never the clock. `YYYY-MM-DD`. */
+  asOf: IsoDate;
+  tests: Her2TestRecord[];
+  events: DiseaseEvent[];
+  therapies: AntiHer2Therapy[];
+  dataGaps?: DataGap[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The assessment (contract, DESIGN.md). Extra fields beyond the contract are additive.
+
+export type Her2Status = "positive" | "negative" | "equivocal" | "indeterminate" | "no-result";
+export type Her2Category =
+  "her2-positive" | "her2-low" | "her2-ultralow" | "her2-0" | "her2-negative" | "unknown";
+export type Setting = "early" | "metastatic" | "unknown";
+
+export type FlagCode =
+  | "reflex-ish-missing"
+  | "metastatic-retest-missing"
+  | "ihc-workup-needed"
+  | "recount-needed"
+  | "dual-probe-ish-needed"
+  | "discordant-results"
+  | "interpretation-mismatch"
+  | "result-unreadable"
+  | "result-pending"
+  | "anti-her2-therapy-not-found";
+
+export type FlagSeverity = "action" | "warning" | "info";
+
+export interface Flag {
+  code: FlagCode;
+  severity: FlagSeverity;
+  /** Plain-language statement of the problem. */
+  message: string;
+  /** Suggested next step, e.g. "Order reflex ISH on specimen S-24-1234 (IHC 2+ on 2024-03-02)". */
+  action?: string;
+  /** The resources the flag rests on. */
+  evidence: ResourceRef[];
+}
+
+export type EvidenceMethod = "ihc" | "ish-dual" | "ish-single" | "interpretation" | "unreadable";
+
+/** One HER2 result as the rules saw it. */
+export interface EvidenceItem {
+  resource: ResourceRef;
+  method: EvidenceMethod;
+  /** Value as recorded / summarised: "2+", "ratio 2.3, HER2 4.5/cell", "Positive". */
+  value: string;
+  date?: IsoDate;
+  /** `Specimen/…` reference, or the specimen label when there is no resource. */
+  specimen?: string;
+  specimenLabel?: string;
+  bodySite?: string;
+  /** Result status as recorded. */
+  status: ResultStatus;
+  /** What the rules read it as, e.g. "ISH group 2", "IHC 2+ (equivocal)". */
+  interpretation?: string;
+  readAs?: string;
+  rawValue?: string;
+  used: boolean;
+  /** Why it was not used: superseded, cancelled, entered in error, unreadable, pending. */
+  notUsedReason?: string;
+}
+
+export interface Citation {
+  id: string;
+  text: string;
+  url?: string;
+}
+
+export interface Assessment {
+  patient: ResourceRef;
+  asOf: IsoDate;
+  guideline: string;
+  /** Version of this project's rule set, bumped whenever a rule changes. */
+  rulesVersion: string;
+  status: Her2Status;
+  category: Her2Category;
+  setting: Setting;
+  /** The specimen and date the status rests on, when there is one. */
+  basis?: {
+    specimen?: string;
+    specimenLabel?: string;
+    bodySite?: string;
+    date?: IsoDate;
+    evidence: ResourceRef[];
+  };
+  /** Plain-language reason for the status (especially for indeterminate / equivocal / no-result). */
+  statusReason: string;
+  flags: Flag[];
+  recommendation: { text: string; citations: string[] };
+  evidence: EvidenceItem[];
+  unreadable: { resource: ResourceRef; reason: string }[];
+  /** Data that could not be loaded; when non-empty the assessment may be incomplete. */
+  dataGaps: DataGap[];
+}

@@ -1,0 +1,15 @@
+import "@testing-library/jest-dom/vitest";
+import { cleanup } from "@testing-library/react";
+import { afterAll, afterEach } from "vitest";
+import { server } from "./msw-server";
+
+// Listen at module load: fhirclient captures `fetch` when it is imported, which happens before a test's beforeAll.
+server.listen({ onUnhandledRequest: "error" });
+afterEach(() => {
+  cleanup();
+  server.resetHandlers();
+  sessionStorage.clear();
+});
+afterAll(() => {
+  server.close();
+});

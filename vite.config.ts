@@ -1,0 +1,49 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { resolve } from "node:path";
+import { defineConfig } from "vite";
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  plugins: [react()],
+  // fhirclient's own flag: use the platform's fetch and AbortController instead of bundling polyfills.
+  define: { FHIRCLIENT_PURE: "true" },
+  server: { host: "127.0.0.1", port: 5173 },
+  preview: { host: "127.0.0.1", port: 5173 },
+  build: {
+    rolldownOptions: {
+      input: {
+        launch: resolve(root, "launch.html"),
+        index: resolve(root, "index.html"),
+      },
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          environment: "jsdom",
+          setupFiles: ["./test/setup.ts"],
+          include: ["test/**/*.test.{ts,tsx}"],
+          exclude: ["test/browser/**"],
+          // In tests `import "fhirclient"` must resolve to the browser entry, not the Node (req, res) entry.
+          alias: [{ find: /^fhirclient$/, replacement: "fhirclient/lib/entry/browser" }],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
