@@ -31,6 +31,8 @@ export default defineConfig({
           exclude: ["test/browser/**"],
           // In tests `import "fhirclient"` must resolve to the browser entry, not the Node (req, res) entry.
           alias: [{ find: /^fhirclient$/, replacement: "fhirclient/lib/entry/browser" }],
+          // Inlined so that vi.resetModules() gives a test a fresh fhirclient, as a new page load does.
+          server: { deps: { inline: ["fhirclient"] } },
         },
       },
       {

@@ -1,0 +1,55 @@
+import type { LaunchFailure } from "../smart/ready";
+
+export interface FailureText {
+  title: string;
+  what: string;
+  todo: string;
+  detail?: string;
+}
+
+/** Plain-language explanation of each launch failure: what happened and what to do. */
+export function describeLaunchFailure(failure: LaunchFailure): FailureText {
+  switch (failure.kind) {
+    case "denied":
+      return failure.error === "access_denied"
+        ? {
+            title: "Access was not granted",
+            what: "You or the EHR declined to give the app access to this patient's record, so nothing was loaded.",
+            todo: "Launch the app again from the chart and allow access, or ask your EHR team which permissions the app has.",
+            ...(failure.description ? { detail: failure.description } : {}),
+          }
+        : {
+            title: "The EHR refused the sign-in",
+            what: `The EHR's authorisation server returned the error "${failure.error}", so nothing was loaded.`,
+            todo: "Launch the app again from the chart. If this keeps happening, give the detail below to your EHR integration team.",
+            ...(failure.description ? { detail: failure.description } : {}),
+          };
+    case "no-launch":
+      return {
+        title: "No launch in progress",
+        what: "This page was opened directly or reloaded after the session ended, so there is no sign-in to complete.",
+        todo: "Open the app from the patient's chart in the EHR (or use launch.html for a standalone launch).",
+        detail: failure.detail,
+      };
+    case "token-failed":
+      return {
+        title: "Sign-in could not be completed",
+        what: "The EHR did not exchange the authorisation code for an access token, so the app cannot read the record.",
+        todo: "Launch the app again from the chart. If it fails again, give the detail below to your EHR integration team.",
+        detail: failure.detail,
+      };
+    case "no-patient":
+      return {
+        title: "No patient selected",
+        what: "The EHR granted access but did not say which patient is open, so the app will not guess.",
+        todo: "Open a patient's chart first and launch the app from there.",
+      };
+    case "unknown-issuer":
+      return {
+        title: "This EHR is not configured for the app",
+        what: "The sign-in completed against a server that is not in the app's configuration, so the app stopped.",
+        todo: "Ask your EHR integration team to add the server to smart-config.json.",
+        detail: `iss=${failure.iss}`,
+      };
+  }
+}

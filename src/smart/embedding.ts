@@ -1,0 +1,20 @@
+import FHIR from "fhirclient";
+import type { fhirclient } from "fhirclient/lib/types";
+
+/**
+ * Cerner PowerChart may share sessionStorage between embedded browser instances (a known patient-safety issue, per
+ * Oracle Health's SMART documentation). There, fhirclient must key its state by the `state` URL parameter rather
+ * than one well-known key. Detection as in cerner/fhir-client-cerner-additions.
+ */
+export function isPowerChart(): boolean {
+  const external = (window as unknown as { external?: { DiscernObjectFactory?: unknown } }).external;
+  return external?.DiscernObjectFactory !== undefined;
+}
+
+/** Applies fhirclient settings that must be identical on the launch and the redirect page. */
+export function configureFhirClient(): void {
+  // fhirclient's default export is typed with its Node shape; in the browser `settings` are the browser settings.
+  const settings = FHIR.oauth2.settings as fhirclient.BrowserFHIRSettings;
+  settings.fullSessionStorageSupport = !isPowerChart();
+  settings.replaceBrowserHistory = true;
+}

@@ -1,0 +1,109 @@
+import FHIR from "fhirclient";
+import {
+  type AppConfig,
+  type IssuerConfig,
+  findIssuer,
+  isPlaceholderClientId,
+  standaloneIssFor,
+} from "./config";
+import type { LaunchMessage } from "./message-page";
+import { buildScopes, supportsV2Scopes } from "./scopes";
+
+/** What the launch page decided: redirect to the EHR's authorize endpoint, or explain why not. */
+export type LaunchDecision =
+  | { kind: "authorize"; params: Parameters<typeof FHIR.oauth2.authorize>[0] }
+  | { kind: "message"; message: LaunchMessage };
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Decides v1 or v2 scopes; "auto" reads the server's SMART configuration (falls back to v1 if unreadable). */
+async function resolveScopeVersion(issuer: IssuerConfig, iss: string): Promise<"v1" | "v2"> {
+  if (issuer.scopeVersion !== "auto") return issuer.scopeVersion;
+  try {
+    const response = await fetch(`${iss.replace(/\/+$/, "")}/.well-known/smart-configuration`, {
+      headers: { accept: "application/json" },
+    });
+    return response.ok && supportsV2Scopes(await response.json()) ? "v2" : "v1";
+  } catch {
+    return "v1";
+  }
+}
+
+/**
+ * Turns the launch URL's parameters into an authorize call or a message screen. Pure apart from the optional
+ * SMART-configuration read for `scopeVersion: "auto"`.
+ */
+export async function decideLaunch(config: AppConfig, pageUrl: URL): Promise<LaunchDecision> {
+  const iss = pageUrl.searchParams.get("iss") ?? pageUrl.searchParams.get("fhirServiceUrl");
+  const launch = pageUrl.searchParams.get("launch");
+
+  if (!iss) {
+    const servers = config.issuers.flatMap((issuer) => {
+      const standalone = standaloneIssFor(issuer, pageUrl.origin);
+      return standalone && !isPlaceholderClientId(issuer.clientId)
+        ? [{ href: `launch.html?${new URLSearchParams({ iss: standalone }).toString()}`, text: issuer.name }]
+        : [];
+    });
+    return {
+      kind: "message",
+      message: {
+        title: "Open this app from the patient's chart",
+        paragraphs: [
+          "This page was opened without an EHR server address (the SMART `iss` parameter), so it cannot tell which record system to connect to.",
+          "In Epic or Oracle Health (Cerner), start the app from the patient's chart. To try it outside an EHR, pick a server below and sign in there (standalone launch).",
+        ],
+        links: servers,
+      },
+    };
+  }
+
+  const issuer = findIssuer(config, iss);
+  if (!issuer) {
+    return {
+      kind: "message",
+      message: {
+        title: "This EHR is not configured for the app",
+        paragraphs: [
+          `The launch came from ${hostOf(iss)}, which is not listed in the app's configuration, so the app did not contact it.`,
+          "Ask your EHR integration team to add this server to smart-config.json (see the README, 'Configuration').",
+        ],
+        detail: `iss=${iss}`,
+      },
+    };
+  }
+  if (isPlaceholderClientId(issuer.clientId)) {
+    return {
+      kind: "message",
+      message: {
+        title: "The app is not registered with this EHR yet",
+        paragraphs: [
+          `${issuer.name} is recognised, but its client id in smart-config.json is still a placeholder.`,
+          "Register the app with the EHR (see the README) and put the client id it gives you in smart-config.json.",
+        ],
+        detail: `issuer id: ${issuer.id}`,
+      },
+    };
+  }
+
+  const version = await resolveScopeVersion(issuer, iss);
+  const scope = buildScopes(launch ? "ehr" : "standalone", version, issuer.extraScopes);
+  return {
+    kind: "authorize",
+    params: {
+      iss,
+      ...(launch ? { launch } : {}),
+      clientId: issuer.clientId,
+      scope,
+      redirectUri: "index.html",
+      pkceMode: issuer.pkceMode,
+      // Embedded EHR browsers (Epic WebView2, Cerner, the SMART launcher's iframe): finish in the same frame.
+      completeInTarget: true,
+    },
+  };
+}

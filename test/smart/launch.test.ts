@@ -1,0 +1,246 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type AppConfig, parseAppConfig } from "../../src/smart/config";
+import type { ReadyOutcome } from "../../src/smart/ready";
+import { server } from "../msw-server";
+import { AUTHORIZE_URL, ISS, base64UrlSha256, smartHandlers } from "./smart-server";
+import { HttpResponse } from "msw";
+
+const config: AppConfig = parseAppConfig({
+  issuers: [
+    {
+      id: "test-ehr",
+      name: "Test EHR",
+      issPattern: "https://ehr\\.example\\.test/fhir",
+      standaloneIss: "https://ehr.example.test/fhir",
+      clientId: "her2-test",
+      scopeVersion: "v2",
+      pkceMode: "required",
+    },
+    {
+      id: "auto-ehr",
+      name: "Auto EHR",
+      issPattern: "https://auto\\.example\\.test/fhir",
+      clientId: "her2-auto",
+      scopeVersion: "auto",
+    },
+    {
+      id: "unregistered",
+      name: "Unregistered EHR",
+      issPattern: "https://new\\.example\\.test/fhir",
+      clientId: "REPLACE-ME",
+    },
+  ],
+});
+
+function pageAt(path: string): URL {
+  window.history.replaceState({}, "", path);
+  return new URL(window.location.href);
+}
+
+/**
+ * Each page (launch.html, index.html) is a fresh page load in a browser, with fresh module state: fhirclient caches
+ * the page URL per load. Importing after `vi.resetModules()` mirrors that.
+ */
+async function freshModules() {
+  vi.resetModules();
+  const [{ default: FHIR }, { decideLaunch }, { completeLaunch }] = await Promise.all([
+    import("fhirclient"),
+    import("../../src/smart/launch-flow"),
+    import("../../src/smart/ready"),
+  ]);
+  return { FHIR, decideLaunch, completeLaunch };
+}
+
+async function decideLaunch(appConfig: AppConfig, url: URL) {
+  return (await freshModules()).decideLaunch(appConfig, url);
+}
+
+async function completeLaunch(appConfig: AppConfig, url: URL): Promise<ReadyOutcome> {
+  return (await freshModules()).completeLaunch(appConfig, url);
+}
+
+/** Runs launch.html up to the redirect and returns the authorize URL fhirclient built. */
+async function launchTo(path: string): Promise<URL> {
+  const url = pageAt(path);
+  const { FHIR, decideLaunch: decide } = await freshModules();
+  const decision = await decide(config, url);
+  if (decision.kind !== "authorize") throw new Error(`expected authorize, got ${JSON.stringify(decision)}`);
+  const redirect = await FHIR.oauth2.authorize({ ...decision.params, noRedirect: true });
+  if (typeof redirect !== "string") throw new Error("no redirect URL");
+  return new URL(redirect);
+}
+
+describe("SMART EHR launch through fhirclient", () => {
+  let smart: ReturnType<typeof smartHandlers>;
+  beforeEach(() => {
+    smart = smartHandlers();
+    server.use(...smart.handlers);
+  });
+  afterEach(() => {
+    window.history.replaceState({}, "", "/");
+  });
+
+  it("authorizes with PKCE S256, state, aud and the least v2 scopes, then exchanges the code and reads FHIR", async () => {
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc123`);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(AUTHORIZE_URL);
+    const q = authorize.searchParams;
+    expect(q.get("response_type")).toBe("code");
+    expect(q.get("client_id")).toBe("her2-test");
+    expect(q.get("aud")).toBe(ISS);
+    expect(q.get("launch")).toBe("abc123");
+    expect(q.get("code_challenge_method")).toBe("S256");
+    expect(q.get("redirect_uri")).toBe(`${window.location.origin}/index.html`);
+    const scopes = (q.get("scope") ?? "").split(" ");
+    expect(scopes).toContain("launch");
+    expect(scopes).toContain("patient/Observation.rs");
+    expect(scopes).toContain("patient/Condition.rs");
+    expect(scopes.some((s) => s.includes("*"))).toBe(false);
+    expect(scopes.some((s) => /^(user|system)\//.test(s))).toBe(false);
+    const state = q.get("state");
+    const challenge = q.get("code_challenge");
+    expect(state).toBeTruthy();
+
+    // The authorisation server redirects back to index.html with the code and the same state.
+    const outcome = await completeLaunch(
+      config,
+      pageAt(`/index.html?code=the-code&state=${encodeURIComponent(state ?? "")}`),
+    );
+    expect(outcome.kind).toBe("ready");
+    if (outcome.kind !== "ready") return;
+    expect(outcome.patientId).toBe("p1");
+    expect(outcome.needPatientBanner).toBe(true);
+
+    const tokenBody = smart.tokenRequests[0]?.body;
+    expect(tokenBody?.get("grant_type")).toBe("authorization_code");
+    expect(tokenBody?.get("code")).toBe("the-code");
+    const verifier = tokenBody?.get("code_verifier") ?? "";
+    expect(base64UrlSha256(verifier)).toBe(challenge);
+
+    // The code and state are removed from the address bar; the token is not in the URL or localStorage.
+    expect(window.location.search).toBe("");
+    const stored = Object.keys(localStorage).map((key) => localStorage.getItem(key) ?? "");
+    expect(stored.join(" ")).not.toContain("secret-token");
+
+    const patient = await outcome.client.request<{ id: string }>("Patient/p1");
+    expect(patient.id).toBe("p1");
+    expect(smart.fhirRequests[0]?.headers.get("authorization")).toBe("Bearer secret-token");
+  });
+
+  it("asks for launch/patient on a standalone launch", async () => {
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}`);
+    const scopes = (authorize.searchParams.get("scope") ?? "").split(" ");
+    expect(scopes).toContain("launch/patient");
+    expect(scopes).not.toContain("launch");
+    expect(authorize.searchParams.get("launch")).toBeNull();
+  });
+
+  it("rejects a redirect whose state the app never issued", async () => {
+    await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    sessionStorage.removeItem("SMART_KEY");
+    const outcome = await completeLaunch(config, pageAt("/index.html?code=x&state=forged"));
+    expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "no-launch" } });
+    expect(smart.tokenRequests).toHaveLength(0);
+  });
+
+  it("reports a failed token exchange", async () => {
+    server.use(
+      ...smartHandlers({
+        tokenResponse: () => HttpResponse.json({ error: "invalid_grant" }, { status: 400 }),
+      }).handlers,
+    );
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "token-failed" } });
+  });
+
+  it("refuses a token without patient context", async () => {
+    server.use(
+      ...smartHandlers({
+        tokenResponse: () =>
+          HttpResponse.json({ access_token: "secret-token", token_type: "Bearer", scope: "x" }),
+      }).handlers,
+    );
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    expect(outcome).toEqual({ kind: "failed", failure: { kind: "no-patient" } });
+  });
+
+  it("hides the app's patient banner only when the EHR says need_patient_banner: false", async () => {
+    server.use(
+      ...smartHandlers({
+        tokenResponse: () =>
+          HttpResponse.json({ access_token: "secret-token", patient: "p1", need_patient_banner: false }),
+      }).handlers,
+    );
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    expect(outcome).toMatchObject({ kind: "ready", needPatientBanner: false });
+  });
+
+  it("shows the denial when the user or EHR refuses authorisation", async () => {
+    const outcome = await completeLaunch(
+      config,
+      pageAt("/index.html?error=access_denied&error_description=User%20denied&state=s"),
+    );
+    expect(outcome).toEqual({
+      kind: "failed",
+      failure: { kind: "denied", error: "access_denied", description: "User denied" },
+    });
+    expect(window.location.search).toBe("");
+  });
+
+  it("explains a page opened without any launch", async () => {
+    const outcome = await completeLaunch(config, pageAt("/index.html"));
+    expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "no-launch" } });
+  });
+});
+
+describe("launch page decisions without a redirect", () => {
+  it("offers the standalone servers when launched without iss", async () => {
+    const decision = await decideLaunch(config, pageAt("/launch.html"));
+    expect(decision.kind).toBe("message");
+    if (decision.kind !== "message") return;
+    expect(decision.message.title).toMatch(/patient's chart/);
+    // Only registered issuers with a standalone address are offered, with the iss encoded.
+    expect(decision.message.links).toEqual([
+      { href: `launch.html?iss=${encodeURIComponent(ISS)}`, text: "Test EHR" },
+    ]);
+  });
+
+  it("does not contact an issuer that is not configured", async () => {
+    const decision = await decideLaunch(
+      config,
+      pageAt("/launch.html?iss=https://evil.example.test/fhir&launch=1"),
+    );
+    expect(decision.kind === "message" && decision.message.title).toMatch(/not configured/);
+  });
+
+  it("stops at a placeholder client id", async () => {
+    const decision = await decideLaunch(
+      config,
+      pageAt("/launch.html?iss=https://new.example.test/fhir&launch=1"),
+    );
+    expect(decision.kind === "message" && decision.message.title).toMatch(/not registered/);
+  });
+
+  it.each([
+    [["permission-v2", "permission-v1"], "patient/Observation.rs"],
+    [["permission-v1"], "patient/Observation.read"],
+  ])("scopeVersion auto reads the server's capabilities %j", async (capabilities, expected) => {
+    const auto = "https://auto.example.test/fhir";
+    const { http } = await import("msw");
+    server.use(
+      http.get(`${auto}/.well-known/smart-configuration`, () =>
+        HttpResponse.json({ authorization_endpoint: AUTHORIZE_URL, token_endpoint: "x", capabilities }),
+      ),
+    );
+    const decision = await decideLaunch(
+      config,
+      pageAt(`/launch.html?iss=${encodeURIComponent(auto)}&launch=1`),
+    );
+    expect(decision.kind === "authorize" && decision.params.scope?.split(" ")).toContain(expected);
+  });
+});
