@@ -8,7 +8,8 @@ server.listen({ onUnhandledRequest: "error" });
 afterEach(() => {
   cleanup();
   server.resetHandlers();
-  sessionStorage.clear();
+  // Tests may run in the node environment (`@vitest-environment node`), which has no sessionStorage.
+  if (typeof sessionStorage !== "undefined") sessionStorage.clear();
 });
 afterAll(() => {
   server.close();
