@@ -1,0 +1,97 @@
+import Alert from "@mui/material/Alert";
+import AlertTitle from "@mui/material/AlertTitle";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import Typography from "@mui/material/Typography";
+import type { DataGap } from "../domain/types";
+import { printHide } from "./a11y";
+import { gapKindLabel } from "./labels";
+
+function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: boolean }) {
+  return (
+    <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+      {gaps.map((g, i) => (
+        <li key={`${g.resourceType}-${String(i)}`} data-testid="data-gap">
+          <strong>
+            {g.resourceType}: {gapKindLabel[g.kind]}
+          </strong>
+          {`. ${g.reason}`}
+          {showEffect
+            ? g.affectsAssessment
+              ? " Could change the HER2 status or flags."
+              : " Does not change the HER2 status or flags."
+            : null}
+        </li>
+      ))}
+    </Box>
+  );
+}
+
+interface DataGapAlertProps {
+  gaps: readonly DataGap[];
+  onRetry?: () => void;
+}
+
+/**
+ * Shown above the status when something that could change it was not loaded: the status then rests only on what
+ * the EHR returned, and the clinician must know before reading it.
+ */
+export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
+  const affecting = gaps.filter((g) => g.affectsAssessment);
+  if (affecting.length === 0) return null;
+  return (
+    <Alert
+      severity="warning"
+      role="note"
+      data-testid="data-gap-alert"
+      sx={{ mt: 1.5 }}
+      action={
+        onRetry ? (
+          <Button color="inherit" onClick={onRetry} {...printHide}>
+            Retry
+          </Button>
+        ) : undefined
+      }
+    >
+      <AlertTitle>Incomplete data: the HER2 result below may change</AlertTitle>
+      <GapItems gaps={affecting} showEffect={false} />
+      <Typography sx={{ mt: 0.5, fontSize: "0.875rem" }}>
+        The status, flags and suggestion rest only on the data that could be loaded. Check the chart, or
+        retry.
+      </Typography>
+    </Alert>
+  );
+}
+
+interface DataCompletenessProps {
+  gaps: readonly DataGap[];
+  unreadableCount: number;
+  sourceLabel?: string;
+}
+
+/** Everything that could not be loaded or read, and what that means for the result. */
+export function DataCompleteness({ gaps, unreadableCount, sourceLabel }: DataCompletenessProps) {
+  return (
+    <Box data-testid="data-completeness">
+      {gaps.length === 0 ? (
+        <Typography>All requested data was loaded{sourceLabel ? ` from ${sourceLabel}` : ""}.</Typography>
+      ) : (
+        <>
+          <Typography>
+            {gaps.length === 1 ? "One request" : `${String(gaps.length)} requests`} could not be completed
+            {sourceLabel ? ` on ${sourceLabel}` : ""}:
+          </Typography>
+          <GapItems gaps={gaps} showEffect />
+        </>
+      )}
+      {unreadableCount > 0 ? (
+        <Typography sx={{ mt: 0.5 }}>
+          {unreadableCount === 1
+            ? "One HER2 result could not be read"
+            : `${String(unreadableCount)} HER2 results could not be read`}
+          ; see Evidence (not used) and the flags.
+        </Typography>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,82 @@
+import Box from "@mui/material/Box";
+import Typography from "@mui/material/Typography";
+import type { EvidenceItem, Flag, ResourceRef } from "../domain/types";
+import { describeEvidence, resolveRefs, sortFlags } from "./evidence";
+import { flagTitle, severityLabel } from "./labels";
+import { SourceButton } from "./SourceButton";
+import { severityTone } from "./theme";
+import { ToneBadge } from "./ToneBadge";
+
+interface FlagListProps {
+  flags: readonly Flag[];
+  evidence: readonly EvidenceItem[];
+  /** Returns the JSON-viewer opener for a reference, or undefined when its source was not loaded. */
+  sourceOpener: (reference: ResourceRef) => ((reference: ResourceRef) => void) | undefined;
+}
+
+/** One row per flag, most urgent first: what is wrong, which result it concerns, and the suggested next step. */
+export function FlagList({ flags, evidence, sourceOpener }: FlagListProps) {
+  if (flags.length === 0) {
+    return (
+      <Typography data-testid="no-flags">
+        No flags: nothing in the HER2 results needs follow-up under the guideline rules.
+      </Typography>
+    );
+  }
+  return (
+    <Box component="ul" sx={{ listStyle: "none", m: 0, p: 0, display: "grid", gap: 1 }}>
+      {sortFlags(flags).map((flag, i) => {
+        const tone = severityTone[flag.severity];
+        const concerns = resolveRefs(flag.evidence, evidence);
+        return (
+          <Box
+            component="li"
+            key={`${flag.code}-${String(i)}`}
+            data-flag-code={flag.code}
+            sx={{
+              p: 1.25,
+              border: "1px solid",
+              borderColor: "divider",
+              borderLeft: "4px solid",
+              borderLeftColor: tone.fg,
+              borderRadius: 1,
+              bgcolor: "background.paper",
+              breakInside: "avoid",
+            }}
+          >
+            <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 1 }}>
+              <ToneBadge tone={tone}>{severityLabel[flag.severity]}</ToneBadge>
+              <Typography component="h3" sx={{ fontWeight: 600, fontSize: "1rem" }}>
+                {flagTitle[flag.code]}
+              </Typography>
+            </Box>
+            <Typography sx={{ mt: 0.5 }}>{flag.message}</Typography>
+            {concerns.length > 0 ? (
+              <Box sx={{ mt: 0.5 }}>
+                <Typography component="span" sx={{ fontWeight: 600 }}>
+                  Concerns:{" "}
+                </Typography>
+                <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+                  {concerns.map(({ ref, item }) => (
+                    <li key={ref}>
+                      {item ? describeEvidence(item) : ref}{" "}
+                      <SourceButton reference={ref} onShow={sourceOpener(ref)} />
+                    </li>
+                  ))}
+                </Box>
+              </Box>
+            ) : null}
+            {flag.action ? (
+              <Typography sx={{ mt: 0.5 }}>
+                <Box component="span" sx={{ fontWeight: 600 }}>
+                  Next step:{" "}
+                </Box>
+                {flag.action}
+              </Typography>
+            ) : null}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,236 @@
+import Alert from "@mui/material/Alert";
+import AlertTitle from "@mui/material/AlertTitle";
+import Box from "@mui/material/Box";
+import Button from "@mui/material/Button";
+import GlobalStyles from "@mui/material/GlobalStyles";
+import Typography from "@mui/material/Typography";
+import { useCallback, useState } from "react";
+import type { AntiHer2Therapy, Assessment, DiseaseEvent, ResourceRef } from "../domain/types";
+import { printHide, printOnly } from "./a11y";
+import { DataCompleteness, DataGapAlert } from "./DataCompleteness";
+import { displayDate } from "./dates";
+import { EvidenceList } from "./EvidenceList";
+import { FlagList } from "./FlagList";
+import { PanelSection } from "./PanelSection";
+import { PanelSkeleton } from "./PanelSkeleton";
+import { PatientBanner, patientLine, type PanelPatient } from "./PatientBanner";
+import { Recommendation } from "./Recommendation";
+import { SectionErrorBoundary } from "./SectionErrorBoundary";
+import { SourceJsonDialog } from "./SourceJsonDialog";
+import { StatusHeader } from "./StatusHeader";
+import { Timeline } from "./Timeline";
+
+export type { PanelPatient } from "./PatientBanner";
+
+/** What the shell knows so far: queries running, a failure, or the assessment. */
+export type Her2PanelState =
+  | { kind: "loading" }
+  | { kind: "error"; message: string; detail?: string }
+  | { kind: "ready"; assessment: Assessment; events?: DiseaseEvent[]; therapies?: AntiHer2Therapy[] };
+
+export interface Her2PanelProps {
+  /** The patient in the launch context (name and DOB from `client.patient.read()`). */
+  patient?: PanelPatient;
+  /** False only when the EHR says `need_patient_banner: false` (it shows its own). */
+  showPatientBanner: boolean;
+  state: Her2PanelState;
+  /** Source JSON by "Type/id", for the JSON viewer. */
+  resources?: ReadonlyMap<string, unknown>;
+  onRetry?: () => void;
+  /** Where the data came from, e.g. the FHIR server host. */
+  sourceLabel?: string;
+}
+
+/**
+ * Print view: hide interactive chrome, expand folded sections, keep the colour cues. The screen hides print-only
+ * lines (the patient line when the EHR shows its own banner on screen).
+ */
+const printStyles = {
+  "@media print": {
+    '[data-print="hide"]': { display: "none !important" },
+    ".MuiCollapse-root, .MuiCollapse-hidden": {
+      height: "auto !important",
+      minHeight: "0 !important",
+      visibility: "visible !important",
+      overflow: "visible !important",
+    },
+    ".MuiDialog-root": { display: "none !important" },
+    body: { background: "#fff !important" },
+    main: { maxWidth: "none !important", padding: "0 !important" },
+    "@page": { margin: "12mm" },
+  },
+  "@media screen": { '[data-print="only"]': { display: "none !important" } },
+} as const;
+
+/** The last `Type/id` of a reference, so `https://ehr/fhir/Patient/1` and `Patient/1` compare equal. */
+function relativeRef(ref: string): string {
+  return ref.split("/").slice(-2).join("/");
+}
+
+function LoadError({ message, detail, onRetry }: { message: string; detail?: string; onRetry?: () => void }) {
+  return (
+    <Alert
+      severity="error"
+      role="alert"
+      sx={{ mt: 1.5 }}
+      action={
+        onRetry ? (
+          <Button color="inherit" onClick={onRetry} {...printHide}>
+            Retry
+          </Button>
+        ) : undefined
+      }
+    >
+      <AlertTitle>HER2 results could not be loaded</AlertTitle>
+      {message}
+      {detail ? (
+        <Box component="details" sx={{ mt: 0.5 }}>
+          <summary>Technical detail</summary>
+          <Box
+            component="pre"
+            sx={{ whiteSpace: "pre-wrap", wordBreak: "break-word", m: 0, fontSize: "0.8125rem" }}
+          >
+            {detail}
+          </Box>
+        </Box>
+      ) : null}
+    </Alert>
+  );
+}
+
+interface ReadyProps {
+  assessment: Assessment;
+  events: readonly DiseaseEvent[];
+  therapies: readonly AntiHer2Therapy[];
+  resources?: ReadonlyMap<string, unknown>;
+  onRetry?: () => void;
+  sourceLabel?: string;
+}
+
+function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceLabel }: ReadyProps) {
+  const [sourceRef, setSourceRef] = useState<ResourceRef | null>(null);
+  const sourceOpener = useCallback(
+    (ref: ResourceRef) => (resources?.has(ref) ? setSourceRef : undefined),
+    [resources],
+  );
+  const flagCount = assessment.flags.length;
+  return (
+    <>
+      <DataGapAlert gaps={assessment.dataGaps} onRetry={onRetry} />
+      <SectionErrorBoundary name="status" onRetry={onRetry}>
+        <StatusHeader assessment={assessment} />
+      </SectionErrorBoundary>
+      <PanelSection
+        title="Flags"
+        titleNote={flagCount > 0 ? `(${String(flagCount)})` : undefined}
+        onRetry={onRetry}
+      >
+        <FlagList flags={assessment.flags} evidence={assessment.evidence} sourceOpener={sourceOpener} />
+      </PanelSection>
+      <PanelSection title="Guideline suggestion" onRetry={onRetry}>
+        <Recommendation assessment={assessment} />
+      </PanelSection>
+      <PanelSection title="Timeline" collapsible onRetry={onRetry}>
+        <Timeline
+          evidence={assessment.evidence}
+          events={events}
+          therapies={therapies}
+          asOf={assessment.asOf}
+        />
+      </PanelSection>
+      <PanelSection
+        title="Evidence"
+        titleNote={`(${String(assessment.evidence.length)} result${assessment.evidence.length === 1 ? "" : "s"})`}
+        collapsible
+        onRetry={onRetry}
+      >
+        <EvidenceList evidence={assessment.evidence} sourceOpener={sourceOpener} />
+      </PanelSection>
+      <PanelSection title="Data completeness" collapsible onRetry={onRetry}>
+        <DataCompleteness
+          gaps={assessment.dataGaps}
+          unreadableCount={assessment.unreadable.length}
+          sourceLabel={sourceLabel}
+        />
+      </PanelSection>
+      <Typography sx={{ mt: 2.5, fontSize: "0.8125rem", color: "text.secondary" }}>
+        Assessed as of {displayDate(assessment.asOf)} by the {assessment.guideline} rules (version{" "}
+        {assessment.rulesVersion}){sourceLabel ? ` from data on ${sourceLabel}` : ""}. Decision support only.
+      </Typography>
+      <SourceJsonDialog
+        reference={sourceRef}
+        resource={sourceRef ? resources?.get(sourceRef) : undefined}
+        onClose={() => {
+          setSourceRef(null);
+        }}
+      />
+    </>
+  );
+}
+
+/**
+ * The clinician's HER2 panel: patient banner, status, flags, guideline suggestion, timeline, evidence and data
+ * completeness, with a print view for the chart. Renders the page's one `main` landmark and its `h1`.
+ */
+export function Her2Panel({
+  patient,
+  showPatientBanner,
+  state,
+  resources,
+  onRetry,
+  sourceLabel,
+}: Her2PanelProps) {
+  const mismatch =
+    state.kind === "ready" &&
+    patient !== undefined &&
+    relativeRef(patient.reference) !== relativeRef(state.assessment.patient);
+  return (
+    <>
+      <GlobalStyles styles={printStyles} />
+      {showPatientBanner ? <PatientBanner patient={patient} /> : null}
+      <Box component="main" sx={{ px: { xs: 1.5, sm: 2 }, py: 1.5, maxWidth: 1200, mx: "auto" }}>
+        <Box sx={{ display: "flex", alignItems: "center", flexWrap: "wrap", gap: 1 }}>
+          <Typography variant="h1">HER2 status</Typography>
+          {state.kind === "ready" && !mismatch ? (
+            <Button
+              variant="outlined"
+              onClick={() => {
+                window.print();
+              }}
+              sx={{ ml: "auto" }}
+              {...printHide}
+            >
+              Print summary
+            </Button>
+          ) : null}
+        </Box>
+        {!showPatientBanner && patient ? (
+          <Typography sx={{ fontWeight: 600 }} {...printOnly}>
+            Patient: {patientLine(patient)}
+          </Typography>
+        ) : null}
+        {state.kind === "loading" ? <PanelSkeleton /> : null}
+        {state.kind === "error" ? (
+          <LoadError message={state.message} detail={state.detail} onRetry={onRetry} />
+        ) : null}
+        {state.kind === "ready" && mismatch ? (
+          <Alert severity="error" role="alert" sx={{ mt: 1.5 }}>
+            <AlertTitle>Patient mismatch: results not shown</AlertTitle>
+            These results belong to {state.assessment.patient}, but the EHR opened the panel for{" "}
+            {patient.reference}. Close the panel and relaunch it from the patient&apos;s chart.
+          </Alert>
+        ) : null}
+        {state.kind === "ready" && !mismatch ? (
+          <ReadyPanel
+            assessment={state.assessment}
+            events={state.events ?? []}
+            therapies={state.therapies ?? []}
+            resources={resources}
+            onRetry={onRetry}
+            sourceLabel={sourceLabel}
+          />
+        ) : null}
+      </Box>
+    </>
+  );
+}

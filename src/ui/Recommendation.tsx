@@ -1,0 +1,44 @@
+import Box from "@mui/material/Box";
+import Typography from "@mui/material/Typography";
+import type { Assessment } from "../domain/types";
+
+interface RecommendationProps {
+  assessment: Assessment;
+}
+
+/** The guideline-based statement for this status and setting, with its sources, marked as decision support. */
+export function Recommendation({ assessment }: RecommendationProps) {
+  const { recommendation } = assessment;
+  return (
+    <Box
+      sx={{
+        p: 1.25,
+        border: "1px solid",
+        borderColor: "divider",
+        borderRadius: 1,
+        bgcolor: "background.paper",
+        breakInside: "avoid",
+      }}
+    >
+      <Typography sx={{ fontSize: "0.8125rem", fontWeight: 600, color: "text.secondary" }}>
+        Decision support: it informs, and never replaces, the clinician&apos;s judgement.
+      </Typography>
+      <Typography sx={{ mt: 0.5 }}>{recommendation.text}</Typography>
+      <Typography component="h3" sx={{ mt: 1, fontWeight: 600, fontSize: "0.9375rem" }}>
+        Sources
+      </Typography>
+      {recommendation.citations.length > 0 ? (
+        <Box component="ol" sx={{ m: 0, pl: 2.5, fontSize: "0.875rem" }}>
+          {recommendation.citations.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </Box>
+      ) : (
+        <Typography sx={{ fontSize: "0.875rem" }}>{assessment.guideline}</Typography>
+      )}
+      <Typography sx={{ mt: 0.75, fontSize: "0.8125rem", color: "text.secondary" }}>
+        Guideline: {assessment.guideline}. Rules version {assessment.rulesVersion}.
+      </Typography>
+    </Box>
+  );
+}

@@ -1,0 +1,78 @@
+import Button from "@mui/material/Button";
+import Dialog from "@mui/material/Dialog";
+import DialogActions from "@mui/material/DialogActions";
+import DialogContent from "@mui/material/DialogContent";
+import DialogTitle from "@mui/material/DialogTitle";
+import Typography from "@mui/material/Typography";
+import { useId, useState } from "react";
+import { monoFontStack } from "./theme";
+
+interface SourceJsonDialogProps {
+  /** The resource shown, e.g. `Observation/ihc-1`; null when closed. */
+  reference: string | null;
+  resource: unknown;
+  onClose: () => void;
+}
+
+/**
+ * The source FHIR resource as JSON, for chart review. Copy uses the clipboard because downloads do not work in an
+ * embedded Epic browser. Escape and the Close button both close it (MUI Dialog traps and restores focus).
+ */
+export function SourceJsonDialog({ reference, resource, onClose }: SourceJsonDialogProps) {
+  const titleId = useId();
+  const [copied, setCopied] = useState<string | null>(null);
+  const json = reference ? JSON.stringify(resource, null, 2) : "";
+  const copy = (): void => {
+    const target = reference;
+    void navigator.clipboard.writeText(json).then(
+      () => {
+        setCopied(target);
+      },
+      () => {
+        setCopied(null);
+      },
+    );
+  };
+  return (
+    <Dialog
+      open={reference !== null}
+      onClose={onClose}
+      aria-labelledby={titleId}
+      maxWidth="md"
+      fullWidth
+      scroll="paper"
+    >
+      <DialogTitle id={titleId} sx={{ fontSize: "1.0625rem", wordBreak: "break-all" }}>
+        Source JSON: {reference}
+      </DialogTitle>
+      <DialogContent dividers>
+        <Typography
+          component="pre"
+          data-testid="source-json"
+          tabIndex={0}
+          aria-label={`JSON of ${reference ?? ""}`}
+          sx={{
+            m: 0,
+            fontFamily: monoFontStack,
+            fontSize: "0.8125rem",
+            whiteSpace: "pre-wrap",
+            wordBreak: "break-word",
+          }}
+        >
+          {json}
+        </Typography>
+      </DialogContent>
+      <DialogActions>
+        <Typography role="status" sx={{ mr: "auto", fontSize: "0.875rem" }}>
+          {copied !== null && copied === reference ? "Copied to the clipboard." : ""}
+        </Typography>
+        {typeof navigator !== "undefined" && "clipboard" in navigator ? (
+          <Button onClick={copy}>Copy JSON</Button>
+        ) : null}
+        <Button onClick={onClose} variant="contained">
+          Close
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,81 @@
+import Box from "@mui/material/Box";
+import Typography from "@mui/material/Typography";
+import type { ReactNode } from "react";
+import type { Assessment } from "../domain/types";
+import { displayDate } from "./dates";
+import { categoryLabel, categoryMeaning, settingLabel, statusLabel, statusMeaning } from "./labels";
+import { statusTone } from "./theme";
+import { ToneBadge } from "./ToneBadge";
+
+interface StatusHeaderProps {
+  assessment: Assessment;
+}
+
+function Row({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <Box sx={{ display: "flex", flexWrap: "wrap", columnGap: 1, py: 0.25 }}>
+      <Box component="dt" sx={{ fontWeight: 600, minWidth: "6.5rem" }}>
+        {term}
+      </Box>
+      <Box component="dd" sx={{ m: 0, flex: "1 1 14rem" }}>
+        {children}
+      </Box>
+    </Box>
+  );
+}
+
+/** Words for the specimen and date the status rests on. */
+function basisText(basis: Assessment["basis"]): string {
+  if (!basis) return "No conclusive specimen.";
+  const specimen = basis.specimenLabel ?? basis.specimen;
+  const parts = [specimen ? `Specimen ${specimen}` : "Specimen not recorded"];
+  if (basis.bodySite) parts.push(basis.bodySite);
+  parts.push(basis.date ? `tested ${displayDate(basis.date)}` : "date not recorded");
+  return parts.join(", ");
+}
+
+/**
+ * The one-glance answer: HER2 status in words with a symbol and colour, the category, the specimen and date it rests
+ * on, the disease setting and the reason the rules give.
+ */
+export function StatusHeader({ assessment }: StatusHeaderProps) {
+  const tone = statusTone[assessment.status];
+  return (
+    <Box
+      data-testid="status-header"
+      sx={{
+        mt: 1.5,
+        p: 1.5,
+        bgcolor: "background.paper",
+        border: "1px solid",
+        borderColor: "divider",
+        borderLeft: "6px solid",
+        borderLeftColor: tone.fg,
+        borderRadius: 1,
+        breakInside: "avoid",
+      }}
+    >
+      <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 1 }}>
+        <Typography component="p" sx={{ m: 0 }}>
+          <ToneBadge tone={tone} large>
+            {statusLabel[assessment.status]}
+          </ToneBadge>
+        </Typography>
+        {assessment.category !== "unknown" && assessment.category !== "her2-positive" ? (
+          <Typography component="p" sx={{ fontSize: "1.125rem", fontWeight: 600 }}>
+            {categoryLabel[assessment.category]}
+          </Typography>
+        ) : null}
+      </Box>
+      <Typography sx={{ mt: 0.75 }}>{statusMeaning[assessment.status]}</Typography>
+      <Box component="dl" sx={{ m: 0, mt: 1 }}>
+        <Row term="Category">
+          {categoryLabel[assessment.category]}: {categoryMeaning[assessment.category]}
+        </Row>
+        <Row term="Based on">{basisText(assessment.basis)}</Row>
+        <Row term="Setting">{settingLabel[assessment.setting]}</Row>
+        <Row term="Why">{assessment.statusReason}</Row>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Plain-language words for every code the panel shows. One module, so the words stay consistent between the status
+ * header, the evidence, the timeline summary and the print view.
+ */
+import type {
+  DataGap,
+  DiseaseEvent,
+  EvidenceMethod,
+  FlagCode,
+  FlagSeverity,
+  Her2Category,
+  Her2Status,
+  ResultStatus,
+  Setting,
+} from "../domain/types";
+
+/** The headline for each patient-level status. */
+export const statusLabel: Record<Her2Status, string> = {
+  positive: "HER2-positive",
+  negative: "HER2-negative",
+  equivocal: "HER2 equivocal",
+  indeterminate: "HER2 indeterminate",
+  "no-result": "No HER2 result",
+};
+
+/** One line that says what the status means for the clinician. */
+export const statusMeaning: Record<Her2Status, string> = {
+  positive: "HER2 overexpression or amplification on the governing specimen.",
+  negative: "No HER2 overexpression or amplification on the governing specimen.",
+  equivocal: "Testing is not complete: the result is neither positive nor negative yet.",
+  indeterminate: "HER2 tests were found, but none gives a conclusive result.",
+  "no-result": "No HER2 test was found in the record.",
+};
+
+export const categoryLabel: Record<Her2Category, string> = {
+  "her2-positive": "HER2-positive",
+  "her2-low": "HER2-low",
+  "her2-ultralow": "HER2-ultralow",
+  "her2-0": "HER2 0",
+  "her2-negative": "HER2-negative (no IHC score)",
+  unknown: "Category not determined",
+};
+
+export const categoryMeaning: Record<Her2Category, string> = {
+  "her2-positive": "IHC 3+ or ISH positive.",
+  "her2-low": "IHC 1+, or IHC 2+ with negative ISH.",
+  "her2-ultralow": "IHC 0 with faint, incomplete membrane staining in ≤10% of tumour cells.",
+  "her2-0": "IHC 0 (no ultralow staining reported).",
+  "her2-negative": "Negative by ISH; no IHC score to separate HER2-low from HER2 0.",
+  unknown: "Not enough conclusive data to assign a HER2 category.",
+};
+
+export const settingLabel: Record<Setting, string> = {
+  early: "Early breast cancer",
+  metastatic: "Metastatic or recurrent disease",
+  unknown: "Disease setting not recorded",
+};
+
+export const methodLabel: Record<EvidenceMethod, string> = {
+  ihc: "IHC",
+  "ish-dual": "Dual-probe ISH",
+  "ish-single": "Single-probe ISH",
+  interpretation: "Reported interpretation",
+  unreadable: "Unreadable result",
+};
+
+/** Longer method names for screen readers and the print view. */
+export const methodLongLabel: Record<EvidenceMethod, string> = {
+  ihc: "Immunohistochemistry (IHC)",
+  "ish-dual": "Dual-probe in situ hybridisation (HER2/CEP17)",
+  "ish-single": "Single-probe in situ hybridisation (HER2 copies)",
+  interpretation: "Laboratory's final HER2 interpretation",
+  unreadable: "HER2 result that could not be read",
+};
+
+export const severityLabel: Record<FlagSeverity, string> = {
+  action: "Action needed",
+  warning: "Warning",
+  info: "Note",
+};
+
+/** Short titles for flag codes (the flag's own message carries the detail). */
+export const flagTitle: Record<FlagCode, string> = {
+  "reflex-ish-missing": "Reflex ISH missing",
+  "metastatic-retest-missing": "No HER2 retest after recurrence or metastasis",
+  "ihc-workup-needed": "IHC work-up needed for ISH result",
+  "recount-needed": "ISH recount needed",
+  "dual-probe-ish-needed": "Dual-probe ISH needed",
+  "discordant-results": "Discordant results between specimens",
+  "interpretation-mismatch": "Reported interpretation contradicts its components",
+  "result-unreadable": "Result could not be read",
+  "result-pending": "Result pending",
+  "anti-her2-therapy-not-found": "No anti-HER2 therapy on record",
+};
+
+export const resultStatusLabel: Record<ResultStatus, string> = {
+  registered: "Registered (not yet resulted)",
+  preliminary: "Preliminary",
+  final: "Final",
+  amended: "Amended",
+  corrected: "Corrected",
+  cancelled: "Cancelled",
+  "entered-in-error": "Entered in error",
+  unknown: "Status unknown",
+};
+
+export const gapKindLabel: Record<DataGap["kind"], string> = {
+  denied: "Access denied",
+  "not-found": "Not found",
+  error: "Server error",
+  timeout: "Timed out",
+  partial: "Only partly loaded",
+  unsupported: "Not supported by this server",
+};
+
+export const eventKindLabel: Record<DiseaseEvent["kind"], string> = {
+  primary: "Primary diagnosis",
+  recurrence: "Recurrence",
+  metastasis: "Metastasis",
+};
