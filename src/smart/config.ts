@@ -23,6 +23,8 @@ export interface IssuerConfig {
   /** Scopes added to the computed ones, e.g. `online_access` for Cerner's short-lived tokens. */
   extraScopes: string[];
   pkceMode: PkceMode;
+  /** https origins of the FHIR and authorisation servers, written into the Content-Security-Policy at build. */
+  connectSrc: string[];
   /** Local result codes of this institution (format: src/fhir/README.md); validated by the FHIR layer. */
   codeMap?: unknown;
 }
@@ -79,6 +81,10 @@ function parseIssuer(raw: unknown, where: string): IssuerConfig {
   if (!Array.isArray(extraScopes) || !extraScopes.every((s): s is string => typeof s === "string")) {
     throw new ConfigError(`${where}.extraScopes must be a list of strings`);
   }
+  const connectSrc = raw.connectSrc ?? [];
+  if (!Array.isArray(connectSrc) || !connectSrc.every((s): s is string => typeof s === "string")) {
+    throw new ConfigError(`${where}.connectSrc must be a list of https origins`);
+  }
   const standaloneIss = raw.standaloneIss;
   if (standaloneIss !== undefined && typeof standaloneIss !== "string") {
     throw new ConfigError(`${where}.standaloneIss must be a string`);
@@ -91,6 +97,7 @@ function parseIssuer(raw: unknown, where: string): IssuerConfig {
     scopeVersion,
     extraScopes,
     pkceMode,
+    connectSrc,
     ...(standaloneIss === undefined ? {} : { standaloneIss }),
     ...(raw.codeMap === undefined ? {} : { codeMap: raw.codeMap }),
   };
