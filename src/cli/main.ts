@@ -1,2 +1,37 @@
-process.stderr.write("her2: the chart-review command is not implemented yet\n");
-process.exitCode = 2;
+/**
+ * Entry point of `her2` (bin/her2.js imports this module). Parses the arguments, runs the review against the
+ * process's stdout / stderr, and sets the exit code. With HER2_REVIEW_STATS=1 it also prints one JSON line of run
+ * statistics (peak RSS, counts) on stderr, for the benchmark.
+ */
+import { localDate, parseArgs } from "./args";
+import { review, type ReviewIo } from "./review";
+
+/**
+ * Runs the command line.
+ * @param argv The arguments after `her2`.
+ * @returns The exit code.
+ */
+export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = new Date()): Promise<number> {
+  const parsed = parseArgs(argv, io, localDate(now));
+  if (parsed.kind === "exit") return parsed.code;
+  const started = performance.now();
+  const result = await review(parsed.options, io);
+  if (process.env["HER2_REVIEW_STATS"] === "1") {
+    const stats = {
+      maxRssKb: process.resourceUsage().maxRSS,
+      patients: result.patients,
+      resources: result.resources,
+      ms: Math.round(performance.now() - started),
+    };
+    io.stderr.write(`her2-stats ${JSON.stringify(stats)}\n`);
+  }
+  return result.exitCode;
+}
+
+// Reading stops quietly when the reader of stdout goes away (`her2 review … | head`).
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

@@ -1,0 +1,118 @@
+/**
+ * The command line (contract, DESIGN.md): `her2 review <file-or-folder>... [--format ndjson|csv|table]
+ * [--as-of YYYY-MM-DD] [--flag CODE]... [--status STATUS]...`, parsed with commander. Usage errors become one line on
+ * stderr and exit code 2 (commander's own default would be exit 1 and a multi-line message).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { FlagCode, Her2Status } from "../domain";
+import { FLAG_CODES, isFlagCode, isStatus, STATUSES } from "./filters";
+import { FORMAT_NAMES, type FormatName } from "./formats";
+import type { ReviewIo, ReviewOptions } from "./review";
+
+export type ParsedArgs = { kind: "review"; options: ReviewOptions } | { kind: "exit"; code: 0 | 2 };
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Today's date in the local time zone, `YYYY-MM-DD`: the default "as of" date. */
+export function localDate(now: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function parseDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError("expected a date as YYYY-MM-DD, e.g. 2026-11-25.");
+  return value;
+}
+
+function collectFlag(value: string, previous: FlagCode[]): FlagCode[] {
+  if (!isFlagCode(value)) throw new InvalidArgumentError(`expected one of: ${FLAG_CODES.join(", ")}.`);
+  return [...previous, value];
+}
+
+function collectStatus(value: string, previous: Her2Status[]): Her2Status[] {
+  if (!isStatus(value)) throw new InvalidArgumentError(`expected one of: ${STATUSES.join(", ")}.`);
+  return [...previous, value];
+}
+
+const EXAMPLES = `
+Inputs: FHIR R4 Bundles (.json, any Bundle type), NDJSON files (.ndjson, .jsonl), or Bulk Data export folders.
+Output: one assessment per patient, sorted by patient id, on stdout; warnings and a summary line on stderr.
+Exit codes: 0 inputs read (bad lines are warnings), 1 a patient could not be assessed, 2 usage error or a file
+that is not FHIR JSON / NDJSON.
+
+Examples:
+  $ npx her2 review export/ --as-of 2026-11-25 > assessments.ndjson
+  $ npx her2 review export/ --flag reflex-ish-missing --flag metastatic-retest-missing --format table
+  $ npx her2 review bundles/*.json --status positive --format csv > positive.csv`;
+
+interface ReviewFlags {
+  format: FormatName;
+  asOf?: string;
+  flag: FlagCode[];
+  status: Her2Status[];
+}
+
+/**
+ * Parses the arguments after `her2`. Help goes to stdout (exit 0), usage errors to stderr (exit 2).
+ * @param today The default for `--as-of`.
+ */
+export function parseArgs(argv: readonly string[], io: ReviewIo, today: string): ParsedArgs {
+  let parsed: ReviewOptions | undefined;
+  const program = new Command("her2")
+    .description("HER2 status in breast cancer (ASCO/CAP 2018, 2023 update): chart review from FHIR files.")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // One line, prefixed like every other message of the command.
+      outputError: (text, write) => {
+        write(`her2: ${text.trim().replace(/\s*\n\s*/g, " ")} (see 'her2 review --help')\n`);
+      },
+    });
+  program
+    .command("review")
+    .description("Assess every patient in FHIR Bundles, NDJSON files or Bulk Data export folders.")
+    .argument(
+      "<file-or-folder...>",
+      "FHIR R4 Bundle .json, .ndjson / .jsonl files, or Bulk Data export folders",
+    )
+    .addOption(new Option("--format <format>", "output format").choices(FORMAT_NAMES).default("ndjson"))
+    .option("--as-of <date>", `"today" for the rules, YYYY-MM-DD (default: ${today})`, parseDate)
+    .option("--flag <code>", "only patients with this flag (repeat for any of several)", collectFlag, [])
+    .option(
+      "--status <status>",
+      `only patients with this status: ${STATUSES.join(", ")} (repeatable)`,
+      collectStatus,
+      [],
+    )
+    .addHelpText("after", EXAMPLES)
+    .action((inputs: string[], flags: ReviewFlags) => {
+      parsed = {
+        inputs,
+        format: flags.format,
+        asOf: flags.asOf ?? today,
+        flags: flags.flag,
+        statuses: flags.status,
+      };
+    });
+
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version";
+      return { kind: "exit", code: ok ? 0 : 2 };
+    }
+    throw error;
+  }
+  return parsed ? { kind: "review", options: parsed } : { kind: "exit", code: 2 };
+}

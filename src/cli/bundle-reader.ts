@@ -1,0 +1,136 @@
+/**
+ * Reads a FHIR JSON document (a Bundle of any type, or a single resource) into its resources. A Bundle is one JSON
+ * document, so it is parsed whole. Nested Bundles (a batch-response of searchsets) are flattened, and references
+ * inside the Bundle that use an entry's `fullUrl` (`urn:uuid:…`, absolute URLs) are rewritten to relative `Type/id`
+ * references, as a FHIR server does when it processes a transaction, so grouping and the FHIR layer see one form.
+ */
+import type { Resource } from "fhir/r4";
+
+export interface LocatedResource {
+  resource: Resource;
+  /** Where it was found, for messages: `entry[3] (Observation/ihc-1)`. */
+  where: string;
+}
+
+export interface BundleProblem {
+  where: string;
+  message: string;
+}
+
+export type FhirJsonDocument =
+  | { kind: "resources"; resources: LocatedResource[]; problems: BundleProblem[] }
+  | { kind: "invalid"; reason: string };
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const URN_ID = /^urn:(?:uuid|oid):([A-Za-z0-9\-.]{1,64})$/;
+
+interface Flattening {
+  resources: LocatedResource[];
+  problems: BundleProblem[];
+  /** fullUrl -> `Type/id` */
+  fullUrls: Map<string, string>;
+}
+
+function flatten(bundle: JsonObject, prefix: string, into: Flattening): void {
+  const entries = bundle["entry"];
+  if (entries === undefined) return;
+  if (!Array.isArray(entries)) {
+    into.problems.push({ where: `${prefix}entry`, message: "Bundle.entry is not an array; skipped" });
+    return;
+  }
+  entries.forEach((entry: unknown, index) => {
+    const where = `${prefix}entry[${index}]`;
+    if (!isObject(entry)) {
+      into.problems.push({ where, message: "entry is not a JSON object; skipped" });
+      return;
+    }
+    const resource = entry["resource"];
+    if (resource === undefined) {
+      const response = entry["response"];
+      const status = isObject(response) ? response["status"] : undefined;
+      if (typeof status === "string" && !status.startsWith("2")) {
+        into.problems.push({
+          where,
+          message: `the server answered "${status}" for this entry; its data is missing`,
+        });
+      }
+      return;
+    }
+    if (!isObject(resource) || typeof resource["resourceType"] !== "string") {
+      into.problems.push({ where, message: "entry.resource has no resourceType; skipped" });
+      return;
+    }
+    const type = resource["resourceType"];
+    if (type === "Bundle") {
+      flatten(resource, `${where}.resource.`, into);
+      return;
+    }
+    const fullUrl = entry["fullUrl"];
+    if (typeof resource["id"] !== "string" && typeof fullUrl === "string") {
+      // A transaction entry to be created has no id yet: the uuid of its fullUrl identifies it within the Bundle.
+      const fromUrn = URN_ID.exec(fullUrl)?.[1];
+      if (fromUrn !== undefined) resource["id"] = fromUrn;
+    }
+    const id = typeof resource["id"] === "string" ? resource["id"] : undefined;
+    if (typeof fullUrl === "string" && id !== undefined) into.fullUrls.set(fullUrl, `${type}/${id}`);
+    into.resources.push({
+      resource: resource as unknown as Resource,
+      where: `${where} (${type}${id === undefined ? "" : `/${id}`})`,
+    });
+  });
+}
+
+/** Rewrites every `reference` that names an entry by its fullUrl to that entry's `Type/id`. */
+function resolveReferences(value: unknown, fullUrls: ReadonlyMap<string, string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) resolveReferences(item, fullUrls);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === "reference" && typeof child === "string") {
+      const resolved = fullUrls.get(child);
+      if (resolved !== undefined) value[key] = resolved;
+    } else if (typeof child === "object" && child !== null) {
+      resolveReferences(child, fullUrls);
+    }
+  }
+}
+
+/**
+ * Interprets a parsed JSON document as FHIR.
+ * @param value The result of JSON.parse on the whole file.
+ * @returns The resources with their location, or why the document is not FHIR.
+ */
+export function readFhirJson(value: unknown): FhirJsonDocument {
+  if (!isObject(value)) return { kind: "invalid", reason: "not a JSON object" };
+  const type = value["resourceType"];
+  if (typeof type !== "string") {
+    const manifest = Array.isArray(value["output"]) && "transactionTime" in value;
+    return {
+      kind: "invalid",
+      reason: manifest
+        ? "a Bulk Data manifest, not FHIR data: pass the export folder instead"
+        : "no resourceType: not a FHIR resource or Bundle",
+    };
+  }
+  if (type !== "Bundle") {
+    const id = typeof value["id"] === "string" ? `/${value["id"]}` : "";
+    return {
+      kind: "resources",
+      resources: [{ resource: value as unknown as Resource, where: `resource (${type}${id})` }],
+      problems: [],
+    };
+  }
+  const into: Flattening = { resources: [], problems: [], fullUrls: new Map() };
+  flatten(value, "", into);
+  if (into.fullUrls.size > 0) {
+    for (const { resource } of into.resources) resolveReferences(resource, into.fullUrls);
+  }
+  return { kind: "resources", resources: into.resources, problems: into.problems };
+}

@@ -1,0 +1,77 @@
+/**
+ * Messages on stderr about the input: warnings with `file:line` for lines that were skipped, notices for skipped
+ * resource types, and the errors that stop the run (exit 2). Per file, warnings are capped so a broken export does not
+ * flood the terminal; the count of the rest is still reported.
+ */
+import type { Writable } from "node:stream";
+
+/** A usage error or an input that is not FHIR JSON / NDJSON at all: one line on stderr, exit 2, no output. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const MAX_WARNINGS_PER_FILE = 20;
+
+export class Diagnostics {
+  private readonly perFile = new Map<string, number>();
+  /** Warnings issued, including those not shown. */
+  warnings = 0;
+
+  constructor(private readonly stderr: Writable) {}
+
+  /**
+   * A line or entry that was skipped or read with reservations.
+   * @param where `file:line` or `file: entry[3]`.
+   */
+  warn(file: string, where: string, message: string): void {
+    this.warnings++;
+    const shown = (this.perFile.get(file) ?? 0) + 1;
+    this.perFile.set(file, shown);
+    if (shown <= MAX_WARNINGS_PER_FILE) this.write(`${where}: warning: ${message}`);
+  }
+
+  /** Information that is not a problem with the data, e.g. a resource type the rules do not use. */
+  note(where: string, message: string): void {
+    this.write(`${where}: note: ${message}`);
+  }
+
+  /** Reports how many warnings of a file were not shown. Call once the file has been read. */
+  endFile(file: string): void {
+    const count = this.perFile.get(file) ?? 0;
+    if (count > MAX_WARNINGS_PER_FILE) {
+      this.write(
+        `${file}: warning: ${count - MAX_WARNINGS_PER_FILE} more warnings like these were not shown`,
+      );
+    }
+  }
+
+  /** Warnings issued so far for a file. */
+  warningsFor(file: string): number {
+    return this.perFile.get(file) ?? 0;
+  }
+
+  write(line: string): void {
+    this.stderr.write(`${line}\n`);
+  }
+}
+
+/** Counts skipped resources per type for one file and reports them as one notice per type. */
+export class SkippedTypes {
+  private readonly byType = new Map<string, { count: number; first: string }>();
+
+  add(resourceType: string, where: string): void {
+    const seen = this.byType.get(resourceType);
+    if (seen) seen.count++;
+    else this.byType.set(resourceType, { count: 1, first: where });
+  }
+
+  report(diagnostics: Diagnostics): void {
+    for (const [type, { count, first }] of this.byType) {
+      const what = count === 1 ? `1 ${type} resource` : `${count} ${type} resources`;
+      diagnostics.note(
+        first,
+        `skipped ${what} (type not used by the HER2 rules)${count > 1 ? ", first here" : ""}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * CSV for a spreadsheet: one row per patient, one column per flag code (1 when the patient has the flag, else 0, so
+ * a column can be summed or filtered), and the fields a reviewer sorts by. Quoting is csv-stringify's (RFC 4180).
+ */
+import { stringify } from "csv-stringify/sync";
+import type { Assessment } from "../../domain";
+import { FLAG_CODES } from "../filters";
+import type { OutputFormat } from "./format";
+
+export const CSV_COLUMNS = [
+  "patient",
+  "status",
+  "category",
+  "setting",
+  "as_of",
+  "basis_date",
+  "basis_specimen",
+  "results",
+  "unreadable",
+  "status_reason",
+  "recommendation",
+  ...FLAG_CODES,
+] as const;
+
+function row(a: Assessment): (string | number)[] {
+  const codes = new Set(a.flags.map((f) => f.code));
+  return [
+    a.patient,
+    a.status,
+    a.category,
+    a.setting,
+    a.asOf,
+    a.basis?.date ?? "",
+    a.basis?.specimenLabel ?? a.basis?.specimen ?? "",
+    a.evidence.length,
+    a.unreadable.length,
+    a.statusReason,
+    a.recommendation.text,
+    ...FLAG_CODES.map((code) => (codes.has(code) ? 1 : 0)),
+  ];
+}
+
+export function csvFormat(): OutputFormat {
+  return {
+    begin: () => stringify([[...CSV_COLUMNS]]),
+    patient: (assessment) => stringify([row(assessment)]),
+    end: () => "",
+  };
+}

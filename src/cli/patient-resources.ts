@@ -1,0 +1,125 @@
+/**
+ * Second pass: gathers one patient's resources from the index (positioned reads of NDJSON lines, grouped Bundles)
+ * plus the shared Medications they reference. Only the current patient's resources are parsed at any time; a small
+ * cache keeps recently grouped Bundle files (bounded by file size) and a few open file descriptors.
+ */
+import { closeSync, openSync, readFileSync } from "node:fs";
+import type { Resource } from "fhir/r4";
+import { readFhirJson } from "./bundle-reader";
+import type { Diagnostics } from "./diagnostics";
+import { groupBundle, type BundleGroups } from "./first-pass";
+import type { PatientGroup } from "./grouping";
+import type { InputFile } from "./inputs";
+import { readLineAt } from "./ndjson-reader";
+import { medicationReferencesOf, patientKeyOf } from "./references";
+
+const MAX_OPEN_FILES = 64;
+/** Grouped Bundle files kept between patients, by file size: enough for a large searchset, never the whole input. */
+const BUNDLE_CACHE_BYTES = 64 * 1024 * 1024;
+
+export class PatientResources {
+  private readonly fds = new Map<number, number>();
+  private readonly bundles = new Map<number, { groups: BundleGroups; bytes: number }>();
+  private bundleBytes = 0;
+
+  constructor(
+    private readonly files: readonly InputFile[],
+    private readonly shared: ReadonlyMap<string, Resource>,
+    private readonly diagnostics: Diagnostics,
+  ) {}
+
+  /** Offers a Bundle file grouped in the first pass, so small inputs are parsed only once. */
+  keepBundle(file: number, groups: BundleGroups, bytes: number): void {
+    this.bundles.delete(file);
+    this.bundles.set(file, { groups, bytes });
+    this.bundleBytes += bytes;
+    for (const [oldest, entry] of this.bundles) {
+      if (this.bundleBytes <= BUNDLE_CACHE_BYTES || oldest === file) break;
+      this.bundles.delete(oldest);
+      this.bundleBytes -= entry.bytes;
+    }
+  }
+
+  /**
+   * Every resource of the patient, in input order, then the shared Medications its resources reference.
+   * A line that no longer parses or names another patient is reported and left out.
+   */
+  load(group: PatientGroup): Resource[] {
+    const resources: Resource[] = [];
+    for (const location of group.lines) {
+      const file = this.files[location.file];
+      if (file === undefined) continue;
+      const where = `${file.path}:${location.lineNo}`;
+      let resource: Resource;
+      try {
+        resource = JSON.parse(
+          readLineAt(this.fd(location.file), location.offset, location.byteLength),
+        ) as Resource;
+      } catch (error) {
+        this.diagnostics.warn(file.path, where, `not valid JSON (${String(error)}); line skipped`);
+        continue;
+      }
+      // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
+      if (patientKeyOf(resource) !== group.key) {
+        this.diagnostics.warn(
+          file.path,
+          where,
+          `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
+        );
+        continue;
+      }
+      resources.push(resource);
+    }
+    for (const file of group.bundleFiles) resources.push(...(this.bundleGroups(file).get(group.key) ?? []));
+
+    const medications = new Set<string>();
+    for (const resource of resources) {
+      for (const reference of medicationReferencesOf(resource)) medications.add(reference);
+    }
+    for (const reference of medications) {
+      const medication = this.shared.get(reference);
+      if (medication) resources.push(medication);
+    }
+    return resources;
+  }
+
+  /** Closes the files opened by `load`. */
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  private fd(file: number): number {
+    const open = this.fds.get(file);
+    if (open !== undefined) return open;
+    if (this.fds.size >= MAX_OPEN_FILES) {
+      const [oldest, fd] = this.fds.entries().next().value as [number, number];
+      closeSync(fd);
+      this.fds.delete(oldest);
+    }
+    const fd = openSync(this.files[file]?.path ?? "", "r");
+    this.fds.set(file, fd);
+    return fd;
+  }
+
+  private bundleGroups(file: number): BundleGroups {
+    const cached = this.bundles.get(file);
+    if (cached) {
+      // Refresh its place in the LRU order.
+      this.bundles.delete(file);
+      this.bundles.set(file, cached);
+      return cached.groups;
+    }
+    const input = this.files[file];
+    if (input === undefined) return new Map();
+    let text = readFileSync(input.path, "utf8");
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const document = readFhirJson(JSON.parse(text));
+    const groups: BundleGroups =
+      document.kind === "resources"
+        ? groupBundle(input.path, document.resources, new Map(), undefined)
+        : new Map<string, Resource[]>();
+    this.keepBundle(file, groups, input.bytes);
+    return groups;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Which patient a resource belongs to, and how references are compared. One rule for every input kind, so a Bundle
+ * and a Bulk Data export of the same data group the same way.
+ */
+import type { Resource } from "fhir/r4";
+
+/** Resource types the CLI hands to the FHIR layer, each belonging to one patient (by `subject` or `patient`). */
+export const PATIENT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  "Patient",
+  "Observation",
+  "DiagnosticReport",
+  "Specimen",
+  "Condition",
+  "MedicationRequest",
+  "MedicationStatement",
+  "MedicationAdministration",
+  "MedicationDispense",
+  "Procedure",
+]);
+
+/** Resource types shared between patients: kept once and given to each patient whose resources reference them. */
+export const SHARED_RESOURCE_TYPES: ReadonlySet<string> = new Set(["Medication"]);
+
+/** True when the type is read at all; every other type is skipped (and counted in a notice). */
+export function isReadType(type: string): boolean {
+  return PATIENT_RESOURCE_TYPES.has(type) || SHARED_RESOURCE_TYPES.has(type);
+}
+
+// FHIR id: [A-Za-z0-9\-.]{1,64}. The optional `/_history/…` suffix is dropped: grouping is by resource, not version.
+const RELATIVE_TAIL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
+
+/**
+ * Reduces a literal reference to its relative `Type/id` form, so `https://ehr/fhir/Patient/1`, `Patient/1` and
+ * `Patient/1/_history/2` compare equal. Other forms (`urn:uuid:…`, `#contained`) are returned unchanged.
+ * @param reference Reference.reference as written.
+ * @returns `Type/id`, or the input when it is not a RESTful reference.
+ */
+export function relativeReference(reference: string): string {
+  if (reference.startsWith("urn:") || reference.startsWith("#")) return reference;
+  const match = RELATIVE_TAIL.exec(reference);
+  return match ? `${match[1] ?? ""}/${match[2] ?? ""}` : reference;
+}
+
+function referenceField(resource: Resource, field: "subject" | "patient"): string | undefined {
+  const value: unknown = (resource as unknown as Record<string, unknown>)[field];
+  if (typeof value !== "object" || value === null) return undefined;
+  const reference: unknown = (value as Record<string, unknown>)["reference"];
+  return typeof reference === "string" ? reference : undefined;
+}
+
+/**
+ * The patient a resource belongs to: its own `Patient/id` for a Patient, else its `subject` or `patient` reference
+ * when that points to a Patient. References inside Bundles must already be resolved (see bundle-reader.ts).
+ * @returns `Patient/<id>`, or undefined when the resource names no patient (e.g. a Group subject).
+ */
+export function patientKeyOf(resource: Resource): string | undefined {
+  if (resource.resourceType === "Patient") {
+    return typeof resource.id === "string" && resource.id !== "" ? `Patient/${resource.id}` : undefined;
+  }
+  for (const field of ["subject", "patient"] as const) {
+    const reference = referenceField(resource, field);
+    if (reference === undefined) continue;
+    const relative = relativeReference(reference);
+    if (relative.startsWith("Patient/")) return relative;
+  }
+  return undefined;
+}
+
+/** The id part of `Patient/<id>`, which is what the output is sorted by. */
+export function patientId(key: string): string {
+  return key.slice("Patient/".length);
+}
+
+/** `Medication/id` references of a MedicationRequest / Statement / Administration / Dispense, for shared lookups. */
+export function medicationReferencesOf(resource: Resource): string[] {
+  const value: unknown = (resource as unknown as Record<string, unknown>)["medicationReference"];
+  if (typeof value !== "object" || value === null) return [];
+  const reference: unknown = (value as Record<string, unknown>)["reference"];
+  return typeof reference === "string" ? [relativeReference(reference)] : [];
+}
+
+/** What the grouping does with one parsed resource. */
+export type Placement =
+  | { kind: "patient"; key: string }
+  | { kind: "shared"; reference: string }
+  | { kind: "skip"; resourceType: string }
+  | { kind: "problem"; message: string };
+
+/** Decides where a parsed resource goes: to a patient, to the shared resources, or nowhere (with the reason). */
+export function placeResource(resource: Resource): Placement {
+  const type = resource.resourceType;
+  const label = typeof resource.id === "string" ? `${type}/${resource.id}` : `${type} (no id)`;
+  if (!isReadType(type)) return { kind: "skip", resourceType: type };
+  if (SHARED_RESOURCE_TYPES.has(type)) {
+    return typeof resource.id === "string" && resource.id !== ""
+      ? { kind: "shared", reference: `${type}/${resource.id}` }
+      : { kind: "problem", message: `${label} has no id, so no resource can reference it; skipped` };
+  }
+  const key = patientKeyOf(resource);
+  if (key !== undefined) return { kind: "patient", key };
+  return {
+    kind: "problem",
+    message:
+      type === "Patient"
+        ? `${label} has no id; skipped`
+        : `${label} has no subject or patient reference to a Patient; skipped`,
+  };
+}

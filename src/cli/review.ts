@@ -1,0 +1,162 @@
+/**
+ * `her2 review`: the chart review of a population, as a function that tests call in-process with their own
+ * stdout / stderr. Reads the inputs in two passes (see grouping.ts for why), then assesses one patient at a time with
+ * the app's own modules: `buildPatientInput` (FHIR layer) and `assess` (rules). Nothing here interprets HER2 data.
+ */
+import type { Resource } from "fhir/r4";
+import type { Writable } from "node:stream";
+import { assess, type Assessment } from "../domain";
+import { buildPatientInput } from "../fhir/normalise";
+import { Diagnostics, UsageError } from "./diagnostics";
+import { matchesFilters, type Filters } from "./filters";
+import { firstPass, type FirstPassState } from "./first-pass";
+import { outputFormat, type FormatName } from "./formats";
+import { PatientIndex } from "./grouping";
+import { discoverInputs, type InputFile } from "./inputs";
+import { PatientResources } from "./patient-resources";
+import { Progress } from "./progress";
+import { Summary } from "./summary";
+
+export interface ReviewOptions extends Filters {
+  /** Files and folders, as given on the command line. */
+  inputs: readonly string[];
+  format: FormatName;
+  /** "Today" for the rules, `YYYY-MM-DD`. */
+  asOf: string;
+}
+
+export interface ReviewIo {
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export interface ReviewResult {
+  /** 0: inputs read; 1: a patient could not be assessed (internal error); 2: usage error or input not FHIR. */
+  exitCode: 0 | 1 | 2;
+  patients: number;
+  resources: number;
+  warnings: number;
+}
+
+/** Batches output into chunks of this size and waits for the stream to drain when it asks to. */
+class Output {
+  private buffer = "";
+
+  constructor(private readonly stream: Writable) {}
+
+  async write(text: string): Promise<void> {
+    this.buffer += text;
+    if (this.buffer.length >= 64 * 1024) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer === "") return;
+    const chunk = this.buffer;
+    this.buffer = "";
+    if (!this.stream.write(chunk)) {
+      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    }
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/**
+ * Reviews the inputs and writes one assessment per patient, sorted by patient id, to `io.stdout`; warnings, progress
+ * and the summary go to `io.stderr`.
+ * @returns The exit code and counts. Never throws for bad input.
+ */
+export async function review(options: ReviewOptions, io: ReviewIo): Promise<ReviewResult> {
+  const diagnostics = new Diagnostics(io.stderr);
+  const progress = new Progress(io.stderr);
+  const fail = (error: unknown): ReviewResult => {
+    if (!(error instanceof UsageError)) throw error;
+    progress.clear();
+    io.stderr.write(`her2: ${error.message}\n`);
+    return { exitCode: 2, patients: 0, resources: 0, warnings: diagnostics.warnings };
+  };
+
+  let files: InputFile[];
+  try {
+    files = discoverInputs(options.inputs);
+  } catch (error) {
+    return fail(error);
+  }
+
+  const index = new PatientIndex();
+  const shared = new Map<string, Resource>();
+  const loader = new PatientResources(files, shared, diagnostics);
+  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  let bytesDone = 0;
+  const state: FirstPassState = {
+    index,
+    shared,
+    diagnostics,
+    resources: 0,
+    onBundleGrouped: (file, groups, bytes) => {
+      loader.keepBundle(file, groups, bytes);
+    },
+    onBytes: (bytes) => {
+      bytesDone += bytes;
+    },
+    onLine: (file, lineNo) => {
+      progress.update(
+        () =>
+          `reading ${file.path}: line ${count(lineNo)} (${Math.floor((100 * bytesDone) / Math.max(totalBytes, 1))}% of input)`,
+      );
+    },
+  };
+  try {
+    await firstPass(files, state);
+  } catch (error) {
+    loader.close();
+    return fail(error);
+  }
+
+  const format = outputFormat(options.format);
+  const output = new Output(io.stdout);
+  const summary = new Summary();
+  const filtered = options.flags.length > 0 || options.statuses.length > 0;
+  let failures = 0;
+  try {
+    progress.clear();
+    await output.write(format.begin());
+    let done = 0;
+    for (const group of index.groups()) {
+      progress.update(() => `assessing patient ${count(done + 1)} of ${count(index.patientCount)}`);
+      done++;
+      let assessment: Assessment;
+      try {
+        const resources = loader.load(group);
+        assessment = assess(buildPatientInput({ patient: group.key, resources, asOf: options.asOf }));
+      } catch (error) {
+        // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.
+        failures++;
+        progress.clear();
+        io.stderr.write(`her2: error: ${group.key} could not be assessed (${message(error)}); left out\n`);
+        continue;
+      }
+      const shown = matchesFilters(assessment, options);
+      summary.add(assessment, shown);
+      if (shown) await output.write(format.patient(assessment));
+    }
+    await output.write(format.end());
+    await output.flush();
+  } finally {
+    loader.close();
+  }
+  progress.clear();
+  io.stderr.write(`${summary.line(state.resources, diagnostics.warnings, filtered)}\n`);
+  return {
+    exitCode: failures > 0 ? 1 : 0,
+    patients: summary.patients,
+    resources: state.resources,
+    warnings: diagnostics.warnings,
+  };
+}

@@ -1,0 +1,44 @@
+/** The one-line summary printed on stderr at the end of a review: the whole population, before filters. */
+import type { Assessment, FlagCode, Her2Status } from "../domain";
+import { FLAG_CODES, STATUSES } from "./filters";
+
+export class Summary {
+  patients = 0;
+  shown = 0;
+  results = 0;
+  unreadable = 0;
+  readonly byStatus = new Map<Her2Status, number>(STATUSES.map((s) => [s, 0]));
+  readonly byFlag = new Map<FlagCode, number>(FLAG_CODES.map((f) => [f, 0]));
+
+  /** Counts one assessed patient; a flag raised twice for a patient counts once. */
+  add(assessment: Assessment, shown: boolean): void {
+    this.patients++;
+    if (shown) this.shown++;
+    this.results += assessment.evidence.length;
+    this.unreadable += assessment.unreadable.length;
+    this.byStatus.set(assessment.status, (this.byStatus.get(assessment.status) ?? 0) + 1);
+    for (const code of new Set(assessment.flags.map((f) => f.code))) {
+      this.byFlag.set(code, (this.byFlag.get(code) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * E.g. `her2 review: 3 patients (1 shown), 812 resources read, 4 HER2 results, 1 unreadable;
+   * status positive 1, negative 1, equivocal 0, indeterminate 0, no-result 1; flags reflex-ish-missing 1; 2 warnings`
+   */
+  line(resources: number, warnings: number, filtered: boolean): string {
+    const statuses = [...this.byStatus].map(([s, n]) => `${s} ${n}`).join(", ");
+    const flagged = [...this.byFlag].filter(([, n]) => n > 0);
+    const flags = flagged.length === 0 ? "none" : flagged.map(([f, n]) => `${f} ${n}`).join(", ");
+    return [
+      `her2 review: ${plural(this.patients, "patient")}${filtered ? ` (${this.shown} shown)` : ""}`,
+      `${plural(resources, "resource")} read`,
+      plural(this.results, "HER2 result"),
+      `${this.unreadable} unreadable; status ${statuses}; flags ${flags}; ${plural(warnings, "warning")}`,
+    ].join(", ");
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
