@@ -1,0 +1,298 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import OAuth2Server from "@node-oauth/oauth2-server";
+import {
+  ACCESS_TOKEN_LIFETIME_S,
+  AUTHORIZATION_CODE_LIFETIME_S,
+  FHIR_BASE_PATH,
+  REGISTERED_CLIENT_IDS,
+} from "./config.ts";
+import type { Failure } from "./failures.ts";
+import { isLoopbackHost, sendHtml, sendJson, sendRedirect } from "./http.ts";
+import type { LaunchRegistry } from "./launches.ts";
+import type { ManifestPatient } from "./manifest.ts";
+import { errorPage, patientPickerPage } from "./pages.ts";
+import { grantScopes, splitScope } from "./scopes.ts";
+
+/** The "user" of an authorization: which patient was put in context and which faults ride along. */
+export interface LaunchUser {
+  readonly patientId: string;
+  readonly failures: readonly Failure[];
+}
+
+/** What a valid bearer token stands for. */
+export interface TokenGrant {
+  readonly patientId: string;
+  readonly scopes: readonly string[];
+  readonly failures: readonly Failure[];
+}
+
+interface StoredCode extends OAuth2Server.AuthorizationCode {
+  user: LaunchUser;
+}
+
+/** The OAuth 2 side of the sandbox: authorize (with the patient picker), token, and bearer checks. */
+export class SandboxAuth {
+  private readonly codes = new Map<string, StoredCode>();
+  private readonly tokens = new Map<string, OAuth2Server.Token>();
+  private readonly server: OAuth2Server;
+
+  /**
+   * @param launches - the launch ids the sandbox page hands out
+   * @param patients - the patients offered by the standalone picker
+   * @param appOrigin - an extra origin (besides loopback) allowed in redirect URIs and CORS
+   */
+  constructor(
+    private readonly launches: LaunchRegistry,
+    private readonly patients: () => readonly ManifestPatient[],
+    private readonly appOrigin: string | undefined,
+  ) {
+    this.server = new OAuth2Server({
+      model: this.model(),
+      accessTokenLifetime: ACCESS_TOKEN_LIFETIME_S,
+      authorizationCodeLifetime: AUTHORIZATION_CODE_LIFETIME_S,
+      // SMART's public clients have no secret; PKCE (checked in authorize) stands in for it.
+      requireClientAuthentication: { authorization_code: false },
+      // Lets saveToken() add `patient` and `need_patient_banner`; saveToken returns only whitelisted fields.
+      allowExtendedTokenAttributes: true,
+    });
+  }
+
+  /** Redirect URIs must lead back to this machine or to the configured app origin, never elsewhere. */
+  isAllowedRedirectUri(uri: string): boolean {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      return false;
+    }
+    if (url.hash !== "" || (url.protocol !== "http:" && url.protocol !== "https:")) return false;
+    return isLoopbackHost(url.hostname) || url.origin === this.appOrigin;
+  }
+
+  /** Whether a browser origin may call the token and FHIR endpoints cross-origin. */
+  isAllowedCorsOrigin(origin: string): boolean {
+    return this.isAllowedRedirectUri(`${origin}/`);
+  }
+
+  /**
+   * GET or POST `/auth/authorize`: checks the client and redirect URI (errors shown as a page, never redirected),
+   * then PKCE, `aud` and the launch context (errors redirected as RFC 6749 §4.1.2.1 says), shows the patient
+   * picker for a standalone launch, and lets the OAuth library issue the code.
+   */
+  async authorize(
+    res: ServerResponse,
+    params: Record<string, string>,
+    origin: string,
+    isFormPost: boolean,
+  ): Promise<void> {
+    const clientId = params.client_id ?? "";
+    const redirectUri = params.redirect_uri ?? "";
+    if (!REGISTERED_CLIENT_IDS.includes(clientId)) {
+      sendHtml(
+        res,
+        400,
+        errorPage("Unknown app", `The client_id "${clientId}" is not registered with this sandbox.`),
+      );
+      return;
+    }
+    if (!this.isAllowedRedirectUri(redirectUri)) {
+      sendHtml(
+        res,
+        400,
+        errorPage(
+          "Redirect not allowed",
+          `The redirect_uri "${redirectUri}" is not on this machine or the app's origin.`,
+        ),
+      );
+      return;
+    }
+    const redirectError = (error: string, description: string): void => {
+      const target = new URL(redirectUri);
+      target.searchParams.set("error", error);
+      target.searchParams.set("error_description", description);
+      if (params.state) target.searchParams.set("state", params.state);
+      sendRedirect(res, target.href);
+    };
+    const problem = this.checkAuthorizeRequest(params, origin);
+    if (problem !== undefined) {
+      redirectError(problem.error, problem.description);
+      return;
+    }
+    const user = this.launchUser(params, isFormPost);
+    if (user === "picker" || user === "picker-again") {
+      const again = user === "picker-again" ? "Choose a patient, then press Allow." : undefined;
+      sendHtml(res, again === undefined ? 200 : 400, patientPickerPage(params, this.patients(), again));
+      return;
+    }
+    if ("error" in user) {
+      redirectError(user.error, user.description);
+      return;
+    }
+
+    const oauthParams = Object.fromEntries(
+      Object.entries(params).filter(([name]) => name !== "patient" && name !== "decision"),
+    );
+    const request = new OAuth2Server.Request({ method: "GET", headers: {}, query: oauthParams, body: {} });
+    const response = new OAuth2Server.Response();
+    try {
+      await this.server.authorize(request, response, { authenticateHandler: { handle: () => user } });
+    } catch {
+      // The library has put the RFC 6749 error redirect on `response`.
+    }
+    const location = response.get("location") as unknown;
+    if (response.status === 302 && typeof location === "string") sendRedirect(res, location);
+    else
+      sendHtml(
+        res,
+        400,
+        errorPage("Authorization failed", "The authorization request could not be completed."),
+      );
+  }
+
+  /** PKCE S256, state, response type and `aud`: the checks whose failure is redirected back to the app. */
+  private checkAuthorizeRequest(
+    params: Record<string, string>,
+    origin: string,
+  ): { error: string; description: string } | undefined {
+    if (params.response_type !== "code") {
+      return { error: "unsupported_response_type", description: "Only response_type=code is supported" };
+    }
+    if (!params.state) return { error: "invalid_request", description: "Missing parameter: state" };
+    if (!params.code_challenge || params.code_challenge_method !== "S256") {
+      return {
+        error: "invalid_request",
+        description: "PKCE is required: send code_challenge with code_challenge_method=S256",
+      };
+    }
+    const expectedAud = `${origin}${FHIR_BASE_PATH}`;
+    if ((params.aud ?? "").replace(/\/+$/, "") !== expectedAud) {
+      return { error: "invalid_request", description: `aud must be this server's FHIR base, ${expectedAud}` };
+    }
+    return undefined;
+  }
+
+  /**
+   * The patient context: from the EHR launch id, or chosen on the picker for a standalone launch.
+   * @returns the user, an error to redirect, or which picker page to show
+   */
+  private launchUser(
+    params: Record<string, string>,
+    isFormPost: boolean,
+  ): LaunchUser | { error: string; description: string } | "picker" | "picker-again" {
+    if (params.launch) {
+      const context = this.launches.resolve(params.launch);
+      if (context === undefined) return { error: "invalid_request", description: "Unknown launch id" };
+      if (context.failures.some((f) => f.kind === "deny")) {
+        return { error: "access_denied", description: "The user denied access (sandbox failure injection)" };
+      }
+      return context;
+    }
+    if (!splitScope(params.scope).includes("launch/patient")) {
+      return {
+        error: "invalid_scope",
+        description:
+          "This sandbox needs a patient context: launch from /sandbox/ (EHR launch) or request launch/patient",
+      };
+    }
+    if (!isFormPost) return "picker";
+    if (params.decision === "deny")
+      return { error: "access_denied", description: "The user denied access to the app" };
+    const patientId = params.patient ?? "";
+    if (!this.patients().some((p) => p.id === patientId)) return "picker-again";
+    return { patientId, failures: [] };
+  }
+
+  /** POST `/auth/token`: the authorization-code grant, PKCE verified by the library, a single-use code. */
+  async token(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, string>,
+    cors: Record<string, string>,
+  ): Promise<void> {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
+    const request = new OAuth2Server.Request({ method: "POST", headers, query: {}, body });
+    const response = new OAuth2Server.Response();
+    try {
+      await this.server.token(request, response);
+    } catch {
+      // The library has put the RFC 6749 §5.2 error body and status on `response`.
+    }
+    const responseHeaders = Object.fromEntries(
+      Object.entries(response.headers ?? {}).filter(([name]) => name.toLowerCase() !== "content-type"),
+    );
+    sendJson(res, response.status ?? 500, response.body, "application/json", { ...responseHeaders, ...cors });
+  }
+
+  /**
+   * Checks `Authorization: Bearer …`.
+   * @returns the grant behind the token, or the reason it was refused
+   */
+  async authenticate(req: IncomingMessage): Promise<TokenGrant | { error: string }> {
+    const authorization = req.headers.authorization;
+    const request = new OAuth2Server.Request({
+      method: req.method ?? "GET",
+      headers: authorization === undefined ? {} : { authorization },
+      query: {},
+      body: {},
+    });
+    try {
+      const token = await this.server.authenticate(request, new OAuth2Server.Response());
+      const user = token.user as LaunchUser;
+      return { patientId: user.patientId, scopes: token.scope ?? [], failures: user.failures };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : "Invalid token" };
+    }
+  }
+
+  private model(): OAuth2Server.AuthorizationCodeModel {
+    return {
+      getClient: (clientId: string) =>
+        Promise.resolve(
+          REGISTERED_CLIENT_IDS.includes(clientId)
+            ? // The library insists on a non-empty list; validateRedirectUri() below does the real check.
+              {
+                id: clientId,
+                grants: ["authorization_code"],
+                redirectUris: [`${this.appOrigin ?? "http://127.0.0.1"}/index.html`],
+              }
+            : false,
+        ),
+      validateRedirectUri: (uri: string) => Promise.resolve(this.isAllowedRedirectUri(uri)),
+      validateScope: (_user, _client, scope?: string[]) => {
+        const granted = grantScopes(scope ?? []);
+        return Promise.resolve(granted.length > 0 ? granted : false);
+      },
+      saveAuthorizationCode: (code, client, user) => {
+        const stored: StoredCode = { ...code, client, user: user as LaunchUser };
+        this.codes.set(code.authorizationCode, stored);
+        return Promise.resolve(stored);
+      },
+      getAuthorizationCode: (code: string) => Promise.resolve(this.codes.get(code) ?? false),
+      // Deleting makes the code single-use; the library revokes before it checks the verifier.
+      revokeAuthorizationCode: (code) => Promise.resolve(this.codes.delete(code.authorizationCode)),
+      saveToken: (token, client, user) => {
+        const launch = user as LaunchUser;
+        if (launch.failures.some((f) => f.kind === "token-error")) {
+          return Promise.reject(
+            new OAuth2Server.ServerError("Token exchange failed (sandbox failure injection)"),
+          );
+        }
+        // Whitelist: spreading `token` would leak `authorizationCode` (and a refresh token we never honour).
+        const saved: OAuth2Server.Token = {
+          accessToken: token.accessToken,
+          accessTokenExpiresAt: token.accessTokenExpiresAt,
+          scope: token.scope,
+          client,
+          user,
+          need_patient_banner: true,
+        };
+        if (!launch.failures.some((f) => f.kind === "no-patient")) saved.patient = launch.patientId;
+        this.tokens.set(token.accessToken, saved);
+        return Promise.resolve(saved);
+      },
+      getAccessToken: (accessToken: string) => Promise.resolve(this.tokens.get(accessToken) ?? false),
+    };
+  }
+}
