@@ -1,0 +1,190 @@
+/**
+ * Disease events (primary breast cancer, recurrence, distant metastasis) from Conditions, Condition.stage and staging
+ * Observations (M category, stage group).
+ */
+import type { CodeableConcept, Condition, Observation, Resource } from "fhir/r4";
+import type { DiseaseEvent } from "../domain/types";
+import {
+  allConceptText,
+  codingsOf,
+  conceptText,
+  hasCoding,
+  isResourceType,
+  laterDate,
+  refOf,
+} from "./fhir-utils";
+import {
+  BREAST_CANCER_SNOMED,
+  ICD10_BREAST_CANCER_PREFIX,
+  ICD10_HISTORY_OF_BREAST_CANCER,
+  ICD10_LYMPH_NODE_SECONDARY_PREFIX,
+  ICD10_METASTASIS_PREFIXES,
+  LYMPH_NODE_SECONDARY_SNOMED,
+  METASTASIS_SNOMED,
+  RECURRENCE_CLINICAL_STATUS,
+} from "./terminology/conditions";
+import { STAGE_OBSERVATION_CODES } from "./terminology/her2-codes";
+import {
+  AJCC,
+  CONDITION_CLINICAL,
+  CONDITION_VERIFICATION,
+  ICD10CM,
+  MCODE_SECONDARY_CANCER_PROFILE,
+  SNOMED,
+} from "./terminology/systems";
+
+type Kind = "primary" | "metastasis" | "regional-nodes" | "history";
+
+function icdCodes(concept: CodeableConcept | undefined): string[] {
+  return codingsOf(concept)
+    .filter((c) => c.system === ICD10CM && c.code)
+    .map((c) => (c.code ?? "").toUpperCase());
+}
+
+/** What a Condition's code (and category, profile) says, by code first and by text last (reported in the description). */
+function kindOf(condition: Condition): { kind: Kind; byText: boolean } | undefined {
+  const code = condition.code;
+  const snomed = (list: readonly { code: string }[]): boolean =>
+    list.some((e) => hasCoding(code, SNOMED, e.code));
+  const icd = icdCodes(code);
+  if (
+    snomed(LYMPH_NODE_SECONDARY_SNOMED) ||
+    icd.some((c) => c.startsWith(ICD10_LYMPH_NODE_SECONDARY_PREFIX))
+  ) {
+    return { kind: "regional-nodes", byText: false };
+  }
+  if (snomed(METASTASIS_SNOMED) || icd.some((c) => ICD10_METASTASIS_PREFIXES.some((p) => c.startsWith(p)))) {
+    return { kind: "metastasis", byText: false };
+  }
+  if (icd.includes(ICD10_HISTORY_OF_BREAST_CANCER)) return { kind: "history", byText: false };
+  if (snomed(BREAST_CANCER_SNOMED) || icd.some((c) => c.startsWith(ICD10_BREAST_CANCER_PREFIX))) {
+    return { kind: "primary", byText: false };
+  }
+  const secondaryByCategory = (condition.category ?? []).some((c) => hasCoding(c, SNOMED, "128462008"));
+  const secondaryByProfile = (condition.meta?.profile ?? []).some((p) =>
+    p.includes(MCODE_SECONDARY_CANCER_PROFILE),
+  );
+  const text = allConceptText(code).join(" ").toLowerCase();
+  if (secondaryByCategory || secondaryByProfile) {
+    return /lymph node/.test(text)
+      ? { kind: "regional-nodes", byText: true }
+      : { kind: "metastasis", byText: false };
+  }
+  if (/lymph node/.test(text) && /secondary|metasta/.test(text))
+    return { kind: "regional-nodes", byText: true };
+  if (/metasta|secondary malignant/.test(text)) return { kind: "metastasis", byText: true };
+  if (/history of/.test(text)) return undefined;
+  if (/breast/.test(text) && /cancer|carcinoma|malignant|neoplasm/.test(text))
+    return { kind: "primary", byText: true };
+  return undefined;
+}
+
+function isRecurrence(condition: Condition): boolean {
+  return codingsOf(condition.clinicalStatus).some(
+    (c) => c.system === CONDITION_CLINICAL && RECURRENCE_CLINICAL_STATUS.includes(c.code ?? ""),
+  );
+}
+
+function isRefutedOrError(condition: Condition): boolean {
+  return codingsOf(condition.verificationStatus).some(
+    (c) => c.system === CONDITION_VERIFICATION && (c.code === "refuted" || c.code === "entered-in-error"),
+  );
+}
+
+function onsetOf(condition: Condition): string | undefined {
+  return condition.onsetDateTime ?? condition.onsetPeriod?.start;
+}
+
+/** Stage IV or M1 in a staging value (AJCC code, text). */
+function stageSaysMetastatic(
+  value: CodeableConcept | undefined,
+  concept: "stage-group" | "distant-metastasis-category",
+): boolean {
+  if (!value) return false;
+  if (concept === "stage-group") {
+    if (codingsOf(value).some((c) => c.system === AJCC && /^4[A-C]?$/i.test(c.code ?? ""))) return true;
+    return allConceptText(value).some((t) => /^\s*(?:stage\s*)?(?:IV|4)[A-C]?\s*$/i.test(t));
+  }
+  const texts = [...codingsOf(value).map((c) => c.code ?? ""), ...allConceptText(value)];
+  return texts.some((t) => /^\s*[cp]?M1[a-d]?(?:\(\w+\))?\s*$/i.test(t));
+}
+
+function event(
+  kind: DiseaseEvent["kind"],
+  source: string,
+  date?: string,
+  description?: string,
+  bodySite?: string,
+): DiseaseEvent {
+  const e: DiseaseEvent = { kind, source };
+  if (date) e.date = date;
+  if (description) e.description = description;
+  if (bodySite) e.bodySite = bodySite;
+  return e;
+}
+
+/** Disease events of one Condition (none when it is not about breast cancer or metastasis). */
+export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
+  if (isRefutedOrError(condition)) return [];
+  const found = kindOf(condition);
+  if (!found || found.kind === "regional-nodes" || found.kind === "history") return [];
+  const source = refOf(condition);
+  const name = conceptText(condition.code) ?? "Condition";
+  const description = found.byText ? `${name} (identified by its text; code not recognised)` : name;
+  const bodySite = conceptText(condition.bodySite?.[0]);
+  const onset = onsetOf(condition);
+  const events: DiseaseEvent[] = [];
+  if (found.kind === "metastasis") {
+    events.push(event("metastasis", source, onset ?? condition.recordedDate, description, bodySite));
+  } else if (isRecurrence(condition)) {
+    // The status changed to recurrence at an unknown time, no earlier than either date: take the later one, so an old
+    // onset of the primary does not make an old biopsy look like a retest after recurrence.
+    events.push(
+      event(
+        "recurrence",
+        source,
+        laterDate(onset, condition.recordedDate),
+        `${name} (clinical status: recurrence)`,
+        bodySite,
+      ),
+    );
+  } else {
+    events.push(event("primary", source, onset ?? condition.recordedDate, description, bodySite));
+  }
+  for (const stage of condition.stage ?? []) {
+    if (stageSaysMetastatic(stage.summary, "stage-group")) {
+      events.push(
+        event(
+          "metastasis",
+          source,
+          onset ?? condition.recordedDate,
+          `Stage ${conceptText(stage.summary) ?? "IV"} on ${name}`,
+        ),
+      );
+    }
+  }
+  return events;
+}
+
+/** A metastasis event from an M1 or stage IV Observation. */
+export function eventOfStageObservation(observation: Observation): DiseaseEvent | undefined {
+  if (observation.status === "entered-in-error" || observation.status === "cancelled") return undefined;
+  const entry = STAGE_OBSERVATION_CODES.find((e) => hasCoding(observation.code, e.system, e.code));
+  if (!entry || !stageSaysMetastatic(observation.valueCodeableConcept, entry.concept)) return undefined;
+  const date = observation.effectiveDateTime ?? observation.effectivePeriod?.start ?? observation.issued;
+  const value = conceptText(observation.valueCodeableConcept) ?? "";
+  return event("metastasis", refOf(observation), date, `${entry.display}: ${value}`);
+}
+
+/** All disease events among a patient's resources. */
+export function buildDiseaseEvents(resources: readonly Resource[]): DiseaseEvent[] {
+  const events: DiseaseEvent[] = [];
+  for (const resource of resources) {
+    if (isResourceType<Condition>(resource, "Condition")) events.push(...eventsOfCondition(resource));
+    else if (isResourceType<Observation>(resource, "Observation")) {
+      const e = eventOfStageObservation(resource);
+      if (e) events.push(e);
+    }
+  }
+  return events;
+}

@@ -1,0 +1,385 @@
+/**
+ * One HER2 Observation -> what it says (`Her2Reading`): which HER2 concept its code names, and the call, IHC score and
+ * ISH numbers found in its value, components, interpretation and notes. Anything contradictory or unreadable becomes a
+ * `problem`, which the record builder turns into an unreadable record: never a guess.
+ */
+import type { CodeableConcept, Observation, ObservationComponent, Quantity } from "fhir/r4";
+import type { IhcScore, IhcZeroDetail, ReportedCall } from "../domain/types";
+import { answerMeaningToValue, type CodeMap } from "./code-map";
+import { allConceptText, codingsOf, conceptText } from "./fhir-utils";
+import {
+  methodInText,
+  parseCall,
+  parseIhcScore,
+  parseIshNumbers,
+  parsePlainNumber,
+  saysSingleProbe,
+} from "./observation-shapes";
+import { ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
+import { HER2_OBSERVATION_CODES, SERUM_HER2_CODES, type Her2Concept } from "./terminology/her2-codes";
+
+/** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
+export type ReadingConcept = Her2Concept | "unspecified";
+
+export type CodeClass = { concept: ReadingConcept; via: string } | { excluded: string };
+
+const HER2_WORDS = /\bher-?2\b|\berbb-?2\b|\bher2\/neu\b|\bc-?erbb-?2\b/i;
+
+/**
+ * Which HER2 concept an Observation or component code names: LOINC table, then the institution's code map, then (as a
+ * last resort, and reported as such) the display text. Serum HER2 is excluded.
+ */
+export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: CodeMap): CodeClass | undefined {
+  const codings = codingsOf(code);
+  for (const coding of codings) {
+    const serum = SERUM_HER2_CODES.find((s) => s.system === coding.system && s.code === coding.code);
+    if (serum) return { excluded: `serum HER2 test (LOINC ${serum.code}), not a tissue HER2 status` };
+  }
+  for (const coding of codings) {
+    const known = HER2_OBSERVATION_CODES.find((e) => e.system === coding.system && e.code === coding.code);
+    if (known) return { concept: known.concept, via: `LOINC ${known.code}` };
+  }
+  for (const coding of codings) {
+    const local = codeMap.observations.find((e) => e.system === coding.system && e.code === coding.code);
+    if (local) return { concept: local.concept, via: `local code ${local.code} (institution code map)` };
+  }
+  const text = allConceptText(code).join(" | ");
+  if (!HER2_WORDS.test(text)) return undefined;
+  if (/\bserum\b|\bplasma\b/i.test(text))
+    return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
+  const via = `display text "${conceptText(code) ?? text}" (code not recognised)`;
+  const lower = text.toLowerCase();
+  if (/\bpanel\b/.test(lower)) return { concept: "panel", via };
+  if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via };
+  if (/cep\s*17|chromosome\s*17/.test(lower)) return { concept: "ish-cep17-per-cell", via };
+  if (/cop(?:y|ies)|signals/.test(lower) && /cell|nucle/.test(lower))
+    return { concept: "ish-her2-per-cell", via };
+  const method = methodInText(text);
+  if (method) return { concept: method, via };
+  if (/interpretation|status/.test(lower)) return { concept: "interpretation", via };
+  return { concept: "unspecified", via };
+}
+
+/** Which part of a result a call belongs to: the IHC, the ISH, the overall interpretation, or not stated. */
+export type CallSlot = "ihc" | "ish" | "interpretation" | "unspecified";
+
+export function slotOf(concept: ReadingConcept): CallSlot {
+  if (concept === "ihc" || concept === "interpretation") return concept;
+  if (concept.startsWith("ish")) return "ish";
+  return "unspecified";
+}
+
+export interface Her2Reading {
+  concept: ReadingConcept;
+  /** Calls found, by the part of the result they belong to. */
+  calls: Partial<Record<CallSlot, ReportedCall>>;
+  score?: IhcScore;
+  zeroDetail?: IhcZeroDetail;
+  ratio?: number;
+  her2PerCell?: number;
+  cep17PerCell?: number;
+  cellsCounted?: number;
+  singleProbe?: boolean;
+  /** Method named by `Observation.method` or the code's text, when the code itself does not fix it. */
+  methodHint?: "ihc" | "ish";
+  /** Why the result cannot be read confidently. Non-empty -> unreadable. */
+  problems: string[];
+  /** How each piece was read, for chart review. */
+  notes: string[];
+  /** The values as recorded, for display. */
+  raw: string[];
+  /** True when the Observation had a value, component or note that carried a HER2 result. */
+  hasContent: boolean;
+}
+
+type NumberField = "ratio" | "her2PerCell" | "cep17PerCell" | "cellsCounted";
+type Field = NumberField | "score" | "zeroDetail";
+
+const NUMBER_FIELD: Partial<Record<ReadingConcept, NumberField>> = {
+  "ish-ratio": "ratio",
+  "ish-her2-per-cell": "her2PerCell",
+  "ish-cep17-per-cell": "cep17PerCell",
+  "ish-cells-counted": "cellsCounted",
+};
+
+function setCall(reading: Her2Reading, slot: CallSlot, call: ReportedCall | undefined, where: string): void {
+  if (call === undefined) return;
+  const current = reading.calls[slot];
+  if (current !== undefined && current !== call) {
+    reading.problems.push(`${where} gives the call ${call}, which contradicts ${current} given elsewhere`);
+    return;
+  }
+  reading.calls[slot] = call;
+}
+
+function setField<K extends Field>(
+  reading: Her2Reading,
+  field: K,
+  value: Her2Reading[K],
+  where: string,
+): void {
+  if (value === undefined) return;
+  const current = reading[field];
+  if (current !== undefined && current !== value) {
+    reading.problems.push(
+      `${where} gives ${field} ${String(value)}, which contradicts ${String(current)} given elsewhere`,
+    );
+    return;
+  }
+  reading[field] = value;
+}
+
+/** Reads a text value in the light of the concept its code names. */
+function readText(reading: Her2Reading, concept: ReadingConcept, text: string, where: string): void {
+  reading.raw.push(text);
+  reading.hasContent = true;
+  const numberField = NUMBER_FIELD[concept];
+  if (numberField) {
+    const plain = parsePlainNumber(text);
+    if (plain?.bound !== undefined) {
+      reading.problems.push(`${where} "${text}" gives only a bound, not a measured ${numberField}`);
+      return;
+    }
+    if (plain?.value !== undefined) {
+      setField(reading, numberField, plain.value, where);
+      reading.notes.push(`${where} read as ${numberField}`);
+      return;
+    }
+  }
+  const call = parseCall(text);
+  if (call.ambiguous) reading.problems.push(`${where} "${text}": ${call.ambiguous}`);
+  const allowBare = concept === "ihc";
+  const score = parseIhcScore(text, allowBare);
+  if (score.ambiguous) reading.problems.push(`${where} "${text}": ${score.ambiguous}`);
+  const numbers = parseIshNumbers(text);
+  reading.problems.push(...numbers.problems.map((p) => `${where}: ${p}`));
+  if (concept === "ish" || concept === "unspecified" || concept === "interpretation") {
+    const plain = parsePlainNumber(text);
+    if (plain?.bound !== undefined) {
+      reading.problems.push(`${where} "${text}" gives only a bound (${plain.bound}), not a measured value`);
+      return;
+    }
+    if (plain) {
+      reading.problems.push(
+        `${where} "${text}" is a number without a label; it is not clear what it measures`,
+      );
+      return;
+    }
+  }
+  const found: string[] = [];
+  if (call.call) {
+    setCall(reading, slotOf(concept), call.call, where);
+    found.push(`call ${call.call}`);
+  }
+  if (score.score && concept !== "ish" && concept !== "interpretation") {
+    setField(reading, "score", score.score, where);
+    setField(reading, "zeroDetail", score.zeroDetail, where);
+    found.push(`IHC score ${score.score}`);
+  }
+  for (const field of ["ratio", "her2PerCell", "cep17PerCell", "cellsCounted"] as const) {
+    if (numbers[field] !== undefined) {
+      setField(reading, field, numbers[field], where);
+      found.push(`${field} ${String(numbers[field])}`);
+    }
+  }
+  if (saysSingleProbe(text)) reading.singleProbe = true;
+  if (found.length > 0) reading.notes.push(`${where} text parsed as ${found.join(", ")}`);
+  else if (!call.ambiguous && !score.ambiguous && numbers.problems.length === 0) {
+    reading.problems.push(`${where} "${text}" holds no HER2 result that could be read`);
+  }
+}
+
+const RATIO_UNITS = /^(?:|1|\{ratio\}|ratio|\{ratio\}\s*)$/i;
+const PER_CELL_UNITS = /cell|nucle|cop|signal|^\{.*\}$|^$|^1$/i;
+
+function readNumber(
+  reading: Her2Reading,
+  concept: ReadingConcept,
+  value: number,
+  where: string,
+  quantity?: Quantity,
+): void {
+  reading.hasContent = true;
+  const unit = (quantity?.code ?? quantity?.unit ?? "").trim();
+  reading.raw.push(unit ? `${String(value)} ${unit}` : String(value));
+  if (quantity?.comparator) {
+    reading.problems.push(
+      `${where} is only a bound (${quantity.comparator} ${String(value)}), not a measured value`,
+    );
+    return;
+  }
+  const numberField = NUMBER_FIELD[concept];
+  if (numberField) {
+    const unitOk = numberField === "ratio" ? RATIO_UNITS.test(unit) : PER_CELL_UNITS.test(unit);
+    if (!unitOk) {
+      reading.problems.push(`${where} has unit "${unit}", which does not fit ${numberField}`);
+      return;
+    }
+    setField(reading, numberField, value, where);
+    reading.notes.push(`${where} read as ${numberField}`);
+    return;
+  }
+  if (concept === "ihc" && Number.isInteger(value) && value >= 0 && value <= 3 && unit === "") {
+    setField(reading, "score", value === 0 ? "0" : (`${String(value)}+` as IhcScore), where);
+    reading.notes.push(`${where} read as IHC score`);
+    return;
+  }
+  reading.problems.push(`${where} is a number (${String(value)}) where a ${concept} result is expected`);
+}
+
+function readCodeable(
+  reading: Her2Reading,
+  concept: ReadingConcept,
+  value: CodeableConcept,
+  where: string,
+  codeMap: CodeMap,
+): void {
+  reading.hasContent = true;
+  const meanings: { call?: ReportedCall; score?: IhcScore; zeroDetail?: IhcZeroDetail; label: string }[] = [];
+  for (const coding of codingsOf(value)) {
+    const standard = ANSWER_CODES.find((a) => a.system === coding.system && a.code === coding.code);
+    if (standard) {
+      meanings.push({ call: standard.call, label: `${standard.code} ${standard.display}` });
+      continue;
+    }
+    const local = codeMap.answers.find((a) => a.system === coding.system && a.code === coding.code);
+    if (local)
+      meanings.push({
+        ...answerMeaningToValue(local.meaning),
+        label: `local answer ${local.code} (${local.meaning})`,
+      });
+  }
+  if (meanings.length === 0) {
+    const text = conceptText(value);
+    if (!text) {
+      reading.problems.push(`${where} has a code that is not recognised and no text`);
+      return;
+    }
+    readText(reading, concept, text, `${where} (display text of an unrecognised code)`);
+    return;
+  }
+  reading.raw.push(conceptText(value) ?? meanings.map((m) => m.label).join(", "));
+  for (const meaning of meanings) {
+    setCall(reading, slotOf(concept), meaning.call, where);
+    if (concept !== "ish" && concept !== "interpretation") {
+      setField(reading, "score", meaning.score, where);
+      setField(reading, "zeroDetail", meaning.zeroDetail, where);
+    } else if (meaning.score) {
+      reading.problems.push(`${where} gives an IHC score on an ${concept} result`);
+    }
+  }
+  reading.notes.push(`${where} coded as ${meanings.map((m) => m.label).join(", ")}`);
+}
+
+type ValueHolder = Pick<
+  Observation,
+  | "valueCodeableConcept"
+  | "valueString"
+  | "valueQuantity"
+  | "valueInteger"
+  | "valueBoolean"
+  | "valueRatio"
+  | "dataAbsentReason"
+>;
+
+function readValue(
+  reading: Her2Reading,
+  concept: ReadingConcept,
+  holder: ValueHolder,
+  where: string,
+  codeMap: CodeMap,
+): void {
+  if (holder.valueCodeableConcept)
+    readCodeable(reading, concept, holder.valueCodeableConcept, `${where} valueCodeableConcept`, codeMap);
+  else if (holder.valueString !== undefined)
+    readText(reading, concept, holder.valueString, `${where} valueString`);
+  else if (holder.valueQuantity?.value !== undefined) {
+    readNumber(reading, concept, holder.valueQuantity.value, `${where} valueQuantity`, holder.valueQuantity);
+  } else if (holder.valueInteger !== undefined)
+    readNumber(reading, concept, holder.valueInteger, `${where} valueInteger`);
+  else if (holder.valueBoolean !== undefined || holder.valueRatio !== undefined) {
+    reading.hasContent = true;
+    reading.problems.push(`${where} has a value type this layer does not read (boolean or Ratio)`);
+  } else if (holder.dataAbsentReason) {
+    reading.hasContent = true;
+    reading.problems.push(`${where} has no value: ${conceptText(holder.dataAbsentReason) ?? "data absent"}`);
+  }
+}
+
+function readComponent(
+  reading: Her2Reading,
+  component: ObservationComponent,
+  index: number,
+  codeMap: CodeMap,
+): void {
+  const where = `component[${String(index)}]`;
+  const cls = classifyHer2Code(component.code, codeMap);
+  if (!cls || "excluded" in cls) return; // e.g. an ER or Ki-67 component in a breast panel: not ours to read
+  if (cls.concept === "panel") return;
+  readValue(reading, cls.concept, component, `${where} (${cls.via})`, codeMap);
+  for (const interpretation of component.interpretation ?? [])
+    readInterpretation(reading, slotOf(cls.concept), interpretation, `${where} interpretation`);
+}
+
+function readInterpretation(
+  reading: Her2Reading,
+  slot: CallSlot,
+  interpretation: CodeableConcept,
+  where: string,
+): void {
+  for (const coding of codingsOf(interpretation)) {
+    const known = INTERPRETATION_CODES.find((i) => i.system === coding.system && i.code === coding.code);
+    if (known) {
+      setCall(reading, slot, known.call, where);
+      reading.notes.push(`${where} ${known.code} read as ${known.call}`);
+      return;
+    }
+  }
+  const text = conceptText(interpretation);
+  if (!text) return;
+  const call = parseCall(text);
+  if (call.ambiguous) reading.problems.push(`${where} "${text}": ${call.ambiguous}`);
+  else if (call.call) {
+    setCall(reading, slot, call.call, where);
+    reading.notes.push(`${where} text "${text}" read as ${call.call}`);
+  }
+}
+
+/**
+ * Reads one HER2 Observation whose code has already been classified.
+ * @param concept the concept of the Observation's code
+ */
+export function readHer2Observation(
+  observation: Observation,
+  concept: ReadingConcept,
+  codeMap: CodeMap,
+): Her2Reading {
+  const reading: Her2Reading = { concept, calls: {}, problems: [], notes: [], raw: [], hasContent: false };
+  readValue(reading, concept, observation, "value", codeMap);
+  (observation.component ?? []).forEach((component, index) => {
+    readComponent(reading, component, index, codeMap);
+  });
+  for (const interpretation of observation.interpretation ?? [])
+    readInterpretation(reading, slotOf(concept), interpretation, "interpretation");
+  if (!reading.hasContent) {
+    const notes = (observation.note ?? []).map((n) => n.text).filter((t) => t.trim() !== "");
+    if (notes.length > 0) readText(reading, concept, notes.join("; "), "note");
+  }
+  const methodText = [conceptText(observation.method), ...allConceptText(observation.code)]
+    .filter(Boolean)
+    .join(" ");
+  const declared = methodInText(conceptText(observation.method) ?? "");
+  if (declared) {
+    const codeMethod = concept === "ihc" ? "ihc" : concept.startsWith("ish") ? "ish" : undefined;
+    if (codeMethod && codeMethod !== declared) {
+      reading.problems.push(
+        `the code names ${codeMethod.toUpperCase()} but Observation.method says ${declared.toUpperCase()}`,
+      );
+    }
+    reading.methodHint = declared;
+  } else {
+    reading.methodHint = methodInText(methodText);
+  }
+  if (saysSingleProbe(methodText)) reading.singleProbe = true;
+  return reading;
+}

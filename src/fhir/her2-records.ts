@@ -1,0 +1,394 @@
+/**
+ * HER2 Observations and DiagnosticReports of one patient -> the rules' test records.
+ *
+ * Whatever the shape (value, components, separate Observations grouped by a panel or a report, text), the same result
+ * gives the same record: ISH numbers spread over several Observations of one panel, report or specimen are merged into
+ * one ISH record when they do not contradict each other.
+ */
+import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
+import type {
+  DualIshRecord,
+  Her2TestRecord,
+  IhcRecord,
+  InterpretationRecord,
+  ResourceRef,
+  ResultStatus,
+  SingleIshRecord,
+  SpecimenInfo,
+  UnreadableRecord,
+} from "../domain/types";
+import type { CodeMap } from "./code-map";
+import {
+  allConceptText,
+  conceptText,
+  isResourceType,
+  normaliseReference,
+  refOf,
+  type ResourceIndex,
+} from "./fhir-utils";
+import { classifyHer2Code, readHer2Observation, type CodeClass, type Her2Reading } from "./her2-observation";
+import {
+  methodInText,
+  parseCall,
+  parseIhcScore,
+  parseIshNumbers,
+  saysSingleProbe,
+} from "./observation-shapes";
+import { specimenInfo, withBodySite } from "./specimen";
+
+interface Context {
+  source: ResourceRef;
+  status: ResultStatus;
+  date?: string;
+  specimen?: SpecimenInfo;
+  /** Panel or report that groups this result with others (for merging ISH pieces). */
+  group?: ResourceRef;
+}
+
+const RESULT_STATUSES: readonly ResultStatus[] = [
+  "registered",
+  "preliminary",
+  "final",
+  "amended",
+  "corrected",
+  "cancelled",
+  "entered-in-error",
+  "unknown",
+];
+
+function toStatus(status: string | undefined): ResultStatus {
+  if (status === "partial") return "preliminary";
+  if (status === "appended") return "amended";
+  return RESULT_STATUSES.find((s) => s === status) ?? "unknown";
+}
+
+function effectiveDate(resource: Observation | DiagnosticReport): string | undefined {
+  return (
+    resource.effectiveDateTime ??
+    resource.effectivePeriod?.start ??
+    ("effectiveInstant" in resource ? resource.effectiveInstant : undefined) ??
+    resource.issued
+  );
+}
+
+function base(context: Context): Omit<Her2TestRecord, "method" | "reason"> {
+  const record: Omit<Her2TestRecord, "method" | "reason"> = {
+    source: context.source,
+    status: context.status,
+  };
+  if (context.date) record.date = context.date;
+  if (context.specimen) record.specimen = context.specimen;
+  return record;
+}
+
+function unreadable(context: Context, reason: string, raw?: string): UnreadableRecord {
+  const record: UnreadableRecord = { ...base(context), method: "unreadable", reason };
+  if (raw) record.rawValue = raw;
+  return record;
+}
+
+interface IshPiece {
+  context: Context;
+  reading: Her2Reading;
+}
+
+const ISH_FIELDS = ["ratio", "her2PerCell", "cep17PerCell", "cellsCounted"] as const;
+
+function hasIshNumbers(reading: Her2Reading): boolean {
+  return ISH_FIELDS.some((f) => reading[f] !== undefined);
+}
+
+/** Where a piece belongs for merging: its panel or report, else its specimen and day, else itself. */
+function mergeKey(piece: IshPiece): string {
+  const { context } = piece;
+  if (context.group) return `group:${context.group}`;
+  const day = context.date?.slice(0, 10);
+  const specimen = context.specimen?.reference ?? context.specimen?.label;
+  if (specimen && day) return `specimen:${specimen}@${day}`;
+  return `self:${context.source}`;
+}
+
+function canMerge(pieces: readonly IshPiece[]): boolean {
+  const status = pieces[0]?.context.status;
+  if (pieces.some((p) => p.context.status !== status)) return false;
+  for (const field of ISH_FIELDS) {
+    if (pieces.filter((p) => p.reading[field] !== undefined).length > 1) return false;
+  }
+  return pieces.filter((p) => p.reading.calls.ish !== undefined).length <= 1;
+}
+
+function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
+  const main =
+    pieces.find((p) => p.reading.ratio !== undefined) ??
+    pieces.find((p) => hasIshNumbers(p.reading)) ??
+    pieces[0];
+  if (!main) throw new Error("ishRecord needs at least one piece");
+  const context: Context = { ...main.context };
+  context.date ??= pieces.find((p) => p.context.date)?.context.date;
+  context.specimen ??= pieces.find((p) => p.context.specimen)?.context.specimen;
+  const value = (field: (typeof ISH_FIELDS)[number]): number | undefined =>
+    pieces.map((p) => p.reading[field]).find((v) => v !== undefined);
+  const call = pieces.map((p) => p.reading.calls.ish).find((c) => c !== undefined);
+  const single = pieces.some((p) => p.reading.singleProbe);
+  const raw = pieces.flatMap((p) => p.reading.raw).join("; ");
+  const notes = pieces.flatMap((p) => p.reading.notes);
+  if (pieces.length > 1) notes.push(`combined from ${pieces.map((p) => p.context.source).join(", ")}`);
+  const ratio = value("ratio");
+  const her2PerCell = value("her2PerCell");
+  const cep17PerCell = value("cep17PerCell");
+  const cellsCounted = value("cellsCounted");
+  if (call === undefined && ratio === undefined && her2PerCell === undefined && cep17PerCell === undefined) {
+    return unreadable(context, "ISH result with neither a call nor a ratio or copy number", raw || undefined);
+  }
+  if (single && (ratio !== undefined || cep17PerCell !== undefined)) {
+    return unreadable(
+      context,
+      "described as single-probe ISH but reports a CEP17 count or a ratio",
+      raw || undefined,
+    );
+  }
+  const common = { ...base(context), readAs: notes.join("; ") } as const;
+  const withRaw = raw ? { rawValue: raw } : {};
+  if (single) {
+    const record: SingleIshRecord = { ...common, ...withRaw, method: "ish-single" };
+    if (her2PerCell !== undefined) record.her2PerCell = her2PerCell;
+    if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
+    if (call) record.reported = call;
+    return record;
+  }
+  const record: DualIshRecord = { ...common, ...withRaw, method: "ish-dual" };
+  if (ratio !== undefined) record.ratio = ratio;
+  if (her2PerCell !== undefined) record.her2PerCell = her2PerCell;
+  if (cep17PerCell !== undefined) record.cep17PerCell = cep17PerCell;
+  if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
+  if (call) record.reported = call;
+  return record;
+}
+
+function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
+  const groups = new Map<string, IshPiece[]>();
+  for (const piece of pieces) {
+    const key = mergeKey(piece);
+    groups.set(key, [...(groups.get(key) ?? []), piece]);
+  }
+  const records: Her2TestRecord[] = [];
+  for (const group of groups.values()) {
+    if (canMerge(group)) records.push(ishRecord(group));
+    else records.push(...group.map((p) => ishRecord([p])));
+  }
+  return records;
+}
+
+/** Turns one reading into records: IHC, ISH piece(s), interpretation, or unreadable. */
+function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: IshPiece[]): Her2TestRecord[] {
+  const raw = reading.raw.join("; ") || undefined;
+  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw)];
+  const calls = { ...reading.calls };
+  if (calls.unspecified !== undefined) {
+    // A call on a code that does not name its method: the method text decides, else it is an overall interpretation.
+    const slot =
+      reading.methodHint ?? (reading.score ? "ihc" : hasIshNumbers(reading) ? "ish" : "interpretation");
+    if (calls[slot] !== undefined && calls[slot] !== calls.unspecified) {
+      return [unreadable(context, `contradictory calls (${calls[slot]}, ${calls.unspecified})`, raw)];
+    }
+    calls[slot] = calls.unspecified;
+    delete calls.unspecified;
+  }
+  const records: Her2TestRecord[] = [];
+  const wantsIhc =
+    reading.score !== undefined ||
+    calls.ihc !== undefined ||
+    (reading.concept === "ihc" && !hasIshNumbers(reading));
+  if (wantsIhc) {
+    const record: IhcRecord = { ...base(context), method: "ihc", readAs: reading.notes.join("; ") };
+    if (raw) record.rawValue = raw;
+    if (reading.score) record.score = reading.score;
+    if (reading.zeroDetail) record.zeroDetail = reading.zeroDetail;
+    if (calls.ihc) record.reported = calls.ihc;
+    if (!record.score && !record.reported)
+      records.push(unreadable(context, "IHC result with neither a score nor a call", raw));
+    else records.push(record);
+  }
+  if (hasIshNumbers(reading) || calls.ish !== undefined || (reading.concept.startsWith("ish") && !wantsIhc)) {
+    ishPieces.push({ context, reading: { ...reading, calls: { ish: calls.ish } } });
+  }
+  if (calls.interpretation !== undefined) {
+    const record: InterpretationRecord = {
+      ...base(context),
+      method: "interpretation",
+      reported: calls.interpretation,
+      readAs: reading.notes.join("; "),
+    };
+    if (raw) record.rawValue = raw;
+    records.push(record);
+  } else if (reading.concept === "interpretation" && records.length === 0 && !hasIshNumbers(reading)) {
+    records.push(unreadable(context, "HER2 interpretation without a call", raw));
+  }
+  if (records.length === 0 && ishPieces.every((p) => p.context.source !== context.source)) {
+    records.push(unreadable(context, "no HER2 result found in the value, components or notes", raw));
+  }
+  return records;
+}
+
+/** A report conclusion that names HER2, read only when the report has no HER2 result Observations of its own. */
+function recordsOfConclusion(
+  report: DiagnosticReport,
+  context: Context,
+  ishPieces: IshPiece[],
+): Her2TestRecord[] {
+  const text = [report.conclusion, ...(report.conclusionCode ?? []).map((c) => conceptText(c))]
+    .filter(Boolean)
+    .join("; ");
+  if (!/\bher-?2\b|\berbb-?2\b/i.test(text)) return [];
+  const method = methodInText(text);
+  const call = parseCall(text);
+  const score = parseIhcScore(text);
+  const numbers = parseIshNumbers(text);
+  const problems = [call.ambiguous, score.ambiguous, ...numbers.problems].filter((p): p is string =>
+    Boolean(p),
+  );
+  const hasNumbers = ISH_FIELDS.some((f) => numbers[f] !== undefined);
+  if (
+    problems.length > 0 ||
+    !method ||
+    (method === "ihc" && hasNumbers) ||
+    (method === "ish" && score.score)
+  ) {
+    const why =
+      problems.length > 0 ? problems.join("; ") : "the method (IHC or ISH) or the result is not clear";
+    return [
+      unreadable(
+        context,
+        `HER2 is named in the report conclusion but it could not be read as one result: ${why}`,
+        text,
+      ),
+    ];
+  }
+  const reading: Her2Reading = {
+    concept: method,
+    calls: call.call ? { [method]: call.call } : {},
+    problems: [],
+    notes: ["DiagnosticReport.conclusion text"],
+    raw: [text],
+    hasContent: true,
+    singleProbe: saysSingleProbe(text),
+    ...(method === "ihc" ? { score: score.score, zeroDetail: score.zeroDetail } : {}),
+    ...(method === "ish"
+      ? {
+          ratio: numbers.ratio,
+          her2PerCell: numbers.her2PerCell,
+          cep17PerCell: numbers.cep17PerCell,
+          cellsCounted: numbers.cellsCounted,
+        }
+      : {}),
+  };
+  return recordsOfReading(context, reading, ishPieces);
+}
+
+/**
+ * Builds the HER2 test records of one patient.
+ * @param resources every resource loaded for the patient
+ * @param index the same resources by `Type/id`
+ */
+export function buildHer2Records(
+  resources: readonly Resource[],
+  index: ResourceIndex,
+  codeMap: CodeMap,
+): Her2TestRecord[] {
+  const observations = resources.filter((r) => isResourceType<Observation>(r, "Observation"));
+  const reports = resources.filter((r) => isResourceType<DiagnosticReport>(r, "DiagnosticReport"));
+  const classes = new Map<Observation, CodeClass | undefined>(
+    observations.map((o) => [o, classifyHer2Code(o.code, codeMap)]),
+  );
+  const isHer2 = (o: Observation): boolean => {
+    const c = classes.get(o);
+    return c !== undefined && !("excluded" in c);
+  };
+
+  const panelOf = new Map<string, Observation>();
+  for (const panel of observations) {
+    if (!isHer2(panel)) continue;
+    for (const member of panel.hasMember ?? []) {
+      const ref = normaliseReference(member);
+      if (ref) panelOf.set(ref, panel);
+    }
+  }
+  const reportOf = new Map<string, DiagnosticReport>();
+  for (const report of reports) {
+    for (const result of report.result ?? []) {
+      const ref = normaliseReference(result);
+      if (ref) reportOf.set(ref, report);
+    }
+  }
+
+  const contextOf = (observation: Observation): Context => {
+    const ref = refOf(observation);
+    const panel = panelOf.get(ref);
+    const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
+    const context: Context = { source: ref, status: toStatus(observation.status) };
+    const date =
+      effectiveDate(observation) ?? (panel && effectiveDate(panel)) ?? (report && effectiveDate(report));
+    if (date) context.date = date;
+    const specimen =
+      specimenInfo(observation.specimen, index, observation) ??
+      (panel && specimenInfo(panel.specimen, index, panel)) ??
+      (report && specimenInfo(report.specimen?.[0], index, report));
+    const withSite = withBodySite(specimen, observation.bodySite);
+    if (withSite) context.specimen = withSite;
+    const group = panel ? refOf(panel) : report ? refOf(report) : undefined;
+    if (group) context.group = group;
+    return context;
+  };
+
+  const records: Her2TestRecord[] = [];
+  const ishPieces: IshPiece[] = [];
+  for (const observation of observations) {
+    let cls = classes.get(observation);
+    if (cls === undefined && panelOf.has(refOf(observation))) {
+      cls = {
+        concept: "unspecified",
+        via: `member of HER2 panel ${refOf(panelOf.get(refOf(observation)) as Observation)}`,
+      };
+    }
+    if (cls === undefined || "excluded" in cls) continue;
+    const context = contextOf(observation);
+    const reading = readHer2Observation(observation, cls.concept, codeMap);
+    reading.notes.unshift(`code: ${cls.via}`);
+    const members = observation.hasMember ?? [];
+    if (cls.concept === "panel" || (members.length > 0 && !reading.hasContent)) {
+      for (const member of members) {
+        const ref = normaliseReference(member);
+        if (ref && !index.has(ref)) {
+          records.push(unreadable(context, `panel member ${ref} was not loaded, so its result is unknown`));
+        }
+      }
+      if (!reading.hasContent) continue;
+    }
+    records.push(...recordsOfReading(context, reading, ishPieces));
+  }
+
+  for (const report of reports) {
+    const hasHer2Result = (report.result ?? []).some((r) => {
+      const ref = normaliseReference(r);
+      const found = ref ? index.get(ref) : undefined;
+      return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
+    });
+    if (hasHer2Result) continue;
+    const context: Context = { source: refOf(report), status: toStatus(report.status) };
+    const date = effectiveDate(report);
+    if (date) context.date = date;
+    const specimen = specimenInfo(report.specimen?.[0], index, report);
+    if (specimen) context.specimen = specimen;
+    const codeNamesHer2 = allConceptText(report.code).some((t) => /\bher-?2\b|\berbb-?2\b/i.test(t));
+    if (!report.conclusion && !report.conclusionCode?.length) {
+      if (codeNamesHer2 && (report.result ?? []).length === 0) {
+        records.push(unreadable(context, "HER2 report with neither results nor a conclusion"));
+      }
+      continue;
+    }
+    records.push(...recordsOfConclusion(report, context, ishPieces));
+  }
+
+  records.push(...mergeIshPieces(ishPieces));
+  return records.sort((a, b) => a.source.localeCompare(b.source));
+}

@@ -1,0 +1,176 @@
+/**
+ * Reading HER2 values written as text: '2+', 'Score 2+ (equivocal)', 'POSITIVE (3+)', 'HER2/CEP17 ratio 2.3',
+ * 'Amplified', 'greater than 2.2'. Each parser returns what it found, or an `ambiguous` reason when the text says two
+ * different things: the caller then reports the result as unreadable instead of guessing.
+ */
+import type { IhcScore, IhcZeroDetail, ReportedCall } from "../domain/types";
+
+export interface ParsedCall {
+  call?: ReportedCall;
+  ambiguous?: string;
+}
+
+const CALL_PATTERNS: readonly { call: ReportedCall; pattern: RegExp }[] = [
+  // Order matters: "not amplified" must be consumed before "amplified".
+  {
+    call: "negative",
+    pattern:
+      /\b(?:not|non)[\s-]?amplified\b|\bno (?:her2 |erbb2 )?(?:gene )?amplification\b|\bunamplified\b/gi,
+  },
+  { call: "positive", pattern: /\bamplified\b/gi },
+  { call: "equivocal", pattern: /\bequivocal\b|\bborderline\b/gi },
+  {
+    call: "indeterminate",
+    pattern:
+      /\bindeterminate\b|\binconclusive\b|\buninterpretable\b|\binsufficient\b|\bcannot be determined\b|\btechnical(?:ly)? fail/gi,
+  },
+  { call: "negative", pattern: /\bnegative\b/gi },
+  { call: "positive", pattern: /\bpositive\b/gi },
+];
+
+/** Finds the laboratory's call in free text. */
+export function parseCall(text: string): ParsedCall {
+  let rest = text;
+  const found = new Set<ReportedCall>();
+  for (const { call, pattern } of CALL_PATTERNS) {
+    if (pattern.test(rest)) {
+      found.add(call);
+      rest = rest.replace(pattern, " ");
+    }
+    pattern.lastIndex = 0;
+  }
+  if (found.size > 1) return { ambiguous: `the text gives more than one call (${[...found].join(", ")})` };
+  const [call] = [...found];
+  return call ? { call } : {};
+}
+
+export interface ParsedScore {
+  score?: IhcScore;
+  zeroDetail?: IhcZeroDetail;
+  ambiguous?: string;
+}
+
+const SCORE_RANGE = /(?<![\d.])[0-3]\s*\+?\s*(?:-|–|to|\/)\s*[0-3]\s*\+/i;
+const SCORE_PLUS = /(?<![\d.])([0-3])\s*\+(?!\d)/g;
+const SCORE_WORD = /\b(?:score|ihc)\s*[:=]?\s*(?:of\s+)?([0-3])(?![\d.+])/gi;
+const BARE_SCORE = /^\s*([0-3])\s*(?:\+)?\s*$/;
+
+function toScore(digit: string): IhcScore {
+  return digit === "0" ? "0" : (`${digit}+` as IhcScore);
+}
+
+/**
+ * Finds an IHC score in free text.
+ * @param allowBare accept a bare "0".."3" (only when the code says the value is an IHC score)
+ */
+export function parseIhcScore(text: string, allowBare = false): ParsedScore {
+  if (SCORE_RANGE.test(text)) return { ambiguous: "the text gives a range of scores, not one score" };
+  const scores = new Set<IhcScore>();
+  for (const match of text.matchAll(SCORE_PLUS)) scores.add(toScore(match[1] ?? ""));
+  for (const match of text.matchAll(SCORE_WORD)) scores.add(toScore(match[1] ?? ""));
+  if (allowBare) {
+    const bare = BARE_SCORE.exec(text);
+    if (bare) scores.add(toScore(bare[1] ?? ""));
+  }
+  if (scores.size > 1)
+    return { ambiguous: `the text gives more than one IHC score (${[...scores].join(", ")})` };
+  const [score] = [...scores];
+  if (!score) return {};
+  const result: ParsedScore = { score };
+  if (score === "0") {
+    if (/\bultra[\s-]?low\b/i.test(text)) result.zeroDetail = "ultralow";
+    else if (/\bnull\b|\bno (?:membrane )?staining\b/i.test(text)) result.zeroDetail = "null";
+  }
+  return result;
+}
+
+export interface ParsedNumber {
+  value?: number;
+  /** Set when the number is only a bound ("greater than 2.2", "<4"): not a measurement the rules can use. */
+  bound?: string;
+}
+
+const PLAIN_NUMBER =
+  /^\s*(<=|>=|<|>|≥|≤|greater than|more than|less than|at least|above|below)?\s*(\d+(?:\.\d+)?)\s*$/i;
+
+/** Reads a text that is only a number, e.g. "2.3" or "greater than 2.2". */
+export function parsePlainNumber(text: string): ParsedNumber | undefined {
+  const match = PLAIN_NUMBER.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[2]);
+  if (match[1]) return { bound: `${match[1]} ${match[2] ?? ""}` };
+  return { value };
+}
+
+export interface ParsedIshNumbers {
+  ratio?: number;
+  her2PerCell?: number;
+  cep17PerCell?: number;
+  cellsCounted?: number;
+  /** Reasons some number could not be read. */
+  problems: string[];
+}
+
+const BOUND_WORDS = /(<|>|≥|≤|greater than|more than|less than|at least|above|below)/i;
+
+/** The one number in a labelled segment ("HER2/CEP17 ratio 2.3"), after removing the digits of the labels. */
+function segmentNumber(segment: string): ParsedNumber | "none" | "several" {
+  const cleaned = segment.replace(/\bher-?2\b|\berbb2\b|\bcep\s*17\b|\bchromosome\s*17\b|\bd17z1\b/gi, " ");
+  const numbers = [...cleaned.matchAll(/\d+(?:\.\d+)?/g)];
+  if (numbers.length === 0) return "none";
+  if (numbers.length > 1) return "several";
+  const bound = BOUND_WORDS.exec(cleaned);
+  const only = numbers[0]?.[0] ?? "";
+  return bound ? { bound: `${bound[1] ?? ""} ${only}` } : { value: Number(only) };
+}
+
+/**
+ * Reads ISH numbers from free text, one labelled segment at a time ("HER2/CEP17 ratio 2.3; HER2 copies per cell 4.5").
+ */
+export function parseIshNumbers(text: string): ParsedIshNumbers {
+  const result: ParsedIshNumbers = { problems: [] };
+  for (const segment of text.split(/[;\n|]|,(?!\d)/)) {
+    const lower = segment.toLowerCase();
+    let key: "ratio" | "cep17PerCell" | "her2PerCell" | "cellsCounted" | undefined;
+    if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) key = "ratio";
+    else if (/\b(?:cells?|nuclei) (?:counted|scored|evaluated)\b|\bnumber of (?:cells|nuclei)\b/.test(lower))
+      key = "cellsCounted";
+    else if (
+      /cep\s*17|chromosome\s*17|centromere/.test(lower) &&
+      /cop|signal|per cell|\/\s*cell|nucle/.test(lower)
+    )
+      key = "cep17PerCell";
+    else if (/her-?2|erbb2/.test(lower) && /cop|signal|per cell|\/\s*cell|nucle/.test(lower))
+      key = "her2PerCell";
+    if (!key) continue;
+    const parsed = segmentNumber(segment);
+    if (parsed === "none") continue;
+    if (parsed === "several") {
+      result.problems.push(`"${segment.trim()}" holds more than one number`);
+      continue;
+    }
+    if (parsed.bound !== undefined) {
+      result.problems.push(`"${segment.trim()}" gives only a bound (${parsed.bound}), not a measured value`);
+      continue;
+    }
+    if (result[key] !== undefined && result[key] !== parsed.value) {
+      result.problems.push(`the text gives two different values for ${key}`);
+      continue;
+    }
+    result[key] = parsed.value;
+  }
+  return result;
+}
+
+/** True when text says the ISH was single-probe (HER2 probe only). */
+export function saysSingleProbe(text: string): boolean {
+  return /\bsingle[\s-]?probe\b/i.test(text);
+}
+
+/** Method named in free text: IHC or ISH. Undefined when neither or both. */
+export function methodInText(text: string): "ihc" | "ish" | undefined {
+  const ish = /\b(?:fish|ish|cish|sish|dish|in situ|hybridi[sz]ation)\b/i.test(text);
+  const ihc = /\b(?:ihc|immunohisto\w*|immune stain|immunostain\w*|hercep ?test)\b/i.test(text);
+  if (ish === ihc) return undefined;
+  return ish ? "ish" : "ihc";
+}
