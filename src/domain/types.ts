@@ -180,6 +180,8 @@ export interface Flag {
   action?: string;
   /** The resources the flag rests on. */
   evidence: ResourceRef[];
+  /** The sources (guideline sections, trials) the flag rests on, as citation texts. Added in rules 1.0.0. */
+  references?: string[];
 }
 
 export type EvidenceMethod = "ihc" | "ish-dual" | "ish-single" | "interpretation" | "unreadable";

@@ -1,0 +1,36 @@
+/** The vocabulary the rule tables share: what one test (or one specimen) says about HER2. */
+import type { ReportedCall } from "./types";
+
+/** A call on HER2: conclusive (positive, negative) or not (equivocal, indeterminate). */
+export type Call = ReportedCall;
+
+const CALLS: ReadonlySet<string> = new Set<Call>(["positive", "negative", "equivocal", "indeterminate"]);
+
+/** The call, when the value is one (defends against values outside the type at run time). */
+export function asCall(value: unknown): Call | undefined {
+  return typeof value === "string" && CALLS.has(value) ? (value as Call) : undefined;
+}
+
+export function isConclusive(call: Call): call is "positive" | "negative" {
+  return call === "positive" || call === "negative";
+}
+
+/** A measured number usable by the rules: finite and not negative. */
+export function measured(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** A number as a pathologist writes it: at least one decimal (2 -> "2.0", 2.25 -> "2.25"). */
+export function formatNumber(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+/** Further work the data shows is missing before a specimen has a final HER2 result. */
+export type Need = "reflex-ish" | "ihc-workup" | "recount" | "recount-adjudication" | "dual-probe";
+
+/** A call with the plain-language reason for it and, when not final, the work still needed. */
+export interface Outcome {
+  call: Call;
+  reason: string;
+  need?: Need;
+}

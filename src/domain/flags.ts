@@ -1,0 +1,104 @@
+/**
+ * Flag codes (DESIGN.md contract): severity and the sources each rests on, one row per code, and the order flags
+ * are shown in (most urgent first: action > warning > info, then the table's order).
+ */
+import { cite, type CitationId } from "./citations";
+import { byText } from "./dates";
+import type { Flag, FlagCode, FlagSeverity, ResourceRef } from "./types";
+
+interface FlagRule {
+  severity: FlagSeverity;
+  references: readonly CitationId[];
+  /** Where the rule comes from. */
+  source: string;
+}
+
+export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
+  "reflex-ish-missing": {
+    severity: "action",
+    references: ["wolff2018"],
+    source:
+      "Wolff 2018, Fig. 1: IHC 2+ is equivocal; reflex ISH on the same specimen (or a new test on a new specimen)",
+  },
+  "metastatic-retest-missing": {
+    severity: "action",
+    references: ["wolff2018"],
+    source: "Wolff 2018: retest HER2 on the recurrent or metastatic tumour when tissue is available",
+  },
+  "ihc-workup-needed": {
+    severity: "action",
+    references: ["wolff2018"],
+    source: "Wolff 2018, Figs. 3-6: ISH groups 2-4 need concomitant IHC on the same tissue",
+  },
+  "recount-needed": {
+    severity: "action",
+    references: ["wolff2018"],
+    source: "Wolff 2018, Figs. 4-6: ISH groups 2-4 with IHC 2+ need a blinded second-observer recount",
+  },
+  "dual-probe-ish-needed": {
+    severity: "action",
+    references: ["wolff2018"],
+    source:
+      "Wolff 2018, Fig. 2: single-probe 4.0 to <6.0 copies with IHC 2+ (or no IHC) needs dual-probe ISH",
+  },
+  "discordant-results": {
+    severity: "warning",
+    references: ["wolff2018"],
+    source: "Wolff 2018: the most recent conclusive specimen governs; disagreement is reviewed, not hidden",
+  },
+  "interpretation-mismatch": {
+    severity: "warning",
+    references: ["wolff2018"],
+    source: "Wolff 2018, Figs. 1-6: the laboratory's call should follow from its components",
+  },
+  "result-unreadable": {
+    severity: "warning",
+    references: [],
+    source: "DESIGN.md: never guess a result that cannot be read",
+  },
+  "result-pending": {
+    severity: "info",
+    references: [],
+    source: "FHIR Observation.status registered / preliminary",
+  },
+  "anti-her2-therapy-not-found": {
+    severity: "warning",
+    references: ["wolff2018", "romond2005", "swain2015"],
+    source: "HER2-positive disease is the indication for anti-HER2 therapy",
+  },
+};
+
+const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, info: 2 };
+const CODE_RANK = new Map(Object.keys(FLAG_RULES).map((code, i) => [code, i]));
+
+export interface FlagDetails {
+  message: string;
+  evidence: readonly ResourceRef[];
+  action?: string;
+  /** Overrides the code's usual severity (e.g. a missing work-up on a specimen a later result superseded). */
+  severity?: FlagSeverity;
+}
+
+/** A flag with the code's severity and references; evidence sorted and without duplicates. */
+export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
+  const rule = FLAG_RULES[code];
+  const flag: Flag = {
+    code,
+    severity: details.severity ?? rule.severity,
+    message: details.message,
+    evidence: [...new Set(details.evidence)].sort(byText),
+    references: cite(...rule.references),
+  };
+  if (details.action) flag.action = details.action;
+  return flag;
+}
+
+/** Most urgent first; then the order of the flag table; then by message, so the order never depends on input order. */
+export function sortFlags(flags: Flag[]): Flag[] {
+  return flags.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (CODE_RANK.get(a.code) ?? 99) - (CODE_RANK.get(b.code) ?? 99) ||
+      byText(a.message, b.message),
+  );
+}

@@ -1,0 +1,284 @@
+/**
+ * In situ hybridisation. Dual-probe: the five groups of ASCO/CAP 2018 (Fig. 3) with the concomitant-IHC work-up of
+ * groups 2-4 (Figs. 4-6, Clinical Questions 3-5). Single-probe: the copy-number bands of Fig. 2. Thresholds are
+ * inclusive exactly as the guideline writes them: ratio ≥2.0, ≥4.0 and ≥6.0 HER2 signals per cell.
+ */
+import { asCall, type Call, formatNumber, measured, type Outcome } from "./calls";
+import type { DualIshRecord, SingleIshRecord } from "./types";
+
+export type IshGroup = 1 | 2 | 3 | 4 | 5;
+
+/** What the concomitant IHC on the same tissue turns a group 2-4 result into (2018 Figs. 4-6). */
+export interface GroupWorkup {
+  ihc3: Call;
+  ihc01: Call;
+  /** IHC 2+: a blinded second observer recounts at least 20 cells; if the recount stays in the group: */
+  ihc2RecountSameGroup: Call;
+}
+
+export interface DualGroupRow {
+  group: IshGroup;
+  ratio: string;
+  copies: string;
+  matches: (ratio: number, her2PerCell: number) => boolean;
+  /** The ISH result alone: final for groups 1 and 5, "work-up" for 2-4. */
+  result: "positive" | "negative" | "work-up";
+  workup?: GroupWorkup;
+  source: string;
+}
+
+/** ASCO/CAP 2018 dual-probe ISH groups, Fig. 3, with the work-up of Figs. 4-6. */
+export const DUAL_PROBE_GROUPS: readonly DualGroupRow[] = [
+  {
+    group: 1,
+    ratio: "≥2.0",
+    copies: "≥4.0",
+    matches: (r, c) => r >= 2.0 && c >= 4.0,
+    result: "positive",
+    source: "Wolff 2018, Fig. 3 (group 1)",
+  },
+  {
+    group: 2,
+    ratio: "≥2.0",
+    copies: "<4.0",
+    matches: (r, c) => r >= 2.0 && c < 4.0,
+    result: "work-up",
+    workup: { ihc3: "positive", ihc01: "negative", ihc2RecountSameGroup: "negative" },
+    source: "Wolff 2018, Fig. 4 (Clinical Question 3, group 2)",
+  },
+  {
+    group: 3,
+    ratio: "<2.0",
+    copies: "≥6.0",
+    matches: (r, c) => r < 2.0 && c >= 6.0,
+    result: "work-up",
+    workup: { ihc3: "positive", ihc01: "negative", ihc2RecountSameGroup: "positive" },
+    source: "Wolff 2018, Fig. 5 (Clinical Question 4, group 3)",
+  },
+  {
+    group: 4,
+    ratio: "<2.0",
+    copies: "≥4.0 and <6.0",
+    matches: (r, c) => r < 2.0 && c >= 4.0 && c < 6.0,
+    result: "work-up",
+    workup: { ihc3: "positive", ihc01: "negative", ihc2RecountSameGroup: "negative" },
+    source: "Wolff 2018, Fig. 6 (Clinical Question 5, group 4)",
+  },
+  {
+    group: 5,
+    ratio: "<2.0",
+    copies: "<4.0",
+    matches: (r, c) => r < 2.0 && c < 4.0,
+    result: "negative",
+    source: "Wolff 2018, Fig. 3 (group 5)",
+  },
+];
+
+export interface SingleProbeRow {
+  copies: string;
+  matches: (her2PerCell: number) => boolean;
+  /** "work-up": concurrent IHC 3+ -> positive, IHC 0/1+ -> negative, IHC 2+ -> dual-probe ISH (2018 Fig. 2). */
+  result: "positive" | "negative" | "work-up";
+  source: string;
+}
+
+/** ASCO/CAP 2018 single-probe ISH, Fig. 2. */
+export const SINGLE_PROBE_TABLE: readonly SingleProbeRow[] = [
+  { copies: "≥6.0", matches: (c) => c >= 6.0, result: "positive", source: "Wolff 2018, Fig. 2" },
+  {
+    copies: "≥4.0 and <6.0",
+    matches: (c) => c >= 4.0 && c < 6.0,
+    result: "work-up",
+    source: "Wolff 2018, Fig. 2 (concurrent IHC, or dual-probe ISH for IHC 2+)",
+  },
+  { copies: "<4.0", matches: (c) => c < 4.0, result: "negative", source: "Wolff 2018, Fig. 2" },
+];
+
+/** ASCO/CAP: at least 20 cells are counted (by each observer for a recount). */
+export const MIN_CELLS_COUNTED = 20;
+
+/** The dual-probe group row for a ratio and an average HER2 copy number, or undefined when either is unusable. */
+export function dualGroupOf(ratio: unknown, her2PerCell: unknown): DualGroupRow | undefined {
+  const r = measured(ratio);
+  const c = measured(her2PerCell);
+  if (r === undefined || c === undefined) return undefined;
+  return DUAL_PROBE_GROUPS.find((row) => row.matches(r, c));
+}
+
+export function groupText(row: DualGroupRow): string {
+  return `ISH group ${row.group} (ratio ${row.ratio}, HER2 ${row.copies})`;
+}
+
+export interface DualReading {
+  row?: DualGroupRow;
+  /** The blinded second observer's group, "invalid" when a recount was recorded without usable numbers. */
+  recount?: DualGroupRow | "invalid";
+  reportedCall?: Call;
+  /** True when the laboratory's call contradicts a group that is final on its own (group 1 or 5). */
+  mismatch: boolean;
+  /** Why the numbers give no group (missing or unusable components). */
+  missing?: string;
+  text: string;
+}
+
+function missingDualComponents(record: DualIshRecord): string {
+  const parts: string[] = [];
+  if (measured(record.ratio) === undefined) parts.push("HER2/CEP17 ratio");
+  if (measured(record.her2PerCell) === undefined) parts.push("average HER2 copies per cell");
+  return `${parts.join(" and ")} missing or not a valid number`;
+}
+
+function readRecount(record: DualIshRecord): DualReading["recount"] {
+  if (record.recount === undefined) return undefined;
+  return dualGroupOf(record.recount.ratio, record.recount.her2PerCell) ?? "invalid";
+}
+
+function lowCellNote(cellsCounted: unknown): string {
+  const cells = measured(cellsCounted);
+  return cells !== undefined && cells < MIN_CELLS_COUNTED
+    ? `; only ${cells} cells counted (guideline: ≥20)`
+    : "";
+}
+
+/** Reads one dual-probe ISH record into its group (and recount group), keeping the laboratory's call beside it. */
+export function readDualIsh(record: DualIshRecord): DualReading {
+  const row = dualGroupOf(record.ratio, record.her2PerCell);
+  const reportedCall = asCall(record.reported);
+  const recount = readRecount(record);
+  if (!row) {
+    const missing = missingDualComponents(record);
+    const text = reportedCall
+      ? `Dual-probe ISH reported ${reportedCall} (${missing})`
+      : `Dual-probe ISH: ${missing}`;
+    return { reportedCall, recount, mismatch: false, missing, text };
+  }
+  const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
+  const recountText =
+    recount === undefined
+      ? ""
+      : `; recount ${recount === "invalid" ? "without usable numbers" : `group ${recount.group}`}`;
+  const contradiction = mismatch ? `; reported ${reportedCall} contradicts the group` : "";
+  return {
+    row,
+    recount,
+    reportedCall,
+    mismatch,
+    text: `${groupText(row)}${recountText}${lowCellNote(record.cellsCounted)}${contradiction}`,
+  };
+}
+
+/**
+ * Resolves a dual-probe group with the concomitant IHC call on the same tissue (2018 Figs. 3-6). `ihc` is the IHC
+ * call (positive = 3+, negative = 0/1+, equivocal = 2+), undefined when there is no usable IHC.
+ */
+export function resolveDualGroup(
+  row: DualGroupRow,
+  recount: DualReading["recount"],
+  ihc: Call | undefined,
+): Outcome {
+  const label = `ISH group ${row.group}`;
+  if (row.result !== "work-up" || !row.workup) {
+    return { call: row.result === "work-up" ? "equivocal" : row.result, reason: `${label} is ${row.result}` };
+  }
+  if (ihc === "positive")
+    return { call: row.workup.ihc3, reason: `${label} with IHC 3+ is ${row.workup.ihc3}` };
+  if (ihc === "negative") {
+    return { call: row.workup.ihc01, reason: `${label} with IHC 0/1+ is ${row.workup.ihc01} (with comment)` };
+  }
+  if (ihc === "equivocal") return resolveRecount(row, recount);
+  return {
+    call: "equivocal",
+    reason: `${label} needs concomitant IHC on the same tissue`,
+    need: "ihc-workup",
+  };
+}
+
+function resolveRecount(row: DualGroupRow, recount: DualReading["recount"]): Outcome {
+  const label = `ISH group ${row.group} with IHC 2+`;
+  if (recount === undefined || recount === "invalid") {
+    return { call: "equivocal", reason: `${label} needs a blinded second-observer recount`, need: "recount" };
+  }
+  if (recount.group === row.group && row.workup) {
+    const call = row.workup.ihc2RecountSameGroup;
+    return { call, reason: `${label}, still group ${row.group} on recount, is ${call}` };
+  }
+  // 2018 Figs. 4-6: a recount that changes the category is "adjudicated per internal procedures": only the
+  // laboratory's final interpretation can settle it, so the data alone is not conclusive.
+  return {
+    call: "equivocal",
+    reason: `${label}: the recount gives group ${recount.group}; the guideline leaves the final category to the laboratory's adjudication`,
+    need: "recount-adjudication",
+  };
+}
+
+export function singleRowOf(her2PerCell: unknown): SingleProbeRow | undefined {
+  const c = measured(her2PerCell);
+  return c === undefined ? undefined : SINGLE_PROBE_TABLE.find((row) => row.matches(c));
+}
+
+export interface SingleReading {
+  row?: SingleProbeRow;
+  reportedCall?: Call;
+  mismatch: boolean;
+  missing?: string;
+  text: string;
+}
+
+/** Reads one single-probe ISH record into its copy-number band. */
+export function readSingleIsh(record: SingleIshRecord): SingleReading {
+  const row = singleRowOf(record.her2PerCell);
+  const reportedCall = asCall(record.reported);
+  if (!row) {
+    const missing = "average HER2 copies per cell missing or not a valid number";
+    const text = reportedCall
+      ? `Single-probe ISH reported ${reportedCall} (${missing})`
+      : `Single-probe ISH: ${missing}`;
+    return { reportedCall, mismatch: false, missing, text };
+  }
+  const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
+  const band = row.result === "work-up" ? "equivocal" : row.result;
+  const contradiction = mismatch ? `; reported ${reportedCall} contradicts the copy number` : "";
+  return {
+    row,
+    reportedCall,
+    mismatch,
+    text: `Single-probe ISH ${row.copies} HER2 copies/cell (${band})${lowCellNote(record.cellsCounted)}${contradiction}`,
+  };
+}
+
+/** Resolves a single-probe band with the concurrent IHC call and any dual-probe result (2018 Fig. 2). */
+export function resolveSingleRow(row: SingleProbeRow, ihc: Call | undefined): Outcome {
+  const label = `Single-probe ISH ${row.copies} copies/cell`;
+  if (row.result !== "work-up") return { call: row.result, reason: `${label} is ${row.result}` };
+  if (ihc === "positive") return { call: "positive", reason: `${label} with concurrent IHC 3+ is positive` };
+  if (ihc === "negative")
+    return { call: "negative", reason: `${label} with concurrent IHC 0/1+ is negative` };
+  return {
+    call: "equivocal",
+    reason: `${label} needs dual-probe ISH for a final result`,
+    need: "dual-probe",
+  };
+}
+
+/** Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells". */
+export function ishValue(record: DualIshRecord | SingleIshRecord): string {
+  const parts: string[] = [];
+  const add = (label: string, value: unknown, unit = ""): void => {
+    const n = measured(value);
+    if (n !== undefined) parts.push(`${label} ${formatNumber(n)}${unit}`);
+  };
+  if (record.method === "ish-dual") add("ratio", record.ratio);
+  add("HER2", record.her2PerCell, "/cell");
+  if (record.method === "ish-dual") add("CEP17", record.cep17PerCell, "/cell");
+  const cells = measured(record.cellsCounted);
+  if (cells !== undefined) parts.push(`${cells} cells`);
+  if (record.recount) {
+    const r = record.recount;
+    const rc = [
+      "ratio" in r && measured(r.ratio) !== undefined ? `ratio ${formatNumber(measured(r.ratio) ?? 0)}` : "",
+      measured(r.her2PerCell) !== undefined ? `HER2 ${formatNumber(measured(r.her2PerCell) ?? 0)}/cell` : "",
+    ].filter(Boolean);
+    if (rc.length > 0) parts.push(`recount ${rc.join(", ")}`);
+  }
+  return parts.length > 0 ? parts.join(", ") : (record.rawValue ?? "no measured values");
+}

@@ -1,0 +1,104 @@
+/**
+ * What the panel says about treatment, by status, category and setting (HER2-GUIDELINE.md, "Treatment
+ * recommendation"). It supports the clinician's decision and never orders treatment: options are "to discuss" or
+ * "may be an option". The first row that matches applies.
+ */
+import { cite } from "./citations";
+import type { Her2Category, Her2Status, Setting } from "./types";
+
+interface RecommendationRow {
+  status?: Her2Status;
+  categories?: readonly Her2Category[];
+  setting?: Setting;
+  text: string;
+  citations: readonly string[];
+}
+
+const POSITIVE_EARLY =
+  "HER2-positive early breast cancer: anti-HER2 therapy (trastuzumab, with pertuzumab where indicated) given with chemotherapy is the standard option to discuss; trastuzumab is given for one year in total.";
+const POSITIVE_METASTATIC =
+  "HER2-positive metastatic breast cancer: anti-HER2 therapy is the standard option to discuss: trastuzumab + pertuzumab + a taxane first line, trastuzumab deruxtecan second line, continued until progression.";
+const LOW_METASTATIC =
+  "HER2-negative, HER2-low (ASCO/CAP: negative; IHC 1+, or 2+ with negative ISH), metastatic: trastuzumab deruxtecan may be an option (after prior chemotherapy; or, when hormone-receptor positive, after endocrine therapy). Conventional anti-HER2 therapy is not indicated.";
+const ULTRALOW_METASTATIC =
+  "HER2-negative, HER2-ultralow (IHC 0 with faint staining in ≤10% of cells), metastatic: when hormone-receptor positive, trastuzumab deruxtecan after endocrine therapy may be an option. Conventional anti-HER2 therapy is not indicated.";
+const ZERO_METASTATIC =
+  "HER2-negative, IHC 0, metastatic: anti-HER2 therapy is not indicated. Whether the IHC 0 shows faint staining in ≤10% of cells (ultralow) or none (null) is not recorded; it decides eligibility for trastuzumab deruxtecan after endocrine therapy.";
+const NEGATIVE_METASTATIC =
+  "HER2-negative, metastatic: anti-HER2 therapy is not indicated. No IHC score is on record, so HER2-low or ultralow (eligibility for trastuzumab deruxtecan) cannot be told.";
+const NEGATIVE =
+  "HER2-negative: anti-HER2 therapy is not indicated. If the disease recurs or spreads, retesting HER2 (and the IHC score, for HER2-low or ultralow) on the new tissue matters.";
+const COMPLETE_TESTING =
+  "HER2 status is not final: complete HER2 testing (see the flags) before anti-HER2 treatment decisions.";
+const NO_RESULT =
+  "No HER2 result on record: HER2 testing of the invasive cancer (and of recurrent or metastatic tissue, when available) is needed before anti-HER2 treatment decisions.";
+
+/** The recommendation table: one row per status, category and setting, with its sources. */
+export const RECOMMENDATION_TABLE: readonly RecommendationRow[] = [
+  {
+    status: "positive",
+    setting: "early",
+    text: POSITIVE_EARLY,
+    citations: cite("wolff2018", "romond2005", "goldhirsch2013", "vonMinckwitz2017"),
+  },
+  {
+    status: "positive",
+    setting: "metastatic",
+    text: POSITIVE_METASTATIC,
+    citations: cite("wolff2018", "swain2015", "cortes2022"),
+  },
+  {
+    status: "positive",
+    text: `${POSITIVE_EARLY} ${POSITIVE_METASTATIC} (No disease events are recorded to tell the setting.)`,
+    citations: cite(
+      "wolff2018",
+      "romond2005",
+      "goldhirsch2013",
+      "vonMinckwitz2017",
+      "swain2015",
+      "cortes2022",
+    ),
+  },
+  {
+    categories: ["her2-low"],
+    setting: "metastatic",
+    text: LOW_METASTATIC,
+    citations: cite("wolff2018", "wolff2023", "modi2022", "bardia2024"),
+  },
+  {
+    categories: ["her2-ultralow"],
+    setting: "metastatic",
+    text: ULTRALOW_METASTATIC,
+    citations: cite("wolff2018", "wolff2023", "bardia2024"),
+  },
+  {
+    categories: ["her2-0"],
+    setting: "metastatic",
+    text: ZERO_METASTATIC,
+    citations: cite("wolff2018", "wolff2023", "bardia2024"),
+  },
+  {
+    status: "negative",
+    setting: "metastatic",
+    text: NEGATIVE_METASTATIC,
+    citations: cite("wolff2018", "wolff2023"),
+  },
+  { status: "negative", text: NEGATIVE, citations: cite("wolff2018", "wolff2023") },
+  { status: "no-result", text: NO_RESULT, citations: cite("wolff2018") },
+  { text: COMPLETE_TESTING, citations: cite("wolff2018") },
+];
+
+/** The recommendation for a status, category and setting: the first row of the table that matches. */
+export function recommend(
+  status: Her2Status,
+  category: Her2Category,
+  setting: Setting,
+): { text: string; citations: string[] } {
+  const row = RECOMMENDATION_TABLE.find(
+    (r) =>
+      (r.status === undefined || r.status === status) &&
+      (r.categories === undefined || r.categories.includes(category)) &&
+      (r.setting === undefined || r.setting === setting),
+  );
+  return { text: row?.text ?? COMPLETE_TESTING, citations: [...(row?.citations ?? cite("wolff2018"))] };
+}

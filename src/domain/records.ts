@@ -1,0 +1,62 @@
+/**
+ * Which HER2 records the rules may use, by their result status (FHIR Observation.status) and date.
+ * registered / preliminary: pending (flagged, never used for the status); final / amended / corrected: used;
+ * cancelled / entered-in-error: never used, listed as not used so adding one can never change the status;
+ * status unknown, or a record the FHIR layer could not read: unreadable.
+ */
+import { byText, calendarDate, newestFirst } from "./dates";
+import type { Her2TestRecord, IsoDate } from "./types";
+
+export type RecordUse =
+  | { use: "active" }
+  | { use: "pending" }
+  | { use: "ignored"; reason: string }
+  | { use: "unreadable"; reason: string };
+
+const IGNORED: Partial<Record<string, string>> = {
+  cancelled: "cancelled",
+  "entered-in-error": "entered in error",
+};
+
+/** The calendar date of the test (effective date, else the specimen's collection date). */
+export function testDate(record: Her2TestRecord): IsoDate | undefined {
+  return calendarDate(record.date) ?? calendarDate(record.specimen?.collected);
+}
+
+/** Decides whether a record is used, pending, ignored or unreadable as of the assessment date. */
+export function triage(record: Her2TestRecord, asOf: IsoDate | undefined): RecordUse {
+  const ignored = IGNORED[record.status];
+  if (ignored) return { use: "ignored", reason: ignored };
+  if (record.method === "unreadable") {
+    return { use: "unreadable", reason: record.reason || "could not be interpreted" };
+  }
+  const date = testDate(record);
+  if (asOf !== undefined && date !== undefined && date > asOf) {
+    return { use: "ignored", reason: `dated after the assessment date (${asOf})` };
+  }
+  switch (record.status) {
+    case "registered":
+    case "preliminary":
+      return { use: "pending" };
+    case "final":
+    case "amended":
+    case "corrected":
+      return { use: "active" };
+    default:
+      return { use: "unreadable", reason: `result status is "${record.status}", not final` };
+  }
+}
+
+const STATUS_RANK: Partial<Record<string, number>> = { corrected: 0, amended: 0, final: 1 };
+
+/**
+ * Newest first; on the same date a corrected or amended result before a final one; then by source so the order
+ * never depends on the input order.
+ */
+export function newestRecordFirst(a: Her2TestRecord, b: Her2TestRecord): number {
+  return (
+    newestFirst(testDate(a), testDate(b)) ||
+    (STATUS_RANK[a.status] ?? 2) - (STATUS_RANK[b.status] ?? 2) ||
+    byText(a.source, b.source)
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * Disease setting from disease events, and the metastatic-retest rule: HER2 should be retested on recurrent or
+ * metastatic tissue when it is available, and that result governs treatment (ASCO/CAP 2013, reaffirmed 2018).
+ */
+import { byText, calendarDate, onOrAfter } from "./dates";
+import { makeFlag } from "./flags";
+import type { SpecimenResult } from "./specimen";
+import type { DiseaseEvent, Flag, IsoDate, Setting } from "./types";
+
+const DISTANT_KINDS: ReadonlySet<string> = new Set(["recurrence", "metastasis"]);
+
+function isDistant(event: DiseaseEvent): boolean {
+  return DISTANT_KINDS.has(event.kind);
+}
+
+/** metastatic when any event is a recurrence or metastasis; early when only primary disease; unknown without events. */
+export function settingOf(events: readonly DiseaseEvent[]): Setting {
+  if (events.some(isDistant)) return "metastatic";
+  return events.some((e) => e.kind === "primary") ? "early" : "unknown";
+}
+
+function describeEvent(event: DiseaseEvent): string {
+  const text = event.description ?? (event.kind === "metastasis" ? "metastasis" : "recurrence");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A metastasis with a body site (not the breast, where the primary was also sampled) is matched by a specimen from
+ * that site: without dates this is the only sign that the metastasis itself was tested.
+ */
+function testedAtSite(events: readonly DiseaseEvent[], conclusive: readonly SpecimenResult[]): boolean {
+  const sites = events
+    .filter((e) => e.kind === "metastasis" && e.bodySite && !/breast/i.test(e.bodySite))
+    .map((e) => (e.bodySite ?? "").toLowerCase());
+  return conclusive.some((r) => {
+    const site = r.group.bodySite?.toLowerCase();
+    return site !== undefined && sites.some((s) => site.includes(s) || s.includes(site));
+  });
+}
+
+function retestAction(since?: IsoDate): string {
+  const when = since ? ` (a specimen collected on or after ${since})` : "";
+  return `Consider HER2 testing on recurrent or metastatic tissue${when}, if tissue is available.`;
+}
+
+/**
+ * `metastatic-retest-missing` when no conclusive HER2 test was done on a specimen collected (or, without a collection
+ * date, tested) on or after the earliest dated recurrence or metastasis. When no event has a date (common in mCODE
+ * data), only a conclusive specimen from the metastatic site clears it; otherwise the flag is raised, as a warning
+ * when some conclusive test exists (it may have been on metastatic tissue) and as an action when none does.
+ */
+export function retestFlag(
+  events: readonly DiseaseEvent[],
+  conclusive: readonly SpecimenResult[],
+): Flag | undefined {
+  const distant = events.filter(isDistant).sort((a, b) => byText(a.source, b.source));
+  const [firstRecorded] = distant;
+  if (!firstRecorded) return undefined;
+  const dated = distant
+    .map((e) => ({ event: e, date: calendarDate(e.date) }))
+    .filter((d): d is { event: DiseaseEvent; date: IsoDate } => d.date !== undefined)
+    .sort((a, b) => byText(a.date, b.date));
+  const evidence = distant.map((e) => e.source);
+  const first = dated[0];
+  if (first) {
+    if (conclusive.some((r) => onOrAfter(r.group.date, first.date))) return undefined;
+    return makeFlag("metastatic-retest-missing", {
+      message: `${describeEvent(first.event)} recorded on ${first.date}, but no conclusive HER2 result is on record for a specimen collected on or after that date. HER2 should be retested on recurrent or metastatic tissue when it is available.`,
+      action: retestAction(first.date),
+      evidence,
+    });
+  }
+  if (testedAtSite(distant, conclusive)) return undefined;
+  const latest = conclusive[0];
+  const since = latest
+    ? ` The most recent conclusive HER2 result is from ${latest.group.date ?? "an unknown date"}${latest.group.bodySite ? ` (${latest.group.bodySite})` : ""}; check whether it was on recurrent or metastatic tissue.`
+    : " No conclusive HER2 result is on record.";
+  return makeFlag("metastatic-retest-missing", {
+    message: `${describeEvent(firstRecorded)} is recorded without a date, so it cannot be told whether HER2 was retested on recurrent or metastatic tissue.${since}`,
+    action: retestAction(),
+    evidence,
+    severity: latest ? "warning" : "action",
+  });
+}

@@ -1,0 +1,343 @@
+/**
+ * Specimen-level interpretation: records are grouped by specimen, and each specimen's IHC, ISH and reported
+ * interpretation are combined into one call. The laboratory's own call (an interpretation record, or `reported` on a
+ * test) is its conclusion and is used; where it contradicts the components, it is still used and the contradiction
+ * is reported (`interpretation-mismatch`).
+ */
+import { asCall, type Call, isConclusive, type Need } from "./calls";
+import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
+import { calendarDate } from "./dates";
+import { readIhc, type IhcReading } from "./ihc";
+import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
+import { newestRecordFirst, testDate } from "./records";
+import type {
+  DualIshRecord,
+  Her2TestRecord,
+  IhcRecord,
+  IhcScore,
+  IhcZeroDetail,
+  InterpretationRecord,
+  IsoDate,
+  ResourceRef,
+  SingleIshRecord,
+} from "./types";
+
+/** Records the rules can read (everything but `unreadable`). */
+export type ReadableRecord = IhcRecord | DualIshRecord | SingleIshRecord | InterpretationRecord;
+
+export interface SpecimenGroup {
+  key: string;
+  reference?: ResourceRef;
+  label?: string;
+  bodySite?: string;
+  /** Collection date, when any record gives it. */
+  collected?: IsoDate;
+  /** False when grouped by date only (no Specimen reference or label). */
+  hasSpecimenData: boolean;
+  /** Collection date, else the latest test date: the date "most recent specimen" is judged by. */
+  date?: IsoDate;
+  /** Used (final / amended / corrected) records, newest first. */
+  records: ReadableRecord[];
+  /** Registered / preliminary records on this specimen. */
+  pending: ReadableRecord[];
+}
+
+export interface Mismatch {
+  message: string;
+  evidence: ResourceRef[];
+}
+
+export interface SpecimenResult {
+  group: SpecimenGroup;
+  call: Call;
+  reason: string;
+  /** Work still needed for a final result (none when a pending test will supply it or the lab gave a final call). */
+  need?: Need;
+  /** The newest IHC 2+ record, for the reflex-ISH action text. */
+  ihcEquivocal?: IhcRecord;
+  ihcScore?: IhcScore;
+  zeroDetail?: IhcZeroDetail;
+  /** Records replaced by a newer record of the same method on this specimen. */
+  superseded: Set<ResourceRef>;
+  mismatches: Mismatch[];
+}
+
+/**
+ * The key a record is grouped under. A Specimen reference identifies the tissue; else its accession label (a label
+ * seen beside a reference elsewhere joins that reference's group); else, without specimen data, the collection or
+ * test date: results of one day are taken as one specimen, which is how a report without Specimen links reads.
+ * Results on different days without specimen data stay apart (a reflex ISH reported days later is then matched by
+ * the "ISH on or after the IHC date" rule, not merged, so no combined call is guessed). Undated, unlinked records
+ * stand alone.
+ */
+export function specimenKey(record: Her2TestRecord, labelToReference: ReadonlyMap<string, string>): string {
+  const s = record.specimen;
+  if (s?.reference) return `ref:${s.reference}`;
+  if (s?.label) {
+    const reference = labelToReference.get(s.label);
+    return reference ? `ref:${reference}` : `label:${s.label}`;
+  }
+  const date = calendarDate(s?.collected) ?? calendarDate(record.date);
+  return date ? `date:${date}` : `record:${record.source}`;
+}
+
+/** Labels seen beside a Specimen reference, so label-only records join the referenced specimen. */
+export function labelReferences(records: readonly Her2TestRecord[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const r of records) {
+    const s = r.specimen;
+    if (s?.reference && s.label) {
+      const known = map.get(s.label);
+      if (known === undefined || s.reference < known) map.set(s.label, s.reference);
+    }
+  }
+  return map;
+}
+
+function emptyGroup(key: string): SpecimenGroup {
+  return {
+    key,
+    hasSpecimenData: !key.startsWith("date:") && !key.startsWith("record:"),
+    records: [],
+    pending: [],
+  };
+}
+
+/** Fills in the specimen's identity from its records (the smallest value wins, so input order never matters). */
+function describe(group: SpecimenGroup): void {
+  const smallest = (a: string | undefined, b: string | undefined): string | undefined =>
+    a === undefined ? b : b === undefined || a <= b ? a : b;
+  for (const r of [...group.records, ...group.pending]) {
+    const s = r.specimen;
+    group.reference = smallest(group.reference, s?.reference);
+    group.label = smallest(group.label, s?.label);
+    group.bodySite = smallest(group.bodySite, s?.bodySite);
+    group.collected = smallest(group.collected, calendarDate(s?.collected));
+  }
+  // Sorted newest first, so the first record carries the latest test date.
+  const newest = group.records[0] ?? group.pending[0];
+  group.date = group.collected ?? (newest && testDate(newest));
+}
+
+/** Groups used and pending records by specimen. */
+export function groupBySpecimen(
+  active: readonly ReadableRecord[],
+  pending: readonly ReadableRecord[],
+): SpecimenGroup[] {
+  const labels = labelReferences([...active, ...pending]);
+  const groups = new Map<string, SpecimenGroup>();
+  const add = (record: ReadableRecord, list: "records" | "pending"): void => {
+    const key = specimenKey(record, labels);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = emptyGroup(key)));
+    group[list].push(record);
+  };
+  active.forEach((r) => {
+    add(r, "records");
+  });
+  pending.forEach((r) => {
+    add(r, "pending");
+  });
+  for (const group of groups.values()) {
+    group.records.sort(newestRecordFirst);
+    group.pending.sort(newestRecordFirst);
+    describe(group);
+  }
+  return [...groups.values()];
+}
+
+/** The newest record of each method on a specimen; older ones of the same method are superseded. */
+interface Latest {
+  ihc?: IhcRecord;
+  dual?: DualIshRecord;
+  single?: SingleIshRecord;
+  interpretation?: InterpretationRecord;
+  superseded: Set<ResourceRef>;
+}
+
+function latestByMethod(records: readonly ReadableRecord[]): Latest {
+  // Records arrive newest first: the first of each method is the latest, the rest are superseded.
+  const latest: Latest = { superseded: new Set() };
+  const keep = <T extends ReadableRecord>(current: T | undefined, record: T): T => {
+    if (current === undefined) return record;
+    latest.superseded.add(record.source);
+    return current;
+  };
+  for (const r of records) {
+    if (r.method === "ihc") latest.ihc = keep(latest.ihc, r);
+    else if (r.method === "ish-dual") latest.dual = keep(latest.dual, r);
+    else if (r.method === "ish-single") latest.single = keep(latest.single, r);
+    else latest.interpretation = keep(latest.interpretation, r);
+  }
+  return latest;
+}
+
+interface Readings {
+  ihc?: IhcReading;
+  dual?: DualReading;
+  single?: SingleReading;
+  interpretation?: Call;
+}
+
+function ihcView(
+  reading: IhcReading | undefined,
+  preferReported: boolean,
+): Pick<SpecimenView, "ihc" | "ihcMissing"> {
+  if (!reading) return {};
+  const call = preferReported
+    ? (reading.reportedCall ?? reading.scoreCall)
+    : (reading.scoreCall ?? reading.reportedCall);
+  if (call === undefined || call === "indeterminate") return { ihcMissing: reading.text };
+  return { ihc: call };
+}
+
+function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
+  if (!reading) return undefined;
+  if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
+  if (reading.row) return { kind: "group", row: reading.row, recount: reading.recount };
+  if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
+  return { kind: "missing", reason: reading.missing ?? "no usable values" };
+}
+
+function singleView(reading: SingleReading | undefined, preferReported: boolean): SingleView | undefined {
+  if (!reading) return undefined;
+  if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
+  if (reading.row) return { kind: "band", row: reading.row };
+  if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
+  return { kind: "missing", reason: reading.missing ?? "no usable values" };
+}
+
+/** The specimen as its numbers and scores say (measured), or as the laboratory reported each test (reported). */
+function view(readings: Readings, preferReported: boolean): SpecimenView {
+  return {
+    ...ihcView(readings.ihc, preferReported),
+    dual: dualView(readings.dual, preferReported),
+    single: singleView(readings.single, preferReported),
+  };
+}
+
+function hasReportedCall(readings: Readings): boolean {
+  return (
+    readings.ihc?.reportedCall !== undefined ||
+    readings.dual?.reportedCall !== undefined ||
+    readings.single?.reportedCall !== undefined
+  );
+}
+
+function componentMismatches(latest: Latest, readings: Readings, where: string): Mismatch[] {
+  const out: Mismatch[] = [];
+  const add = (
+    record: Her2TestRecord | undefined,
+    reading: { mismatch: boolean; text: string } | undefined,
+  ): void => {
+    if (record && reading?.mismatch) {
+      out.push({
+        message: `${capitalise(where)}: ${reading.text}. The laboratory's call is used; check it with the laboratory.`,
+        evidence: [record.source],
+      });
+    }
+  };
+  add(latest.ihc, readings.ihc);
+  add(latest.dual, readings.dual);
+  add(latest.single, readings.single);
+  return out;
+}
+
+function componentSources(latest: Latest): ResourceRef[] {
+  return [latest.ihc, latest.dual, latest.single].flatMap((r) => (r ? [r.source] : []));
+}
+
+/** Drops a need that a pending test on the same specimen will meet, saying so in the reason. */
+function withPending(
+  need: Need | undefined,
+  reason: string,
+  group: SpecimenGroup,
+): { need?: Need; reason: string } {
+  if (!need) return { reason };
+  const pendingMethods = new Set(group.pending.map((r) => r.method));
+  const pendingIsh = pendingMethods.has("ish-dual") || pendingMethods.has("ish-single");
+  const met =
+    (need === "reflex-ish" && pendingIsh) ||
+    (need === "ihc-workup" && pendingMethods.has("ihc")) ||
+    (need === "dual-probe" && pendingMethods.has("ish-dual")) ||
+    ((need === "recount" || need === "recount-adjudication") &&
+      (pendingMethods.has("ish-dual") || pendingMethods.has("interpretation")));
+  return met ? { reason: `${reason}; a result on this specimen is pending` } : { need, reason };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A short name for a specimen in messages: its label, else its reference, else its date. */
+export function specimenName(group: SpecimenGroup): string {
+  if (group.label) return `specimen ${group.label}`;
+  if (group.reference) return group.reference;
+  return group.date ? `the specimen of ${group.date}` : "an undated specimen";
+}
+
+function readAll(latest: Latest): Readings {
+  return {
+    ihc: latest.ihc && readIhc(latest.ihc),
+    dual: latest.dual && readDualIsh(latest.dual),
+    single: latest.single && readSingleIsh(latest.single),
+    interpretation: asCall(latest.interpretation?.reported),
+  };
+}
+
+/** The reading of one record on its own, for the evidence list. */
+export function readRecord(record: ReadableRecord): string {
+  switch (record.method) {
+    case "ihc":
+      return readIhc(record).text;
+    case "ish-dual":
+      return readDualIsh(record).text;
+    case "ish-single":
+      return readSingleIsh(record).text;
+    case "interpretation": {
+      const call = asCall(record.reported);
+      return call ? `Reported interpretation: ${call}` : "Interpretation without a usable call";
+    }
+  }
+}
+
+/** Combines one specimen's tests into its call, with the laboratory's call taken as final where present. */
+export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
+  const latest = latestByMethod(group.records);
+  const readings = readAll(latest);
+  const where = specimenName(group);
+  const measuredOutcome = combine(view(readings, false));
+  const reportedOutcome = hasReportedCall(readings) ? combine(view(readings, true)) : measuredOutcome;
+  const interpretation = readings.interpretation;
+  const final = interpretation
+    ? {
+        call: interpretation,
+        reason: `laboratory interpretation: ${interpretation}`,
+        need: reportedOutcome.need,
+      }
+    : reportedOutcome;
+  const mismatches = componentMismatches(latest, readings, where);
+  if (isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
+    mismatches.push({
+      message: `${capitalise(where)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
+      evidence: [
+        ...(latest.interpretation ? [latest.interpretation.source] : []),
+        ...componentSources(latest),
+      ],
+    });
+  }
+  // A conclusive laboratory call includes work the data may not show (a recount, the IHC work-up).
+  const need = isConclusive(final.call) ? undefined : final.need;
+  const pending = withPending(need, final.reason, group);
+  return {
+    group,
+    call: final.call,
+    reason: pending.reason,
+    need: pending.need,
+    ihcEquivocal: readings.ihc?.score === "2+" ? latest.ihc : undefined,
+    ihcScore: readings.ihc?.score,
+    zeroDetail: readings.ihc?.zeroDetail,
+    superseded: latest.superseded,
+    mismatches,
+  };
+}
