@@ -1,0 +1,410 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Assessment, Her2Category, Her2Status, Setting } from "../../src/domain/types";
+import {
+  ALL_FLAGS,
+  DENIED_OBSERVATION,
+  DOCREF_UNSUPPORTED,
+  EVERY_FLAG_CODE,
+  IHC_2PLUS,
+  MEDICATION_TIMEOUT,
+  METASTATIC_POSITIVE_EVIDENCE,
+  PATIENT,
+  RESOURCES,
+  assessment,
+  evidence,
+  metastaticPositive,
+} from "./fixtures";
+import { pretendWideScreen, renderPanel } from "./render";
+
+const ready = (a: Assessment) => ({ kind: "ready" as const, assessment: a });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("page structure", () => {
+  it("has one main landmark, an h1 and an h2 per section", () => {
+    renderPanel({ state: ready(assessment()) });
+    expect(screen.getAllByRole("main")).toHaveLength(1);
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("HER2 status");
+    const h2 = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
+    expect(h2).toEqual([
+      "Flags(1)",
+      "Guideline suggestion",
+      "Timeline",
+      "Evidence(1 result)",
+      "Data completeness",
+    ]);
+    // Each section is a region named by its heading.
+    expect(screen.getByRole("region", { name: "Guideline suggestion" })).toBeInTheDocument();
+  });
+});
+
+describe("status header", () => {
+  const statuses: [Her2Status, string][] = [
+    ["positive", "HER2-positive"],
+    ["negative", "HER2-negative"],
+    ["equivocal", "HER2 equivocal"],
+    ["indeterminate", "HER2 indeterminate"],
+    ["no-result", "No HER2 result"],
+  ];
+  it.each(statuses)("says status %s in words (%s) beside its symbol", (status, words) => {
+    renderPanel({ state: ready(assessment({ status })) });
+    const header = screen.getByTestId("status-header");
+    expect(within(header).getByText(words)).toBeInTheDocument();
+  });
+
+  it("gives each status a different symbol, hidden from screen readers", () => {
+    const symbols = new Set<string>();
+    for (const [status] of statuses) {
+      const { unmount } = renderPanel({ state: ready(assessment({ status })) });
+      const symbol = screen.getByTestId("status-header").querySelector('[aria-hidden="true"]');
+      expect(symbol?.textContent).toMatch(/\S/);
+      symbols.add(symbol?.textContent ?? "");
+      unmount();
+    }
+    expect(symbols.size).toBe(statuses.length);
+  });
+
+  const categories: [Her2Category, RegExp][] = [
+    ["her2-positive", /HER2-positive: IHC 3\+ or ISH positive/],
+    ["her2-low", /HER2-low: IHC 1\+, or IHC 2\+ with negative ISH/],
+    ["her2-ultralow", /HER2-ultralow: IHC 0 with faint, incomplete membrane staining/],
+    ["her2-0", /HER2 0: IHC 0/],
+    ["her2-negative", /HER2-negative \(no IHC score\): Negative by ISH/],
+    ["unknown", /Category not determined/],
+  ];
+  it.each(categories)("explains category %s in words", (category, words) => {
+    renderPanel({ state: ready(assessment({ status: "negative", category })) });
+    expect(within(screen.getByTestId("status-header")).getByText(words)).toBeInTheDocument();
+  });
+
+  const settings: [Setting, string][] = [
+    ["early", "Early breast cancer"],
+    ["metastatic", "Metastatic or recurrent disease"],
+    ["unknown", "Disease setting not recorded"],
+  ];
+  it.each(settings)("names the setting %s", (setting, words) => {
+    renderPanel({ state: ready(assessment({ setting })) });
+    expect(within(screen.getByTestId("status-header")).getByText(words)).toBeInTheDocument();
+  });
+
+  it("shows the specimen, site and date the status rests on, and the rules' reason", () => {
+    renderPanel({ state: ready(metastaticPositive), patient: { ...PATIENT, reference: "Patient/p-met" } });
+    const header = screen.getByTestId("status-header");
+    expect(within(header).getByText("Specimen S-25-0456, Liver, tested 2025-06-10")).toBeInTheDocument();
+    expect(
+      within(header).getByText("IHC 3+ on the most recent specimen (liver, 2025-06-10)."),
+    ).toBeInTheDocument();
+  });
+
+  it("says plainly when no specimen supports a status", () => {
+    renderPanel({
+      state: ready(assessment({ status: "no-result", basis: undefined, evidence: [], flags: [] })),
+    });
+    expect(
+      within(screen.getByTestId("status-header")).getByText("No conclusive specimen."),
+    ).toBeInTheDocument();
+  });
+});
+
+describe("flags", () => {
+  it("lists every flag code, most urgent first, with message, concerned result and next step", () => {
+    renderPanel({
+      state: ready(assessment({ flags: ALL_FLAGS, evidence: [IHC_2PLUS, ...METASTATIC_POSITIVE_EVIDENCE] })),
+    });
+    const region = screen.getByRole("region", { name: /Flags/ });
+    const rows = region.querySelectorAll("li[data-flag-code]");
+    const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
+    expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
+    // Severity order: the five actions, then three warnings, then two notes.
+    const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
+    expect(badges).toEqual([
+      ...Array<string>(5).fill("Action needed"),
+      ...Array<string>(3).fill("Warning"),
+      ...Array<string>(2).fill("Note"),
+    ]);
+    const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
+    expect(reflex).toHaveTextContent("The IHC 2+ result on specimen S-24-1234 has no ISH result.");
+    expect(reflex).toHaveTextContent("Concerns: IHC 2+, 2024-03-02, specimen S-24-1234");
+    expect(reflex).toHaveTextContent(
+      "Next step: Order reflex ISH on specimen S-24-1234 (IHC 2+ on 2024-03-02)",
+    );
+    // A flag resting on a resource that is not a HER2 result shows the reference itself.
+    const retest = region.querySelector('li[data-flag-code="metastatic-retest-missing"]') as HTMLElement;
+    expect(retest).toHaveTextContent("Condition/c2");
+  });
+
+  it("says so when there are no flags", () => {
+    renderPanel({ state: ready(assessment({ flags: [] })) });
+    expect(screen.getByTestId("no-flags")).toHaveTextContent(/^No flags/);
+    expect(screen.getByRole("heading", { level: 2, name: "Flags" })).toBeInTheDocument();
+  });
+});
+
+describe("evidence", () => {
+  const order = () => screen.getAllByTestId("evidence-item").map((el) => el.getAttribute("data-resource"));
+
+  it("lists results newest first, grouped by specimen, as cards in a narrow pane", () => {
+    renderPanel({ state: ready(metastaticPositive), patient: { ...PATIENT, reference: "Patient/p-met" } });
+    expect(order()).toEqual(["Observation/ihc-liver", "Observation/ish-2019", "Observation/ihc-2019"]);
+    const groups = screen.getAllByTestId("evidence-group");
+    expect(groups).toHaveLength(2);
+    expect(within(groups[1] as HTMLElement).getByRole("heading", { level: 3 })).toHaveTextContent(
+      "Specimen S-19-0101 · Right breast",
+    );
+    expect(within(groups[1] as HTMLElement).getAllByTestId("evidence-item")).toHaveLength(2);
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+  });
+
+  it("shows a table with a row group per specimen on a wide screen", () => {
+    pretendWideScreen();
+    try {
+      renderPanel({ state: ready(metastaticPositive), patient: { ...PATIENT, reference: "Patient/p-met" } });
+      const table = screen.getByRole("table", { name: /HER2 results/ });
+      const headers = within(table)
+        .getAllByRole("columnheader")
+        .map((h) => h.textContent);
+      expect(headers).toEqual(["Date", "Method", "Value as recorded", "Read as", "Used", "Source"]);
+      expect(
+        within(table)
+          .getAllByRole("rowheader")
+          .map((h) => h.textContent),
+      ).toEqual(["Specimen S-25-0456 · Liver", "Specimen S-19-0101 · Right breast"]);
+      expect(order()).toEqual(["Observation/ihc-liver", "Observation/ish-2019", "Observation/ihc-2019"]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("shows date, method, raw value, how it was read, and why a result was not used", () => {
+    renderPanel({
+      state: ready(
+        assessment({
+          evidence: [
+            IHC_2PLUS,
+            evidence({
+              resource: "Observation/cancelled",
+              method: "ish-dual",
+              value: "ratio 1.1",
+              date: "2024-03-05T22:00:00-05:00",
+              specimen: "Specimen/s-24-1234",
+              status: "cancelled",
+              used: false,
+              notUsedReason: "cancelled",
+            }),
+          ],
+        }),
+      ),
+    });
+    const [cancelled, ihc] = screen.getAllByTestId("evidence-item") as [HTMLElement, HTMLElement];
+    expect(ihc).toHaveTextContent("2024-03-02 · IHC");
+    expect(ihc).toHaveTextContent("As recordedScore 2+ (equivocal)");
+    expect(ihc).toHaveTextContent(
+      "Read asIHC 2+ (equivocal)valueCodeableConcept LA LOINC answer read as IHC score",
+    );
+    expect(ihc).toHaveTextContent("UsedUsed");
+    // The dateTime keeps its recorded calendar date whatever the viewer's time zone.
+    expect(cancelled).toHaveTextContent("2024-03-05 · Dual-probe ISHCancelled");
+    expect(cancelled).toHaveTextContent("Not used: cancelled");
+  });
+
+  it("says so when no HER2 result was found", () => {
+    renderPanel({
+      state: ready(assessment({ status: "no-result", evidence: [], flags: [], basis: undefined })),
+    });
+    expect(screen.getByTestId("no-evidence")).toHaveTextContent(
+      "No HER2 test results were found in the record.",
+    );
+    expect(screen.getByTestId("timeline-empty")).toBeInTheDocument();
+  });
+
+  it("folds away and back with a keyboard-reachable toggle", async () => {
+    const user = userEvent.setup();
+    renderPanel({ state: ready(assessment()) });
+    const toggle = screen.getByRole("button", { name: "Hide evidence" });
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    toggle.focus();
+    await user.keyboard("{Enter}");
+    expect(screen.getByRole("button", { name: "Show evidence" })).toHaveAttribute("aria-expanded", "false");
+  });
+});
+
+describe("source JSON viewer", () => {
+  it("opens with the resource and closes with Escape", async () => {
+    const user = userEvent.setup();
+    renderPanel({ state: ready(assessment()), resources: RESOURCES });
+    // One button in the flag's "concerns" and one in the evidence list, both for the same resource.
+    const buttons = screen.getAllByRole("button", { name: "Source JSON of Observation/ihc-1" });
+    expect(buttons).toHaveLength(2);
+    await user.click(buttons[1] as HTMLElement);
+    const dialog = await screen.findByRole("dialog", { name: "Source JSON: Observation/ihc-1" });
+    const json = within(dialog).getByTestId("source-json").textContent;
+    expect(JSON.parse(json)).toMatchObject({
+      resourceType: "Observation",
+      id: "ihc-1",
+      valueString: "Score 2+ (equivocal)",
+    });
+    await user.keyboard("{Escape}");
+    await waitFor(() => {
+      expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    });
+  });
+
+  it("offers no viewer for a resource that was not loaded, and shows its reference instead", () => {
+    renderPanel({ state: ready(assessment()), resources: new Map() });
+    expect(screen.queryByRole("button", { name: /Source JSON/ })).not.toBeInTheDocument();
+    expect(screen.getByTestId("evidence-item")).toHaveTextContent("SourceObservation/ihc-1");
+  });
+});
+
+describe("recommendation", () => {
+  it("states the suggestion with its citations, marked as decision support", () => {
+    renderPanel({ state: ready(assessment()) });
+    const region = screen.getByRole("region", { name: "Guideline suggestion" });
+    expect(region).toHaveTextContent("Decision support");
+    expect(region).toHaveTextContent(
+      "Complete HER2 testing (reflex ISH) before anti-HER2 treatment decisions.",
+    );
+    const citations = within(region).getAllByRole("listitem");
+    expect(citations).toHaveLength(2);
+    expect(citations[0]).toHaveTextContent(/^Wolff AC et al\..*J Clin Oncol 2018;36:2105-2122$/);
+  });
+});
+
+describe("data completeness", () => {
+  it("warns above the status when missing data could change it", () => {
+    renderPanel({ state: ready(assessment({ dataGaps: [DENIED_OBSERVATION, DOCREF_UNSUPPORTED] })) });
+    const alert = screen.getByTestId("data-gap-alert");
+    expect(alert).toHaveTextContent("Incomplete data: the HER2 result below may change");
+    expect(alert).toHaveTextContent(
+      "Observation: Access denied. 403 Forbidden: scope patient/Observation.rs",
+    );
+    expect(alert).not.toHaveTextContent("DocumentReference");
+    const status = screen.getByTestId("status-header");
+    expect(alert.compareDocumentPosition(status) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // The section lists every gap with what it means for the result.
+    const section = screen.getByTestId("data-completeness");
+    expect(section).toHaveTextContent("2 requests could not be completed");
+    expect(section).toHaveTextContent("Could change the HER2 status or flags.");
+    expect(section).toHaveTextContent("DocumentReference: Not supported by this server.");
+    expect(section).toHaveTextContent("Does not change the HER2 status or flags.");
+  });
+
+  it("shows no warning above the status when the gaps cannot change it", () => {
+    renderPanel({ state: ready(assessment({ dataGaps: [DOCREF_UNSUPPORTED] })) });
+    expect(screen.queryByTestId("data-gap-alert")).not.toBeInTheDocument();
+    expect(screen.getAllByTestId("data-gap")).toHaveLength(1);
+  });
+
+  it("offers a retry for affecting gaps", async () => {
+    const user = userEvent.setup();
+    const onRetry = vi.fn();
+    renderPanel({ state: ready(assessment({ dataGaps: [MEDICATION_TIMEOUT] })), onRetry });
+    await user.click(within(screen.getByTestId("data-gap-alert")).getByRole("button", { name: "Retry" }));
+    expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+
+  it("says when everything loaded, and counts unreadable results", () => {
+    renderPanel({
+      state: ready(
+        assessment({ unreadable: [{ resource: "Observation/odd-1", reason: "unparseable value" }] }),
+      ),
+      sourceLabel: "fhir.example.org",
+    });
+    const section = screen.getByTestId("data-completeness");
+    expect(section).toHaveTextContent("All requested data was loaded from fhir.example.org.");
+    expect(section).toHaveTextContent("One HER2 result could not be read");
+  });
+});
+
+describe("loading and errors", () => {
+  it("shows a skeleton and a status message while loading, without a print button", () => {
+    renderPanel({ state: { kind: "loading" } });
+    expect(screen.getByTestId("panel-skeleton")).toHaveAttribute("aria-busy", "true");
+    expect(screen.getByRole("status")).toHaveTextContent("Loading HER2 results");
+    expect(screen.queryByRole("button", { name: "Print summary" })).not.toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("HER2 status");
+  });
+
+  it("shows the error with its detail and retries on click", async () => {
+    const user = userEvent.setup();
+    const onRetry = vi.fn();
+    renderPanel({
+      state: {
+        kind: "error",
+        message: "The patient's data could not be loaded.",
+        detail: "HTTP 500 on Observation",
+      },
+      onRetry,
+    });
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent("HER2 results could not be loaded");
+    expect(alert).toHaveTextContent("The patient's data could not be loaded.");
+    expect(alert).toHaveTextContent("HTTP 500 on Observation");
+    await user.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps the status when one section fails to render, and says which section failed", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const user = userEvent.setup();
+    const onRetry = vi.fn();
+    // Malformed data from an unexpected shape: an object where the contract promises a string.
+    const broken = evidence({ resource: "Observation/bad", value: { odd: true } as unknown as string });
+    renderPanel({ state: ready(assessment({ evidence: [broken] })), onRetry });
+    expect(screen.getByTestId("status-header")).toHaveTextContent("HER2 equivocal");
+    const evidenceRegion = screen.getByRole("region", { name: /Evidence/ });
+    const alert = within(evidenceRegion).getByRole("alert");
+    expect(alert).toHaveTextContent("The Evidence section could not be displayed.");
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+    expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("patient banner and print", () => {
+  it("shows the patient's name and date of birth", () => {
+    renderPanel({ state: ready(assessment()) });
+    const banner = screen.getByRole("banner");
+    expect(banner).toHaveTextContent("Maria Lopez · DOB 1961-04-12 · female");
+  });
+
+  it("is hidden when the EHR shows its own banner, but the print view still names the patient", () => {
+    renderPanel({ state: ready(assessment()), showPatientBanner: false });
+    expect(screen.queryByRole("banner")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("patient-banner")).not.toBeInTheDocument();
+    const printLine = screen.getByText(/^Patient: Maria Lopez/);
+    expect(printLine).toHaveAttribute("data-print", "only");
+  });
+
+  it("warns when the banner is required but no patient was read", () => {
+    renderPanel({ state: ready(assessment()), patient: undefined });
+    expect(screen.getByRole("banner")).toHaveTextContent("Patient name and date of birth could not be read");
+  });
+
+  it("refuses to show results that belong to another patient", () => {
+    renderPanel({ state: ready(assessment({ patient: "Patient/someone-else" })) });
+    expect(screen.getByRole("alert")).toHaveTextContent("Patient mismatch: results not shown");
+    expect(screen.queryByTestId("status-header")).not.toBeInTheDocument();
+  });
+
+  it("accepts an absolute patient reference for the same patient", () => {
+    renderPanel({
+      state: ready(assessment()),
+      patient: { ...PATIENT, reference: "https://ehr.example.org/fhir/Patient/p-ihc2" },
+    });
+    expect(screen.getByTestId("status-header")).toBeInTheDocument();
+  });
+
+  it("prints with the Print button and marks interactive chrome hidden in print", async () => {
+    const user = userEvent.setup();
+    const print = vi.spyOn(window, "print").mockImplementation(() => undefined);
+    renderPanel({ state: ready(assessment()), resources: RESOURCES });
+    const button = screen.getByRole("button", { name: "Print summary" });
+    await user.click(button);
+    expect(print).toHaveBeenCalledTimes(1);
+    for (const b of screen.getAllByRole("button")) expect(b).toHaveAttribute("data-print", "hide");
+  });
+});
