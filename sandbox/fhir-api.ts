@@ -78,8 +78,9 @@ export function smartConfiguration(origin: string): Record<string, unknown> {
  */
 export function capabilityStatement(origin: string): CapabilityStatement {
   const resource = SERVED_RESOURCE_TYPES.map((type): CapabilityStatementRestResource => {
+    // Some of Medplum's index entries (its own `_` parameters) carry no url despite the type.
     const params = Object.values(getSearchParameters(type) ?? {}).filter((sp) =>
-      sp.url.startsWith("http://hl7.org/fhir/SearchParameter/"),
+      (sp.url as string | undefined)?.startsWith("http://hl7.org/fhir/SearchParameter/"),
     );
     return {
       type: type as CapabilityStatementRestResource["type"],
