@@ -3,17 +3,13 @@
  * stdout / stderr. Reads the inputs in two passes (see grouping.ts for why), then assesses one patient at a time with
  * the app's own modules: `buildPatientInput` (FHIR layer) and `assess` (rules). Nothing here interprets HER2 data.
  */
-import type { Resource } from "fhir/r4";
 import type { Writable } from "node:stream";
 import { assess, type Assessment } from "../domain";
 import { buildPatientInput } from "../fhir/normalise";
 import { Diagnostics, UsageError } from "./diagnostics";
 import { matchesFilters, type Filters } from "./filters";
-import { firstPass, type FirstPassState } from "./first-pass";
 import { outputFormat, type FormatName } from "./formats";
-import { PatientIndex } from "./grouping";
-import { discoverInputs, type InputFile } from "./inputs";
-import { PatientResources } from "./patient-resources";
+import { readPopulation, type Population } from "./population";
 import { Progress } from "./progress";
 import { Summary } from "./summary";
 
@@ -63,10 +59,6 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function count(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
 /**
  * Reviews the inputs and writes one assessment per patient, sorted by patient id, to `io.stdout`; warnings, progress
  * and the summary go to `io.stderr`.
@@ -82,40 +74,10 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
     return { exitCode: 2, patients: 0, resources: 0, warnings: diagnostics.warnings };
   };
 
-  let files: InputFile[];
+  let population: Population;
   try {
-    files = discoverInputs(options.inputs);
+    population = await readPopulation(options.inputs, diagnostics, progress);
   } catch (error) {
-    return fail(error);
-  }
-
-  const index = new PatientIndex();
-  const shared = new Map<string, Resource>();
-  const loader = new PatientResources(files, shared, diagnostics);
-  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  let bytesDone = 0;
-  const state: FirstPassState = {
-    index,
-    shared,
-    diagnostics,
-    resources: 0,
-    onBundleGrouped: (file, groups, bytes) => {
-      loader.keepBundle(file, groups, bytes);
-    },
-    onBytes: (bytes) => {
-      bytesDone += bytes;
-    },
-    onLine: (file, lineNo) => {
-      progress.update(
-        () =>
-          `reading ${file.path}: line ${count(lineNo)} (${Math.floor((100 * bytesDone) / Math.max(totalBytes, 1))}% of input)`,
-      );
-    },
-  };
-  try {
-    await firstPass(files, state);
-  } catch (error) {
-    loader.close();
     return fail(error);
   }
 
@@ -125,21 +87,16 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
   const filtered = options.flags.length > 0 || options.statuses.length > 0;
   let failures = 0;
   try {
-    progress.clear();
     await output.write(format.begin());
-    let done = 0;
-    for (const group of index.groups()) {
-      progress.update(() => `assessing patient ${count(done + 1)} of ${count(index.patientCount)}`);
-      done++;
+    for (const { patient, resources } of population.patients()) {
       let assessment: Assessment;
       try {
-        const resources = loader.load(group);
-        assessment = assess(buildPatientInput({ patient: group.key, resources, asOf: options.asOf }));
+        assessment = assess(buildPatientInput({ patient, resources, asOf: options.asOf }));
       } catch (error) {
         // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.
         failures++;
         progress.clear();
-        io.stderr.write(`her2: error: ${group.key} could not be assessed (${message(error)}); left out\n`);
+        io.stderr.write(`her2: error: ${patient} could not be assessed (${message(error)}); left out\n`);
         continue;
       }
       const shown = matchesFilters(assessment, options);
@@ -149,14 +106,14 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
     await output.write(format.end());
     await output.flush();
   } finally {
-    loader.close();
+    population.close();
   }
   progress.clear();
-  io.stderr.write(`${summary.line(state.resources, diagnostics.warnings, filtered)}\n`);
+  io.stderr.write(`${summary.line(population.resources, diagnostics.warnings, filtered)}\n`);
   return {
     exitCode: failures > 0 ? 1 : 0,
     patients: summary.patients,
-    resources: state.resources,
+    resources: population.resources,
     warnings: diagnostics.warnings,
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * The population in the inputs, patient by patient: runs the first pass (index, see grouping.ts) and then yields
+ * each patient's resources in patient-id order for the second pass. Separate from review.ts so the grouping can be
+ * checked on its own.
+ */
+import type { Resource } from "fhir/r4";
+import type { Diagnostics } from "./diagnostics";
+import { firstPass, type FirstPassState } from "./first-pass";
+import { PatientIndex } from "./grouping";
+import { discoverInputs, type InputFile } from "./inputs";
+import { PatientResources } from "./patient-resources";
+import type { Progress } from "./progress";
+
+export interface PatientResourceSet {
+  /** `Patient/<id>` */
+  patient: string;
+  resources: Resource[];
+}
+
+export interface Population {
+  /** Resources read: placed with a patient, or shared (Medication). */
+  readonly resources: number;
+  readonly patientCount: number;
+  /** Patients sorted by id, each with its resources and the Medications they reference. Call once. */
+  patients(): Generator<PatientResourceSet>;
+  /** Releases open files; call when done (also after an early stop). */
+  close(): void;
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/**
+ * Reads the inputs' index (first pass).
+ * @param paths Files and folders as given on the command line.
+ * @throws UsageError when a path is missing or a file is not FHIR JSON / NDJSON at all.
+ */
+export async function readPopulation(
+  paths: readonly string[],
+  diagnostics: Diagnostics,
+  progress?: Progress,
+): Promise<Population> {
+  const files: InputFile[] = discoverInputs(paths);
+  const index = new PatientIndex();
+  const shared = new Map<string, Resource>();
+  const loader = new PatientResources(files, shared, diagnostics);
+  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  let bytesDone = 0;
+  const state: FirstPassState = {
+    index,
+    shared,
+    diagnostics,
+    resources: 0,
+    onBundleGrouped: (file, groups, bytes) => {
+      loader.keepBundle(file, groups, bytes);
+    },
+    onBytes: (bytes) => {
+      bytesDone += bytes;
+    },
+    onLine: (file, lineNo) => {
+      progress?.update(() => {
+        const percent = Math.floor((100 * bytesDone) / Math.max(totalBytes, 1));
+        return `reading ${file.path}: line ${count(lineNo)} (${percent}% of input done)`;
+      });
+    },
+  };
+  try {
+    await firstPass(files, state);
+  } catch (error) {
+    loader.close();
+    throw error;
+  }
+  progress?.clear();
+  return {
+    resources: state.resources,
+    patientCount: index.patientCount,
+    *patients() {
+      let done = 0;
+      for (const group of index.groups()) {
+        done++;
+        progress?.update(() => `assessing patient ${count(done)} of ${count(index.patientCount)}`);
+        yield { patient: group.key, resources: loader.load(group) };
+      }
+      progress?.clear();
+    },
+    close: () => {
+      loader.close();
+    },
+  };
+}

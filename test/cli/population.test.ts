@@ -1,0 +1,250 @@
+// @vitest-environment node
+/** Grouping by patient for every input kind: the resources the CLI hands to the FHIR layer for each patient. */
+import type { Bundle, Medication, Observation, OperationOutcome, Resource, Specimen } from "fhir/r4";
+import { describe, expect, it } from "vitest";
+import { Diagnostics } from "../../src/cli/diagnostics";
+import { readPopulation, type PatientResourceSet } from "../../src/cli/population";
+import {
+  breastCancer,
+  bundle,
+  hemoglobin,
+  ihc,
+  medicationRequest,
+  patient,
+  Sink,
+  specimen,
+  tempDir,
+  trastuzumab,
+  writeJson,
+  writeNdjson,
+  writeText,
+} from "./helpers";
+
+async function groups(
+  paths: string[],
+): Promise<{ patients: PatientResourceSet[]; stderr: string; resources: number }> {
+  const stderr = new Sink();
+  const population = await readPopulation(paths, new Diagnostics(stderr));
+  const patients = [...population.patients()];
+  population.close();
+  return { patients, stderr: stderr.text, resources: population.resources };
+}
+
+function byPatient(sets: PatientResourceSet[]): Record<string, Resource[]> {
+  return Object.fromEntries(sets.map((s) => [s.patient, s.resources]));
+}
+
+describe("Bulk Data export folder", () => {
+  it("groups per-type files (several per type) by patient, sorted by id, with shared Medications", async () => {
+    const dir = tempDir();
+    const med = trastuzumab("med-t");
+    writeNdjson(dir, "Patient.ndjson", [patient("p2"), patient("p10"), patient("p1")]);
+    writeNdjson(dir, "Observation.000.ndjson", [
+      ihc("o1", "Patient/p1", "3+"),
+      hemoglobin("h2", "Patient/p2"),
+    ]);
+    writeNdjson(dir, "Observation.001.ndjson", [ihc("o2", "Patient/p2", "0"), ihc("o3", "Patient/p1", "3+")]);
+    writeNdjson(dir, "Specimen.ndjson", [specimen("s1", "Patient/p1")]);
+    writeNdjson(dir, "Condition.ndjson", [breastCancer("c1", "Patient/p1")]);
+    writeNdjson(dir, "Medication.ndjson", [med, trastuzumab("med-unused")]);
+    writeNdjson(dir, "MedicationRequest.ndjson", [
+      medicationRequest("mr1", "Patient/p1", "Medication/med-t"),
+      medicationRequest("mr2", "Patient/p10", "Medication/med-t"),
+    ]);
+
+    const { patients, resources } = await groups([dir]);
+
+    // Code-unit order of ids: "p1" < "p10" < "p2".
+    expect(patients.map((p) => p.patient)).toEqual(["Patient/p1", "Patient/p10", "Patient/p2"]);
+    const grouped = byPatient(patients);
+    // Files in name order, lines in order; referenced Medications last.
+    expect(grouped["Patient/p1"]).toEqual([
+      breastCancer("c1", "Patient/p1"),
+      medicationRequest("mr1", "Patient/p1", "Medication/med-t"),
+      ihc("o1", "Patient/p1", "3+"),
+      ihc("o3", "Patient/p1", "3+"),
+      patient("p1"),
+      specimen("s1", "Patient/p1"),
+      med,
+    ]);
+    expect(grouped["Patient/p10"]).toEqual([
+      medicationRequest("mr2", "Patient/p10", "Medication/med-t"),
+      patient("p10"),
+      med,
+    ]);
+    expect(grouped["Patient/p2"]).toEqual([
+      hemoglobin("h2", "Patient/p2"),
+      ihc("o2", "Patient/p2", "0"),
+      patient("p2"),
+    ]);
+    expect(resources).toBe(13);
+  });
+
+  it("finds a patient by reference even without a Patient resource, and by absolute or versioned references", async () => {
+    const dir = tempDir();
+    const absolute = ihc("o1", "https://ehr.example.org/fhir/Patient/p7", "1+");
+    const versioned = ihc("o2", "Patient/p7/_history/3", "1+");
+    writeNdjson(dir, "Observation.ndjson", [absolute, versioned]);
+    const { patients } = await groups([dir]);
+    expect(patients).toEqual([{ patient: "Patient/p7", resources: [absolute, versioned] }]);
+  });
+
+  it("reads the patient of resources written in any key order or with whitespace (not the canonical shape)", async () => {
+    const dir = tempDir();
+    const observation = ihc("o1", "Patient/p1", "2+");
+    const { resourceType, ...rest } = observation;
+    const lines = [
+      JSON.stringify({ ...rest, resourceType }),
+      JSON.stringify(observation, null, 1).replace(/\n/g, " "),
+      JSON.stringify({ ...observation, subject: { type: "Patient", reference: "Patient/p1" } }),
+    ];
+    const path = writeText(dir, "mixed.ndjson", lines.join("\n"));
+    const { patients } = await groups([path]);
+    expect(patients.map((p) => p.patient)).toEqual(["Patient/p1"]);
+    expect(patients[0]?.resources).toHaveLength(3);
+  });
+});
+
+describe("NDJSON file of mixed types", () => {
+  it("groups a single file holding several patients' resources interleaved", async () => {
+    const dir = tempDir();
+    const path = writeNdjson(dir, "all.ndjson", [
+      patient("b"),
+      ihc("ob", "Patient/b", "3+"),
+      patient("a"),
+      ihc("oa", "Patient/a", "0"),
+      specimen("sb", "Patient/b"),
+    ]);
+    const grouped = byPatient((await groups([path])).patients);
+    expect(Object.keys(grouped)).toEqual(["Patient/a", "Patient/b"]);
+    expect(grouped["Patient/b"]).toEqual([
+      patient("b"),
+      ihc("ob", "Patient/b", "3+"),
+      specimen("sb", "Patient/b"),
+    ]);
+  });
+});
+
+describe("Bundles", () => {
+  it("reads a collection Bundle and a searchset Bundle (ignoring its OperationOutcome)", async () => {
+    const dir = tempDir();
+    const collection = writeJson(
+      dir,
+      "collection.json",
+      bundle("collection", [{ resource: patient("a") }, { resource: ihc("oa", "Patient/a", "3+") }]),
+    );
+    const searchset = writeJson(
+      dir,
+      "searchset.json",
+      bundle("searchset", [
+        {
+          fullUrl: "https://ehr/fhir/Observation/ob",
+          resource: ihc("ob", "Patient/b", "0"),
+          search: { mode: "match" },
+        },
+        {
+          resource: {
+            resourceType: "OperationOutcome",
+            issue: [{ severity: "information", code: "informational" }],
+          } as OperationOutcome,
+          search: { mode: "outcome" },
+        },
+      ]),
+    );
+    const { patients, stderr } = await groups([collection, searchset]);
+    expect(byPatient(patients)).toEqual({
+      "Patient/a": [patient("a"), ihc("oa", "Patient/a", "3+")],
+      "Patient/b": [ihc("ob", "Patient/b", "0")],
+    });
+    expect(stderr).toContain(
+      "searchset.json: entry[1] (OperationOutcome): note: skipped 1 OperationOutcome resource",
+    );
+  });
+
+  it("resolves urn:uuid references of a transaction Bundle and gives id-less entries their uuid as id", async () => {
+    const dir = tempDir();
+    const pt = "urn:uuid:6f0e7a5c-1111-4e4e-9b9b-000000000001";
+    const sp = "urn:uuid:6f0e7a5c-1111-4e4e-9b9b-000000000002";
+    const md = "urn:uuid:6f0e7a5c-1111-4e4e-9b9b-000000000003";
+    const observation: Observation = {
+      ...ihc("x", pt, "2+"),
+      specimen: { reference: sp },
+    };
+    delete observation.id;
+    const transaction = bundle("transaction", [
+      { fullUrl: pt, resource: { resourceType: "Patient" }, request: { method: "POST", url: "Patient" } },
+      { fullUrl: sp, resource: { resourceType: "Specimen", subject: { reference: pt } } as Specimen },
+      { fullUrl: md, resource: { resourceType: "Medication", code: { text: "Herceptin" } } as Medication },
+      { fullUrl: "urn:uuid:6f0e7a5c-1111-4e4e-9b9b-000000000004", resource: observation },
+      {
+        fullUrl: "urn:uuid:6f0e7a5c-1111-4e4e-9b9b-000000000005",
+        resource: { ...medicationRequest("mr", pt, md) },
+      },
+    ]);
+    const { patients } = await groups([writeJson(dir, "transaction.json", transaction)]);
+    expect(patients.map((p) => p.patient)).toEqual(["Patient/6f0e7a5c-1111-4e4e-9b9b-000000000001"]);
+    const resources = patients[0]?.resources ?? [];
+    const obs = resources.find((r) => r.resourceType === "Observation") as Observation;
+    expect(obs.subject?.reference).toBe("Patient/6f0e7a5c-1111-4e4e-9b9b-000000000001");
+    expect(obs.specimen?.reference).toBe("Specimen/6f0e7a5c-1111-4e4e-9b9b-000000000002");
+    expect(resources.map((r) => r.resourceType)).toEqual([
+      "Patient",
+      "Specimen",
+      "Observation",
+      "MedicationRequest",
+      "Medication",
+    ]);
+    expect(resources.at(-1)).toMatchObject({
+      id: "6f0e7a5c-1111-4e4e-9b9b-000000000003",
+      code: { text: "Herceptin" },
+    });
+  });
+
+  it("flattens a batch-response of searchset Bundles and reports failed entries", async () => {
+    const dir = tempDir();
+    const inner = (resources: Resource[]): Bundle =>
+      bundle(
+        "searchset",
+        resources.map((resource) => ({ resource })),
+      );
+    const batch = bundle("batch-response", [
+      { resource: inner([patient("a")]), response: { status: "200 OK" } },
+      {
+        resource: inner([ihc("oa", "Patient/a", "1+"), ihc("ob", "Patient/b", "0")]),
+        response: { status: "200" },
+      },
+      { response: { status: "403 Forbidden" } },
+    ]);
+    const path = writeJson(dir, "batch.json", batch);
+    const { patients, stderr } = await groups([path]);
+    expect(byPatient(patients)).toEqual({
+      "Patient/a": [patient("a"), ihc("oa", "Patient/a", "1+")],
+      "Patient/b": [ihc("ob", "Patient/b", "0")],
+    });
+    expect(stderr).toContain(`${path}: entry[2]: warning: the server answered "403 Forbidden"`);
+  });
+
+  it("reads a single resource file and an NDJSON file named .json", async () => {
+    const dir = tempDir();
+    const single = writeJson(dir, "patient.json", patient("solo"));
+    const ndjsonNamedJson = writeNdjson(dir, "export.json", [
+      ihc("o1", "Patient/solo", "3+"),
+      patient("other"),
+    ]);
+    const grouped = byPatient((await groups([single, ndjsonNamedJson])).patients);
+    expect(grouped).toEqual({
+      "Patient/other": [patient("other")],
+      "Patient/solo": [ihc("o1", "Patient/solo", "3+"), patient("solo")],
+    });
+  });
+
+  it("merges one patient's resources across a Bundle and NDJSON inputs", async () => {
+    const dir = tempDir();
+    const ndjson = writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "2+")]);
+    const bundlePath = writeJson(dir, "a.json", bundle("collection", [{ resource: patient("a") }]));
+    const { patients } = await groups([ndjson, bundlePath]);
+    expect(patients).toEqual([
+      { patient: "Patient/a", resources: [ihc("o1", "Patient/a", "2+"), patient("a")] },
+    ]);
+  });
+});
