@@ -93,12 +93,13 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
   return flag;
 }
 
-/** Most urgent first; then the order of the flag table; then by message, so the order never depends on input order. */
+/** Most urgent first; then the flag table's order; then message and evidence, so input order never matters. */
 export function sortFlags(flags: Flag[]): Flag[] {
   return flags.sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       (CODE_RANK.get(a.code) ?? 99) - (CODE_RANK.get(b.code) ?? 99) ||
-      byText(a.message, b.message),
+      byText(a.message, b.message) ||
+      byText(a.evidence.join(" "), b.evidence.join(" ")),
   );
 }

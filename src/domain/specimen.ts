@@ -317,7 +317,8 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
       }
     : reportedOutcome;
   const mismatches = componentMismatches(latest, readings, where);
-  if (isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
+  // One flag per contradiction: a test whose own call contradicts its numbers already explains the specimen's.
+  if (mismatches.length === 0 && isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
     mismatches.push({
       message: `${capitalise(where)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
       evidence: [

@@ -1,0 +1,399 @@
+/** Patient-level rules: specimens over time, setting and retest, pending / cancelled / unreadable, evidence, flags. */
+import { describe, expect, it } from "vitest";
+import { assess, RULES_VERSION } from "../../src/domain";
+import {
+  codes,
+  dual,
+  event,
+  ihc,
+  interpretation,
+  patient,
+  run,
+  single,
+  specimen,
+  therapy,
+  unreadable,
+} from "./build";
+
+const PRIMARY = specimen("S-19-0001", "2019-05-02", "Left breast");
+const LIVER = specimen("S-23-0456", "2023-06-01", "Liver");
+
+describe("no data and the contract basics", () => {
+  it("reports no-result without any HER2 test", () => {
+    const a = run([]);
+    expect(a.status).toBe("no-result");
+    expect(a.category).toBe("unknown");
+    expect(a.setting).toBe("unknown");
+    expect(a.statusReason).toMatch(/No HER2 test/);
+    expect(a.recommendation.text).toMatch(/No HER2 result/);
+    expect(a.rulesVersion).toBe(RULES_VERSION);
+    expect(RULES_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(a.guideline).toBe("ASCO/CAP 2018, 2023 update");
+  });
+
+  it("passes patient, as-of date and data gaps through", () => {
+    const gap = {
+      resourceType: "Condition",
+      kind: "denied" as const,
+      reason: "403",
+      affectsAssessment: true,
+    };
+    const a = assess(patient([], { patient: "Patient/xyz", asOf: "2025-01-31", dataGaps: [gap] }));
+    expect(a.patient).toBe("Patient/xyz");
+    expect(a.asOf).toBe("2025-01-31");
+    expect(a.dataGaps).toEqual([gap]);
+  });
+});
+
+describe("multiple specimens over time: the most recent conclusive specimen governs", () => {
+  it("a later positive metastasis overrides an earlier negative primary, and the disagreement is flagged", () => {
+    const old = ihc("0", { specimen: PRIMARY, date: "2019-05-03" });
+    const met = ihc("3+", { specimen: LIVER, date: "2023-06-02" });
+    const a = run([old, met], { events: [event("metastasis", "2023-05-20")] });
+    expect(a.status).toBe("positive");
+    expect(a.basis?.specimen).toBe("Specimen/S-23-0456");
+    expect(a.basis?.bodySite).toBe("Liver");
+    expect(a.basis?.evidence).toEqual([met.source]);
+    expect(codes(a)).toEqual(["discordant-results"]);
+    expect(a.flags[0]?.evidence).toEqual([old.source, met.source].sort());
+    const oldItem = a.evidence.find((e) => e.resource === old.source);
+    expect(oldItem).toMatchObject({ used: false, notUsedReason: "superseded by a more recent specimen" });
+  });
+
+  it("a newer IHC 2+ without ISH does not override an older conclusive result, but is flagged and named", () => {
+    const old = ihc("3+", { specimen: PRIMARY, date: "2019-05-03" });
+    const newer = ihc("2+", { specimen: LIVER, date: "2023-06-02" });
+    const a = run([old, newer]);
+    expect(a.status).toBe("positive");
+    expect(codes(a)).toEqual(["reflex-ish-missing"]);
+    expect(a.flags[0]?.severity).toBe("action");
+    expect(a.flags[0]?.action).toBe("Order reflex ISH on specimen S-23-0456 (IHC 2+ on 2023-06-02)");
+    expect(a.statusReason).toMatch(/more recent specimen.*S-23-0456.*not conclusive/);
+    expect(a.evidence.find((e) => e.resource === newer.source)?.notUsedReason).toMatch(/^not conclusive/);
+  });
+
+  it("an IHC 2+ without ISH superseded by a later conclusive specimen is still listed, as information", () => {
+    const a = run([
+      ihc("2+", { specimen: PRIMARY, date: "2019-05-03" }),
+      ihc("1+", { specimen: LIVER, date: "2023-06-02" }),
+    ]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-low");
+    expect(a.flags).toHaveLength(1);
+    expect(a.flags[0]).toMatchObject({ code: "reflex-ish-missing", severity: "info" });
+    expect(a.flags[0]?.message).toMatch(/later conclusive result/);
+  });
+
+  it("on one specimen a newer amended IHC replaces the older IHC", () => {
+    const first = ihc("2+", { date: "2024-03-02" });
+    const amended = ihc("3+", { date: "2024-03-04", status: "amended" });
+    const a = run([first, amended]);
+    expect(a.status).toBe("positive");
+    expect(a.evidence.map((e) => e.resource)).toEqual([amended.source, first.source]);
+    expect(a.evidence[1]).toMatchObject({
+      used: false,
+      notUsedReason: "superseded by a newer result on the same specimen",
+    });
+  });
+
+  it("IHC 2+ and a reflex ISH on the same specimen are combined (HER2-low)", () => {
+    const a = run([ihc("2+"), dual(1.3, 2.6)]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-low");
+    expect(a.evidence.every((e) => e.used)).toBe(true);
+    expect(a.evidence.find((e) => e.method === "ish-dual")?.interpretation).toBe(
+      "ISH group 5 (ratio <2.0, HER2 <4.0)",
+    );
+  });
+});
+
+describe("grouping without specimen data", () => {
+  const bare = { specimen: undefined };
+
+  it("results of the same date are read as one specimen", () => {
+    const a = run([
+      ihc("2+", { ...bare, date: "2024-03-02" }),
+      dual(2.4, 5.0, { ...bare, date: "2024-03-02" }),
+    ]);
+    expect(a.status).toBe("positive");
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("an ISH on or after the IHC 2+ date counts as its reflex ISH (no flag), and the later ISH governs", () => {
+    const a = run([
+      ihc("2+", { ...bare, date: "2024-03-02" }),
+      dual(1.3, 2.6, { ...bare, date: "2024-03-05" }),
+    ]);
+    expect(a.status).toBe("negative");
+    // Not merged with the IHC, so the IHC score is not claimed for the ISH: plain negative.
+    expect(a.category).toBe("her2-negative");
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("an ISH only before the IHC 2+ date is not its reflex ISH", () => {
+    const a = run([
+      ihc("2+", { ...bare, date: "2024-03-02" }),
+      dual(1.3, 2.6, { ...bare, date: "2024-02-01" }),
+    ]);
+    expect(codes(a)).toEqual(["reflex-ish-missing"]);
+    expect(a.flags[0]?.action).toBe("Order reflex ISH on the specimen of 2024-03-02 (IHC 2+ on 2024-03-02)");
+  });
+
+  it("a label seen beside a Specimen reference joins records that only carry the label", () => {
+    const a = run([
+      ihc("2+", { specimen: { reference: "Specimen/x", label: "S-9" } }),
+      dual(2.4, 5.0, { specimen: { label: "S-9" }, date: "2024-04-01" }),
+    ]);
+    expect(a.status).toBe("positive");
+    expect(codes(a)).toEqual([]);
+  });
+});
+
+describe("setting and metastatic retest", () => {
+  it("early with only a primary, unknown without events, metastatic with a recurrence", () => {
+    expect(run([ihc("1+")], { events: [event("primary", "2019-05-01")] }).setting).toBe("early");
+    expect(run([ihc("1+")]).setting).toBe("unknown");
+    expect(run([ihc("1+")], { events: [event("primary"), event("recurrence", "2022-01-01")] }).setting).toBe(
+      "metastatic",
+    );
+  });
+
+  it("flags a missing retest when every conclusive specimen predates the metastasis", () => {
+    const met = event("metastasis", "2023-05-20", { description: "Secondary malignant neoplasm of liver" });
+    const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
+    expect(codes(a)).toEqual(["metastatic-retest-missing"]);
+    expect(a.flags[0]?.severity).toBe("action");
+    expect(a.flags[0]?.message).toMatch(/Secondary malignant neoplasm of liver recorded on 2023-05-20/);
+    expect(a.flags[0]?.evidence).toEqual([met.source]);
+    expect(a.flags[0]?.references?.[0]).toMatch(/Wolff AC .*2018/);
+  });
+
+  it("a conclusive test on a specimen collected on the metastasis date clears it", () => {
+    const a = run([ihc("0", { specimen: specimen("S-23-1", "2023-05-20", "Liver"), date: "2023-05-22" })], {
+      events: [event("metastasis", "2023-05-20")],
+    });
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("collection date governs: old tissue tested after the metastasis is not a retest", () => {
+    const a = run([ihc("0", { specimen: specimen("S-22-9", "2022-12-01"), date: "2023-06-01" })], {
+      events: [event("recurrence", "2023-01-01")],
+    });
+    expect(codes(a)).toEqual(["metastatic-retest-missing"]);
+  });
+
+  it("without a collection date the test date is used", () => {
+    const a = run([ihc("0", { specimen: { label: "S-23-7" }, date: "2023-06-01" })], {
+      events: [event("recurrence", "2023-01-01")],
+    });
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("the earliest dated recurrence or metastasis is the reference date", () => {
+    const a = run([ihc("0", { specimen: LIVER, date: "2023-06-02" })], {
+      events: [event("metastasis", "2024-01-01"), event("recurrence", "2023-05-01")],
+    });
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("an inconclusive test after the metastasis is not a retest", () => {
+    const a = run([ihc("2+", { specimen: LIVER, date: "2023-06-02" })], {
+      events: [event("metastasis", "2023-05-20")],
+    });
+    expect(codes(a)).toEqual(["reflex-ish-missing", "metastatic-retest-missing"]);
+  });
+
+  it("an undated metastasis with a conclusive test is flagged as a warning that says why", () => {
+    const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [event("metastasis")] });
+    expect(codes(a)).toEqual(["metastatic-retest-missing"]);
+    expect(a.flags[0]?.severity).toBe("warning");
+    expect(a.flags[0]?.message).toMatch(/without a date/);
+    expect(a.flags[0]?.message).toMatch(/2019-05-02/);
+  });
+
+  it("an undated metastasis without any conclusive test is an action", () => {
+    const a = run([], { events: [event("metastasis")] });
+    expect(a.flags[0]).toMatchObject({ code: "metastatic-retest-missing", severity: "action" });
+  });
+
+  it("an undated liver metastasis is cleared by a conclusive test on liver tissue", () => {
+    const a = run([ihc("0", { specimen: LIVER, date: "2023-06-02" })], {
+      events: [event("metastasis", undefined, { bodySite: "Liver" })],
+    });
+    expect(codes(a)).toEqual([]);
+  });
+});
+
+describe("pending, cancelled, entered-in-error, unreadable", () => {
+  it("a preliminary ISH on the IHC 2+ specimen: equivocal, pending, no reflex flag", () => {
+    const pendingIsh = dual(2.4, 5.0, { status: "preliminary" });
+    const a = run([ihc("2+"), pendingIsh]);
+    expect(a.status).toBe("equivocal");
+    expect(codes(a)).toEqual(["result-pending"]);
+    expect(a.flags[0]?.severity).toBe("info");
+    expect(a.statusReason).toMatch(/pending/);
+    expect(a.evidence.find((e) => e.resource === pendingIsh.source)).toMatchObject({
+      used: false,
+      notUsedReason: "pending",
+    });
+  });
+
+  it("only registered results: indeterminate with result-pending", () => {
+    const a = run([ihc(undefined, { status: "registered" })]);
+    expect(a.status).toBe("indeterminate");
+    expect(codes(a)).toEqual(["result-pending"]);
+    expect(a.statusReason).toMatch(/1 pending/);
+  });
+
+  it("a preliminary positive is not used for the status", () => {
+    const a = run([ihc("1+", { date: "2024-01-01" }), ihc("3+", { status: "preliminary", specimen: LIVER })]);
+    expect(a.status).toBe("negative");
+  });
+
+  it("cancelled and entered-in-error results are ignored but listed", () => {
+    const cancelled = ihc("3+", { status: "cancelled" });
+    const wrong = dual(2.5, 6.0, { status: "entered-in-error" });
+    const a = run([cancelled, wrong]);
+    expect(a.status).toBe("no-result");
+    expect(a.flags).toEqual([]);
+    expect(a.evidence.find((e) => e.resource === cancelled.source)).toMatchObject({
+      used: false,
+      notUsedReason: "cancelled",
+    });
+    expect(a.evidence.find((e) => e.resource === wrong.source)).toMatchObject({
+      used: false,
+      notUsedReason: "entered in error",
+    });
+  });
+
+  it("unreadable results are listed, flagged, and make the status indeterminate when nothing else is there", () => {
+    const bad = unreadable("valueString 'see report' is not a HER2 result");
+    const a = run([bad]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable).toEqual([
+      { resource: bad.source, reason: "valueString 'see report' is not a HER2 result" },
+    ]);
+    expect(codes(a)).toEqual(["result-unreadable"]);
+    expect(a.evidence[0]).toMatchObject({ used: false, notUsedReason: "unreadable" });
+  });
+
+  it("a result with status unknown is not used and is listed as unreadable", () => {
+    const a = run([ihc("3+", { status: "unknown" })]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable[0]?.reason).toMatch(/unknown/);
+  });
+
+  it("a result dated after the as-of date is ignored", () => {
+    const a = run([ihc("3+", { date: "2027-01-01", specimen: undefined })]);
+    expect(a.status).toBe("no-result");
+    expect(a.evidence[0]?.notUsedReason).toMatch(/after the assessment date/);
+  });
+});
+
+describe("anti-HER2 therapy", () => {
+  it("positive without an anti-HER2 medication is flagged", () => {
+    const a = run([ihc("3+")], { therapies: [] });
+    expect(codes(a)).toEqual(["anti-her2-therapy-not-found"]);
+    expect(a.flags[0]?.severity).toBe("warning");
+  });
+
+  it("a medication gap is named in the message", () => {
+    const gap = {
+      resourceType: "MedicationRequest",
+      kind: "denied" as const,
+      reason: "scope not granted",
+      affectsAssessment: true,
+    };
+    const a = run([ihc("3+")], { therapies: [], dataGaps: [gap] });
+    expect(a.flags[0]?.message).toMatch(/scope not granted/);
+  });
+
+  it("a therapy on record clears it; one entered in error does not", () => {
+    expect(codes(run([ihc("3+")], { therapies: [therapy("pertuzumab")] }))).toEqual([]);
+    expect(
+      codes(run([ihc("3+")], { therapies: [therapy("trastuzumab", { status: "entered-in-error" })] })),
+    ).toEqual(["anti-her2-therapy-not-found"]);
+  });
+
+  it("not flagged when HER2-negative", () => {
+    expect(codes(run([ihc("0")], { therapies: [] }))).toEqual([]);
+  });
+});
+
+describe("flags and evidence", () => {
+  it("sorts flags action > warning > info", () => {
+    const a = run(
+      [
+        ihc("0", { specimen: PRIMARY, date: "2019-05-03" }),
+        ihc("3+", { specimen: LIVER, date: "2023-06-02" }),
+        dual(2.2, 4.4, { status: "preliminary", specimen: LIVER }),
+        single(5.0, { specimen: specimen("S-24-2", "2024-01-05"), date: "2024-01-06" }),
+      ],
+      { therapies: [], events: [event("metastasis", "2023-05-20")] },
+    );
+    const severities = a.flags.map((f) => f.severity);
+    expect(severities).toEqual(
+      [...severities].sort(
+        (x, y) => ["action", "warning", "info"].indexOf(x) - ["action", "warning", "info"].indexOf(y),
+      ),
+    );
+    expect(codes(a)).toEqual([
+      "dual-probe-ish-needed",
+      "discordant-results",
+      "anti-her2-therapy-not-found",
+      "result-pending",
+    ]);
+  });
+
+  it("every flag has a plain-language message and references", () => {
+    const a = run(
+      [ihc("2+"), ihc("0", { specimen: LIVER, status: "final", date: "2023-06-02" }), unreadable("x")],
+      {
+        events: [event("metastasis", "2025-01-01")],
+      },
+    );
+    expect(a.flags.length).toBeGreaterThan(2);
+    for (const f of a.flags) {
+      expect(f.message.length).toBeGreaterThan(20);
+      expect(Array.isArray(f.references)).toBe(true);
+    }
+  });
+
+  it("lists one evidence item per record, newest first, with what the rules read", () => {
+    const a = run([
+      ihc("2+", { date: "2024-03-02" }),
+      dual(1.5, 4.8, { date: "2024-03-05", recount: { ratio: 1.6, her2PerCell: 4.9 } }),
+      interpretation("negative", { date: "2024-03-06" }),
+    ]);
+    expect(a.evidence.map((e) => e.method)).toEqual(["interpretation", "ish-dual", "ihc"]);
+    expect(a.evidence[1]?.interpretation).toBe(
+      "ISH group 4 (ratio <2.0, HER2 ≥4.0 and <6.0); recount group 4",
+    );
+    expect(a.evidence[1]?.value).toBe("ratio 1.5, HER2 4.8/cell, 40 cells, recount ratio 1.6, HER2 4.9/cell");
+    expect(a.evidence[2]).toMatchObject({
+      value: "2+",
+      interpretation: "IHC 2+ (equivocal)",
+      specimen: "Specimen/s1",
+      specimenLabel: "S-24-1234",
+    });
+    expect(a.status).toBe("negative");
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("notes a low cell count in the reading", () => {
+    const a = run([ihc("0"), dual(1.2, 2.0, { cellsCounted: 12 })]);
+    expect(a.evidence.find((e) => e.method === "ish-dual")?.interpretation).toMatch(/only 12 cells counted/);
+  });
+
+  it("on the same date, disagreeing specimens: positive governs and the discordance is flagged", () => {
+    const a = run([
+      ihc("3+", { specimen: specimen("A", "2024-03-01") }),
+      ihc("0", { specimen: specimen("B", "2024-03-01") }),
+    ]);
+    expect(a.status).toBe("positive");
+    expect(codes(a)).toEqual(["discordant-results"]);
+    expect(a.evidence.find((e) => e.specimen === "Specimen/B")?.notUsedReason).toBe(
+      "another specimen of the same date sets the status",
+    );
+  });
+});
