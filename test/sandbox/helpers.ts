@@ -15,9 +15,11 @@ export function allowLoopbackRequests(): void {
       configurable: true,
     });
   }
-  beforeEach(() => {
+  const allow = (): void => {
     server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
-  });
+  };
+  allow(); // for beforeAll hooks, which run before the first beforeEach
+  beforeEach(allow); // again after each resetHandlers()
 }
 
 export const CLIENT_ID = "her2-smart-sandbox";

@@ -1,0 +1,203 @@
+// @vitest-environment node
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
+import { accessToken, allowLoopbackRequests, type FhirJson, fhirGet, get } from "./helpers";
+
+allowLoopbackRequests();
+
+let sandbox: RunningSandbox;
+let fhir: string;
+let token: string; // her2-paged, all the app's scopes
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  fhir = `${sandbox.url}/fhir`;
+  token = await accessToken(sandbox.url, "her2-paged");
+});
+afterAll(() => sandbox.close());
+
+const HER2_CODES = ["85319-2", "85318-4", "49683-6", "74860-8"].map((c) => `http://loinc.org|${c}`).join(",");
+const ids = (bundle: FhirJson): string[] =>
+  (bundle.entry ?? []).map((e) => `${e.resource.resourceType}/${e.resource.id ?? ""}`);
+const issueText = (body: FhirJson): string => body.issue?.[0]?.details?.text ?? "";
+
+describe("bearer token", () => {
+  it("answers 401 OperationOutcome with WWW-Authenticate when no token is sent", async () => {
+    const res = await get(`${fhir}/Patient/her2-paged`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer /);
+    const body = (await res.json()) as FhirJson;
+    expect(body.resourceType).toBe("OperationOutcome");
+  });
+
+  it("answers 401 for a token it never issued", async () => {
+    const { status, body } = await fhirGet(`${fhir}/Patient/her2-paged`, "made-up-token");
+    expect(status).toBe(401);
+    expect(body.resourceType).toBe("OperationOutcome");
+  });
+
+  it("serves metadata and smart-configuration without a token", async () => {
+    expect((await get(`${fhir}/metadata`)).status).toBe(200);
+    expect((await get(`${fhir}/.well-known/smart-configuration`)).status).toBe(200);
+  });
+});
+
+describe("reads", () => {
+  it("reads the launch patient", async () => {
+    const { status, body } = await fhirGet(`${fhir}/Patient/her2-paged`, token);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ resourceType: "Patient", id: "her2-paged", birthDate: "1965-04-04" });
+  });
+
+  it("answers 404 OperationOutcome for a resource that does not exist", async () => {
+    const { status, body } = await fhirGet(`${fhir}/Observation/does-not-exist`, token);
+    expect(status).toBe(404);
+    expect(body.resourceType).toBe("OperationOutcome");
+    expect(body.issue?.[0]?.code).toBe("not-found");
+  });
+
+  it("refuses writes with 405 OperationOutcome", async () => {
+    const res = await fetch(`${fhir}/Observation`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/fhir+json" },
+      body: JSON.stringify({ resourceType: "Observation", status: "final", code: { text: "x" } }),
+    });
+    expect(res.status).toBe(405);
+    expect(((await res.json()) as FhirJson).resourceType).toBe("OperationOutcome");
+  });
+});
+
+describe("patient compartment", () => {
+  it("forbids reading another patient and another patient's data", async () => {
+    const patient = await fhirGet(`${fhir}/Patient/her2-ihc3`, token);
+    expect(patient.status).toBe(403);
+    expect(patient.body.resourceType).toBe("OperationOutcome");
+    const observation = await fhirGet(`${fhir}/Observation/her2-ihc3-ihc-1`, token);
+    expect(observation.status).toBe(403);
+    expect(issueText(observation.body)).toContain("compartment");
+  });
+
+  it("forbids searching another patient, by bare id, by reference or by subject", async () => {
+    for (const query of [
+      "patient=her2-ihc3",
+      "patient=Patient/her2-ihc3",
+      "subject=Patient/her2-ihc3",
+      "subject:Patient=her2-ihc3",
+    ]) {
+      const { status } = await fhirGet(`${fhir}/Observation?${query}`, token);
+      expect(status, query).toBe(403);
+    }
+    expect((await fhirGet(`${fhir}/Patient?_id=her2-ihc3`, token)).status).toBe(403);
+  });
+
+  it("limits a search without a patient to the launch patient", async () => {
+    const { status, body } = await fhirGet(`${fhir}/Condition`, token);
+    expect(status).toBe(200);
+    expect(body.total).toBe(1);
+    expect(body.entry?.[0]?.resource.subject?.reference).toBe("Patient/her2-paged");
+    const patients = await fhirGet(`${fhir}/Patient`, token);
+    expect(ids(patients.body)).toEqual(["Patient/her2-paged"]);
+  });
+});
+
+describe("scopes", () => {
+  it("answers 403 naming the scope when a resource type was not granted", async () => {
+    const narrow = await accessToken(sandbox.url, "her2-ihc3", {
+      scope: "launch patient/Patient.rs patient/Observation.rs",
+    });
+    const { status, body } = await fhirGet(`${fhir}/MedicationRequest?patient=her2-ihc3`, narrow);
+    expect(status).toBe(403);
+    expect(issueText(body)).toContain("patient/MedicationRequest.s");
+    expect((await fhirGet(`${fhir}/Observation?patient=her2-ihc3`, narrow)).status).toBe(200);
+  });
+
+  it("tells read from search in v2 scopes, and accepts v1 .read for both", async () => {
+    const readOnly = await accessToken(sandbox.url, "her2-ihc3", { scope: "launch patient/Patient.r" });
+    expect((await fhirGet(`${fhir}/Patient/her2-ihc3`, readOnly)).status).toBe(200);
+    expect((await fhirGet(`${fhir}/Patient?_id=her2-ihc3`, readOnly)).status).toBe(403);
+    const v1 = await accessToken(sandbox.url, "her2-ihc3", {
+      scope: "launch patient/Patient.read patient/Observation.read",
+    });
+    expect((await fhirGet(`${fhir}/Patient/her2-ihc3`, v1)).status).toBe(200);
+    expect((await fhirGet(`${fhir}/Observation?patient=her2-ihc3`, v1)).status).toBe(200);
+    expect((await fhirGet(`${fhir}/Condition?patient=her2-ihc3`, v1)).status).toBe(403);
+  });
+});
+
+describe("search", () => {
+  it("finds HER2 results by an encoded system|code list and a bare patient id", async () => {
+    const query = new URLSearchParams({ patient: "her2-paged", code: HER2_CODES, _count: "50" });
+    const { status, body } = await fhirGet(`${fhir}/Observation?${query.toString()}`, token);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ resourceType: "Bundle", type: "searchset", total: 4 });
+    expect(ids(body).sort()).toEqual(
+      [
+        "Observation/her2-paged-ihc-1",
+        "Observation/her2-paged-ish-1",
+        "Observation/her2-paged-ish-ratio-1",
+        "Observation/her2-paged-ish-her2-1",
+      ].sort(),
+    );
+    expect(
+      body.entry?.every((e) => e.search?.mode === "match" && e.fullUrl?.startsWith(`${fhir}/Observation/`)),
+    ).toBe(true);
+  });
+
+  it("finds nothing when the code system is wrong", async () => {
+    const query = new URLSearchParams({ patient: "her2-paged", code: "http://snomed.info/sct|85319-2" });
+    expect((await fhirGet(`${fhir}/Observation?${query.toString()}`, token)).body.total).toBe(0);
+  });
+
+  it("follows absolute next links to the end, each resource once", async () => {
+    const file = JSON.parse(readFileSync("sandbox/patients/her2-paged.json", "utf8")) as FhirJson;
+    const inFile = (file.entry ?? []).filter((e) => e.resource.resourceType === "Observation").length;
+    expect(inFile).toBe(100);
+    const all = await fhirGet(`${fhir}/Observation?patient=her2-paged&_count=1000`, token);
+    const expected = ids(all.body);
+    expect(expected.length).toBe(inFile);
+    const seen: string[] = [];
+    let url: string | undefined = `${fhir}/Observation?patient=her2-paged&_count=15`;
+    let pages = 0;
+    while (url !== undefined) {
+      expect(url.startsWith(`${fhir}/Observation?`)).toBe(true);
+      const page = await fhirGet(url, token);
+      expect(page.status).toBe(200);
+      expect(page.body.total).toBe(inFile);
+      seen.push(...ids(page.body));
+      url = page.body.link?.find((l) => l.relation === "next")?.url;
+      pages += 1;
+    }
+    expect(pages).toBe(7);
+    expect(seen).toEqual(expected);
+  });
+
+  it("includes the specimens of the matches with search.mode include", async () => {
+    const query = new URLSearchParams({
+      patient: "her2-paged",
+      code: HER2_CODES,
+      _include: "Observation:specimen",
+    });
+    const { body } = await fhirGet(`${fhir}/Observation?${query.toString()}`, token);
+    const included = (body.entry ?? []).filter((e) => e.search?.mode === "include");
+    expect(included.map((e) => `${e.resource.resourceType}/${e.resource.id ?? ""}`)).toEqual([
+      "Specimen/her2-paged-spec-1",
+    ]);
+    expect(body.total).toBe(4);
+  });
+
+  it("accepts POST _search with a form body", async () => {
+    const res = await fetch(`${fhir}/Observation/_search`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ patient: "her2-paged", code: "http://loinc.org|85319-2" }),
+    });
+    expect(res.status).toBe(200);
+    expect(ids((await res.json()) as FhirJson)).toEqual(["Observation/her2-paged-ihc-1"]);
+  });
+
+  it("answers 400 OperationOutcome for a malformed _count", async () => {
+    const { status, body } = await fhirGet(`${fhir}/Observation?_count=many`, token);
+    expect(status).toBe(400);
+    expect(body.resourceType).toBe("OperationOutcome");
+  });
+});
