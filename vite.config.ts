@@ -2,12 +2,13 @@
 import react from "@vitejs/plugin-react";
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
+import { her2Sandbox } from "./sandbox/vite-plugin.ts";
 import { cspPlugin } from "./scripts/csp-plugin";
 
 const root = import.meta.dirname;
 
 export default defineConfig({
-  plugins: [react(), cspPlugin(resolve(root, "public/smart-config.json"))],
+  plugins: [react(), cspPlugin(resolve(root, "public/smart-config.json")), her2Sandbox()],
   // fhirclient's own flag: use the platform's fetch and AbortController instead of bundling polyfills.
   define: { FHIRCLIENT_PURE: "true" },
   server: { host: "127.0.0.1", port: 5173 },
