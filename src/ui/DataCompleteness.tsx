@@ -7,6 +7,12 @@ import type { DataGap } from "../domain/types";
 import { printHide } from "./a11y";
 import { gapKindLabel } from "./labels";
 
+/** The server's reason as a sentence, so the next sentence does not run on from it. */
+function asSentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: boolean }) {
   return (
     <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
@@ -15,7 +21,7 @@ function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: 
           <strong>
             {g.resourceType}: {gapKindLabel[g.kind]}
           </strong>
-          {`. ${g.reason}`}
+          {`. ${asSentence(g.reason)}`}
           {showEffect
             ? g.affectsAssessment
               ? " Could change the HER2 status or flags."

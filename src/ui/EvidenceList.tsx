@@ -33,6 +33,19 @@ function recorded(item: EvidenceItem): string {
   return item.rawValue ?? item.value;
 }
 
+/** A FHIR reference that may wrap after its slash in a narrow column (`Observation/` then `ihc-liver`). */
+function Reference({ value }: { value: string }) {
+  const slash = value.indexOf("/");
+  if (slash < 0) return <>{value}</>;
+  return (
+    <>
+      {value.slice(0, slash + 1)}
+      <wbr />
+      {value.slice(slash + 1)}
+    </>
+  );
+}
+
 function ReadAs({ item }: { item: EvidenceItem }) {
   return (
     <>
@@ -119,12 +132,10 @@ function EvidenceTable({
                   <UsedText item={item} />
                 </TableCell>
                 <TableCell>
+                  <Box component="span" sx={{ display: "block", fontSize: "0.8125rem" }}>
+                    <Reference value={item.resource} />
+                  </Box>
                   <SourceButton reference={item.resource} onShow={sourceOpener(item.resource)} />
-                  {sourceOpener(item.resource) ? null : (
-                    <Box component="span" sx={{ fontSize: "0.8125rem", wordBreak: "break-all" }}>
-                      {item.resource}
-                    </Box>
-                  )}
                 </TableCell>
               </TableRow>
             ))}
@@ -198,7 +209,9 @@ function EvidenceCards({
                   <Field term="Used">
                     <UsedText item={item} />
                   </Field>
-                  {sourceOpener(item.resource) ? null : <Field term="Source">{item.resource}</Field>}
+                  <Field term="Source">
+                    <Reference value={item.resource} />
+                  </Field>
                 </Box>
               </Box>
             ))}

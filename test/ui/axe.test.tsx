@@ -40,7 +40,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe("axe (jsdom, without colour contrast)", () => {
+// axe walks the whole DOM; on a busy 2-core machine one run can take several seconds.
+describe("axe (jsdom, without colour contrast)", { timeout: 30_000 }, () => {
   it("finds no violation in a full panel as cards (narrow pane)", async () => {
     renderPanel({ state: busy, resources: RESOURCES, sourceLabel: "fhir.example.org" });
     expect(await violations()).toEqual([]);
@@ -75,7 +76,7 @@ describe("axe (jsdom, without colour contrast)", () => {
   });
 });
 
-describe("the axe check itself", () => {
+describe("the axe check itself", { timeout: 30_000 }, () => {
   it("reports a real violation, so a clean run means something", async () => {
     document.body.innerHTML = '<main><h1>x</h1><button></button><img src="x.png"></main>';
     const found = await violations();
