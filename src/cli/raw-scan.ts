@@ -37,7 +37,8 @@ export function scanRawLine(line: string): RawScan | undefined {
   if (!/^[A-Z][A-Za-z]+$/.test(resourceType)) return undefined;
   if (!isReadType(resourceType)) return { kind: "skip", resourceType };
   if (resourceType === "Patient" || !PATIENT_RESOURCE_TYPES.has(resourceType)) return undefined;
-  if (line.includes('"contained"') || line.indexOf('"resourceType"', 1) !== -1) return undefined;
+  if (line.includes('"contained"') || line.indexOf('"resourceType"', TYPE_PREFIX.length) !== -1)
+    return undefined;
 
   const subjects = countOf(line, '"subject"');
   const patients = countOf(line, '"patient"');
