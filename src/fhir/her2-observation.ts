@@ -269,6 +269,17 @@ function readCodeable(
     }
   }
   reading.notes.push(`${where} coded as ${meanings.map((m) => m.label).join(", ")}`);
+  // A coded call often carries the score only in its text ("Equivocal (2+)").
+  const text = value.text;
+  if (text && (concept === "ihc" || concept === "unspecified") && !meanings.some((m) => m.score)) {
+    const score = parseIhcScore(text);
+    if (score.ambiguous) reading.problems.push(`${where} text "${text}": ${score.ambiguous}`);
+    else if (score.score) {
+      setField(reading, "score", score.score, `${where} text`);
+      setField(reading, "zeroDetail", score.zeroDetail, `${where} text`);
+      reading.notes.push(`${where} text "${text}" read as IHC score ${score.score}`);
+    }
+  }
 }
 
 type ValueHolder = Pick<

@@ -53,7 +53,8 @@ export interface ParsedScore {
 const SCORE_RANGE = /(?<![\d.])[0-3]\s*\+?\s*(?:-|–|to|\/)\s*[0-3]\s*\+/i;
 const SCORE_PLUS = /(?<![\d.])([0-3])\s*\+(?!\d)/g;
 const SCORE_WORD = /\b(?:score|ihc)\s*[:=]?\s*(?:of\s+)?([0-3])(?![\d.+])/gi;
-const BARE_SCORE = /^\s*([0-3])\s*(?:\+)?\s*$/;
+/** A score at the start of the text: "2", "0 (ultralow)", "1, faint staining". */
+const BARE_SCORE = /^\s*([0-3])(?![\d.])\s*\+?/;
 
 function toScore(digit: string): IhcScore {
   return digit === "0" ? "0" : (`${digit}+` as IhcScore);
@@ -61,7 +62,7 @@ function toScore(digit: string): IhcScore {
 
 /**
  * Finds an IHC score in free text.
- * @param allowBare accept a bare "0".."3" (only when the code says the value is an IHC score)
+ * @param allowBare accept a leading "0".."3" without "+" (only when the code says the value is an IHC score)
  */
 export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   if (SCORE_RANGE.test(text)) return { ambiguous: "the text gives a range of scores, not one score" };

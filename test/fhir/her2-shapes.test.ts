@@ -1,0 +1,465 @@
+// @vitest-environment node
+/**
+ * Each HER2 Observation shape real EHRs produce, and the contract that matters: the rules receive the same test
+ * record whichever shape carries a result.
+ */
+import type { DiagnosticReport, Observation, Resource, Specimen } from "fhir/r4";
+import { describe, expect, it } from "vitest";
+import type { Her2TestRecord } from "../../src/domain/types";
+import { parseCodeMap } from "../../src/fhir/code-map";
+import { buildPatientInput } from "../../src/fhir/normalise";
+import {
+  CERNER_EVENT_CODES,
+  EPIC_ANSWER,
+  EPIC_LAB,
+  loinc,
+  observation,
+  quantityComponent,
+  snomed,
+} from "./fixtures/builders";
+
+const SPECIMEN: Specimen = {
+  resourceType: "Specimen",
+  id: "spec-1",
+  accessionIdentifier: { value: "S24-1234" },
+  subject: { reference: "Patient/p1" },
+  collection: { collectedDateTime: "2024-03-01", bodySite: { text: "Left breast" } },
+};
+const SPEC_REF = { reference: "Specimen/spec-1" };
+const DATE = "2024-03-02T10:00:00Z";
+
+const codeMap = parseCodeMap({
+  observations: [{ system: EPIC_LAB, code: "768282-11", concept: "ihc", display: "HER2 IHC SCORE" }],
+  answers: [{ system: EPIC_ANSWER, code: "3", meaning: "ihc-2+", display: "2+" }],
+});
+
+function tests(resources: Resource[]): Her2TestRecord[] {
+  return buildPatientInput({
+    patient: "Patient/p1",
+    resources: [SPECIMEN, ...resources],
+    asOf: "2026-11-25",
+    codeMap,
+  }).tests;
+}
+
+/** What the rules act on, without the provenance fields (source, readAs, rawValue) that name the shape. */
+function essence(record: Her2TestRecord): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...record, date: record.date?.slice(0, 10) };
+  delete rest.source;
+  delete rest.readAs;
+  delete rest.rawValue;
+  return rest;
+}
+
+describe("IHC 2+ in every shape gives the same record", () => {
+  const ihc = (id: string, rest: Partial<Observation>, code = loinc("85319-2")): Observation =>
+    observation({ id, code, date: DATE, specimen: SPEC_REF }, rest);
+  const shapes: Record<string, Observation[]> = {
+    "valueInteger on LOINC 85319-2": [ihc("a", { valueInteger: 2 })],
+    "valueQuantity without unit on 85319-2": [ihc("b", { valueQuantity: { value: 2 } })],
+    "valueString '2+' on 18474-7": [ihc("c", { valueString: "2+" }, loinc("18474-7"))],
+    "valueString 'Score 2+' (Synthea-like text)": [ihc("d", { valueString: "Score 2+" })],
+    "Epic local code (code map) with local answer code": [
+      ihc(
+        "e",
+        { valueCodeableConcept: { coding: [{ system: EPIC_ANSWER, code: "3", display: "2+" }] } },
+        {
+          coding: [{ system: EPIC_LAB, code: "768282-11", display: "HER2 IHC SCORE" }],
+          text: "HER2 IHC SCORE",
+        },
+      ),
+    ],
+    "valueCodeableConcept with only text": [ihc("f", { valueCodeableConcept: { text: "2+" } })],
+    "component of a HER2 breast panel": [
+      observation(
+        { id: "g", code: { text: "HER2 breast biomarker panel" }, date: DATE, specimen: SPEC_REF },
+        { component: [{ code: loinc("85319-2"), valueString: "2+" }] },
+      ),
+    ],
+  };
+  const expected = {
+    method: "ihc",
+    score: "2+",
+    status: "final",
+    date: "2024-03-02",
+    specimen: {
+      reference: "Specimen/spec-1",
+      label: "S24-1234",
+      bodySite: "Left breast",
+      collected: "2024-03-01",
+    },
+  };
+  for (const [name, resources] of Object.entries(shapes)) {
+    it(name, () => {
+      const records = tests(resources);
+      expect(records).toHaveLength(1);
+      expect(essence(records[0] as Her2TestRecord)).toEqual(expected);
+      expect(records[0]?.readAs).toBeTruthy();
+    });
+  }
+});
+
+describe("IHC 2+ reported with its call gives the same record", () => {
+  const expected = { method: "ihc", score: "2+", reported: "equivocal", status: "final", date: "2024-03-02" };
+  const shapes: Record<string, Observation> = {
+    "valueString 'Score 2+ (equivocal)'": observation(
+      { id: "a", code: loinc("85319-2"), date: DATE },
+      { valueString: "Score 2+ (equivocal)" },
+    ),
+    "valueInteger with interpretation EQV": observation(
+      { id: "b", code: loinc("85319-2"), date: DATE },
+      {
+        valueInteger: 2,
+        interpretation: [
+          {
+            coding: [
+              { system: "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", code: "EQV" },
+            ],
+          },
+        ],
+      },
+    ),
+    "valueCodeableConcept equivocal with the score in its text": observation(
+      { id: "c", code: loinc("85319-2"), date: DATE },
+      {
+        valueCodeableConcept: {
+          coding: [{ system: "http://snomed.info/sct", code: "42425007", display: "Equivocal" }],
+          text: "Equivocal (2+)",
+        },
+      },
+    ),
+  };
+  for (const [name, resource] of Object.entries(shapes)) {
+    it(name, () => {
+      const records = tests([resource]);
+      expect(records.map(essence)).toEqual([expected]);
+    });
+  }
+});
+
+describe("dual-probe ISH (ratio 2.3, HER2 4.6, CEP17 2.0) in every shape gives the same record", () => {
+  const members = (prefix: string, withDates: boolean): Observation[] => [
+    observation(
+      {
+        id: `${prefix}-ratio`,
+        code: loinc("49683-6"),
+        ...(withDates ? { date: DATE, specimen: SPEC_REF } : {}),
+      },
+      { valueQuantity: { value: 2.3, unit: "{ratio}" } },
+    ),
+    observation(
+      {
+        id: `${prefix}-her2`,
+        code: loinc("74860-8"),
+        ...(withDates ? { date: DATE, specimen: SPEC_REF } : {}),
+      },
+      { valueQuantity: { value: 4.6, unit: "{copies}/{cell}" } },
+    ),
+    observation(
+      {
+        id: `${prefix}-cep17`,
+        code: loinc("74861-6"),
+        ...(withDates ? { date: DATE, specimen: SPEC_REF } : {}),
+      },
+      { valueQuantity: { value: 2.0, unit: "{copies}/{cell}" } },
+    ),
+  ];
+  const report = (id: string, results: Observation[]): DiagnosticReport => ({
+    resourceType: "DiagnosticReport",
+    id,
+    status: "final",
+    code: loinc("85318-4"),
+    subject: { reference: "Patient/p1" },
+    effectiveDateTime: DATE,
+    specimen: [SPEC_REF],
+    result: results.map((r) => ({ reference: `Observation/${r.id ?? ""}` })),
+  });
+  const shapes: Record<string, Resource[]> = {
+    "components of one FISH Observation": [
+      observation(
+        { id: "fish", code: loinc("85318-4"), date: DATE, specimen: SPEC_REF },
+        {
+          component: [
+            quantityComponent("49683-6", 2.3),
+            quantityComponent("74860-8", 4.6),
+            quantityComponent("74861-6", 2.0),
+          ],
+        },
+      ),
+    ],
+    "panel 74885-5 with hasMember (members without dates)": [
+      observation(
+        { id: "panel", code: loinc("74885-5"), date: DATE, specimen: SPEC_REF },
+        { hasMember: members("m", false).map((m) => ({ reference: `Observation/${m.id ?? ""}` })) },
+      ),
+      ...members("m", false),
+    ],
+    "separate Observations grouped by a DiagnosticReport (Cerner-like)": [
+      report("dr-1", members("c", false)),
+      ...members("c", false),
+    ],
+    "separate Observations on the same specimen and day": members("s", true),
+    "valueString with labelled numbers": [
+      observation(
+        { id: "text", code: loinc("85318-4"), date: DATE, specimen: SPEC_REF },
+        {
+          valueString:
+            "HER2/CEP17 ratio 2.3; average HER2 copies per cell 4.6; average CEP17 copies per cell 2.0",
+        },
+      ),
+    ],
+    "Cerner event codes with LOINC, units as words": members("w", true).map((m) => ({
+      ...m,
+      code: {
+        coding: [{ system: CERNER_EVENT_CODES, code: "2553495" }, ...(m.code.coding ?? [])],
+        text: "HER2 FISH",
+      },
+      valueQuantity: {
+        value: m.valueQuantity?.value ?? 0,
+        unit: m.id?.endsWith("ratio") ? "ratio" : "copies/cell",
+      },
+    })),
+  };
+  const expected = {
+    method: "ish-dual",
+    ratio: 2.3,
+    her2PerCell: 4.6,
+    cep17PerCell: 2.0,
+    status: "final",
+    date: "2024-03-02",
+    specimen: {
+      reference: "Specimen/spec-1",
+      label: "S24-1234",
+      bodySite: "Left breast",
+      collected: "2024-03-01",
+    },
+  };
+  for (const [name, resources] of Object.entries(shapes)) {
+    it(name, () => {
+      expect(tests(resources).map(essence)).toEqual([expected]);
+    });
+  }
+});
+
+describe("calls, interpretations and other coded shapes", () => {
+  it("reads 'POSITIVE (3+)' as score 3+ with the call positive", () => {
+    const [record] = tests([
+      observation({ id: "x", code: loinc("85319-2"), date: DATE }, { valueString: "POSITIVE (3+)" }),
+    ]);
+    expect(record).toMatchObject({ method: "ihc", score: "3+", reported: "positive" });
+  });
+
+  it("reads 'Amplified' on 31150-6 as a dual-probe ISH call without numbers", () => {
+    const [record] = tests([
+      observation({ id: "x", code: loinc("31150-6"), date: DATE }, { valueString: "Amplified" }),
+    ]);
+    expect(record).toMatchObject({ method: "ish-dual", reported: "positive" });
+    expect(record).not.toHaveProperty("ratio");
+  });
+
+  it("reads 'Not amplified' as negative, not as amplified", () => {
+    const [record] = tests([
+      observation({ id: "x", code: loinc("85318-4"), date: DATE }, { valueString: "Not amplified" }),
+    ]);
+    expect(record).toMatchObject({ method: "ish-dual", reported: "negative" });
+  });
+
+  it("reads 48676-1 with LOINC answer LA6577-6 as the laboratory's interpretation", () => {
+    const [record] = tests([
+      observation(
+        { id: "x", code: loinc("48676-1"), date: DATE },
+        {
+          valueCodeableConcept: {
+            coding: [{ system: "http://loinc.org", code: "LA6577-6", display: "Negative" }],
+          },
+        },
+      ),
+    ]);
+    expect(record).toMatchObject({ method: "interpretation", reported: "negative" });
+  });
+
+  it("reads Synthea's SNOMED Positive on 85319-2 as an IHC call without score", () => {
+    const [record] = tests([
+      observation(
+        { id: "x", code: loinc("85319-2"), date: DATE },
+        { valueCodeableConcept: snomed("10828004", "Positive (qualifier value)") },
+      ),
+    ]);
+    expect(record).toMatchObject({ method: "ihc", reported: "positive" });
+    expect(record).not.toHaveProperty("score");
+  });
+
+  it("reads an interpretation with ISH components as an interpretation and an ISH record", () => {
+    const records = tests([
+      observation(
+        { id: "x", code: loinc("48676-1"), date: DATE },
+        {
+          valueCodeableConcept: snomed("10828004", "Positive"),
+          component: [quantityComponent("49683-6", 2.5), quantityComponent("74860-8", 5.1)],
+        },
+      ),
+    ]);
+    expect(records.map((r) => r.method).sort()).toEqual(["interpretation", "ish-dual"]);
+    expect(records.find((r) => r.method === "ish-dual")).toMatchObject({ ratio: 2.5, her2PerCell: 5.1 });
+  });
+
+  it("reads single-probe ISH when the method says so", () => {
+    const [record] = tests([
+      observation(
+        { id: "x", code: loinc("74860-8"), date: DATE },
+        {
+          valueQuantity: { value: 4.8, unit: "{copies}/{cell}" },
+          method: { text: "Single-probe ISH (HER2 only)" },
+        },
+      ),
+    ]);
+    expect(record).toMatchObject({ method: "ish-single", her2PerCell: 4.8 });
+  });
+
+  it("reads IHC 0 with ultralow staining detail", () => {
+    const [record] = tests([
+      observation(
+        { id: "x", code: loinc("85319-2"), date: DATE },
+        { valueString: "0 (ultralow: faint incomplete staining in <10% of cells)" },
+      ),
+    ]);
+    expect(record).toMatchObject({ method: "ihc", score: "0", zeroDetail: "ultralow" });
+  });
+
+  it("uses issued when there is no effective date, and the specimen's body site", () => {
+    const [record] = tests([
+      observation(
+        { id: "x", code: loinc("85319-2"), specimen: SPEC_REF },
+        { valueInteger: 1, issued: "2024-04-01T08:00:00Z" },
+      ),
+    ]);
+    expect(record).toMatchObject({ date: "2024-04-01T08:00:00Z", specimen: { bodySite: "Left breast" } });
+  });
+
+  it("reads a DiagnosticReport conclusion when the report has no HER2 result Observations", () => {
+    const report: DiagnosticReport = {
+      resourceType: "DiagnosticReport",
+      id: "path-1",
+      status: "final",
+      code: loinc("22637-3", "Pathology report final diagnosis Narrative"),
+      subject: { reference: "Patient/p1" },
+      effectiveDateTime: DATE,
+      conclusion: "HER2 by IHC: score 3+",
+    };
+    const [record] = tests([report]);
+    expect(record).toMatchObject({ source: "DiagnosticReport/path-1", method: "ihc", score: "3+" });
+  });
+
+  it("keeps registered and cancelled statuses for the rules to judge", () => {
+    const records = tests([
+      observation({ id: "a", code: loinc("85319-2"), status: "preliminary" }, { valueString: "1+" }),
+      observation({ id: "b", code: loinc("85319-2"), status: "entered-in-error" }, { valueString: "3+" }),
+    ]);
+    expect(records.map((r) => r.status)).toEqual(["preliminary", "entered-in-error"]);
+  });
+
+  it("ignores serum HER2 (32996-1) and ER results", () => {
+    const records = tests([
+      observation({ id: "serum", code: loinc("32996-1") }, { valueQuantity: { value: 12, unit: "ng/mL" } }),
+      observation(
+        { id: "er", code: loinc("40556-3") },
+        { valueCodeableConcept: snomed("10828004", "Positive") },
+      ),
+    ]);
+    expect(records).toEqual([]);
+  });
+
+  it("reads a local code by its display text and says so", () => {
+    const [record] = tests([
+      observation(
+        {
+          id: "x",
+          code: { coding: [{ system: EPIC_LAB, code: "99999", display: "HER2/NEU IHC" }] },
+          date: DATE,
+        },
+        { valueString: "1+" },
+      ),
+    ]);
+    expect(record).toMatchObject({ method: "ihc", score: "1+" });
+    expect(record?.readAs).toContain("display text");
+  });
+});
+
+describe("results that cannot be read confidently are unreadable, with the reason", () => {
+  const cases: Record<string, [Observation, RegExp]> = {
+    "a range of scores": [
+      observation({ id: "x", code: loinc("85319-2") }, { valueString: "1+ to 2+" }),
+      /range/,
+    ],
+    "two different calls": [
+      observation({ id: "x", code: loinc("85319-2") }, { valueString: "positive / negative" }),
+      /more than one call/,
+    ],
+    "a ratio given only as a bound (Synthea 'greater than 2.2')": [
+      observation({ id: "x", code: loinc("85318-4") }, { valueString: "greater than 2.2" }),
+      /bound/,
+    ],
+    "a ratio quantity with a comparator": [
+      observation({ id: "x", code: loinc("49683-6") }, { valueQuantity: { value: 2.2, comparator: ">" } }),
+      /bound/,
+    ],
+    "a ratio with a percent unit": [
+      observation({ id: "x", code: loinc("49683-6") }, { valueQuantity: { value: 30, unit: "%" } }),
+      /unit/,
+    ],
+    "an IHC code whose method says FISH": [
+      observation({ id: "x", code: loinc("85319-2") }, { valueString: "2+", method: { text: "FISH" } }),
+      /method says ISH/,
+    ],
+    "a data absent reason": [
+      observation(
+        { id: "x", code: loinc("85319-2") },
+        { dataAbsentReason: { text: "Specimen unsatisfactory" } },
+      ),
+      /Specimen unsatisfactory/,
+    ],
+    "an unlabelled number on a FISH result": [
+      observation({ id: "x", code: loinc("85318-4") }, { valueString: "2.3" }),
+      /without a label/,
+    ],
+    "text with no result": [
+      observation({ id: "x", code: loinc("85319-2") }, { valueString: "see report" }),
+      /no HER2 result/,
+    ],
+    "a panel member that was not loaded": [
+      observation({ id: "x", code: loinc("74885-5") }, { hasMember: [{ reference: "Observation/missing" }] }),
+      /Observation\/missing was not loaded/,
+    ],
+    "an unrecognised answer code without text": [
+      observation(
+        { id: "x", code: loinc("85319-2") },
+        { valueCodeableConcept: { coding: [{ system: "urn:local", code: "Q7" }] } },
+      ),
+      /not recognised/,
+    ],
+    "a value contradicting its interpretation": [
+      observation(
+        { id: "x", code: loinc("48676-1") },
+        {
+          valueString: "Negative",
+          interpretation: [
+            {
+              coding: [
+                { system: "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", code: "POS" },
+              ],
+            },
+          ],
+        },
+      ),
+      /contradicts/,
+    ],
+  };
+  for (const [name, [resource, reason]] of Object.entries(cases)) {
+    it(name, () => {
+      const records = tests([resource]);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ method: "unreadable", source: "Observation/x" });
+      expect((records[0] as { reason: string }).reason).toMatch(reason);
+    });
+  }
+});
