@@ -187,7 +187,7 @@ export function Her2Panel({
   return (
     <>
       <GlobalStyles styles={printStyles} />
-      {showPatientBanner ? <PatientBanner patient={patient} /> : null}
+      {showPatientBanner ? <PatientBanner patient={patient} loading={state.kind === "loading"} /> : null}
       <Box component="main" sx={{ px: { xs: 1.5, sm: 2 }, py: 1.5, maxWidth: 1200, mx: "auto" }}>
         <Box sx={{ display: "flex", alignItems: "center", flexWrap: "wrap", gap: 1 }}>
           <Typography variant="h1">HER2 status</Typography>

@@ -20,13 +20,15 @@ export function patientLine(patient: PanelPatient): string {
 
 interface PatientBannerProps {
   patient?: PanelPatient;
+  /** The shell is still reading the patient: say so calmly rather than warn. */
+  loading?: boolean;
 }
 
 /**
  * Name and date of birth of the patient in context, so a wrong-patient launch (a known Epic Hyperdrive problem) is
  * visible. Without a patient the banner says so rather than disappearing.
  */
-export function PatientBanner({ patient }: PatientBannerProps) {
+export function PatientBanner({ patient, loading = false }: PatientBannerProps) {
   return (
     <Box
       component="header"
@@ -49,6 +51,8 @@ export function PatientBanner({ patient }: PatientBannerProps) {
             {patient.gender ? ` · ${patient.gender}` : ""}
           </Box>
         </Typography>
+      ) : loading ? (
+        <Typography sx={{ color: "text.secondary" }}>Loading patient…</Typography>
       ) : (
         <Typography sx={{ fontWeight: 600, color: "error.main" }}>
           Patient name and date of birth could not be read. Confirm the patient in the EHR before using this

@@ -1,6 +1,13 @@
 import Box from "@mui/material/Box";
+import Link from "@mui/material/Link";
 import Typography from "@mui/material/Typography";
+import { allCitations } from "../domain/citations";
 import type { Assessment } from "../domain/types";
+
+/** The DOI link of a citation the rules give by its text (or id); undefined for a source the table does not know. */
+function citationUrl(citation: string): string | undefined {
+  return allCitations().find((c) => c.text === citation || c.id === citation)?.url;
+}
 
 interface RecommendationProps {
   assessment: Assessment;
@@ -29,9 +36,23 @@ export function Recommendation({ assessment }: RecommendationProps) {
       </Typography>
       {recommendation.citations.length > 0 ? (
         <Box component="ol" sx={{ m: 0, pl: 2.5, fontSize: "0.875rem" }}>
-          {recommendation.citations.map((c) => (
-            <li key={c}>{c}</li>
-          ))}
+          {recommendation.citations.map((c) => {
+            const url = citationUrl(c);
+            return (
+              <li key={c}>
+                {c}
+                {url ? (
+                  <>
+                    {". "}
+                    {/* The address is shown, not hidden behind words, so it survives on the printed page. */}
+                    <Link href={url} target="_blank" rel="noreferrer">
+                      {url.replace(/^https:\/\//, "")}
+                    </Link>
+                  </>
+                ) : null}
+              </li>
+            );
+          })}
         </Box>
       ) : (
         <Typography sx={{ fontSize: "0.875rem" }}>{assessment.guideline}</Typography>

@@ -264,13 +264,19 @@ describe("recommendation", () => {
   it("states the suggestion with its citations, marked as decision support", () => {
     renderPanel({ state: ready(assessment()) });
     const region = screen.getByRole("region", { name: "Guideline suggestion" });
+    expect(within(region).getAllByRole("link")).toHaveLength(2);
     expect(region).toHaveTextContent("Decision support");
     expect(region).toHaveTextContent(
       "Complete HER2 testing (reflex ISH) before anti-HER2 treatment decisions.",
     );
     const citations = within(region).getAllByRole("listitem");
     expect(citations).toHaveLength(2);
-    expect(citations[0]).toHaveTextContent(/^Wolff AC et al\..*J Clin Oncol 2018;36:2105-2122$/);
+    expect(citations[0]).toHaveTextContent(/^Wolff AC et al\..*J Clin Oncol 2018;36:2105-2122\. doi\.org/);
+    // Known citations carry their DOI link, written out so it survives printing.
+    expect(within(citations[1] as HTMLElement).getByRole("link")).toHaveAttribute(
+      "href",
+      "https://doi.org/10.1200/JCO.22.02864",
+    );
   });
 });
 
@@ -382,6 +388,13 @@ describe("patient banner and print", () => {
   it("warns when the banner is required but no patient was read", () => {
     renderPanel({ state: ready(assessment()), patient: undefined });
     expect(screen.getByRole("banner")).toHaveTextContent("Patient name and date of birth could not be read");
+  });
+
+  it("says the patient is loading, without a warning, while the queries run", () => {
+    renderPanel({ state: { kind: "loading" }, patient: undefined });
+    const banner = screen.getByRole("banner");
+    expect(banner).toHaveTextContent("Loading patient…");
+    expect(banner).not.toHaveTextContent("could not be read");
   });
 
   it("refuses to show results that belong to another patient", () => {
