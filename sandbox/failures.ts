@@ -41,7 +41,7 @@ export const FAILURE_DESCRIPTIONS: readonly { code: string; effect: string }[] =
   },
   {
     code: "slow:<Type>[:ms]",
-    effect: `searches of <Type> answer after a delay (default ${DEFAULT_SLOW_MS} ms), e.g. slow:Condition`,
+    effect: `reads and searches of <Type> answer after a delay (default ${DEFAULT_SLOW_MS} ms), e.g. slow:Condition`,
   },
 ];
 

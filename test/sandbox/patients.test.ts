@@ -140,6 +140,15 @@ describe("patient files", () => {
 });
 
 describe("manifest coverage (HER2-GUIDELINE.md, DESIGN.md flag table)", () => {
+  it("is documented: the README table has a row for every patient with its expected status", () => {
+    const readme = readFileSync("sandbox/README.md", "utf8");
+    for (const p of manifest.patients) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${p.id}\``));
+      expect(row, p.id).toBeDefined();
+      expect(row).toContain(`${p.expected.status} / ${p.expected.category} / ${p.expected.setting}`);
+    }
+  });
+
   it("has at least one patient for every flag, status and setting", () => {
     const flags = new Set(manifest.patients.flatMap((p) => p.expected.flags));
     for (const flag of [
