@@ -1,0 +1,54 @@
+// @vitest-environment node
+/** The real command, spawned as a user runs it (`node bin/her2.js`, which `npx her2` runs): exit codes and help. */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AS_OF, ihc, patient, tempDir, writeNdjson } from "./helpers";
+
+const root = join(import.meta.dirname, "../..");
+
+function her2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [join(root, "bin/her2.js"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("bin/her2.js", { timeout: 60_000 }, () => {
+  it("--help lists the review command (exit 0)", () => {
+    const run = her2("--help");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/review \[options\] <file-or-folder\.\.\.>/);
+  });
+
+  it("review reads a Bulk Data folder: NDJSON on stdout, summary on stderr, exit 0", () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Patient.ndjson", [patient("b"), patient("a")]);
+    writeNdjson(dir, "Observation.ndjson", [ihc("o", "Patient/a", "3+"), "not json"]);
+    const run = her2("review", dir, "--as-of", AS_OF);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { patient: string }).patient)).toEqual([
+      "Patient/a",
+      "Patient/b",
+    ]);
+    expect(run.stderr).toContain(`${join(dir, "Observation.ndjson")}:2: warning: not a FHIR resource`);
+    expect(run.stderr).toMatch(/^her2 review: 2 patients, 3 resources read, /m);
+  });
+
+  it("a missing file: exit 2, one line on stderr, nothing on stdout", () => {
+    const run = her2("review", "no-such-export/");
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("her2: no such file or folder: no-such-export/\n");
+  });
+
+  it("a usage error: exit 2, one line", () => {
+    const run = her2("review", "x", "--format", "xml");
+    expect(run.status).toBe(2);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});

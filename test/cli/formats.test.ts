@@ -1,0 +1,106 @@
+// @vitest-environment node
+/** Output formats and filters on hand-written assessments (with flags, which the fixtures cannot rely on). */
+import { describe, expect, it } from "vitest";
+import type { Assessment, Flag, FlagCode } from "../../src/domain";
+import { FLAG_CODES, matchesFilters } from "../../src/cli/filters";
+import { outputFormat } from "../../src/cli/formats";
+import { Summary } from "../../src/cli/summary";
+import { parseCsv } from "./helpers";
+
+function flag(code: FlagCode): Flag {
+  return { code, severity: "action", message: `${code}, "quoted"`, evidence: ["Observation/o1"] };
+}
+
+function assessment(patient: string, overrides: Partial<Assessment> = {}): Assessment {
+  return {
+    patient,
+    asOf: "2026-11-25",
+    guideline: "ASCO/CAP 2018, 2023 update",
+    rulesVersion: "1",
+    status: "equivocal",
+    category: "unknown",
+    setting: "early",
+    statusReason: 'IHC 2+, "equivocal", no ISH yet',
+    flags: [],
+    recommendation: { text: "Order reflex ISH,\nsame specimen.", citations: [] },
+    evidence: [],
+    unreadable: [],
+    dataGaps: [],
+    ...overrides,
+  };
+}
+
+const a = assessment("Patient/a", {
+  flags: [flag("reflex-ish-missing"), flag("reflex-ish-missing"), flag("result-pending")],
+  basis: { date: "2026-03-02", specimen: "Specimen/s1", specimenLabel: "S-26-1", evidence: [] },
+});
+const b = assessment("Patient/b", { status: "positive", category: "her2-positive", setting: "metastatic" });
+
+function render(name: "ndjson" | "csv" | "table", list: Assessment[]): string {
+  const format = outputFormat(name);
+  return format.begin() + list.map((x) => format.patient(x)).join("") + format.end();
+}
+
+describe("formats", () => {
+  it("csv: quoted fields survive commas, quotes and newlines; one 0/1 column per flag code", () => {
+    const rows = parseCsv(render("csv", [a, b]));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      patient: "Patient/a",
+      status: "equivocal",
+      basis_date: "2026-03-02",
+      basis_specimen: "S-26-1",
+      status_reason: 'IHC 2+, "equivocal", no ISH yet',
+      recommendation: "Order reflex ISH,\nsame specimen.",
+      "reflex-ish-missing": "1",
+      "result-pending": "1",
+      "recount-needed": "0",
+    });
+    expect(Object.keys(rows[0] ?? {})).toEqual(expect.arrayContaining([...FLAG_CODES]));
+    expect(rows[1]).toMatchObject({ patient: "Patient/b", setting: "metastatic", "reflex-ish-missing": "0" });
+  });
+
+  it("table: flags listed once each, '-' when none", () => {
+    const lines = render("table", [a, b]).trimEnd().split("\n");
+    expect(lines[1]).toMatch(
+      /^Patient\/a\s+equivocal\s+unknown\s+early\s+reflex-ish-missing, result-pending$/,
+    );
+    expect(lines[2]).toMatch(/^Patient\/b\s+positive\s+her2-positive\s+metastatic\s+-$/);
+  });
+
+  it("ndjson: the assessment object, one line each", () => {
+    const lines = render("ndjson", [a, b]).split("\n");
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0] ?? "")).toEqual(a);
+    expect(lines[2]).toBe("");
+  });
+});
+
+describe("filters", () => {
+  it("--flag matches any listed flag; --status any listed status; both must hold", () => {
+    expect(matchesFilters(a, { flags: ["result-pending"], statuses: [] })).toBe(true);
+    expect(matchesFilters(b, { flags: ["result-pending"], statuses: [] })).toBe(false);
+    expect(matchesFilters(b, { flags: [], statuses: ["negative", "positive"] })).toBe(true);
+    expect(matchesFilters(a, { flags: ["reflex-ish-missing"], statuses: ["positive"] })).toBe(false);
+    expect(matchesFilters(a, { flags: [], statuses: [] })).toBe(true);
+  });
+});
+
+describe("summary", () => {
+  it("counts patients, shown, results, unreadable, statuses and flags (a repeated flag once per patient)", () => {
+    const summary = new Summary();
+    summary.add(
+      {
+        ...a,
+        evidence: [{ resource: "Observation/o1", method: "ihc", value: "2+", status: "final", used: true }],
+      },
+      true,
+    );
+    summary.add({ ...b, unreadable: [{ resource: "Observation/x", reason: "no value" }] }, false);
+    expect(summary.line(42, 1, true)).toBe(
+      "her2 review: 2 patients (1 shown), 42 resources read, 1 HER2 result, 1 unreadable; " +
+        "status positive 1, negative 0, equivocal 1, indeterminate 0, no-result 0; " +
+        "flags reflex-ish-missing 1, result-pending 1; 1 warning",
+    );
+  });
+});
