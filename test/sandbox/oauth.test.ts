@@ -264,3 +264,44 @@ describe("standalone launch (patient picker)", () => {
     expect(await res.text()).toContain("Choose a patient");
   });
 });
+
+describe("an app on another origin (appOrigin)", () => {
+  const appOrigin = "https://her2-app.example.org";
+  let other: RunningSandbox;
+  beforeAll(async () => {
+    other = await startSandbox({ port: 0, appOrigin });
+  });
+  afterAll(() => other.close());
+
+  it("accepts a redirect_uri on that origin only", async () => {
+    const launch = await launchId(other.url, "her2-ihc3");
+    const ok = authorizeParams(other.url, { launch, redirect_uri: `${appOrigin}/index.html` }).params;
+    const res = await get(`${other.url}/auth/authorize?${new URLSearchParams(ok).toString()}`);
+    expect(res.headers.get("location")?.startsWith(`${appOrigin}/index.html?code=`)).toBe(true);
+    const elsewhere = authorizeParams(other.url, {
+      launch,
+      redirect_uri: "https://other.example.org/index.html",
+    }).params;
+    expect(
+      (await get(`${other.url}/auth/authorize?${new URLSearchParams(elsewhere).toString()}`)).status,
+    ).toBe(400);
+  });
+
+  it("answers CORS preflights for that origin, and not for others", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${other.url}/fhir/Patient/her2-ihc3`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "GET",
+          "access-control-request-headers": "authorization",
+        },
+      });
+    const allowed = await preflight(appOrigin);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(appOrigin);
+    expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
+    const refused = await preflight("https://evil.example");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
