@@ -1,0 +1,338 @@
+import type { Observation, Resource } from "fhir/r4";
+import { describe, expect, it } from "vitest";
+import { parseCodeMap } from "../../src/fhir/code-map";
+import { fromFetch } from "../../src/fhir/fetch-source";
+import { loadPatientData } from "../../src/fhir/load";
+import { buildPatientInput } from "../../src/fhir/normalise";
+import { BASE, capabilityStatement, mockFhirServer, type Fault } from "./fhir-mock";
+import { EPIC_LAB } from "./fixtures/builders";
+import { EPIC_PATIENT_RESOURCES, PATIENT_ID } from "./fixtures/epic-patient";
+
+const source = () => fromFetch(BASE, "test-token");
+const ids = (resources: Resource[]): string[] =>
+  resources.map((r) => `${r.resourceType}/${r.id ?? ""}`).sort();
+const codeMap = parseCodeMap({ observations: [{ system: EPIC_LAB, code: "768282-11", concept: "ihc" }] });
+
+/** Requests per resource type that are first pages (no `_offset`), i.e. distinct queries. */
+function firstPages(requests: string[], type: string): string[] {
+  return requests.filter(
+    (r) => (r === type || r.startsWith(`${type}?`) || r.startsWith(`${type}/`)) && !r.includes("_offset"),
+  );
+}
+
+describe("loadPatientData: the query plan", () => {
+  it("sends one request per resource type plus its pages, and reports the count", async () => {
+    const log = mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, pageSize: 2 });
+    const data = await loadPatientData(source(), PATIENT_ID, { codeMap });
+
+    expect(data.requestCount).toBe(log.requests.length);
+    for (const type of [
+      "metadata",
+      "Patient",
+      "Observation",
+      "Condition",
+      "MedicationRequest",
+      "MedicationStatement",
+      "MedicationAdministration",
+      "DiagnosticReport",
+    ]) {
+      expect(firstPages(log.requests, type), type).toHaveLength(1);
+    }
+    // Observation: 5 matches (IHC, panel, ratio, stage, … ) at 2 per page -> 3 pages, each a request.
+    const observationPages = log.requests.filter((r) => r.startsWith("Observation?"));
+    expect(observationPages.length).toBe(data.queries.find((q) => q.resourceType === "Observation")?.pages);
+    expect(observationPages.length).toBeGreaterThan(1);
+    // Included resources came with the searches: no batched reads were needed.
+    expect(firstPages(log.requests, "Specimen")).toHaveLength(0);
+    expect(firstPages(log.requests, "Medication?")).toHaveLength(0);
+    expect(data.gaps).toEqual([]);
+  });
+
+  it("encodes query values and asks for the wide HER2 code list plus the code map's local codes", async () => {
+    const log = mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
+    await loadPatientData(source(), PATIENT_ID, { codeMap });
+    const raw = log.rawUrls.find((u) => u.includes("/Observation?"));
+    expect(raw).toBeDefined();
+    expect(raw).not.toContain("http://loinc.org");
+    expect(raw).toContain("http%3A%2F%2Floinc.org%7C18474-7");
+    const codes = new URL(raw ?? "").searchParams.get("code")?.split(",") ?? [];
+    for (const code of [
+      "18474-7",
+      "85319-2",
+      "48676-1",
+      "31150-6",
+      "85318-4",
+      "49683-6",
+      "74860-8",
+      "74861-6",
+      "21907-1",
+      "21908-9",
+    ]) {
+      expect(codes).toContain(`http://loinc.org|${code}`);
+    }
+    expect(codes).toContain(`${EPIC_LAB}|768282-11`);
+    expect(codes.some((c) => c.endsWith("|32996-1"))).toBe(false);
+  });
+
+  it("loads the patient's resources, with specimens, panel members and medications included, and nobody else's", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, pageSize: 2 });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(data.patient?.id).toBe(PATIENT_ID);
+    expect(ids(data.resources)).toEqual(
+      ids(EPIC_PATIENT_RESOURCES.filter((r) => r.id !== "other-patient-ihc")),
+    );
+  });
+
+  it("falls back to batched reads when the server does not declare _include", async () => {
+    const log = mockFhirServer({
+      resources: EPIC_PATIENT_RESOURCES,
+      capability: capabilityStatement(undefined, false),
+    });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(log.requests.some((r) => r.includes("_include"))).toBe(false);
+    expect(log.requests).toContain("Specimen?_id=spec-core");
+    expect(log.requests).toContain("Observation?_id=fish-cells");
+    expect(log.requests).toContain("Medication?_id=med-kadcyla");
+    expect(ids(data.resources)).toContain("Observation/fish-cells");
+    expect(data.requestCount).toBe(log.requests.length);
+  });
+
+  it("skips searches the CapabilityStatement does not support, and says so", async () => {
+    const log = mockFhirServer({
+      resources: EPIC_PATIENT_RESOURCES,
+      capability: capabilityStatement([
+        "Observation",
+        "Condition",
+        "MedicationRequest",
+        "DiagnosticReport",
+        "Medication",
+        "Specimen",
+      ]),
+    });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(log.requests.some((r) => r.startsWith("MedicationStatement"))).toBe(false);
+    expect(data.gaps).toEqual([
+      expect.objectContaining({
+        resourceType: "MedicationStatement",
+        kind: "unsupported",
+        affectsAssessment: false,
+      }),
+      expect.objectContaining({
+        resourceType: "MedicationAdministration",
+        kind: "unsupported",
+        affectsAssessment: false,
+      }),
+    ]);
+    expect(data.queries.find((q) => q.resourceType === "MedicationStatement")?.outcome).toBe("skipped");
+  });
+
+  it("still loads when the CapabilityStatement cannot be read", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, capability: 500 });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(ids(data.resources)).toContain("Observation/ihc-1");
+    expect(data.queries[0]).toMatchObject({ resourceType: "CapabilityStatement", outcome: "failed" });
+    expect(data.queries[0]?.detail).toMatch(/without _include/);
+  });
+
+  it("feeds buildPatientInput: records, events and therapies from a real load", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, pageSize: 3 });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    const input = buildPatientInput({
+      patient: `Patient/${PATIENT_ID}`,
+      resources: data.resources,
+      asOf: "2026-11-25",
+      dataGaps: data.gaps,
+    });
+    expect(input.tests).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          source: "Observation/ihc-1",
+          method: "ihc",
+          score: "2+",
+          specimen: expect.objectContaining({ label: "S24-1234" }) as unknown,
+        }),
+        expect.objectContaining({
+          method: "ish-dual",
+          ratio: 1.4,
+          her2PerCell: 3.1,
+          cep17PerCell: 2.2,
+          date: "2024-03-05",
+        }),
+      ]),
+    );
+    expect(input.events.map((e) => `${e.kind}:${e.source}`).sort()).toEqual([
+      "metastasis:Condition/cond-liver",
+      "metastasis:Observation/stage-m",
+      "primary:Condition/cond-breast",
+    ]);
+    expect(input.therapies.map((t) => t.drug).sort()).toEqual(["ado-trastuzumab emtansine", "trastuzumab"]);
+  });
+});
+
+describe("loadPatientData: errors become data gaps", () => {
+  async function loadWith(
+    faults: Record<string, Fault>,
+    options: { timeoutMs?: number; pageSize?: number } = {},
+  ) {
+    const log = mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, faults, pageSize: options.pageSize });
+    const data = await loadPatientData(source(), PATIENT_ID, {
+      timeoutMs: options.timeoutMs,
+      maxRetryWaitMs: 50,
+    });
+    return { data, log };
+  }
+
+  it("401: denied, asks to relaunch", async () => {
+    const { data } = await loadWith({ Observation: { status: 401 } });
+    expect(data.gaps).toEqual([
+      expect.objectContaining({ resourceType: "Observation", kind: "denied", affectsAssessment: true }),
+    ]);
+    expect(data.gaps[0]?.reason).toMatch(/401.*relaunch/);
+  });
+
+  it("403 with an OperationOutcome: denied, names the resource type and the scope, keeps the server's words", async () => {
+    const { data } = await loadWith({
+      Condition: {
+        status: 403,
+        body: {
+          resourceType: "OperationOutcome",
+          issue: [
+            { severity: "error", code: "forbidden", diagnostics: "Scope patient/Condition.read not granted" },
+          ],
+        },
+      },
+    });
+    expect(data.gaps).toHaveLength(1);
+    expect(data.gaps[0]).toMatchObject({ resourceType: "Condition", kind: "denied" });
+    expect(data.gaps[0]?.reason).toContain("patient/Condition.rs");
+    expect(data.gaps[0]?.reason).toContain("Scope patient/Condition.read not granted");
+    expect(ids(data.resources)).toContain("Observation/ihc-1");
+  });
+
+  it("404: not-found", async () => {
+    const { data } = await loadWith({ MedicationStatement: { status: 404 } });
+    expect(data.gaps).toEqual([
+      expect.objectContaining({
+        resourceType: "MedicationStatement",
+        kind: "not-found",
+        affectsAssessment: false,
+      }),
+    ]);
+  });
+
+  it("429 with Retry-After: waits and retries, then succeeds (the retry is counted)", async () => {
+    const { data, log } = await loadWith({
+      Condition: { status: 429, headers: { "retry-after": "0" }, times: 1 },
+    });
+    expect(data.gaps).toEqual([]);
+    expect(log.requests.filter((r) => r.startsWith("Condition?"))).toHaveLength(2);
+    expect(data.requestCount).toBe(log.requests.length);
+    expect(data.queries.find((q) => q.resourceType === "Condition")).toMatchObject({
+      requests: 2,
+      outcome: "complete",
+    });
+  });
+
+  it("429 that keeps coming: an error gap after the allowed retries", async () => {
+    const { data, log } = await loadWith({ Condition: { status: 429, headers: { "retry-after": "0" } } });
+    expect(log.requests.filter((r) => r.startsWith("Condition?"))).toHaveLength(3);
+    expect(data.gaps).toEqual([expect.objectContaining({ resourceType: "Condition", kind: "error" })]);
+    expect(data.gaps[0]?.reason).toMatch(/429/);
+  });
+
+  it("429 asking to wait longer than allowed: fails at once", async () => {
+    const { data, log } = await loadWith({ Condition: { status: 429, headers: { "retry-after": "3600" } } });
+    expect(log.requests.filter((r) => r.startsWith("Condition?"))).toHaveLength(1);
+    expect(data.gaps[0]).toMatchObject({ resourceType: "Condition", kind: "error" });
+  });
+
+  it("5xx: error gap with the server's OperationOutcome text", async () => {
+    const { data } = await loadWith({
+      MedicationRequest: {
+        status: 503,
+        body: {
+          resourceType: "OperationOutcome",
+          issue: [{ severity: "fatal", code: "transient", diagnostics: "Database unavailable" }],
+        },
+      },
+    });
+    expect(data.gaps).toEqual([
+      expect.objectContaining({ resourceType: "MedicationRequest", kind: "error", affectsAssessment: true }),
+    ]);
+    expect(data.gaps[0]?.reason).toMatch(/503.*Database unavailable/);
+  });
+
+  it("timeout: the slow query is reported, the others load", async () => {
+    const { data } = await loadWith({ Condition: { delayMs: 400 } }, { timeoutMs: 100 });
+    expect(data.gaps).toEqual([expect.objectContaining({ resourceType: "Condition", kind: "timeout" })]);
+    expect(ids(data.resources)).toContain("Observation/ihc-1");
+  });
+
+  it("malformed JSON: error gap", async () => {
+    const { data } = await loadWith({ Observation: { malformed: true } });
+    expect(data.gaps[0]).toMatchObject({ resourceType: "Observation", kind: "error" });
+    expect(data.gaps[0]?.reason).toMatch(/not valid JSON/);
+  });
+
+  it("an OperationOutcome instead of a Bundle with status 200: error gap", async () => {
+    const { data } = await loadWith({
+      Observation: {
+        status: 200,
+        body: {
+          resourceType: "OperationOutcome",
+          issue: [{ severity: "error", code: "processing", diagnostics: "code search not supported" }],
+        },
+      },
+    });
+    expect(data.gaps[0]).toMatchObject({ resourceType: "Observation", kind: "error" });
+    expect(data.gaps[0]?.reason).toMatch(/code search not supported/);
+  });
+
+  it("a failed page in the middle of paging: keeps the pages that loaded and adds a 'partial' gap", async () => {
+    const { data } = await loadWith({ Observation: { status: 500, page: 2 } }, { pageSize: 2 });
+    const observations = data.resources.filter((r): r is Observation => r.resourceType === "Observation");
+    expect(observations.length).toBeGreaterThanOrEqual(2);
+    expect(data.gaps).toEqual([
+      expect.objectContaining({ resourceType: "Observation", kind: "partial", affectsAssessment: true }),
+    ]);
+    expect(data.gaps[0]?.reason).toMatch(/only 1 page.*500/);
+    expect(data.queries.find((q) => q.resourceType === "Observation")?.outcome).toBe("partial");
+  });
+
+  it("an error reported inside a search Bundle: 'partial' gap", async () => {
+    mockFhirServer({ resources: [] });
+    const { server } = await import("../msw-server");
+    const { http, HttpResponse } = await import("msw");
+    server.use(
+      http.get(`${BASE}/Condition`, () =>
+        HttpResponse.json({
+          resourceType: "Bundle",
+          type: "searchset",
+          entry: [
+            {
+              resource: {
+                resourceType: "OperationOutcome",
+                issue: [
+                  { severity: "error", code: "suppressed", diagnostics: "Some results were not returned" },
+                ],
+              },
+              search: { mode: "outcome" },
+            },
+          ],
+        }),
+      ),
+    );
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(data.gaps.find((g) => g.resourceType === "Condition")).toMatchObject({ kind: "partial" });
+  });
+
+  it("a cancelled load rejects", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, faults: { Condition: { delayMs: 300 } } });
+    const controller = new AbortController();
+    const promise = loadPatientData(source(), PATIENT_ID, { signal: controller.signal });
+    setTimeout(() => {
+      controller.abort(new Error("user closed the panel"));
+    }, 50);
+    await expect(promise).rejects.toThrow();
+  });
+});
