@@ -30,7 +30,8 @@ function basisText(basis: Assessment["basis"]): string {
   const specimen = basis.specimenLabel ?? basis.specimen;
   const parts = [specimen ? `Specimen ${specimen}` : "Specimen not recorded"];
   if (basis.bodySite) parts.push(basis.bodySite);
-  parts.push(basis.date ? `tested ${displayDate(basis.date)}` : "date not recorded");
+  // The rules date the basis by collection when they know it, else by the test date: say neither, show the date.
+  parts.push(displayDate(basis.date));
   return parts.join(", ");
 }
 

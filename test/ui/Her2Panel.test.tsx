@@ -94,7 +94,7 @@ describe("status header", () => {
   it("shows the specimen, site and date the status rests on, and the rules' reason", () => {
     renderPanel({ state: ready(metastaticPositive), patient: { ...PATIENT, reference: "Patient/p-met" } });
     const header = screen.getByTestId("status-header");
-    expect(within(header).getByText("Specimen S-25-0456, Liver, tested 2025-06-10")).toBeInTheDocument();
+    expect(within(header).getByText("Specimen S-25-0456, Liver, 2025-06-10")).toBeInTheDocument();
     expect(
       within(header).getByText("IHC 3+ on the most recent specimen (liver, 2025-06-10)."),
     ).toBeInTheDocument();
