@@ -21,6 +21,7 @@ const STYLE = `
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${h(title)}</title><style>${STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
 }
