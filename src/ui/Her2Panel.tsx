@@ -60,6 +60,8 @@ const printStyles = {
     "@page": { margin: "12mm" },
   },
   "@media screen": { '[data-print="only"]': { display: "none !important" } },
+  // Folding is instant for people who ask the system for less motion.
+  "@media (prefers-reduced-motion: reduce)": { ".MuiCollapse-root": { transition: "none !important" } },
 } as const;
 
 /** The last `Type/id` of a reference, so `https://ehr/fhir/Patient/1` and `Patient/1` compare equal. */

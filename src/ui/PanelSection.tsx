@@ -36,8 +36,9 @@ export function PanelSection({
       <Box sx={{ display: "flex", alignItems: "baseline", gap: 1, flexWrap: "wrap", mb: 1 }}>
         <Typography variant="h2" id={headingId}>
           {title}
+          {titleNote ? " " : null}
           {titleNote ? (
-            <Typography component="span" sx={{ fontWeight: 400, color: "text.secondary", ml: 1 }}>
+            <Typography component="span" sx={{ fontWeight: 400, color: "text.secondary", ml: 0.5 }}>
               {titleNote}
             </Typography>
           ) : null}

@@ -31,10 +31,10 @@ describe("page structure", () => {
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("HER2 status");
     const h2 = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
     expect(h2).toEqual([
-      "Flags(1)",
+      "Flags (1)",
       "Guideline suggestion",
       "Timeline",
-      "Evidence(1 result)",
+      "Evidence (1 result)",
       "Data completeness",
     ]);
     // Each section is a region named by its heading.
@@ -233,7 +233,7 @@ describe("evidence", () => {
 });
 
 describe("source JSON viewer", () => {
-  it("opens with the resource and closes with Escape", async () => {
+  it("opens with the resource, copies it, and closes with Escape", async () => {
     const user = userEvent.setup();
     renderPanel({ state: ready(assessment()), resources: RESOURCES });
     // One button in the flag's "concerns" and one in the evidence list, both for the same resource.
@@ -247,9 +247,16 @@ describe("source JSON viewer", () => {
       id: "ihc-1",
       valueString: "Score 2+ (equivocal)",
     });
+    await user.click(within(dialog).getByRole("button", { name: "Copy JSON" }));
+    expect(within(dialog).getByRole("status")).toHaveTextContent("Copied to the clipboard.");
+    expect(JSON.parse(await navigator.clipboard.readText())).toMatchObject({ id: "ihc-1" });
     await user.keyboard("{Escape}");
     await waitFor(() => {
       expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    });
+    // Focus goes back to the button that opened it, so keyboard users keep their place.
+    await waitFor(() => {
+      expect(buttons[1]).toHaveFocus();
     });
   });
 
