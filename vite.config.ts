@@ -3,7 +3,7 @@ import react from "@vitejs/plugin-react";
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 import { her2Sandbox } from "./sandbox/vite-plugin.ts";
-import { cspPlugin } from "./scripts/csp-plugin";
+import { cspPlugin } from "./scripts/csp-plugin.ts";
 
 const root = import.meta.dirname;
 
@@ -13,7 +13,13 @@ export default defineConfig({
   define: { FHIRCLIENT_PURE: "true" },
   server: { host: "127.0.0.1", port: 5173 },
   preview: { host: "127.0.0.1", port: 5173 },
+  resolve: {
+    // fhirclient's debug logging can print token responses: replaced by a no-op in the app bundle.
+    alias: [{ find: /^debug$/, replacement: resolve(root, "stubs/debug-noop/index.cjs") }],
+  },
   build: {
+    // React + MUI make one ~500 kB (≈170 kB gzip) chunk; the budget is enforced by test/browser/bundle-size.test.ts.
+    chunkSizeWarningLimit: 700,
     rolldownOptions: {
       input: {
         launch: resolve(root, "launch.html"),
@@ -43,6 +49,7 @@ export default defineConfig({
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["./test/browser/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,0 +1,68 @@
+import { useEffect, useState } from "react";
+import { ConfigError, loadAppConfig } from "../smart/config";
+import { type ReadyOutcome, completeLaunch } from "../smart/ready";
+import { LaunchFailureScreen, MessageScreen } from "./LaunchFailureScreen";
+import { PatientApp } from "./PatientApp";
+import Box from "@mui/material/Box";
+import CircularProgress from "@mui/material/CircularProgress";
+import Typography from "@mui/material/Typography";
+
+type BootState =
+  { kind: "starting" } | { kind: "config-error"; detail: string } | { kind: "done"; outcome: ReadyOutcome };
+
+// ready() must run once per page load (Epic Hyperdrive stale-patient issue); React StrictMode mounts twice in dev.
+let launchOnce: Promise<BootState> | undefined;
+
+function startOnce(): Promise<BootState> {
+  launchOnce ??= loadAppConfig()
+    .then((config) => completeLaunch(config, new URL(window.location.href)))
+    .then((outcome): BootState => ({ kind: "done", outcome }))
+    .catch((e: unknown): BootState => ({
+      kind: "config-error",
+      detail: e instanceof ConfigError || e instanceof Error ? e.message : String(e),
+    }));
+  return launchOnce;
+}
+
+/** Completes the SMART launch, then shows either the patient's panel or a screen explaining what went wrong. */
+export function Boot() {
+  const [state, setState] = useState<BootState>({ kind: "starting" });
+  useEffect(() => {
+    let live = true;
+    void startOnce().then((next) => {
+      if (live) setState(next);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  if (state.kind === "starting") {
+    return (
+      <Box component="main" sx={{ p: 2, display: "flex", gap: 1, alignItems: "center" }}>
+        <CircularProgress size={20} aria-hidden />
+        <Typography role="status">Completing sign-in with the EHR…</Typography>
+      </Box>
+    );
+  }
+  if (state.kind === "config-error") {
+    return (
+      <MessageScreen
+        title="The app's configuration is invalid"
+        what="The launch configuration (smart-config.json) could not be read, so the app cannot continue."
+        todo="Ask your EHR integration team to fix smart-config.json."
+        detail={state.detail}
+      />
+    );
+  }
+  const { outcome } = state;
+  if (outcome.kind === "failed") return <LaunchFailureScreen failure={outcome.failure} />;
+  return (
+    <PatientApp
+      client={outcome.client}
+      patientId={outcome.patientId}
+      issuer={outcome.issuer}
+      needPatientBanner={outcome.needPatientBanner}
+    />
+  );
+}

@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type Client from "fhirclient/lib/Client";
+import { type CodeMap, parseCodeMap } from "../fhir/code-map";
+import { fromFhirClient } from "../fhir/fhirclient-source";
+import type { IssuerConfig } from "../smart/config";
+import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
+import { type PatientAssessment, formatPatientName, loadPatientAssessment, localToday } from "./pipeline";
+
+interface Props {
+  client: Client;
+  patientId: string;
+  issuer: IssuerConfig;
+  needPatientBanner: boolean;
+}
+
+type Outcome = { ok: true; value: PatientAssessment } | { ok: false; message: string; detail?: string };
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The issuer's local code map, validated; an invalid map stops the load rather than risk misreading results. */
+function useCodeMap(issuer: IssuerConfig): { codeMap?: CodeMap; error?: string } {
+  return useMemo(() => {
+    if (issuer.codeMap === undefined) return {};
+    try {
+      return { codeMap: parseCodeMap(issuer.codeMap) };
+    } catch (e) {
+      return { error: describeError(e) };
+    }
+  }, [issuer]);
+}
+
+/** Loads one launch's data, runs the rules and renders the panel; the retry button loads again. */
+export function PatientApp({ client, patientId, issuer, needPatientBanner }: Props) {
+  const { codeMap, error: codeMapError } = useCodeMap(issuer);
+  const [attempt, setAttempt] = useState(0);
+  // The outcome remembers which attempt it answers, so a retry shows the loading state without resetting it here.
+  const [outcome, setOutcome] = useState<{ attempt: number; outcome: Outcome }>();
+
+  useEffect(() => {
+    if (codeMapError !== undefined) return;
+    const controller = new AbortController();
+    loadPatientAssessment(fromFhirClient(client), patientId, {
+      asOf: localToday(),
+      signal: controller.signal,
+      ...(codeMap ? { codeMap } : {}),
+    })
+      .then((value) => {
+        if (!controller.signal.aborted) setOutcome({ attempt, outcome: { ok: true, value } });
+      })
+      .catch((e: unknown) => {
+        if (controller.signal.aborted) return;
+        setOutcome({
+          attempt,
+          outcome: {
+            ok: false,
+            message: "The patient's data could not be loaded.",
+            detail: describeError(e),
+          },
+        });
+      });
+    return () => {
+      controller.abort();
+    };
+  }, [client, patientId, codeMap, codeMapError, attempt]);
+
+  const retry = useCallback(() => {
+    setAttempt((n) => n + 1);
+  }, []);
+
+  const current: Outcome | undefined =
+    codeMapError !== undefined
+      ? {
+          ok: false,
+          message:
+            "The local code map in smart-config.json is invalid, so results could be misread. Nothing was loaded.",
+          detail: codeMapError,
+        }
+      : outcome?.attempt === attempt
+        ? outcome.outcome
+        : undefined;
+  const result = current?.ok ? current.value : undefined;
+
+  const state: Her2PanelProps["state"] = !current
+    ? { kind: "loading" }
+    : current.ok
+      ? {
+          kind: "ready",
+          assessment: current.value.assessment,
+          events: current.value.input.events,
+          therapies: current.value.input.therapies,
+        }
+      : { kind: "error", message: current.message, ...(current.detail ? { detail: current.detail } : {}) };
+
+  return (
+    <Her2Panel
+      patient={
+        result
+          ? {
+              name: formatPatientName(result.patient),
+              reference: `Patient/${patientId}`,
+              ...(result.patient?.birthDate ? { birthDate: result.patient.birthDate } : {}),
+              ...(result.patient?.gender ? { gender: result.patient.gender } : {}),
+            }
+          : undefined
+      }
+      showPatientBanner={needPatientBanner}
+      state={state}
+      {...(result ? { resources: result.resources } : {})}
+      {...(codeMapError === undefined ? { onRetry: retry } : {})}
+      sourceLabel={hostOf(client.state.serverUrl)}
+    />
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * index.html: the SMART redirect page. Completes the launch (code -> token), loads the patient's HER2 data, runs the
+ * rules and renders the panel.
+ */
+import CssBaseline from "@mui/material/CssBaseline";
+import { ThemeProvider } from "@mui/material/styles";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { Boot } from "./app/Boot";
+import { configureFhirClient } from "./smart/embedding";
+import { her2Theme } from "./ui/theme";
+
+configureFhirClient();
+
+const container = document.getElementById("root");
+if (!container) throw new Error("index.html has no #root element");
+
+createRoot(container).render(
+  <StrictMode>
+    <ThemeProvider theme={her2Theme}>
+      <CssBaseline />
+      <Boot />
+    </ThemeProvider>
+  </StrictMode>,
+);

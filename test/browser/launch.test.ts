@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  type PageWatch,
+  ehrLaunch,
+  ehrLaunchWithFaults,
+  expectAccessible,
+  expectNoSecretsInBrowserStorage,
+  expectOnlyHost,
+  sandboxPatients,
+  waitForPanel,
+  watchedPage,
+} from "./app-driver";
+import {
+  type Browser,
+  MISSING_CHROMIUM_MESSAGE,
+  SKIP_BROWSER_TESTS,
+  chromiumPath,
+  launchChromium,
+} from "./chromium";
+
+const baseUrl = inject("baseUrl");
+const patients = sandboxPatients();
+const byId = (id: string) => {
+  const patient = patients.find((p) => p.id === id);
+  if (!patient) throw new Error(`sandbox patient ${id} missing from the manifest`);
+  return patient;
+};
+
+describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedded sandbox", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  function expectCleanConsole(watch: PageWatch) {
+    expect(watch.consoleProblems.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);
+    expect(watch.consoleProblems.filter((m) => m.startsWith("pageerror"))).toEqual([]);
+  }
+
+  it("runs a real EHR launch and shows the patient's name, birth date and HER2 status", async () => {
+    const patient = byId("her2-ihc3");
+    const { page, watch } = await watchedPage(browser.context);
+    await ehrLaunch(page, baseUrl, patient);
+    await waitForPanel(page);
+    const banner = page.getByTestId("patient-banner");
+    await expect.poll(() => banner.innerText()).toContain(patient.name.split(" ")[1] ?? patient.name);
+    expect(await banner.innerText()).toContain(patient.birthDate ?? "");
+    expect(await page.getByTestId("status-header").innerText()).toMatch(/positive/i);
+
+    // The PKCE code flow really ran: authorize then token, then FHIR calls with the bearer token.
+    const paths = watch.urls.map((u) => new URL(u).pathname);
+    expect(paths).toContain("/auth/authorize");
+    expect(paths).toContain("/auth/token");
+    const authorize = new URL(watch.urls.find((u) => u.includes("/auth/authorize")) ?? "");
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("state")).toBeTruthy();
+
+    expectOnlyHost(watch, baseUrl);
+    await expectNoSecretsInBrowserStorage(page);
+    expectCleanConsole(watch);
+    await expectAccessible(page, "her2-ihc3 panel");
+    await page.close();
+  });
+
+  it("runs a standalone launch through the sandbox's patient picker", async () => {
+    const { page, watch } = await watchedPage(browser.context);
+    await page.goto(`${baseUrl}/launch.html`);
+    await expectAccessible(page, "launch page without iss");
+    await page.getByRole("link", { name: /Embedded sandbox/ }).click();
+    await page.getByRole("radio", { name: /Julia Novak/ }).check();
+    await page
+      .getByRole("button", { name: /Allow|Continue|Launch|Select/ })
+      .first()
+      .click();
+    await waitForPanel(page);
+    expect(await page.getByTestId("patient-banner").innerText()).toContain("Novak");
+    expect(
+      await page
+        .locator("[data-flag-code]")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-flag-code"))),
+    ).toContain("reflex-ish-missing");
+    expectOnlyHost(watch, baseUrl);
+    expectCleanConsole(watch);
+    await page.close();
+  });
+
+  it.each([
+    ["deny", /Access was not granted/],
+    ["token-error", /Sign-in could not be completed/],
+    ["no-patient", /No patient selected/],
+  ])("explains a launch with the %s fault", async (fault, title) => {
+    const { page } = await watchedPage(browser.context);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-ihc3", fault);
+    await expect.poll(() => page.getByRole("alert").innerText(), { timeout: 20_000 }).toMatch(title);
+    await expectNoSecretsInBrowserStorage(page);
+    await expectAccessible(page, `${fault} screen`);
+    await page.close();
+  });
+
+  it("explains index.html opened without a launch, and launch.html from an unknown EHR", async () => {
+    const { page, watch } = await watchedPage(browser.context);
+    await page.goto(`${baseUrl}/index.html`);
+    await expect.poll(() => page.getByRole("alert").innerText()).toMatch(/No launch in progress/);
+    await page.goto(
+      `${baseUrl}/launch.html?iss=${encodeURIComponent("https://unknown-ehr.example.org/fhir")}&launch=x`,
+    );
+    await expect.poll(() => page.locator("h1").innerText()).toMatch(/not configured/);
+    expect([...watch.hosts]).not.toContain("unknown-ehr.example.org");
+    await page.close();
+  });
+
+  it("shows what could not be loaded when the EHR denies a resource type", async () => {
+    const { page } = await watchedPage(browser.context);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-ihc3", "forbid:MedicationRequest");
+    await waitForPanel(page);
+    const completeness = page.getByTestId("data-completeness");
+    await expect.poll(() => completeness.innerText()).toMatch(/MedicationRequest/);
+    await page.close();
+  });
+});
