@@ -1,0 +1,147 @@
+// @vitest-environment node
+import type { FhirResource, Medication, MedicationRequest } from "fhir/r4";
+import { describe, expect, it } from "vitest";
+import { EMPTY_CODE_MAP, parseCodeMap } from "../../src/fhir/code-map";
+import { indexResources } from "../../src/fhir/fhir-utils";
+import { antiHer2DrugsOf, buildTherapies } from "../../src/fhir/medications";
+import { RXNORM } from "./fixtures/builders";
+
+function therapies(resources: FhirResource[], codeMap = EMPTY_CODE_MAP) {
+  return buildTherapies(resources, indexResources(resources), codeMap);
+}
+
+const request = (id: string, rest: Partial<MedicationRequest>): MedicationRequest => ({
+  resourceType: "MedicationRequest",
+  id,
+  status: "active",
+  intent: "order",
+  subject: { reference: "Patient/p1" },
+  ...rest,
+});
+
+describe("anti-HER2 drugs by name", () => {
+  it.each([
+    ["Herceptin 150 mg vial", ["trastuzumab"]],
+    ["trastuzumab-anns (Kanjinti) 420 mg", ["trastuzumab"]],
+    ["Ogivri", ["trastuzumab"]],
+    ["Herceptin Hylecta 600 mg/10,000 units SC", ["trastuzumab and hyaluronidase"]],
+    [
+      "Phesgo (pertuzumab, trastuzumab, and hyaluronidase-zzxf)",
+      ["pertuzumab, trastuzumab and hyaluronidase"],
+    ],
+    ["PERJETA 420 MG/14ML IV SOLN", ["pertuzumab"]],
+    ["Kadcyla", ["ado-trastuzumab emtansine"]],
+    ["fam-trastuzumab deruxtecan-nxki (Enhertu)", ["fam-trastuzumab deruxtecan"]],
+    ["T-DXd", ["fam-trastuzumab deruxtecan"]],
+    ["TUKYSA 150 MG TABLET", ["tucatinib"]],
+    ["Nerlynx", ["neratinib"]],
+    ["lapatinib 250 mg", ["lapatinib"]],
+    ["Margenza", ["margetuximab"]],
+    ["letrozole 2.5 mg", []],
+    ["bevacizumab", []],
+  ])("%s -> %j", (text, drugs) => {
+    expect(antiHer2DrugsOf([{ text }], EMPTY_CODE_MAP)).toEqual(drugs);
+  });
+
+  it("trastuzumab with pertuzumab as one regimen text gives both", () => {
+    expect(
+      antiHer2DrugsOf([{ text: "pertuzumab + trastuzumab + docetaxel" }], EMPTY_CODE_MAP).sort(),
+    ).toEqual(["pertuzumab", "trastuzumab"]);
+  });
+});
+
+const containedPertuzumab: Medication = {
+  resourceType: "Medication",
+  id: "m",
+  code: { text: "Premixed bag 1" },
+  ingredient: [{ itemCodeableConcept: { coding: [{ system: RXNORM, code: "1298944" }] } }],
+};
+
+describe("buildTherapies", () => {
+  it("reads an RxNorm ingredient code with dates from the dosage bounds (Synthea-like)", () => {
+    const result = therapies([
+      request("mr1", {
+        medicationCodeableConcept: { coding: [{ system: RXNORM, code: "224905" }] },
+        authoredOn: "2024-04-01",
+        dosageInstruction: [
+          { timing: { repeat: { boundsPeriod: { start: "2024-04-02", end: "2025-04-01" } } } },
+        ],
+      }),
+    ]);
+    expect(result).toEqual([
+      {
+        drug: "trastuzumab",
+        source: "MedicationRequest/mr1",
+        status: "active",
+        start: "2024-04-02",
+        end: "2025-04-01",
+      },
+    ]);
+  });
+
+  it("resolves a contained Medication with an ingredient (Cerner-like)", () => {
+    const result = therapies([
+      request("mr2", {
+        contained: [containedPertuzumab],
+        medicationReference: { reference: "#m" },
+      }),
+    ]);
+    expect(result.map((t) => t.drug)).toEqual(["pertuzumab"]);
+  });
+
+  it("resolves a Medication loaded separately, and uses the code map for a local formulary code", () => {
+    const codeMap = parseCodeMap({
+      medications: [{ system: "urn:oid:1.2.3.698288", code: "88123", drug: "tucatinib" }],
+    });
+    const result = therapies(
+      [
+        {
+          resourceType: "Medication",
+          id: "local",
+          code: { coding: [{ system: "urn:oid:1.2.3.698288", code: "88123" }] },
+        },
+        request("mr3", { medicationReference: { reference: "Medication/local" } }),
+      ],
+      codeMap,
+    );
+    expect(result.map((t) => t.drug)).toEqual(["tucatinib"]);
+  });
+
+  it("reads MedicationStatement and MedicationAdministration, and skips entered-in-error", () => {
+    const result = therapies([
+      {
+        resourceType: "MedicationStatement",
+        id: "s",
+        status: "completed",
+        subject: { reference: "Patient/p1" },
+        medicationCodeableConcept: { text: "Kadcyla" },
+        effectiveDateTime: "2025-01-01",
+      },
+      {
+        resourceType: "MedicationAdministration",
+        id: "a",
+        status: "completed",
+        subject: { reference: "Patient/p1" },
+        medicationCodeableConcept: { text: "Enhertu" },
+        effectivePeriod: { start: "2025-05-01T09:00:00Z", end: "2025-05-01T10:00:00Z" },
+      },
+      {
+        resourceType: "MedicationStatement",
+        id: "e",
+        status: "entered-in-error",
+        subject: { reference: "Patient/p1" },
+        medicationCodeableConcept: { text: "Herceptin" },
+      },
+    ]);
+    expect(result.map((t) => `${t.source} ${t.drug} ${t.start ?? ""}`)).toEqual([
+      "MedicationStatement/s ado-trastuzumab emtansine 2025-01-01",
+      "MedicationAdministration/a fam-trastuzumab deruxtecan 2025-05-01T09:00:00Z",
+    ]);
+  });
+
+  it("an unresolved reference without display finds nothing (and does not guess)", () => {
+    expect(
+      therapies([request("mr4", { medicationReference: { reference: "Medication/not-loaded" } })]),
+    ).toEqual([]);
+  });
+});

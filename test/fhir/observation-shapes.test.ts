@@ -1,0 +1,100 @@
+// @vitest-environment node
+import { describe, expect, it } from "vitest";
+import {
+  methodInText,
+  parseCall,
+  parseIhcScore,
+  parseIshNumbers,
+  parsePlainNumber,
+} from "../../src/fhir/observation-shapes";
+
+describe("parseCall", () => {
+  it.each([
+    ["Positive", "positive"],
+    ["NEGATIVE", "negative"],
+    ["Equivocal", "equivocal"],
+    ["Borderline", "equivocal"],
+    ["Amplified", "positive"],
+    ["Not amplified", "negative"],
+    ["Non-amplified", "negative"],
+    ["No HER2 gene amplification", "negative"],
+    ["Indeterminate (insufficient tumour)", "indeterminate"],
+    ["Score 2+ (equivocal)", "equivocal"],
+  ])("%s -> %s", (text, call) => {
+    expect(parseCall(text)).toEqual({ call });
+  });
+
+  it("reports two calls as ambiguous", () => {
+    expect(parseCall("ER positive, HER2 negative").ambiguous).toMatch(/more than one call/);
+  });
+
+  it("finds no call in a bare score", () => {
+    expect(parseCall("2+")).toEqual({});
+  });
+});
+
+describe("parseIhcScore", () => {
+  it.each([
+    ["3+", "3+"],
+    ["Score 2+ (equivocal)", "2+"],
+    ["POSITIVE (3+)", "3+"],
+    ["IHC score: 1", "1+"],
+    ["score 0", "0"],
+    ["0+", "0"],
+  ])("%s -> %s", (text, score) => {
+    expect(parseIhcScore(text).score).toBe(score);
+  });
+
+  it("reads a bare number only when the code says the value is an IHC score", () => {
+    expect(parseIhcScore("2").score).toBeUndefined();
+    expect(parseIhcScore("2", true).score).toBe("2+");
+    expect(parseIhcScore("2.3", true).score).toBeUndefined();
+  });
+
+  it("reports ranges and two scores as ambiguous", () => {
+    expect(parseIhcScore("0-1+").ambiguous).toMatch(/range/);
+    expect(parseIhcScore("1+ (previously 3+)").ambiguous).toMatch(/more than one/);
+  });
+
+  it("reads the ultralow and null details of a 0", () => {
+    expect(parseIhcScore("Score 0, ultralow")).toEqual({ score: "0", zeroDetail: "ultralow" });
+    expect(parseIhcScore("Score 0 (null, no staining)")).toEqual({ score: "0", zeroDetail: "null" });
+    expect(parseIhcScore("Score 1+ ultralow").zeroDetail).toBeUndefined();
+  });
+});
+
+describe("parseIshNumbers and parsePlainNumber", () => {
+  it("reads labelled numbers without mistaking the 17 of CEP17 or the 2 of HER2", () => {
+    expect(
+      parseIshNumbers(
+        "HER2/CEP17 ratio 2.3; HER2 copies per cell 4.6; CEP17 signals/cell 2.0; 20 cells counted",
+      ),
+    ).toEqual({
+      ratio: 2.3,
+      her2PerCell: 4.6,
+      cep17PerCell: 2.0,
+      cellsCounted: 20,
+      problems: [],
+    });
+  });
+
+  it("reports a bound instead of a value", () => {
+    expect(parseIshNumbers("HER2/CEP17 ratio greater than 2.2").problems[0]).toMatch(/bound/);
+    expect(parsePlainNumber("greater than 2.2")).toEqual({ bound: "greater than 2.2" });
+    expect(parsePlainNumber("2.30")).toEqual({ value: 2.3 });
+    expect(parsePlainNumber("ratio 2.3")).toBeUndefined();
+  });
+});
+
+describe("methodInText", () => {
+  it.each([
+    ["HER2 by FISH", "ish"],
+    ["Dual ISH (DISH)", "ish"],
+    ["HercepTest immunohistochemistry", "ihc"],
+    ["HER2 IHC", "ihc"],
+    ["HER2 status", undefined],
+    ["IHC and FISH", undefined],
+  ])("%s -> %s", (text, method) => {
+    expect(methodInText(text)).toBe(method);
+  });
+});
