@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +96,31 @@ describe("Vite plugin", () => {
         `${origin}/auth/token`,
       );
       expect((await get(`${origin}/fhir/Patient`)).status).toBe(401);
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("serves the sandbox next to the built app in vite preview", async () => {
+    const { preview } = await import("vite");
+    const root = mkdtempSync(join(tmpdir(), "her2-sandbox-preview-"));
+    mkdirSync(join(root, "dist"));
+    writeFileSync(join(root, "dist", "index.html"), "<!doctype html><title>built app</title>");
+    const server = await preview({
+      configFile: false,
+      root,
+      logLevel: "silent",
+      preview: { host: "127.0.0.1", port: 0, strictPort: false },
+      plugins: [her2Sandbox()],
+    });
+    try {
+      const origin = (server.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
+      expect(await (await get(`${origin}/index.html`)).text()).toContain("built app");
+      // Not the SPA fallback's index.html: the sandbox answers first.
+      expect(await (await get(`${origin}/sandbox/`)).text()).toContain("HER2 SMART sandbox");
+      const metadata = (await (await get(`${origin}/fhir/metadata`)).json()) as { resourceType: string };
+      expect(metadata.resourceType).toBe("CapabilityStatement");
     } finally {
       await server.close();
       rmSync(root, { recursive: true, force: true });
