@@ -79,10 +79,10 @@ export async function readNdjsonLines(
 let scratch = Buffer.alloc(64 * 1024);
 
 /**
- * Reads one line again by its offset (second pass).
+ * Reads a byte range of a file again (second pass). The buffer is reused by the next call: decode it before then.
  * @param fd An open file descriptor of the NDJSON file.
  */
-export function readLineAt(fd: number, offset: number, byteLength: number): string {
+export function readRange(fd: number, offset: number, byteLength: number): Buffer {
   if (scratch.length < byteLength) scratch = Buffer.alloc(Math.max(byteLength, scratch.length * 2));
   let read = 0;
   while (read < byteLength) {
@@ -91,5 +91,10 @@ export function readLineAt(fd: number, offset: number, byteLength: number): stri
       throw new Error(`file changed while reading: expected ${byteLength} bytes at offset ${offset}`);
     read += n;
   }
-  return scratch.toString("utf8", 0, byteLength);
+  return scratch;
+}
+
+/** Reads one line again by its offset (second pass). */
+export function readLineAt(fd: number, offset: number, byteLength: number): string {
+  return readRange(fd, offset, byteLength).toString("utf8", 0, byteLength);
 }

@@ -8,9 +8,9 @@ import type { Resource } from "fhir/r4";
 import { readFhirJson } from "./bundle-reader";
 import type { Diagnostics } from "./diagnostics";
 import { groupBundle, type BundleGroups } from "./first-pass";
-import type { PatientGroup } from "./grouping";
+import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
-import { readLineAt } from "./ndjson-reader";
+import { readRange } from "./ndjson-reader";
 import { medicationReferencesOf, patientKeyOf } from "./references";
 
 const MAX_OPEN_FILES = 64;
@@ -46,29 +46,23 @@ export class PatientResources {
    */
   load(group: PatientGroup): Resource[] {
     const resources: Resource[] = [];
-    for (const location of group.lines) {
-      const file = this.files[location.file];
-      if (file === undefined) continue;
-      const where = `${file.path}:${location.lineNo}`;
-      let resource: Resource;
-      try {
-        resource = JSON.parse(
-          readLineAt(this.fd(location.file), location.offset, location.byteLength),
-        ) as Resource;
-      } catch (error) {
-        this.diagnostics.warn(file.path, where, `not valid JSON (${String(error)}); line skipped`);
-        continue;
+    for (const run of contiguousRuns(group.lines)) {
+      const file = this.files[run[0]?.file ?? -1];
+      const first = run[0];
+      const last = run.at(-1);
+      if (file === undefined || first === undefined || last === undefined) continue;
+      // One read for lines that follow each other in the file (a patient's Observations usually do).
+      const bytes = readRange(
+        this.fd(first.file),
+        first.offset,
+        last.offset + last.byteLength - first.offset,
+      );
+      for (const location of run) {
+        const start = location.offset - first.offset;
+        const text = bytes.toString("utf8", start, start + location.byteLength);
+        const resource = this.parse(text, group.key, `${file.path}:${location.lineNo}`, file.path);
+        if (resource) resources.push(resource);
       }
-      // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
-      if (patientKeyOf(resource) !== group.key) {
-        this.diagnostics.warn(
-          file.path,
-          where,
-          `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
-        );
-        continue;
-      }
-      resources.push(resource);
     }
     for (const file of group.bundleFiles) resources.push(...(this.bundleGroups(file).get(group.key) ?? []));
 
@@ -81,6 +75,26 @@ export class PatientResources {
       if (medication) resources.push(medication);
     }
     return resources;
+  }
+
+  private parse(text: string, key: string, where: string, path: string): Resource | undefined {
+    let resource: Resource;
+    try {
+      resource = JSON.parse(text) as Resource;
+    } catch (error) {
+      this.diagnostics.warn(path, where, `not valid JSON (${String(error)}); line skipped`);
+      return undefined;
+    }
+    // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
+    if (patientKeyOf(resource) !== key) {
+      this.diagnostics.warn(
+        path,
+        where,
+        `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
+      );
+      return undefined;
+    }
+    return resource;
   }
 
   /** Closes the files opened by `load`. */
@@ -122,4 +136,21 @@ export class PatientResources {
     this.keepBundle(file, groups, input.bytes);
     return groups;
   }
+}
+
+/** Splits a patient's lines (in input order) into runs that are adjacent in the same file (only a line break between). */
+function contiguousRuns(lines: readonly LineLocation[]): LineLocation[][] {
+  const runs: LineLocation[][] = [];
+  let run: LineLocation[] = [];
+  for (const line of lines) {
+    const previous = run.at(-1);
+    const gap = previous ? line.offset - (previous.offset + previous.byteLength) : -1;
+    if (previous && line.file === previous.file && gap >= 1 && gap <= 2) run.push(line);
+    else {
+      if (run.length > 0) runs.push(run);
+      run = [line];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }

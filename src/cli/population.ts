@@ -21,7 +21,10 @@ export interface Population {
   /** Resources read: placed with a patient, or shared (Medication). */
   readonly resources: number;
   readonly patientCount: number;
-  /** Patients sorted by id, each with its resources and the Medications they reference. Call once. */
+  /**
+   * Patients sorted by id, each with its resources and the Medications they reference. Call once. A patient none of
+   * whose lines could be read again is left out (its lines are reported as warnings).
+   */
   patients(): Generator<PatientResourceSet>;
   /** Releases open files; call when done (also after an early stop). */
   close(): void;
@@ -80,7 +83,11 @@ export async function readPopulation(
       for (const group of index.groups()) {
         done++;
         progress?.update(() => `assessing patient ${count(done)} of ${count(index.patientCount)}`);
-        yield { patient: group.key, resources: loader.load(group) };
+        const resources = loader.load(group);
+        // Every line of this patient failed its second reading (reported as warnings): there is nothing to assess,
+        // and "no-result" would wrongly say the patient has no HER2 test.
+        if (resources.length === 0) continue;
+        yield { patient: group.key, resources };
       }
       progress?.clear();
     },

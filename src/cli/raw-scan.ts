@@ -3,9 +3,12 @@
  *
  * The first pass only needs each line's resource type and patient. Parsing every line twice would make the review
  * at least twice as slow as reading the export once, so lines in the canonical Bulk Data shape (no whitespace,
- * `resourceType` first, one `"subject":{"reference":"Patient/<id>"` or `"patient":{…}`, nothing contained) are read
- * by string search. Anything else returns undefined and is parsed. The second pass parses every grouped line and
- * checks the patient again with `patientKeyOf`, so a line this scan misreads is caught there, never silently misfiled.
+ * `resourceType` first, exactly one `"subject"` or `"patient"` key in the whole line, written
+ * `"subject":{"reference":"Patient/<id>"`) are read with one regular-expression pass. Anything else returns
+ * undefined and is parsed. The second pass parses every grouped line and checks its patient again with
+ * `patientKeyOf`: with a single such key in the line, a key nested in a contained resource or an extension (the only
+ * way the scan can misread) means the resource has no top-level patient, and the second pass reports it exactly as
+ * the parsed path would. Nothing is ever filed under the wrong patient.
  */
 import { isReadType, PATIENT_RESOURCE_TYPES } from "./references";
 
@@ -18,11 +21,8 @@ export type RawScan =
   /** A per-patient resource whose patient the scan could read. */
   | { kind: "patient"; resourceType: string; patient: string };
 
-function countOf(line: string, needle: string): number {
-  let count = 0;
-  for (let at = line.indexOf(needle); at !== -1; at = line.indexOf(needle, at + needle.length)) count++;
-  return count;
-}
+/** Every `"subject"` / `"patient"` key, and whether it starts the canonical `{"reference":"` form. */
+const PATIENT_KEYS = /"(?:subject|patient)"(:\{"reference":")?/g;
 
 /**
  * Reads the type and patient of a canonical NDJSON line without parsing it.
@@ -37,16 +37,10 @@ export function scanRawLine(line: string): RawScan | undefined {
   if (!/^[A-Z][A-Za-z]+$/.test(resourceType)) return undefined;
   if (!isReadType(resourceType)) return { kind: "skip", resourceType };
   if (resourceType === "Patient" || !PATIENT_RESOURCE_TYPES.has(resourceType)) return undefined;
-  if (line.includes('"contained"') || line.indexOf('"resourceType"', TYPE_PREFIX.length) !== -1)
-    return undefined;
-
-  const subjects = countOf(line, '"subject"');
-  const patients = countOf(line, '"patient"');
-  if (subjects + patients !== 1) return undefined;
-  const prefix = subjects === 1 ? '"subject":{"reference":"' : '"patient":{"reference":"';
-  const start = line.indexOf(prefix);
-  if (start === -1) return undefined;
-  const valueStart = start + prefix.length;
+  PATIENT_KEYS.lastIndex = 0;
+  const first = PATIENT_KEYS.exec(line);
+  if (first?.[1] === undefined || PATIENT_KEYS.exec(line) !== null) return undefined;
+  const valueStart = first.index + first[0].length;
   const valueEnd = line.indexOf('"', valueStart);
   if (valueEnd === -1) return undefined;
   const reference = line.slice(valueStart, valueEnd);

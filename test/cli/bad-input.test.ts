@@ -51,6 +51,19 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     expect(run.assessments).toEqual([expectedAssessment("Patient/a", [good])]);
   });
 
+  it("a subject reference nested in a component is not taken for the resource's patient", async () => {
+    const dir = tempDir();
+    const nested =
+      '{"resourceType":"Observation","id":"n","component":[{"subject":{"reference":"Patient/b"}}]}';
+    const path = writeText(dir, "Observation.ndjson", `${JSON.stringify(patient("a"))}\n${nested}\n`);
+    const run = await runReview([path]);
+    expect(run.result.exitCode).toBe(0);
+    expect(messages(run.stderr)).toEqual([
+      `${path}:2: warning: Observation has no top-level subject or patient reference to a Patient; skipped`,
+    ]);
+    expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a"]);
+  });
+
   it("JSON that is not a FHIR resource, a resource without a patient, and a Medication without an id", async () => {
     const dir = tempDir();
     const path = writeNdjson(dir, "mixed.ndjson", [

@@ -80,6 +80,24 @@ describe("Bulk Data export folder", () => {
     expect(resources).toBe(13);
   });
 
+  it("reads lines back correctly from CRLF files, adjacent or not", async () => {
+    const dir = tempDir();
+    const lines = [
+      ihc("o1", "Patient/a", "1+"),
+      ihc("o2", "Patient/a", "2+"),
+      patient("b"),
+      ihc("o3", "Patient/a", "3+"),
+    ];
+    writeText(dir, "all.ndjson", "\r\n" + lines.map((r) => JSON.stringify(r)).join("\r\n\r\n") + "\r\n");
+    const { patients } = await groups([dir]);
+    expect(byPatient(patients)).toEqual({
+      "Patient/a": [ihc("o1", "Patient/a", "1+"), ihc("o2", "Patient/a", "2+"), ihc("o3", "Patient/a", "3+")],
+      "Patient/b": [patient("b")],
+    });
+    writeText(dir, "all.ndjson", lines.map((r) => JSON.stringify(r)).join("\r\n"));
+    expect(byPatient((await groups([dir])).patients)["Patient/a"]).toHaveLength(3);
+  });
+
   it("finds a patient by reference even without a Patient resource, and by absolute or versioned references", async () => {
     const dir = tempDir();
     const absolute = ihc("o1", "https://ehr.example.org/fhir/Patient/p7", "1+");

@@ -1,0 +1,180 @@
+/**
+ * Benchmark of `her2 review` on a synthetic Bulk Data export (bench/generate-export.ts, into bench/out/, which is
+ * gitignored). Compares the review's wall time with the floor of reading every line of the same files and running
+ * plain JSON.parse on it, in the same run, and reports the review's peak memory (max RSS of the child process, as the
+ * CLI reports it under HER2_REVIEW_STATS=1). Targets: within 2x of the JSON.parse floor; peak RSS under 300 MB.
+ *
+ * Run alone: `npx tsx bench/cli.ts [--patients N]` (default 100,000 patients, about 1.07 million resources).
+ * The lead's bench/run.ts calls `main()`.
+ */
+import { spawn } from "node:child_process";
+import {
+  createReadStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { generateExport } from "./generate-export";
+
+export const CLI_RATIO_TARGET = 2;
+export const CLI_PEAK_RSS_TARGET_MB = 300;
+
+const root = join(import.meta.dirname, "..");
+
+export interface CliBenchResult {
+  patients: number;
+  resources: number;
+  megabytes: number;
+  /** Reading every line and JSON.parse, in this process. */
+  floorMs: number;
+  /** Wall time of `node bin/her2.js review` (process start to exit, tsx loader included). */
+  reviewMs: number;
+  /** Time inside the review itself, as the CLI reports it (without process start-up). */
+  reviewInternalMs: number;
+  peakRssMb: number;
+  resourcesPerSecond: number;
+  ratio: number;
+}
+
+/** The floor: every line of every NDJSON file read and given to JSON.parse, nothing else. */
+async function jsonParseFloor(dir: string): Promise<{ ms: number; lines: number }> {
+  const started = performance.now();
+  let lines = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".ndjson"))) {
+    let rest = "";
+    for await (const chunk of createReadStream(join(dir, name), {
+      encoding: "utf8",
+      highWaterMark: 1 << 20,
+    })) {
+      const parts = (rest + (chunk as string)).split("\n");
+      rest = parts.pop() ?? "";
+      for (const line of parts) {
+        if (line !== "") {
+          JSON.parse(line);
+          lines++;
+        }
+      }
+    }
+    if (rest !== "") {
+      JSON.parse(rest);
+      lines++;
+    }
+  }
+  return { ms: performance.now() - started, lines };
+}
+
+interface ReviewStats {
+  maxRssKb: number;
+  patients: number;
+  resources: number;
+  ms: number;
+}
+
+/** Runs the real command on the folder, discarding its output, and returns its own statistics line. */
+function runReview(dir: string): Promise<{ wallMs: number; stats: ReviewStats; outputBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin/her2.js"), "review", dir, "--as-of", "2026-11-25"],
+      {
+        cwd: root,
+        env: { ...process.env, HER2_REVIEW_STATS: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let outputBytes = 0;
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      outputBytes += chunk.length;
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = performance.now() - started;
+      const line = stderr.split("\n").find((l) => l.startsWith("her2-stats "));
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`her2 review exited with ${String(code)}:\n${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve({ wallMs, stats: JSON.parse(line.slice("her2-stats ".length)) as ReviewStats, outputBytes });
+    });
+  });
+}
+
+/** Generates the export for `patients` unless the same one is already in bench/out/. */
+function ensureExport(patients: number): { dir: string; resources: number } {
+  const dir = join(root, "bench/out", `export-${patients}`);
+  const marker = join(dir, "generated.json");
+  if (existsSync(marker)) {
+    const saved = JSON.parse(readFileSync(marker, "utf8")) as { resources: number };
+    return { dir, resources: saved.resources };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const generated = generateExport(dir, patients);
+  // Not .ndjson / .jsonl: the review skips this file in the folder with a note, and the floor ignores it.
+  writeFileSync(marker, JSON.stringify(generated));
+  return { dir, resources: generated.resources };
+}
+
+function folderMegabytes(dir: string): number {
+  const bytes = readdirSync(dir)
+    .filter((n) => n.endsWith(".ndjson"))
+    .reduce((sum, n) => sum + statSync(join(dir, n)).size, 0);
+  return bytes / 1024 / 1024;
+}
+
+/**
+ * Runs the benchmark and returns a one-line report.
+ * @param argv `--patients N` (default 100000).
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<string> {
+  const at = argv.indexOf("--patients");
+  const patients = at === -1 ? 100_000 : Number(argv[at + 1]);
+  if (!Number.isInteger(patients) || patients <= 0) throw new Error("--patients expects a positive integer");
+  const result = await measure(patients);
+  const within = result.ratio <= CLI_RATIO_TARGET ? "within" : "OVER";
+  const memory = result.peakRssMb < CLI_PEAK_RSS_TARGET_MB ? "within" : "OVER";
+  return (
+    `cli: her2 review of ${result.patients.toLocaleString("en-US")} patients / ` +
+    `${result.resources.toLocaleString("en-US")} resources (${result.megabytes.toFixed(0)} MB NDJSON): ` +
+    `${(result.reviewMs / 1000).toFixed(2)} s wall (${(result.reviewInternalMs / 1000).toFixed(2)} s in review), ` +
+    `${Math.round(result.resourcesPerSecond).toLocaleString("en-US")} resources/s; ` +
+    `JSON.parse floor ${(result.floorMs / 1000).toFixed(2)} s; ratio ${result.ratio.toFixed(2)}x ` +
+    `(target ${CLI_RATIO_TARGET}x, ${within}); peak RSS ${result.peakRssMb.toFixed(0)} MB ` +
+    `(target < ${CLI_PEAK_RSS_TARGET_MB} MB, ${memory})`
+  );
+}
+
+/** Generates (or reuses) the export, measures the floor, then the review. */
+export async function measure(patients: number): Promise<CliBenchResult> {
+  const { dir, resources } = ensureExport(patients);
+  await jsonParseFloor(dir); // warm the page cache, so neither measurement pays for the disk
+  const floor = await jsonParseFloor(dir);
+  const review = await runReview(dir);
+  if (review.stats.patients !== patients) {
+    throw new Error(`expected ${patients} patients in the review, got ${review.stats.patients}`);
+  }
+  return {
+    patients,
+    resources,
+    megabytes: folderMegabytes(dir),
+    floorMs: floor.ms,
+    reviewMs: review.wallMs,
+    reviewInternalMs: review.stats.ms,
+    peakRssMb: review.stats.maxRssKb / 1024,
+    resourcesPerSecond: review.stats.resources / (review.wallMs / 1000),
+    ratio: review.wallMs / floor.ms,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(await main());
+}
