@@ -86,11 +86,16 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
     code,
     severity: details.severity ?? rule.severity,
     message: details.message,
-    evidence: [...new Set(details.evidence)].sort(byText),
+    evidence: sortedUnique(details.evidence),
     references: cite(...rule.references),
   };
   if (details.action) flag.action = details.action;
   return flag;
+}
+
+function sortedUnique(items: readonly string[]): string[] {
+  const sorted = [...items].sort(byText);
+  return sorted.filter((item, i) => i === 0 || item !== sorted[i - 1]);
 }
 
 /** Most urgent first; then the flag table's order; then message and evidence, so input order never matters. */

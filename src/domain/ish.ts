@@ -262,23 +262,29 @@ export function resolveSingleRow(row: SingleProbeRow, ihc: Call | undefined): Ou
 
 /** Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells". */
 export function ishValue(record: DualIshRecord | SingleIshRecord): string {
-  const parts: string[] = [];
-  const add = (label: string, value: unknown, unit = ""): void => {
-    const n = measured(value);
-    if (n !== undefined) parts.push(`${label} ${formatNumber(n)}${unit}`);
+  const dual = record.method === "ish-dual";
+  let text = "";
+  const add = (part: string): void => {
+    text = text ? `${text}, ${part}` : part;
   };
-  if (record.method === "ish-dual") add("ratio", record.ratio);
-  add("HER2", record.her2PerCell, "/cell");
-  if (record.method === "ish-dual") add("CEP17", record.cep17PerCell, "/cell");
+  const ratio = dual ? measured(record.ratio) : undefined;
+  const her2 = measured(record.her2PerCell);
+  const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
-  if (cells !== undefined) parts.push(`${cells} cells`);
-  if (record.recount) {
-    const r = record.recount;
-    const rc = [
-      "ratio" in r && measured(r.ratio) !== undefined ? `ratio ${formatNumber(measured(r.ratio) ?? 0)}` : "",
-      measured(r.her2PerCell) !== undefined ? `HER2 ${formatNumber(measured(r.her2PerCell) ?? 0)}/cell` : "",
-    ].filter(Boolean);
-    if (rc.length > 0) parts.push(`recount ${rc.join(", ")}`);
-  }
-  return parts.length > 0 ? parts.join(", ") : (record.rawValue ?? "no measured values");
+  if (ratio !== undefined) add(`ratio ${formatNumber(ratio)}`);
+  if (her2 !== undefined) add(`HER2 ${formatNumber(her2)}/cell`);
+  if (cep17 !== undefined) add(`CEP17 ${formatNumber(cep17)}/cell`);
+  if (cells !== undefined) add(`${cells} cells`);
+  const recount = recountValue(record);
+  if (recount) add(`recount ${recount}`);
+  return text || (record.rawValue ?? "no measured values");
+}
+
+function recountValue(record: DualIshRecord | SingleIshRecord): string {
+  if (!record.recount) return "";
+  const ratio = record.method === "ish-dual" ? measured(record.recount.ratio) : undefined;
+  const her2 = measured(record.recount.her2PerCell);
+  const ratioText = ratio === undefined ? "" : `ratio ${formatNumber(ratio)}`;
+  const her2Text = her2 === undefined ? "" : `HER2 ${formatNumber(her2)}/cell`;
+  return ratioText && her2Text ? `${ratioText}, ${her2Text}` : ratioText || her2Text;
 }

@@ -7,7 +7,7 @@ import { categoryOf } from "./category";
 import { byText, calendarDate, newestFirst } from "./dates";
 import { evidenceItem, type Usage } from "./evidence";
 import { makeFlag, sortFlags } from "./flags";
-import { newestRecordFirst, type RecordUse, testDate, triage } from "./records";
+import { type RecordUse, sortNewestFirst, testDate, triage } from "./records";
 import { recommend } from "./recommendation";
 import { retestFlag, settingOf } from "./setting";
 import {
@@ -69,7 +69,8 @@ function statusOf(governing: SpecimenResult | undefined, anyRecord: boolean): He
 function where(group: SpecimenGroup): string {
   // specimenName already names the date when the specimen has no label or reference.
   const named = group.label !== undefined || group.reference !== undefined;
-  const details = [group.bodySite, named ? group.date : undefined].filter(Boolean).join(", ");
+  const date = named ? group.date : undefined;
+  const details = group.bodySite && date ? `${group.bodySite}, ${date}` : (group.bodySite ?? date);
   return details ? `${specimenName(group)} (${details})` : specimenName(group);
 }
 
@@ -195,13 +196,13 @@ function discordantFlag(
   results: readonly SpecimenResult[],
   governing: SpecimenResult | undefined,
 ): Flag | undefined {
-  const conclusive = results.filter((r) => isConclusive(r.call));
-  const positive = conclusive.find((r) => r.call === "positive");
-  const negative = conclusive.find((r) => r.call === "negative");
+  // The most recent positive and the most recent negative specimen (results are sorted newest first).
+  const positive = results.find((r) => r.call === "positive");
+  const negative = results.find((r) => r.call === "negative");
   if (!positive || !negative || !governing) return undefined;
   return makeFlag("discordant-results", {
     message: `Conclusive HER2 results disagree between specimens: positive on ${where(positive.group)}, negative on ${where(negative.group)}. The most recent conclusive specimen (${where(governing.group)}) sets the current status; review the results with the pathologist.`,
-    evidence: conclusive.flatMap(usedSources),
+    evidence: [...usedSources(positive), ...usedSources(negative), ...usedSources(governing)],
   });
 }
 
@@ -276,7 +277,9 @@ function usageOf(
   if (use.use === "unreadable" || record.method === "unreadable" || !result) {
     return { used: false, notUsedReason: "unreadable", interpretation };
   }
-  return { ...specimenUsage(result, record, governing), interpretation };
+  const usage = specimenUsage(result, record, governing);
+  usage.interpretation = interpretation;
+  return usage;
 }
 
 /** The list, without holes: callers outside TypeScript may pass null or a non-array. */
@@ -289,10 +292,19 @@ function listOf<T>(value: readonly T[] | undefined): T[] {
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const asOf = calendarDate(input.asOf);
-  const triaged = listOf(input.tests).map((record) => ({ record, use: triage(record, asOf) }));
-  const byUse = (u: RecordUse["use"]): ReadableRecord[] =>
-    triaged.flatMap((t) => (t.use.use === u && t.record.method !== "unreadable" ? [t.record] : []));
-  const groups = groupBySpecimen(byUse("active"), byUse("pending"));
+  // Sorted once, newest first, so every list below (evidence, unreadable, flags) is independent of input order.
+  const triaged = sortNewestFirst(listOf(input.tests)).map((record) => ({
+    record,
+    use: triage(record, asOf),
+  }));
+  const active: ReadableRecord[] = [];
+  const pending: ReadableRecord[] = [];
+  for (const { record, use } of triaged) {
+    if (record.method === "unreadable") continue;
+    if (use.use === "active") active.push(record);
+    else if (use.use === "pending") pending.push(record);
+  }
+  const groups = groupBySpecimen(active, pending);
   const results = groups
     .filter((g) => g.records.length > 0)
     .map(assessSpecimen)
@@ -314,7 +326,6 @@ export function assessPatient(input: PatientInput): Assessment {
 
   const unreadable = triaged
     .filter((t) => t.use.use === "unreadable")
-    .sort((a, b) => newestRecordFirst(a.record, b.record))
     .map((t) => ({ resource: t.record.source, reason: t.use.use === "unreadable" ? t.use.reason : "" }));
 
   const flags = [
@@ -338,9 +349,9 @@ export function assessPatient(input: PatientInput): Assessment {
     therapyFlag(status, listOf(input.therapies), dataGaps, basisSources),
   ].filter((f): f is Flag => f !== undefined);
 
-  const evidence: EvidenceItem[] = triaged
-    .sort((a, b) => newestRecordFirst(a.record, b.record))
-    .map((t) => evidenceItem(t.record, usageOf(t.record, t.use, resultOf, governing)));
+  const evidence: EvidenceItem[] = triaged.map((t) =>
+    evidenceItem(t.record, usageOf(t.record, t.use, resultOf, governing)),
+  );
 
   const assessment: Assessment = {
     patient: input.patient,

@@ -13,6 +13,9 @@ export type RecordUse =
   | { use: "ignored"; reason: string }
   | { use: "unreadable"; reason: string };
 
+const ACTIVE: RecordUse = { use: "active" };
+const PENDING: RecordUse = { use: "pending" };
+
 const IGNORED: Partial<Record<string, string>> = {
   cancelled: "cancelled",
   "entered-in-error": "entered in error",
@@ -37,11 +40,11 @@ export function triage(record: Her2TestRecord, asOf: IsoDate | undefined): Recor
   switch (record.status) {
     case "registered":
     case "preliminary":
-      return { use: "pending" };
+      return PENDING;
     case "final":
     case "amended":
     case "corrected":
-      return { use: "active" };
+      return ACTIVE;
     default:
       return { use: "unreadable", reason: `result status is "${record.status}", not final` };
   }
@@ -49,14 +52,28 @@ export function triage(record: Her2TestRecord, asOf: IsoDate | undefined): Recor
 
 const STATUS_RANK: Partial<Record<string, number>> = { corrected: 0, amended: 0, final: 1 };
 
+/** A record with its test date read once, for sorting. */
+export interface DatedRecord {
+  record: Her2TestRecord;
+  date: IsoDate | undefined;
+}
+
 /**
  * Newest first; on the same date a corrected or amended result before a final one; then by source so the order
  * never depends on the input order.
  */
-export function newestRecordFirst(a: Her2TestRecord, b: Her2TestRecord): number {
+export function newestRecordFirst(a: DatedRecord, b: DatedRecord): number {
   return (
-    newestFirst(testDate(a), testDate(b)) ||
-    (STATUS_RANK[a.status] ?? 2) - (STATUS_RANK[b.status] ?? 2) ||
-    byText(a.source, b.source)
+    newestFirst(a.date, b.date) ||
+    (STATUS_RANK[a.record.status] ?? 2) - (STATUS_RANK[b.record.status] ?? 2) ||
+    byText(a.record.source, b.record.source)
   );
+}
+
+/** The records, newest first (see newestRecordFirst). */
+export function sortNewestFirst<T extends Her2TestRecord>(records: readonly T[]): T[] {
+  return records
+    .map((record) => ({ record, date: testDate(record) }))
+    .sort(newestRecordFirst)
+    .map((d) => d.record);
 }

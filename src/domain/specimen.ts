@@ -9,7 +9,7 @@ import { combine, type DualView, type SingleView, type SpecimenView } from "./co
 import { calendarDate } from "./dates";
 import { readIhc, type IhcReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
-import { newestRecordFirst, testDate } from "./records";
+import { testDate } from "./records";
 import type {
   DualIshRecord,
   Her2TestRecord,
@@ -62,6 +62,9 @@ export interface SpecimenResult {
   mismatches: Mismatch[];
 }
 
+/** How a specimen is identified: by Specimen reference, accession label, date, or not at all (one record). */
+export type SpecimenKeyKind = "ref" | "label" | "date" | "record";
+
 /**
  * The key a record is grouped under. A Specimen reference identifies the tissue; else its accession label (a label
  * seen beside a reference elsewhere joins that reference's group); else, without specimen data, the collection or
@@ -70,34 +73,39 @@ export interface SpecimenResult {
  * the "ISH on or after the IHC date" rule, not merged, so no combined call is guessed). Undated, unlinked records
  * stand alone.
  */
-export function specimenKey(record: Her2TestRecord, labelToReference: ReadonlyMap<string, string>): string {
+export function specimenKey(
+  record: Her2TestRecord,
+  labelToReference: ReadonlyMap<string, string>,
+): { kind: SpecimenKeyKind; value: string } {
   const s = record.specimen;
-  if (s?.reference) return `ref:${s.reference}`;
+  if (s?.reference) return { kind: "ref", value: s.reference };
   if (s?.label) {
     const reference = labelToReference.get(s.label);
-    return reference ? `ref:${reference}` : `label:${s.label}`;
+    return reference ? { kind: "ref", value: reference } : { kind: "label", value: s.label };
   }
   const date = calendarDate(s?.collected) ?? calendarDate(record.date);
-  return date ? `date:${date}` : `record:${record.source}`;
+  return date ? { kind: "date", value: date } : { kind: "record", value: record.source };
 }
 
 /** Labels seen beside a Specimen reference, so label-only records join the referenced specimen. */
-export function labelReferences(records: readonly Her2TestRecord[]): Map<string, string> {
+export function labelReferences(...lists: (readonly Her2TestRecord[])[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (const r of records) {
-    const s = r.specimen;
-    if (s?.reference && s.label) {
-      const known = map.get(s.label);
-      if (known === undefined || s.reference < known) map.set(s.label, s.reference);
+  for (const records of lists) {
+    for (const r of records) {
+      const s = r.specimen;
+      if (s?.reference && s.label) {
+        const known = map.get(s.label);
+        if (known === undefined || s.reference < known) map.set(s.label, s.reference);
+      }
     }
   }
   return map;
 }
 
-function emptyGroup(key: string): SpecimenGroup {
+function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
   return {
-    key,
-    hasSpecimenData: !key.startsWith("date:") && !key.startsWith("record:"),
+    key: `${kind}:${value}`,
+    hasSpecimenData: kind === "ref" || kind === "label",
     records: [],
     pending: [],
   };
@@ -107,43 +115,49 @@ function emptyGroup(key: string): SpecimenGroup {
 function describe(group: SpecimenGroup): void {
   const smallest = (a: string | undefined, b: string | undefined): string | undefined =>
     a === undefined ? b : b === undefined || a <= b ? a : b;
-  for (const r of [...group.records, ...group.pending]) {
+  const take = (r: ReadableRecord): void => {
     const s = r.specimen;
-    group.reference = smallest(group.reference, s?.reference);
-    group.label = smallest(group.label, s?.label);
-    group.bodySite = smallest(group.bodySite, s?.bodySite);
-    group.collected = smallest(group.collected, calendarDate(s?.collected));
-  }
+    if (!s) return;
+    group.reference = smallest(group.reference, s.reference);
+    group.label = smallest(group.label, s.label);
+    group.bodySite = smallest(group.bodySite, s.bodySite);
+    group.collected = smallest(group.collected, calendarDate(s.collected));
+  };
+  group.records.forEach(take);
+  group.pending.forEach(take);
   // Sorted newest first, so the first record carries the latest test date.
   const newest = group.records[0] ?? group.pending[0];
   group.date = group.collected ?? (newest && testDate(newest));
 }
 
-/** Groups used and pending records by specimen. */
+/** Groups used and pending records by specimen. Both lists must be sorted newest first; groups keep that order. */
 export function groupBySpecimen(
   active: readonly ReadableRecord[],
   pending: readonly ReadableRecord[],
 ): SpecimenGroup[] {
-  const labels = labelReferences([...active, ...pending]);
-  const groups = new Map<string, SpecimenGroup>();
+  const labels = labelReferences(active, pending);
+  // One map per kind of key, so no key string is built per record.
+  const maps: Record<SpecimenKeyKind, Map<string, SpecimenGroup>> = {
+    ref: new Map(),
+    label: new Map(),
+    date: new Map(),
+    record: new Map(),
+  };
+  const groups: SpecimenGroup[] = [];
   const add = (record: ReadableRecord, list: "records" | "pending"): void => {
-    const key = specimenKey(record, labels);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = emptyGroup(key)));
+    const { kind, value } = specimenKey(record, labels);
+    let group = maps[kind].get(value);
+    if (!group) {
+      group = emptyGroup(kind, value);
+      maps[kind].set(value, group);
+      groups.push(group);
+    }
     group[list].push(record);
   };
-  active.forEach((r) => {
-    add(r, "records");
-  });
-  pending.forEach((r) => {
-    add(r, "pending");
-  });
-  for (const group of groups.values()) {
-    group.records.sort(newestRecordFirst);
-    group.pending.sort(newestRecordFirst);
-    describe(group);
-  }
-  return [...groups.values()];
+  for (const r of active) add(r, "records");
+  for (const r of pending) add(r, "pending");
+  groups.forEach(describe);
+  return groups;
 }
 
 /** The newest record of each method on a specimen; older ones of the same method are superseded. */
@@ -209,8 +223,10 @@ function singleView(reading: SingleReading | undefined, preferReported: boolean)
 
 /** The specimen as its numbers and scores say (measured), or as the laboratory reported each test (reported). */
 function view(readings: Readings, preferReported: boolean): SpecimenView {
+  const ihc = ihcView(readings.ihc, preferReported);
   return {
-    ...ihcView(readings.ihc, preferReported),
+    ihc: ihc.ihc,
+    ihcMissing: ihc.ihcMissing,
     dual: dualView(readings.dual, preferReported),
     single: singleView(readings.single, preferReported),
   };
@@ -244,7 +260,11 @@ function componentMismatches(latest: Latest, readings: Readings, where: string):
 }
 
 function componentSources(latest: Latest): ResourceRef[] {
-  return [latest.ihc, latest.dual, latest.single].flatMap((r) => (r ? [r.source] : []));
+  const sources: ResourceRef[] = [];
+  if (latest.ihc) sources.push(latest.ihc.source);
+  if (latest.dual) sources.push(latest.dual.source);
+  if (latest.single) sources.push(latest.single.source);
+  return sources;
 }
 
 /** Drops a need that a pending test on the same specimen will meet, saying so in the reason. */
