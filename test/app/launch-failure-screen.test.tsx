@@ -1,0 +1,36 @@
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { LaunchFailureScreen } from "../../src/app/LaunchFailureScreen";
+import type { LaunchFailure } from "../../src/smart/ready";
+
+const cases: [LaunchFailure, RegExp, RegExp][] = [
+  [{ kind: "denied", error: "access_denied" }, /Access was not granted/, /allow access/],
+  [
+    { kind: "denied", error: "invalid_scope", description: "scope x" },
+    /refused the sign-in/,
+    /invalid_scope/,
+  ],
+  [
+    { kind: "no-launch", detail: "No 'state' parameter found" },
+    /No launch in progress/,
+    /from the patient's chart/,
+  ],
+  [
+    { kind: "token-failed", detail: "400 Bad Request" },
+    /Sign-in could not be completed/,
+    /Launch the app again/,
+  ],
+  [{ kind: "no-patient" }, /No patient selected/, /Open a patient's chart/],
+  [{ kind: "unknown-issuer", iss: "https://x.example/fhir" }, /not configured/, /smart-config\.json/],
+];
+
+describe("launch failure screens", () => {
+  it.each(cases)("%j says what happened and what to do", (failure, title, todo) => {
+    render(<LaunchFailureScreen failure={failure} />);
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent(title);
+    expect(alert).toHaveTextContent(/What to do/);
+    expect(screen.getByRole("main")).toHaveTextContent(todo);
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("HER2 status");
+  });
+});
