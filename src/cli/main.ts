@@ -17,11 +17,15 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
   const started = performance.now();
   const result = await review(parsed.options, io);
   if (process.env["HER2_REVIEW_STATS"] === "1") {
+    const usage = process.resourceUsage();
     const stats = {
-      maxRssKb: process.resourceUsage().maxRSS,
+      maxRssKb: usage.maxRSS,
+      /** User + system CPU time of the whole process, start-up included. */
+      cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
       patients: result.patients,
       resources: result.resources,
       ms: Math.round(performance.now() - started),
+      assessMs: Math.round(result.assessMs),
     };
     io.stderr.write(`her2-stats ${JSON.stringify(stats)}\n`);
   }

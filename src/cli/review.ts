@@ -32,6 +32,8 @@ export interface ReviewResult {
   patients: number;
   resources: number;
   warnings: number;
+  /** Time spent in the app's modules (`buildPatientInput` + `assess`), in ms: for the benchmark's breakdown. */
+  assessMs: number;
 }
 
 /** Batches output into chunks of this size and waits for the stream to drain when it asks to. */
@@ -71,7 +73,7 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
     if (!(error instanceof UsageError)) throw error;
     progress.clear();
     io.stderr.write(`her2: ${error.message}\n`);
-    return { exitCode: 2, patients: 0, resources: 0, warnings: diagnostics.warnings };
+    return { exitCode: 2, patients: 0, resources: 0, warnings: diagnostics.warnings, assessMs: 0 };
   };
 
   let population: Population;
@@ -86,12 +88,15 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
   const summary = new Summary();
   const filtered = options.flags.length > 0 || options.statuses.length > 0;
   let failures = 0;
+  let assessMs = 0;
   try {
     await output.write(format.begin());
     for (const { patient, resources } of population.patients()) {
       let assessment: Assessment;
+      const started = performance.now();
       try {
         assessment = assess(buildPatientInput({ patient, resources, asOf: options.asOf }));
+        assessMs += performance.now() - started;
       } catch (error) {
         // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.
         failures++;
@@ -115,5 +120,6 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
     patients: summary.patients,
     resources: population.resources,
     warnings: diagnostics.warnings,
+    assessMs,
   };
 }
