@@ -21,9 +21,13 @@ import { HER2_OBSERVATION_CODES, SERUM_HER2_CODES, type Her2Concept } from "./te
 /** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
 export type ReadingConcept = Her2Concept | "unspecified";
 
-export type CodeClass = { concept: ReadingConcept; via: string } | { excluded: string };
+export type CodeClass = { concept: ReadingConcept; via: string; conflict?: string } | { excluded: string };
 
 const HER2_WORDS = /\bher-?2\b|\berbb-?2\b|\bher2\/neu\b|\bc-?erbb-?2\b/i;
+/** Text naming another breast biomarker (Ki-67, ER, PR, PD-L1). */
+function namesOtherMarker(text: string): boolean {
+  return /\bki-?67\b|\bo?estrogen\b|\bprogesterone\b|\bpd-?l1\b/i.test(text) || /\b(?:ER|PR)\b/.test(text);
+}
 
 /**
  * Which HER2 concept an Observation or component code names: LOINC table, then the institution's code map, then (as a
@@ -37,7 +41,18 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   }
   for (const coding of codings) {
     const known = HER2_OBSERVATION_CODES.find((e) => e.system === coding.system && e.code === coding.code);
-    if (known) return { concept: known.concept, via: `LOINC ${known.code}` };
+    if (known) {
+      // Real exports carry wrong codes with the right display (e.g. Ki-67 filed under 85319-2): never trust the code
+      // over a display that names another marker.
+      const other = allConceptText(code).find((t) => namesOtherMarker(t) && !HER2_WORDS.test(t));
+      if (other)
+        return {
+          concept: known.concept,
+          via: `LOINC ${known.code}`,
+          conflict: `the code is HER2 (LOINC ${known.code}) but its text names another marker: "${other}"`,
+        };
+      return { concept: known.concept, via: `LOINC ${known.code}` };
+    }
   }
   for (const coding of codings) {
     const local = codeMap.observations.find((e) => e.system === coding.system && e.code === coding.code);

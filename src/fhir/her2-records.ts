@@ -354,6 +354,7 @@ export function buildHer2Records(
     const context = contextOf(observation);
     const reading = readHer2Observation(observation, cls.concept, codeMap);
     reading.notes.unshift(`code: ${cls.via}`);
+    if (cls.conflict) reading.problems.unshift(cls.conflict);
     const members = observation.hasMember ?? [];
     if (cls.concept === "panel" || (members.length > 0 && !reading.hasContent)) {
       for (const member of members) {

@@ -430,6 +430,20 @@ describe("results that cannot be read confidently are unreadable, with the reaso
       observation({ id: "x", code: loinc("74885-5") }, { hasMember: [{ reference: "Observation/missing" }] }),
       /Observation\/missing was not loaded/,
     ],
+    "a HER2 LOINC code whose display names another marker (Ki-67 filed under 85319-2)": [
+      observation(
+        {
+          id: "x",
+          code: {
+            coding: [
+              { system: "http://loinc.org", code: "85319-2", display: "Ki-67 [Percentile] in Specimen" },
+            ],
+          },
+        },
+        { valueQuantity: { value: 30, unit: "%" } },
+      ),
+      /another marker/,
+    ],
     "an unrecognised answer code without text": [
       observation(
         { id: "x", code: loinc("85319-2") },
