@@ -4,7 +4,7 @@ import Box from "@mui/material/Box";
 import Button from "@mui/material/Button";
 import GlobalStyles from "@mui/material/GlobalStyles";
 import Typography from "@mui/material/Typography";
-import { useCallback, useState } from "react";
+import { Suspense, lazy, useCallback, useState } from "react";
 import type { AntiHer2Therapy, Assessment, DiseaseEvent, ResourceRef } from "../domain/types";
 import { printHide, printOnly } from "./a11y";
 import { DataCompleteness, DataGapAlert } from "./DataCompleteness";
@@ -16,7 +16,6 @@ import { PanelSkeleton } from "./PanelSkeleton";
 import { PatientBanner, patientLine, type PanelPatient } from "./PatientBanner";
 import { Recommendation } from "./Recommendation";
 import { SectionErrorBoundary } from "./SectionErrorBoundary";
-import { SourceJsonDialog } from "./SourceJsonDialog";
 import { StatusHeader } from "./StatusHeader";
 import { Timeline } from "./Timeline";
 
@@ -63,6 +62,14 @@ const printStyles = {
   // Folding is instant for people who ask the system for less motion.
   "@media (prefers-reduced-motion: reduce)": { ".MuiCollapse-root": { transition: "none !important" } },
 } as const;
+
+/**
+ * The JSON viewer loads on first use: chart review is occasional, and MUI's Dialog (modal, focus trap, transitions)
+ * is about 6 kB gzipped that the first paint inside the EHR does not need.
+ */
+const SourceJsonDialog = lazy(() =>
+  import("./SourceJsonDialog").then((m) => ({ default: m.SourceJsonDialog })),
+);
 
 /** The last `Type/id` of a reference, so `https://ehr/fhir/Patient/1` and `Patient/1` compare equal. */
 function relativeRef(ref: string): string {
@@ -111,9 +118,15 @@ interface ReadyProps {
 
 function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceLabel }: ReadyProps) {
   const [sourceRef, setSourceRef] = useState<ResourceRef | null>(null);
+  // Stays true after the first opening, so the dialog can play its closing transition and return focus.
+  const [viewerWanted, setViewerWanted] = useState(false);
+  const openSource = useCallback((ref: ResourceRef) => {
+    setViewerWanted(true);
+    setSourceRef(ref);
+  }, []);
   const sourceOpener = useCallback(
-    (ref: ResourceRef) => (resources?.has(ref) ? setSourceRef : undefined),
-    [resources],
+    (ref: ResourceRef) => (resources?.has(ref) ? openSource : undefined),
+    [resources, openSource],
   );
   const flagCount = assessment.flags.length;
   return (
@@ -159,13 +172,19 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         Assessed as of {displayDate(assessment.asOf)} by the {assessment.guideline} rules (version{" "}
         {assessment.rulesVersion}){sourceLabel ? ` from data on ${sourceLabel}` : ""}. Decision support only.
       </Typography>
-      <SourceJsonDialog
-        reference={sourceRef}
-        resource={sourceRef ? resources?.get(sourceRef) : undefined}
-        onClose={() => {
-          setSourceRef(null);
-        }}
-      />
+      {viewerWanted ? (
+        <SectionErrorBoundary name="source JSON viewer">
+          <Suspense fallback={null}>
+            <SourceJsonDialog
+              reference={sourceRef}
+              resource={sourceRef ? resources?.get(sourceRef) : undefined}
+              onClose={() => {
+                setSourceRef(null);
+              }}
+            />
+          </Suspense>
+        </SectionErrorBoundary>
+      ) : null}
     </>
   );
 }

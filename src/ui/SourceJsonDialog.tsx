@@ -3,7 +3,9 @@ import Dialog from "@mui/material/Dialog";
 import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
 import DialogTitle from "@mui/material/DialogTitle";
+import { useTheme } from "@mui/material/styles";
 import Typography from "@mui/material/Typography";
+import useMediaQuery from "@mui/material/useMediaQuery";
 import { useId, useState } from "react";
 import { monoFontStack } from "./theme";
 
@@ -20,6 +22,8 @@ interface SourceJsonDialogProps {
  */
 export function SourceJsonDialog({ reference, resource, onClose }: SourceJsonDialogProps) {
   const titleId = useId();
+  // In the EHR's narrow sidebar the JSON needs every pixel: full screen below the small breakpoint.
+  const narrow = useMediaQuery(useTheme().breakpoints.down("sm"));
   const [copied, setCopied] = useState<string | null>(null);
   const json = reference ? JSON.stringify(resource, null, 2) : "";
   const copy = (): void => {
@@ -39,6 +43,7 @@ export function SourceJsonDialog({ reference, resource, onClose }: SourceJsonDia
       onClose={onClose}
       aria-labelledby={titleId}
       maxWidth="md"
+      fullScreen={narrow}
       fullWidth
       scroll="paper"
     >

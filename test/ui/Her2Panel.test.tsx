@@ -240,7 +240,11 @@ describe("source JSON viewer", () => {
     const buttons = screen.getAllByRole("button", { name: "Source JSON of Observation/ihc-1" });
     expect(buttons).toHaveLength(2);
     await user.click(buttons[1] as HTMLElement);
-    const dialog = await screen.findByRole("dialog", { name: "Source JSON: Observation/ihc-1" });
+    const dialog = await screen.findByRole(
+      "dialog",
+      { name: "Source JSON: Observation/ihc-1" },
+      { timeout: 5000 },
+    );
     const json = within(dialog).getByTestId("source-json").textContent;
     expect(JSON.parse(json)).toMatchObject({
       resourceType: "Observation",

@@ -59,7 +59,7 @@ describe("axe (jsdom, without colour contrast)", { timeout: 30_000 }, () => {
     await user.click(
       screen.getAllByRole("button", { name: "Source JSON of Observation/ihc-1" })[0] as HTMLElement,
     );
-    await screen.findByRole("dialog");
+    await screen.findByRole("dialog", {}, { timeout: 5000 });
     expect(await violations()).toEqual([]);
   });
 
