@@ -50,6 +50,11 @@ export const CITATIONS = {
     text: "Bardia A et al. Trastuzumab deruxtecan after endocrine therapy in metastatic breast cancer (DESTINY-Breast06). N Engl J Med 2024;391:2110-2122",
     url: "https://doi.org/10.1056/NEJMoa2407086",
   },
+  fhirObservationStatus: {
+    id: "fhirObservationStatus",
+    text: "HL7 FHIR R4, Observation.status (registered and preliminary results are not final)",
+    url: "https://hl7.org/fhir/R4/valueset-observation-status.html",
+  },
 } as const satisfies Record<string, Citation>;
 
 export type CitationId = keyof typeof CITATIONS;

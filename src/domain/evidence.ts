@@ -1,7 +1,6 @@
 /** The evidence list: one item per HER2 record, what the rules read it as, and whether the status rests on it. */
 import { ishValue } from "./ish";
-import { testDate } from "./records";
-import type { EvidenceItem, Her2TestRecord } from "./types";
+import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
 
 /** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
 export function recordValue(record: Her2TestRecord): string {
@@ -30,13 +29,13 @@ export interface Usage {
  * One evidence item for a record. Every item has the same fields in the same order (absent ones undefined, which
  * JSON leaves out): one object shape keeps building fifty of them cheap.
  */
-export function evidenceItem(record: Her2TestRecord, usage: Usage): EvidenceItem {
+export function evidenceItem(record: Her2TestRecord, date: IsoDate | undefined, usage: Usage): EvidenceItem {
   const s = record.specimen;
   return {
     resource: record.source,
     method: record.method,
     value: recordValue(record),
-    date: testDate(record),
+    date,
     specimen: s?.reference ?? s?.label,
     specimenLabel: s?.label,
     bodySite: s?.bodySite,

@@ -53,12 +53,12 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
   },
   "result-unreadable": {
     severity: "warning",
-    references: [],
+    references: ["wolff2018"],
     source: "DESIGN.md: never guess a result that cannot be read",
   },
   "result-pending": {
     severity: "info",
-    references: [],
+    references: ["fhirObservationStatus"],
     source: "FHIR Observation.status registered / preliminary",
   },
   "anti-her2-therapy-not-found": {
@@ -87,10 +87,22 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
     severity: details.severity ?? rule.severity,
     message: details.message,
     evidence: sortedUnique(details.evidence),
-    references: cite(...rule.references),
+    references: [...referenceTexts(code)],
   };
   if (details.action) flag.action = details.action;
   return flag;
+}
+
+const REFERENCE_TEXTS = new Map<FlagCode, readonly string[]>();
+
+/** The citation texts of a flag code, computed once. */
+function referenceTexts(code: FlagCode): readonly string[] {
+  let texts = REFERENCE_TEXTS.get(code);
+  if (!texts) {
+    texts = cite(...FLAG_RULES[code].references);
+    REFERENCE_TEXTS.set(code, texts);
+  }
+  return texts;
 }
 
 function sortedUnique(items: readonly string[]): string[] {

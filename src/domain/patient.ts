@@ -7,7 +7,7 @@ import { categoryOf } from "./category";
 import { byText, calendarDate, newestFirst } from "./dates";
 import { evidenceItem, type Usage } from "./evidence";
 import { makeFlag, sortFlags } from "./flags";
-import { type RecordUse, sortNewestFirst, testDate, triage } from "./records";
+import { datedNewestFirst, type RecordUse, testDate, triage } from "./records";
 import { recommend } from "./recommendation";
 import { retestFlag, settingOf } from "./setting";
 import {
@@ -293,9 +293,11 @@ function listOf<T>(value: readonly T[] | undefined): T[] {
 export function assessPatient(input: PatientInput): Assessment {
   const asOf = calendarDate(input.asOf);
   // Sorted once, newest first, so every list below (evidence, unreadable, flags) is independent of input order.
-  const triaged = sortNewestFirst(listOf(input.tests)).map((record) => ({
+  // Each record's date is read once; sorted newest first so every list below is independent of input order.
+  const triaged = datedNewestFirst(listOf(input.tests)).map(({ record, date }) => ({
     record,
-    use: triage(record, asOf),
+    date,
+    use: triage(record, asOf, date),
   }));
   const active: ReadableRecord[] = [];
   const pending: ReadableRecord[] = [];
@@ -350,7 +352,7 @@ export function assessPatient(input: PatientInput): Assessment {
   ].filter((f): f is Flag => f !== undefined);
 
   const evidence: EvidenceItem[] = triaged.map((t) =>
-    evidenceItem(t.record, usageOf(t.record, t.use, resultOf, governing)),
+    evidenceItem(t.record, t.date, usageOf(t.record, t.use, resultOf, governing)),
   );
 
   const assessment: Assessment = {

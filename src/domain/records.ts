@@ -27,13 +27,16 @@ export function testDate(record: Her2TestRecord): IsoDate | undefined {
 }
 
 /** Decides whether a record is used, pending, ignored or unreadable as of the assessment date. */
-export function triage(record: Her2TestRecord, asOf: IsoDate | undefined): RecordUse {
+export function triage(
+  record: Her2TestRecord,
+  asOf: IsoDate | undefined,
+  date: IsoDate | undefined = testDate(record),
+): RecordUse {
   const ignored = IGNORED[record.status];
   if (ignored) return { use: "ignored", reason: ignored };
   if (record.method === "unreadable") {
     return { use: "unreadable", reason: record.reason || "could not be interpreted" };
   }
-  const date = testDate(record);
   if (asOf !== undefined && date !== undefined && date > asOf) {
     return { use: "ignored", reason: `dated after the assessment date (${asOf})` };
   }
@@ -70,10 +73,7 @@ export function newestRecordFirst(a: DatedRecord, b: DatedRecord): number {
   );
 }
 
-/** The records, newest first (see newestRecordFirst). */
-export function sortNewestFirst<T extends Her2TestRecord>(records: readonly T[]): T[] {
-  return records
-    .map((record) => ({ record, date: testDate(record) }))
-    .sort(newestRecordFirst)
-    .map((d) => d.record);
+/** The records with their test dates, newest first (see newestRecordFirst). */
+export function datedNewestFirst(records: readonly Her2TestRecord[]): DatedRecord[] {
+  return records.map((record) => ({ record, date: testDate(record) })).sort(newestRecordFirst);
 }

@@ -4,7 +4,7 @@
  * test) is its conclusion and is used; where it contradicts the components, it is still used and the contradiction
  * is reported (`interpretation-mismatch`).
  */
-import { asCall, type Call, isConclusive, type Need } from "./calls";
+import { asCall, type Call, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
 import { calendarDate } from "./dates";
 import { readIhc, type IhcReading } from "./ihc";
@@ -327,15 +327,17 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   const readings = readAll(latest);
   const where = specimenName(group);
   const measuredOutcome = combine(view(readings, false));
-  const reportedOutcome = hasReportedCall(readings) ? combine(view(readings, true)) : measuredOutcome;
+  const reportedOutcome = (): Outcome =>
+    hasReportedCall(readings) ? combine(view(readings, true)) : measuredOutcome;
   const interpretation = readings.interpretation;
-  const final = interpretation
+  // A conclusive interpretation is final as it stands; otherwise the tests (as reported) say what is still needed.
+  const final: Outcome = interpretation
     ? {
         call: interpretation,
         reason: `laboratory interpretation: ${interpretation}`,
-        need: reportedOutcome.need,
+        need: isConclusive(interpretation) ? undefined : reportedOutcome().need,
       }
-    : reportedOutcome;
+    : reportedOutcome();
   const mismatches = componentMismatches(latest, readings, where);
   // One flag per contradiction: a test whose own call contradicts its numbers already explains the specimen's.
   if (mismatches.length === 0 && isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
