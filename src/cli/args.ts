@@ -33,14 +33,14 @@ function parseDate(value: string): string {
   return value;
 }
 
-function collectFlag(value: string, previous: FlagCode[]): FlagCode[] {
+function collectFlag(value: string, previous: FlagCode[] | undefined): FlagCode[] {
   if (!isFlagCode(value)) throw new InvalidArgumentError(`expected one of: ${FLAG_CODES.join(", ")}.`);
-  return [...previous, value];
+  return [...(previous ?? []), value];
 }
 
-function collectStatus(value: string, previous: Her2Status[]): Her2Status[] {
+function collectStatus(value: string, previous: Her2Status[] | undefined): Her2Status[] {
   if (!isStatus(value)) throw new InvalidArgumentError(`expected one of: ${STATUSES.join(", ")}.`);
-  return [...previous, value];
+  return [...(previous ?? []), value];
 }
 
 const EXAMPLES = `
@@ -57,8 +57,8 @@ Examples:
 interface ReviewFlags {
   format: FormatName;
   asOf?: string;
-  flag: FlagCode[];
-  status: Her2Status[];
+  flag?: FlagCode[];
+  status?: Her2Status[];
 }
 
 /**
@@ -100,8 +100,8 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
         inputs,
         format: flags.format,
         asOf: flags.asOf ?? today,
-        flags: flags.flag,
-        statuses: flags.status,
+        flags: flags.flag ?? [],
+        statuses: flags.status ?? [],
       };
     });
 

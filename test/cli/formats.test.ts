@@ -68,6 +68,21 @@ describe("formats", () => {
     expect(lines[2]).toMatch(/^Patient\/b\s+positive\s+her2-positive\s+metastatic\s+-$/);
   });
 
+  it("table: widths fit the first 1,000 patients, which are held back; later rows stream at once", () => {
+    const format = outputFormat("table");
+    expect(format.begin()).toBe("");
+    const outputs = Array.from({ length: 1001 }, (_, i) =>
+      format.patient(assessment(`Patient/${"x".repeat(i % 40)}${i}`)),
+    );
+    expect(outputs.slice(0, 999).every((o) => o === "")).toBe(true);
+    const first = (outputs[999] ?? "").split("\n");
+    expect(first).toHaveLength(1002); // header + 1,000 rows + trailing ""
+    const statusColumn = (first[0] ?? "").indexOf("STATUS");
+    expect(statusColumn).toBe("Patient/".length + 39 + 3 + 2);
+    expect(outputs[1000]).toMatch(/^Patient\/1000\s+equivocal/);
+    expect(format.end()).toBe("");
+  });
+
   it("ndjson: the assessment object, one line each", () => {
     const lines = render("ndjson", [a, b]).split("\n");
     expect(lines).toHaveLength(3);
