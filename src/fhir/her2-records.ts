@@ -167,7 +167,8 @@ function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
 
 function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
   const groups = new Map<string, IshPiece[]>();
-  for (const piece of pieces) {
+  const ordered = [...pieces].sort((a, b) => a.context.source.localeCompare(b.context.source));
+  for (const piece of ordered) {
     const key = mergeKey(piece);
     groups.set(key, [...(groups.get(key) ?? []), piece]);
   }
@@ -391,5 +392,7 @@ export function buildHer2Records(
   }
 
   records.push(...mergeIshPieces(ishPieces));
-  return records.sort((a, b) => a.source.localeCompare(b.source));
+  return records.sort(
+    (a, b) => a.source.localeCompare(b.source) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+  );
 }

@@ -357,10 +357,25 @@ export async function loadPatientData(
         return c !== undefined && !("excluded" in c);
       })
       .map(refOf);
-    const reports =
-      her2Refs.length > 0 && supportsParam(capabilities, "DiagnosticReport", "result")
-        ? reportSearches(patientId, her2Refs)
-        : [];
+    const canSearchReports =
+      supportsSearch(capabilities, "DiagnosticReport") &&
+      supportsParam(capabilities, "DiagnosticReport", "result");
+    const reports = her2Refs.length > 0 && canSearchReports ? reportSearches(patientId, her2Refs) : [];
+    if (her2Refs.length > 0 && !canSearchReports) {
+      // Reports only add grouping and conclusions to results already loaded: skipped without a gap, but reported.
+      results.push({
+        resources: [],
+        report: {
+          resourceType: "DiagnosticReport",
+          url: "",
+          pages: 0,
+          count: 0,
+          requests: 0,
+          outcome: "skipped",
+          detail: "the server does not support searching DiagnosticReport by result",
+        },
+      });
+    }
     await Promise.all([
       runFollowUp("Specimen", batchedReads("Specimen", missing(specimenRefs, "Specimen"))),
       runFollowUp("Observation", batchedReads("Observation", missing(memberRefs, "Observation"))),

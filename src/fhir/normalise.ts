@@ -23,6 +23,11 @@ export interface BuildPatientInputArgs {
   codeMap?: CodeMap;
 }
 
+/** Orders by source reference (then by the whole value), so the input does not depend on resource order. */
+function bySource<T extends { source: string }>(a: T, b: T): number {
+  return a.source.localeCompare(b.source) || JSON.stringify(a).localeCompare(JSON.stringify(b));
+}
+
 /**
  * Builds the rules' input for one patient: HER2 test records (unreadable ones included, with their reason), disease
  * events and anti-HER2 therapies. Pure and deterministic: the same resources give the same input, in any order.
@@ -34,8 +39,8 @@ export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
     patient: args.patient,
     asOf: args.asOf,
     tests: buildHer2Records(args.resources, index, codeMap),
-    events: buildDiseaseEvents(args.resources),
-    therapies: buildTherapies(args.resources, index, codeMap),
+    events: buildDiseaseEvents(args.resources).sort(bySource),
+    therapies: buildTherapies(args.resources, index, codeMap).sort(bySource),
     dataGaps: args.dataGaps ?? [],
   };
 }

@@ -126,6 +126,25 @@ describe("loadPatientData: the query plan", () => {
     expect(data.queries.find((q) => q.resourceType === "MedicationStatement")?.outcome).toBe("skipped");
   });
 
+  it("without DiagnosticReport search, reports the skipped report search and loads the rest", async () => {
+    const log = mockFhirServer({
+      resources: EPIC_PATIENT_RESOURCES,
+      capability: capabilityStatement([
+        "Observation",
+        "Condition",
+        "MedicationRequest",
+        "MedicationStatement",
+        "MedicationAdministration",
+      ]),
+    });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(log.requests.some((r) => r.startsWith("DiagnosticReport"))).toBe(false);
+    expect(data.queries.find((q) => q.resourceType === "DiagnosticReport")).toMatchObject({
+      outcome: "skipped",
+    });
+    expect(data.gaps).toEqual([]);
+  });
+
   it("still loads when the CapabilityStatement cannot be read", async () => {
     mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, capability: 500 });
     const data = await loadPatientData(source(), PATIENT_ID);
