@@ -262,22 +262,23 @@ export function resolveSingleRow(row: SingleProbeRow, ihc: Call | undefined): Ou
 
 /** Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells". */
 export function ishValue(record: DualIshRecord | SingleIshRecord): string {
+  // Plain functions and concatenation: this runs for every ISH record of every patient.
   const dual = record.method === "ish-dual";
-  let text = "";
-  const add = (part: string): void => {
-    text = text ? `${text}, ${part}` : part;
-  };
   const ratio = dual ? measured(record.ratio) : undefined;
   const her2 = measured(record.her2PerCell);
   const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
-  if (ratio !== undefined) add(`ratio ${formatNumber(ratio)}`);
-  if (her2 !== undefined) add(`HER2 ${formatNumber(her2)}/cell`);
-  if (cep17 !== undefined) add(`CEP17 ${formatNumber(cep17)}/cell`);
-  if (cells !== undefined) add(`${cells} cells`);
+  let text = ratio === undefined ? "" : `ratio ${formatNumber(ratio)}`;
+  if (her2 !== undefined) text = joinPart(text, `HER2 ${formatNumber(her2)}/cell`);
+  if (cep17 !== undefined) text = joinPart(text, `CEP17 ${formatNumber(cep17)}/cell`);
+  if (cells !== undefined) text = joinPart(text, `${cells} cells`);
   const recount = recountValue(record);
-  if (recount) add(`recount ${recount}`);
+  if (recount) text = joinPart(text, `recount ${recount}`);
   return text || (record.rawValue ?? "no measured values");
+}
+
+function joinPart(text: string, part: string): string {
+  return text ? `${text}, ${part}` : part;
 }
 
 function recountValue(record: DualIshRecord | SingleIshRecord): string {

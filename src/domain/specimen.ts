@@ -113,21 +113,24 @@ function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
 
 /** Fills in the specimen's identity from its records (the smallest value wins, so input order never matters). */
 function describe(group: SpecimenGroup): void {
-  const smallest = (a: string | undefined, b: string | undefined): string | undefined =>
-    a === undefined ? b : b === undefined || a <= b ? a : b;
-  const take = (r: ReadableRecord): void => {
-    const s = r.specimen;
-    if (!s) return;
-    group.reference = smallest(group.reference, s.reference);
-    group.label = smallest(group.label, s.label);
-    group.bodySite = smallest(group.bodySite, s.bodySite);
-    group.collected = smallest(group.collected, calendarDate(s.collected));
-  };
-  group.records.forEach(take);
-  group.pending.forEach(take);
+  for (const r of group.records) takeSpecimen(group, r);
+  for (const r of group.pending) takeSpecimen(group, r);
   // Sorted newest first, so the first record carries the latest test date.
   const newest = group.records[0] ?? group.pending[0];
   group.date = group.collected ?? (newest && testDate(newest));
+}
+
+function smallest(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined || a <= b ? a : b;
+}
+
+function takeSpecimen(group: SpecimenGroup, record: ReadableRecord): void {
+  const s = record.specimen;
+  if (!s) return;
+  group.reference = smallest(group.reference, s.reference);
+  group.label = smallest(group.label, s.label);
+  group.bodySite = smallest(group.bodySite, s.bodySite);
+  group.collected = smallest(group.collected, calendarDate(s.collected));
 }
 
 /** Groups used and pending records by specimen. Both lists must be sorted newest first; groups keep that order. */
@@ -135,29 +138,33 @@ export function groupBySpecimen(
   active: readonly ReadableRecord[],
   pending: readonly ReadableRecord[],
 ): SpecimenGroup[] {
-  const labels = labelReferences(active, pending);
-  // One map per kind of key, so no key string is built per record.
-  const maps: Record<SpecimenKeyKind, Map<string, SpecimenGroup>> = {
-    ref: new Map(),
-    label: new Map(),
-    date: new Map(),
-    record: new Map(),
+  const index: GroupIndex = {
+    labels: labelReferences(active, pending),
+    // One map per kind of key, so no key string is built per record.
+    maps: { ref: new Map(), label: new Map(), date: new Map(), record: new Map() },
+    groups: [],
   };
-  const groups: SpecimenGroup[] = [];
-  const add = (record: ReadableRecord, list: "records" | "pending"): void => {
-    const { kind, value } = specimenKey(record, labels);
-    let group = maps[kind].get(value);
-    if (!group) {
-      group = emptyGroup(kind, value);
-      maps[kind].set(value, group);
-      groups.push(group);
-    }
-    group[list].push(record);
-  };
-  for (const r of active) add(r, "records");
-  for (const r of pending) add(r, "pending");
-  groups.forEach(describe);
-  return groups;
+  for (const r of active) addToGroup(index, r).records.push(r);
+  for (const r of pending) addToGroup(index, r).pending.push(r);
+  index.groups.forEach(describe);
+  return index.groups;
+}
+
+interface GroupIndex {
+  labels: ReadonlyMap<string, string>;
+  maps: Record<SpecimenKeyKind, Map<string, SpecimenGroup>>;
+  groups: SpecimenGroup[];
+}
+
+function addToGroup(index: GroupIndex, record: ReadableRecord): SpecimenGroup {
+  const { kind, value } = specimenKey(record, index.labels);
+  let group = index.maps[kind].get(value);
+  if (!group) {
+    group = emptyGroup(kind, value);
+    index.maps[kind].set(value, group);
+    index.groups.push(group);
+  }
+  return group;
 }
 
 /** The newest record of each method on a specimen; older ones of the same method are superseded. */
@@ -172,18 +179,30 @@ interface Latest {
 function latestByMethod(records: readonly ReadableRecord[]): Latest {
   // Records arrive newest first: the first of each method is the latest, the rest are superseded.
   const latest: Latest = { superseded: new Set() };
-  const keep = <T extends ReadableRecord>(current: T | undefined, record: T): T => {
-    if (current === undefined) return record;
-    latest.superseded.add(record.source);
-    return current;
-  };
-  for (const r of records) {
-    if (r.method === "ihc") latest.ihc = keep(latest.ihc, r);
-    else if (r.method === "ish-dual") latest.dual = keep(latest.dual, r);
-    else if (r.method === "ish-single") latest.single = keep(latest.single, r);
-    else latest.interpretation = keep(latest.interpretation, r);
-  }
+  for (const r of records) if (!takeIfFirst(latest, r)) latest.superseded.add(r.source);
   return latest;
+}
+
+/** Keeps the record as its method's latest when it is the first of its method; false when one was already kept. */
+function takeIfFirst(latest: Latest, record: ReadableRecord): boolean {
+  switch (record.method) {
+    case "ihc":
+      if (latest.ihc) return false;
+      latest.ihc = record;
+      return true;
+    case "ish-dual":
+      if (latest.dual) return false;
+      latest.dual = record;
+      return true;
+    case "ish-single":
+      if (latest.single) return false;
+      latest.single = record;
+      return true;
+    case "interpretation":
+      if (latest.interpretation) return false;
+      latest.interpretation = record;
+      return true;
+  }
 }
 
 interface Readings {
@@ -242,21 +261,24 @@ function hasReportedCall(readings: Readings): boolean {
 
 function componentMismatches(latest: Latest, readings: Readings, where: string): Mismatch[] {
   const out: Mismatch[] = [];
-  const add = (
-    record: Her2TestRecord | undefined,
-    reading: { mismatch: boolean; text: string } | undefined,
-  ): void => {
-    if (record && reading?.mismatch) {
-      out.push({
-        message: `${capitalise(where)}: ${reading.text}. The laboratory's call is used; check it with the laboratory.`,
-        evidence: [record.source],
-      });
-    }
-  };
-  add(latest.ihc, readings.ihc);
-  add(latest.dual, readings.dual);
-  add(latest.single, readings.single);
+  addMismatch(out, latest.ihc, readings.ihc, where);
+  addMismatch(out, latest.dual, readings.dual, where);
+  addMismatch(out, latest.single, readings.single, where);
   return out;
+}
+
+function addMismatch(
+  out: Mismatch[],
+  record: Her2TestRecord | undefined,
+  reading: { mismatch: boolean; text: string } | undefined,
+  where: string,
+): void {
+  if (record && reading?.mismatch) {
+    out.push({
+      message: `${capitalise(where)}: ${reading.text}. The laboratory's call is used; check it with the laboratory.`,
+      evidence: [record.source],
+    });
+  }
 }
 
 function componentSources(latest: Latest): ResourceRef[] {
@@ -327,17 +349,21 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   const readings = readAll(latest);
   const where = specimenName(group);
   const measuredOutcome = combine(view(readings, false));
-  const reportedOutcome = (): Outcome =>
-    hasReportedCall(readings) ? combine(view(readings, true)) : measuredOutcome;
   const interpretation = readings.interpretation;
   // A conclusive interpretation is final as it stands; otherwise the tests (as reported) say what is still needed.
+  const reportedOutcome =
+    interpretation && isConclusive(interpretation)
+      ? undefined
+      : hasReportedCall(readings)
+        ? combine(view(readings, true))
+        : measuredOutcome;
   const final: Outcome = interpretation
     ? {
         call: interpretation,
         reason: `laboratory interpretation: ${interpretation}`,
-        need: isConclusive(interpretation) ? undefined : reportedOutcome().need,
+        need: reportedOutcome?.need,
       }
-    : reportedOutcome();
+    : (reportedOutcome ?? measuredOutcome);
   const mismatches = componentMismatches(latest, readings, where);
   // One flag per contradiction: a test whose own call contradicts its numbers already explains the specimen's.
   if (mismatches.length === 0 && isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
