@@ -66,6 +66,9 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   const lower = text.toLowerCase();
   if (/\bpanel\b/.test(lower)) return { concept: "panel", via };
   if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via };
+  if (/\b(?:cells?|nuclei)\b.*\b(?:counted|scored|evaluated)\b|\bnumber of (?:cells|nuclei)\b/.test(lower)) {
+    return { concept: "ish-cells-counted", via };
+  }
   if (/cep\s*17|chromosome\s*17/.test(lower)) return { concept: "ish-cep17-per-cell", via };
   if (/cop(?:y|ies)|signals/.test(lower) && /cell|nucle/.test(lower))
     return { concept: "ish-her2-per-cell", via };

@@ -175,10 +175,13 @@ describe("loadPatientData: the query plan", () => {
           ratio: 1.4,
           her2PerCell: 3.1,
           cep17PerCell: 2.2,
+          cellsCounted: 40,
           date: "2024-03-05",
         }),
       ]),
     );
+    // The panel's members (one only locally coded) make one ISH record, and nothing is left unreadable.
+    expect(input.tests.map((t) => t.method).sort()).toEqual(["ihc", "ish-dual"]);
     expect(input.events.map((e) => `${e.kind}:${e.source}`).sort()).toEqual([
       "metastasis:Condition/cond-liver",
       "metastasis:Observation/stage-m",
