@@ -20,9 +20,13 @@ export function measured(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** A number as a pathologist writes it: at least one decimal (2 -> "2.0", 2.25 -> "2.25"). */
+/**
+ * A number as a pathologist writes it: at least one decimal (2 -> "2.0", 2.25 -> "2.25"), without binary floating
+ * noise (1.6000000000000001 -> "1.6"). Rounding to 1e-6 hides no digit a laboratory reports.
+ */
 export function formatNumber(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  const rounded = Math.round(value * 1e6) / 1e6;
+  return Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);
 }
 
 /** Further work the data shows is missing before a specimen has a final HER2 result. */

@@ -1,5 +1,6 @@
 /** The rule tables as data: recognisable against the guideline, and each row citing its source. */
 import { describe, expect, it } from "vitest";
+import { formatNumber } from "../../src/domain/calls";
 import {
   COMBINATION_RULES,
   DUAL_PROBE_GROUPS,
@@ -63,5 +64,14 @@ describe("rule tables", () => {
     ];
     for (const row of rows) expect(row.source.length).toBeGreaterThan(5);
     for (const rule of Object.values(FLAG_RULES)) expect(rule.references.length).toBeGreaterThan(0);
+  });
+});
+
+describe("number display", () => {
+  it("writes measured values as a laboratory does, without floating-point noise", () => {
+    expect(formatNumber(2)).toBe("2.0");
+    expect(formatNumber(2.25)).toBe("2.25");
+    expect(formatNumber(1.5 + 0.1)).toBe("1.6");
+    expect(formatNumber(1.99)).toBe("1.99");
   });
 });
