@@ -65,3 +65,12 @@ export function supportsParam(
   if (!capabilities.known || !params || params.size === 0) return true;
   return params.has(param);
 }
+
+/** True only when the server lists this search parameter for the type (for optional refinements). */
+export function declaresParam(
+  capabilities: ServerCapabilities,
+  resourceType: string,
+  param: string,
+): boolean {
+  return capabilities.types.get(resourceType)?.searchParams.has(param) ?? false;
+}

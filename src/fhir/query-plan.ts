@@ -3,7 +3,7 @@
  * `//` inside raw query values (`code=http://loinc.org|…` silently returns nothing), so values must be encoded.
  */
 import type { CodeMap } from "./code-map";
-import { supportsInclude, supportsSearch, type ServerCapabilities } from "./capabilities";
+import { declaresParam, supportsInclude, supportsSearch, type ServerCapabilities } from "./capabilities";
 import { HER2_OBSERVATION_CODES, STAGE_OBSERVATION_CODES } from "./terminology/her2-codes";
 
 export interface PlannedQuery {
@@ -77,7 +77,11 @@ export function planInitialQueries(
     true,
   );
   add("Condition", [], [], true);
-  add("MedicationRequest", [], ["MedicationRequest:medication"], true);
+  // Epic returns only active medication orders unless asked: ask for past ones too where the server declares `status`.
+  const medicationStatus: [string, string][] = declaresParam(capabilities, "MedicationRequest", "status")
+    ? [["status", "active,on-hold,completed,stopped,unknown"]]
+    : [];
+  add("MedicationRequest", medicationStatus, ["MedicationRequest:medication"], true);
   add("MedicationStatement", [], ["MedicationStatement:medication"], false);
   add("MedicationAdministration", [], ["MedicationAdministration:medication"], false);
   return { queries, skipped };

@@ -44,6 +44,7 @@ const SEARCH_TYPES = [
 export function capabilityStatement(
   types: readonly string[] = SEARCH_TYPES,
   includes = true,
+  extraParams: Record<string, string[]> = {},
 ): CapabilityStatement {
   return {
     resourceType: "CapabilityStatement",
@@ -63,6 +64,7 @@ export function capabilityStatement(
             { name: "_id", type: "token" },
             ...(type === "Observation" ? [{ name: "code", type: "token" as const }] : []),
             ...(type === "DiagnosticReport" ? [{ name: "result", type: "reference" as const }] : []),
+            ...(extraParams[type] ?? []).map((name) => ({ name, type: "token" as const })),
           ],
           searchInclude: includes
             ? type === "Observation"
@@ -190,12 +192,14 @@ export function mockFhirServer(options: MockOptions): MockServer {
       }
       const ids = query.get("_id")?.split(",");
       const results = query.get("result")?.split(",");
+      const statuses = query.get("status")?.split(",");
       const matches = options.resources.filter(
         (r) =>
           r.resourceType === type &&
           matchesPatient(r, query.get("patient")) &&
           (type !== "Observation" || matchesCode(r, query.get("code"))) &&
           (!ids || ids.includes(r.id ?? "")) &&
+          (!statuses || statuses.includes((r as { status?: string }).status ?? "")) &&
           (!results ||
             ((r as { result?: { reference?: string }[] }).result ?? []).some((x) =>
               results.includes(x.reference ?? ""),

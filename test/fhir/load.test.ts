@@ -145,6 +145,16 @@ describe("loadPatientData: the query plan", () => {
     expect(data.gaps).toEqual([]);
   });
 
+  it("asks for past medication orders too where the server declares MedicationRequest status (Epic filters to active)", async () => {
+    const log = mockFhirServer({
+      resources: EPIC_PATIENT_RESOURCES,
+      capability: capabilityStatement(undefined, true, { MedicationRequest: ["status"] }),
+    });
+    await loadPatientData(source(), PATIENT_ID);
+    const request = log.requests.find((r) => r.startsWith("MedicationRequest?"));
+    expect(request).toContain("status=active,on-hold,completed,stopped,unknown");
+  });
+
   it("still loads when the CapabilityStatement cannot be read", async () => {
     mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, capability: 500 });
     const data = await loadPatientData(source(), PATIENT_ID);
