@@ -13,6 +13,7 @@ import {
   parseIhcScore,
   parseIshNumbers,
   parsePlainNumber,
+  saysRecount,
   saysSingleProbe,
 } from "./observation-shapes";
 import { ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
@@ -108,6 +109,10 @@ export interface Her2Reading {
   raw: string[];
   /** True when the Observation had a value, component or note that carried a HER2 result. */
   hasContent: boolean;
+  /** A second observer's recount carried in components of this Observation. */
+  recount?: { ratio?: number; her2PerCell?: number };
+  /** True when the whole Observation is a second observer's recount. */
+  isRecount?: boolean;
 }
 
 type NumberField = "ratio" | "her2PerCell" | "cep17PerCell" | "cellsCounted";
@@ -345,6 +350,27 @@ function readComponent(
   const cls = classifyHer2Code(component.code, codeMap);
   if (!cls || "excluded" in cls) return; // e.g. an ER or Ki-67 component in a breast panel: not ours to read
   if (cls.concept === "panel") return;
+  if (saysRecount(allConceptText(component.code).join(" "))) {
+    const recount: Her2Reading = {
+      concept: cls.concept,
+      calls: {},
+      problems: [],
+      notes: [],
+      raw: [],
+      hasContent: false,
+    };
+    readValue(recount, cls.concept, component, `${where} (recount, ${cls.via})`, codeMap);
+    reading.problems.push(...recount.problems);
+    reading.notes.push(...recount.notes);
+    reading.raw.push(...recount.raw.map((r) => `recount ${r}`));
+    reading.hasContent ||= recount.hasContent;
+    reading.recount = {
+      ...reading.recount,
+      ...(recount.ratio !== undefined ? { ratio: recount.ratio } : {}),
+      ...(recount.her2PerCell !== undefined ? { her2PerCell: recount.her2PerCell } : {}),
+    };
+    return;
+  }
   readValue(reading, cls.concept, component, `${where} (${cls.via})`, codeMap);
   for (const interpretation of component.interpretation ?? [])
     readInterpretation(reading, slotOf(cls.concept), interpretation, `${where} interpretation`);
@@ -394,6 +420,7 @@ export function readHer2Observation(
     const notes = (observation.note ?? []).map((n) => n.text).filter((t) => t.trim() !== "");
     if (notes.length > 0) readText(reading, concept, notes.join("; "), "note");
   }
+  if (saysRecount(allConceptText(observation.code).join(" "))) reading.isRecount = true;
   const methodText = [conceptText(observation.method), ...allConceptText(observation.code)]
     .filter(Boolean)
     .join(" ");

@@ -108,16 +108,33 @@ function mergeKey(piece: IshPiece): string {
   return `self:${context.source}`;
 }
 
-function canMerge(pieces: readonly IshPiece[]): boolean {
-  const status = pieces[0]?.context.status;
-  if (pieces.some((p) => p.context.status !== status)) return false;
+function canMerge(allPieces: readonly IshPiece[]): boolean {
+  const status = allPieces[0]?.context.status;
+  if (allPieces.some((p) => p.context.status !== status)) return false;
+  const pieces = allPieces.filter((p) => !p.reading.isRecount);
+  if (allPieces.filter((p) => p.reading.isRecount && p.reading.ratio !== undefined).length > 1) return false;
   for (const field of ISH_FIELDS) {
     if (pieces.filter((p) => p.reading[field] !== undefined).length > 1) return false;
   }
   return pieces.filter((p) => p.reading.calls.ish !== undefined).length <= 1;
 }
 
-function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
+/** A second observer's recount: from recount components, or from whole Observations that are recounts. */
+function recountOf(pieces: readonly IshPiece[]): { ratio?: number; her2PerCell?: number } | undefined {
+  const recount: { ratio?: number; her2PerCell?: number } = {};
+  for (const piece of pieces) {
+    const values = piece.reading.isRecount ? piece.reading : piece.reading.recount;
+    if (values?.ratio !== undefined) recount.ratio ??= values.ratio;
+    if (values?.her2PerCell !== undefined) recount.her2PerCell ??= values.her2PerCell;
+  }
+  return recount.ratio === undefined && recount.her2PerCell === undefined ? undefined : recount;
+}
+
+function ishRecord(allPieces: readonly IshPiece[]): Her2TestRecord {
+  // Whole-Observation recounts only contribute the recount, unless nothing else was counted.
+  const counts = allPieces.filter((p) => !p.reading.isRecount);
+  const pieces = counts.length > 0 ? counts : allPieces;
+  const recount = counts.length > 0 ? recountOf(allPieces) : undefined;
   const main =
     pieces.find((p) => p.reading.ratio !== undefined) ??
     pieces.find((p) => hasIshNumbers(p.reading)) ??
@@ -129,10 +146,11 @@ function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
   const value = (field: (typeof ISH_FIELDS)[number]): number | undefined =>
     pieces.map((p) => p.reading[field]).find((v) => v !== undefined);
   const call = pieces.map((p) => p.reading.calls.ish).find((c) => c !== undefined);
-  const single = pieces.some((p) => p.reading.singleProbe);
-  const raw = pieces.flatMap((p) => p.reading.raw).join("; ");
-  const notes = pieces.flatMap((p) => p.reading.notes);
-  if (pieces.length > 1) notes.push(`combined from ${pieces.map((p) => p.context.source).join(", ")}`);
+  const single = allPieces.some((p) => p.reading.singleProbe);
+  const raw = allPieces.flatMap((p) => p.reading.raw).join("; ");
+  const notes = allPieces.flatMap((p) => p.reading.notes);
+  if (allPieces.length > 1) notes.push(`combined from ${allPieces.map((p) => p.context.source).join(", ")}`);
+  if (recount) notes.push("second observer's recount reported");
   const ratio = value("ratio");
   const her2PerCell = value("her2PerCell");
   const cep17PerCell = value("cep17PerCell");
@@ -140,7 +158,7 @@ function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
   if (call === undefined && ratio === undefined && her2PerCell === undefined && cep17PerCell === undefined) {
     return unreadable(context, "ISH result with neither a call nor a ratio or copy number", raw || undefined);
   }
-  if (single && (ratio !== undefined || cep17PerCell !== undefined)) {
+  if (single && (ratio !== undefined || cep17PerCell !== undefined || recount?.ratio !== undefined)) {
     return unreadable(
       context,
       "described as single-probe ISH but reports a CEP17 count or a ratio",
@@ -154,6 +172,7 @@ function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
     if (her2PerCell !== undefined) record.her2PerCell = her2PerCell;
     if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
     if (call) record.reported = call;
+    if (recount?.her2PerCell !== undefined) record.recount = { her2PerCell: recount.her2PerCell };
     return record;
   }
   const record: DualIshRecord = { ...common, ...withRaw, method: "ish-dual" };
@@ -162,6 +181,7 @@ function ishRecord(pieces: readonly IshPiece[]): Her2TestRecord {
   if (cep17PerCell !== undefined) record.cep17PerCell = cep17PerCell;
   if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
   if (call) record.reported = call;
+  if (recount) record.recount = recount;
   return record;
 }
 

@@ -175,3 +175,8 @@ export function methodInText(text: string): "ihc" | "ish" | undefined {
   if (ish === ihc) return undefined;
   return ish ? "ish" : "ihc";
 }
+
+/** True when text says the count is a second observer's recount ("recount", "second observer", "blinded"). */
+export function saysRecount(text: string): boolean {
+  return /\brecount\b|\b(?:second|2nd) (?:observer|reader|count)\b|\bblinded\b/i.test(text);
+}

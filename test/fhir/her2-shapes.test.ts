@@ -303,6 +303,68 @@ describe("calls, interpretations and other coded shapes", () => {
     expect(records.find((r) => r.method === "ish-dual")).toMatchObject({ ratio: 2.5, her2PerCell: 5.1 });
   });
 
+  describe("a second observer's recount is attached to the count, in either shape", () => {
+    const expected = {
+      method: "ish-dual",
+      ratio: 2.1,
+      her2PerCell: 4.2,
+      recount: { ratio: 1.9, her2PerCell: 3.8 },
+    };
+    it("as components of the FISH Observation", () => {
+      const records = tests([
+        observation(
+          { id: "x", code: loinc("85318-4"), date: DATE, specimen: SPEC_REF },
+          {
+            component: [
+              quantityComponent("49683-6", 2.1),
+              quantityComponent("74860-8", 4.2),
+              { code: { text: "HER2/CEP17 ratio, second observer recount" }, valueQuantity: { value: 1.9 } },
+              { code: { text: "HER2 copies per cell, recount" }, valueQuantity: { value: 3.8 } },
+            ],
+          },
+        ),
+      ]);
+      expect(records).toEqual([expect.objectContaining(expected)]);
+    });
+    it("as separate Observations on the same specimen and day", () => {
+      const records = tests([
+        observation(
+          { id: "r1", code: loinc("49683-6"), date: DATE, specimen: SPEC_REF },
+          { valueQuantity: { value: 2.1 } },
+        ),
+        observation(
+          { id: "r2", code: loinc("74860-8"), date: DATE, specimen: SPEC_REF },
+          { valueQuantity: { value: 4.2 } },
+        ),
+        observation(
+          {
+            id: "r3",
+            code: {
+              coding: [{ system: EPIC_LAB, code: "768282-51", display: "HER2/CEP17 RATIO BLINDED RECOUNT" }],
+            },
+            date: DATE,
+            specimen: SPEC_REF,
+          },
+          { valueQuantity: { value: 1.9 } },
+        ),
+        observation(
+          {
+            id: "r4",
+            code: {
+              coding: [
+                { system: EPIC_LAB, code: "768282-52", display: "HER2 COPIES PER CELL BLINDED RECOUNT" },
+              ],
+            },
+            date: DATE,
+            specimen: SPEC_REF,
+          },
+          { valueQuantity: { value: 3.8 } },
+        ),
+      ]);
+      expect(records).toEqual([expect.objectContaining(expected)]);
+    });
+  });
+
   it("reads single-probe ISH when the method says so", () => {
     const [record] = tests([
       observation(
