@@ -5,43 +5,57 @@
  * Why two passes with an offset index (and not an on-disk sort): Bulk Data files are one per resource type, so a
  * patient's resources are spread over every file and no single pass can finish a patient before the end of the
  * export. The first pass records, per resource line, only its patient, file, byte offset, length and line number
- * (about 24 bytes in typed arrays, no parsed JSON); the second pass visits patients in id order and reads each
+ * (24 bytes in typed arrays, no parsed JSON); the second pass visits patients in id order and reads each
  * patient's lines back with positioned reads, so at most one patient's resources are parsed at a time. The index is
  * about 24 MB per million resources plus the patient ids: small next to the export, and far simpler and faster than
  * writing the export out again sorted by patient (an on-disk sort would write and read every byte twice more).
  */
 
-/** Growable struct-of-arrays table of NDJSON resource lines. */
+const CHUNK_BITS = 15;
+const CHUNK = 1 << CHUNK_BITS;
+
+/** One block of the line table: struct of arrays, `CHUNK` lines. */
+class LineChunk {
+  readonly patient = new Uint32Array(CHUNK);
+  readonly file = new Uint32Array(CHUNK);
+  readonly line = new Uint32Array(CHUNK);
+  readonly length = new Uint32Array(CHUNK);
+  readonly offset = new Float64Array(CHUNK);
+}
+
+/**
+ * Append-only table of NDJSON resource lines, in fixed-size blocks: growing never copies, so memory stays at about
+ * 24 bytes per line (no doubling and no moment with the old and the new array both alive).
+ */
 class LineTable {
   size = 0;
-  patient = new Uint32Array(1024);
-  file = new Uint32Array(1024);
-  line = new Uint32Array(1024);
-  length = new Uint32Array(1024);
-  offset = new Float64Array(1024);
+  private readonly chunks: LineChunk[] = [];
 
   push(patient: number, file: number, offset: number, length: number, line: number): void {
-    if (this.size === this.patient.length) this.grow();
-    const at = this.size++;
-    this.patient[at] = patient;
-    this.file[at] = file;
-    this.offset[at] = offset;
-    this.length[at] = length;
-    this.line[at] = line;
+    const at = this.size & (CHUNK - 1);
+    if (at === 0) this.chunks.push(new LineChunk());
+    const chunk = this.chunks[this.chunks.length - 1] as LineChunk;
+    chunk.patient[at] = patient;
+    chunk.file[at] = file;
+    chunk.offset[at] = offset;
+    chunk.length[at] = length;
+    chunk.line[at] = line;
+    this.size++;
   }
 
-  private grow(): void {
-    const capacity = this.patient.length * 2;
-    const widen = <T extends Uint32Array | Float64Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old);
-      return next;
+  patientOf(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS]?.patient[i & (CHUNK - 1)] ?? 0;
+  }
+
+  location(i: number): LineLocation {
+    const chunk = this.chunks[i >>> CHUNK_BITS];
+    const at = i & (CHUNK - 1);
+    return {
+      file: chunk?.file[at] ?? 0,
+      offset: chunk?.offset[at] ?? 0,
+      byteLength: chunk?.length[at] ?? 0,
+      lineNo: chunk?.line[at] ?? 0,
     };
-    this.patient = widen(this.patient, (n) => new Uint32Array(n));
-    this.file = widen(this.file, (n) => new Uint32Array(n));
-    this.line = widen(this.line, (n) => new Uint32Array(n));
-    this.length = widen(this.length, (n) => new Uint32Array(n));
-    this.offset = widen(this.offset, (n) => new Float64Array(n));
   }
 }
 
@@ -71,8 +85,10 @@ export class PatientIndex {
     let ordinal = this.ordinals.get(key);
     if (ordinal === undefined) {
       ordinal = this.keys.length;
-      this.ordinals.set(key, ordinal);
-      this.keys.push(key);
+      // A copy: the key is often a slice of a whole NDJSON line (raw-scan.ts), and V8 keeps the line alive for it.
+      const owned = Buffer.from(key, "utf8").toString("utf8");
+      this.ordinals.set(owned, ordinal);
+      this.keys.push(owned);
     }
     return ordinal;
   }
@@ -108,14 +124,14 @@ export class PatientIndex {
     // Counting sort of line numbers by patient: keeps each patient's lines in input order.
     const starts = new Uint32Array(patients + 1);
     for (let i = 0; i < table.size; i++) {
-      const slot = (table.patient[i] ?? 0) + 1;
+      const slot = table.patientOf(i) + 1;
       starts[slot] = (starts[slot] ?? 0) + 1;
     }
     for (let p = 0; p < patients; p++) starts[p + 1] = (starts[p + 1] ?? 0) + (starts[p] ?? 0);
     const fill = starts.slice(0, patients);
     const byPatient = new Uint32Array(table.size);
     for (let i = 0; i < table.size; i++) {
-      const p = table.patient[i] ?? 0;
+      const p = table.patientOf(i);
       byPatient[fill[p] ?? 0] = i;
       fill[p] = (fill[p] ?? 0) + 1;
     }
@@ -131,13 +147,7 @@ export class PatientIndex {
     for (const p of order) {
       const lines: LineLocation[] = [];
       for (let k = starts[p] ?? 0; k < (starts[p + 1] ?? 0); k++) {
-        const i = byPatient[k] ?? 0;
-        lines.push({
-          file: table.file[i] ?? 0,
-          offset: table.offset[i] ?? 0,
-          byteLength: table.length[i] ?? 0,
-          lineNo: table.line[i] ?? 0,
-        });
+        lines.push(table.location(byPatient[k] ?? 0));
       }
       yield { key: keys[p] ?? "", lines, bundleFiles: this.bundles.get(p) ?? [] };
     }

@@ -15,8 +15,20 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
   const parsed = parseArgs(argv, io, localDate(now));
   if (parsed.kind === "exit") return parsed.code;
   const started = performance.now();
+  const statsWanted = process.env["HER2_REVIEW_STATS"] === "1";
+  // Where the memory goes, sampled: the benchmark reports the peaks next to the peak RSS.
+  const peaks = { heapTotal: 0, external: 0, arrayBuffers: 0 };
+  const sampler = statsWanted
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal);
+        peaks.external = Math.max(peaks.external, m.external);
+        peaks.arrayBuffers = Math.max(peaks.arrayBuffers, m.arrayBuffers);
+      }, 100).unref()
+    : undefined;
   const result = await review(parsed.options, io);
-  if (process.env["HER2_REVIEW_STATS"] === "1") {
+  clearInterval(sampler);
+  if (statsWanted) {
     const usage = process.resourceUsage();
     const stats = {
       maxRssKb: usage.maxRSS,
@@ -26,6 +38,8 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
       resources: result.resources,
       ms: Math.round(performance.now() - started),
       assessMs: Math.round(result.assessMs),
+      peakHeapMb: Math.round(peaks.heapTotal / 1048576),
+      peakExternalMb: Math.round(peaks.external / 1048576),
     };
     io.stderr.write(`her2-stats ${JSON.stringify(stats)}\n`);
   }
