@@ -13,6 +13,9 @@ export type RecordUse =
   | { use: "ignored"; reason: string }
   | { use: "unreadable"; reason: string };
 
+// Guards data from outside TypeScript: a method the rules do not know is never guessed at.
+const READABLE_METHODS: ReadonlySet<string> = new Set(["ihc", "ish-dual", "ish-single", "interpretation"]);
+
 const ACTIVE: RecordUse = { use: "active" };
 const PENDING: RecordUse = { use: "pending" };
 
@@ -36,6 +39,10 @@ export function triage(
   if (ignored) return { use: "ignored", reason: ignored };
   if (record.method === "unreadable") {
     return { use: "unreadable", reason: record.reason || "could not be interpreted" };
+  }
+  const method: unknown = record.method;
+  if (typeof method !== "string" || !READABLE_METHODS.has(method)) {
+    return { use: "unreadable", reason: `unknown HER2 test method "${String(method)}"` };
   }
   if (asOf !== undefined && date !== undefined && date > asOf) {
     return { use: "ignored", reason: `dated after the assessment date (${asOf})` };

@@ -1,7 +1,8 @@
 /** Patient-level rules: specimens over time, setting and retest, pending / cancelled / unreadable, evidence, flags. */
 import { describe, expect, it } from "vitest";
-import { assess, RULES_VERSION } from "../../src/domain";
+import { assess, type Her2TestRecord, RULES_VERSION } from "../../src/domain";
 import {
+  AS_OF,
   codes,
   dual,
   event,
@@ -395,5 +396,27 @@ describe("flags and evidence", () => {
     expect(a.evidence.find((e) => e.specimen === "Specimen/B")?.notUsedReason).toBe(
       "another specimen of the same date sets the status",
     );
+  });
+});
+
+describe("data from outside TypeScript", () => {
+  it("treats null lists and records of an unknown method as missing or unreadable, never guessing", () => {
+    const odd = {
+      method: "fish-magic",
+      source: "Observation/odd",
+      status: "final",
+    } as unknown as Her2TestRecord;
+    const a = assess({
+      patient: "Patient/p1",
+      asOf: AS_OF,
+      tests: [odd, null] as unknown as Her2TestRecord[],
+      events: null as unknown as [],
+      therapies: undefined as unknown as [],
+    });
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable).toEqual([
+      { resource: "Observation/odd", reason: 'unknown HER2 test method "fish-magic"' },
+    ]);
+    expect(a.setting).toBe("unknown");
   });
 });
