@@ -48,6 +48,18 @@ describe("loadPatientData: the query plan", () => {
     expect(data.gaps).toEqual([]);
   });
 
+  it("sends the bearer token on every request (fromFetch)", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
+    const { server } = await import("../msw-server");
+    const authorizations = new Set<string | null>();
+    server.events.on("request:start", ({ request }) => {
+      authorizations.add(request.headers.get("authorization"));
+    });
+    await loadPatientData(source(), PATIENT_ID);
+    server.events.removeAllListeners();
+    expect(authorizations).toEqual(new Set(["Bearer test-token"]));
+  });
+
   it("encodes query values and asks for the wide HER2 code list plus the code map's local codes", async () => {
     const log = mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
     await loadPatientData(source(), PATIENT_ID, { codeMap });
@@ -356,6 +368,28 @@ describe("loadPatientData: errors become data gaps", () => {
     );
     const data = await loadPatientData(source(), PATIENT_ID);
     expect(data.gaps.find((g) => g.resourceType === "Condition")).toMatchObject({ kind: "partial" });
+  });
+
+  it("a failed follow-up read (Specimen, 403) is its own gap; results keep their specimen reference", async () => {
+    const log = mockFhirServer({
+      resources: EPIC_PATIENT_RESOURCES,
+      capability: capabilityStatement(undefined, false),
+      faults: { Specimen: { status: 403 } },
+    });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(log.requests).toContain("Specimen?_id=spec-core");
+    expect(data.gaps).toEqual([
+      expect.objectContaining({ resourceType: "Specimen", kind: "denied", affectsAssessment: true }),
+    ]);
+    const input = buildPatientInput({
+      patient: `Patient/${PATIENT_ID}`,
+      resources: data.resources,
+      asOf: "2026-11-25",
+    });
+    expect(input.tests.find((t) => t.source === "Observation/ihc-1")?.specimen).toEqual({
+      reference: "Specimen/spec-core",
+      label: "S24-1234",
+    });
   });
 
   it("a cancelled load rejects", async () => {
