@@ -24,7 +24,7 @@ import type {
   Assessment,
   DataGap,
   DiseaseEvent,
-  EvidenceItem,
+  IsoDate,
   Flag,
   FlagCode,
   Her2Status,
@@ -289,16 +289,26 @@ function listOf<T>(value: readonly T[] | undefined): T[] {
   return list.filter((v) => typeof v === "object" && v !== null);
 }
 
-/** Assesses one patient (see index.ts for the contract). */
-export function assessPatient(input: PatientInput): Assessment {
-  const asOf = calendarDate(input.asOf);
-  // Sorted once, newest first, so every list below (evidence, unreadable, flags) is independent of input order.
-  // Each record's date is read once; sorted newest first so every list below is independent of input order.
-  const triaged = datedNewestFirst(listOf(input.tests)).map(({ record, date }) => ({
+interface Triaged {
+  record: Her2TestRecord;
+  date: IsoDate | undefined;
+  use: RecordUse;
+}
+
+/** Each record's date read once, its use decided, newest first (every list below then ignores input order). */
+function triageAll(tests: readonly Her2TestRecord[], asOf: IsoDate | undefined): Triaged[] {
+  return datedNewestFirst(tests).map(({ record, date }) => ({
     record,
     date,
     use: triage(record, asOf, date),
   }));
+}
+
+/** The specimens with used results, assessed, most recent first. */
+function assessSpecimens(triaged: readonly Triaged[]): {
+  groups: SpecimenGroup[];
+  results: SpecimenResult[];
+} {
   const active: ReadableRecord[] = [];
   const pending: ReadableRecord[] = [];
   for (const { record, use } of triaged) {
@@ -311,49 +321,103 @@ export function assessPatient(input: PatientInput): Assessment {
     .filter((g) => g.records.length > 0)
     .map(assessSpecimen)
     .sort(bySpecimenRecency);
-  const governing = governingSpecimen(results);
-  const status = statusOf(
-    governing,
-    triaged.some((t) => t.use.use !== "ignored"),
-  );
-  const events = listOf<DiseaseEvent>(input.events);
-  const setting = settingOf(events);
-  const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
-  const category = categoryOf(status, conclusive?.ihcScore, conclusive?.zeroDetail);
-  const dataGaps = listOf(input.dataGaps);
-  const basisSources = governing ? usedSources(governing) : [];
+  return { groups, results };
+}
 
-  const resultOf = new Map<Her2TestRecord, SpecimenResult>();
-  for (const r of results) for (const record of r.group.records) resultOf.set(record, r);
+interface FlagContext {
+  triaged: readonly Triaged[];
+  groups: readonly SpecimenGroup[];
+  results: readonly SpecimenResult[];
+  governing: SpecimenResult | undefined;
+  status: Her2Status;
+  events: readonly DiseaseEvent[];
+  therapies: readonly AntiHer2Therapy[];
+  dataGaps: readonly DataGap[];
+}
 
-  const unreadable = triaged
-    .filter((t) => t.use.use === "unreadable")
-    .map((t) => ({ resource: t.record.source, reason: t.use.use === "unreadable" ? t.use.reason : "" }));
-
+function collectFlags(c: FlagContext): Flag[] {
   const flags = [
-    ...results.map((r) => needFlag(r, governing, groups)),
-    ...results.flatMap((r) => r.mismatches.map((m) => makeFlag("interpretation-mismatch", m))),
-    discordantFlag(results, governing),
+    ...c.results.map((r) => needFlag(r, c.governing, c.groups)),
+    ...c.results.flatMap((r) => r.mismatches.map((m) => makeFlag("interpretation-mismatch", m))),
+    discordantFlag(c.results, c.governing),
     listFlag(
       "result-pending",
-      triaged.filter((t) => t.use.use === "pending"),
+      c.triaged.filter((t) => t.use.use === "pending"),
     ),
     listFlag(
       "result-unreadable",
-      triaged.flatMap((t) =>
+      c.triaged.flatMap((t) =>
         t.use.use === "unreadable" ? [{ record: t.record, reason: t.use.reason }] : [],
       ),
     ),
     retestFlag(
-      events,
-      results.filter((r) => isConclusive(r.call)),
+      c.events,
+      c.results.filter((r) => isConclusive(r.call)),
     ),
-    therapyFlag(status, listOf(input.therapies), dataGaps, basisSources),
-  ].filter((f): f is Flag => f !== undefined);
+    therapyFlag(c.status, c.therapies, c.dataGaps, c.governing ? usedSources(c.governing) : []),
+  ];
+  return sortFlags(flags.filter((f): f is Flag => f !== undefined));
+}
 
-  const evidence: EvidenceItem[] = triaged.map((t) =>
-    evidenceItem(t.record, t.date, usageOf(t.record, t.use, resultOf, governing)),
+function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
+  const g = governing.group;
+  const basis: NonNullable<Assessment["basis"]> = { evidence: usedSources(governing) };
+  const specimen = g.reference ?? g.label;
+  if (specimen) basis.specimen = specimen;
+  if (g.label) basis.specimenLabel = g.label;
+  if (g.bodySite) basis.bodySite = g.bodySite;
+  if (g.date) basis.date = g.date;
+  return basis;
+}
+
+const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);
+
+/**
+ * Data that could not be loaded. Without HER2 results loaded, "no result" would be a confident claim the data does
+ * not support: the status is then indeterminate. Any gap that matters is named in the reason.
+ */
+function withDataGaps(
+  status: Her2Status,
+  reason: string,
+  dataGaps: readonly DataGap[],
+): { status: Her2Status; reason: string } {
+  const gaps = dataGaps.filter((g) => g.affectsAssessment);
+  if (gaps.length === 0) return { status, reason };
+  const resultsGap = gaps.find((g) => RESULT_SOURCES.has(g.resourceType));
+  if (status === "no-result" && resultsGap) {
+    return {
+      status: "indeterminate",
+      reason: `HER2 results could not be loaded (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
+    };
+  }
+  const named = gaps.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
+  return { status, reason: `${reason} Some data could not be loaded, so this may be incomplete (${named}).` };
+}
+
+/** Assesses one patient (see index.ts for the contract). */
+export function assessPatient(input: PatientInput): Assessment {
+  const triaged = triageAll(listOf(input.tests), calendarDate(input.asOf));
+  const { groups, results } = assessSpecimens(triaged);
+  const governing = governingSpecimen(results);
+  const dataGaps = listOf(input.dataGaps);
+  const found = statusOf(
+    governing,
+    triaged.some((t) => t.use.use !== "ignored"),
   );
+  const foundReason = statusReason(
+    found,
+    governing,
+    results,
+    triaged.map((t) => t.use),
+  );
+  const { status, reason } = withDataGaps(found, foundReason, dataGaps);
+  const events = listOf<DiseaseEvent>(input.events);
+  const setting = settingOf(events);
+  const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
+  const category = categoryOf(status, conclusive?.ihcScore, conclusive?.zeroDetail);
+  const therapies = listOf(input.therapies);
+  const resultOf = new Map<Her2TestRecord, SpecimenResult>();
+  for (const r of results) for (const record of r.group.records) resultOf.set(record, r);
 
   const assessment: Assessment = {
     patient: input.patient,
@@ -363,26 +427,17 @@ export function assessPatient(input: PatientInput): Assessment {
     status,
     category,
     setting,
-    statusReason: statusReason(
-      status,
-      governing,
-      results,
-      triaged.map((t) => t.use),
-    ),
-    flags: sortFlags(flags),
+    statusReason: reason,
+    flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
     recommendation: recommend(status, category, setting),
-    evidence,
-    unreadable,
+    evidence: triaged.map((t) =>
+      evidenceItem(t.record, t.date, usageOf(t.record, t.use, resultOf, governing)),
+    ),
+    unreadable: triaged.flatMap((t) =>
+      t.use.use === "unreadable" ? [{ resource: t.record.source, reason: t.use.reason }] : [],
+    ),
     dataGaps,
   };
-  if (governing) {
-    const g = governing.group;
-    assessment.basis = { evidence: basisSources };
-    const specimen = g.reference ?? g.label;
-    if (specimen) assessment.basis.specimen = specimen;
-    if (g.label) assessment.basis.specimenLabel = g.label;
-    if (g.bodySite) assessment.basis.bodySite = g.bodySite;
-    if (g.date) assessment.basis.date = g.date;
-  }
+  if (governing) assessment.basis = basisOf(governing);
   return assessment;
 }

@@ -420,3 +420,33 @@ describe("data from outside TypeScript", () => {
     expect(a.setting).toBe("unknown");
   });
 });
+
+describe("data that could not be loaded", () => {
+  const observationGap = {
+    resourceType: "Observation",
+    kind: "denied" as const,
+    reason: "403 Forbidden: scope patient/Observation.rs was not granted",
+    affectsAssessment: true,
+  };
+
+  it("without HER2 results loaded, 'no result' is not claimed: indeterminate, with the reason", () => {
+    const a = run([], { dataGaps: [observationGap] });
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toMatch(/could not be loaded.*403 Forbidden/);
+    expect(a.recommendation.text).toMatch(/complete HER2 testing/);
+  });
+
+  it("a result found despite a gap keeps its status, and the reason says the data may be incomplete", () => {
+    const a = run([ihc("0")], { dataGaps: [{ ...observationGap, kind: "partial" as const }] });
+    expect(a.status).toBe("negative");
+    expect(a.statusReason).toMatch(/may be incomplete/);
+  });
+
+  it("a gap that does not affect the assessment changes nothing", () => {
+    const a = run([], {
+      dataGaps: [{ ...observationGap, resourceType: "Practitioner", affectsAssessment: false }],
+    });
+    expect(a.status).toBe("no-result");
+    expect(a.statusReason).toBe("No HER2 test result on record.");
+  });
+});
