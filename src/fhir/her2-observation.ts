@@ -17,67 +17,7 @@ import {
   saysSingleProbe,
 } from "./observation-shapes";
 import { ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
-import { HER2_OBSERVATION_CODES, SERUM_HER2_CODES, type Her2Concept } from "./terminology/her2-codes";
-
-/** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
-export type ReadingConcept = Her2Concept | "unspecified";
-
-export type CodeClass = { concept: ReadingConcept; via: string; conflict?: string } | { excluded: string };
-
-const HER2_WORDS = /\bher-?2\b|\berbb-?2\b|\bher2\/neu\b|\bc-?erbb-?2\b/i;
-/** Text naming another breast biomarker (Ki-67, ER, PR, PD-L1). */
-function namesOtherMarker(text: string): boolean {
-  return /\bki-?67\b|\bo?estrogen\b|\bprogesterone\b|\bpd-?l1\b/i.test(text) || /\b(?:ER|PR)\b/.test(text);
-}
-
-/**
- * Which HER2 concept an Observation or component code names: LOINC table, then the institution's code map, then (as a
- * last resort, and reported as such) the display text. Serum HER2 is excluded.
- */
-export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: CodeMap): CodeClass | undefined {
-  const codings = codingsOf(code);
-  for (const coding of codings) {
-    const serum = SERUM_HER2_CODES.find((s) => s.system === coding.system && s.code === coding.code);
-    if (serum) return { excluded: `serum HER2 test (LOINC ${serum.code}), not a tissue HER2 status` };
-  }
-  for (const coding of codings) {
-    const known = HER2_OBSERVATION_CODES.find((e) => e.system === coding.system && e.code === coding.code);
-    if (known) {
-      // Real exports carry wrong codes with the right display (e.g. Ki-67 filed under 85319-2): never trust the code
-      // over a display that names another marker.
-      const other = allConceptText(code).find((t) => namesOtherMarker(t) && !HER2_WORDS.test(t));
-      if (other)
-        return {
-          concept: known.concept,
-          via: `LOINC ${known.code}`,
-          conflict: `the code is HER2 (LOINC ${known.code}) but its text names another marker: "${other}"`,
-        };
-      return { concept: known.concept, via: `LOINC ${known.code}` };
-    }
-  }
-  for (const coding of codings) {
-    const local = codeMap.observations.find((e) => e.system === coding.system && e.code === coding.code);
-    if (local) return { concept: local.concept, via: `local code ${local.code} (institution code map)` };
-  }
-  const text = allConceptText(code).join(" | ");
-  if (!HER2_WORDS.test(text)) return undefined;
-  if (/\bserum\b|\bplasma\b/i.test(text))
-    return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
-  const via = `display text "${conceptText(code) ?? text}" (code not recognised)`;
-  const lower = text.toLowerCase();
-  if (/\bpanel\b/.test(lower)) return { concept: "panel", via };
-  if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via };
-  if (/\b(?:cells?|nuclei)\b.*\b(?:counted|scored|evaluated)\b|\bnumber of (?:cells|nuclei)\b/.test(lower)) {
-    return { concept: "ish-cells-counted", via };
-  }
-  if (/cep\s*17|chromosome\s*17/.test(lower)) return { concept: "ish-cep17-per-cell", via };
-  if (/cop(?:y|ies)|signals/.test(lower) && /cell|nucle/.test(lower))
-    return { concept: "ish-her2-per-cell", via };
-  const method = methodInText(text);
-  if (method) return { concept: method, via };
-  if (/interpretation|status/.test(lower)) return { concept: "interpretation", via };
-  return { concept: "unspecified", via };
-}
+import { classifyHer2Code, type ReadingConcept } from "./her2-code";
 
 /** Which part of a result a call belongs to: the IHC, the ISH, the overall interpretation, or not stated. */
 export type CallSlot = "ihc" | "ish" | "interpretation" | "unspecified";

@@ -26,7 +26,8 @@ import {
   refOf,
   type ResourceIndex,
 } from "./fhir-utils";
-import { classifyHer2Code, readHer2Observation, type CodeClass, type Her2Reading } from "./her2-observation";
+import { classifyHer2Code, type CodeClass } from "./her2-code";
+import { readHer2Observation, type Her2Reading } from "./her2-observation";
 import {
   methodInText,
   parseCall,

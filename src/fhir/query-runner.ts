@@ -1,0 +1,260 @@
+/**
+ * Runs one query against a FhirSource: follows `next` links to the end, retries after 429 as the server asks, times
+ * out per query, and turns every failure into a DataGap. A query that fails part-way keeps the pages that loaded and
+ * reports a 'partial' gap.
+ */
+import type { Bundle, Resource } from "fhir/r4";
+import type { DataGap } from "../domain/types";
+import { parseCapabilities, UNKNOWN_CAPABILITIES, type ServerCapabilities } from "./capabilities";
+import {
+  describeHttpFailure,
+  hasErrorIssue,
+  isOperationOutcome,
+  operationOutcomeText,
+  retryAfterMs,
+  type Failure,
+} from "./errors";
+import type { FhirResponse, FhirSource } from "./source";
+
+/** What one query asked, how many pages and resources came back, and how it ended. */
+export interface QueryReport {
+  resourceType: string;
+  /** The first URL asked (relative, encoded). */
+  url: string;
+  pages: number;
+  /** Resources received, matches and includes. */
+  count: number;
+  /** HTTP requests sent for this query (pages, batches and retries). */
+  requests: number;
+  outcome: "complete" | "partial" | "failed" | "skipped";
+  detail?: string;
+}
+
+export interface RunnerOptions {
+  /** Time allowed for one query, all its pages included. Default 20 s. */
+  timeoutMs?: number;
+  /** Cancels every query (they then reject). */
+  signal?: AbortSignal;
+  /** Retries after a 429 per request. Default 2. */
+  maxRetries?: number;
+  /** Longest Retry-After honoured; a longer one fails the query at once. Default 10 s. */
+  maxRetryWaitMs?: number;
+}
+
+const MAX_PAGES = 200;
+
+class QueryTimeout extends Error {}
+
+export interface QueryResult {
+  resources: Resource[];
+  report: QueryReport;
+  gap?: DataGap;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function isBundle(body: unknown): body is Bundle {
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    (body as { resourceType?: unknown }).resourceType === "Bundle"
+  );
+}
+
+function isResource(body: unknown): body is Resource {
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    typeof (body as { resourceType?: unknown }).resourceType === "string"
+  );
+}
+
+export class QueryRunner {
+  requestCount = 0;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly maxRetryWaitMs: number;
+
+  constructor(
+    private readonly source: FhirSource,
+    private readonly options: RunnerOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
+  }
+
+  /** One GET, retried after 429 as the server asks (within limits). */
+  private async fetch(url: string, signal: AbortSignal, report: QueryReport): Promise<FhirResponse> {
+    for (let attempt = 0; ; attempt++) {
+      this.requestCount++;
+      report.requests++;
+      const response = await this.source.get(url, { signal });
+      if (response.status !== 429 || attempt >= this.maxRetries) return response;
+      const wait = retryAfterMs(response.headers["retry-after"], Date.now()) ?? 1000 * (attempt + 1);
+      if (wait > this.maxRetryWaitMs) return response;
+      await sleep(wait, signal);
+    }
+  }
+
+  /** Reads a response: the resources of a Bundle page (or a single resource), its next link, or why it failed. */
+  private readPage(
+    response: FhirResponse,
+    resourceType: string,
+  ): { resources: Resource[]; next?: string; warning?: string } | Failure {
+    if (response.status < 200 || response.status >= 300) {
+      return describeHttpFailure(response.status, resourceType, response.body);
+    }
+    if (response.parseError !== undefined) {
+      return {
+        kind: "error",
+        reason: `the answer for ${resourceType} is not valid JSON (${response.parseError})`,
+      };
+    }
+    if (isOperationOutcome(response.body)) {
+      return {
+        kind: "error",
+        reason: `the server answered ${resourceType} with an OperationOutcome: ${operationOutcomeText(response.body) ?? "no details"}`,
+      };
+    }
+    if (isBundle(response.body)) {
+      const resources: Resource[] = [];
+      const warnings: string[] = [];
+      for (const entry of response.body.entry ?? []) {
+        const resource = entry.resource;
+        if (!resource) continue;
+        if (isOperationOutcome(resource) || entry.search?.mode === "outcome") {
+          const text = operationOutcomeText(resource);
+          if (hasErrorIssue(resource))
+            warnings.push(`error reported inside the results: ${text ?? "no details"}`);
+          else if (text) warnings.push(text);
+          continue;
+        }
+        resources.push(resource);
+      }
+      const next = response.body.link?.find((l) => l.relation === "next")?.url;
+      return { resources, next, warning: warnings.length > 0 ? warnings.join("; ") : undefined };
+    }
+    if (isResource(response.body)) return { resources: [response.body] };
+    return { kind: "error", reason: `the answer for ${resourceType} is not a FHIR resource` };
+  }
+
+  /**
+   * Runs one query: one or more first URLs (batches), each followed through its `next` links, under one timeout.
+   */
+  async run(resourceType: string, urls: readonly string[], affectsAssessment: boolean): Promise<QueryResult> {
+    const report: QueryReport = {
+      resourceType,
+      url: urls[0] ?? "",
+      pages: 0,
+      count: 0,
+      requests: 0,
+      outcome: "complete",
+    };
+    const resources: Resource[] = [];
+    const controller = new AbortController();
+    const outer = this.options.signal;
+    const onOuterAbort = (): void => {
+      controller.abort(outer?.reason);
+    };
+    outer?.addEventListener("abort", onOuterAbort, { once: true });
+    const timer = setTimeout(() => {
+      controller.abort(new QueryTimeout(`no complete answer within ${String(this.timeoutMs / 1000)} s`));
+    }, this.timeoutMs);
+    let failure: Failure | undefined;
+    const warnings: string[] = [];
+    try {
+      for (const first of urls) {
+        const seen = new Set<string>();
+        let url: string | undefined = first;
+        while (url !== undefined && failure === undefined) {
+          if (seen.has(url) || seen.size >= MAX_PAGES) {
+            failure = {
+              kind: "error",
+              reason: `paging of ${resourceType} stopped: the server's next links loop or exceed ${String(MAX_PAGES)} pages`,
+            };
+            break;
+          }
+          seen.add(url);
+          const response = await this.fetch(url, controller.signal, report);
+          const page = this.readPage(response, resourceType);
+          if ("kind" in page) {
+            failure = page;
+            break;
+          }
+          report.pages++;
+          resources.push(...page.resources);
+          if (page.warning) warnings.push(page.warning);
+          url = page.next;
+        }
+        if (failure) break;
+      }
+    } catch (error) {
+      if (outer?.aborted) throw error;
+      failure =
+        controller.signal.reason instanceof QueryTimeout
+          ? {
+              kind: "timeout",
+              reason: `${resourceType}: no complete answer within ${String(this.timeoutMs / 1000)} s`,
+            }
+          : {
+              kind: "error",
+              reason: `network error loading ${resourceType}: ${error instanceof Error ? error.message : String(error)}`,
+            };
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
+    }
+    report.count = resources.length;
+    let gap: DataGap | undefined;
+    if (failure && report.pages > 0) {
+      report.outcome = "partial";
+      gap = {
+        resourceType,
+        kind: "partial",
+        reason: `only ${String(report.pages)} page(s) of ${resourceType} loaded, the rest failed: ${failure.reason}`,
+        affectsAssessment,
+      };
+    } else if (failure) {
+      report.outcome = "failed";
+      gap = { resourceType, kind: failure.kind, reason: failure.reason, affectsAssessment };
+    } else if (warnings.some((w) => w.startsWith("error reported"))) {
+      report.outcome = "partial";
+      gap = {
+        resourceType,
+        kind: "partial",
+        reason: `${resourceType}: ${warnings.join("; ")}`,
+        affectsAssessment,
+      };
+    }
+    const detail = [failure?.reason, ...warnings].filter(Boolean).join("; ");
+    if (detail) report.detail = detail;
+    return { resources, report, gap };
+  }
+
+  async capabilities(): Promise<{ capabilities: ServerCapabilities; report: QueryReport }> {
+    const result = await this.run("CapabilityStatement", ["metadata"], false);
+    const statement = result.resources.find((r) => r.resourceType === "CapabilityStatement");
+    if (!statement) {
+      result.report.detail = `${result.report.detail ?? "no CapabilityStatement"}; every search is attempted, without _include`;
+      return { capabilities: UNKNOWN_CAPABILITIES, report: result.report };
+    }
+    return { capabilities: parseCapabilities(statement), report: result.report };
+  }
+}
