@@ -2,11 +2,11 @@
  * Normalisation entry point shared by the app and the CLI: FHIR resources of one patient -> the rules' PatientInput.
  * The signature is the contract between the layers.
  */
-import type { Resource } from "fhir/r4";
+import type { Reference, Resource } from "fhir/r4";
 import type { DataGap, PatientInput, ResourceRef } from "../domain/types";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { buildDiseaseEvents } from "./conditions";
-import { indexResources } from "./fhir-utils";
+import { indexResources, normaliseReference } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
 import { buildTherapies } from "./medications";
 
@@ -23,6 +23,28 @@ export interface BuildPatientInputArgs {
   codeMap?: CodeMap;
 }
 
+/**
+ * Separates resources that name another patient as their subject (a server that ignored `patient=`, a mis-grouped
+ * export): they must never reach this patient's assessment. Resources without a subject (Medication) are kept.
+ */
+function splitByPatient(
+  resources: readonly Resource[],
+  patient: ResourceRef,
+): { own: Resource[]; foreign: Map<string, number> } {
+  const own: Resource[] = [];
+  const foreign = new Map<string, number>();
+  for (const resource of resources) {
+    const holder = resource as { subject?: Reference; patient?: Reference };
+    const ref = normaliseReference(holder.subject ?? holder.patient);
+    if (ref?.startsWith("Patient/") && ref !== patient) {
+      foreign.set(resource.resourceType, (foreign.get(resource.resourceType) ?? 0) + 1);
+      continue;
+    }
+    own.push(resource);
+  }
+  return { own, foreign };
+}
+
 /** Orders by source reference (then by the whole value), so the input does not depend on resource order. */
 function bySource<T extends { source: string }>(a: T, b: T): number {
   return a.source.localeCompare(b.source) || JSON.stringify(a).localeCompare(JSON.stringify(b));
@@ -34,13 +56,23 @@ function bySource<T extends { source: string }>(a: T, b: T): number {
  */
 export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
   const codeMap = args.codeMap ?? EMPTY_CODE_MAP;
-  const index = indexResources(args.resources);
+  const { own, foreign } = splitByPatient(args.resources, args.patient);
+  const index = indexResources(own);
+  const gaps = [...(args.dataGaps ?? [])];
+  for (const [resourceType, count] of foreign) {
+    gaps.push({
+      resourceType,
+      kind: "error",
+      reason: `${String(count)} ${resourceType} resource(s) belong to another patient and were ignored`,
+      affectsAssessment: false,
+    });
+  }
   return {
     patient: args.patient,
     asOf: args.asOf,
-    tests: buildHer2Records(args.resources, index, codeMap),
-    events: buildDiseaseEvents(args.resources).sort(bySource),
-    therapies: buildTherapies(args.resources, index, codeMap).sort(bySource),
-    dataGaps: args.dataGaps ?? [],
+    tests: buildHer2Records(own, index, codeMap),
+    events: buildDiseaseEvents(own).sort(bySource),
+    therapies: buildTherapies(own, index, codeMap).sort(bySource),
+    dataGaps: gaps,
   };
 }

@@ -21,3 +21,32 @@ describe("buildPatientInput is deterministic", () => {
     );
   });
 });
+
+describe("buildPatientInput keeps other patients out", () => {
+  it("ignores resources whose subject is another patient, and records that it did", () => {
+    const input = buildPatientInput({
+      patient: `Patient/${PATIENT_ID}`,
+      resources: EPIC_PATIENT_RESOURCES,
+      asOf: "2026-11-25",
+    });
+    expect(input.tests.map((t) => t.source)).not.toContain("Observation/other-patient-ihc");
+    expect(input.dataGaps).toEqual([
+      {
+        resourceType: "Observation",
+        kind: "error",
+        reason: "1 Observation resource(s) belong to another patient and were ignored",
+        affectsAssessment: false,
+      },
+    ]);
+  });
+
+  it("matches the patient through an absolute reference", () => {
+    const resources = EPIC_PATIENT_RESOURCES.map((r) =>
+      r.resourceType === "Observation" && r.id === "ihc-1"
+        ? { ...r, subject: { reference: `https://ehr.example.test/fhir/r4/Patient/${PATIENT_ID}` } }
+        : r,
+    );
+    const input = buildPatientInput({ patient: `Patient/${PATIENT_ID}`, resources, asOf: "2026-11-25" });
+    expect(input.tests.map((t) => t.source)).toContain("Observation/ihc-1");
+  });
+});
