@@ -412,6 +412,20 @@ describe("calls, interpretations and other coded shapes", () => {
     expect(record).toMatchObject({ source: "DiagnosticReport/path-1", method: "ihc", score: "3+" });
   });
 
+  it("a report conclusion naming HER2 that cannot be read as one result is unreadable", () => {
+    const report: DiagnosticReport = {
+      resourceType: "DiagnosticReport",
+      id: "path-2",
+      status: "final",
+      code: loinc("22637-3"),
+      subject: { reference: "Patient/p1" },
+      conclusion: "ER positive (90%), PR negative, HER2 equivocal by IHC; FISH to follow",
+    };
+    const [record] = tests([report]);
+    expect(record).toMatchObject({ source: "DiagnosticReport/path-2", method: "unreadable" });
+    expect((record as { reason: string }).reason).toMatch(/report conclusion/);
+  });
+
   it("keeps registered and cancelled statuses for the rules to judge", () => {
     const records = tests([
       observation({ id: "a", code: loinc("85319-2"), status: "preliminary" }, { valueString: "1+" }),
