@@ -25,8 +25,8 @@ export interface FirstPassState {
   readonly onBundleGrouped: (file: number, groups: BundleGroups, bytes: number) => void;
   /** Called with the bytes of each file once read, for progress. */
   readonly onBytes: (bytes: number) => void;
-  /** Called for every NDJSON line, for progress. */
-  readonly onLine: (file: InputFile, lineNo: number) => void;
+  /** Called for every NDJSON line, for progress (undefined: no progress shown). */
+  readonly onLine: ((file: InputFile, lineNo: number) => void) | undefined;
   /** Resources read (placed with a patient or shared). */
   resources: number;
 }
@@ -57,16 +57,10 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
   };
 
   const onLine = (line: NdjsonLine): void => {
-    state.onLine(file, line.lineNo);
+    state.onLine?.(file, line.lineNo);
     if (line.text.trim() === "") return;
     nonBlank++;
     const where = `${file.path}:${line.lineNo}`;
-    const location = {
-      file: fileNumber,
-      offset: line.offset,
-      byteLength: line.byteLength,
-      lineNo: line.lineNo,
-    };
     const scan = scanRawLine(line.text);
     if (scan?.kind === "skip") {
       fhirLine();
@@ -76,7 +70,7 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
     if (scan?.kind === "patient") {
       fhirLine();
       state.resources++;
-      index.addLine(scan.patient, location);
+      index.addLine(scan.patient, fileNumber, line.offset, line.byteLength, line.lineNo);
       return;
     }
     let value: unknown;
@@ -110,7 +104,7 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
         return;
       case "patient":
         state.resources++;
-        index.addLine(placement.key, location);
+        index.addLine(placement.key, fileNumber, line.offset, line.byteLength, line.lineNo);
         return;
     }
   };

@@ -81,7 +81,12 @@ export class PatientIndex {
   private readonly lines = new LineTable();
   private readonly bundles = new Map<number, number[]>();
 
+  private lastKey = "";
+  private lastOrdinal = -1;
+
   private ordinal(key: string): number {
+    // A patient's lines usually follow each other (a Bulk Data file is often written patient by patient).
+    if (key === this.lastKey) return this.lastOrdinal;
     let ordinal = this.ordinals.get(key);
     if (ordinal === undefined) {
       ordinal = this.keys.length;
@@ -90,12 +95,14 @@ export class PatientIndex {
       this.ordinals.set(owned, ordinal);
       this.keys.push(owned);
     }
+    this.lastKey = key;
+    this.lastOrdinal = ordinal;
     return ordinal;
   }
 
   /** Records an NDJSON line that belongs to the patient `key` (`Patient/<id>`). */
-  addLine(key: string, location: LineLocation): void {
-    this.lines.push(this.ordinal(key), location.file, location.offset, location.byteLength, location.lineNo);
+  addLine(key: string, file: number, offset: number, byteLength: number, lineNo: number): void {
+    this.lines.push(this.ordinal(key), file, offset, byteLength, lineNo);
   }
 
   /** Records that Bundle file number `file` holds resources of the patient `key`. */

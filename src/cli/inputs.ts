@@ -5,7 +5,7 @@
  * produces a partial population review.
  */
 import { readdirSync, statSync, type Stats } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { UsageError } from "./diagnostics";
 
 export type InputKind = "ndjson" | "json";
@@ -58,10 +58,18 @@ function describe(path: string, stats: Stats, fromFolder: boolean): InputFile {
  */
 export function discoverInputs(paths: readonly string[]): InputFile[] {
   const files: InputFile[] = [];
+  const seen = new Set<string>();
+  // The same file named twice (or inside a folder also named) would count its patients' resources twice.
+  const add = (file: InputFile): void => {
+    const key = resolve(file.path);
+    if (seen.has(key)) return;
+    seen.add(key);
+    files.push(file);
+  };
   for (const path of paths) {
     const stats = statOrThrow(path);
     if (!stats.isDirectory()) {
-      files.push(describe(path, stats, false));
+      add(describe(path, stats, false));
       continue;
     }
     const names = readdirSync(path)
@@ -72,7 +80,7 @@ export function discoverInputs(paths: readonly string[]): InputFile[] {
       .map((file) => ({ file, stats: statSync(file) }))
       .filter(({ stats: s }) => s.isFile());
     if (found.length === 0) throw new UsageError(`no .ndjson, .jsonl or .json file in folder: ${path}`);
-    for (const { file, stats: s } of found) files.push(describe(file, s, true));
+    for (const { file, stats: s } of found) add(describe(file, s, true));
   }
   return files;
 }

@@ -61,12 +61,14 @@ export async function readPopulation(
     onBytes: (bytes) => {
       bytesDone += bytes;
     },
-    onLine: (file, lineNo) => {
-      progress?.update(() => {
-        const percent = Math.floor((100 * bytesDone) / Math.max(totalBytes, 1));
-        return `reading ${file.path}: line ${count(lineNo)} (${percent}% of input done)`;
-      });
-    },
+    onLine: progress?.enabled
+      ? (file, lineNo) => {
+          progress.update(() => {
+            const percent = Math.floor((100 * bytesDone) / Math.max(totalBytes, 1));
+            return `reading ${file.path}: line ${count(lineNo)} (${percent}% of input done)`;
+          });
+        }
+      : undefined,
   };
   try {
     await firstPass(files, state);

@@ -256,6 +256,13 @@ describe("Bundles", () => {
     });
   });
 
+  it("reads a file once even when it is named twice or also found in a named folder", async () => {
+    const dir = tempDir();
+    const file = writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "2+")]);
+    const { patients } = await groups([file, dir, `${dir}/./Observation.ndjson`]);
+    expect(patients).toEqual([{ patient: "Patient/a", resources: [ihc("o1", "Patient/a", "2+")] }]);
+  });
+
   it("merges one patient's resources across a Bundle and NDJSON inputs", async () => {
     const dir = tempDir();
     const ndjson = writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "2+")]);
