@@ -25,6 +25,15 @@ export function measured(value: unknown): number | undefined {
  * noise (1.6000000000000001 -> "1.6"). Rounding to 1e-6 hides no digit a laboratory reports.
  */
 export function formatNumber(value: number): string {
+  // Most reported values have at most two decimals: written from integers, which is much cheaper than a double.
+  const hundredths = Math.round(value * 100);
+  if (Math.abs(value * 100 - hundredths) < 1e-6 && hundredths < Number.MAX_SAFE_INTEGER) {
+    const whole = Math.trunc(hundredths / 100);
+    const cents = hundredths % 100;
+    if (cents === 0) return `${whole}.0`;
+    if (cents % 10 === 0) return `${whole}.${cents / 10}`;
+    return `${whole}.${cents < 10 ? "0" : ""}${cents}`;
+  }
   const rounded = Math.round(value * 1e6) / 1e6;
   return Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);
 }

@@ -7,7 +7,7 @@ import { categoryOf } from "./category";
 import { byText, calendarDate, newestFirst } from "./dates";
 import { evidenceItem, type Usage } from "./evidence";
 import { makeFlag, sortFlags } from "./flags";
-import { datedNewestFirst, type RecordUse, testDate, triage } from "./records";
+import { newestRecordFirst, type RecordUse, testDate, triage } from "./records";
 import { recommend } from "./recommendation";
 import { retestFlag, settingOf } from "./setting";
 import {
@@ -297,11 +297,12 @@ interface Triaged {
 
 /** Each record's date read once, its use decided, newest first (every list below then ignores input order). */
 function triageAll(tests: readonly Her2TestRecord[], asOf: IsoDate | undefined): Triaged[] {
-  return datedNewestFirst(tests).map(({ record, date }) => ({
-    record,
-    date,
-    use: triage(record, asOf, date),
-  }));
+  return tests
+    .map((record) => {
+      const date = testDate(record);
+      return { record, date, use: triage(record, asOf, date) };
+    })
+    .sort(newestRecordFirst);
 }
 
 /** The specimens with used results, assessed, most recent first. */

@@ -79,8 +79,3 @@ export function newestRecordFirst(a: DatedRecord, b: DatedRecord): number {
     byText(a.record.source, b.record.source)
   );
 }
-
-/** The records with their test dates, newest first (see newestRecordFirst). */
-export function datedNewestFirst(records: readonly Her2TestRecord[]): DatedRecord[] {
-  return records.map((record) => ({ record, date: testDate(record) })).sort(newestRecordFirst);
-}

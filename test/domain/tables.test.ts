@@ -73,5 +73,10 @@ describe("number display", () => {
     expect(formatNumber(2.25)).toBe("2.25");
     expect(formatNumber(1.5 + 0.1)).toBe("1.6");
     expect(formatNumber(1.99)).toBe("1.99");
+    expect(formatNumber(2.05)).toBe("2.05");
+    expect(formatNumber(0.5)).toBe("0.5");
+    expect(formatNumber(0)).toBe("0.0");
+    expect(formatNumber(4.125)).toBe("4.125");
+    expect(formatNumber(12.1)).toBe("12.1");
   });
 });
