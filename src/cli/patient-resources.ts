@@ -14,8 +14,11 @@ import { readRange } from "./ndjson-reader";
 import { medicationReferencesOf, patientKeyOf } from "./references";
 
 const MAX_OPEN_FILES = 64;
-/** Grouped Bundle files kept between patients, by file size: enough for a large searchset, never the whole input. */
-const BUNDLE_CACHE_BYTES = 64 * 1024 * 1024;
+/**
+ * Grouped Bundle files kept between patients, counted by file size (parsed JSON takes a few times more): enough for
+ * a sizeable searchset, never the whole input.
+ */
+export const BUNDLE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export class PatientResources {
   private readonly fds = new Map<number, number>();
@@ -26,6 +29,7 @@ export class PatientResources {
     private readonly files: readonly InputFile[],
     private readonly shared: ReadonlyMap<string, Resource>,
     private readonly diagnostics: Diagnostics,
+    private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
 
   /** Offers a Bundle file grouped in the first pass, so small inputs are parsed only once. */
@@ -34,7 +38,7 @@ export class PatientResources {
     this.bundles.set(file, { groups, bytes });
     this.bundleBytes += bytes;
     for (const [oldest, entry] of this.bundles) {
-      if (this.bundleBytes <= BUNDLE_CACHE_BYTES || oldest === file) break;
+      if (this.bundleBytes <= this.bundleCacheBytes || oldest === file) break;
       this.bundles.delete(oldest);
       this.bundleBytes -= entry.bytes;
     }

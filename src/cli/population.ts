@@ -43,11 +43,13 @@ export async function readPopulation(
   paths: readonly string[],
   diagnostics: Diagnostics,
   progress?: Progress,
+  /** Size of the cache of grouped Bundle files, in file bytes (tests make it tiny to exercise re-reading). */
+  bundleCacheBytes?: number,
 ): Promise<Population> {
   const files: InputFile[] = discoverInputs(paths);
   const index = new PatientIndex();
   const shared = new Map<string, Resource>();
-  const loader = new PatientResources(files, shared, diagnostics);
+  const loader = new PatientResources(files, shared, diagnostics, bundleCacheBytes);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   let bytesDone = 0;
   const state: FirstPassState = {

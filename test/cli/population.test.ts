@@ -22,9 +22,10 @@ import {
 
 async function groups(
   paths: string[],
+  bundleCacheBytes?: number,
 ): Promise<{ patients: PatientResourceSet[]; stderr: string; resources: number }> {
   const stderr = new Sink();
-  const population = await readPopulation(paths, new Diagnostics(stderr));
+  const population = await readPopulation(paths, new Diagnostics(stderr), undefined, bundleCacheBytes);
   const patients = [...population.patients()];
   population.close();
   return { patients, stderr: stderr.text, resources: population.resources };
@@ -261,6 +262,24 @@ describe("Bundles", () => {
     const file = writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "2+")]);
     const { patients } = await groups([file, dir, `${dir}/./Observation.ndjson`]);
     expect(patients).toEqual([{ patient: "Patient/a", resources: [ihc("o1", "Patient/a", "2+")] }]);
+  });
+
+  it("reads Bundle files again when they no longer fit the cache, with the same grouping", async () => {
+    const dir = tempDir();
+    // Patients alternate between the files, so in id order each file is needed again after the other.
+    writeJson(dir, "1.json", bundle("collection", [{ resource: patient("a") }, { resource: patient("c") }]));
+    writeJson(
+      dir,
+      "2.json",
+      bundle("collection", [{ resource: patient("b") }, { resource: ihc("oa", "Patient/a", "3+") }]),
+    );
+    const expected = {
+      "Patient/a": [patient("a"), ihc("oa", "Patient/a", "3+")],
+      "Patient/b": [patient("b")],
+      "Patient/c": [patient("c")],
+    };
+    expect(byPatient((await groups([dir], 1)).patients)).toEqual(expected);
+    expect(byPatient((await groups([dir])).patients)).toEqual(expected);
   });
 
   it("merges one patient's resources across a Bundle and NDJSON inputs", async () => {
