@@ -1,5 +1,7 @@
 /** The evidence list: one item per HER2 record, what the rules read it as, and whether the status rests on it. */
 import { ishValue } from "./ish";
+import type { RecordUse } from "./records";
+import { bySpecimenRecency, type ReadableRecord, readRecord, type SpecimenResult } from "./specimen";
 import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
 
 /** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
@@ -46,4 +48,45 @@ export function evidenceItem(record: Her2TestRecord, date: IsoDate | undefined, 
     used: usage.used,
     notUsedReason: usage.notUsedReason,
   };
+}
+
+function specimenUsage(
+  result: SpecimenResult,
+  record: ReadableRecord,
+  governing: SpecimenResult | undefined,
+): Usage {
+  if (result === governing) {
+    return result.superseded.has(record.source)
+      ? { used: false, notUsedReason: "superseded by a newer result on the same specimen" }
+      : { used: true };
+  }
+  if (governing && bySpecimenRecency(governing, result) < 0) {
+    const sameDate = governing.group.date === result.group.date;
+    return {
+      used: false,
+      notUsedReason: sameDate
+        ? "another specimen of the same date sets the status"
+        : "superseded by a more recent specimen",
+    };
+  }
+  return { used: false, notUsedReason: `not conclusive: ${result.reason}` };
+}
+
+/** Whether the status rests on a record, and if not, why not. */
+export function usageOf(
+  record: Her2TestRecord,
+  use: RecordUse,
+  resultOf: ReadonlyMap<Her2TestRecord, SpecimenResult>,
+  governing: SpecimenResult | undefined,
+): Usage {
+  const interpretation = record.method === "unreadable" ? record.reason : readRecord(record);
+  const result = resultOf.get(record);
+  if (use.use === "pending") return { used: false, notUsedReason: "pending", interpretation };
+  if (use.use === "ignored") return { used: false, notUsedReason: use.reason, interpretation };
+  if (use.use === "unreadable" || record.method === "unreadable" || !result) {
+    return { used: false, notUsedReason: "unreadable", interpretation };
+  }
+  const usage = specimenUsage(result, record, governing);
+  usage.interpretation = interpretation;
+  return usage;
 }

@@ -79,3 +79,10 @@ export function newestRecordFirst(a: DatedRecord, b: DatedRecord): number {
     byText(a.record.source, b.record.source)
   );
 }
+
+/** A record with its date and use, as the patient-level rules see it. */
+export interface Triaged {
+  record: Her2TestRecord;
+  date: IsoDate | undefined;
+  use: RecordUse;
+}

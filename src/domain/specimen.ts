@@ -6,7 +6,7 @@
  */
 import { asCall, type Call, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
-import { calendarDate } from "./dates";
+import { byText, calendarDate, newestFirst } from "./dates";
 import { readIhc, type IhcReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
 import { testDate } from "./records";
@@ -307,7 +307,8 @@ function withPending(
   return met ? { reason: `${reason}; a result on this specimen is pending` } : { need, reason };
 }
 
-function capitalise(text: string): string {
+/** The text with its first letter in upper case, for messages that start with a specimen name. */
+export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -389,4 +390,32 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
     superseded: latest.superseded,
     mismatches,
   };
+}
+
+const CALL_RANK: Record<string, number> = { positive: 0, negative: 1, equivocal: 2, indeterminate: 3 };
+
+/**
+ * Most recent specimen first. On the same date a positive before a negative (positive by either test is
+ * HER2-positive; the disagreement is flagged as discordant), then by key so input order never matters.
+ */
+export function bySpecimenRecency(a: SpecimenResult, b: SpecimenResult): number {
+  return (
+    newestFirst(a.group.date, b.group.date) ||
+    (CALL_RANK[a.call] ?? 9) - (CALL_RANK[b.call] ?? 9) ||
+    byText(a.group.key, b.group.key)
+  );
+}
+
+/** The specimen for messages: name, body site and date, e.g. "specimen S-24-1234 (Liver, 2024-03-02)". */
+export function specimenDescription(group: SpecimenGroup): string {
+  // specimenName already names the date when the specimen has no label or reference.
+  const named = group.label !== undefined || group.reference !== undefined;
+  const date = named ? group.date : undefined;
+  const details = group.bodySite && date ? `${group.bodySite}, ${date}` : (group.bodySite ?? date);
+  return details ? `${specimenName(group)} (${details})` : specimenName(group);
+}
+
+/** The records the specimen's call rests on (those not superseded on the same specimen). */
+export function usedSources(result: SpecimenResult): ResourceRef[] {
+  return result.group.records.filter((r) => !result.superseded.has(r.source)).map((r) => r.source);
 }

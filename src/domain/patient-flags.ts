@@ -1,0 +1,197 @@
+/**
+ * Patient-level flags (DESIGN.md flag codes): missing work-up per specimen, discordance between specimens, pending and
+ * unreadable results, the metastatic retest and anti-HER2 therapy. Each flag has its message, evidence and sources.
+ */
+import { isConclusive, type Need } from "./calls";
+import { makeFlag, sortFlags } from "./flags";
+import { type Triaged, testDate } from "./records";
+import { retestFlag } from "./setting";
+import {
+  bySpecimenRecency,
+  capitalise,
+  type SpecimenGroup,
+  specimenDescription,
+  specimenName,
+  type SpecimenResult,
+  usedSources,
+} from "./specimen";
+import type {
+  AntiHer2Therapy,
+  DataGap,
+  DiseaseEvent,
+  Flag,
+  FlagCode,
+  Her2Status,
+  Her2TestRecord,
+  ResourceRef,
+} from "./types";
+
+const NEED_FLAGS: Record<Need, FlagCode> = {
+  "reflex-ish": "reflex-ish-missing",
+  "ihc-workup": "ihc-workup-needed",
+  recount: "recount-needed",
+  "recount-adjudication": "recount-needed",
+  "dual-probe": "dual-probe-ish-needed",
+};
+
+const NEED_RULE: Record<Need, string> = {
+  "reflex-ish":
+    "IHC 2+ is equivocal: ISH on the same specimen (or a new test on a new specimen) gives the final result.",
+  "ihc-workup":
+    "ISH groups 2 to 4 need IHC on the same tissue, read together with the ISH, for a final result.",
+  recount:
+    "ISH groups 2 to 4 with IHC 2+ need a recount by a second observer blinded to the first (at least 20 cells); no recount or final laboratory interpretation is on record.",
+  "recount-adjudication":
+    "The second-observer recount changed the ISH group; the guideline leaves the final category to the laboratory's adjudication, and no final interpretation is on record.",
+  "dual-probe":
+    "Single-probe ISH with 4.0 to <6.0 HER2 copies per cell needs dual-probe ISH (or a conclusive IHC 0, 1+ or 3+) on the same specimen.",
+};
+
+function needAction(need: Need, result: SpecimenResult): string {
+  const name = specimenName(result.group);
+  switch (need) {
+    case "reflex-ish": {
+      const ihcDate = result.ihcEquivocal ? testDate(result.ihcEquivocal) : undefined;
+      return `Order reflex ISH on ${name} (IHC 2+${ihcDate ? ` on ${ihcDate}` : ""})`;
+    }
+    case "ihc-workup":
+      return `Request HER2 IHC on the same tissue as the ISH (${name})`;
+    case "recount":
+      return `Ask the laboratory for the blinded second-observer ISH recount or its final interpretation (${name})`;
+    case "recount-adjudication":
+      return `Ask the laboratory for its final, adjudicated HER2 interpretation (${name})`;
+    case "dual-probe":
+      return `Request dual-probe ISH on ${name}`;
+  }
+}
+
+/**
+ * Without specimen data, an IHC 2+ has its reflex ISH when an ISH (used or pending) without specimen data is dated
+ * on or after the IHC (DESIGN.md, reflex-ish-missing).
+ */
+function reflexFoundWithoutSpecimen(result: SpecimenResult, groups: readonly SpecimenGroup[]): boolean {
+  if (result.group.hasSpecimenData || !result.ihcEquivocal) return false;
+  const ihcDate = testDate(result.ihcEquivocal);
+  if (!ihcDate) return false;
+  return groups.some(
+    (g) =>
+      !g.hasSpecimenData &&
+      [...g.records, ...g.pending].some((r) => {
+        const date = testDate(r);
+        return (
+          (r.method === "ish-dual" || r.method === "ish-single") && date !== undefined && date >= ihcDate
+        );
+      }),
+  );
+}
+
+function needFlag(
+  result: SpecimenResult,
+  governing: SpecimenResult | undefined,
+  groups: readonly SpecimenGroup[],
+): Flag | undefined {
+  const need = result.need;
+  if (!need || (need === "reflex-ish" && reflexFoundWithoutSpecimen(result, groups))) return undefined;
+  // Work missing on a specimen that a later conclusive result superseded is still worth knowing (chart review),
+  // but it is not what decides treatment now.
+  const superseded =
+    governing !== undefined &&
+    governing !== result &&
+    isConclusive(governing.call) &&
+    bySpecimenRecency(governing, result) < 0;
+  const later = superseded
+    ? ` A later conclusive result (${specimenDescription(governing.group)}) sets the current status.`
+    : "";
+  return makeFlag(NEED_FLAGS[need], {
+    message: `${capitalise(specimenDescription(result.group))}: ${result.reason}. ${NEED_RULE[need]}${later}`,
+    action: needAction(need, result),
+    evidence: usedSources(result),
+    severity: superseded ? "info" : undefined,
+  });
+}
+
+function discordantFlag(
+  results: readonly SpecimenResult[],
+  governing: SpecimenResult | undefined,
+): Flag | undefined {
+  // The most recent positive and the most recent negative specimen (results are sorted newest first).
+  const positive = results.find((r) => r.call === "positive");
+  const negative = results.find((r) => r.call === "negative");
+  if (!positive || !negative || !governing) return undefined;
+  return makeFlag("discordant-results", {
+    message: `Conclusive HER2 results disagree between specimens: positive on ${specimenDescription(positive.group)}, negative on ${specimenDescription(negative.group)}. The most recent conclusive specimen (${specimenDescription(governing.group)}) sets the current status; review the results with the pathologist.`,
+    evidence: [...usedSources(positive), ...usedSources(negative), ...usedSources(governing)],
+  });
+}
+
+function listFlag(
+  code: "result-pending" | "result-unreadable",
+  items: readonly { record: Her2TestRecord; reason?: string }[],
+): Flag | undefined {
+  if (items.length === 0) return undefined;
+  const n = items.length;
+  const plural = n === 1 ? "result is" : "results are";
+  const details = items
+    .slice(0, 3)
+    .map((i) => `${i.record.source}${i.reason ? `: ${i.reason}` : ` (${i.record.status})`}`)
+    .join("; ");
+  const more = n > 3 ? `; and ${n - 3} more` : "";
+  const message =
+    code === "result-pending"
+      ? `${n} HER2 ${plural} not final yet (registered or preliminary) and not used for the status: ${details}${more}.`
+      : `${n} HER2 ${plural} could not be interpreted and not used: ${details}${more}.`;
+  return makeFlag(code, { message, evidence: items.map((i) => i.record.source) });
+}
+
+const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
+
+function therapyFlag(
+  status: Her2Status,
+  therapies: readonly AntiHer2Therapy[],
+  dataGaps: readonly DataGap[],
+  basis: readonly ResourceRef[],
+): Flag | undefined {
+  if (status !== "positive" || therapies.some((t) => !NOT_GIVEN.has(String(t.status)))) return undefined;
+  const gap = dataGaps.find((g) => g.resourceType.startsWith("Medication"));
+  const gapText = gap ? ` Medication data may be incomplete (${gap.reason}).` : "";
+  return makeFlag("anti-her2-therapy-not-found", {
+    message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
+    evidence: basis,
+  });
+}
+
+export interface FlagContext {
+  triaged: readonly Triaged[];
+  groups: readonly SpecimenGroup[];
+  results: readonly SpecimenResult[];
+  governing: SpecimenResult | undefined;
+  status: Her2Status;
+  events: readonly DiseaseEvent[];
+  therapies: readonly AntiHer2Therapy[];
+  dataGaps: readonly DataGap[];
+}
+
+/** Every flag that applies, most urgent first. */
+export function collectFlags(c: FlagContext): Flag[] {
+  const flags = [
+    ...c.results.map((r) => needFlag(r, c.governing, c.groups)),
+    ...c.results.flatMap((r) => r.mismatches.map((m) => makeFlag("interpretation-mismatch", m))),
+    discordantFlag(c.results, c.governing),
+    listFlag(
+      "result-pending",
+      c.triaged.filter((t) => t.use.use === "pending"),
+    ),
+    listFlag(
+      "result-unreadable",
+      c.triaged.flatMap((t) =>
+        t.use.use === "unreadable" ? [{ record: t.record, reason: t.use.reason }] : [],
+      ),
+    ),
+    retestFlag(
+      c.events,
+      c.results.filter((r) => isConclusive(r.call)),
+    ),
+    therapyFlag(c.status, c.therapies, c.dataGaps, c.governing ? usedSources(c.governing) : []),
+  ];
+  return sortFlags(flags.filter((f): f is Flag => f !== undefined));
+}
