@@ -114,7 +114,8 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
   const allowBare = concept === "ihc";
   const score = parseIhcScore(text, allowBare);
   if (score.ambiguous) reading.problems.push(`${where} "${text}": ${score.ambiguous}`);
-  const numbers = parseIshNumbers(text);
+  // An IHC text may mention cells ("3+ in 90% of cells; 100 cells counted"): ISH numbers are read only elsewhere.
+  const numbers = concept === "ihc" ? { problems: [] } : parseIshNumbers(text);
   reading.problems.push(...numbers.problems.map((p) => `${where}: ${p}`));
   if (concept === "ish" || concept === "unspecified" || concept === "interpretation") {
     const plain = parsePlainNumber(text);

@@ -231,7 +231,10 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
       records.push(unreadable(context, "IHC result with neither a score nor a call", raw));
     else records.push(record);
   }
-  if (hasIshNumbers(reading) || calls.ish !== undefined || (reading.concept.startsWith("ish") && !wantsIhc)) {
+  const ishMeasured = (["ratio", "her2PerCell", "cep17PerCell"] as const).some(
+    (f) => reading[f] !== undefined,
+  );
+  if (ishMeasured || calls.ish !== undefined || (reading.concept.startsWith("ish") && !wantsIhc)) {
     ishPieces.push({ context, reading: { ...reading, calls: { ish: calls.ish } } });
   }
   if (calls.interpretation !== undefined) {

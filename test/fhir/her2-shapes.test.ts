@@ -365,6 +365,16 @@ describe("calls, interpretations and other coded shapes", () => {
     });
   });
 
+  it("reads an IHC text that mentions cells as IHC only", () => {
+    const records = tests([
+      observation(
+        { id: "x", code: loinc("85319-2"), date: DATE },
+        { valueString: "3+ (complete membrane staining in 90% of cells; 200 cells counted)" },
+      ),
+    ]);
+    expect(records).toEqual([expect.objectContaining({ method: "ihc", score: "3+" })]);
+  });
+
   it("reads single-probe ISH when the method says so", () => {
     const [record] = tests([
       observation(
