@@ -66,6 +66,13 @@ interface ReviewFlags {
  * @param today The default for `--as-of`.
  */
 export function parseArgs(argv: readonly string[], io: ReviewIo, today: string): ParsedArgs {
+  if (argv.length === 0) {
+    // Commander would print the whole help on stderr; a usage error is one line.
+    io.stderr.write(
+      "her2: error: missing command: try 'her2 review <file-or-folder>...' (see 'her2 --help')\n",
+    );
+    return { kind: "exit", code: 2 };
+  }
   let parsed: ReviewOptions | undefined;
   const program = new Command("her2")
     .description("HER2 status in breast cancer (ASCO/CAP 2018, 2023 update): chart review from FHIR files.")

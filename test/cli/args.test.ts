@@ -53,6 +53,7 @@ describe("parseArgs", () => {
   });
 
   it.each([
+    [[], /missing command/],
     [["review"], /missing required argument/],
     [["review", "x", "--format", "xml"], /argument 'xml' is invalid/],
     [["review", "x", "--as-of", "2026-02-30"], /expected a date as YYYY-MM-DD/],
