@@ -153,7 +153,8 @@ export function groupBundle(
 }
 
 /**
- * Parses a JSON file as a FHIR document. `undefined` means the file is an NDJSON file with a `.json` name.
+ * Parses a JSON file as a FHIR document. `ndjson` means the whole file is not one JSON value but its first line is a
+ * resource: NDJSON saved with a `.json` name.
  * @throws UsageError when it is not FHIR JSON at all.
  */
 export async function parseJsonFile(
