@@ -1,7 +1,8 @@
 /** The evidence list: one item per HER2 record, what the rules read it as, and whether the status rests on it. */
 import { ishValue } from "./ish";
 import type { RecordUse } from "./records";
-import { bySpecimenRecency, type ReadableRecord, readRecord, type SpecimenResult } from "./specimen";
+import type { ReadableRecord } from "./grouping";
+import { bySpecimenRecency, readRecord, type SpecimenResult } from "./specimen";
 import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
 
 /** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */

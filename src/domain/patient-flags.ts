@@ -3,13 +3,13 @@
  * unreadable results, the metastatic retest and anti-HER2 therapy. Each flag has its message, evidence and sources.
  */
 import { isConclusive, type Need } from "./calls";
+import type { SpecimenGroup } from "./grouping";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
 import { retestFlag } from "./setting";
 import {
   bySpecimenRecency,
   capitalise,
-  type SpecimenGroup,
   specimenDescription,
   specimenName,
   type SpecimenResult,

@@ -6,6 +6,7 @@ import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate } from "./dates";
 import { evidenceItem, usageOf } from "./evidence";
+import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, type RecordUse, type Triaged, testDate, triage } from "./records";
 import { recommend } from "./recommendation";
@@ -13,9 +14,6 @@ import { settingOf } from "./setting";
 import {
   assessSpecimen,
   bySpecimenRecency,
-  groupBySpecimen,
-  type ReadableRecord,
-  type SpecimenGroup,
   specimenDescription,
   type SpecimenResult,
   usedSources,

@@ -1,0 +1,140 @@
+/**
+ * Grouping of HER2 records by specimen: the tissue a result was obtained on is what the guideline's rules combine
+ * (IHC with ISH on the same specimen), and what "most recent specimen" compares.
+ */
+import { calendarDate } from "./dates";
+import { testDate } from "./records";
+import type {
+  DualIshRecord,
+  Her2TestRecord,
+  IhcRecord,
+  InterpretationRecord,
+  IsoDate,
+  ResourceRef,
+  SingleIshRecord,
+} from "./types";
+
+/** Records the rules can read (everything but `unreadable`). */
+export type ReadableRecord = IhcRecord | DualIshRecord | SingleIshRecord | InterpretationRecord;
+
+export interface SpecimenGroup {
+  key: string;
+  reference?: ResourceRef;
+  label?: string;
+  bodySite?: string;
+  /** Collection date, when any record gives it. */
+  collected?: IsoDate;
+  /** False when grouped by date only (no Specimen reference or label). */
+  hasSpecimenData: boolean;
+  /** Collection date, else the latest test date: the date "most recent specimen" is judged by. */
+  date?: IsoDate;
+  /** Used (final / amended / corrected) records, newest first. */
+  records: ReadableRecord[];
+  /** Registered / preliminary records on this specimen. */
+  pending: ReadableRecord[];
+}
+
+/** How a specimen is identified: by Specimen reference, accession label, date, or not at all (one record). */
+export type SpecimenKeyKind = "ref" | "label" | "date" | "record";
+
+/**
+ * The key a record is grouped under. A Specimen reference identifies the tissue; else its accession label (a label
+ * seen beside a reference elsewhere joins that reference's group); else, without specimen data, the collection or
+ * test date: results of one day are taken as one specimen, which is how a report without Specimen links reads.
+ * Results on different days without specimen data stay apart (a reflex ISH reported days later is then matched by
+ * the "ISH on or after the IHC date" rule, not merged, so no combined call is guessed). Undated, unlinked records
+ * stand alone.
+ */
+export function specimenKey(
+  record: Her2TestRecord,
+  labelToReference: ReadonlyMap<string, string>,
+): { kind: SpecimenKeyKind; value: string } {
+  const s = record.specimen;
+  if (s?.reference) return { kind: "ref", value: s.reference };
+  if (s?.label) {
+    const reference = labelToReference.get(s.label);
+    return reference ? { kind: "ref", value: reference } : { kind: "label", value: s.label };
+  }
+  const date = calendarDate(s?.collected) ?? calendarDate(record.date);
+  return date ? { kind: "date", value: date } : { kind: "record", value: record.source };
+}
+
+/** Labels seen beside a Specimen reference, so label-only records join the referenced specimen. */
+export function labelReferences(...lists: (readonly Her2TestRecord[])[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const records of lists) {
+    for (const r of records) {
+      const s = r.specimen;
+      if (s?.reference && s.label) {
+        const known = map.get(s.label);
+        if (known === undefined || s.reference < known) map.set(s.label, s.reference);
+      }
+    }
+  }
+  return map;
+}
+
+function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
+  return {
+    key: `${kind}:${value}`,
+    hasSpecimenData: kind === "ref" || kind === "label",
+    records: [],
+    pending: [],
+  };
+}
+
+/** Fills in the specimen's identity from its records (the smallest value wins, so input order never matters). */
+function describe(group: SpecimenGroup): void {
+  for (const r of group.records) takeSpecimen(group, r);
+  for (const r of group.pending) takeSpecimen(group, r);
+  // Sorted newest first, so the first record carries the latest test date.
+  const newest = group.records[0] ?? group.pending[0];
+  group.date = group.collected ?? (newest && testDate(newest));
+}
+
+function smallest(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined || a <= b ? a : b;
+}
+
+function takeSpecimen(group: SpecimenGroup, record: ReadableRecord): void {
+  const s = record.specimen;
+  if (!s) return;
+  group.reference = smallest(group.reference, s.reference);
+  group.label = smallest(group.label, s.label);
+  group.bodySite = smallest(group.bodySite, s.bodySite);
+  group.collected = smallest(group.collected, calendarDate(s.collected));
+}
+
+/** Groups used and pending records by specimen. Both lists must be sorted newest first; groups keep that order. */
+export function groupBySpecimen(
+  active: readonly ReadableRecord[],
+  pending: readonly ReadableRecord[],
+): SpecimenGroup[] {
+  const index: GroupIndex = {
+    labels: labelReferences(active, pending),
+    // One map per kind of key, so no key string is built per record.
+    maps: { ref: new Map(), label: new Map(), date: new Map(), record: new Map() },
+    groups: [],
+  };
+  for (const r of active) addToGroup(index, r).records.push(r);
+  for (const r of pending) addToGroup(index, r).pending.push(r);
+  index.groups.forEach(describe);
+  return index.groups;
+}
+
+interface GroupIndex {
+  labels: ReadonlyMap<string, string>;
+  maps: Record<SpecimenKeyKind, Map<string, SpecimenGroup>>;
+  groups: SpecimenGroup[];
+}
+
+function addToGroup(index: GroupIndex, record: ReadableRecord): SpecimenGroup {
+  const { kind, value } = specimenKey(record, index.labels);
+  let group = index.maps[kind].get(value);
+  if (!group) {
+    group = emptyGroup(kind, value);
+    index.maps[kind].set(value, group);
+    index.groups.push(group);
+  }
+  return group;
+}
