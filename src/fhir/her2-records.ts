@@ -27,7 +27,7 @@ import {
   type ResourceIndex,
 } from "./fhir-utils";
 import { classifyHer2Code, type CodeClass } from "./her2-code";
-import { readHer2Observation, type Her2Reading } from "./her2-observation";
+import { readHer2Observation, slotOf, type Her2Reading } from "./her2-observation";
 import {
   methodInText,
   parseCall,
@@ -205,6 +205,17 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
 function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: IshPiece[]): Her2TestRecord[] {
   const raw = reading.raw.join("; ") || undefined;
   if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw)];
+  if (!reading.hasContent && (context.status === "registered" || context.status === "preliminary")) {
+    // Ordered, no result yet: a record of the test's method without values, which the rules treat as pending.
+    const readAs = `no result yet (status ${context.status})`;
+    const method =
+      slotOf(reading.concept) === "ihc"
+        ? "ihc"
+        : slotOf(reading.concept) === "ish"
+          ? "ish-dual"
+          : "interpretation";
+    return [{ ...base(context), method, readAs }];
+  }
   const calls = { ...reading.calls };
   if (calls.unspecified !== undefined) {
     // A call on a code that does not name its method: the method text decides, else it is an overall interpretation.

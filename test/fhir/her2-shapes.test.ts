@@ -436,6 +436,18 @@ describe("calls, interpretations and other coded shapes", () => {
     expect((record as { reason: string }).reason).toMatch(/report conclusion/);
   });
 
+  it("an ordered test without a result yet is a pending record of its method, not unreadable", () => {
+    const records = tests([
+      observation({ id: "a", code: loinc("85318-4"), status: "registered" }),
+      observation({ id: "b", code: loinc("85319-2"), status: "preliminary" }),
+    ]);
+    expect(records).toEqual([
+      expect.objectContaining({ source: "Observation/a", method: "ish-dual", status: "registered" }),
+      expect.objectContaining({ source: "Observation/b", method: "ihc", status: "preliminary" }),
+    ]);
+    expect(records[0]).not.toHaveProperty("ratio");
+  });
+
   it("keeps registered and cancelled statuses for the rules to judge", () => {
     const records = tests([
       observation({ id: "a", code: loinc("85319-2"), status: "preliminary" }, { valueString: "1+" }),
