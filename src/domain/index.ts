@@ -4,18 +4,28 @@
  * Public API
  * - `assess(input: PatientInput): Assessment` turns one patient's HER2 test records, disease events and anti-HER2
  *   therapies into the assessment of DESIGN.md: status from the most recent conclusive specimen, category, setting,
- *   flags (most urgent first, each with a message, evidence and references), a recommendation with citations, and
- *   one evidence item per record. It never throws: missing or unusable data gives "indeterminate" with a reason.
- * - `GUIDELINE`, `RULES_VERSION` (semver of the rule set, also in every assessment).
+ *   flags (most urgent first, each with a message, evidence and `references`), a recommendation with citations, and
+ *   one evidence item per record (newest first, `used` / `notUsedReason`). It never throws: missing or unusable data
+ *   gives "indeterminate" with a reason; HER2 results that could not be loaded (a data gap) never give "no-result".
+ * - `GUIDELINE`, `RULES_VERSION` (semver of the rule set, also in every assessment; bump it when a rule changes).
  * - `CITATIONS` / `allCitations()`: the sources, with links, for a reference list.
  * - The rule tables, read-only, for documentation and review: `IHC_TABLE`, `DUAL_PROBE_GROUPS`,
  *   `SINGLE_PROBE_TABLE`, `COMBINATION_RULES`, `FLAG_RULES`, `RECOMMENDATION_TABLE`.
+ * - `CANNOT_ASSESS`: the statusReason prefix of the last-resort result if the rules ever fail on unforeseen data.
  * - Every type of the contract (`export type * from "./types"`).
+ *
+ * How it works (one module per job): records.ts decides which records are used (final / amended / corrected),
+ * pending, ignored (cancelled, entered in error, dated after `asOf`) or unreadable; grouping.ts groups them by
+ * specimen; ihc.ts and ish.ts read each test by the guideline's tables; combine.ts combines the tests of a specimen;
+ * specimen.ts takes the laboratory's own call as final and notes contradictions; patient.ts picks the governing
+ * specimen; patient-flags.ts, setting.ts, category.ts, recommendation.ts and evidence.ts build the rest.
  *
  * Sources: ASCO/CAP 2018 focused update (Wolff, J Clin Oncol 2018;36:2105) and 2023 update (Wolff, J Clin Oncol
  * 2023;41:3867). Where the project's reference (HER2-GUIDELINE.md) and these differ, the rules follow the source and
- * say so at the rule (see ish.ts: a recount that changes the group; category.ts: HER2-low is not an ASCO/CAP result
- * category).
+ * say so at the rule: a recount that changes the ISH group is left to the laboratory's adjudication (ish.ts);
+ * single-probe 4.0 to <6.0 copies is resolved by concurrent IHC 0/1+ or 3+ and needs dual-probe ISH only with IHC 2+
+ * or no IHC (ish.ts); HER2-low and -ultralow refine a negative result and are not ASCO/CAP result categories
+ * (category.ts).
  */
 import { assessPatient, GUIDELINE, RULES_VERSION } from "./patient";
 import { recommend } from "./recommendation";
