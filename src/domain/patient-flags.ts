@@ -34,17 +34,16 @@ const NEED_FLAGS: Record<Need, FlagCode> = {
   "dual-probe": "dual-probe-ish-needed",
 };
 
+/** What the guideline asks for, added after the specimen's reason (which already names the missing step). */
 const NEED_RULE: Record<Need, string> = {
   "reflex-ish":
-    "IHC 2+ is equivocal: ISH on the same specimen (or a new test on a new specimen) gives the final result.",
+    "ASCO/CAP: IHC 2+ is equivocal; ISH on the same specimen (or a new test on a new specimen) gives the final result.",
   "ihc-workup":
-    "ISH groups 2 to 4 need IHC on the same tissue, read together with the ISH, for a final result.",
+    "ASCO/CAP reads ISH groups 2 to 4 together with IHC on the same tissue; no IHC on this specimen is on record.",
   recount:
-    "ISH groups 2 to 4 with IHC 2+ need a recount by a second observer blinded to the first (at least 20 cells); no recount or final laboratory interpretation is on record.",
-  "recount-adjudication":
-    "The second-observer recount changed the ISH group; the guideline leaves the final category to the laboratory's adjudication, and no final interpretation is on record.",
-  "dual-probe":
-    "Single-probe ISH with 4.0 to <6.0 HER2 copies per cell needs dual-probe ISH (or a conclusive IHC 0, 1+ or 3+) on the same specimen.",
+    "ASCO/CAP: a second observer, blinded to the first count, counts at least 20 cells; no recount or final laboratory interpretation is on record.",
+  "recount-adjudication": "No final laboratory interpretation is on record.",
+  "dual-probe": "No dual-probe ISH or conclusive IHC (0, 1+ or 3+) on this specimen is on record.",
 };
 
 function needAction(need: Need, result: SpecimenResult): string {
@@ -130,7 +129,8 @@ function listFlag(
 ): Flag | undefined {
   if (items.length === 0) return undefined;
   const n = items.length;
-  const plural = n === 1 ? "result is" : "results are";
+  const results = n === 1 ? "result" : "results";
+  const is = n === 1 ? "is" : "are";
   const details = items
     .slice(0, 3)
     .map((i) => `${i.record.source}${i.reason ? `: ${i.reason}` : ` (${i.record.status})`}`)
@@ -138,8 +138,8 @@ function listFlag(
   const more = n > 3 ? `; and ${n - 3} more` : "";
   const message =
     code === "result-pending"
-      ? `${n} HER2 ${plural} not final yet (registered or preliminary) and not used for the status: ${details}${more}.`
-      : `${n} HER2 ${plural} could not be interpreted and not used: ${details}${more}.`;
+      ? `${n} HER2 ${results} ${is} not final yet (registered or preliminary) and not used for the status: ${details}${more}.`
+      : `${n} HER2 ${results} could not be interpreted and ${is} not used: ${details}${more}.`;
   return makeFlag(code, { message, evidence: items.map((i) => i.record.source) });
 }
 

@@ -14,6 +14,7 @@ import { settingOf } from "./setting";
 import {
   assessSpecimen,
   bySpecimenRecency,
+  capitalise,
   specimenDescription,
   type SpecimenResult,
   usedSources,
@@ -69,10 +70,10 @@ function statusReason(
   }
   const basis = `${specimenDescription(governing.group)}: ${governing.reason}.`;
   if (status === "positive" || status === "negative") {
-    return `Most recent conclusive specimen, ${basis}${newerInconclusive(governing, results)}`;
+    return `Based on the most recent conclusive specimen, ${basis}${newerInconclusive(governing, results)}`;
   }
-  if (status === "equivocal") return `No conclusive HER2 result. ${basis}`;
-  return `HER2 tests were found but none is conclusive. ${basis}`;
+  if (status === "equivocal") return `No conclusive HER2 result. ${capitalise(basis)}`;
+  return `HER2 tests were found but none is conclusive. ${capitalise(basis)}`;
 }
 
 /** The list, without holes: callers outside TypeScript may pass null or a non-array. */

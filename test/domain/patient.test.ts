@@ -275,6 +275,9 @@ describe("pending, cancelled, entered-in-error, unreadable", () => {
       { resource: bad.source, reason: "valueString 'see report' is not a HER2 result" },
     ]);
     expect(codes(a)).toEqual(["result-unreadable"]);
+    expect(a.flags[0]?.message).toMatch(
+      /^1 HER2 result could not be interpreted and is not used: .*see report/,
+    );
     expect(a.evidence[0]).toMatchObject({ used: false, notUsedReason: "unreadable" });
   });
 
