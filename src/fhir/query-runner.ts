@@ -117,7 +117,7 @@ export class QueryRunner {
   private readPage(
     response: FhirResponse,
     resourceType: string,
-  ): { resources: Resource[]; next?: string; warning?: string } | Failure {
+  ): { resources: Resource[]; next?: string; warning?: string; total?: number; matches?: number } | Failure {
     if (response.status < 200 || response.status >= 300) {
       return describeHttpFailure(response.status, resourceType, response.body);
     }
@@ -136,6 +136,7 @@ export class QueryRunner {
     if (isBundle(response.body)) {
       const resources: Resource[] = [];
       const warnings: string[] = [];
+      let matches = 0;
       for (const entry of response.body.entry ?? []) {
         const resource = entry.resource;
         if (!resource) continue;
@@ -147,9 +148,11 @@ export class QueryRunner {
           continue;
         }
         resources.push(resource);
+        if (entry.search?.mode !== "include") matches++;
       }
       const next = response.body.link?.find((l) => l.relation === "next")?.url;
-      return { resources, next, warning: warnings.length > 0 ? warnings.join("; ") : undefined };
+      const warning = warnings.length > 0 ? warnings.join("; ") : undefined;
+      return { resources, next, warning, total: response.body.total, matches };
     }
     if (isResource(response.body)) return { resources: [response.body] };
     return { kind: "error", reason: `the answer for ${resourceType} is not a FHIR resource` };
@@ -183,6 +186,8 @@ export class QueryRunner {
       for (const first of urls) {
         const seen = new Set<string>();
         let url: string | undefined = first;
+        let matches = 0;
+        let total: number | undefined;
         while (url !== undefined && failure === undefined) {
           if (seen.has(url) || seen.size >= MAX_PAGES) {
             failure = {
@@ -201,9 +206,17 @@ export class QueryRunner {
           report.pages++;
           resources.push(...page.resources);
           if (page.warning) warnings.push(page.warning);
+          total ??= page.total;
+          matches += page.matches ?? 0;
           url = page.next;
         }
         if (failure) break;
+        if (total !== undefined && matches < total) {
+          // The server said how many there are, and fewer arrived: a silent truncation must not look complete.
+          warnings.push(
+            `error reported inside the results: the server counted ${String(total)} but sent ${String(matches)}`,
+          );
+        }
       }
     } catch (error) {
       if (outer?.aborted) throw error;

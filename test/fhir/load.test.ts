@@ -392,6 +392,33 @@ describe("loadPatientData: errors become data gaps", () => {
     });
   });
 
+  it("fewer results than the Bundle's total, with no next link: 'partial' gap", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
+    const { server } = await import("../msw-server");
+    const { http, HttpResponse } = await import("msw");
+    server.use(
+      http.get(`${BASE}/Condition`, () =>
+        HttpResponse.json({
+          resourceType: "Bundle",
+          type: "searchset",
+          total: 5,
+          entry: [
+            {
+              resource: EPIC_PATIENT_RESOURCES.find((r) => r.id === "cond-breast"),
+              search: { mode: "match" },
+            },
+          ],
+        }),
+      ),
+    );
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(data.gaps).toEqual([
+      expect.objectContaining({ resourceType: "Condition", kind: "partial", affectsAssessment: true }),
+    ]);
+    expect(data.gaps[0]?.reason).toMatch(/counted 5 but sent 1/);
+    expect(ids(data.resources)).toContain("Condition/cond-breast");
+  });
+
   it("a cancelled load rejects", async () => {
     mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, faults: { Condition: { delayMs: 300 } } });
     const controller = new AbortController();
