@@ -73,15 +73,22 @@ function specimenUsage(
   return { used: false, notUsedReason: `not conclusive: ${result.reason}` };
 }
 
+/** What the specimen rules already worked out, by record: its specimen's result and its reading. */
+export interface EvidenceIndex {
+  resultOf: Map<Her2TestRecord, SpecimenResult>;
+  texts: Map<ReadableRecord, string>;
+}
+
 /** Whether the status rests on a record, and if not, why not. */
 export function usageOf(
   record: Her2TestRecord,
   use: RecordUse,
-  resultOf: ReadonlyMap<Her2TestRecord, SpecimenResult>,
+  index: EvidenceIndex,
   governing: SpecimenResult | undefined,
 ): Usage {
-  const interpretation = record.method === "unreadable" ? record.reason : readRecord(record);
-  const result = resultOf.get(record);
+  const interpretation =
+    record.method === "unreadable" ? record.reason : (index.texts.get(record) ?? readRecord(record));
+  const result = index.resultOf.get(record);
   if (use.use === "pending") return { used: false, notUsedReason: "pending", interpretation };
   if (use.use === "ignored") return { used: false, notUsedReason: use.reason, interpretation };
   if (use.use === "unreadable" || record.method === "unreadable" || !result) {

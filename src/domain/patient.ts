@@ -5,7 +5,7 @@
 import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate } from "./dates";
-import { evidenceItem, usageOf } from "./evidence";
+import { type EvidenceIndex, evidenceItem, usageOf } from "./evidence";
 import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, type RecordUse, type Triaged, testDate, triage } from "./records";
@@ -97,6 +97,7 @@ function triageAll(tests: readonly Her2TestRecord[], asOf: IsoDate | undefined):
 function assessSpecimens(triaged: readonly Triaged[]): {
   groups: SpecimenGroup[];
   results: SpecimenResult[];
+  index: EvidenceIndex;
 } {
   const active: ReadableRecord[] = [];
   const pending: ReadableRecord[] = [];
@@ -106,11 +107,15 @@ function assessSpecimens(triaged: readonly Triaged[]): {
     else if (use.use === "pending") pending.push(record);
   }
   const groups = groupBySpecimen(active, pending);
-  const results = groups
-    .filter((g) => g.records.length > 0)
-    .map(assessSpecimen)
-    .sort(bySpecimenRecency);
-  return { groups, results };
+  const index: EvidenceIndex = { resultOf: new Map(), texts: new Map() };
+  const results: SpecimenResult[] = [];
+  for (const group of groups) {
+    if (group.records.length === 0) continue;
+    const result = assessSpecimen(group, index.texts);
+    for (const record of group.records) index.resultOf.set(record, result);
+    results.push(result);
+  }
+  return { groups, results: results.sort(bySpecimenRecency), index };
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
@@ -151,7 +156,7 @@ function withDataGaps(
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(listOf(input.tests), calendarDate(input.asOf));
-  const { groups, results } = assessSpecimens(triaged);
+  const { groups, results, index } = assessSpecimens(triaged);
   const governing = governingSpecimen(results);
   const dataGaps = listOf(input.dataGaps);
   const found = statusOf(
@@ -170,8 +175,6 @@ export function assessPatient(input: PatientInput): Assessment {
   const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
   const category = categoryOf(status, conclusive?.ihcScore, conclusive?.zeroDetail);
   const therapies = listOf(input.therapies);
-  const resultOf = new Map<Her2TestRecord, SpecimenResult>();
-  for (const r of results) for (const record of r.group.records) resultOf.set(record, r);
 
   const assessment: Assessment = {
     patient: input.patient,
@@ -184,9 +187,7 @@ export function assessPatient(input: PatientInput): Assessment {
     statusReason: reason,
     flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
     recommendation: recommend(status, category, setting),
-    evidence: triaged.map((t) =>
-      evidenceItem(t.record, t.date, usageOf(t.record, t.use, resultOf, governing)),
-    ),
+    evidence: triaged.map((t) => evidenceItem(t.record, t.date, usageOf(t.record, t.use, index, governing))),
     unreadable: triaged.flatMap((t) =>
       t.use.use === "unreadable" ? [{ resource: t.record.source, reason: t.use.reason }] : [],
     ),

@@ -193,6 +193,13 @@ export function specimenName(group: SpecimenGroup): string {
   return group.date ? `the specimen of ${group.date}` : "an undated specimen";
 }
 
+/** Keeps the readings' texts for the evidence list, so no record is read twice. */
+function keepTexts(texts: Map<ReadableRecord, string>, latest: Latest, readings: Readings): void {
+  if (latest.ihc && readings.ihc) texts.set(latest.ihc, readings.ihc.text);
+  if (latest.dual && readings.dual) texts.set(latest.dual, readings.dual.text);
+  if (latest.single && readings.single) texts.set(latest.single, readings.single.text);
+}
+
 function readAll(latest: Latest): Readings {
   return {
     ihc: latest.ihc && readIhc(latest.ihc),
@@ -219,9 +226,10 @@ export function readRecord(record: ReadableRecord): string {
 }
 
 /** Combines one specimen's tests into its call, with the laboratory's call taken as final where present. */
-export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
+export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord, string>): SpecimenResult {
   const latest = latestByMethod(group.records);
   const readings = readAll(latest);
+  if (texts) keepTexts(texts, latest, readings);
   const where = specimenName(group);
   const measuredOutcome = combine(view(readings, false));
   const interpretation = readings.interpretation;
