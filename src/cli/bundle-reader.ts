@@ -5,6 +5,7 @@
  * references, as a FHIR server does when it processes a transaction, so grouping and the FHIR layer see one form.
  */
 import type { Resource } from "fhir/r4";
+import type { DataGap } from "../domain";
 
 export interface LocatedResource {
   resource: Resource;
@@ -18,7 +19,7 @@ export interface BundleProblem {
 }
 
 export type FhirJsonDocument =
-  | { kind: "resources"; resources: LocatedResource[]; problems: BundleProblem[] }
+  | { kind: "resources"; resources: LocatedResource[]; problems: BundleProblem[]; gaps: DataGap[] }
   | { kind: "invalid"; reason: string };
 
 type JsonObject = Record<string, unknown>;
@@ -32,6 +33,7 @@ const URN_ID = /^urn:(?:uuid|oid):([A-Za-z0-9\-.]{1,64})$/;
 interface Flattening {
   resources: LocatedResource[];
   problems: BundleProblem[];
+  gaps: DataGap[];
   /** fullUrl -> `Type/id` */
   fullUrls: Map<string, string>;
 }
@@ -58,6 +60,7 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening): void {
           where,
           message: `the server answered "${status}" for this entry; its data is missing`,
         });
+        into.gaps.push(failedEntryGap(where, status));
       }
       return;
     }
@@ -83,6 +86,28 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening): void {
       where: `${where} (${type}${id === undefined ? "" : `/${id}`})`,
     });
   });
+}
+
+/**
+ * A failed batch / transaction entry as a data gap. Which patient and resource type it was for is not in the
+ * response, so every patient of the Bundle gets it: their assessments then say they may be incomplete.
+ */
+function failedEntryGap(where: string, status: string): DataGap {
+  const code = Number.parseInt(status, 10);
+  const kind: DataGap["kind"] =
+    code === 401 || code === 403
+      ? "denied"
+      : code === 404
+        ? "not-found"
+        : code === 408 || code === 504
+          ? "timeout"
+          : "error";
+  return {
+    resourceType: "unknown",
+    kind,
+    reason: `A request of this Bundle failed (${where}: "${status}"); its resources are missing.`,
+    affectsAssessment: true,
+  };
 }
 
 /** Rewrites every `reference` that names an entry by its fullUrl to that entry's `Type/id`. */
@@ -125,12 +150,13 @@ export function readFhirJson(value: unknown): FhirJsonDocument {
       kind: "resources",
       resources: [{ resource: value as unknown as Resource, where: `resource (${type}${id})` }],
       problems: [],
+      gaps: [],
     };
   }
-  const into: Flattening = { resources: [], problems: [], fullUrls: new Map() };
+  const into: Flattening = { resources: [], problems: [], gaps: [], fullUrls: new Map() };
   flatten(value, "", into);
   if (into.fullUrls.size > 0) {
     for (const { resource } of into.resources) resolveReferences(resource, into.fullUrls);
   }
-  return { kind: "resources", resources: into.resources, problems: into.problems };
+  return { kind: "resources", resources: into.resources, problems: into.problems, gaps: into.gaps };
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Resource } from "fhir/r4";
+import type { DataGap } from "../domain";
 import { readFhirJson, type LocatedResource } from "./bundle-reader";
 import { Diagnostics, SkippedTypes, UsageError } from "./diagnostics";
 import type { PatientIndex } from "./grouping";
@@ -16,13 +17,19 @@ import { isReadType, placeResource } from "./references";
 /** Resources of one Bundle file, grouped by patient (`Patient/<id>` -> resources in file order). */
 export type BundleGroups = Map<string, Resource[]>;
 
+/** A Bundle file as the second pass uses it: its patients' resources, and the data gaps of all its patients. */
+export interface GroupedBundle {
+  groups: BundleGroups;
+  gaps: DataGap[];
+}
+
 export interface FirstPassState {
   readonly index: PatientIndex;
   /** `Medication/<id>` -> resource, shared by all patients. */
   readonly shared: Map<string, Resource>;
   readonly diagnostics: Diagnostics;
   /** Bundle files already grouped in this pass, offered for reuse in the second pass. */
-  readonly onBundleGrouped: (file: number, groups: BundleGroups, bytes: number) => void;
+  readonly onBundleGrouped: (file: number, bundle: GroupedBundle, bytes: number) => void;
   /** Called with the bytes of each file once read, for progress. */
   readonly onBytes: (bytes: number) => void;
   /** Called for every NDJSON line, for progress (undefined: no progress shown). */
@@ -211,7 +218,7 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
     state.resources += resources.length;
   }
   state.resources += document.resources.filter((r) => placeResource(r.resource).kind === "shared").length;
-  state.onBundleGrouped(fileNumber, groups, file.bytes);
+  state.onBundleGrouped(fileNumber, { groups, gaps: document.gaps }, file.bytes);
   diagnostics.endFile(file.path);
 }
 

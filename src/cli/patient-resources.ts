@@ -7,7 +7,8 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import type { Resource } from "fhir/r4";
 import { readFhirJson } from "./bundle-reader";
 import type { Diagnostics } from "./diagnostics";
-import { groupBundle, type BundleGroups } from "./first-pass";
+import type { DataGap } from "../domain";
+import { groupBundle, type GroupedBundle } from "./first-pass";
 import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
 import { readRange } from "./ndjson-reader";
@@ -22,7 +23,7 @@ export const BUNDLE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export class PatientResources {
   private readonly fds = new Map<number, number>();
-  private readonly bundles = new Map<number, { groups: BundleGroups; bytes: number }>();
+  private readonly bundles = new Map<number, { bundle: GroupedBundle; bytes: number }>();
   private bundleBytes = 0;
 
   constructor(
@@ -33,9 +34,9 @@ export class PatientResources {
   ) {}
 
   /** Offers a Bundle file grouped in the first pass, so small inputs are parsed only once. */
-  keepBundle(file: number, groups: BundleGroups, bytes: number): void {
+  keepBundle(file: number, bundle: GroupedBundle, bytes: number): void {
     this.bundles.delete(file);
-    this.bundles.set(file, { groups, bytes });
+    this.bundles.set(file, { bundle, bytes });
     this.bundleBytes += bytes;
     for (const [oldest, entry] of this.bundles) {
       if (this.bundleBytes <= this.bundleCacheBytes || oldest === file) break;
@@ -45,11 +46,13 @@ export class PatientResources {
   }
 
   /**
-   * Every resource of the patient, in input order, then the shared Medications its resources reference.
+   * Every resource of the patient, in input order, then the shared Medications its resources reference; and the data
+   * gaps of the Bundles the patient is in (failed batch entries).
    * A line that no longer parses or names another patient is reported and left out.
    */
-  load(group: PatientGroup): Resource[] {
+  load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[] } {
     const resources: Resource[] = [];
+    const dataGaps: DataGap[] = [];
     for (const run of contiguousRuns(group.lines)) {
       const file = this.files[run[0]?.file ?? -1];
       const first = run[0];
@@ -68,7 +71,11 @@ export class PatientResources {
         if (resource) resources.push(resource);
       }
     }
-    for (const file of group.bundleFiles) resources.push(...(this.bundleGroups(file).get(group.key) ?? []));
+    for (const file of group.bundleFiles) {
+      const bundle = this.groupedBundle(file);
+      resources.push(...(bundle.groups.get(group.key) ?? []));
+      dataGaps.push(...bundle.gaps);
+    }
 
     const medications = new Set<string>();
     for (const resource of resources) {
@@ -78,7 +85,7 @@ export class PatientResources {
       const medication = this.shared.get(reference);
       if (medication) resources.push(medication);
     }
-    return resources;
+    return { resources, dataGaps };
   }
 
   private parse(text: string, key: string, where: string, path: string): Resource | undefined {
@@ -120,25 +127,25 @@ export class PatientResources {
     return fd;
   }
 
-  private bundleGroups(file: number): BundleGroups {
+  private groupedBundle(file: number): GroupedBundle {
     const cached = this.bundles.get(file);
     if (cached) {
       // Refresh its place in the LRU order.
       this.bundles.delete(file);
       this.bundles.set(file, cached);
-      return cached.groups;
+      return cached.bundle;
     }
     const input = this.files[file];
-    if (input === undefined) return new Map();
+    if (input === undefined) return { groups: new Map(), gaps: [] };
     let text = readFileSync(input.path, "utf8");
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const document = readFhirJson(JSON.parse(text));
-    const groups: BundleGroups =
+    const bundle: GroupedBundle =
       document.kind === "resources"
-        ? groupBundle(input.path, document.resources, new Map(), undefined)
-        : new Map<string, Resource[]>();
-    this.keepBundle(file, groups, input.bytes);
-    return groups;
+        ? { groups: groupBundle(input.path, document.resources, new Map(), undefined), gaps: document.gaps }
+        : { groups: new Map(), gaps: [] };
+    this.keepBundle(file, bundle, input.bytes);
+    return bundle;
   }
 }
 

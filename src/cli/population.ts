@@ -4,6 +4,7 @@
  * checked on its own.
  */
 import type { Resource } from "fhir/r4";
+import type { DataGap } from "../domain";
 import type { Diagnostics } from "./diagnostics";
 import { firstPass, type FirstPassState } from "./first-pass";
 import { PatientIndex } from "./grouping";
@@ -15,6 +16,8 @@ export interface PatientResourceSet {
   /** `Patient/<id>` */
   patient: string;
   resources: Resource[];
+  /** Data that could not be loaded for this patient (failed entries of a batch-response); absent when none. */
+  dataGaps?: DataGap[];
 }
 
 export interface Population {
@@ -57,8 +60,8 @@ export async function readPopulation(
     shared,
     diagnostics,
     resources: 0,
-    onBundleGrouped: (file, groups, bytes) => {
-      loader.keepBundle(file, groups, bytes);
+    onBundleGrouped: (file, bundle, bytes) => {
+      loader.keepBundle(file, bundle, bytes);
     },
     onBytes: (bytes) => {
       bytesDone += bytes;
@@ -87,11 +90,11 @@ export async function readPopulation(
       for (const group of index.groups()) {
         done++;
         progress?.update(() => `assessing patient ${count(done)} of ${count(index.patientCount)}`);
-        const resources = loader.load(group);
+        const { resources, dataGaps } = loader.load(group);
         // Every line of this patient failed its second reading (reported as warnings): there is nothing to assess,
         // and "no-result" would wrongly say the patient has no HER2 test.
         if (resources.length === 0) continue;
-        yield { patient: group.key, resources };
+        yield { patient: group.key, resources, ...(dataGaps.length > 0 ? { dataGaps } : {}) };
       }
       progress?.clear();
     },

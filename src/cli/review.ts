@@ -91,11 +91,13 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
   let assessMs = 0;
   try {
     await output.write(format.begin());
-    for (const { patient, resources } of population.patients()) {
+    for (const { patient, resources, dataGaps } of population.patients()) {
       let assessment: Assessment;
       const started = performance.now();
       try {
-        assessment = assess(buildPatientInput({ patient, resources, asOf: options.asOf }));
+        assessment = assess(
+          buildPatientInput({ patient, resources, asOf: options.asOf, dataGaps: dataGaps ?? [] }),
+        );
         assessMs += performance.now() - started;
       } catch (error) {
         // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.

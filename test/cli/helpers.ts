@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach } from "vitest";
-import type { Assessment } from "../../src/domain";
+import type { Assessment, DataGap } from "../../src/domain";
 import { assess } from "../../src/domain";
 import { buildPatientInput } from "../../src/fhir/normalise";
 import { review, type ReviewOptions, type ReviewResult } from "../../src/cli/review";
@@ -94,9 +94,12 @@ export function expectedAssessment(
   patient: string,
   resources: readonly Resource[],
   asOf = AS_OF,
+  dataGaps: DataGap[] = [],
 ): Assessment {
   // Round-trip through JSON like the CLI output, so undefined fields compare as absent.
-  return JSON.parse(JSON.stringify(assess(buildPatientInput({ patient, resources, asOf })))) as Assessment;
+  return JSON.parse(
+    JSON.stringify(assess(buildPatientInput({ patient, resources, asOf, dataGaps }))),
+  ) as Assessment;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

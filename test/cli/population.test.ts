@@ -219,7 +219,7 @@ describe("Bundles", () => {
     });
   });
 
-  it("flattens a batch-response of searchset Bundles and reports failed entries", async () => {
+  it("flattens a batch-response of searchset Bundles; a failed entry is a data gap for its patients", async () => {
     const dir = tempDir();
     const inner = (resources: Resource[]): Bundle =>
       bundle(
@@ -241,6 +241,15 @@ describe("Bundles", () => {
       "Patient/b": [ihc("ob", "Patient/b", "0")],
     });
     expect(stderr).toContain(`${path}: entry[2]: warning: the server answered "403 Forbidden"`);
+    // Which patient the failed request was for is unknown: every patient of the Bundle may be missing data.
+    for (const set of patients) {
+      expect(set.dataGaps).toHaveLength(1);
+      expect(set.dataGaps?.[0]).toMatchObject({ kind: "denied", affectsAssessment: true });
+      expect(set.dataGaps?.[0]?.reason).toContain("403 Forbidden");
+    }
+    // The same Bundle after eviction from the cache still carries its gaps.
+    const reread = await groups([path], 1);
+    expect(reread.patients.map((p) => p.dataGaps?.length)).toEqual([1, 1]);
   });
 
   it("reads a single resource file and an NDJSON file named .json", async () => {

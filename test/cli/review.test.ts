@@ -22,6 +22,7 @@ import {
   specimen,
   tempDir,
   trastuzumab,
+  writeJson,
   writeNdjson,
 } from "./helpers";
 
@@ -185,6 +186,28 @@ describe("her2 review (in-process)", () => {
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(3000);
     expect(JSON.parse(lines[2999] ?? "{}")).toMatchObject({ patient: "Patient/p2999" });
+  });
+});
+
+describe("data that could not be loaded", () => {
+  it("a failed batch entry reaches the rules as a data gap of each patient of the Bundle", async () => {
+    const dir = tempDir();
+    const batch = {
+      resourceType: "Bundle",
+      type: "batch-response",
+      entry: [
+        { resource: patient("a"), response: { status: "200 OK" } },
+        { resource: ihc("oa", "Patient/a", "0"), response: { status: "200 OK" } },
+        { response: { status: "403 Forbidden" } },
+      ],
+    };
+    const run = await runReview([writeJson(dir, "batch.json", batch)]);
+    expect(run.result.exitCode).toBe(0);
+    const gaps = run.assessments[0]?.dataGaps ?? [];
+    expect(gaps).toEqual([expect.objectContaining({ kind: "denied", affectsAssessment: true })]);
+    expect(run.assessments[0]).toEqual(
+      expectedAssessment("Patient/a", [patient("a"), ihc("oa", "Patient/a", "0")], AS_OF, gaps),
+    );
   });
 });
 
