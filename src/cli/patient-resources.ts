@@ -35,6 +35,8 @@ export class PatientResources {
 
   /** Offers a Bundle file grouped in the first pass, so small inputs are parsed only once. */
   keepBundle(file: number, bundle: GroupedBundle, bytes: number): void {
+    const previous = this.bundles.get(file);
+    if (previous) this.bundleBytes -= previous.bytes;
     this.bundles.delete(file);
     this.bundles.set(file, { bundle, bytes });
     this.bundleBytes += bytes;
