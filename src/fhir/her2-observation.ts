@@ -15,6 +15,7 @@ import {
   parsePlainNumber,
   saysRecount,
   saysSingleProbe,
+  zeroDetailInText,
 } from "./observation-shapes";
 import { ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
 import { classifyHer2Code, type ReadingConcept } from "./her2-code";
@@ -236,7 +237,7 @@ function readCodeable(
   // A coded call often carries the score only in its text ("Equivocal (2+)").
   const text = value.text;
   if (text && (concept === "ihc" || concept === "unspecified") && !meanings.some((m) => m.score)) {
-    const score = parseIhcScore(text);
+    const score = parseIhcScore(text, concept === "ihc");
     if (score.ambiguous) reading.problems.push(`${where} text "${text}": ${score.ambiguous}`);
     else if (score.score) {
       setField(reading, "score", score.score, `${where} text`);
@@ -342,6 +343,37 @@ function readInterpretation(
 }
 
 /**
+ * Completes an IHC 0 with its staining detail, which labs put in a component ("cells with faint, incomplete membrane
+ * staining: 5 %") or a note ("no membrane staining"), never in the score itself.
+ */
+function readZeroDetail(reading: Her2Reading, observation: Observation): void {
+  for (const component of observation.component ?? []) {
+    const label = allConceptText(component.code).join(" ");
+    const percent = component.valueQuantity?.value;
+    if (
+      !/\bfaint\b|\bincomplete\b/i.test(label) ||
+      percent === undefined ||
+      component.valueQuantity?.unit !== "%"
+    ) {
+      continue;
+    }
+    if (percent > 10) {
+      reading.problems.push(`IHC 0 but "${label}" is ${String(percent)} %, more than the 10 % of an IHC 0`);
+      return;
+    }
+    reading.zeroDetail = percent === 0 ? "null" : "ultralow";
+    reading.notes.push(`IHC 0 detail from component "${label}" ${String(percent)} %`);
+    return;
+  }
+  const notes = (observation.note ?? []).map((n) => n.text).join(" ");
+  const detail = notes ? zeroDetailInText(notes) : undefined;
+  if (detail) {
+    reading.zeroDetail = detail;
+    reading.notes.push(`IHC 0 detail (${detail}) from the note`);
+  }
+}
+
+/**
  * Reads one HER2 Observation whose code has already been classified.
  * @param concept the concept of the Observation's code
  */
@@ -361,6 +393,7 @@ export function readHer2Observation(
     const notes = (observation.note ?? []).map((n) => n.text).filter((t) => t.trim() !== "");
     if (notes.length > 0) readText(reading, concept, notes.join("; "), "note");
   }
+  if (reading.score === "0" && reading.zeroDetail === undefined) readZeroDetail(reading, observation);
   if (saysRecount(allConceptText(observation.code).join(" "))) reading.isRecount = true;
   const methodText = [conceptText(observation.method), ...allConceptText(observation.code)]
     .filter(Boolean)

@@ -79,10 +79,23 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   if (!score) return {};
   const result: ParsedScore = { score };
   if (score === "0") {
-    if (/\bultra[\s-]?low\b/i.test(text)) result.zeroDetail = "ultralow";
-    else if (/\bnull\b|\bno (?:membrane )?staining\b/i.test(text)) result.zeroDetail = "null";
+    const detail = zeroDetailInText(text);
+    if (detail) result.zeroDetail = detail;
   }
   return result;
+}
+
+/**
+ * The staining detail of an IHC 0 named in text: "ultralow" (faint, incomplete staining in ≤10% of cells) or "null"
+ * (no staining). Undefined when the text names neither, or both.
+ */
+export function zeroDetailInText(text: string): IhcZeroDetail | undefined {
+  const ultralow = /\bultra[\s-]?low\b|\bfaint\b[^.;]{0,60}\bincomplete\b/i.test(text);
+  const none = /\bnull\b|\bno (?:\w+ ){0,2}staining\b|\babsen(?:t|ce of) (?:membrane )?staining\b/i.test(
+    text,
+  );
+  if (ultralow === none) return undefined;
+  return ultralow ? "ultralow" : "null";
 }
 
 export interface ParsedNumber {

@@ -398,6 +398,42 @@ describe("calls, interpretations and other coded shapes", () => {
     expect(record).toMatchObject({ method: "ihc", score: "0", zeroDetail: "ultralow" });
   });
 
+  describe("the staining detail of an IHC 0 comes from a component or a note", () => {
+    const zero = (rest: Partial<Observation>) =>
+      observation({ id: "x", code: loinc("85319-2"), date: DATE }, { valueString: "0", ...rest });
+    const faint = (value: number) => ({
+      code: { text: "Invasive tumour cells with faint, incomplete membrane staining" },
+      valueQuantity: { value, unit: "%" },
+    });
+    it("5 % faint incomplete staining: ultralow", () => {
+      expect(tests([zero({ component: [faint(5)] })])[0]).toMatchObject({
+        score: "0",
+        zeroDetail: "ultralow",
+      });
+    });
+    it("0 %: null", () => {
+      expect(tests([zero({ component: [faint(0)] })])[0]).toMatchObject({ score: "0", zeroDetail: "null" });
+    });
+    it("a note saying no membrane staining, on a coded Negative with the score as text: null", () => {
+      const record = tests([
+        observation(
+          { id: "x", code: loinc("85319-2"), date: DATE },
+          {
+            valueCodeableConcept: { ...snomed("260385009", "Negative"), text: "0" },
+            note: [{ text: "No membrane staining observed." }],
+          },
+        ),
+      ])[0];
+      expect(record).toMatchObject({ method: "ihc", score: "0", zeroDetail: "null", reported: "negative" });
+    });
+    it("more than 10 % faint staining contradicts a 0: unreadable", () => {
+      expect(tests([zero({ component: [faint(30)] })])[0]).toMatchObject({ method: "unreadable" });
+    });
+    it("no detail given: none invented", () => {
+      expect(tests([zero({})])[0]).not.toHaveProperty("zeroDetail");
+    });
+  });
+
   it("uses issued when there is no effective date, and the specimen's body site", () => {
     const [record] = tests([
       observation(
