@@ -85,8 +85,14 @@ function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
 
 /** Fills in the specimen's identity from its records (the smallest value wins, so input order never matters). */
 function describe(group: SpecimenGroup): void {
-  for (const r of group.records) takeSpecimen(group, r);
-  for (const r of group.pending) takeSpecimen(group, r);
+  // Records of one specimen usually share one SpecimenInfo object: each distinct one is read once.
+  let previous: ReadableRecord["specimen"];
+  for (const list of [group.records, group.pending]) {
+    for (const r of list) {
+      if (r.specimen !== previous) takeSpecimen(group, r);
+      previous = r.specimen;
+    }
+  }
   // Sorted newest first, so the first record carries the latest test date.
   const newest = group.records[0] ?? group.pending[0];
   group.date = group.collected ?? (newest && testDate(newest));

@@ -173,25 +173,25 @@ export interface FlagContext {
 
 /** Every flag that applies, most urgent first. */
 export function collectFlags(c: FlagContext): Flag[] {
-  const flags = [
-    ...c.results.map((r) => needFlag(r, c.governing, c.groups)),
-    ...c.results.flatMap((r) => r.mismatches.map((m) => makeFlag("interpretation-mismatch", m))),
+  const flags: (Flag | undefined)[] = [];
+  const conclusive: SpecimenResult[] = [];
+  for (const r of c.results) {
+    flags.push(needFlag(r, c.governing, c.groups));
+    for (const m of r.mismatches) flags.push(makeFlag("interpretation-mismatch", m));
+    if (isConclusive(r.call)) conclusive.push(r);
+  }
+  const pending: { record: Her2TestRecord; reason?: string }[] = [];
+  const unreadable: { record: Her2TestRecord; reason?: string }[] = [];
+  for (const t of c.triaged) {
+    if (t.use.use === "pending") pending.push({ record: t.record });
+    else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.reason });
+  }
+  flags.push(
     discordantFlag(c.results, c.governing),
-    listFlag(
-      "result-pending",
-      c.triaged.filter((t) => t.use.use === "pending"),
-    ),
-    listFlag(
-      "result-unreadable",
-      c.triaged.flatMap((t) =>
-        t.use.use === "unreadable" ? [{ record: t.record, reason: t.use.reason }] : [],
-      ),
-    ),
-    retestFlag(
-      c.events,
-      c.results.filter((r) => isConclusive(r.call)),
-    ),
+    listFlag("result-pending", pending),
+    listFlag("result-unreadable", unreadable),
+    retestFlag(c.events, conclusive),
     therapyFlag(c.status, c.therapies, c.dataGaps, c.governing ? usedSources(c.governing) : []),
-  ];
+  );
   return sortFlags(flags.filter((f): f is Flag => f !== undefined));
 }

@@ -8,7 +8,7 @@ import { calendarDate } from "./dates";
 import { type EvidenceIndex, evidenceItem, usageOf } from "./evidence";
 import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
-import { newestRecordFirst, type RecordUse, type Triaged, testDate, triage } from "./records";
+import { newestRecordFirst, type RecordUse, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend } from "./recommendation";
 import { settingOf } from "./setting";
 import {
@@ -88,9 +88,16 @@ function triageAll(tests: readonly Her2TestRecord[], asOf: IsoDate | undefined):
   return tests
     .map((record) => {
       const date = testDate(record);
-      return { record, date, use: triage(record, asOf, date) };
+      return { record, date, rank: statusRank(record), use: triage(record, asOf, date) };
     })
     .sort(newestRecordFirst);
+}
+
+function unreadableList(triaged: readonly Triaged[]): Assessment["unreadable"] {
+  const list: Assessment["unreadable"] = [];
+  for (const t of triaged)
+    if (t.use.use === "unreadable") list.push({ resource: t.record.source, reason: t.use.reason });
+  return list;
 }
 
 /** The specimens with used results, assessed, most recent first. */
@@ -188,9 +195,7 @@ export function assessPatient(input: PatientInput): Assessment {
     flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
     recommendation: recommend(status, category, setting),
     evidence: triaged.map((t) => evidenceItem(t.record, t.date, usageOf(t.record, t.use, index, governing))),
-    unreadable: triaged.flatMap((t) =>
-      t.use.use === "unreadable" ? [{ resource: t.record.source, reason: t.use.reason }] : [],
-    ),
+    unreadable: unreadableList(triaged),
     dataGaps,
   };
   if (governing) assessment.basis = basisOf(governing);

@@ -66,6 +66,13 @@ const STATUS_RANK: Partial<Record<string, number>> = { corrected: 0, amended: 0,
 export interface DatedRecord {
   record: Her2TestRecord;
   date: IsoDate | undefined;
+  /** statusRank(record), read once. */
+  rank: number;
+}
+
+/** Same-date order of result statuses: a corrected or amended result before a final one. */
+export function statusRank(record: Her2TestRecord): number {
+  return STATUS_RANK[record.status] ?? 2;
 }
 
 /**
@@ -73,16 +80,10 @@ export interface DatedRecord {
  * never depends on the input order.
  */
 export function newestRecordFirst(a: DatedRecord, b: DatedRecord): number {
-  return (
-    newestFirst(a.date, b.date) ||
-    (STATUS_RANK[a.record.status] ?? 2) - (STATUS_RANK[b.record.status] ?? 2) ||
-    byText(a.record.source, b.record.source)
-  );
+  return newestFirst(a.date, b.date) || a.rank - b.rank || byText(a.record.source, b.record.source);
 }
 
 /** A record with its date and use, as the patient-level rules see it. */
-export interface Triaged {
-  record: Her2TestRecord;
-  date: IsoDate | undefined;
+export interface Triaged extends DatedRecord {
   use: RecordUse;
 }
