@@ -106,6 +106,7 @@ function referenceTexts(code: FlagCode): readonly string[] {
 }
 
 function sortedUnique(items: readonly string[]): string[] {
+  if (items.length < 2) return [...items];
   const sorted = [...items].sort(byText);
   return sorted.filter((item, i) => i === 0 || item !== sorted[i - 1]);
 }
