@@ -37,7 +37,7 @@ export interface SpecimenResult {
   ihcScore?: IhcScore;
   zeroDetail?: IhcZeroDetail;
   /** Records replaced by a newer record of the same method on this specimen. */
-  superseded: Set<ResourceRef>;
+  superseded: ReadonlySet<ResourceRef>;
   mismatches: Mismatch[];
 }
 
@@ -47,13 +47,19 @@ interface Latest {
   dual?: DualIshRecord;
   single?: SingleIshRecord;
   interpretation?: InterpretationRecord;
-  superseded: Set<ResourceRef>;
+  superseded: ReadonlySet<ResourceRef>;
 }
+
+const NONE_SUPERSEDED: ReadonlySet<ResourceRef> = new Set();
 
 function latestByMethod(records: readonly ReadableRecord[]): Latest {
   // Records arrive newest first: the first of each method is the latest, the rest are superseded.
-  const latest: Latest = { superseded: new Set() };
-  for (const r of records) if (!takeIfFirst(latest, r)) latest.superseded.add(r.source);
+  const latest: Latest = { superseded: NONE_SUPERSEDED };
+  let superseded: Set<ResourceRef> | undefined;
+  for (const r of records) {
+    if (!takeIfFirst(latest, r)) (superseded ??= new Set()).add(r.source);
+  }
+  if (superseded) latest.superseded = superseded;
   return latest;
 }
 
@@ -299,5 +305,7 @@ export function specimenDescription(group: SpecimenGroup): string {
 
 /** The records the specimen's call rests on (those not superseded on the same specimen). */
 export function usedSources(result: SpecimenResult): ResourceRef[] {
-  return result.group.records.filter((r) => !result.superseded.has(r.source)).map((r) => r.source);
+  const sources: ResourceRef[] = [];
+  for (const r of result.group.records) if (!result.superseded.has(r.source)) sources.push(r.source);
+  return sources;
 }
