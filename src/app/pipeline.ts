@@ -37,7 +37,7 @@ export async function loadPatientAssessment(
     ...(options.codeMap ? { codeMap: options.codeMap } : {}),
   });
   const resources = new Map<string, Resource>();
-  for (const resource of loaded.patient ? [loaded.patient, ...loaded.resources] : loaded.resources) {
+  for (const resource of loaded.resources) {
     if (resource.id) resources.set(`${resource.resourceType}/${resource.id}`, resource);
   }
   return {
