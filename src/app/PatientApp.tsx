@@ -104,12 +104,14 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
   return (
     <Her2Panel
       patient={
-        result
+        // Without the Patient resource there is no name or birth date to check against the chart: the banner then
+        // warns instead of showing a placeholder name (wrong-patient safety).
+        result?.patient
           ? {
               name: formatPatientName(result.patient),
               reference: `Patient/${patientId}`,
-              ...(result.patient?.birthDate ? { birthDate: result.patient.birthDate } : {}),
-              ...(result.patient?.gender ? { gender: result.patient.gender } : {}),
+              ...(result.patient.birthDate ? { birthDate: result.patient.birthDate } : {}),
+              ...(result.patient.gender ? { gender: result.patient.gender } : {}),
             }
           : undefined
       }

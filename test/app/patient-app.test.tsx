@@ -51,70 +51,83 @@ function client() {
   return FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "t", patient: "p1" } });
 }
 
-describe("PatientApp: load -> normalise -> rules -> panel, against an msw FHIR server", () => {
-  it("shows the patient's name and birth date from the record and the HER2 status the data supports", async () => {
-    const log = mockFhirServer({ resources: [patient, ihc3, breastCancer] });
-    render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
-    expect(screen.getByTestId("panel-skeleton")).toBeInTheDocument();
-    const banner = await screen.findByTestId("patient-banner", {}, { timeout: 5000 });
-    await within(banner).findByText(/Nakamura/);
-    expect(banner).toHaveTextContent("1971-02-03");
-    const header = await screen.findByTestId("status-header");
-    expect(header).toHaveTextContent(/positive/i);
-    expect(header).toHaveTextContent(/early/i);
-    // One request per query (plus the CapabilityStatement); the Observation search was sent encoded.
-    const observationSearch = log.rawUrls.find((u) => u.includes("/Observation?"));
-    expect(observationSearch).toContain("loinc.org%7C85319-2");
-    expect(new URL(observationSearch ?? "").search).not.toContain("//");
-  });
-
-  it("hides its own banner when the EHR shows one (need_patient_banner: false)", async () => {
-    mockFhirServer({ resources: [patient, ihc3] });
-    render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner={false} />);
-    await screen.findByTestId("status-header", {}, { timeout: 5000 });
-    expect(screen.queryByTestId("patient-banner")).toBeNull();
-  });
-
-  it("says what could not be loaded when the Observation search fails, instead of a clean result", async () => {
-    mockFhirServer({ resources: [patient, ihc3], faults: { Observation: { status: 500 } } });
-    render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
-    const header = await screen.findByTestId("status-header", {}, { timeout: 5000 });
-    // The IHC 3+ result exists but could not be read: neither "positive" nor "no HER2 result" is supported.
-    expect(header).not.toHaveTextContent(statusLabel.positive);
-    expect(header).not.toHaveTextContent(statusLabel["no-result"]);
-    expect(header).toHaveTextContent(statusLabel.indeterminate);
-    expect(await screen.findByTestId("data-gap-alert")).toHaveTextContent(/Observation/);
-  });
-
-  it("refuses to load with an invalid institution code map, and sends no request", async () => {
-    const log = mockFhirServer({ resources: [patient, ihc3] });
-    render(
-      <PatientApp
-        client={client()}
-        patientId="p1"
-        issuer={issuer({ observations: "not a list" })}
-        needPatientBanner
-      />,
-    );
-    expect(await screen.findByRole("alert")).toHaveTextContent(/code map/i);
-    expect(screen.queryByRole("button", { name: /retry/i })).toBeNull();
-    expect(log.requests).toEqual([]);
-  });
-
-  it("loads again when the user retries after a gap", async () => {
-    const log = mockFhirServer({
-      resources: [patient, ihc3],
-      faults: { Observation: { status: 503, times: 1 } },
+describe(
+  "PatientApp: load -> normalise -> rules -> panel, against an msw FHIR server",
+  { timeout: 20_000 },
+  () => {
+    it("shows the patient's name and birth date from the record and the HER2 status the data supports", async () => {
+      const log = mockFhirServer({ resources: [patient, ihc3, breastCancer] });
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
+      expect(screen.getByTestId("panel-skeleton")).toBeInTheDocument();
+      const banner = await screen.findByTestId("patient-banner", {}, { timeout: 10_000 });
+      await within(banner).findByText(/Nakamura/);
+      expect(banner).toHaveTextContent("1971-02-03");
+      const header = await screen.findByTestId("status-header");
+      expect(header).toHaveTextContent(/positive/i);
+      expect(header).toHaveTextContent(/early/i);
+      // One request per query (plus the CapabilityStatement); the Observation search was sent encoded.
+      const observationSearch = log.rawUrls.find((u) => u.includes("/Observation?"));
+      expect(observationSearch).toContain("loinc.org%7C85319-2");
+      expect(new URL(observationSearch ?? "").search).not.toContain("//");
     });
-    render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
-    const alert = await screen.findByTestId("data-gap-alert", {}, { timeout: 5000 });
-    const before = log.requests.length;
-    await userEvent.click(within(alert).getByRole("button", { name: /retry/i }));
-    await waitFor(() => {
+
+    it("hides its own banner when the EHR shows one (need_patient_banner: false)", async () => {
+      mockFhirServer({ resources: [patient, ihc3] });
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner={false} />);
+      await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+      expect(screen.queryByTestId("patient-banner")).toBeNull();
+    });
+
+    it("says what could not be loaded when the Observation search fails, instead of a clean result", async () => {
+      mockFhirServer({ resources: [patient, ihc3], faults: { Observation: { status: 500 } } });
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
+      const header = await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+      // The IHC 3+ result exists but could not be read: neither "positive" nor "no HER2 result" is supported.
+      expect(header).not.toHaveTextContent(statusLabel.positive);
+      expect(header).not.toHaveTextContent(statusLabel["no-result"]);
+      expect(header).toHaveTextContent(statusLabel.indeterminate);
+      expect(await screen.findByTestId("data-gap-alert")).toHaveTextContent(/Observation/);
+    });
+
+    it("warns that the patient's identity could not be checked when the Patient read fails", async () => {
+      mockFhirServer({ resources: [ihc3] });
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
+      await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+      const banner = screen.getByTestId("patient-banner");
+      expect(banner).toHaveTextContent(/could not be read/);
+      expect(banner).not.toHaveTextContent(/Unnamed patient/);
+    });
+
+    it("refuses to load with an invalid institution code map, and sends no request", async () => {
+      const log = mockFhirServer({ resources: [patient, ihc3] });
+      render(
+        <PatientApp
+          client={client()}
+          patientId="p1"
+          issuer={issuer({ observations: "not a list" })}
+          needPatientBanner
+        />,
+      );
+      expect(await screen.findByRole("alert")).toHaveTextContent(/code map/i);
+      expect(screen.queryByRole("button", { name: /retry/i })).toBeNull();
+      expect(log.requests).toEqual([]);
+    });
+
+    it("loads again when the user retries after a gap", async () => {
+      const log = mockFhirServer({
+        resources: [patient, ihc3],
+        faults: { Observation: { status: 503, times: 1 } },
+      });
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
+      const alert = await screen.findByTestId("data-gap-alert", {}, { timeout: 10_000 });
+      const before = log.requests.length;
+      await userEvent.click(within(alert).getByRole("button", { name: /retry/i }));
+      await waitFor(() => {
+        expect(screen.queryByTestId("data-gap-alert")).toBeNull();
+      });
+      expect(await screen.findByTestId("status-header")).toHaveTextContent(/positive/i);
+      expect(log.requests.length).toBeGreaterThan(before);
       expect(screen.queryByTestId("data-gap-alert")).toBeNull();
     });
-    expect(await screen.findByTestId("status-header")).toHaveTextContent(/positive/i);
-    expect(log.requests.length).toBeGreaterThan(before);
-    expect(screen.queryByTestId("data-gap-alert")).toBeNull();
-  });
-});
+  },
+);
