@@ -15,7 +15,7 @@
  * - Every type of the contract (`export type * from "./types"`).
  *
  * How it works (one module per job): records.ts decides which records are used (final / amended / corrected),
- * pending, ignored (cancelled, entered in error, dated after `asOf`) or unreadable; grouping.ts groups them by
+ * pending, ignored (cancelled, entered in error) or unreadable (including dated after `asOf`); grouping.ts groups them by
  * specimen; ihc.ts and ish.ts read each test by the guideline's tables; combine.ts combines the tests of a specimen;
  * specimen.ts takes the laboratory's own call as final and notes contradictions; patient.ts picks the governing
  * specimen; patient-flags.ts, setting.ts, category.ts, recommendation.ts and evidence.ts build the rest.

@@ -2,7 +2,7 @@
  * Which HER2 records the rules may use, by their result status (FHIR Observation.status) and date.
  * registered / preliminary: pending (flagged, never used for the status); final / amended / corrected: used;
  * cancelled / entered-in-error: never used, listed as not used so adding one can never change the status;
- * status unknown, or a record the FHIR layer could not read: unreadable.
+ * status unknown, a record the FHIR layer could not read, or one dated after the assessment date: unreadable.
  */
 import { byText, calendarDate, newestFirst } from "./dates";
 import type { Her2TestRecord, IsoDate } from "./types";
@@ -45,7 +45,10 @@ export function triage(
     return { use: "unreadable", reason: `unknown HER2 test method "${String(method)}"` };
   }
   if (asOf !== undefined && date !== undefined && date > asOf) {
-    return { use: "ignored", reason: `dated after the assessment date (${asOf})` };
+    // Never dropped silently (that could read as "no result"), and never used either: a date after "today" is a
+    // data error or a time-zone skew the rules cannot tell apart, so the conservative reading is "cannot be read"
+    // (listed and flagged) rather than a one-day tolerance that would base a status on it.
+    return { use: "unreadable", reason: `dated after the assessment date (${date}, assessed as of ${asOf})` };
   }
   switch (record.status) {
     case "registered":

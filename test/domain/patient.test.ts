@@ -287,10 +287,19 @@ describe("pending, cancelled, entered-in-error, unreadable", () => {
     expect(a.unreadable[0]?.reason).toMatch(/unknown/);
   });
 
-  it("a result dated after the as-of date is ignored", () => {
-    const a = run([ihc("3+", { date: "2027-01-01", specimen: undefined })]);
-    expect(a.status).toBe("no-result");
-    expect(a.evidence[0]?.notUsedReason).toMatch(/after the assessment date/);
+  it("safety rule: a result dated after the as-of date is never dropped: unreadable, flagged, never no-result", () => {
+    // A time-zone offset can put a same-day result on the next calendar date.
+    const future = ihc("3+", { date: "2026-11-26T08:00:00+14:00", specimen: undefined });
+    const a = run([future]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable).toEqual([
+      {
+        resource: future.source,
+        reason: "dated after the assessment date (2026-11-26, assessed as of 2026-11-25)",
+      },
+    ]);
+    expect(codes(a)).toEqual(["result-unreadable"]);
+    expect(a.evidence[0]).toMatchObject({ used: false, notUsedReason: "unreadable" });
   });
 });
 
