@@ -1,5 +1,5 @@
 /** A FhirSource over plain `fetch` with an optional bearer token: for tests, tools and the sandbox. */
-import { headersToRecord, parseBody, type FhirSource } from "./source";
+import { headersToRecord, isWithinBase, parseBody, type FhirSource } from "./source";
 
 /**
  * @param baseUrl the FHIR base, e.g. `https://fhir.example.test/r4`
@@ -15,6 +15,9 @@ export function fromFetch(
   return {
     baseUrl,
     async get(url, init) {
+      // Defence in depth: the runner already refuses such links; never send the token outside the base.
+      if (!isWithinBase(url, base))
+        throw new Error(`refused to request a URL outside the FHIR base ${baseUrl}`);
       const headers: Record<string, string> = { accept: "application/fhir+json, application/json" };
       if (token) headers.authorization = `Bearer ${token}`;
       const response = await fetchImpl(new URL(url, base).toString(), { headers, signal: init.signal });

@@ -14,7 +14,7 @@ import {
   retryAfterMs,
   type Failure,
 } from "./errors";
-import type { FhirResponse, FhirSource } from "./source";
+import { isWithinBase, type FhirResponse, type FhirSource } from "./source";
 
 /** What one query asked, how many pages and resources came back, and how it ended. */
 export interface QueryReport {
@@ -193,6 +193,14 @@ export class QueryRunner {
             failure = {
               kind: "error",
               reason: `paging of ${resourceType} stopped: the server's next links loop or exceed ${String(MAX_PAGES)} pages`,
+            };
+            break;
+          }
+          if (!isWithinBase(url, this.source.baseUrl)) {
+            // A server's link to another host or path must not receive the access token: stop paging here.
+            failure = {
+              kind: "error",
+              reason: `the server sent a paging link outside its FHIR base (${this.source.baseUrl}), which was not followed`,
             };
             break;
           }

@@ -43,3 +43,22 @@ export function parseBody(text: string): Pick<FhirResponse, "body" | "parseError
     return { parseError: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * True when `url` (relative or absolute) resolves inside the FHIR base: same origin and the base's path as prefix.
+ * A server's `next` link can name any host; the access token must only go to the server it was issued for.
+ */
+export function isWithinBase(url: string, baseUrl: string): boolean {
+  const basePath = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+  let base: URL;
+  let target: URL;
+  try {
+    base = new URL(basePath);
+    target = new URL(url, base);
+  } catch {
+    return false;
+  }
+  if (target.origin !== base.origin || target.username !== "" || target.password !== "") return false;
+  // HAPI pages with `<base>?_getpages=…`: the base path itself (without its trailing slash) is inside.
+  return target.pathname.startsWith(base.pathname) || `${target.pathname}/` === base.pathname;
+}

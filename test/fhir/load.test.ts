@@ -2,6 +2,7 @@ import type { Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import { parseCodeMap } from "../../src/fhir/code-map";
 import { fromFetch } from "../../src/fhir/fetch-source";
+import { isWithinBase } from "../../src/fhir/source";
 import { loadPatientData } from "../../src/fhir/load";
 import { buildPatientInput } from "../../src/fhir/normalise";
 import { BASE, capabilityStatement, mockFhirServer, type Fault } from "./fhir-mock";
@@ -427,5 +428,98 @@ describe("loadPatientData: errors become data gaps", () => {
       controller.abort(new Error("user closed the panel"));
     }, 50);
     await expect(promise).rejects.toThrow();
+  });
+});
+
+describe("loadPatientData: the access token stays with the FHIR base", () => {
+  const condition = EPIC_PATIENT_RESOURCES.find((r) => r.id === "cond-breast");
+
+  /** Serves Condition as one page whose `next` link is `next`, and records every request made elsewhere. */
+  async function serveNextLink(next: string): Promise<{ elsewhere: { url: string; auth: string | null }[] }> {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
+    const { server } = await import("../msw-server");
+    const { http, HttpResponse } = await import("msw");
+    const elsewhere: { url: string; auth: string | null }[] = [];
+    const record = ({ request }: { request: Request }) => {
+      elsewhere.push({ url: request.url, auth: request.headers.get("authorization") });
+      return HttpResponse.json({ resourceType: "Bundle", type: "searchset", entry: [] });
+    };
+    server.use(
+      http.get(`${BASE}/Condition`, ({ request }) =>
+        new URL(request.url).searchParams.has("_offset")
+          ? HttpResponse.json({ resourceType: "Bundle", type: "searchset", entry: [] })
+          : HttpResponse.json({
+              resourceType: "Bundle",
+              type: "searchset",
+              link: [{ relation: "next", url: next }],
+              entry: [{ resource: condition, search: { mode: "match" } }],
+            }),
+      ),
+      http.get("https://attacker.example.test/*", record),
+      http.get("https://ehr.example.test/fhir/other/*", record),
+    );
+    return { elsewhere };
+  }
+
+  for (const [what, next] of [
+    ["another host", "https://attacker.example.test/collect?page=2"],
+    ["another path on the same host", "https://ehr.example.test/fhir/other/Condition?page=2"],
+    ["a relative path that leaves the base", "/fhir/other/Condition?page=2"],
+  ] as const) {
+    it(`does not follow a next link to ${what}: keeps the first page and records a 'partial' gap`, async () => {
+      const { elsewhere } = await serveNextLink(next);
+      const data = await loadPatientData(source(), PATIENT_ID);
+      expect(elsewhere).toEqual([]);
+      expect(ids(data.resources)).toContain("Condition/cond-breast");
+      expect(data.gaps).toEqual([
+        expect.objectContaining({ resourceType: "Condition", kind: "partial", affectsAssessment: true }),
+      ]);
+      expect(data.gaps[0]?.reason).toMatch(/paging link outside its FHIR base.*not followed/);
+      expect(data.queries.find((q) => q.resourceType === "Condition")?.outcome).toBe("partial");
+    });
+  }
+
+  it("follows an absolute next link inside the base (with the token)", async () => {
+    const { elsewhere } = await serveNextLink(`${BASE}/Condition?patient=${PATIENT_ID}&_offset=1`);
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(elsewhere).toEqual([]);
+    expect(data.gaps).toEqual([]);
+    expect(data.queries.find((q) => q.resourceType === "Condition")?.pages).toBe(2);
+  });
+
+  it("fromFetch refuses an absolute URL outside its base, without sending anything", async () => {
+    const seen: string[] = [];
+    const fake: typeof fetch = (input) => {
+      seen.push(input instanceof Request ? input.url : input.toString());
+      return Promise.resolve(new Response("{}"));
+    };
+    const direct = fromFetch(BASE, "test-token", fake);
+    const signal = new AbortController().signal;
+    await expect(direct.get("https://attacker.example.test/x", { signal })).rejects.toThrow(
+      /outside the FHIR base/,
+    );
+    await expect(direct.get("https://ehr.example.test/fhir/r4-other/x", { signal })).rejects.toThrow(
+      /outside the FHIR base/,
+    );
+    expect(seen).toEqual([]);
+    await direct.get(`${BASE}/Patient/1`, { signal });
+    await direct.get("Patient/2", { signal });
+    expect(seen).toEqual([`${BASE}/Patient/1`, `${BASE}/Patient/2`]);
+  });
+});
+
+describe("isWithinBase", () => {
+  it("accepts the base, its sub-paths and relative URLs; refuses other origins, sibling paths and credentials", () => {
+    expect(isWithinBase("Observation?x=1", BASE)).toBe(true);
+    expect(isWithinBase(`${BASE}/Observation?x=1`, BASE)).toBe(true);
+    expect(isWithinBase(`${BASE}?_getpages=abc`, BASE)).toBe(true);
+    expect(isWithinBase(`${BASE}/Observation`, `${BASE}/`)).toBe(true);
+    expect(isWithinBase("https://EHR.example.test:443/fhir/r4/Patient", BASE)).toBe(true);
+    expect(isWithinBase("http://ehr.example.test/fhir/r4/Patient", BASE)).toBe(false);
+    expect(isWithinBase("https://ehr.example.test:8443/fhir/r4/Patient", BASE)).toBe(false);
+    expect(isWithinBase("https://ehr.example.test/fhir/r4x/Patient", BASE)).toBe(false);
+    expect(isWithinBase("https://ehr.example.test.attacker.test/fhir/r4/Patient", BASE)).toBe(false);
+    expect(isWithinBase("//attacker.example.test/fhir/r4/Patient", BASE)).toBe(false);
+    expect(isWithinBase("https://user@ehr.example.test/fhir/r4/Patient", BASE)).toBe(false);
   });
 });
