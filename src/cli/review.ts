@@ -3,12 +3,13 @@
  * stdout / stderr. Reads the inputs in two passes (see grouping.ts for why), then assesses one patient at a time with
  * the app's own modules: `buildPatientInput` (FHIR layer) and `assess` (rules). Nothing here interprets HER2 data.
  */
+import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
-import { assess, type Assessment } from "../domain";
-import { buildPatientInput } from "../fhir/normalise";
+import { assessPatient, failureLine } from "./assess-patient";
 import { Diagnostics, UsageError } from "./diagnostics";
-import { matchesFilters, type Filters } from "./filters";
+import type { Filters } from "./filters";
 import { outputFormat, type FormatName } from "./formats";
+import { reviewInWorkers } from "./parallel-review";
 import { readPopulation, type Population } from "./population";
 import { Progress } from "./progress";
 import { Summary } from "./summary";
@@ -32,8 +33,37 @@ export interface ReviewResult {
   patients: number;
   resources: number;
   warnings: number;
+  /** Worker threads that ran the second pass (0: it ran in-process). */
+  workers: number;
   /** Time spent in the app's modules (`buildPatientInput` + `assess`), in ms: for the benchmark's breakdown. */
   assessMs: number;
+}
+
+/** How the second pass is run; the defaults suit the command line, tests set them to exercise both paths. */
+export interface ReviewTuning {
+  /**
+   * Worker threads for the second pass (0: in-process). Default: HER2_REVIEW_WORKERS if set, else 2 when the
+   * machine has at least 2 cores, else 0.
+   */
+  workers?: number;
+  /** Fewer patients than this are reviewed in-process: starting workers costs more than it saves. */
+  parallelFrom?: number;
+}
+
+/** Below this many patients, the review stays in-process (a worker takes about 0.3 s to start). */
+export const PARALLEL_FROM_PATIENTS = 2000;
+
+function defaultWorkers(): number {
+  const configured = process.env["HER2_REVIEW_WORKERS"];
+  if (configured !== undefined && configured.trim() !== "") {
+    const n = Number(configured);
+    if (Number.isInteger(n) && n >= 0) return Math.min(n, 16);
+  }
+  return availableParallelism() >= 2 ? 2 : 0;
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
 }
 
 /** Batches output into chunks of this size and waits for the stream to drain when it asks to. */
@@ -57,23 +87,30 @@ class Output {
   }
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Reviews the inputs and writes one assessment per patient, sorted by patient id, to `io.stdout`; warnings, progress
  * and the summary go to `io.stderr`.
  * @returns The exit code and counts. Never throws for bad input.
  */
-export async function review(options: ReviewOptions, io: ReviewIo): Promise<ReviewResult> {
+export async function review(
+  options: ReviewOptions,
+  io: ReviewIo,
+  tuning: ReviewTuning = {},
+): Promise<ReviewResult> {
   const diagnostics = new Diagnostics(io.stderr);
   const progress = new Progress(io.stderr);
   const fail = (error: unknown): ReviewResult => {
     if (!(error instanceof UsageError)) throw error;
     progress.clear();
     io.stderr.write(`her2: ${error.message}\n`);
-    return { exitCode: 2, patients: 0, resources: 0, warnings: diagnostics.warnings, assessMs: 0 };
+    return {
+      exitCode: 2,
+      patients: 0,
+      resources: 0,
+      warnings: diagnostics.warnings,
+      assessMs: 0,
+      workers: 0,
+    };
   };
 
   let population: Population;
@@ -89,26 +126,56 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
   const filtered = options.flags.length > 0 || options.statuses.length > 0;
   let failures = 0;
   let assessMs = 0;
+  const plan = population.ndjsonOnly;
+  // A table's column widths depend on the first rows, so its text for a patient cannot be made apart.
+  const workerFormat = options.format === "table" ? undefined : options.format;
+  const workers =
+    plan !== undefined &&
+    workerFormat !== undefined &&
+    population.patientCount >= (tuning.parallelFrom ?? PARALLEL_FROM_PATIENTS)
+      ? (tuning.workers ?? defaultWorkers())
+      : 0;
   try {
     await output.write(format.begin());
-    for (const { patient, resources, dataGaps } of population.patients()) {
-      let assessment: Assessment;
-      const started = performance.now();
-      try {
-        assessment = assess(
-          buildPatientInput({ patient, resources, asOf: options.asOf, dataGaps: dataGaps ?? [] }),
-        );
-        assessMs += performance.now() - started;
-      } catch (error) {
-        // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.
-        failures++;
-        progress.clear();
-        io.stderr.write(`her2: error: ${patient} could not be assessed (${message(error)}); left out\n`);
-        continue;
+    if (workers > 0 && plan !== undefined && workerFormat !== undefined) {
+      let done = 0;
+      const setup = {
+        files: plan.files,
+        shared: [...plan.shared],
+        asOf: options.asOf,
+        format: workerFormat,
+        filters: { flags: options.flags, statuses: options.statuses },
+      };
+      await reviewInWorkers(plan.groups(), setup, workers, async (batch, patients) => {
+        for (const event of batch.events) {
+          if (event.kind === "warn") diagnostics.warn(event.file, event.where, event.message);
+          else {
+            failures++;
+            progress.clear();
+            io.stderr.write(failureLine(event.patient, event.message));
+          }
+        }
+        for (const record of batch.records) summary.count(record);
+        assessMs += batch.assessMs;
+        done += patients;
+        progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
+        await output.write(batch.text);
+      });
+      progress.clear();
+    } else {
+      for (const set of population.patients()) {
+        const outcome = assessPatient(set, options.asOf, options, format);
+        if (outcome.kind === "failed") {
+          // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.
+          failures++;
+          progress.clear();
+          io.stderr.write(failureLine(set.patient, outcome.message));
+          continue;
+        }
+        assessMs += outcome.ms;
+        summary.count(outcome.record);
+        if (outcome.text !== "") await output.write(outcome.text);
       }
-      const shown = matchesFilters(assessment, options);
-      summary.add(assessment, shown);
-      if (shown) await output.write(format.patient(assessment));
     }
     await output.write(format.end());
     await output.flush();
@@ -123,5 +190,6 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
     resources: population.resources,
     warnings: diagnostics.warnings,
     assessMs,
+    workers,
   };
 }
