@@ -178,6 +178,7 @@ export function collectFlags(c: FlagContext): Flag[] {
   for (const r of c.results) {
     flags.push(needFlag(r, c.governing, c.groups));
     for (const m of r.mismatches) flags.push(makeFlag("interpretation-mismatch", m));
+    for (const d of r.discordances) flags.push(makeFlag("discordant-results", d));
     if (isConclusive(r.call)) conclusive.push(r);
   }
   const pending: { record: Her2TestRecord; reason?: string }[] = [];

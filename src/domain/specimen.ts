@@ -7,6 +7,7 @@
 import { asCall, type Call, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
 import { byText, newestFirst } from "./dates";
+import { statusRank, testDate } from "./records";
 import { readIhc, type IhcReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
 import type { ReadableRecord, SpecimenGroup } from "./grouping";
@@ -39,6 +40,8 @@ export interface SpecimenResult {
   /** Records replaced by a newer record of the same method on this specimen. */
   superseded: ReadonlySet<ResourceRef>;
   mismatches: Mismatch[];
+  /** Disagreeing records of one method on this specimen (`discordant-results`). */
+  discordances: readonly Discordance[];
 }
 
 /** The newest record of each method on a specimen; older ones of the same method are superseded. */
@@ -48,40 +51,135 @@ interface Latest {
   single?: SingleIshRecord;
   interpretation?: InterpretationRecord;
   superseded: ReadonlySet<ResourceRef>;
+  /** Disagreements between records of one method on this specimen (none in the usual case). */
+  discordances: readonly Discordance[];
+}
+
+/**
+ * Two records of one method on one specimen that disagree. "action" when neither supersedes the other (same date and
+ * status): the specimen is then not conclusive. "warning" when a later or corrected record replaced one that said
+ * the opposite: the later one is used, and the disagreement is still shown.
+ */
+export interface Discordance {
+  message: string;
+  evidence: ResourceRef[];
+  severity: "action" | "warning";
 }
 
 const NONE_SUPERSEDED: ReadonlySet<ResourceRef> = new Set();
+const NO_DISCORDANCE: readonly Discordance[] = [];
 
-function latestByMethod(records: readonly ReadableRecord[]): Latest {
-  // Records arrive newest first: the first of each method is the latest, the rest are superseded.
-  const latest: Latest = { superseded: NONE_SUPERSEDED };
+/** What one record says on its own, for comparing records of one method: `key` equal means the same result. */
+interface OwnResult {
+  key: string;
+  call: Call;
+}
+
+function ownResult(record: ReadableRecord): OwnResult {
+  switch (record.method) {
+    case "ihc": {
+      const reading = readIhc(record);
+      const call = reading.scoreCall ?? reading.reportedCall ?? "indeterminate";
+      return { key: reading.score ?? call, call };
+    }
+    case "ish-dual": {
+      const call = combine({ dual: dualView(readDualIsh(record), false) }).call;
+      return { key: call, call };
+    }
+    case "ish-single": {
+      const call = combine({ single: singleView(readSingleIsh(record), false) }).call;
+      return { key: call, call };
+    }
+    case "interpretation": {
+      const call = asCall(record.reported) ?? "indeterminate";
+      return { key: call, call };
+    }
+  }
+}
+
+const METHOD_NAMES: Record<ReadableRecord["method"], string> = {
+  ihc: "IHC",
+  "ish-dual": "dual-probe ISH",
+  "ish-single": "single-probe ISH",
+  interpretation: "HER2 interpretation",
+};
+
+/**
+ * Compares an older (or same-date) record with the one kept for its method. A record replaces another only when it
+ * is dated strictly later or is an amended / corrected result of a final one, never by its id: two different results
+ * of one method, same date and status, on one specimen are a conflict the rules cannot settle.
+ */
+function compareWithKept(
+  kept: ReadableRecord,
+  other: ReadableRecord,
+  where: string,
+): Discordance | "superseded" {
+  const a = ownResult(kept);
+  const b = ownResult(other);
+  const replaces = isLater(kept, other) || statusRank(kept) < statusRank(other);
+  if (a.key === b.key) return "superseded";
+  const method = METHOD_NAMES[kept.method];
+  const both = `${other.source} (${readRecord(other)}) and ${kept.source} (${readRecord(kept)})`;
+  if (!replaces) {
+    return {
+      severity: "action",
+      message: `${capitalise(where)}: conflicting ${method} results that neither supersedes (same date and status): ${both}. The specimen is not conclusive; ask the laboratory which result is valid.`,
+      evidence: [kept.source, other.source],
+    };
+  }
+  if (isConclusive(a.call) && isConclusive(b.call) && a.call !== b.call) {
+    return {
+      severity: "warning",
+      message: `${capitalise(where)}: a repeat ${method} on the same specimen disagrees with the earlier one: ${other.source} was ${b.call}, ${kept.source} (the later or corrected result, used) is ${a.call}. Review the disagreement with the pathologist.`,
+      evidence: [kept.source, other.source],
+    };
+  }
+  return "superseded";
+}
+
+function isLater(a: ReadableRecord, b: ReadableRecord): boolean {
+  const dateA = testDate(a);
+  const dateB = testDate(b);
+  return dateA !== undefined && dateB !== undefined && dateA > dateB;
+}
+
+function latestByMethod(records: readonly ReadableRecord[], where: string): Latest {
+  // Records arrive newest first (corrected before final on a date): the first of each method is kept, and each later
+  // one of that method is compared with it.
+  const latest: Latest = { superseded: NONE_SUPERSEDED, discordances: NO_DISCORDANCE };
   let superseded: Set<ResourceRef> | undefined;
+  let discordances: Discordance[] | undefined;
   for (const r of records) {
-    if (!takeIfFirst(latest, r)) (superseded ??= new Set()).add(r.source);
+    const kept = keptFor(latest, r);
+    if (!kept) continue;
+    const outcome = compareWithKept(kept, r, where);
+    if (outcome === "superseded" || outcome.severity === "warning") (superseded ??= new Set()).add(r.source);
+    if (outcome !== "superseded") (discordances ??= []).push(outcome);
   }
   if (superseded) latest.superseded = superseded;
+  if (discordances) latest.discordances = discordances;
   return latest;
 }
 
-/** Keeps the record as its method's latest when it is the first of its method; false when one was already kept. */
-function takeIfFirst(latest: Latest, record: ReadableRecord): boolean {
+/** The record already kept for this record's method; when none, keeps this one and returns undefined. */
+function keptFor(latest: Latest, record: ReadableRecord): ReadableRecord | undefined {
   switch (record.method) {
     case "ihc":
-      if (latest.ihc) return false;
+      if (latest.ihc) return latest.ihc;
       latest.ihc = record;
-      return true;
+      return undefined;
     case "ish-dual":
-      if (latest.dual) return false;
+      if (latest.dual) return latest.dual;
       latest.dual = record;
-      return true;
+      return undefined;
     case "ish-single":
-      if (latest.single) return false;
+      if (latest.single) return latest.single;
       latest.single = record;
-      return true;
+      return undefined;
     case "interpretation":
-      if (latest.interpretation) return false;
+      if (latest.interpretation) return latest.interpretation;
       latest.interpretation = record;
-      return true;
+      return undefined;
   }
 }
 
@@ -233,10 +331,10 @@ export function readRecord(record: ReadableRecord): string {
 
 /** Combines one specimen's tests into its call, with the laboratory's call taken as final where present. */
 export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord, string>): SpecimenResult {
-  const latest = latestByMethod(group.records);
+  const where = specimenName(group);
+  const latest = latestByMethod(group.records, where);
   const readings = readAll(latest);
   if (texts) keepTexts(texts, latest, readings);
-  const where = specimenName(group);
   const measuredOutcome = combine(view(readings, false));
   const interpretation = readings.interpretation;
   // A conclusive interpretation is final as it stands; otherwise the tests (as reported) say what is still needed.
@@ -267,6 +365,18 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
   // A conclusive laboratory call includes work the data may not show (a recount, the IHC work-up).
   const need = isConclusive(final.call) ? undefined : final.need;
   const pending = withPending(need, final.reason, group);
+  const conflict = latest.discordances.find((d) => d.severity === "action");
+  if (conflict) {
+    // Which of two same-date results is valid is for the laboratory to say: never a conclusive call from either.
+    return {
+      group,
+      call: "indeterminate",
+      reason: `conflicting results of one method on this specimen, neither superseding the other (${conflict.evidence.join(", ")})`,
+      superseded: latest.superseded,
+      mismatches,
+      discordances: latest.discordances,
+    };
+  }
   return {
     group,
     call: final.call,
@@ -277,6 +387,7 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
     zeroDetail: readings.ihc?.zeroDetail,
     superseded: latest.superseded,
     mismatches,
+    discordances: latest.discordances,
   };
 }
 

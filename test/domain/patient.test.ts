@@ -462,3 +462,65 @@ describe("data that could not be loaded", () => {
     expect(a.statusReason).toBe("No HER2 test result on record.");
   });
 });
+
+describe("safety rule: one specimen, one method, disagreeing results are never settled by record id", () => {
+  const bare = { specimen: undefined, date: "2024-03-01" };
+
+  it("same-day IHC 3+ and IHC 0 without specimen data: indeterminate either way round, discordant-results action", () => {
+    for (const [first, second] of [
+      ["Observation/a", "Observation/b"],
+      ["Observation/b", "Observation/a"],
+    ] as const) {
+      const a = run([ihc("3+", { ...bare, source: first }), ihc("0", { ...bare, source: second })]);
+      expect(a.status).toBe("indeterminate");
+      expect(a.category).toBe("unknown");
+      expect(a.statusReason).toMatch(/conflicting results/);
+      expect(a.flags[0]).toMatchObject({
+        code: "discordant-results",
+        severity: "action",
+        evidence: ["Observation/a", "Observation/b"],
+      });
+      expect(a.evidence.some((e) => e.notUsedReason?.startsWith("superseded"))).toBe(false);
+    }
+  });
+
+  it("same-day conflicting IHC on one Specimen reference is not conclusive either", () => {
+    const s = specimen("S-24-9", "2024-03-01");
+    const a = run([
+      ihc("3+", { specimen: s, date: "2024-03-01" }),
+      ihc("0", { specimen: s, date: "2024-03-01" }),
+    ]);
+    expect(a.status).toBe("indeterminate");
+    expect(codes(a)).toEqual(["discordant-results"]);
+  });
+
+  it("a newer conclusive result on a later date supersedes, but the disagreement is still flagged (warning)", () => {
+    const s = specimen("S-24-9", "2024-03-01");
+    const older = ihc("3+", { specimen: s, date: "2024-03-01", source: "Observation/z" });
+    const newer = ihc("0", { specimen: s, date: "2024-03-04", source: "Observation/a" });
+    const a = run([older, newer]);
+    expect(a.status).toBe("negative");
+    expect(a.flags).toEqual([
+      expect.objectContaining({
+        code: "discordant-results",
+        severity: "warning",
+        evidence: ["Observation/a", "Observation/z"],
+      }),
+    ]);
+    expect(a.evidence.find((e) => e.resource === older.source)?.notUsedReason).toBe(
+      "superseded by a newer result on the same specimen",
+    );
+  });
+
+  it("identical same-day results are not a conflict", () => {
+    const a = run([ihc("3+", bare), ihc("3+", bare)]);
+    expect(a.status).toBe("positive");
+    expect(codes(a)).toEqual([]);
+  });
+
+  it("a same-day corrected result replaces the final one without a conflict", () => {
+    const a = run([ihc("3+", bare), ihc("2+", { ...bare, status: "corrected" }), dual(1.2, 2.0, bare)]);
+    expect(a.status).toBe("negative");
+    expect(codes(a)).not.toContain("discordant-results");
+  });
+});
