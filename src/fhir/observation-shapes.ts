@@ -28,11 +28,44 @@ const CALL_PATTERNS: readonly { call: ReportedCall; pattern: RegExp }[] = [
   { call: "positive", pattern: /\bpositive\b/gi },
 ];
 
+/** Ends a clause: a negation does not reach past it ("Negative (1+)", "Score 0 (null, no staining)"). */
+const CLAUSE_BREAK = /[.;,()[\]\n]/;
+/** Words that deny what follows them: "no 3+ staining", "not positive", "negative for 3+". */
+const NEGATION_BEFORE =
+  /\b(?:no|not|non|without|absent|absence|negative for|lacks?|lacking|nil|never|neither|nor|rather than|instead of)\b/i;
+/** Words that deny what precedes them: "3+ staining not seen", "3+ staining absent". */
+const NEGATION_AFTER = /\b(?:no|not|absent|none|never)\b/i;
+
+/**
+ * True when a negation word stands within four words before `start` (or after `end`) in the same clause. A score or
+ * call next to a negation may mean its opposite ("No 3+ staining seen"): it is never read as stated.
+ */
+function isNegated(text: string, start: number, end: number, checkAfter: boolean): boolean {
+  const before = (text.slice(0, start).split(CLAUSE_BREAK).pop() ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(-4)
+    .join(" ");
+  if (NEGATION_BEFORE.test(before)) return true;
+  if (!checkAfter) return false;
+  const after = (text.slice(end).split(CLAUSE_BREAK)[0] ?? "").trim().split(/\s+/).slice(0, 4).join(" ");
+  return NEGATION_AFTER.test(after);
+}
+
+function negationProblem(what: string): string {
+  return `a negation ("no", "not", "without", "absent", "negative for" …) stands next to the ${what}, so what the text reports is not clear`;
+}
+
 /** Finds the laboratory's call in free text. */
 export function parseCall(text: string): ParsedCall {
   let rest = text;
   const found = new Set<ReportedCall>();
   for (const { call, pattern } of CALL_PATTERNS) {
+    for (const match of rest.matchAll(pattern)) {
+      // "not amplified" and "no amplification" are consumed by the first pattern, before "amplified" is looked for.
+      if (isNegated(rest, match.index, match.index + match[0].length, false))
+        return { ambiguous: negationProblem(`call "${match[0]}"`) };
+    }
     if (pattern.test(rest)) {
       found.add(call);
       rest = rest.replace(pattern, " ");
@@ -67,11 +100,18 @@ function toScore(digit: string): IhcScore {
 export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   if (SCORE_RANGE.test(text)) return { ambiguous: "the text gives a range of scores, not one score" };
   const scores = new Set<IhcScore>();
-  for (const match of text.matchAll(SCORE_PLUS)) scores.add(toScore(match[1] ?? ""));
-  for (const match of text.matchAll(SCORE_WORD)) scores.add(toScore(match[1] ?? ""));
+  const matches = [...text.matchAll(SCORE_PLUS), ...text.matchAll(SCORE_WORD)];
   if (allowBare) {
     const bare = BARE_SCORE.exec(text);
-    if (bare) scores.add(toScore(bare[1] ?? ""));
+    if (bare) matches.push(bare);
+  }
+  for (const match of matches) {
+    const score = toScore(match[1] ?? "");
+    const start = match.index;
+    // "Score 0, no staining" and "0 no staining" describe a 0: a negation after a 0 is its staining detail.
+    if (isNegated(text, start, start + match[0].length, score !== "0"))
+      return { ambiguous: negationProblem(`score "${match[0].trim()}"`) };
+    scores.add(score);
   }
   if (scores.size > 1)
     return { ambiguous: `the text gives more than one IHC score (${[...scores].join(", ")})` };

@@ -585,6 +585,22 @@ describe("results that cannot be read confidently are unreadable, with the reaso
       ),
       /not recognised/,
     ],
+    "a negated score in text ('No 3+ staining seen')": [
+      observation({ id: "x", code: loinc("85319-2") }, { valueString: "No 3+ staining seen" }),
+      /negation/,
+    ],
+    "a score denied after it ('3+ staining not seen')": [
+      observation({ id: "x", code: loinc("18474-7") }, { valueString: "3+ staining not seen" }),
+      /negation/,
+    ],
+    "a negated call in text ('not positive')": [
+      observation({ id: "x", code: loinc("48676-1") }, { valueString: "HER2 not positive" }),
+      /negation/,
+    ],
+    "a negated call in a report conclusion-style text ('negative for 3+ staining')": [
+      observation({ id: "x", code: loinc("85319-2") }, { valueString: "Negative for 3+ staining" }),
+      /negation/,
+    ],
     "a value contradicting its interpretation": [
       observation(
         { id: "x", code: loinc("48676-1") },

@@ -63,6 +63,47 @@ describe("parseIhcScore", () => {
   });
 });
 
+describe("negation next to a score or a call makes the text ambiguous", () => {
+  it.each([
+    "No 3+ staining seen",
+    "no 3+",
+    "Without 3+ staining",
+    "Absent 3+ staining",
+    "Negative for 3+ staining",
+    "3+ staining not seen",
+    "3+ staining absent",
+    "not score 3",
+    "not 0+",
+  ])("%s: no score, an ambiguity", (text) => {
+    const parsed = parseIhcScore(text);
+    expect(parsed.score).toBeUndefined();
+    expect(parsed.ambiguous).toMatch(/negation/);
+  });
+
+  it.each(["Not positive", "not equivocal", "no positive staining", "not negative"])(
+    "%s: no call, an ambiguity",
+    (text) => {
+      expect(parseCall(text)).toEqual({ ambiguous: expect.stringMatching(/negation/) as string });
+    },
+  );
+
+  it.each([
+    ["Not amplified", { call: "negative" }, {}],
+    ["Non-amplified", { call: "negative" }, {}],
+    ["No HER2 gene amplification", { call: "negative" }, {}],
+    ["Negative (1+)", { call: "negative" }, { score: "1+" }],
+    ["Score 2+ (equivocal)", { call: "equivocal" }, { score: "2+" }],
+    ["POSITIVE (3+)", { call: "positive" }, { score: "3+" }],
+    ["negative", { call: "negative" }, {}],
+    ["Score 0 (null, no staining)", {}, { score: "0", zeroDetail: "null" }],
+    ["0 no staining", {}, { score: "0", zeroDetail: "null" }],
+    ["HER2 negative, not amplified", { call: "negative" }, {}],
+  ])("keeps %s readable", (text, call, score) => {
+    expect(parseCall(text)).toEqual(call);
+    expect(parseIhcScore(text, true)).toEqual(score);
+  });
+});
+
 describe("parseIshNumbers and parsePlainNumber", () => {
   it("reads labelled numbers without mistaking the 17 of CEP17 or the 2 of HER2", () => {
     expect(
