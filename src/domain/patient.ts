@@ -9,8 +9,8 @@ import { type EvidenceIndex, evidenceItem, usageOf } from "./evidence";
 import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, type RecordUse, statusRank, type Triaged, testDate, triage } from "./records";
-import { recommend } from "./recommendation";
-import { settingOf } from "./setting";
+import { recommend, recommendWithSettingGap } from "./recommendation";
+import { eventsGap, settingOf } from "./setting";
 import {
   assessSpecimen,
   bySpecimenRecency,
@@ -178,7 +178,8 @@ export function assessPatient(input: PatientInput): Assessment {
   );
   const { status, reason } = withDataGaps(found, foundReason, dataGaps);
   const events = listOf<DiseaseEvent>(input.events);
-  const setting = settingOf(events);
+  const gap = eventsGap(dataGaps);
+  const setting = settingOf(events, gap);
   const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
   const category = categoryOf(status, conclusive?.ihcScore, conclusive?.zeroDetail);
   const therapies = listOf(input.therapies);
@@ -193,7 +194,10 @@ export function assessPatient(input: PatientInput): Assessment {
     setting,
     statusReason: reason,
     flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
-    recommendation: recommend(status, category, setting),
+    recommendation:
+      setting === "unknown" && gap
+        ? recommendWithSettingGap(status, category, gap)
+        : recommend(status, category, setting),
     evidence: triaged.map((t) => evidenceItem(t.record, t.date, usageOf(t.record, t.use, index, governing))),
     unreadable: unreadableList(triaged),
     dataGaps,

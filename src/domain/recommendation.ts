@@ -4,7 +4,7 @@
  * "may be an option". The first row that matches applies.
  */
 import { cite } from "./citations";
-import type { Her2Category, Her2Status, Setting } from "./types";
+import type { DataGap, Her2Category, Her2Status, Setting } from "./types";
 
 interface RecommendationRow {
   status?: Her2Status;
@@ -101,4 +101,22 @@ export function recommend(
       (r.setting === undefined || r.setting === setting),
   );
   return { text: row?.text ?? COMPLETE_TESTING, citations: [...(row?.citations ?? cite("wolff2018"))] };
+}
+
+const POSITIVE_SETTING_UNKNOWN =
+  "HER2-positive: anti-HER2 therapy is the standard option to discuss; which regimen depends on whether the disease is early or metastatic.";
+
+/**
+ * The recommendation when the setting is unknown because disease events could not all be loaded: never the
+ * early-disease text, and the gap is named so the clinician checks the chart for recurrence or metastasis.
+ */
+export function recommendWithSettingGap(
+  status: Her2Status,
+  category: Her2Category,
+  gap: DataGap,
+): { text: string; citations: string[] } {
+  const base = recommend(status, category, "unknown");
+  const note = `The disease setting (early or metastatic) cannot be told: ${gap.resourceType} data could not be fully loaded (${gap.reason}); check the chart for recurrence or metastasis.`;
+  const text = status === "positive" ? POSITIVE_SETTING_UNKNOWN : base.text;
+  return { text: `${text} ${note}`, citations: base.citations };
 }

@@ -5,7 +5,7 @@
 import { byText, calendarDate, onOrAfter } from "./dates";
 import { makeFlag } from "./flags";
 import type { SpecimenResult } from "./specimen";
-import type { DiseaseEvent, Flag, IsoDate, Setting } from "./types";
+import type { DataGap, DiseaseEvent, Flag, IsoDate, Setting } from "./types";
 
 const DISTANT_KINDS: ReadonlySet<string> = new Set(["recurrence", "metastasis"]);
 
@@ -13,9 +13,21 @@ function isDistant(event: DiseaseEvent): boolean {
   return DISTANT_KINDS.has(event.kind);
 }
 
-/** metastatic when any event is a recurrence or metastasis; early when only primary disease; unknown without events. */
-export function settingOf(events: readonly DiseaseEvent[]): Setting {
+// Disease events come from Conditions and from observations (stage); a gap in either may hide a metastasis.
+const EVENT_SOURCES: ReadonlySet<string> = new Set(["Condition", "Observation"]);
+
+/** The data gap that may hide a recurrence or metastasis, when there is one. */
+export function eventsGap(dataGaps: readonly DataGap[]): DataGap | undefined {
+  return dataGaps.find((g) => g.affectsAssessment && EVENT_SOURCES.has(g.resourceType));
+}
+
+/**
+ * metastatic when any event is a recurrence or metastasis; early when only primary disease; unknown without events,
+ * or when events may be missing (`gap`): "early" would then be a claim the loaded data cannot support.
+ */
+export function settingOf(events: readonly DiseaseEvent[], gap?: DataGap): Setting {
   if (events.some(isDistant)) return "metastatic";
+  if (gap) return "unknown";
   return events.some((e) => e.kind === "primary") ? "early" : "unknown";
 }
 

@@ -524,3 +524,34 @@ describe("safety rule: one specimen, one method, disagreeing results are never s
     expect(codes(a)).not.toContain("discordant-results");
   });
 });
+
+describe("safety rule: the setting is never 'early' when disease events could not all be loaded", () => {
+  const conditionGap = {
+    resourceType: "Condition",
+    kind: "partial" as const,
+    reason: "second page of Conditions timed out",
+    affectsAssessment: true,
+  };
+
+  it("a primary with a Condition gap and no metastasis is setting unknown, without the early-disease text", () => {
+    const a = run([ihc("3+")], { events: [event("primary", "2019-05-01")], dataGaps: [conditionGap] });
+    expect(a.setting).toBe("unknown");
+    expect(a.recommendation.text).not.toMatch(/early breast cancer/);
+    expect(a.recommendation.text).toMatch(
+      /setting .* cannot be told: Condition .*second page of Conditions timed out/,
+    );
+    expect(a.statusReason).toMatch(/Condition: second page of Conditions timed out/);
+  });
+
+  it("an Observation gap (stage) also makes the setting unknown", () => {
+    const gap = { ...conditionGap, resourceType: "Observation" };
+    expect(run([ihc("1+")], { events: [event("primary")], dataGaps: [gap] }).setting).toBe("unknown");
+  });
+
+  it("a metastasis found despite the gap is still metastatic; a gap that does not affect the assessment changes nothing", () => {
+    const events = [event("primary"), event("metastasis", "2023-01-01")];
+    expect(run([ihc("1+")], { events, dataGaps: [conditionGap] }).setting).toBe("metastatic");
+    const harmless = { ...conditionGap, affectsAssessment: false };
+    expect(run([ihc("1+")], { events: [event("primary")], dataGaps: [harmless] }).setting).toBe("early");
+  });
+});
