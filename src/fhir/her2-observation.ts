@@ -366,10 +366,11 @@ function readZeroDetail(reading: Her2Reading, observation: Observation): void {
     return;
   }
   const notes = (observation.note ?? []).map((n) => n.text).join(" ");
-  const detail = notes ? zeroDetailInText(notes) : undefined;
-  if (detail) {
-    reading.zeroDetail = detail;
-    reading.notes.push(`IHC 0 detail (${detail}) from the note`);
+  const { zeroDetail, contradiction } = notes ? zeroDetailInText(notes) : {};
+  if (contradiction) reading.problems.push(`the note: ${contradiction}`);
+  else if (zeroDetail) {
+    reading.zeroDetail = zeroDetail;
+    reading.notes.push(`IHC 0 detail (${zeroDetail}) from the note`);
   }
 }
 

@@ -120,22 +120,51 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   const result: ParsedScore = { score };
   if (score === "0") {
     const detail = zeroDetailInText(text);
-    if (detail) result.zeroDetail = detail;
+    if (detail.contradiction) return { ambiguous: detail.contradiction };
+    if (detail.zeroDetail) result.zeroDetail = detail.zeroDetail;
   }
   return result;
 }
 
+export interface ParsedZeroDetail {
+  zeroDetail?: IhcZeroDetail;
+  /** Set when the text gives more than 10 % faint, incomplete staining: that is 1+, not 0. */
+  contradiction?: string;
+}
+
+/** A percentage, with the words that make it a lower bound ("> 10 %", "more than 10 %"). */
+const PERCENT = /(>|≥|more than|greater than|over|above|at least)?\s*(\d+(?:\.\d+)?)\s*%/gi;
+
+/** The largest share of cells a sentence about faint, incomplete staining gives, and whether it exceeds 10 %. */
+function faintShareAbove10(text: string): string | undefined {
+  for (const sentence of text.split(/[.;\n](?!\d)/)) {
+    if (!/\bfaint\b|\bincomplete\b|\bbarely perceptible\b/i.test(sentence)) continue;
+    for (const match of sentence.matchAll(PERCENT)) {
+      const value = Number(match[2]);
+      const lowerBound = match[1] !== undefined;
+      if (value > 10 || (lowerBound && value >= 10)) return match[0].trim();
+    }
+  }
+  return undefined;
+}
+
 /**
  * The staining detail of an IHC 0 named in text: "ultralow" (faint, incomplete staining in ≤10% of cells) or "null"
- * (no staining). Undefined when the text names neither, or both.
+ * (no staining). Neither when the text names neither, or both; a contradiction when it gives faint staining in more
+ * than 10 % of cells, which is 1+ by definition.
  */
-export function zeroDetailInText(text: string): IhcZeroDetail | undefined {
+export function zeroDetailInText(text: string): ParsedZeroDetail {
+  const share = faintShareAbove10(text);
+  if (share !== undefined)
+    return {
+      contradiction: `IHC 0 but the text gives faint, incomplete staining in ${share} of cells; more than 10 % is 1+, not 0`,
+    };
   const ultralow = /\bultra[\s-]?low\b|\bfaint\b[^.;]{0,60}\bincomplete\b/i.test(text);
   const none = /\bnull\b|\bno (?:\w+ ){0,2}staining\b|\babsen(?:t|ce of) (?:membrane )?staining\b/i.test(
     text,
   );
-  if (ultralow === none) return undefined;
-  return ultralow ? "ultralow" : "null";
+  if (ultralow === none) return {};
+  return { zeroDetail: ultralow ? "ultralow" : "null" };
 }
 
 export interface ParsedNumber {

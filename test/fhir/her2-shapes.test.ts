@@ -429,6 +429,23 @@ describe("calls, interpretations and other coded shapes", () => {
     it("more than 10 % faint staining contradicts a 0: unreadable", () => {
       expect(tests([zero({ component: [faint(30)] })])[0]).toMatchObject({ method: "unreadable" });
     });
+    it("more than 10 % faint staining in the value text contradicts the 0: unreadable, with the reason", () => {
+      const [record] = tests([zero({ valueString: "0, faint incomplete staining in 15% of cells" })]);
+      expect(record).toMatchObject({ method: "unreadable" });
+      expect((record as { reason: string }).reason).toMatch(/15% of cells; more than 10 % is 1\+, not 0/);
+    });
+    it("more than 10 % faint staining in the note contradicts the 0: unreadable, with the reason", () => {
+      const [record] = tests([
+        zero({ note: [{ text: "Faint, incomplete staining in 20% of tumour cells." }] }),
+      ]);
+      expect(record).toMatchObject({ method: "unreadable" });
+      expect((record as { reason: string }).reason).toMatch(/more than 10 % is 1\+, not 0/);
+    });
+    it("10 % faint staining in the value text stays ultralow", () => {
+      expect(tests([zero({ valueString: "0, faint incomplete staining in 10% of cells" })])[0]).toMatchObject(
+        { method: "ihc", score: "0", zeroDetail: "ultralow" },
+      );
+    });
     it("no detail given: none invented", () => {
       expect(tests([zero({})])[0]).not.toHaveProperty("zeroDetail");
     });

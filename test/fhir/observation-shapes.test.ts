@@ -104,6 +104,30 @@ describe("negation next to a score or a call makes the text ambiguous", () => {
   });
 });
 
+describe("the faint staining share of an IHC 0 in text", () => {
+  it.each([
+    "0, faint incomplete staining in 15% of cells",
+    "Score 0: faint, incomplete membrane staining in > 10 % of tumour cells",
+    "IHC 0 (faint incomplete staining, more than 10% of cells)",
+  ])("%s: more than 10 % contradicts the 0", (text) => {
+    const parsed = parseIhcScore(text, true);
+    expect(parsed.score).toBeUndefined();
+    expect(parsed.ambiguous).toMatch(/more than 10 % is 1\+, not 0/);
+  });
+
+  it.each([
+    "0, faint incomplete staining in 5% of cells",
+    "0, faint incomplete staining in 10% of cells",
+    "Faint, barely perceptible, incomplete membrane staining in about 5% of invasive tumour cells (at most 10%): IHC 0, HER2-ultralow.",
+  ])("%s: at most 10 % stays ultralow", (text) => {
+    expect(parseIhcScore(text, true)).toEqual({ score: "0", zeroDetail: "ultralow" });
+  });
+
+  it("a 1+ with more than 10 % faint staining is simply 1+", () => {
+    expect(parseIhcScore("1+, faint incomplete staining in 40% of cells")).toEqual({ score: "1+" });
+  });
+});
+
 describe("parseIshNumbers and parsePlainNumber", () => {
   it("reads labelled numbers without mistaking the 17 of CEP17 or the 2 of HER2", () => {
     expect(
