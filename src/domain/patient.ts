@@ -16,6 +16,7 @@ import {
   bySpecimenRecency,
   capitalise,
   specimenDescription,
+  specimenName,
   type SpecimenResult,
   usedSources,
 } from "./specimen";
@@ -160,6 +161,38 @@ function withDataGaps(
   return { status, reason: `${reason} Some data could not be loaded, so this may be incomplete (${named}).` };
 }
 
+const ISH_METHODS: ReadonlySet<string> = new Set(["ish-dual", "ish-single"]);
+
+/**
+ * The IHC an ISH-only specimen without specimen data was the reflex test of, for the category: the most recent IHC
+ * without specimen data dated on or before the ISH (the rule `reflex-ish-missing` uses). Without it a HER2-low
+ * (IHC 2+ with negative ISH) reported on separate days would read as a negative with no IHC score.
+ */
+function pairedIhc(
+  governing: SpecimenResult,
+  results: readonly SpecimenResult[],
+): SpecimenResult | undefined {
+  if (governing.group.hasSpecimenData || governing.ihcScore !== undefined) return undefined;
+  const ish = governing.group.records.find(
+    (r) => ISH_METHODS.has(r.method) && !governing.superseded.has(r.source),
+  );
+  const ishDate = ish && testDate(ish);
+  if (!ishDate) return undefined;
+  // Results are most recent first: the first match is the newest IHC on or before the ISH.
+  return results.find(
+    (r) =>
+      r !== governing &&
+      !r.group.hasSpecimenData &&
+      r.ihcScore !== undefined &&
+      r.group.date !== undefined &&
+      r.group.date <= ishDate,
+  );
+}
+
+function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefined): string {
+  return ` The category uses IHC ${paired.ihcScore ?? ""} of ${paired.group.date ?? "an unknown date"} (${usedSources(paired).join(", ")}), paired with this ISH by date: no specimen data links them, and an ISH on or after an IHC is read as its reflex test${governing ? ` (${specimenName(governing.group)})` : ""}.`;
+}
+
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(listOf(input.tests), calendarDate(input.asOf));
@@ -181,7 +214,9 @@ export function assessPatient(input: PatientInput): Assessment {
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
   const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
-  const category = categoryOf(status, conclusive?.ihcScore, conclusive?.zeroDetail);
+  const paired = conclusive && pairedIhc(conclusive, results);
+  const scored = paired ?? conclusive;
+  const category = categoryOf(status, scored?.ihcScore, scored?.zeroDetail);
   const therapies = listOf(input.therapies);
 
   const assessment: Assessment = {
@@ -192,7 +227,7 @@ export function assessPatient(input: PatientInput): Assessment {
     status,
     category,
     setting,
-    statusReason: reason,
+    statusReason: paired ? `${reason}${pairingNote(paired, conclusive)}` : reason,
     flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
     recommendation:
       setting === "unknown" && gap

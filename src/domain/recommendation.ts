@@ -25,7 +25,7 @@ const ULTRALOW_METASTATIC =
 const ZERO_METASTATIC =
   "HER2-negative, IHC 0, metastatic: anti-HER2 therapy is not indicated. Whether the IHC 0 shows faint staining in ≤10% of cells (ultralow) or none (null) is not recorded; it decides eligibility for trastuzumab deruxtecan after endocrine therapy.";
 const NEGATIVE_METASTATIC =
-  "HER2-negative, metastatic: anti-HER2 therapy is not indicated. No IHC score is on record, so HER2-low or ultralow (eligibility for trastuzumab deruxtecan) cannot be told.";
+  "HER2-negative, metastatic: anti-HER2 therapy is not indicated. No IHC score is on record for the specimen this result rests on, so HER2-low or ultralow (eligibility for trastuzumab deruxtecan) cannot be told.";
 const NEGATIVE =
   "HER2-negative: anti-HER2 therapy is not indicated. If the disease recurs or spreads, retesting HER2 (and the IHC score, for HER2-low or ultralow) on the new tissue matters.";
 const COMPLETE_TESTING =

@@ -126,8 +126,8 @@ describe("grouping without specimen data", () => {
       dual(1.3, 2.6, { ...bare, date: "2024-03-05" }),
     ]);
     expect(a.status).toBe("negative");
-    // Not merged with the IHC, so the IHC score is not claimed for the ISH: plain negative.
-    expect(a.category).toBe("her2-negative");
+    // Not merged with the IHC, but paired with it by date for the category: IHC 2+ with negative ISH.
+    expect(a.category).toBe("her2-low");
     expect(codes(a)).toEqual([]);
   });
 
@@ -553,5 +553,35 @@ describe("safety rule: the setting is never 'early' when disease events could no
     expect(run([ihc("1+")], { events, dataGaps: [conditionGap] }).setting).toBe("metastatic");
     const harmless = { ...conditionGap, affectsAssessment: false };
     expect(run([ihc("1+")], { events: [event("primary")], dataGaps: [harmless] }).setting).toBe("early");
+  });
+});
+
+describe("guideline case: HER2-low is IHC 1+, or IHC 2+ with negative ISH, also when reported on separate days", () => {
+  const bare = { specimen: undefined };
+  const metastatic = { events: [event("metastasis", "2023-01-01")] };
+
+  it("IHC 2+ on 03-01 and FISH not amplified on 03-05, no specimen data: HER2-low, paired by date, said so", () => {
+    const score = ihc("2+", { ...bare, date: "2024-03-01" });
+    const a = run([score, dual(1.3, 2.6, { ...bare, date: "2024-03-05" })], metastatic);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-low");
+    expect(a.statusReason).toContain(`IHC 2+ of 2024-03-01 (${score.source}), paired with this ISH by date`);
+    expect(a.recommendation.text).not.toMatch(/No IHC score/);
+    expect(a.recommendation.text).toMatch(/HER2-low/);
+  });
+
+  it("IHC 1+ pairs to HER2-low and IHC 0 to HER2-0; an IHC after the ISH is not paired", () => {
+    const ish = () => dual(1.3, 2.6, { ...bare, date: "2024-03-05" });
+    expect(run([ihc("1+", { ...bare, date: "2024-03-01" }), ish()]).category).toBe("her2-low");
+    expect(run([ihc("0", { ...bare, date: "2024-03-01" }), ish()]).category).toBe("her2-0");
+    // The IHC then governs as the more recent test; it is not a pairing.
+    const after = run([ihc("1+", { ...bare, date: "2024-03-09" }), ish()]);
+    expect(after.statusReason).not.toMatch(/paired/);
+  });
+
+  it("an ISH with specimen data is not paired with an unlinked IHC", () => {
+    const a = run([ihc("2+", { ...bare, date: "2024-03-01" }), dual(1.3, 2.6, { date: "2024-03-05" })]);
+    expect(a.category).toBe("her2-negative");
+    expect(a.statusReason).not.toMatch(/paired/);
   });
 });
