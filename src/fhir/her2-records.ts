@@ -99,13 +99,25 @@ function hasIshNumbers(reading: Her2Reading): boolean {
   return ISH_FIELDS.some((f) => reading[f] !== undefined);
 }
 
-/** Where a piece belongs for merging: its panel or report, else its specimen and day, else itself. */
+/** Key prefix of pieces linked only by their day: no panel, report or specimen says they belong together. */
+const DAY_ONLY = "day:";
+
+/** True when a piece carries exactly one ISH measure (ratio, HER2/cell, CEP17/cell or cells counted). */
+function isSingleMeasure(reading: Her2Reading): boolean {
+  return ISH_FIELDS.filter((f) => reading[f] !== undefined).length === 1;
+}
+
+/**
+ * Where a piece belongs for merging: its panel or report, else its specimen and day, else (a single measure without
+ * specimen data, like a lone 49683-6 ratio and a lone 74860-8 count filed the same day) the day, else itself.
+ */
 function mergeKey(piece: IshPiece): string {
   const { context } = piece;
   if (context.group) return `group:${context.group}`;
   const day = context.date?.slice(0, 10);
   const specimen = context.specimen?.reference ?? context.specimen?.label;
   if (specimen && day) return `specimen:${specimen}@${day}`;
+  if (!context.specimen && day && isSingleMeasure(piece.reading)) return `${DAY_ONLY}${day}`;
   return `self:${context.source}`;
 }
 
@@ -131,7 +143,7 @@ function recountOf(pieces: readonly IshPiece[]): { ratio?: number; her2PerCell?:
   return recount.ratio === undefined && recount.her2PerCell === undefined ? undefined : recount;
 }
 
-function ishRecord(allPieces: readonly IshPiece[]): Her2TestRecord {
+function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2TestRecord {
   // Whole-Observation recounts only contribute the recount, unless nothing else was counted.
   const counts = allPieces.filter((p) => !p.reading.isRecount);
   const pieces = counts.length > 0 ? counts : allPieces;
@@ -151,6 +163,8 @@ function ishRecord(allPieces: readonly IshPiece[]): Her2TestRecord {
   const raw = allPieces.flatMap((p) => p.reading.raw).join("; ");
   const notes = allPieces.flatMap((p) => p.reading.notes);
   if (allPieces.length > 1) notes.push(`combined from ${allPieces.map((p) => p.context.source).join(", ")}`);
+  if (mergedByDay && allPieces.length > 1)
+    notes.push("merged because they share the effective date; no panel, report or specimen links them");
   if (recount) notes.push("second observer's recount reported");
   const ratio = value("ratio");
   const her2PerCell = value("her2PerCell");
@@ -194,8 +208,9 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
     groups.set(key, [...(groups.get(key) ?? []), piece]);
   }
   const records: Her2TestRecord[] = [];
-  for (const group of groups.values()) {
-    if (canMerge(group)) records.push(ishRecord(group));
+  for (const [key, group] of groups) {
+    // Two values of one measure (or two statuses, or two calls) are a conflict: each piece stays its own record.
+    if (canMerge(group)) records.push(ishRecord(group, key.startsWith(DAY_ONLY)));
     else records.push(...group.map((p) => ishRecord([p])));
   }
   return records;

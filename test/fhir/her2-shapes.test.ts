@@ -644,3 +644,51 @@ describe("results that cannot be read confidently are unreadable, with the reaso
     });
   }
 });
+
+describe("single-measure ISH Observations without specimen or grouping, filed the same day", () => {
+  const cep17 = (id: string, value: number): Observation =>
+    observation(
+      { id, code: loinc("74861-6"), date: DATE },
+      { valueQuantity: { value, unit: "{copies}/{cell}" } },
+    );
+  const ratio = (id: string, value: number, date = DATE): Observation =>
+    observation({ id, code: loinc("49683-6"), date }, { valueQuantity: { value } });
+  const copies = (id: string, value: number, date = DATE): Observation =>
+    observation({ id, code: loinc("74860-8"), date }, { valueQuantity: { value, unit: "{copies}/{cell}" } });
+
+  it("a ratio (49683-6) and HER2 copies (74860-8) on the same day are one ISH record, and readAs says why", () => {
+    const records = tests([ratio("ratio-1", 2.3), copies("copies-1", 4.6, "2024-03-02T15:30:00Z")]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ method: "ish-dual", ratio: 2.3, her2PerCell: 4.6 });
+    expect(records[0]?.readAs).toMatch(/combined from Observation\/copies-1, Observation\/ratio-1/);
+    expect(records[0]?.readAs).toMatch(/share the effective date; no panel, report or specimen links them/);
+  });
+
+  it("ratio, HER2 and CEP17 copies of one day merge", () => {
+    const records = tests([ratio("a", 2.3), copies("b", 4.6), cep17("c", 2.0)]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ method: "ish-dual", ratio: 2.3, her2PerCell: 4.6, cep17PerCell: 2.0 });
+  });
+
+  it("two ratios on the same day conflict: nothing is merged", () => {
+    const records = tests([ratio("r1", 2.3), ratio("r2", 1.8), copies("c1", 4.6)]);
+    expect(records).toHaveLength(3);
+    expect(records.map((r) => r.readAs ?? "").join(" ")).not.toMatch(/combined|share the effective date/);
+  });
+
+  it("different days stay separate", () => {
+    const records = tests([ratio("r1", 2.3), copies("c1", 4.6, "2024-05-10T10:00:00Z")]);
+    expect(records).toHaveLength(2);
+  });
+
+  it("a piece with specimen data is not merged with one without", () => {
+    const records = tests([
+      observation(
+        { id: "r1", code: loinc("49683-6"), date: DATE, specimen: SPEC_REF },
+        { valueQuantity: { value: 2.3 } },
+      ),
+      copies("c1", 4.6),
+    ]);
+    expect(records).toHaveLength(2);
+  });
+});
