@@ -1,24 +1,26 @@
 /**
- * The second pass spread over worker threads (review-worker.ts). The main thread keeps the first pass and the index;
- * it sends batches of patients as line locations (file, offset, length, line number: typed arrays, transferred, no
- * parsed JSON), and each worker reads, parses, normalises and assesses them and sends back the output text of the
- * batch with what the summary and stderr need. The main thread hands the results on strictly in batch order, so the
- * output is byte for byte the in-process one. Memory stays bounded: at most a few batches per worker are sent and not
- * yet written at any time, and a worker holds one patient's resources at a time, like the in-process path.
+ * The second pass spread over threads. The main thread keeps the first pass and the index; it cuts the patients (in
+ * id order) into batches and sends batches to worker threads (review-worker.ts) as line locations (file, offset,
+ * length, line number: typed arrays, transferred, no parsed JSON). Each worker reads, parses, normalises and
+ * assesses its batches and sends back their output text with what the summary and stderr need. Between messages the
+ * main thread assesses batches too, so on a 2-core machine one worker keeps both cores busy and costs one worker's
+ * memory, not two. Results are handed on strictly in batch order, so the output is byte for byte the in-process one.
+ * Memory stays bounded: only a few batches per thread are cut and not yet written at any time, and each thread holds
+ * one patient's resources at a time, like the in-process path.
  */
 import { Worker } from "node:worker_threads";
 import type { Resource } from "fhir/r4";
+import { assessBatch, type BatchLoader, type BatchResult } from "./assess-batch";
 import type { Filters } from "./filters";
-import type { FormatName } from "./formats";
-import type { PatientGroup } from "./grouping";
+import { outputFormat, type FormatName } from "./formats";
+import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
-import type { SummaryRecord } from "./summary";
+import { PatientResources } from "./patient-resources";
 
 /** Patients per batch: large enough that messages cost little, small enough to keep memory and the tail short. */
 export const BATCH_PATIENTS = 500;
-/** Batches sent and not yet written, per worker. */
-const OUTSTANDING_PER_WORKER = 3;
-
+/** Batches cut and not yet written, per thread. */
+const OUTSTANDING_PER_THREAD = 3;
 /**
  * A worker's young generation, in MB. V8's default (up to 3 x 16 MB semi-spaces per thread) costs each worker tens of
  * MB of RSS for little speed: the batches' garbage is short-lived and small.
@@ -46,20 +48,17 @@ export interface BatchRequest {
   lines: Float64Array<ArrayBuffer>;
 }
 
-/** Something the main thread must write on stderr, in the order the in-process review would. */
-export type StderrEvent =
-  | { kind: "warn"; file: string; where: string; message: string }
-  | { kind: "failed"; patient: string; message: string };
-
-export interface BatchResult {
-  id: number;
-  /** The output of the batch's shown patients, concatenated. */
-  text: string;
-  /** One per assessed patient, in id order. */
-  records: SummaryRecord[];
-  events: StderrEvent[];
-  /** Time in `buildPatientInput` + `assess`, in ms. */
-  assessMs: number;
+/** A loader for NDJSON lines whose warnings are collected for the main thread. */
+export function batchLoader(files: readonly InputFile[], shared: ReadonlyMap<string, Resource>): BatchLoader {
+  const target: BatchLoader = {
+    events: [],
+    loader: new PatientResources(files, shared, {
+      warn: (file, where, message) => {
+        target.events.push({ kind: "warn", file, where, message });
+      },
+    }),
+  };
+  return target;
 }
 
 function encode(id: number, groups: readonly PatientGroup[]): BatchRequest {
@@ -77,6 +76,23 @@ function encode(id: number, groups: readonly PatientGroup[]): BatchRequest {
     }
   });
   return { id, keys: groups.map((g) => g.key), counts, lines };
+}
+
+/** The patients of a request, as the index gave them. */
+export function decode(request: BatchRequest): PatientGroup[] {
+  let at = 0;
+  return request.keys.map((key, p) => {
+    const lines: LineLocation[] = [];
+    for (let k = 0; k < (request.counts[p] ?? 0); k++, at += 4) {
+      lines.push({
+        file: request.lines[at] ?? 0,
+        offset: request.lines[at + 1] ?? 0,
+        byteLength: request.lines[at + 2] ?? 0,
+        lineNo: request.lines[at + 3] ?? 0,
+      });
+    }
+    return { key, lines, bundleFiles: [] };
+  });
 }
 
 /**
@@ -97,7 +113,7 @@ function startWorker(setup: WorkerSetup): Worker {
 }
 
 /**
- * Runs the second pass in `workerCount` workers.
+ * Runs the second pass in `workerCount` workers and the main thread.
  * @param groups The patients in id order (from the index).
  * @param onBatch Called with each batch's result, in patient-id order, one at a time (awaited, for backpressure).
  */
@@ -108,7 +124,10 @@ export async function reviewInWorkers(
   onBatch: (result: BatchResult, patients: number) => Promise<void>,
 ): Promise<void> {
   const workers = Array.from({ length: workerCount }, () => startWorker(setup));
+  const local = batchLoader(setup.files, new Map(setup.shared));
+  const format = outputFormat(setup.format);
   const busy = workers.map(() => 0);
+  let localBusy = false;
   const sizes = new Map<number, number>();
   const results = new Map<number, BatchResult>();
   let sent = 0;
@@ -126,33 +145,13 @@ export async function reviewInWorkers(
 
       const nextBatch = (): PatientGroup[] => {
         const batch: PatientGroup[] = [];
-        while (batch.length < BATCH_PATIENTS) {
+        while (!exhausted && batch.length < BATCH_PATIENTS) {
           const next = groups.next();
-          if (next.done === true) {
-            exhausted = true;
-            break;
-          }
-          batch.push(next.value);
+          if (next.done === true) exhausted = true;
+          else batch.push(next.value);
         }
+        if (batch.length > 0) sizes.set(sent, batch.length);
         return batch;
-      };
-
-      const dispatch = (): void => {
-        while (!exhausted && !finished && sent - written < OUTSTANDING_PER_WORKER * workerCount) {
-          const batch = nextBatch();
-          if (batch.length === 0) break;
-          // The least busy worker takes it.
-          const w = busy.indexOf(Math.min(...busy));
-          const request = encode(sent, batch);
-          sizes.set(sent, batch.length);
-          sent++;
-          busy[w] = (busy[w] ?? 0) + 1;
-          workers[w]?.postMessage(request, [request.counts.buffer, request.lines.buffer]);
-        }
-        if (exhausted && written === sent && !finished) {
-          finished = true;
-          resolve();
-        }
       };
 
       const drain = async (): Promise<void> => {
@@ -172,6 +171,45 @@ export async function reviewInWorkers(
         }
       };
 
+      const runLocal = (id: number, batch: PatientGroup[]): void => {
+        localBusy = true;
+        // On a later turn of the event loop: the workers' messages and the output are served in between.
+        setImmediate(() => {
+          if (finished) return;
+          try {
+            results.set(id, assessBatch(id, batch, local, setup.asOf, setup.filters, format));
+          } catch (error) {
+            fail(error);
+            return;
+          }
+          localBusy = false;
+          drain().catch(fail);
+          dispatch();
+        });
+      };
+
+      function dispatch(): void {
+        const limit = OUTSTANDING_PER_THREAD * (workerCount + 1);
+        while (!exhausted && !finished && sent - written < limit) {
+          // The least busy worker takes the batch, unless it has its fill; then the main thread takes it if idle.
+          const w = busy.indexOf(Math.min(...busy));
+          const toWorker = w !== -1 && (busy[w] ?? 0) < OUTSTANDING_PER_THREAD;
+          if (!toWorker && localBusy) break;
+          const batch = nextBatch();
+          if (batch.length === 0) break;
+          const id = sent++;
+          if (toWorker) {
+            const request = encode(id, batch);
+            busy[w] = (busy[w] ?? 0) + 1;
+            workers[w]?.postMessage(request, [request.counts.buffer, request.lines.buffer]);
+          } else runLocal(id, batch);
+        }
+        if (exhausted && written === sent && !finished) {
+          finished = true;
+          resolve();
+        }
+      }
+
       workers.forEach((worker, w) => {
         worker.on("message", (result: BatchResult) => {
           busy[w] = (busy[w] ?? 1) - 1;
@@ -187,6 +225,7 @@ export async function reviewInWorkers(
       dispatch();
     });
   } finally {
+    local.loader.close();
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }

@@ -33,7 +33,7 @@ export interface ReviewResult {
   patients: number;
   resources: number;
   warnings: number;
-  /** Worker threads that ran the second pass (0: it ran in-process). */
+  /** Worker threads that ran the second pass with the main thread (0: it ran in-process). */
   workers: number;
   /** Time spent in the app's modules (`buildPatientInput` + `assess`), in ms: for the benchmark's breakdown. */
   assessMs: number;
@@ -42,8 +42,9 @@ export interface ReviewResult {
 /** How the second pass is run; the defaults suit the command line, tests set them to exercise both paths. */
 export interface ReviewTuning {
   /**
-   * Worker threads for the second pass (0: in-process). Default: HER2_REVIEW_WORKERS if set, else 2 when the
-   * machine has at least 2 cores, else 0.
+   * Worker threads for the second pass, besides the main thread, which assesses batches too (0: in-process).
+   * Default: HER2_REVIEW_WORKERS if set, else 0. Opt-in because each worker costs about 80 MB of peak RSS (see the
+   * README's "Performance"), which takes a 100,000-patient review over the 300 MB target.
    */
   workers?: number;
   /** Fewer patients than this are reviewed in-process: starting workers costs more than it saves. */
@@ -57,9 +58,9 @@ function defaultWorkers(): number {
   const configured = process.env["HER2_REVIEW_WORKERS"];
   if (configured !== undefined && configured.trim() !== "") {
     const n = Number(configured);
-    if (Number.isInteger(n) && n >= 0) return Math.min(n, 16);
+    if (Number.isInteger(n) && n >= 0) return Math.min(n, Math.max(availableParallelism() - 1, 1));
   }
-  return availableParallelism() >= 2 ? 2 : 0;
+  return 0;
 }
 
 function count(n: number): string {
@@ -75,6 +76,14 @@ class Output {
   async write(text: string): Promise<void> {
     this.buffer += text;
     if (this.buffer.length >= 64 * 1024) await this.flush();
+  }
+
+  /** Writes bytes as they are, after what is buffered. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.length > 0 && !this.stream.write(bytes)) {
+      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    }
   }
 
   async flush(): Promise<void> {
@@ -159,7 +168,7 @@ export async function review(
         assessMs += batch.assessMs;
         done += patients;
         progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
-        await output.write(batch.text);
+        await (typeof batch.text === "string" ? output.write(batch.text) : output.writeBytes(batch.text));
       });
       progress.clear();
     } else {

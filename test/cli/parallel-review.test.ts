@@ -6,7 +6,7 @@
  * what the main thread restores, not an accident of one worker.
  */
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BATCH_PATIENTS } from "../../src/cli/parallel-review";
 import { review, type ReviewOptions, type ReviewResult, type ReviewTuning } from "../../src/cli/review";
 import {
@@ -99,6 +99,9 @@ function bulkExport(patients = 2 * BATCH_PATIENTS + 37): string {
 }
 
 const IN_PROCESS: ReviewTuning = { workers: 0 };
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 const WORKERS: ReviewTuning = { workers: 2, parallelFrom: 0 };
 
 describe("her2 review in worker threads", () => {
@@ -143,6 +146,16 @@ describe("her2 review in worker threads", () => {
     const two = await run([dir], WORKERS);
     expect(one.result.workers).toBe(1);
     expect(two.stdout).toBe(one.stdout);
+  });
+
+  it("is off unless HER2_REVIEW_WORKERS asks for workers", async () => {
+    const dir = bulkExport(20);
+    vi.stubEnv("HER2_REVIEW_WORKERS", "");
+    expect((await run([dir], { parallelFrom: 0 })).result.workers).toBe(0);
+    vi.stubEnv("HER2_REVIEW_WORKERS", "1");
+    const parallel = await run([dir], { parallelFrom: 0 });
+    expect(parallel.result.workers).toBe(1);
+    expect(parallel.stdout).toBe((await run([dir], IN_PROCESS)).stdout);
   });
 
   it("stays in-process for small inputs, tables and Bundles", async () => {
