@@ -26,6 +26,8 @@ export interface SpecimenView {
   ihcMissing?: string;
   dual?: DualView;
   single?: SingleView;
+  /** How to name an IHC reported as a call without a score (e.g. "IHC reported positive (no score)"). */
+  ihcUnscored?: string;
 }
 
 /**
@@ -93,13 +95,14 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     name: "IHC 3+ is positive",
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "positive",
-    then: (_ihc, ish) => ({
-      call: "positive",
-      reason:
-        ish?.call === "negative"
-          ? `IHC 3+ is positive (${ish.reason} on the same tissue)`
-          : "IHC 3+ is positive",
-    }),
+    then: (_ihc, ish, view) => {
+      // Named by what the record holds: never "3+" for an IHC reported positive without a score.
+      const ihc = view.ihcUnscored ?? "IHC 3+ is positive";
+      return {
+        call: "positive",
+        reason: ish?.call === "negative" ? `${ihc} (${ish.reason} on the same tissue)` : ihc,
+      };
+    },
   },
   {
     name: "ISH positive (after any IHC work-up) is positive",
@@ -120,10 +123,10 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     name: "IHC 0 or 1+ is negative",
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "negative",
-    then: (_ihc, ish) => ({
-      call: "negative",
-      reason: ish ? `IHC 0/1+ is negative (${ish.reason})` : "IHC 0/1+ is negative",
-    }),
+    then: (_ihc, ish, view) => {
+      const ihc = view.ihcUnscored ?? "IHC 0/1+ is negative";
+      return { call: "negative", reason: ish ? `${ihc} (${ish.reason})` : ihc };
+    },
   },
   {
     name: "ISH needing work-up is equivocal until it is done",

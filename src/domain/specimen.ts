@@ -1,8 +1,10 @@
 /**
  * Specimen-level interpretation: each specimen's IHC, ISH and reported interpretation (grouped in grouping.ts) are
- * combined into one call. The laboratory's own call (an interpretation record, or `reported` on a
- * test) is its conclusion and is used; where it contradicts the components, it is still used and the contradiction
- * is reported (`interpretation-mismatch`).
+ * combined into one call. The laboratory's final interpretation (a separate interpretation record) is its conclusion
+ * and is used; where it contradicts the components, it is still used and the contradiction is reported
+ * (`interpretation-mismatch`, warning). A call reported ON an IHC or ISH record that contradicts that record's own
+ * score or numbers is an error in the record, not a conclusion: the record is then not conclusive (IHC 2+ stays
+ * equivocal, anything else is indeterminate) and the contradiction is an action (`interpretation-mismatch`).
  */
 import { asCall, type Call, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
@@ -25,6 +27,8 @@ import type {
 export interface Mismatch {
   message: string;
   evidence: ResourceRef[];
+  /** "action" for a record contradicting itself; the code's usual severity otherwise. */
+  severity?: "action";
 }
 
 export interface SpecimenResult {
@@ -193,8 +197,17 @@ interface Readings {
 function ihcView(
   reading: IhcReading | undefined,
   preferReported: boolean,
-): Pick<SpecimenView, "ihc" | "ihcMissing"> {
+): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored"> {
   if (!reading) return {};
+  // A record contradicting itself: a 2+ stays equivocal (its score needs ISH anyway), any other is unusable.
+  if (reading.mismatch) return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.text };
+  if (
+    reading.score === undefined &&
+    reading.reportedCall !== undefined &&
+    reading.reportedCall !== "indeterminate"
+  ) {
+    return { ihc: reading.reportedCall, ihcUnscored: `${reading.text} is ${reading.reportedCall}` };
+  }
   const call = preferReported
     ? (reading.reportedCall ?? reading.scoreCall)
     : (reading.scoreCall ?? reading.reportedCall);
@@ -204,6 +217,7 @@ function ihcView(
 
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
   if (!reading) return undefined;
+  if (reading.mismatch) return { kind: "missing", reason: reading.text };
   if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "group", row: reading.row, recount: reading.recount };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
@@ -212,6 +226,7 @@ function dualView(reading: DualReading | undefined, preferReported: boolean): Du
 
 function singleView(reading: SingleReading | undefined, preferReported: boolean): SingleView | undefined {
   if (!reading) return undefined;
+  if (reading.mismatch) return { kind: "missing", reason: reading.text };
   if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "band", row: reading.row };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
@@ -224,6 +239,7 @@ function view(readings: Readings, preferReported: boolean): SpecimenView {
   return {
     ihc: ihc.ihc,
     ihcMissing: ihc.ihcMissing,
+    ihcUnscored: ihc.ihcUnscored,
     dual: dualView(readings.dual, preferReported),
     single: singleView(readings.single, preferReported),
   };
@@ -253,8 +269,9 @@ function addMismatch(
 ): void {
   if (record && reading?.mismatch) {
     out.push({
-      message: `${capitalise(where)}: ${reading.text}. The laboratory's call is used; check it with the laboratory.`,
+      message: `${capitalise(where)}: ${reading.text}. A record that contradicts itself is not used as a conclusive result; ask the laboratory to correct it.`,
       evidence: [record.source],
+      severity: "action",
     });
   }
 }

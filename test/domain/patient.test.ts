@@ -585,3 +585,40 @@ describe("guideline case: HER2-low is IHC 1+, or IHC 2+ with negative ISH, also 
     expect(a.statusReason).not.toMatch(/paired/);
   });
 });
+
+describe("safety rule: a call reported on an IHC or ISH record never overrides that record's own score or numbers", () => {
+  it("IHC coded Positive with score 2+ is not positive, and the reason never says 3+", () => {
+    const a = run([ihc("2+", { reported: "positive" })]);
+    expect(a.status).toBe("equivocal");
+    expect(a.statusReason).not.toMatch(/3\+/);
+    expect(a.statusReason).toMatch(/IHC 2\+/);
+    expect(a.flags).toContainEqual(
+      expect.objectContaining({ code: "interpretation-mismatch", severity: "action" }),
+    );
+  });
+
+  it("ISH 'Not amplified' with ratio 2.3 and 5.1 copies (group 1) is indeterminate, named by its numbers", () => {
+    const a = run([dual(2.3, 5.1, { reported: "negative" })]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toMatch(/ISH group 1 \(ratio ≥2\.0, HER2 ≥4\.0\); reported negative contradicts/);
+    expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "action" });
+  });
+
+  it("IHC 3+ reported negative is not conclusive either way", () => {
+    const a = run([ihc("3+", { reported: "negative" })]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toMatch(/IHC 3\+/);
+  });
+
+  it("an IHC reported positive without a score is used, and its reason does not invent a score", () => {
+    const a = run([ihc(undefined, { reported: "positive" })]);
+    expect(a.status).toBe("positive");
+    expect(a.statusReason).not.toMatch(/3\+/);
+  });
+
+  it("a separate final interpretation record stays the laboratory's conclusion (warning)", () => {
+    const a = run([ihc("3+"), interpretation("negative")]);
+    expect(a.status).toBe("negative");
+    expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "warning" });
+  });
+});
