@@ -52,7 +52,7 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   if (!HER2_WORDS.test(text)) return undefined;
   if (/\bserum\b|\bplasma\b/i.test(text))
     return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
-  const via = `display text "${conceptText(code) ?? text}" (code not recognised)`;
+  const via = `identified by display text only: "${conceptText(code) ?? text}" (code not recognised)`;
   const lower = text.toLowerCase();
   if (/\bpanel\b/.test(lower)) return { concept: "panel", via };
   if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via };

@@ -82,9 +82,11 @@ function base(context: Context): Omit<Her2TestRecord, "method" | "reason"> {
   return record;
 }
 
-function unreadable(context: Context, reason: string, raw?: string): UnreadableRecord {
+/** @param readAs how the code and value were read, so chart review sees e.g. a code identified by text only */
+function unreadable(context: Context, reason: string, raw?: string, readAs?: string): UnreadableRecord {
   const record: UnreadableRecord = { ...base(context), method: "unreadable", reason };
   if (raw) record.rawValue = raw;
+  if (readAs) record.readAs = readAs;
   return record;
 }
 
@@ -171,13 +173,19 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   const cep17PerCell = value("cep17PerCell");
   const cellsCounted = value("cellsCounted");
   if (call === undefined && ratio === undefined && her2PerCell === undefined && cep17PerCell === undefined) {
-    return unreadable(context, "ISH result with neither a call nor a ratio or copy number", raw || undefined);
+    return unreadable(
+      context,
+      "ISH result with neither a call nor a ratio or copy number",
+      raw || undefined,
+      notes.join("; "),
+    );
   }
   if (single && (ratio !== undefined || cep17PerCell !== undefined || recount?.ratio !== undefined)) {
     return unreadable(
       context,
       "described as single-probe ISH but reports a CEP17 count or a ratio",
       raw || undefined,
+      notes.join("; "),
     );
   }
   const common = { ...base(context), readAs: notes.join("; ") } as const;
@@ -219,17 +227,18 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
 /** Turns one reading into records: IHC, ISH piece(s), interpretation, or unreadable. */
 function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: IshPiece[]): Her2TestRecord[] {
   const raw = reading.raw.join("; ") || undefined;
-  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw)];
+  const readAs = reading.notes.join("; ");
+  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw, readAs)];
   if (!reading.hasContent && (context.status === "registered" || context.status === "preliminary")) {
     // Ordered, no result yet: a record of the test's method without values, which the rules treat as pending.
-    const readAs = `no result yet (status ${context.status})`;
+    const pending = `no result yet (status ${context.status})`;
     const method =
       slotOf(reading.concept) === "ihc"
         ? "ihc"
         : slotOf(reading.concept) === "ish"
           ? "ish-dual"
           : "interpretation";
-    return [{ ...base(context), method, readAs }];
+    return [{ ...base(context), method, readAs: pending }];
   }
   const calls = { ...reading.calls };
   if (calls.unspecified !== undefined) {
@@ -237,7 +246,7 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
     const slot =
       reading.methodHint ?? (reading.score ? "ihc" : hasIshNumbers(reading) ? "ish" : "interpretation");
     if (calls[slot] !== undefined && calls[slot] !== calls.unspecified) {
-      return [unreadable(context, `contradictory calls (${calls[slot]}, ${calls.unspecified})`, raw)];
+      return [unreadable(context, `contradictory calls (${calls[slot]}, ${calls.unspecified})`, raw, readAs)];
     }
     calls[slot] = calls.unspecified;
     delete calls.unspecified;
@@ -248,13 +257,13 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
     calls.ihc !== undefined ||
     (reading.concept === "ihc" && !hasIshNumbers(reading));
   if (wantsIhc) {
-    const record: IhcRecord = { ...base(context), method: "ihc", readAs: reading.notes.join("; ") };
+    const record: IhcRecord = { ...base(context), method: "ihc", readAs };
     if (raw) record.rawValue = raw;
     if (reading.score) record.score = reading.score;
     if (reading.zeroDetail) record.zeroDetail = reading.zeroDetail;
     if (calls.ihc) record.reported = calls.ihc;
     if (!record.score && !record.reported)
-      records.push(unreadable(context, "IHC result with neither a score nor a call", raw));
+      records.push(unreadable(context, "IHC result with neither a score nor a call", raw, readAs));
     else records.push(record);
   }
   const ishMeasured = (["ratio", "her2PerCell", "cep17PerCell"] as const).some(
@@ -273,10 +282,10 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
     if (raw) record.rawValue = raw;
     records.push(record);
   } else if (reading.concept === "interpretation" && records.length === 0 && !hasIshNumbers(reading)) {
-    records.push(unreadable(context, "HER2 interpretation without a call", raw));
+    records.push(unreadable(context, "HER2 interpretation without a call", raw, readAs));
   }
   if (records.length === 0 && ishPieces.every((p) => p.context.source !== context.source)) {
-    records.push(unreadable(context, "no HER2 result found in the value, components or notes", raw));
+    records.push(unreadable(context, "no HER2 result found in the value, components or notes", raw, readAs));
   }
   return records;
 }

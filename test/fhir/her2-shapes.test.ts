@@ -532,7 +532,37 @@ describe("calls, interpretations and other coded shapes", () => {
       ),
     ]);
     expect(record).toMatchObject({ method: "ihc", score: "1+" });
-    expect(record?.readAs).toContain("display text");
+    expect(record?.readAs).toContain("identified by display text only");
+  });
+
+  it("an unreadable result identified by display text only says so too", () => {
+    const [record] = tests([
+      observation(
+        {
+          id: "x",
+          code: { coding: [{ system: EPIC_LAB, code: "99999", display: "HER2/NEU IHC" }] },
+          date: DATE,
+        },
+        { valueString: "see report" },
+      ),
+    ]);
+    expect(record).toMatchObject({ method: "unreadable" });
+    expect(record?.readAs).toContain("identified by display text only");
+  });
+
+  it("an ISH record with a piece identified by display text only says so", () => {
+    const records = tests([
+      observation(
+        { id: "r", code: { text: "HER2/CEP17 ratio (FISH)" }, date: DATE, specimen: SPEC_REF },
+        { valueQuantity: { value: 2.3 } },
+      ),
+      observation(
+        { id: "c", code: loinc("74860-8"), date: DATE, specimen: SPEC_REF },
+        { valueQuantity: { value: 4.6, unit: "{copies}/{cell}" } },
+      ),
+    ]);
+    expect(records).toEqual([expect.objectContaining({ method: "ish-dual", ratio: 2.3, her2PerCell: 4.6 })]);
+    expect(records[0]?.readAs).toContain("identified by display text only");
   });
 });
 
