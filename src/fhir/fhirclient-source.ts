@@ -3,7 +3,7 @@
  * it can. Paging stays with the loader (`pageLimit: 1`).
  */
 import type Client from "fhirclient/lib/Client";
-import { headersToRecord, type FhirResponse, type FhirSource } from "./source";
+import { headersToRecord, isWithinBase, type FhirResponse, type FhirSource } from "./source";
 
 interface HttpErrorLike {
   status: number;
@@ -39,6 +39,9 @@ export function fromFhirClient(client: Client): FhirSource {
   return {
     baseUrl: client.state.serverUrl,
     async get(url, init): Promise<FhirResponse> {
+      // fhirclient adds the token to any absolute URL: never hand it one outside the server it was issued for.
+      if (!isWithinBase(url, client.state.serverUrl))
+        throw new Error(`refused to request a URL outside the FHIR base ${client.state.serverUrl}`);
       try {
         const result = await client.request<{ body: unknown; response: Response }>(
           {

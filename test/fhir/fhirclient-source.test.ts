@@ -34,6 +34,23 @@ describe("fromFhirClient", () => {
     expect(new Set(authorizations)).toEqual(new Set(["Bearer client-token"]));
   });
 
+  it("refuses an absolute URL outside the server's base, sending nothing (the token would go with it)", async () => {
+    const outside: string[] = [];
+    server.events.on("request:start", ({ request }) => {
+      if (!request.url.startsWith(`${BASE}/`)) outside.push(request.url);
+    });
+    const source = fromFhirClient(client());
+    const signal = new AbortController().signal;
+    await expect(source.get("https://attacker.example.test/collect", { signal })).rejects.toThrow(
+      /outside the FHIR base/,
+    );
+    await expect(source.get("https://ehr.example.test/fhir/other/Patient", { signal })).rejects.toThrow(
+      /outside the FHIR base/,
+    );
+    server.events.removeAllListeners();
+    expect(outside).toEqual([]);
+  });
+
   it("keeps the status and the OperationOutcome of an error answer (403)", async () => {
     mockFhirServer({
       resources: EPIC_PATIENT_RESOURCES,
