@@ -109,6 +109,21 @@ function needFlag(
   });
 }
 
+/**
+ * IHC 2+ with a final negative call but no negative ISH on record: the status stands (the laboratory's call), but
+ * HER2-low rests on the ISH, so the missing reflex ISH is noted as information.
+ */
+function unconfirmedLowFlag(result: SpecimenResult, groups: readonly SpecimenGroup[]): Flag | undefined {
+  if (result.call !== "negative" || result.ihcScore !== "2+" || result.negativeIsh) return undefined;
+  if (reflexFoundWithoutSpecimen(result, groups)) return undefined;
+  return makeFlag("reflex-ish-missing", {
+    message: `${capitalise(specimenDescription(result.group))}: IHC 2+ with a final negative call, but no ISH on this specimen is on record, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
+    action: needAction("reflex-ish", result),
+    evidence: usedSources(result),
+    severity: "info",
+  });
+}
+
 function discordantFlag(
   results: readonly SpecimenResult[],
   governing: SpecimenResult | undefined,
@@ -176,7 +191,7 @@ export function collectFlags(c: FlagContext): Flag[] {
   const flags: (Flag | undefined)[] = [];
   const conclusive: SpecimenResult[] = [];
   for (const r of c.results) {
-    flags.push(needFlag(r, c.governing, c.groups));
+    flags.push(needFlag(r, c.governing, c.groups), unconfirmedLowFlag(r, c.groups));
     for (const m of r.mismatches) flags.push(makeFlag("interpretation-mismatch", m));
     for (const d of r.discordances) flags.push(makeFlag("discordant-results", d));
     if (isConclusive(r.call)) conclusive.push(r);

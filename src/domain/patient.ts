@@ -216,7 +216,9 @@ export function assessPatient(input: PatientInput): Assessment {
   const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
   const paired = conclusive && pairedIhc(conclusive, results);
   const scored = paired ?? conclusive;
-  const category = categoryOf(status, scored?.ihcScore, scored?.zeroDetail);
+  const unconfirmedLow = !paired && conclusive?.ihcScore === "2+" && !conclusive.negativeIsh;
+  // HER2-low for an IHC 2+ needs a negative ISH: a final negative call alone does not show one was done.
+  const category = categoryOf(status, unconfirmedLow ? undefined : scored?.ihcScore, scored?.zeroDetail);
   const therapies = listOf(input.therapies);
 
   const assessment: Assessment = {
@@ -227,7 +229,11 @@ export function assessPatient(input: PatientInput): Assessment {
     status,
     category,
     setting,
-    statusReason: paired ? `${reason}${pairingNote(paired, conclusive)}` : reason,
+    statusReason: paired
+      ? `${reason}${pairingNote(paired, conclusive)}`
+      : unconfirmedLow && status === "negative"
+        ? `${reason} IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed.`
+        : reason,
     flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
     recommendation:
       setting === "unknown" && gap

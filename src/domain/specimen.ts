@@ -41,6 +41,8 @@ export interface SpecimenResult {
   ihcEquivocal?: IhcRecord;
   ihcScore?: IhcScore;
   zeroDetail?: IhcZeroDetail;
+  /** True when an ISH on this specimen is negative (what makes an IHC 2+ HER2-low). */
+  negativeIsh: boolean;
   /** Records replaced by a newer record of the same method on this specimen. */
   superseded: ReadonlySet<ResourceRef>;
   mismatches: Mismatch[];
@@ -392,6 +394,7 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
       superseded: latest.superseded,
       mismatches,
       discordances: latest.discordances,
+      negativeIsh: false,
     };
   }
   return {
@@ -405,6 +408,12 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
     superseded: latest.superseded,
     mismatches,
     discordances: latest.discordances,
+    // An ISH was done and the specimen's final call is negative (a group 2-4 the laboratory adjudicated included),
+    // unless the ISH's own numbers say positive.
+    negativeIsh:
+      (latest.dual !== undefined || latest.single !== undefined) &&
+      final.call === "negative" &&
+      measuredOutcome.call !== "positive",
   };
 }
 

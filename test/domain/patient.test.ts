@@ -622,3 +622,19 @@ describe("safety rule: a call reported on an IHC or ISH record never overrides t
     expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "warning" });
   });
 });
+
+describe("guideline case: HER2-low for IHC 2+ needs a negative ISH (Wolff 2023; DESTINY-Breast04)", () => {
+  it("IHC 2+ with a final negative interpretation but no ISH: negative, her2-negative, reflex ISH noted as info", () => {
+    const a = run([ihc("2+"), interpretation("negative")]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-negative");
+    expect(a.statusReason).toMatch(/HER2-low cannot be confirmed/);
+    expect(a.flags).toEqual([expect.objectContaining({ code: "reflex-ish-missing", severity: "info" })]);
+  });
+
+  it("IHC 2+ with a negative ISH and a final negative interpretation stays HER2-low, without the flag", () => {
+    const a = run([ihc("2+"), dual(1.3, 2.6), interpretation("negative")]);
+    expect(a.category).toBe("her2-low");
+    expect(codes(a)).toEqual([]);
+  });
+});
