@@ -5,8 +5,6 @@
  * CLI reports it under HER2_REVIEW_STATS=1). Targets: within 2x of the JSON.parse floor; peak RSS under 300 MB.
  *
  * Run alone: `npx tsx bench/cli.ts [--patients N]` (default 100,000 patients, about 1.07 million resources).
- * `HER2_REVIEW_WORKERS=1 npx tsx bench/cli.ts` measures the second pass in worker threads; with workers, compare
- * wall time (CPU time adds up over the threads).
  * The lead's bench/run.ts calls `main()`.
  */
 import { spawn } from "node:child_process";
@@ -45,8 +43,6 @@ export interface CliBenchResult {
   /** Time in the app's modules (buildPatientInput + assess), which the review runs but does not own. */
   assessMs: number;
   peakRssMb: number;
-  /** Worker threads of the second pass (HER2_REVIEW_WORKERS; 0: in-process). */
-  workers: number;
   resourcesPerSecond: number;
   /** Wall-time ratio review / floor. */
   ratio: number;
@@ -90,7 +86,6 @@ interface ReviewStats {
   resources: number;
   ms: number;
   assessMs: number;
-  workers?: number;
 }
 
 /** Runs the real command on the folder, discarding its output, and returns its own statistics line. */
@@ -164,8 +159,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   return (
     `cli: her2 review of ${result.patients.toLocaleString("en-US")} patients / ` +
-    `${result.resources.toLocaleString("en-US")} resources (${result.megabytes.toFixed(0)} MB NDJSON), ` +
-    `${result.workers === 0 ? "in-process" : `main thread + ${result.workers} worker(s)`}: ` +
+    `${result.resources.toLocaleString("en-US")} resources (${result.megabytes.toFixed(0)} MB NDJSON): ` +
     `wall ${seconds(result.reviewMs)} vs JSON.parse floor ${seconds(result.floorMs)} = ${result.ratio.toFixed(2)}x; ` +
     `CPU ${seconds(result.reviewCpuMs)} vs ${seconds(result.floorCpuMs)} = ${result.cpuRatio.toFixed(2)}x ` +
     `(target ${CLI_RATIO_TARGET}x, ${within}); ` +
@@ -196,7 +190,6 @@ export async function measure(patients: number): Promise<CliBenchResult> {
     reviewInternalMs: review.stats.ms,
     assessMs: review.stats.assessMs,
     peakRssMb: review.stats.maxRssKb / 1024,
-    workers: review.stats.workers ?? 0,
     resourcesPerSecond: review.stats.resources / (review.wallMs / 1000),
     ratio: review.wallMs / floor.ms,
     cpuRatio: review.stats.cpuMs / floor.cpuMs,

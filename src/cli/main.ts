@@ -38,7 +38,6 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
       resources: result.resources,
       ms: Math.round(performance.now() - started),
       assessMs: Math.round(result.assessMs),
-      workers: result.workers,
       peakHeapMb: Math.round(peaks.heapTotal / 1048576),
       peakExternalMb: Math.round(peaks.external / 1048576),
     };

@@ -29,7 +29,7 @@ export class PatientResources {
   constructor(
     private readonly files: readonly InputFile[],
     private readonly shared: ReadonlyMap<string, Resource>,
-    private readonly diagnostics: Pick<Diagnostics, "warn">,
+    private readonly diagnostics: Diagnostics,
     private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
 
