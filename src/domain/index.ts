@@ -17,8 +17,10 @@
  * How it works (one module per job): records.ts decides which records are used (final / amended / corrected),
  * pending, ignored (cancelled, entered in error) or unreadable (including dated after `asOf`); grouping.ts groups them by
  * specimen; ihc.ts and ish.ts read each test by the guideline's tables; combine.ts combines the tests of a specimen;
- * specimen.ts takes the laboratory's own call as final and notes contradictions; patient.ts picks the governing
- * specimen; patient-flags.ts, setting.ts, category.ts, recommendation.ts and evidence.ts build the rest.
+ * specimen.ts keeps the newest result of each method (a later date or a correction supersedes; same-date results
+ * that disagree make the specimen not conclusive, never chosen by id), takes the laboratory's final interpretation
+ * as final and flags contradictions (a call on a test record contradicting its own numbers is not conclusive);
+ * patient.ts picks the governing specimen; patient-flags.ts, setting.ts, category.ts, recommendation.ts and evidence.ts build the rest.
  *
  * Sources: ASCO/CAP 2018 focused update (Wolff, J Clin Oncol 2018;36:2105) and 2023 update (Wolff, J Clin Oncol
  * 2023;41:3867). Where the project's reference (HER2-GUIDELINE.md) and these differ, the rules follow the source and
