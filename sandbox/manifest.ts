@@ -1,11 +1,18 @@
 import { readFileSync } from "node:fs";
+import {
+  CATEGORIES as CONTRACT_CATEGORIES,
+  FLAG_CODES,
+  SETTINGS as CONTRACT_SETTINGS,
+  STATUSES as CONTRACT_STATUSES,
+} from "../src/domain/codes.ts";
+import type { FlagCode, Her2Category, Her2Status, Setting } from "../src/domain/types.ts";
 
 /** What the HER2 rules should conclude for a synthetic patient (DESIGN.md, "Contract: the assessment"). */
 export interface ExpectedAssessment {
-  readonly status: "positive" | "negative" | "equivocal" | "indeterminate" | "no-result";
-  readonly category: "her2-positive" | "her2-low" | "her2-ultralow" | "her2-0" | "her2-negative" | "unknown";
-  readonly setting: "early" | "metastatic" | "unknown";
-  readonly flags: readonly string[];
+  readonly status: Her2Status;
+  readonly category: Her2Category;
+  readonly setting: Setting;
+  readonly flags: readonly FlagCode[];
 }
 
 /** One row of `sandbox/patients/index.json`. */
@@ -26,28 +33,10 @@ export interface PatientManifest {
   readonly patients: readonly ManifestPatient[];
 }
 
-const STATUSES = new Set(["positive", "negative", "equivocal", "indeterminate", "no-result"]);
-const CATEGORIES = new Set([
-  "her2-positive",
-  "her2-low",
-  "her2-ultralow",
-  "her2-0",
-  "her2-negative",
-  "unknown",
-]);
-const SETTINGS = new Set(["early", "metastatic", "unknown"]);
-const FLAGS = new Set([
-  "reflex-ish-missing",
-  "metastatic-retest-missing",
-  "ihc-workup-needed",
-  "recount-needed",
-  "dual-probe-ish-needed",
-  "discordant-results",
-  "interpretation-mismatch",
-  "result-unreadable",
-  "result-pending",
-  "anti-her2-therapy-not-found",
-]);
+const STATUSES = new Set<string>(CONTRACT_STATUSES);
+const CATEGORIES = new Set<string>(CONTRACT_CATEGORIES);
+const SETTINGS = new Set<string>(CONTRACT_SETTINGS);
+const FLAGS = new Set<string>(FLAG_CODES);
 
 /**
  * Reads and checks the manifest, failing loudly with the offending entry.

@@ -1,44 +1,7 @@
-/**
- * The `--flag` and `--status` filters. The code lists are checked against the domain's union types at compile time,
- * so a flag code added to the rules fails the build here until the CLI knows it.
- */
+/** The `--flag` and `--status` filters, over the contract's code lists kept by the domain. */
 import type { Assessment, FlagCode, Her2Status } from "../domain";
 
-/** Every flag code of the contract (DESIGN.md), in the order of the contract table. */
-export const FLAG_CODES = [
-  "reflex-ish-missing",
-  "metastatic-retest-missing",
-  "ihc-workup-needed",
-  "recount-needed",
-  "dual-probe-ish-needed",
-  "discordant-results",
-  "interpretation-mismatch",
-  "result-unreadable",
-  "result-pending",
-  "anti-her2-therapy-not-found",
-] as const satisfies readonly FlagCode[];
-
-export const STATUSES = [
-  "positive",
-  "negative",
-  "equivocal",
-  "indeterminate",
-  "no-result",
-] as const satisfies readonly Her2Status[];
-
-// Compile-time completeness: these fail if the domain adds a code the lists above do not have.
-type Complete<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
-type AssertTrue<T extends true> = T;
-export type FlagCodesComplete = AssertTrue<Complete<FlagCode, (typeof FLAG_CODES)[number]>>;
-export type StatusesComplete = AssertTrue<Complete<Her2Status, (typeof STATUSES)[number]>>;
-
-export function isFlagCode(value: string): value is FlagCode {
-  return (FLAG_CODES as readonly string[]).includes(value);
-}
-
-export function isStatus(value: string): value is Her2Status {
-  return (STATUSES as readonly string[]).includes(value);
-}
+export { FLAG_CODES, isFlagCode, isStatus, STATUSES } from "../domain/codes";
 
 export interface Filters {
   /** Keep patients with any of these flags (empty: no flag filter). */
