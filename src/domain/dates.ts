@@ -20,7 +20,6 @@ export function calendarDate(value: unknown): IsoDate | undefined {
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const DASH = 45;
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9] as const;
 
 function isDigitAt(value: string, i: number): boolean {
   const c = value.charCodeAt(i);
@@ -34,7 +33,11 @@ function twoDigits(value: string, i: number): number {
 /** `YYYY-MM-DD` with month 01-12 and day 01-31, checked without a regex. */
 function isFullDate(value: string): boolean {
   if (value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) return false;
-  for (const i of DIGIT_POSITIONS) if (!isDigitAt(value, i)) return false;
+  // Unrolled (no loop over positions): this runs for every date of every record.
+  if (!isDigitAt(value, 0) || !isDigitAt(value, 1) || !isDigitAt(value, 2) || !isDigitAt(value, 3))
+    return false;
+  if (!isDigitAt(value, 5) || !isDigitAt(value, 6) || !isDigitAt(value, 8) || !isDigitAt(value, 9))
+    return false;
   const month = twoDigits(value, 5);
   const day = twoDigits(value, 8);
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
@@ -64,4 +67,22 @@ export function later(a: IsoDate | undefined, b: IsoDate | undefined): IsoDate |
 export function byText(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
+}
+
+/**
+ * Sorts in place, like `list.sort(compare)` with the same (stable) result, but without the sort when the list is
+ * already in order, and by reversing it when it is in strictly reverse order (no ties, so stability is unaffected).
+ * Lists often arrive by date, oldest or newest first: one pass then replaces the sort.
+ */
+export function sortInPlace<T>(list: T[], compare: (a: T, b: T) => number): T[] {
+  let ascending = true;
+  let strictlyDescending = true;
+  for (let i = 1; i < list.length && (ascending || strictlyDescending); i++) {
+    const order = compare(list[i - 1] as T, list[i] as T);
+    if (order > 0) ascending = false;
+    else strictlyDescending = false;
+  }
+  if (ascending) return list;
+  if (strictlyDescending) return list.reverse();
+  return list.sort(compare);
 }

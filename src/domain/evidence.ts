@@ -25,14 +25,18 @@ export function recordValue(record: Her2TestRecord): string {
 export interface Usage {
   used: boolean;
   notUsedReason?: string;
-  interpretation?: string;
 }
 
 /**
  * One evidence item for a record. Every item has the same fields in the same order (absent ones undefined, which
  * JSON leaves out): one object shape keeps building fifty of them cheap.
  */
-export function evidenceItem(record: Her2TestRecord, date: IsoDate | undefined, usage: Usage): EvidenceItem {
+export function evidenceItem(
+  record: Her2TestRecord,
+  date: IsoDate | undefined,
+  usage: Usage,
+  interpretation: string | undefined,
+): EvidenceItem {
   const s = record.specimen;
   return {
     resource: record.source,
@@ -43,7 +47,7 @@ export function evidenceItem(record: Her2TestRecord, date: IsoDate | undefined, 
     specimenLabel: s?.label,
     bodySite: s?.bodySite,
     status: record.status,
-    interpretation: usage.interpretation,
+    interpretation,
     readAs: record.readAs,
     rawValue: record.rawValue,
     used: usage.used,
@@ -51,24 +55,28 @@ export function evidenceItem(record: Her2TestRecord, date: IsoDate | undefined, 
   };
 }
 
+// Shared, never modified: most records have one of these usages, and evidenceItem copies the fields.
+const USED: Usage = { used: true };
+const PENDING: Usage = { used: false, notUsedReason: "pending" };
+const UNREADABLE: Usage = { used: false, notUsedReason: "unreadable" };
+const SUPERSEDED_ON_SPECIMEN: Usage = {
+  used: false,
+  notUsedReason: "superseded by a newer result on the same specimen",
+};
+const SAME_DATE_GOVERNS: Usage = {
+  used: false,
+  notUsedReason: "another specimen of the same date sets the status",
+};
+const SUPERSEDED_BY_SPECIMEN: Usage = { used: false, notUsedReason: "superseded by a more recent specimen" };
+
 function specimenUsage(
   result: SpecimenResult,
   record: ReadableRecord,
   governing: SpecimenResult | undefined,
 ): Usage {
-  if (result === governing) {
-    return result.superseded.has(record.source)
-      ? { used: false, notUsedReason: "superseded by a newer result on the same specimen" }
-      : { used: true };
-  }
+  if (result === governing) return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;
   if (governing && bySpecimenRecency(governing, result) < 0) {
-    const sameDate = governing.group.date === result.group.date;
-    return {
-      used: false,
-      notUsedReason: sameDate
-        ? "another specimen of the same date sets the status"
-        : "superseded by a more recent specimen",
-    };
+    return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
   return { used: false, notUsedReason: `not conclusive: ${result.reason}` };
 }
@@ -79,22 +87,21 @@ export interface EvidenceIndex {
   texts: Map<ReadableRecord, string>;
 }
 
-/** Whether the status rests on a record, and if not, why not. */
+/** What the rules read a record as: the specimen rules' reading when they made one, else the record's own. */
+export function interpretationOf(record: Her2TestRecord, index: EvidenceIndex): string | undefined {
+  return record.method === "unreadable" ? record.reason : (index.texts.get(record) ?? readRecord(record));
+}
+
+/** Whether the status rests on a record, and if not, why not (the returned object may be shared: do not modify). */
 export function usageOf(
   record: Her2TestRecord,
   use: RecordUse,
   index: EvidenceIndex,
   governing: SpecimenResult | undefined,
 ): Usage {
-  const interpretation =
-    record.method === "unreadable" ? record.reason : (index.texts.get(record) ?? readRecord(record));
+  if (use.use === "pending") return PENDING;
+  if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
   const result = index.resultOf.get(record);
-  if (use.use === "pending") return { used: false, notUsedReason: "pending", interpretation };
-  if (use.use === "ignored") return { used: false, notUsedReason: use.reason, interpretation };
-  if (use.use === "unreadable" || record.method === "unreadable" || !result) {
-    return { used: false, notUsedReason: "unreadable", interpretation };
-  }
-  const usage = specimenUsage(result, record, governing);
-  usage.interpretation = interpretation;
-  return usage;
+  if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
+  return specimenUsage(result, record, governing);
 }

@@ -62,9 +62,13 @@ export function specimenKey(
 /** Labels seen beside a Specimen reference, so label-only records join the referenced specimen. */
 export function labelReferences(...lists: (readonly Her2TestRecord[])[]): Map<string, string> {
   const map = new Map<string, string>();
+  // Records of one specimen usually share one SpecimenInfo object: each distinct one is read once.
+  let previous: Her2TestRecord["specimen"];
   for (const records of lists) {
     for (const r of records) {
       const s = r.specimen;
+      if (s === previous) continue;
+      previous = s;
       if (s?.reference && s.label) {
         const known = map.get(s.label);
         if (known === undefined || s.reference < known) map.set(s.label, s.reference);
@@ -132,9 +136,17 @@ interface GroupIndex {
   labels: ReadonlyMap<string, string>;
   maps: Record<SpecimenKeyKind, Map<string, SpecimenGroup>>;
   groups: SpecimenGroup[];
+  /** The previous record's SpecimenInfo object and its group. */
+  lastSpecimen?: ReadableRecord["specimen"];
+  lastGroup?: SpecimenGroup;
 }
 
 function addToGroup(index: GroupIndex, record: ReadableRecord): SpecimenGroup {
+  const s = record.specimen;
+  // A record sharing the previous record's SpecimenInfo object, with a reference or label, has the same key.
+  if (s !== undefined && s === index.lastSpecimen && (s.reference || s.label) && index.lastGroup) {
+    return index.lastGroup;
+  }
   const { kind, value } = specimenKey(record, index.labels);
   let group = index.maps[kind].get(value);
   if (!group) {
@@ -142,5 +154,7 @@ function addToGroup(index: GroupIndex, record: ReadableRecord): SpecimenGroup {
     index.maps[kind].set(value, group);
     index.groups.push(group);
   }
+  index.lastSpecimen = s;
+  index.lastGroup = group;
   return group;
 }

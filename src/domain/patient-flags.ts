@@ -9,7 +9,7 @@ import { type Triaged, testDate } from "./records";
 import { retestFlag } from "./setting";
 import {
   bySpecimenRecency,
-  capitalise,
+  capitalisedDescription,
   specimenDescription,
   specimenName,
   type SpecimenResult,
@@ -102,7 +102,7 @@ function needFlag(
     ? ` A later conclusive result (${specimenDescription(governing.group)}) sets the current status.`
     : "";
   return makeFlag(NEED_FLAGS[need], {
-    message: `${capitalise(specimenDescription(result.group))}: ${result.reason}. ${NEED_RULE[need]}${later}`,
+    message: `${capitalisedDescription(result.group)}: ${result.reason}. ${NEED_RULE[need]}${later}`,
     action: needAction(need, result),
     evidence: usedSources(result),
     severity: superseded ? "info" : undefined,
@@ -117,7 +117,7 @@ function unconfirmedLowFlag(result: SpecimenResult, groups: readonly SpecimenGro
   if (result.call !== "negative" || result.ihcScore !== "2+" || result.negativeIsh) return undefined;
   if (reflexFoundWithoutSpecimen(result, groups)) return undefined;
   return makeFlag("reflex-ish-missing", {
-    message: `${capitalise(specimenDescription(result.group))}: IHC 2+ with a final negative call, but no ISH on this specimen is on record, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
+    message: `${capitalisedDescription(result.group)}: IHC 2+ with a final negative call, but no ISH on this specimen is on record, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
     action: needAction("reflex-ish", result),
     evidence: usedSources(result),
     severity: "info",

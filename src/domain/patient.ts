@@ -4,11 +4,11 @@
  */
 import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
-import { calendarDate } from "./dates";
-import { type EvidenceIndex, evidenceItem, usageOf } from "./evidence";
+import { calendarDate, sortInPlace } from "./dates";
+import { type EvidenceIndex, evidenceItem, interpretationOf, usageOf } from "./evidence";
 import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
-import { newestRecordFirst, type RecordUse, statusRank, type Triaged, testDate, triage } from "./records";
+import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
 import {
@@ -24,6 +24,7 @@ import type {
   Assessment,
   DataGap,
   DiseaseEvent,
+  EvidenceItem,
   Her2Status,
   Her2TestRecord,
   IsoDate,
@@ -61,12 +62,12 @@ function statusReason(
   status: Her2Status,
   governing: SpecimenResult | undefined,
   results: readonly SpecimenResult[],
-  uses: readonly RecordUse[],
+  triaged: readonly Triaged[],
 ): string {
   if (status === "no-result") return "No HER2 test result on record.";
   if (!governing) {
-    const pending = uses.filter((u) => u.use === "pending").length;
-    const unreadable = uses.filter((u) => u.use === "unreadable").length;
+    const pending = triaged.filter((t) => t.use.use === "pending").length;
+    const unreadable = triaged.filter((t) => t.use.use === "unreadable").length;
     return `HER2 tests were found but none can be used yet: ${pending} pending, ${unreadable} unreadable.`;
   }
   const basis = `${specimenDescription(governing.group)}: ${governing.reason}.`;
@@ -85,13 +86,30 @@ function listOf<T>(value: readonly T[] | undefined): T[] {
 }
 
 /** Each record's date read once, its use decided, newest first (every list below then ignores input order). */
-function triageAll(tests: readonly Her2TestRecord[], asOf: IsoDate | undefined): Triaged[] {
-  return tests
-    .map((record) => {
-      const date = testDate(record);
-      return { record, date, rank: statusRank(record), use: triage(record, asOf, date) };
-    })
-    .sort(newestRecordFirst);
+function triageAll(tests: readonly Her2TestRecord[] | undefined, asOf: IsoDate | undefined): Triaged[] {
+  const triaged: Triaged[] = [];
+  if (!Array.isArray(tests)) return triaged;
+  // Read in place (no filtered copy, as listOf makes): holes and non-objects are skipped alike.
+  for (const item of tests as readonly unknown[]) {
+    if (typeof item !== "object" || item === null) continue;
+    const record = item as Her2TestRecord;
+    const date = testDate(record);
+    triaged.push({ record, date, rank: statusRank(record), use: triage(record, asOf, date) });
+  }
+  return sortInPlace(triaged, newestRecordFirst);
+}
+
+function evidenceList(
+  triaged: readonly Triaged[],
+  index: EvidenceIndex,
+  governing: SpecimenResult | undefined,
+): EvidenceItem[] {
+  const list: EvidenceItem[] = [];
+  for (const t of triaged) {
+    const usage = usageOf(t.record, t.use, index, governing);
+    list.push(evidenceItem(t.record, t.date, usage, interpretationOf(t.record, index)));
+  }
+  return list;
 }
 
 function unreadableList(triaged: readonly Triaged[]): Assessment["unreadable"] {
@@ -123,7 +141,7 @@ function assessSpecimens(triaged: readonly Triaged[]): {
     for (const record of group.records) index.resultOf.set(record, result);
     results.push(result);
   }
-  return { groups, results: results.sort(bySpecimenRecency), index };
+  return { groups, results: sortInPlace(results, bySpecimenRecency), index };
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
@@ -195,7 +213,7 @@ function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefin
 
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
-  const triaged = triageAll(listOf(input.tests), calendarDate(input.asOf));
+  const triaged = triageAll(input.tests, calendarDate(input.asOf));
   const { groups, results, index } = assessSpecimens(triaged);
   const governing = governingSpecimen(results);
   const dataGaps = listOf(input.dataGaps);
@@ -203,12 +221,7 @@ export function assessPatient(input: PatientInput): Assessment {
     governing,
     triaged.some((t) => t.use.use !== "ignored"),
   );
-  const foundReason = statusReason(
-    found,
-    governing,
-    results,
-    triaged.map((t) => t.use),
-  );
+  const foundReason = statusReason(found, governing, results, triaged);
   const { status, reason } = withDataGaps(found, foundReason, dataGaps);
   const events = listOf<DiseaseEvent>(input.events);
   const gap = eventsGap(dataGaps);
@@ -239,7 +252,7 @@ export function assessPatient(input: PatientInput): Assessment {
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)
         : recommend(status, category, setting),
-    evidence: triaged.map((t) => evidenceItem(t.record, t.date, usageOf(t.record, t.use, index, governing))),
+    evidence: evidenceList(triaged, index, governing),
     unreadable: unreadableList(triaged),
     dataGaps,
   };

@@ -13,9 +13,6 @@ export type RecordUse =
   | { use: "ignored"; reason: string }
   | { use: "unreadable"; reason: string };
 
-// Guards data from outside TypeScript: a method the rules do not know is never guessed at.
-const READABLE_METHODS: ReadonlySet<string> = new Set(["ihc", "ish-dual", "ish-single", "interpretation"]);
-
 const ACTIVE: RecordUse = { use: "active" };
 const PENDING: RecordUse = { use: "pending" };
 
@@ -23,6 +20,34 @@ const IGNORED: Partial<Record<string, string>> = {
   cancelled: "cancelled",
   "entered-in-error": "entered in error",
 };
+
+/** Why a record with this status is not used, when it is cancelled or entered in error. */
+function ignoredReason(status: string): string | undefined {
+  switch (status) {
+    // The usual statuses answered without a table look-up (this runs for every record).
+    case "final":
+    case "amended":
+    case "corrected":
+    case "registered":
+    case "preliminary":
+      return undefined;
+    default:
+      return IGNORED[status];
+  }
+}
+
+// Guards data from outside TypeScript: a method the rules do not know is never guessed at.
+function isReadableMethod(method: unknown): boolean {
+  switch (method) {
+    case "ihc":
+    case "ish-dual":
+    case "ish-single":
+    case "interpretation":
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** The calendar date of the test (effective date, else the specimen's collection date). */
 export function testDate(record: Her2TestRecord): IsoDate | undefined {
@@ -35,13 +60,13 @@ export function triage(
   asOf: IsoDate | undefined,
   date: IsoDate | undefined = testDate(record),
 ): RecordUse {
-  const ignored = IGNORED[record.status];
+  const ignored = ignoredReason(record.status);
   if (ignored) return { use: "ignored", reason: ignored };
   if (record.method === "unreadable") {
     return { use: "unreadable", reason: record.reason || "could not be interpreted" };
   }
   const method: unknown = record.method;
-  if (typeof method !== "string" || !READABLE_METHODS.has(method)) {
+  if (!isReadableMethod(method)) {
     return { use: "unreadable", reason: `unknown HER2 test method "${String(method)}"` };
   }
   if (asOf !== undefined && date !== undefined && date > asOf) {
@@ -75,7 +100,21 @@ export interface DatedRecord {
 
 /** Same-date order of result statuses: a corrected or amended result before a final one. */
 export function statusRank(record: Her2TestRecord): number {
-  return STATUS_RANK[record.status] ?? 2;
+  switch (record.status) {
+    // The usual statuses answered without a table look-up (this runs for every record).
+    case "final":
+      return 1;
+    case "amended":
+    case "corrected":
+      return 0;
+    case "registered":
+    case "preliminary":
+    case "cancelled":
+    case "entered-in-error":
+      return 2;
+    default:
+      return STATUS_RANK[record.status] ?? 2;
+  }
 }
 
 /**

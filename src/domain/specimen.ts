@@ -118,7 +118,7 @@ const METHOD_NAMES: Record<ReadableRecord["method"], string> = {
 function compareWithKept(
   kept: ReadableRecord,
   other: ReadableRecord,
-  where: string,
+  group: SpecimenGroup,
 ): Discordance | "superseded" {
   const a = ownResult(kept);
   const b = ownResult(other);
@@ -129,14 +129,14 @@ function compareWithKept(
   if (!replaces) {
     return {
       severity: "action",
-      message: `${capitalise(where)}: conflicting ${method} results that neither supersedes (same date and status): ${both}. The specimen is not conclusive; ask the laboratory which result is valid.`,
+      message: `${capitalisedName(group)}: conflicting ${method} results that neither supersedes (same date and status): ${both}. The specimen is not conclusive; ask the laboratory which result is valid.`,
       evidence: [kept.source, other.source],
     };
   }
   if (isConclusive(a.call) && isConclusive(b.call) && a.call !== b.call) {
     return {
       severity: "warning",
-      message: `${capitalise(where)}: a repeat ${method} on the same specimen disagrees with the earlier one: ${other.source} was ${b.call}, ${kept.source} (the later or corrected result, used) is ${a.call}. Review the disagreement with the pathologist.`,
+      message: `${capitalisedName(group)}: a repeat ${method} on the same specimen disagrees with the earlier one: ${other.source} was ${b.call}, ${kept.source} (the later or corrected result, used) is ${a.call}. Review the disagreement with the pathologist.`,
       evidence: [kept.source, other.source],
     };
   }
@@ -149,7 +149,7 @@ function isLater(a: ReadableRecord, b: ReadableRecord): boolean {
   return dateA !== undefined && dateB !== undefined && dateA > dateB;
 }
 
-function latestByMethod(records: readonly ReadableRecord[], where: string): Latest {
+function latestByMethod(records: readonly ReadableRecord[], group: SpecimenGroup): Latest {
   // Records arrive newest first (corrected before final on a date): the first of each method is kept, and each later
   // one of that method is compared with it.
   const latest: Latest = { superseded: NONE_SUPERSEDED, discordances: NO_DISCORDANCE };
@@ -158,7 +158,7 @@ function latestByMethod(records: readonly ReadableRecord[], where: string): Late
   for (const r of records) {
     const kept = keptFor(latest, r);
     if (!kept) continue;
-    const outcome = compareWithKept(kept, r, where);
+    const outcome = compareWithKept(kept, r, group);
     if (outcome === "superseded" || outcome.severity === "warning") (superseded ??= new Set()).add(r.source);
     if (outcome !== "superseded") (discordances ??= []).push(outcome);
   }
@@ -255,11 +255,11 @@ function hasReportedCall(readings: Readings): boolean {
   );
 }
 
-function componentMismatches(latest: Latest, readings: Readings, where: string): Mismatch[] {
+function componentMismatches(latest: Latest, readings: Readings, group: SpecimenGroup): Mismatch[] {
   const out: Mismatch[] = [];
-  addMismatch(out, latest.ihc, readings.ihc, where);
-  addMismatch(out, latest.dual, readings.dual, where);
-  addMismatch(out, latest.single, readings.single, where);
+  addMismatch(out, latest.ihc, readings.ihc, group);
+  addMismatch(out, latest.dual, readings.dual, group);
+  addMismatch(out, latest.single, readings.single, group);
   return out;
 }
 
@@ -267,11 +267,11 @@ function addMismatch(
   out: Mismatch[],
   record: Her2TestRecord | undefined,
   reading: { mismatch: boolean; text: string } | undefined,
-  where: string,
+  group: SpecimenGroup,
 ): void {
   if (record && reading?.mismatch) {
     out.push({
-      message: `${capitalise(where)}: ${reading.text}. A record that contradicts itself is not used as a conclusive result; ask the laboratory to correct it.`,
+      message: `${capitalisedName(group)}: ${reading.text}. A record that contradicts itself is not used as a conclusive result; ask the laboratory to correct it.`,
       evidence: [record.source],
       severity: "action",
     });
@@ -307,6 +307,16 @@ function withPending(
 /** The text with its first letter in upper case, for messages that start with a specimen name. */
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * specimenName with its first letter in upper case, for the start of a message. Written directly rather than by
+ * capitalisedName(group), which would copy the joined text once more.
+ */
+export function capitalisedName(group: SpecimenGroup): string {
+  if (group.label) return `Specimen ${group.label}`;
+  if (group.reference) return capitalise(group.reference);
+  return group.date ? `The specimen of ${group.date}` : "An undated specimen";
 }
 
 /** A short name for a specimen in messages: its label, else its reference, else its date. */
@@ -350,8 +360,8 @@ export function readRecord(record: ReadableRecord): string {
 
 /** Combines one specimen's tests into its call, with the laboratory's call taken as final where present. */
 export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord, string>): SpecimenResult {
-  const where = specimenName(group);
-  const latest = latestByMethod(group.records, where);
+  // The specimen's name is built only when a message needs it.
+  const latest = latestByMethod(group.records, group);
   const readings = readAll(latest);
   if (texts) keepTexts(texts, latest, readings);
   const measuredOutcome = combine(view(readings, false));
@@ -370,11 +380,11 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
         need: reportedOutcome?.need,
       }
     : (reportedOutcome ?? measuredOutcome);
-  const mismatches = componentMismatches(latest, readings, where);
+  const mismatches = componentMismatches(latest, readings, group);
   // One flag per contradiction: a test whose own call contradicts its numbers already explains the specimen's.
   if (mismatches.length === 0 && isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
     mismatches.push({
-      message: `${capitalise(where)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
+      message: `${capitalisedName(group)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
       evidence: [
         ...(latest.interpretation ? [latest.interpretation.source] : []),
         ...componentSources(latest),
@@ -433,11 +443,20 @@ export function bySpecimenRecency(a: SpecimenResult, b: SpecimenResult): number 
 
 /** The specimen for messages: name, body site and date, e.g. "specimen S-24-1234 (Liver, 2024-03-02)". */
 export function specimenDescription(group: SpecimenGroup): string {
+  return describeSpecimen(group, specimenName(group));
+}
+
+/** specimenDescription with its first letter in upper case, for the start of a message. */
+export function capitalisedDescription(group: SpecimenGroup): string {
+  return describeSpecimen(group, capitalisedName(group));
+}
+
+function describeSpecimen(group: SpecimenGroup, name: string): string {
   // specimenName already names the date when the specimen has no label or reference.
   const named = group.label !== undefined || group.reference !== undefined;
   const date = named ? group.date : undefined;
   const details = group.bodySite && date ? `${group.bodySite}, ${date}` : (group.bodySite ?? date);
-  return details ? `${specimenName(group)} (${details})` : specimenName(group);
+  return details ? `${name} (${details})` : name;
 }
 
 /** The records the specimen's call rests on (those not superseded on the same specimen). */
