@@ -12,6 +12,7 @@ import type {
   FlagCode,
 } from "../../src/domain/types";
 import type { PanelPatient } from "../../src/ui/Her2Panel";
+import { FLAG_CODES } from "../../src/domain/codes";
 
 export const PATIENT: PanelPatient = {
   name: "Maria Lopez",
@@ -239,18 +240,8 @@ export const ALL_FLAGS: Flag[] = [
   },
 ];
 
-export const EVERY_FLAG_CODE: FlagCode[] = [
-  "reflex-ish-missing",
-  "metastatic-retest-missing",
-  "ihc-workup-needed",
-  "recount-needed",
-  "dual-probe-ish-needed",
-  "discordant-results",
-  "interpretation-mismatch",
-  "result-unreadable",
-  "result-pending",
-  "anti-her2-therapy-not-found",
-];
+/** Every flag code of the contract: the domain's list, so a flag added to the rules must be rendered here too. */
+export const EVERY_FLAG_CODE: readonly FlagCode[] = FLAG_CODES;
 
 export const DENIED_OBSERVATION: DataGap = {
   resourceType: "Observation",
