@@ -13,6 +13,16 @@ import type { InputFile } from "./inputs";
 import { readNdjsonLines, type NdjsonLine } from "./ndjson-reader";
 import { scanRawLine } from "./raw-scan";
 import { isReadType, placeResource } from "./references";
+import { observationTextMayMatter } from "../fhir/observation-prefilter";
+
+/**
+ * An Observation line the second pass need not parse: its text holds no HER2 or staging code and no HER2 word
+ * (`observationTextMayMatter`), and it ends like a whole JSON object (a line cut short is parsed, so it is reported).
+ * It is still indexed: a panel's members are read whatever their code, so a patient with a panel gets them all.
+ */
+function isDeferrable(resourceType: string, text: string): boolean {
+  return resourceType === "Observation" && text.trimEnd().endsWith("}") && !observationTextMayMatter(text);
+}
 
 /** Resources of one Bundle file, grouped by patient (`Patient/<id>` -> resources in file order). */
 export type BundleGroups = Map<string, Resource[]>;
@@ -77,7 +87,14 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
     if (scan?.kind === "patient") {
       fhirLine();
       state.resources++;
-      index.addLine(scan.patient, fileNumber, line.offset, line.byteLength, line.lineNo);
+      index.addLine(
+        scan.patient,
+        fileNumber,
+        line.offset,
+        line.byteLength,
+        line.lineNo,
+        isDeferrable(scan.resourceType, line.text),
+      );
       return;
     }
     let value: unknown;
@@ -111,7 +128,14 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
         return;
       case "patient":
         state.resources++;
-        index.addLine(placement.key, fileNumber, line.offset, line.byteLength, line.lineNo);
+        index.addLine(
+          placement.key,
+          fileNumber,
+          line.offset,
+          line.byteLength,
+          line.lineNo,
+          isDeferrable(resource.resourceType, line.text),
+        );
         return;
     }
   };

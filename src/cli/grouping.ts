@@ -5,9 +5,9 @@
  * Why two passes with an offset index (and not an on-disk sort): Bulk Data files are one per resource type, so a
  * patient's resources are spread over every file and no single pass can finish a patient before the end of the
  * export. The first pass records, per resource line, only its patient, file, byte offset, length and line number
- * (24 bytes in typed arrays, no parsed JSON); the second pass visits patients in id order and reads each
+ * (25 bytes in typed arrays, no parsed JSON); the second pass visits patients in id order and reads each
  * patient's lines back with positioned reads, so at most one patient's resources are parsed at a time. The index is
- * about 24 MB per million resources plus the patient ids: small next to the export, and far simpler and faster than
+ * about 25 MB per million resources plus the patient ids: small next to the export, and far simpler and faster than
  * writing the export out again sorted by patient (an on-disk sort would write and read every byte twice more).
  */
 
@@ -21,17 +21,19 @@ class LineChunk {
   readonly line = new Uint32Array(CHUNK);
   readonly length = new Uint32Array(CHUNK);
   readonly offset = new Float64Array(CHUNK);
+  /** 1: an Observation that cannot matter unless the patient has a panel (see first-pass.ts). */
+  readonly deferred = new Uint8Array(CHUNK);
 }
 
 /**
  * Append-only table of NDJSON resource lines, in fixed-size blocks: growing never copies, so memory stays at about
- * 24 bytes per line (no doubling and no moment with the old and the new array both alive).
+ * 25 bytes per line (no doubling and no moment with the old and the new array both alive).
  */
 class LineTable {
   size = 0;
   private readonly chunks: LineChunk[] = [];
 
-  push(patient: number, file: number, offset: number, length: number, line: number): void {
+  push(patient: number, file: number, offset: number, length: number, line: number, deferred: boolean): void {
     const at = this.size & (CHUNK - 1);
     if (at === 0) this.chunks.push(new LineChunk());
     const chunk = this.chunks[this.chunks.length - 1] as LineChunk;
@@ -40,6 +42,7 @@ class LineTable {
     chunk.offset[at] = offset;
     chunk.length[at] = length;
     chunk.line[at] = line;
+    chunk.deferred[at] = deferred ? 1 : 0;
     this.size++;
   }
 
@@ -55,6 +58,7 @@ class LineTable {
       offset: chunk?.offset[at] ?? 0,
       byteLength: chunk?.length[at] ?? 0,
       lineNo: chunk?.line[at] ?? 0,
+      deferred: chunk?.deferred[at] === 1,
     };
   }
 }
@@ -65,6 +69,8 @@ export interface LineLocation {
   offset: number;
   byteLength: number;
   lineNo: number;
+  /** An Observation whose text cannot matter to the rules: read only if the patient has a panel with members. */
+  deferred: boolean;
 }
 
 /** One patient's share of the input: NDJSON lines in input order and the Bundle files that mention the patient. */
@@ -100,9 +106,19 @@ export class PatientIndex {
     return ordinal;
   }
 
-  /** Records an NDJSON line that belongs to the patient `key` (`Patient/<id>`). */
-  addLine(key: string, file: number, offset: number, byteLength: number, lineNo: number): void {
-    this.lines.push(this.ordinal(key), file, offset, byteLength, lineNo);
+  /**
+   * Records an NDJSON line that belongs to the patient `key` (`Patient/<id>`).
+   * @param deferred The line need not be read unless the patient's other Observations include a panel.
+   */
+  addLine(
+    key: string,
+    file: number,
+    offset: number,
+    byteLength: number,
+    lineNo: number,
+    deferred = false,
+  ): void {
+    this.lines.push(this.ordinal(key), file, offset, byteLength, lineNo, deferred);
   }
 
   /** Records that Bundle file number `file` holds resources of the patient `key`. */

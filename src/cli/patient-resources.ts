@@ -13,6 +13,7 @@ import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
 import { readRange } from "./ndjson-reader";
 import { medicationReferencesOf, patientKeyOf } from "./references";
+import { hasPanelMembers } from "../fhir/observation-prefilter";
 
 const MAX_OPEN_FILES = 64;
 /**
@@ -48,35 +49,28 @@ export class PatientResources {
   }
 
   /**
-   * Every resource of the patient, in input order, then the shared Medications its resources reference; and the data
-   * gaps of the Bundles the patient is in (failed batch entries).
+   * The resources of the patient that the rules may use (NDJSON lines in input order, then Bundle entries, then the
+   * shared Medications they reference); the data gaps of the Bundles the patient is in (failed batch entries); and the
+   * number of deferred lines left unread because the patient has no panel (see first-pass.ts).
    * A line that no longer parses or names another patient is reported and left out.
    */
-  load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[] } {
+  load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[]; unread: number } {
     const resources: Resource[] = [];
     const dataGaps: DataGap[] = [];
-    for (const run of contiguousRuns(group.lines)) {
-      const file = this.files[run[0]?.file ?? -1];
-      const first = run[0];
-      const last = run.at(-1);
-      if (file === undefined || first === undefined || last === undefined) continue;
-      // One read for lines that follow each other in the file (a patient's Observations usually do).
-      const bytes = readRange(
-        this.fd(first.file),
-        first.offset,
-        last.offset + last.byteLength - first.offset,
-      );
-      for (const location of run) {
-        const start = location.offset - first.offset;
-        const text = bytes.toString("utf8", start, start + location.byteLength);
-        const resource = this.parse(text, group.key, `${file.path}:${location.lineNo}`, file.path);
-        if (resource) resources.push(resource);
-      }
-    }
+    const deferred: LineLocation[] = [];
+    const now: LineLocation[] = [];
+    for (const line of group.lines) (line.deferred ? deferred : now).push(line);
+    this.readLines(now, group.key, resources);
     for (const file of group.bundleFiles) {
       const bundle = this.groupedBundle(file);
       resources.push(...(bundle.groups.get(group.key) ?? []));
       dataGaps.push(...bundle.gaps);
+    }
+    // A panel's members are read whatever their code, so they may be among the deferred lines.
+    let unread = deferred.length;
+    if (unread > 0 && hasPanelMembers(resources)) {
+      this.readLines(deferred, group.key, resources);
+      unread = 0;
     }
 
     const medications = new Set<string>();
@@ -87,7 +81,29 @@ export class PatientResources {
       const medication = this.shared.get(reference);
       if (medication) resources.push(medication);
     }
-    return { resources, dataGaps };
+    return { resources, dataGaps, unread };
+  }
+
+  /** Reads and parses lines (in input order), appending the resources that still belong to the patient. */
+  private readLines(lines: readonly LineLocation[], key: string, into: Resource[]): void {
+    for (const run of contiguousRuns(lines)) {
+      const first = run[0];
+      const last = run.at(-1);
+      const file = this.files[first?.file ?? -1];
+      if (file === undefined || first === undefined || last === undefined) continue;
+      // One read for lines that follow each other in the file (a patient's Observations usually do).
+      const bytes = readRange(
+        this.fd(first.file),
+        first.offset,
+        last.offset + last.byteLength - first.offset,
+      );
+      for (const location of run) {
+        const start = location.offset - first.offset;
+        const text = bytes.toString("utf8", start, start + location.byteLength);
+        const resource = this.parse(text, key, `${file.path}:${location.lineNo}`, file.path);
+        if (resource) into.push(resource);
+      }
+    }
   }
 
   private parse(text: string, key: string, where: string, path: string): Resource | undefined {

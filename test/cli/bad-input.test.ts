@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   expectedAssessment,
+  hemoglobin,
   ihc,
   patient,
   runReview,
@@ -54,7 +55,7 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
   it("a subject reference nested in a component is not taken for the resource's patient", async () => {
     const dir = tempDir();
     const nested =
-      '{"resourceType":"Observation","id":"n","component":[{"subject":{"reference":"Patient/b"}}]}';
+      '{"resourceType":"Observation","id":"n","code":{"text":"HER2 IHC"},"component":[{"subject":{"reference":"Patient/b"}}]}';
     const path = writeText(dir, "Observation.ndjson", `${JSON.stringify(patient("a"))}\n${nested}\n`);
     const run = await runReview([path]);
     expect(run.result.exitCode).toBe(0);
@@ -62,6 +63,23 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
       `${path}:2: warning: Observation has no top-level subject or patient reference to a Patient; skipped`,
     ]);
     expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a"]);
+  });
+
+  it("an Observation line that cannot matter is not parsed, unless it is cut short", async () => {
+    const dir = tempDir();
+    const lab = JSON.stringify(hemoglobin("h1", "Patient/a"));
+    const path = writeText(
+      dir,
+      "Observation.ndjson",
+      `${lab}\n${lab.slice(0, -20)}\n${lab.replace('"final"', "final")}\n`,
+    );
+    const run = await runReview([path]);
+    expect(run.result.exitCode).toBe(0);
+    // Line 3 is broken inside (an unquoted string) but has nothing the rules read: not parsed, so not reported.
+    expect(messages(run.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^${path}:2: warning: not valid JSON`)),
+    ]);
+    expect(run.assessments.map((a) => [a.patient, a.status])).toEqual([["Patient/a", "no-result"]]);
   });
 
   it("JSON that is not a FHIR resource, a resource without a patient, and a Medication without an id", async () => {

@@ -73,12 +73,49 @@ describe("Bulk Data export folder", () => {
       patient("p10"),
       med,
     ]);
-    expect(grouped["Patient/p2"]).toEqual([
-      hemoglobin("h2", "Patient/p2"),
-      ihc("o2", "Patient/p2", "0"),
-      patient("p2"),
-    ]);
+    // The haemoglobin result cannot matter to the rules: counted, but not read again (see the next tests).
+    expect(grouped["Patient/p2"]).toEqual([ihc("o2", "Patient/p2", "0"), patient("p2")]);
     expect(resources).toBe(13);
+  });
+
+  it("reads Observations that cannot matter only when the patient has a panel, whose members may be among them", async () => {
+    const dir = tempDir();
+    const member: Observation = {
+      ...hemoglobin("m1", "Patient/p1"),
+      code: { coding: [{ system: "http://loinc.org", code: "99999-9" }], text: "Ratio" },
+    };
+    const panel: Observation = {
+      ...hemoglobin("panel", "Patient/p1"),
+      code: { text: "HER2 FISH panel" },
+      hasMember: [{ reference: "Observation/m1" }],
+    };
+    delete panel.valueQuantity;
+    writeNdjson(dir, "Observation.ndjson", [
+      member,
+      hemoglobin("h1", "Patient/p1"),
+      panel,
+      hemoglobin("h2", "Patient/p2"),
+    ]);
+    const grouped = byPatient((await groups([dir])).patients);
+    expect(grouped["Patient/p1"]).toEqual([panel, member, hemoglobin("h1", "Patient/p1")]);
+    expect(grouped["Patient/p2"]).toEqual([]);
+  });
+
+  it("keeps a patient whose only resources cannot matter (assessed as no result), and one whose panel is in a Bundle", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Observation.ndjson", [
+      hemoglobin("h1", "Patient/lab-only"),
+      hemoglobin("m1", "Patient/b"),
+    ]);
+    const panel: Observation = {
+      ...hemoglobin("panel", "Patient/b"),
+      code: { text: "HER2 panel" },
+      hasMember: [{ reference: "Observation/m1" }],
+    };
+    writeJson(dir, "panel.json", bundle("collection", [{ resource: panel }]));
+    const { patients } = await groups([dir]);
+    expect(patients.map((p) => p.patient)).toEqual(["Patient/b", "Patient/lab-only"]);
+    expect(byPatient(patients)["Patient/b"]).toEqual([panel, hemoglobin("m1", "Patient/b")]);
   });
 
   it("reads lines back correctly from CRLF files, adjacent or not", async () => {
