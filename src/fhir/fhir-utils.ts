@@ -41,6 +41,8 @@ export function refOf(resource: Resource): ResourceRef {
   return `${resource.resourceType}/${resource.id ?? "(no id)"}`;
 }
 
+const PLAIN_REFERENCE = /^[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+
 /**
  * Normalises a reference to `Type/id` (drops a base URL and a version), or `#id` for a contained resource.
  * Returns undefined for logical references without `reference`.
@@ -49,6 +51,8 @@ export function normaliseReference(reference: Reference | undefined): string | u
   const raw = reference?.reference?.trim();
   if (!raw) return undefined;
   if (raw.startsWith("#")) return raw;
+  // Already `Type/id` (the usual case): the general path below would return it unchanged, at several times the cost.
+  if (PLAIN_REFERENCE.test(raw)) return raw;
   const withoutHistory = raw.replace(/\/_history\/[^/]+$/, "");
   const match = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(withoutHistory);
   return match ? `${match[1] ?? ""}/${match[2] ?? ""}` : withoutHistory;

@@ -35,5 +35,5 @@ export function withBodySite(
 ): SpecimenInfo | undefined {
   const site = conceptText(bodySite);
   if (!site || info?.bodySite) return info;
-  return { ...info, bodySite: site };
+  return Object.assign({}, info, { bodySite: site });
 }
