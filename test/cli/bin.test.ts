@@ -1,18 +1,28 @@
 // @vitest-environment node
 /** The real command, spawned as a user runs it (`node bin/her2.js`, which `npx her2` runs): exit codes and help. */
 import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { compileCli, currentCompiledCli } from "../../bin/compiled-cli.js";
 import { AS_OF, ihc, patient, tempDir, writeNdjson } from "./helpers";
 
 const root = join(import.meta.dirname, "../..");
 
 function her2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return run(args, {});
+}
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [join(root, "bin/her2.js"), ...args], {
     cwd: root,
     encoding: "utf8",
     timeout: 30_000,
-    env: { ...process.env, NODE_OPTIONS: "" },
+    env: { ...process.env, NODE_OPTIONS: "", ...env },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -50,5 +60,40 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
     const run = her2("review", "x", "--format", "xml");
     expect(run.status).toBe(2);
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
+  it("gives the same output as the TypeScript source, for every sandbox patient", () => {
+    const args = ["review", "sandbox/patients", "--as-of", AS_OF, "--format", "ndjson"];
+    const compiled = run(args, {});
+    const source = run(args, { HER2_CLI_FROM_SOURCE: "1" });
+    expect(compiled.status).toBe(0);
+    expect(compiled.stdout.trimEnd().split("\n")).toHaveLength(26);
+    expect(compiled).toEqual(source);
+  });
+
+  it("is rebuilt when a source file it was built from changes, and not before", async () => {
+    const project = tempDir();
+    const cache = join(project, "cache");
+    mkdirSync(join(project, "src/cli"), { recursive: true });
+    const write = (name: string, text: string) => {
+      writeFileSync(join(project, "src/cli", name), text);
+    };
+    write("main.ts", 'import { word } from "./word.ts";\nexport const said: string = word;\n');
+    write("word.ts", 'export const word = "first";\n');
+    expect(currentCompiledCli(project, cache)).toBeUndefined();
+
+    const built = await compileCli(project, cache);
+    expect(currentCompiledCli(project, cache)).toBe(built);
+    const first = (await import(`${pathToFileURL(built).href}?1`)) as { said: string };
+    expect(first.said).toBe("first");
+
+    write("word.ts", 'export const word = "second";\n');
+    expect(currentCompiledCli(project, cache)).toBeUndefined();
+    const rebuilt = await compileCli(project, cache);
+    const second = (await import(`${pathToFileURL(rebuilt).href}?2`)) as { said: string };
+    expect(second.said).toBe("second");
+    expect(currentCompiledCli(project, cache)).toBe(rebuilt);
   });
 });

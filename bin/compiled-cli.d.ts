@@ -1,0 +1,4 @@
+/** Types of compiled-cli.js (plain JavaScript, so that bin/her2.js can run it before any TypeScript loader). */
+export function sourcesHash(root: string, inputs: readonly string[]): string | undefined;
+export function currentCompiledCli(root: string, cacheDir: string): string | undefined;
+export function compileCli(root: string, cacheDir: string): Promise<string>;
