@@ -2,7 +2,7 @@
 import { ishValue } from "./ish";
 import type { RecordUse } from "./records";
 import type { ReadableRecord } from "./grouping";
-import { bySpecimenRecency, readRecord, type SpecimenResult } from "./specimen";
+import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen";
 import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
 
 /** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
@@ -81,27 +81,29 @@ function specimenUsage(
   return { used: false, notUsedReason: `not conclusive: ${result.reason}` };
 }
 
-/** What the specimen rules already worked out, by record: its specimen's result and its reading. */
-export interface EvidenceIndex {
-  resultOf: Map<Her2TestRecord, SpecimenResult>;
-  texts: Map<ReadableRecord, string>;
+/**
+ * What the rules read a record as: the specimen rules' reading when they made one, else the record's own. `result` is
+ * the record's specimen result, when the record is used.
+ */
+export function interpretationOf(
+  record: Her2TestRecord,
+  result: SpecimenResult | undefined,
+): string | undefined {
+  return record.method === "unreadable" ? record.reason : readingText(record, result);
 }
 
-/** What the rules read a record as: the specimen rules' reading when they made one, else the record's own. */
-export function interpretationOf(record: Her2TestRecord, index: EvidenceIndex): string | undefined {
-  return record.method === "unreadable" ? record.reason : (index.texts.get(record) ?? readRecord(record));
-}
-
-/** Whether the status rests on a record, and if not, why not (the returned object may be shared: do not modify). */
+/**
+ * Whether the status rests on a record, and if not, why not (the returned object may be shared: do not modify).
+ * `result` is the record's specimen result, when the record is used.
+ */
 export function usageOf(
   record: Her2TestRecord,
   use: RecordUse,
-  index: EvidenceIndex,
+  result: SpecimenResult | undefined,
   governing: SpecimenResult | undefined,
 ): Usage {
   if (use.use === "pending") return PENDING;
   if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
-  const result = index.resultOf.get(record);
   if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
   return specimenUsage(result, record, governing);
 }

@@ -115,46 +115,63 @@ function takeSpecimen(group: SpecimenGroup, record: ReadableRecord): void {
   group.collected = smallest(group.collected, calendarDate(s.collected));
 }
 
+/** The specimens, and the specimen of each used record (by position, so callers need no look-up by record). */
+export interface Grouping {
+  groups: SpecimenGroup[];
+  /** `groupOf[i]` is the position in `groups` of the group of `active[i]`. */
+  groupOf: number[];
+}
+
 /** Groups used and pending records by specimen. Both lists must be sorted newest first; groups keep that order. */
 export function groupBySpecimen(
   active: readonly ReadableRecord[],
   pending: readonly ReadableRecord[],
-): SpecimenGroup[] {
+): Grouping {
   const index: GroupIndex = {
     labels: labelReferences(active, pending),
-    // One map per kind of key, so no key string is built per record.
-    maps: { ref: new Map(), label: new Map(), date: new Map(), record: new Map() },
+    // One map per kind of key, so no key string is built per record; each made when first needed.
+    maps: { ref: undefined, label: undefined, date: undefined, record: undefined },
     groups: [],
+    lastSpecimen: undefined,
+    lastPosition: -1,
   };
-  for (const r of active) addToGroup(index, r).records.push(r);
-  for (const r of pending) addToGroup(index, r).pending.push(r);
+  const groupOf: number[] = [];
+  for (const r of active) {
+    const position = addToGroup(index, r);
+    index.groups[position]?.records.push(r);
+    groupOf.push(position);
+  }
+  for (const r of pending) index.groups[addToGroup(index, r)]?.pending.push(r);
   index.groups.forEach(describe);
-  return index.groups;
+  return { groups: index.groups, groupOf };
 }
 
 interface GroupIndex {
   labels: ReadonlyMap<string, string>;
-  maps: Record<SpecimenKeyKind, Map<string, SpecimenGroup>>;
+  /** Group positions by key, one map per kind of key. */
+  maps: Record<SpecimenKeyKind, Map<string, number> | undefined>;
   groups: SpecimenGroup[];
-  /** The previous record's SpecimenInfo object and its group. */
-  lastSpecimen?: ReadableRecord["specimen"];
-  lastGroup?: SpecimenGroup;
+  /** The previous record's SpecimenInfo object and its group's position. */
+  lastSpecimen: ReadableRecord["specimen"];
+  lastPosition: number;
 }
 
-function addToGroup(index: GroupIndex, record: ReadableRecord): SpecimenGroup {
+/** The position of the record's group in `index.groups`, adding the group when it is new. */
+function addToGroup(index: GroupIndex, record: ReadableRecord): number {
   const s = record.specimen;
   // A record sharing the previous record's SpecimenInfo object, with a reference or label, has the same key.
-  if (s !== undefined && s === index.lastSpecimen && (s.reference || s.label) && index.lastGroup) {
-    return index.lastGroup;
+  if (s !== undefined && s === index.lastSpecimen && (s.reference || s.label) && index.lastPosition >= 0) {
+    return index.lastPosition;
   }
   const { kind, value } = specimenKey(record, index.labels);
-  let group = index.maps[kind].get(value);
-  if (!group) {
-    group = emptyGroup(kind, value);
-    index.maps[kind].set(value, group);
-    index.groups.push(group);
+  const map = (index.maps[kind] ??= new Map<string, number>());
+  let position = map.get(value);
+  if (position === undefined) {
+    position = index.groups.length;
+    index.groups.push(emptyGroup(kind, value));
+    map.set(value, position);
   }
   index.lastSpecimen = s;
-  index.lastGroup = group;
-  return group;
+  index.lastPosition = position;
+  return position;
 }

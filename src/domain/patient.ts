@@ -5,7 +5,7 @@
 import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
-import { type EvidenceIndex, evidenceItem, interpretationOf, usageOf } from "./evidence";
+import { evidenceItem, interpretationOf, usageOf } from "./evidence";
 import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
@@ -101,13 +101,15 @@ function triageAll(tests: readonly Her2TestRecord[] | undefined, asOf: IsoDate |
 
 function evidenceList(
   triaged: readonly Triaged[],
-  index: EvidenceIndex,
+  resultOf: readonly (SpecimenResult | undefined)[],
   governing: SpecimenResult | undefined,
 ): EvidenceItem[] {
   const list: EvidenceItem[] = [];
-  for (const t of triaged) {
-    const usage = usageOf(t.record, t.use, index, governing);
-    list.push(evidenceItem(t.record, t.date, usage, interpretationOf(t.record, index)));
+  for (let i = 0; i < triaged.length; i++) {
+    const t = triaged[i] as Triaged;
+    const result = resultOf[i];
+    const usage = usageOf(t.record, t.use, result, governing);
+    list.push(evidenceItem(t.record, t.date, usage, interpretationOf(t.record, result)));
   }
   return list;
 }
@@ -119,29 +121,38 @@ function unreadableList(triaged: readonly Triaged[]): Assessment["unreadable"] {
   return list;
 }
 
-/** The specimens with used results, assessed, most recent first. */
+/**
+ * The specimens with used results, assessed, most recent first; and each triaged record's specimen result (by
+ * position in `triaged`; undefined for a record not used).
+ */
 function assessSpecimens(triaged: readonly Triaged[]): {
   groups: SpecimenGroup[];
   results: SpecimenResult[];
-  index: EvidenceIndex;
+  resultOf: (SpecimenResult | undefined)[];
 } {
   const active: ReadableRecord[] = [];
+  const activeAt: number[] = []; // where each used record sits in `triaged`
   const pending: ReadableRecord[] = [];
-  for (const { record, use } of triaged) {
+  for (let i = 0; i < triaged.length; i++) {
+    const { record, use } = triaged[i] as Triaged;
     if (record.method === "unreadable") continue;
-    if (use.use === "active") active.push(record);
-    else if (use.use === "pending") pending.push(record);
+    if (use.use === "active") {
+      active.push(record);
+      activeAt.push(i);
+    } else if (use.use === "pending") pending.push(record);
   }
-  const groups = groupBySpecimen(active, pending);
-  const index: EvidenceIndex = { resultOf: new Map(), texts: new Map() };
+  const { groups, groupOf } = groupBySpecimen(active, pending);
+  // Each group's result by the group's position (pending-only groups have none).
+  const byGroup: (SpecimenResult | undefined)[] = [];
   const results: SpecimenResult[] = [];
   for (const group of groups) {
-    if (group.records.length === 0) continue;
-    const result = assessSpecimen(group, index.texts);
-    for (const record of group.records) index.resultOf.set(record, result);
-    results.push(result);
+    const result = group.records.length === 0 ? undefined : assessSpecimen(group);
+    byGroup.push(result);
+    if (result) results.push(result);
   }
-  return { groups, results: sortInPlace(results, bySpecimenRecency), index };
+  const resultOf = new Array<SpecimenResult | undefined>(triaged.length).fill(undefined);
+  for (let i = 0; i < active.length; i++) resultOf[activeAt[i] as number] = byGroup[groupOf[i] as number];
+  return { groups, results: sortInPlace(results, bySpecimenRecency), resultOf };
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
@@ -214,7 +225,7 @@ function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefin
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(input.tests, calendarDate(input.asOf));
-  const { groups, results, index } = assessSpecimens(triaged);
+  const { groups, results, resultOf } = assessSpecimens(triaged);
   const governing = governingSpecimen(results);
   const dataGaps = listOf(input.dataGaps);
   const found = statusOf(
@@ -252,7 +263,7 @@ export function assessPatient(input: PatientInput): Assessment {
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)
         : recommend(status, category, setting),
-    evidence: evidenceList(triaged, index, governing),
+    evidence: evidenceList(triaged, resultOf, governing),
     unreadable: unreadableList(triaged),
     dataGaps,
   };

@@ -48,6 +48,9 @@ export interface SpecimenResult {
   mismatches: Mismatch[];
   /** Disagreeing records of one method on this specimen (`discordant-results`). */
   discordances: readonly Discordance[];
+  /** The kept record of each method and what it was read as, so the evidence list reads no record twice. */
+  latest: Latest;
+  readings: Readings;
 }
 
 /** The newest record of each method on a specimen; older ones of the same method are superseded. */
@@ -326,13 +329,6 @@ export function specimenName(group: SpecimenGroup): string {
   return group.date ? `the specimen of ${group.date}` : "an undated specimen";
 }
 
-/** Keeps the readings' texts for the evidence list, so no record is read twice. */
-function keepTexts(texts: Map<ReadableRecord, string>, latest: Latest, readings: Readings): void {
-  if (latest.ihc && readings.ihc) texts.set(latest.ihc, readings.ihc.text);
-  if (latest.dual && readings.dual) texts.set(latest.dual, readings.dual.text);
-  if (latest.single && readings.single) texts.set(latest.single, readings.single.text);
-}
-
 function readAll(latest: Latest): Readings {
   return {
     ihc: latest.ihc && readIhc(latest.ihc),
@@ -358,12 +354,25 @@ export function readRecord(record: ReadableRecord): string {
   }
 }
 
+/**
+ * What the rules read a record as: for a record its specimen kept, the reading the specimen's call rests on (already
+ * made); for any other, its own reading.
+ */
+export function readingText(record: ReadableRecord, result: SpecimenResult | undefined): string {
+  if (result) {
+    const { latest, readings } = result;
+    if (record === latest.ihc && readings.ihc) return readings.ihc.text;
+    if (record === latest.dual && readings.dual) return readings.dual.text;
+    if (record === latest.single && readings.single) return readings.single.text;
+  }
+  return readRecord(record);
+}
+
 /** Combines one specimen's tests into its call, with the laboratory's call taken as final where present. */
-export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord, string>): SpecimenResult {
+export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   // The specimen's name is built only when a message needs it.
   const latest = latestByMethod(group.records, group);
   const readings = readAll(latest);
-  if (texts) keepTexts(texts, latest, readings);
   const measuredOutcome = combine(view(readings, false));
   const interpretation = readings.interpretation;
   // A conclusive interpretation is final as it stands; otherwise the tests (as reported) say what is still needed.
@@ -405,6 +414,8 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
       mismatches,
       discordances: latest.discordances,
       negativeIsh: false,
+      latest,
+      readings,
     };
   }
   return {
@@ -424,6 +435,8 @@ export function assessSpecimen(group: SpecimenGroup, texts?: Map<ReadableRecord,
       (latest.dual !== undefined || latest.single !== undefined) &&
       final.call === "negative" &&
       measuredOutcome.call !== "positive",
+    latest,
+    readings,
   };
 }
 
