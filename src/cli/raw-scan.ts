@@ -4,7 +4,7 @@
  * The first pass only needs each line's resource type and patient. Parsing every line twice would make the review
  * at least twice as slow as reading the export once, so lines in the canonical Bulk Data shape (no whitespace,
  * `resourceType` first, exactly one `"subject"` or `"patient"` key in the whole line, written
- * `"subject":{"reference":"Patient/<id>"`) are read with one regular-expression pass. Anything else returns
+ * `"subject":{"reference":"Patient/<id>"`) are read with a few string searches. Anything else returns
  * undefined and is parsed. The second pass parses every grouped line and checks its patient again with
  * `patientKeyOf`: with a single such key in the line, a key nested in a contained resource or an extension (the only
  * way the scan can misread) means the resource has no top-level patient, and the second pass reports it exactly as
@@ -21,8 +21,23 @@ export type RawScan =
   /** A per-patient resource whose patient the scan could read. */
   | { kind: "patient"; resourceType: string; patient: string };
 
-/** Every `"subject"` / `"patient"` key, and whether it starts the canonical `{"reference":"` form. */
-const PATIENT_KEYS = /"(?:subject|patient)"(:\{"reference":")?/g;
+const SUBJECT_KEY = '"subject"';
+const PATIENT_KEY = '"patient"';
+const CANONICAL_VALUE = ':{"reference":"';
+
+/**
+ * Where the value of the line's only `"subject"` or `"patient"` key starts, when it is written in the canonical
+ * `{"reference":"` form; -1 when there is no such key, more than one, or another form. (indexOf, not a global
+ * regular expression: this runs on every line of the export.)
+ */
+function canonicalReferenceStart(line: string): number {
+  const subject = line.indexOf(SUBJECT_KEY);
+  const patient = line.indexOf(PATIENT_KEY);
+  if ((subject === -1) === (patient === -1)) return -1;
+  const [at, key] = subject !== -1 ? [subject, SUBJECT_KEY] : [patient, PATIENT_KEY];
+  if (line.indexOf(key, at + 1) !== -1) return -1;
+  return line.startsWith(CANONICAL_VALUE, at + key.length) ? at + key.length + CANONICAL_VALUE.length : -1;
+}
 
 /**
  * Reads the type and patient of a canonical NDJSON line without parsing it.
@@ -37,10 +52,8 @@ export function scanRawLine(line: string): RawScan | undefined {
   if (!/^[A-Z][A-Za-z]+$/.test(resourceType)) return undefined;
   if (!isReadType(resourceType)) return { kind: "skip", resourceType };
   if (resourceType === "Patient" || !PATIENT_RESOURCE_TYPES.has(resourceType)) return undefined;
-  PATIENT_KEYS.lastIndex = 0;
-  const first = PATIENT_KEYS.exec(line);
-  if (first?.[1] === undefined || PATIENT_KEYS.exec(line) !== null) return undefined;
-  const valueStart = first.index + first[0].length;
+  const valueStart = canonicalReferenceStart(line);
+  if (valueStart === -1) return undefined;
   const valueEnd = line.indexOf('"', valueStart);
   if (valueEnd === -1) return undefined;
   const reference = line.slice(valueStart, valueEnd);

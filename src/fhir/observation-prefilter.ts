@@ -21,20 +21,25 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
 
-const patterns = new WeakMap<CodeMap, RegExp>();
+/**
+ * Every word `classifyHer2Code` matches contains one of these; `\\u` is a JSON escape (two backslashes in the source
+ * for one in the text). Kept apart from the codes: two simple expressions run about twice as fast as one.
+ */
+const HER2_WORD_OR_ESCAPE = /her-?2|erbb|\\u/i;
 
-function patternFor(codeMap: CodeMap): RegExp {
-  let pattern = patterns.get(codeMap);
+const codePatterns = new WeakMap<CodeMap, RegExp>();
+
+/** The HER2, staging and code-map codes, matched exactly as `classifyHer2Code` compares them (case and all). */
+function codePatternFor(codeMap: CodeMap): RegExp {
+  let pattern = codePatterns.get(codeMap);
   if (pattern === undefined) {
     const codes = [
       ...HER2_OBSERVATION_CODES.map((c) => c.code),
       ...STAGE_OBSERVATION_CODES.map((c) => c.code),
       ...codeMap.observations.map((c) => c.code),
     ];
-    // `\\u`: a JSON escape (the regex source needs two backslashes for one in the text).
-    const alternatives = ["her-?2", "erbb", "\\\\u", ...[...new Set(codes)].map(escapeRegExp)];
-    pattern = new RegExp(alternatives.join("|"), "i");
-    patterns.set(codeMap, pattern);
+    pattern = new RegExp([...new Set(codes)].map(escapeRegExp).join("|"));
+    codePatterns.set(codeMap, pattern);
   }
   return pattern;
 }
@@ -46,7 +51,7 @@ function patternFor(codeMap: CodeMap): RegExp {
  * @param codeMap The code map the resources will be normalised with.
  */
 export function observationTextMayMatter(json: string, codeMap: CodeMap = EMPTY_CODE_MAP): boolean {
-  return patternFor(codeMap).test(json);
+  return HER2_WORD_OR_ESCAPE.test(json) || codePatternFor(codeMap).test(json);
 }
 
 /** Whether any of these resources is an Observation with members, whose members are read whatever their code. */
