@@ -21,22 +21,38 @@ export type RawScan =
   /** A per-patient resource whose patient the scan could read. */
   | { kind: "patient"; resourceType: string; patient: string };
 
-const SUBJECT_KEY = '"subject"';
-const PATIENT_KEY = '"patient"';
 const CANONICAL_VALUE = ':{"reference":"';
+const QUOTE = 34;
+
+/** A key's name and closing quote: `subject"` stands for the key `"subject"`. */
+const SUBJECT_TAIL = 'subject"';
+const PATIENT_TAIL = 'patient"';
+
+/**
+ * Index of the next key `"<name>"` after `from` (given as its `tail`, `<name>"`), or -1. Searches for the tail and
+ * checks the quote before it: V8 finds a pattern that starts with a letter several times faster than one that starts
+ * with a quote, the most frequent character of JSON.
+ */
+function keyIndex(line: string, tail: string, from: number): number {
+  for (let i = line.indexOf(tail, from + 1); i !== -1; i = line.indexOf(tail, i + 1)) {
+    if (line.charCodeAt(i - 1) === QUOTE) return i - 1;
+  }
+  return -1;
+}
 
 /**
  * Where the value of the line's only `"subject"` or `"patient"` key starts, when it is written in the canonical
- * `{"reference":"` form; -1 when there is no such key, more than one, or another form. (indexOf, not a global
+ * `{"reference":"` form; -1 when there is no such key, more than one, or another form. (String searches, not a
  * regular expression: this runs on every line of the export.)
  */
 function canonicalReferenceStart(line: string): number {
-  const subject = line.indexOf(SUBJECT_KEY);
-  const patient = line.indexOf(PATIENT_KEY);
+  const subject = keyIndex(line, SUBJECT_TAIL, 0);
+  const patient = keyIndex(line, PATIENT_TAIL, 0);
   if ((subject === -1) === (patient === -1)) return -1;
-  const [at, key] = subject !== -1 ? [subject, SUBJECT_KEY] : [patient, PATIENT_KEY];
-  if (line.indexOf(key, at + 1) !== -1) return -1;
-  return line.startsWith(CANONICAL_VALUE, at + key.length) ? at + key.length + CANONICAL_VALUE.length : -1;
+  const [at, tail] = subject !== -1 ? [subject, SUBJECT_TAIL] : [patient, PATIENT_TAIL];
+  if (keyIndex(line, tail, at + 1) !== -1) return -1;
+  const valueStart = at + 1 + tail.length;
+  return line.startsWith(CANONICAL_VALUE, valueStart) ? valueStart + CANONICAL_VALUE.length : -1;
 }
 
 /**
