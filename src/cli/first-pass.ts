@@ -16,11 +16,15 @@ import { isReadType, placeResource } from "./references";
 import { observationTextMayMatter } from "../fhir/observation-prefilter";
 
 /**
- * An Observation line the second pass need not parse: its text holds no HER2 or staging code and no HER2 word
- * (`observationTextMayMatter`), and it ends like a whole JSON object (a line cut short is parsed, so it is reported).
- * It is still indexed: a panel's members are read whatever their code, so a patient with a panel gets them all.
+ * A line the second pass need not parse:
+ * - a Patient: the first pass parsed it already (for its id), and the FHIR layer does not read Patient resources (the
+ *   app leaves the Patient out too);
+ * - an Observation whose text holds no HER2 or staging code and no HER2 word (`observationTextMayMatter`), and that
+ *   ends like a whole JSON object (a line cut short is parsed, so it is reported). It is still indexed: a panel's
+ *   members are read whatever their code, so a patient with a panel gets all its deferred lines.
  */
 function isDeferrable(resourceType: string, text: string): boolean {
+  if (resourceType === "Patient") return true;
   return resourceType === "Observation" && text.trimEnd().endsWith("}") && !observationTextMayMatter(text);
 }
 
@@ -77,11 +81,10 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
     state.onLine?.(file, line.lineNo);
     if (line.text.trim() === "") return;
     nonBlank++;
-    const where = `${file.path}:${line.lineNo}`;
     const scan = scanRawLine(line.text);
     if (scan?.kind === "skip") {
       fhirLine();
-      skipped.add(scan.resourceType, where);
+      skipped.add(scan.resourceType, `${file.path}:${line.lineNo}`);
       return;
     }
     if (scan?.kind === "patient") {
@@ -97,6 +100,8 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
       );
       return;
     }
+    // Built only off the fast path above: a string per line of a large export is measurable.
+    const where = `${file.path}:${line.lineNo}`;
     let value: unknown;
     try {
       value = JSON.parse(line.text);
