@@ -1,6 +1,6 @@
 /**
  * The command line (contract, DESIGN.md): `her2 review <file-or-folder>... [--format ndjson|csv|table]
- * [--as-of YYYY-MM-DD] [--flag CODE]... [--status STATUS]...`, parsed with commander. Usage errors become one line on
+ * [--as-of YYYY-MM-DD] [--flag CODE]... [--status STATUS]... [--code-map FILE]`, parsed with commander. Usage errors become one line on
  * stderr and exit code 2 (commander's own default would be exit 1 and a multi-line message).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -52,10 +52,12 @@ that is not FHIR JSON / NDJSON.
 Examples:
   $ npx her2 review export/ --as-of 2026-11-25 > assessments.ndjson
   $ npx her2 review export/ --flag reflex-ish-missing --flag metastatic-retest-missing --format table
-  $ npx her2 review bundles/*.json --status positive --format csv > positive.csv`;
+  $ npx her2 review bundles/*.json --status positive --format csv > positive.csv
+  $ npx her2 review export/ --code-map site-codes.json > assessments.ndjson`;
 
 interface ReviewFlags {
   format: FormatName;
+  codeMap?: string;
   asOf?: string;
   flag?: FlagCode[];
   status?: Her2Status[];
@@ -101,6 +103,10 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
       collectStatus,
       [],
     )
+    .option(
+      "--code-map <file>",
+      "the institution's local HER2 result, answer and drug codes (JSON; format in src/fhir/README.md)",
+    )
     .addHelpText("after", EXAMPLES)
     .action((inputs: string[], flags: ReviewFlags) => {
       parsed = {
@@ -109,6 +115,7 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
         asOf: flags.asOf ?? today,
         flags: flags.flag ?? [],
         statuses: flags.status ?? [],
+        codeMapFile: flags.codeMap,
       };
     });
 

@@ -13,6 +13,7 @@ import type { InputFile } from "./inputs";
 import { readNdjsonLines, type NdjsonLine } from "./ndjson-reader";
 import { scanRawLine } from "./raw-scan";
 import { isReadType, placeResource } from "./references";
+import type { CodeMap } from "../fhir/code-map";
 import { observationTextMayMatter } from "../fhir/observation-prefilter";
 
 /**
@@ -23,9 +24,11 @@ import { observationTextMayMatter } from "../fhir/observation-prefilter";
  *   ends like a whole JSON object (a line cut short is parsed, so it is reported). It is still indexed: a panel's
  *   members are read whatever their code, so a patient with a panel gets all its deferred lines.
  */
-function isDeferrable(resourceType: string, text: string): boolean {
+function isDeferrable(resourceType: string, text: string, codeMap: CodeMap): boolean {
   if (resourceType === "Patient") return true;
-  return resourceType === "Observation" && text.trimEnd().endsWith("}") && !observationTextMayMatter(text);
+  return (
+    resourceType === "Observation" && text.trimEnd().endsWith("}") && !observationTextMayMatter(text, codeMap)
+  );
 }
 
 /** Resources of one Bundle file, grouped by patient (`Patient/<id>` -> resources in file order). */
@@ -42,6 +45,8 @@ export interface FirstPassState {
   /** `Medication/<id>` -> resource, shared by all patients. */
   readonly shared: Map<string, Resource>;
   readonly diagnostics: Diagnostics;
+  /** The institution's local codes: an Observation under one of them is never deferred. */
+  readonly codeMap: CodeMap;
   /** Bundle files already grouped in this pass, offered for reuse in the second pass. */
   readonly onBundleGrouped: (file: number, bundle: GroupedBundle, bytes: number) => void;
   /** Called with the bytes of each file once read, for progress. */
@@ -96,7 +101,7 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
         line.offset,
         line.byteLength,
         line.lineNo,
-        isDeferrable(scan.resourceType, line.text),
+        isDeferrable(scan.resourceType, line.text, state.codeMap),
       );
       return;
     }
@@ -139,7 +144,7 @@ async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPass
           line.offset,
           line.byteLength,
           line.lineNo,
-          isDeferrable(resource.resourceType, line.text),
+          isDeferrable(resource.resourceType, line.text, state.codeMap),
         );
         return;
     }

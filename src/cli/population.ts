@@ -5,6 +5,7 @@
  */
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
+import { EMPTY_CODE_MAP, type CodeMap } from "../fhir/code-map";
 import type { Diagnostics } from "./diagnostics";
 import { firstPass, type FirstPassState } from "./first-pass";
 import { PatientIndex } from "./grouping";
@@ -37,6 +38,14 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+export interface PopulationOptions {
+  progress?: Progress | undefined;
+  /** Size of the cache of grouped Bundle files, in file bytes (tests make it tiny to exercise re-reading). */
+  bundleCacheBytes?: number | undefined;
+  /** The code map the resources will be normalised with (decides which Observations can be left unread). */
+  codeMap?: CodeMap | undefined;
+}
+
 /**
  * Reads the inputs' index (first pass).
  * @param paths Files and folders as given on the command line.
@@ -45,9 +54,7 @@ function count(n: number): string {
 export async function readPopulation(
   paths: readonly string[],
   diagnostics: Diagnostics,
-  progress?: Progress,
-  /** Size of the cache of grouped Bundle files, in file bytes (tests make it tiny to exercise re-reading). */
-  bundleCacheBytes?: number,
+  { progress, bundleCacheBytes, codeMap = EMPTY_CODE_MAP }: PopulationOptions = {},
 ): Promise<Population> {
   const files: InputFile[] = discoverInputs(paths);
   const index = new PatientIndex();
@@ -59,6 +66,7 @@ export async function readPopulation(
     index,
     shared,
     diagnostics,
+    codeMap,
     resources: 0,
     onBundleGrouped: (file, bundle, bytes) => {
       loader.keepBundle(file, bundle, bytes);

@@ -5,7 +5,9 @@
  */
 import type { Writable } from "node:stream";
 import { assess, type Assessment } from "../domain";
+import { EMPTY_CODE_MAP } from "../fhir/code-map";
 import { buildPatientInput } from "../fhir/normalise";
+import { readCodeMapFile } from "./code-map-file";
 import { Diagnostics, UsageError } from "./diagnostics";
 import { matchesFilters, type Filters } from "./filters";
 import { outputFormat, type FormatName } from "./formats";
@@ -19,6 +21,8 @@ export interface ReviewOptions extends Filters {
   format: FormatName;
   /** "Today" for the rules, `YYYY-MM-DD`. */
   asOf: string;
+  /** A JSON file with the institution's local codes (`--code-map`). */
+  codeMapFile?: string | undefined;
 }
 
 export interface ReviewIo {
@@ -77,8 +81,10 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
   };
 
   let population: Population;
+  let codeMap = EMPTY_CODE_MAP;
   try {
-    population = await readPopulation(options.inputs, diagnostics, progress);
+    if (options.codeMapFile !== undefined) codeMap = readCodeMapFile(options.codeMapFile);
+    population = await readPopulation(options.inputs, diagnostics, { progress, codeMap });
   } catch (error) {
     return fail(error);
   }
@@ -96,7 +102,7 @@ export async function review(options: ReviewOptions, io: ReviewIo): Promise<Revi
       const started = performance.now();
       try {
         assessment = assess(
-          buildPatientInput({ patient, resources, asOf: options.asOf, dataGaps: dataGaps ?? [] }),
+          buildPatientInput({ patient, resources, asOf: options.asOf, dataGaps: dataGaps ?? [], codeMap }),
         );
         assessMs += performance.now() - started;
       } catch (error) {

@@ -25,7 +25,7 @@ async function groups(
   bundleCacheBytes?: number,
 ): Promise<{ patients: PatientResourceSet[]; stderr: string; resources: number }> {
   const stderr = new Sink();
-  const population = await readPopulation(paths, new Diagnostics(stderr), undefined, bundleCacheBytes);
+  const population = await readPopulation(paths, new Diagnostics(stderr), { bundleCacheBytes });
   const patients = [...population.patients()];
   population.close();
   return { patients, stderr: stderr.text, resources: population.resources };
