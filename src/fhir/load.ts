@@ -11,7 +11,13 @@ import { supportsParam, supportsSearch } from "./capabilities";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { normaliseReference, refOf } from "./fhir-utils";
 import { classifyHer2Code } from "./her2-code";
-import { batchedReads, planInitialQueries, reportSearches, type PlannedQuery } from "./query-plan";
+import {
+  batchedReads,
+  laboratorySearch,
+  planInitialQueries,
+  reportSearches,
+  type PlannedQuery,
+} from "./query-plan";
 import { QueryRunner, type QueryReport, type QueryResult, type RunnerOptions } from "./query-runner";
 import type { FhirSource } from "./source";
 
@@ -30,6 +36,26 @@ export interface LoadedPatientData {
 /** Runner options (timeout per query, cancel signal, 429 retries) plus the issuer's code map. */
 export interface LoadOptions extends RunnerOptions {
   codeMap?: CodeMap;
+}
+
+function isHer2Result(observation: Observation, codeMap: CodeMap): boolean {
+  const c = classifyHer2Code(observation.code, codeMap);
+  return c !== undefined && !("excluded" in c);
+}
+
+/**
+ * What the laboratory fallback keeps: HER2 results (by code map or, failing that, display text), the members of HER2
+ * panels among them, and included Specimens. Every other laboratory result is dropped at once.
+ */
+function her2PartOfLaboratory(resources: readonly Resource[], codeMap: CodeMap): Resource[] {
+  const observations = resources.filter((r): r is Observation => r.resourceType === "Observation");
+  const her2 = observations.filter((o) => isHer2Result(o, codeMap));
+  const members = new Set(
+    her2.flatMap((o) => (o.hasMember ?? []).map((m) => normaliseReference(m))).filter((r) => r !== undefined),
+  );
+  return resources.filter(
+    (r) => r.resourceType !== "Observation" || her2.includes(r as Observation) || members.has(refOf(r)),
+  );
 }
 
 function idsOf(refs: Iterable<string>, resourceType: string): string[] {
@@ -101,12 +127,7 @@ export async function loadPatientData(
     const memberRefs = observations
       .flatMap((o) => (o.hasMember ?? []).map((m) => normaliseReference(m)))
       .filter((r): r is string => r !== undefined);
-    const her2Refs = observations
-      .filter((o) => {
-        const c = classifyHer2Code(o.code, codeMap);
-        return c !== undefined && !("excluded" in c);
-      })
-      .map(refOf);
+    const her2Refs = observations.filter((o) => isHer2Result(o, codeMap)).map(refOf);
     const canSearchReports =
       supportsSearch(capabilities, "DiagnosticReport") &&
       supportsParam(capabilities, "DiagnosticReport", "result");
@@ -142,17 +163,41 @@ export async function loadPatientData(
     await runFollowUp("Medication", batchedReads("Medication", missing(refs, "Medication")));
   };
 
+  const observationsOf = (resources: readonly Resource[]): Observation[] =>
+    resources.filter((r): r is Observation => r.resourceType === "Observation");
+  /** The code search found no HER2 result: look among all laboratory results once, keeping only the HER2 ones. */
+  const laboratoryFallback = async (): Promise<Observation[]> => {
+    const result = await runner.run("Observation", [laboratorySearch(patientId, capabilities)], true);
+    const kept = her2PartOfLaboratory(result.resources, codeMap);
+    const found = observationsOf(kept).length;
+    store({
+      ...result,
+      resources: kept,
+      report: {
+        ...result.report,
+        detail: `fallback: no HER2 result under the searched codes; kept ${String(found)} HER2 result(s) of ${String(
+          observationsOf(result.resources).length,
+        )} laboratory Observation(s)${result.report.detail ? `; ${result.report.detail}` : ""}`,
+      },
+    });
+    return observationsOf(kept);
+  };
+  const afterObservationSearch = async (result: QueryResult): Promise<void> => {
+    const observations = observationsOf(result.resources);
+    const fallback =
+      result.report.outcome === "complete" && !observations.some((o) => isHer2Result(o, codeMap))
+        ? await laboratoryFallback()
+        : [];
+    await observationFollowUps([...observations, ...fallback]);
+  };
+
   const isMedicationQuery = (q: PlannedQuery): boolean => q.resourceType.startsWith("Medication");
   await Promise.all([
     ...initial
       .filter((q) => !isMedicationQuery(q))
       .map((q) =>
         runPlanned(q).then((result) =>
-          q.resourceType === "Observation"
-            ? observationFollowUps(
-                result.resources.filter((r): r is Observation => r.resourceType === "Observation"),
-              )
-            : undefined,
+          q.resourceType === "Observation" ? afterObservationSearch(result) : undefined,
         ),
       ),
     Promise.all(initial.filter(isMedicationQuery).map(runPlanned)).then(medicationFollowUps),

@@ -87,6 +87,23 @@ export function planInitialQueries(
   return { queries, skipped };
 }
 
+/**
+ * The fallback when the code search finds no HER2 result: every laboratory Observation of the patient, to be filtered
+ * locally (EHR-QUIRKS §3: Epic often files HER2 results under local codes only, which the code search cannot name
+ * unless the site's code map lists them).
+ */
+export function laboratorySearch(patientId: string, capabilities: ServerCapabilities): string {
+  const params: [string, string][] = [
+    ["patient", patientId],
+    ["category", "laboratory"],
+    ["_count", String(PAGE_SIZE)],
+  ];
+  for (const include of ["Observation:specimen", "Observation:has-member"]) {
+    if (supportsInclude(capabilities, "Observation", include)) params.push(["_include", include]);
+  }
+  return search("Observation", params);
+}
+
 /** Batched reads of resources by id (`Specimen?_id=a,b`), one URL per batch. */
 export function batchedReads(resourceType: string, ids: readonly string[]): string[] {
   const urls: string[] = [];

@@ -1,7 +1,7 @@
 /**
- * An in-memory FHIR R4 server for msw: search by patient, code (system|code, comma OR), _id and result; _include of
- * specimen, has-member and medication; offset paging with absolute next links; and failure injection per resource
- * type and page. Every request URL is logged so tests can count and inspect requests.
+ * An in-memory FHIR R4 server for msw: search by patient, code (system|code, comma OR), category, _id and result;
+ * _include of specimen, has-member and medication; offset paging with absolute next links; and failure injection per
+ * resource type and page (key `Observation?category` for category searches only). Every request URL is logged so tests can count and inspect requests.
  */
 import type {
   Bundle,
@@ -103,6 +103,13 @@ function matchesCode(resource: Resource, codes: string | null): boolean {
   );
 }
 
+function matchesCategory(resource: Resource, categories: string | null): boolean {
+  if (categories === null) return true;
+  const tokens = categories.split(",");
+  const codings = ((resource as Observation).category ?? []).flatMap((c) => c.coding ?? []);
+  return codings.some((c) => tokens.includes(c.code ?? ""));
+}
+
 export interface MockServer {
   /** Every request's path and decoded query, in order, e.g. `Observation?patient=p1&code=…`. */
   requests: string[];
@@ -185,7 +192,8 @@ export function mockFhirServer(options: MockOptions): MockServer {
       const count = Number(query.get("_count") ?? String(pageSize));
       const size = Math.min(count, pageSize);
       const page = Math.floor(offset / size) + 1;
-      const f = fault(type, page);
+      const categoryKey = `${type}?category`;
+      const f = fault(query.has("category") && options.faults?.[categoryKey] ? categoryKey : type, page);
       if (f) {
         const response = await applyFault(f);
         if (response) return response;
@@ -198,6 +206,7 @@ export function mockFhirServer(options: MockOptions): MockServer {
           r.resourceType === type &&
           matchesPatient(r, query.get("patient")) &&
           (type !== "Observation" || matchesCode(r, query.get("code"))) &&
+          (type !== "Observation" || matchesCategory(r, query.get("category"))) &&
           (!ids || ids.includes(r.id ?? "")) &&
           (!statuses || statuses.includes((r as { status?: string }).status ?? "")) &&
           (!results ||

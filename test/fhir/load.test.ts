@@ -1,4 +1,4 @@
-import type { Observation, Resource } from "fhir/r4";
+import type { FhirResource, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import { parseCodeMap } from "../../src/fhir/code-map";
 import { fromFetch } from "../../src/fhir/fetch-source";
@@ -211,6 +211,82 @@ describe("loadPatientData: the query plan", () => {
       "primary:Condition/cond-breast",
     ]);
     expect(input.therapies.map((t) => t.drug).sort()).toEqual(["ado-trastuzumab emtansine", "trastuzumab"]);
+  });
+});
+
+describe("loadPatientData: laboratory fallback for HER2 results under unmapped local codes", () => {
+  const patientRef = { reference: "Patient/p1" };
+  const lab = [
+    {
+      coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "laboratory" }],
+    },
+  ];
+  const resources: FhirResource[] = [
+    { resourceType: "Patient", id: "p1" },
+    {
+      resourceType: "Observation",
+      id: "local-ihc",
+      status: "final",
+      category: lab,
+      // An Epic-style local code that the code map does not list: only its display says HER2.
+      code: { coding: [{ system: EPIC_LAB, code: "999-1", display: "HER2 IHC SCORE" }] },
+      subject: patientRef,
+      effectiveDateTime: "2025-02-03",
+      valueString: "3+",
+      specimen: { reference: "Specimen/s1" },
+    },
+    {
+      resourceType: "Observation",
+      id: "hb",
+      status: "final",
+      category: lab,
+      code: { coding: [{ system: "http://loinc.org", code: "718-7", display: "Hemoglobin" }] },
+      subject: patientRef,
+      valueQuantity: { value: 12.1, unit: "g/dL" },
+    },
+    { resourceType: "Specimen", id: "s1", subject: patientRef, accessionIdentifier: { value: "S-25-1" } },
+  ];
+  const isFallback = (r: string): boolean =>
+    r.startsWith("Observation?") && r.includes("category=laboratory");
+
+  it("searches all laboratory results once when the code search finds no HER2 result, and keeps only HER2 ones", async () => {
+    const log = mockFhirServer({ resources });
+    const data = await loadPatientData(source(), "p1");
+
+    expect(log.requests.filter(isFallback)).toHaveLength(1);
+    expect(data.requestCount).toBe(log.requests.length);
+    expect(data.gaps).toEqual([]);
+    expect(ids(data.resources)).toEqual(["Observation/local-ihc", "Patient/p1", "Specimen/s1"]);
+    const report = data.queries.find((q) => q.url.includes("category=laboratory"));
+    expect(report?.detail).toMatch(
+      /^fallback: no HER2 result under the searched codes; kept 1 HER2 result\(s\) of 2/,
+    );
+
+    const input = buildPatientInput({ patient: "Patient/p1", resources: data.resources, asOf: "2026-11-25" });
+    expect(input.tests).toEqual([
+      expect.objectContaining({
+        source: "Observation/local-ihc",
+        method: "ihc",
+        score: "3+",
+        specimen: expect.objectContaining({ reference: "Specimen/s1", label: "S-25-1" }) as unknown,
+        readAs: expect.stringContaining("identified by display text only") as unknown,
+      }),
+    ]);
+  });
+
+  it("does not search all laboratory results when the code search found a HER2 result", async () => {
+    const log = mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
+    await loadPatientData(source(), PATIENT_ID, { codeMap });
+    expect(log.requests.filter(isFallback)).toEqual([]);
+  });
+
+  it("a failed fallback is a gap that affects the assessment: 'no result' would not be known", async () => {
+    mockFhirServer({ resources, faults: { "Observation?category": { status: 503 } } });
+    const data = await loadPatientData(source(), "p1", { maxRetries: 0 });
+    expect(data.gaps).toEqual([
+      expect.objectContaining({ resourceType: "Observation", affectsAssessment: true }),
+    ]);
+    expect(ids(data.resources)).toEqual(["Patient/p1"]);
   });
 });
 
