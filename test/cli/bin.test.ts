@@ -1,7 +1,7 @@
 // @vitest-environment node
 /** The real command, spawned as a user runs it (`node bin/her2.js`, which `npx her2` runs): exit codes and help. */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -69,7 +69,10 @@ describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
     const compiled = run(args, {});
     const source = run(args, { HER2_CLI_FROM_SOURCE: "1" });
     expect(compiled.status).toBe(0);
-    expect(compiled.stdout.trimEnd().split("\n")).toHaveLength(26);
+    const manifest = JSON.parse(readFileSync(join(root, "sandbox/patients/index.json"), "utf8")) as {
+      patients: unknown[];
+    };
+    expect(compiled.stdout.trimEnd().split("\n")).toHaveLength(manifest.patients.length);
     expect(compiled).toEqual(source);
   });
 
