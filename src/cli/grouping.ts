@@ -21,7 +21,7 @@ class LineChunk {
   readonly line = new Uint32Array(CHUNK);
   readonly length = new Uint32Array(CHUNK);
   readonly offset = new Float64Array(CHUNK);
-  /** 1: an Observation that cannot matter unless the patient has a panel (see first-pass.ts). */
+  /** 1: a line the second pass need not read (a Patient, an Observation that cannot matter; see first-pass.ts). */
   readonly deferred = new Uint8Array(CHUNK);
 }
 
@@ -69,7 +69,7 @@ export interface LineLocation {
   offset: number;
   byteLength: number;
   lineNo: number;
-  /** An Observation whose text cannot matter to the rules: read only if the patient has a panel with members. */
+  /** A Patient, or an Observation that cannot matter to the rules: read only if the patient has a panel. */
   deferred: boolean;
 }
 
@@ -108,7 +108,7 @@ export class PatientIndex {
 
   /**
    * Records an NDJSON line that belongs to the patient `key` (`Patient/<id>`).
-   * @param deferred The line need not be read unless the patient's other Observations include a panel.
+   * @param deferred The line need not be read unless the patient's other resources include a panel.
    */
   addLine(
     key: string,
