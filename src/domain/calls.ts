@@ -4,11 +4,13 @@ import type { ReportedCall } from "./types";
 /** A call on HER2: conclusive (positive, negative) or not (equivocal, indeterminate). */
 export type Call = ReportedCall;
 
-const CALLS: ReadonlySet<string> = new Set<Call>(["positive", "negative", "equivocal", "indeterminate"]);
+/** Every call. */
+export const CALLS: readonly Call[] = ["positive", "negative", "equivocal", "indeterminate"];
+const CALL_SET: ReadonlySet<string> = new Set(CALLS);
 
 /** The call, when the value is one (defends against values outside the type at run time). */
 export function asCall(value: unknown): Call | undefined {
-  return typeof value === "string" && CALLS.has(value) ? (value as Call) : undefined;
+  return typeof value === "string" && CALL_SET.has(value) ? (value as Call) : undefined;
 }
 
 export function isConclusive(call: Call): call is "positive" | "negative" {
@@ -20,6 +22,13 @@ export function measured(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+/** The decimals of 0 to 99 hundredths as a pathologist writes them (".0", ".5", ".05", ".25"), written once. */
+const HUNDREDTHS: readonly string[] = Array.from({ length: 100 }, (_, cents) => {
+  if (cents === 0) return ".0";
+  if (cents % 10 === 0) return `.${cents / 10}`;
+  return `.${cents < 10 ? "0" : ""}${cents}`;
+});
+
 /**
  * A number as a pathologist writes it: at least one decimal (2 -> "2.0", 2.25 -> "2.25"), without binary floating
  * noise (1.6000000000000001 -> "1.6"). Rounding to 1e-6 hides no digit a laboratory reports.
@@ -27,12 +36,8 @@ export function measured(value: unknown): number | undefined {
 export function formatNumber(value: number): string {
   // Most reported values have at most two decimals: written from integers, which is much cheaper than a double.
   const hundredths = Math.round(value * 100);
-  if (Math.abs(value * 100 - hundredths) < 1e-6 && hundredths < Number.MAX_SAFE_INTEGER) {
-    const whole = Math.trunc(hundredths / 100);
-    const cents = hundredths % 100;
-    if (cents === 0) return `${whole}.0`;
-    if (cents % 10 === 0) return `${whole}.${cents / 10}`;
-    return `${whole}.${cents < 10 ? "0" : ""}${cents}`;
+  if (Math.abs(value * 100 - hundredths) < 1e-6 && hundredths >= 0 && hundredths < Number.MAX_SAFE_INTEGER) {
+    return `${Math.trunc(hundredths / 100)}${HUNDREDTHS[hundredths % 100] ?? ""}`;
   }
   const rounded = Math.round(value * 1e6) / 1e6;
   return Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);

@@ -65,6 +65,15 @@ function zeroDetailText(record: IhcRecord): string {
   return "";
 }
 
+function readingText(row: IhcRow, detail: string, contradiction: string): string {
+  return `IHC ${row.score} (${row.call}${detail})${contradiction}`;
+}
+
+/** "IHC 2+ (equivocal)" for each row, written once: most IHC records read as exactly that. */
+const PLAIN_TEXTS: ReadonlyMap<IhcRow, string> = new Map(
+  IHC_TABLE.map((row) => [row, readingText(row, "", "")]),
+);
+
 /** Reads one IHC record by the scoring table, keeping the laboratory's call beside it. */
 export function readIhc(record: IhcRecord): IhcReading {
   const row = rowFor(record.score);
@@ -83,6 +92,6 @@ export function readIhc(record: IhcRecord): IhcReading {
     scoreCall: row.call,
     reportedCall,
     mismatch,
-    text: `IHC ${row.score} (${row.call}${detail})${contradiction}`,
+    text: (!detail && !contradiction && PLAIN_TEXTS.get(row)) || readingText(row, detail, contradiction),
   };
 }

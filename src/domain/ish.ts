@@ -109,6 +109,11 @@ export function groupText(row: DualGroupRow): string {
   return `ISH group ${row.group} (ratio ${row.ratio}, HER2 ${row.copies})`;
 }
 
+/** Each group's description, written once: every dual-probe reading with numbers starts with it. */
+const GROUP_TEXTS: ReadonlyMap<DualGroupRow, string> = new Map(
+  DUAL_PROBE_GROUPS.map((row) => [row, groupText(row)]),
+);
+
 export interface DualReading {
   row?: DualGroupRow;
   /** The blinded second observer's group, "invalid" when a recount was recorded without usable numbers. */
@@ -163,7 +168,7 @@ export function readDualIsh(record: DualIshRecord): DualReading {
     recount,
     reportedCall,
     mismatch,
-    text: `${groupText(row)}${recountText}${lowCellNote(record.cellsCounted)}${contradiction}`,
+    text: `${GROUP_TEXTS.get(row) ?? groupText(row)}${recountText}${lowCellNote(record.cellsCounted)}${contradiction}`,
   };
 }
 
@@ -224,6 +229,16 @@ export interface SingleReading {
   text: string;
 }
 
+function bandText(row: SingleProbeRow): string {
+  const band = row.result === "work-up" ? "equivocal" : row.result;
+  return `Single-probe ISH ${row.copies} HER2 copies/cell (${band})`;
+}
+
+/** Each band's description, written once: every single-probe reading with a number starts with it. */
+const BAND_TEXTS: ReadonlyMap<SingleProbeRow, string> = new Map(
+  SINGLE_PROBE_TABLE.map((row) => [row, bandText(row)]),
+);
+
 /** Reads one single-probe ISH record into its copy-number band. */
 export function readSingleIsh(record: SingleIshRecord): SingleReading {
   const row = singleRowOf(record.her2PerCell);
@@ -236,13 +251,12 @@ export function readSingleIsh(record: SingleIshRecord): SingleReading {
     return { reportedCall, mismatch: false, missing, text };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
-  const band = row.result === "work-up" ? "equivocal" : row.result;
   const contradiction = mismatch ? `; reported ${reportedCall} contradicts the copy number` : "";
   return {
     row,
     reportedCall,
     mismatch,
-    text: `Single-probe ISH ${row.copies} HER2 copies/cell (${band})${lowCellNote(record.cellsCounted)}${contradiction}`,
+    text: `${BAND_TEXTS.get(row) ?? bandText(row)}${lowCellNote(record.cellsCounted)}${contradiction}`,
   };
 }
 

@@ -6,7 +6,7 @@
  * score or numbers is an error in the record, not a conclusion: the record is then not conclusive (IHC 2+ stays
  * equivocal, anything else is indeterminate) and the contradiction is an action (`interpretation-mismatch`).
  */
-import { asCall, type Call, isConclusive, type Need, type Outcome } from "./calls";
+import { asCall, type Call, CALLS, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
 import { byText, newestFirst } from "./dates";
 import { statusRank, testDate } from "./records";
@@ -338,6 +338,11 @@ function readAll(latest: Latest): Readings {
   };
 }
 
+/** What an interpretation record reads as, by its call, written once (an evidence list often has several). */
+const INTERPRETATION_TEXTS: ReadonlyMap<Call | undefined, string> = new Map(
+  CALLS.map((call) => [call, `Reported interpretation: ${call}`]),
+);
+
 /** The reading of one record on its own, for the evidence list. */
 export function readRecord(record: ReadableRecord): string {
   switch (record.method) {
@@ -347,10 +352,8 @@ export function readRecord(record: ReadableRecord): string {
       return readDualIsh(record).text;
     case "ish-single":
       return readSingleIsh(record).text;
-    case "interpretation": {
-      const call = asCall(record.reported);
-      return call ? `Reported interpretation: ${call}` : "Interpretation without a usable call";
-    }
+    case "interpretation":
+      return INTERPRETATION_TEXTS.get(asCall(record.reported)) ?? "Interpretation without a usable call";
   }
 }
 
