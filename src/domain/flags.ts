@@ -87,7 +87,7 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
     severity: details.severity ?? rule.severity,
     message: details.message,
     evidence: sortedUnique(details.evidence),
-    references: [...referenceTexts(code)],
+    references: referenceTexts(code).slice(),
   };
   if (details.action) flag.action = details.action;
   return flag;

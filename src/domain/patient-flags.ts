@@ -134,7 +134,11 @@ function discordantFlag(
   if (!positive || !negative || !governing) return undefined;
   return makeFlag("discordant-results", {
     message: `Conclusive HER2 results disagree between specimens: positive on ${specimenDescription(positive.group)}, negative on ${specimenDescription(negative.group)}. The most recent conclusive specimen (${specimenDescription(governing.group)}) sets the current status; review the results with the pathologist.`,
-    evidence: [...usedSources(positive), ...usedSources(negative), ...usedSources(governing)],
+    // The governing specimen is usually one of the two: its sources are then listed (and sorted) once.
+    evidence:
+      governing === positive || governing === negative
+        ? [...usedSources(positive), ...usedSources(negative)]
+        : [...usedSources(positive), ...usedSources(negative), ...usedSources(governing)],
   });
 }
 
