@@ -1,7 +1,6 @@
 /** The evidence list: one item per HER2 record, what the rules read it as, and whether the status rests on it. */
 import { ishValue } from "./ish";
-import type { RecordUse } from "./records";
-import type { ReadableRecord } from "./grouping";
+import type { RecordUse, Triaged } from "./records";
 import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen";
 import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
 
@@ -69,12 +68,8 @@ const SAME_DATE_GOVERNS: Usage = {
 };
 const SUPERSEDED_BY_SPECIMEN: Usage = { used: false, notUsedReason: "superseded by a more recent specimen" };
 
-function specimenUsage(
-  result: SpecimenResult,
-  record: ReadableRecord,
-  governing: SpecimenResult | undefined,
-): Usage {
-  if (result === governing) return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;
+/** Why the records of a specimen that does not set the status are not used: the same for each of its records. */
+function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | undefined): Usage {
   if (governing && bySpecimenRecency(governing, result) < 0) {
     return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
@@ -94,16 +89,48 @@ export function interpretationOf(
 
 /**
  * Whether the status rests on a record, and if not, why not (the returned object may be shared: do not modify).
- * `result` is the record's specimen result, when the record is used.
+ * `result` is the record's specimen result, when the record is used; `otherSpecimen` gives the usage of a specimen
+ * that does not set the status.
  */
-export function usageOf(
+function usageOf(
   record: Her2TestRecord,
   use: RecordUse,
   result: SpecimenResult | undefined,
   governing: SpecimenResult | undefined,
+  otherSpecimen: (result: SpecimenResult) => Usage,
 ): Usage {
   if (use.use === "pending") return PENDING;
   if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
   if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
-  return specimenUsage(result, record, governing);
+  if (result === governing) return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;
+  return otherSpecimen(result);
+}
+
+/**
+ * The evidence list: one item per record, in the order given (newest first). `resultOf[i]` is the specimen result of
+ * `triaged[i]` when that record is used.
+ */
+export function evidenceList(
+  triaged: readonly Triaged[],
+  resultOf: readonly (SpecimenResult | undefined)[],
+  governing: SpecimenResult | undefined,
+): EvidenceItem[] {
+  // A specimen's records usually sit together: the usage of one that does not set the status is worked out once.
+  let last: SpecimenResult | undefined;
+  let lastUsage: Usage = UNREADABLE;
+  const otherSpecimen = (result: SpecimenResult): Usage => {
+    if (result !== last) {
+      last = result;
+      lastUsage = otherSpecimenUsage(result, governing);
+    }
+    return lastUsage;
+  };
+  const list: EvidenceItem[] = [];
+  for (let i = 0; i < triaged.length; i++) {
+    const { record, date, use } = triaged[i] as Triaged;
+    const result = resultOf[i];
+    const usage = usageOf(record, use, result, governing, otherSpecimen);
+    list.push(evidenceItem(record, date, usage, interpretationOf(record, result)));
+  }
+  return list;
 }

@@ -79,9 +79,15 @@ export function labelReferences(...lists: (readonly Her2TestRecord[])[]): Map<st
 }
 
 function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
+  // Every field present from the start (filled in by describe), so all groups share one object shape.
   return {
     key: `${kind}:${value}`,
+    reference: undefined,
+    label: undefined,
+    bodySite: undefined,
+    collected: undefined,
     hasSpecimenData: kind === "ref" || kind === "label",
+    date: undefined,
     records: [],
     pending: [],
   };
@@ -91,11 +97,13 @@ function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
 function describe(group: SpecimenGroup): void {
   // Records of one specimen usually share one SpecimenInfo object: each distinct one is read once.
   let previous: ReadableRecord["specimen"];
-  for (const list of [group.records, group.pending]) {
-    for (const r of list) {
-      if (r.specimen !== previous) takeSpecimen(group, r);
-      previous = r.specimen;
-    }
+  for (const r of group.records) {
+    if (r.specimen !== previous) takeSpecimen(group, r);
+    previous = r.specimen;
+  }
+  for (const r of group.pending) {
+    if (r.specimen !== previous) takeSpecimen(group, r);
+    previous = r.specimen;
   }
   // Sorted newest first, so the first record carries the latest test date.
   const newest = group.records[0] ?? group.pending[0];

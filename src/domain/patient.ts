@@ -5,7 +5,7 @@
 import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
-import { evidenceItem, interpretationOf, usageOf } from "./evidence";
+import { evidenceList } from "./evidence";
 import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
@@ -24,7 +24,6 @@ import type {
   Assessment,
   DataGap,
   DiseaseEvent,
-  EvidenceItem,
   Her2Status,
   Her2TestRecord,
   IsoDate,
@@ -97,21 +96,6 @@ function triageAll(tests: readonly Her2TestRecord[] | undefined, asOf: IsoDate |
     triaged.push({ record, date, rank: statusRank(record), use: triage(record, asOf, date) });
   }
   return sortInPlace(triaged, newestRecordFirst);
-}
-
-function evidenceList(
-  triaged: readonly Triaged[],
-  resultOf: readonly (SpecimenResult | undefined)[],
-  governing: SpecimenResult | undefined,
-): EvidenceItem[] {
-  const list: EvidenceItem[] = [];
-  for (let i = 0; i < triaged.length; i++) {
-    const t = triaged[i] as Triaged;
-    const result = resultOf[i];
-    const usage = usageOf(t.record, t.use, result, governing);
-    list.push(evidenceItem(t.record, t.date, usage, interpretationOf(t.record, result)));
-  }
-  return list;
 }
 
 function unreadableList(triaged: readonly Triaged[]): Assessment["unreadable"] {
