@@ -8,9 +8,10 @@
  * 2. its code is a staging code (stage group, distant metastasis category: `eventOfStageObservation`);
  * 3. it is a member (`hasMember`) of a HER2 panel, whatever its own code.
  * This test covers 1 and 2 by looking for those codes and words anywhere in the text (a superset: the code may sit in
- * any field), and answers "may matter" to any text with a JSON `\u` escape, which could spell a word in a way the
- * search would miss. Reason 3 cannot be seen in a member's own text: a caller that skips Observations must load them
- * all when one of the patient's loaded Observations has members (`hasPanelMembers`).
+ * any field), and answers "may matter" to any text with a JSON `\u` escape, which could spell a word or a code in a
+ * way the search would miss (and to `\/` when a code has a slash). Reason 3 cannot be seen in a member's own text: a
+ * caller that skips Observations must load them all when one of the patient's loaded Observations has members
+ * (`hasPanelMembers`).
  */
 import type { Observation, Resource } from "fhir/r4";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
@@ -22,8 +23,8 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Every word `classifyHer2Code` matches contains one of these; `\\u` is a JSON escape (two backslashes in the source
- * for one in the text). Kept apart from the codes: two simple expressions run about twice as fast as one.
+ * Every word `classifyHer2Code` matches contains one of these; `\u` is a JSON escape that can spell any character
+ * (`\u0048ER2`). Kept apart from the codes: two simple expressions run about twice as fast as one.
  */
 const HER2_WORD_OR_ESCAPE = /her-?2|erbb|\\u/i;
 
@@ -38,7 +39,11 @@ function codePatternFor(codeMap: CodeMap): RegExp {
       ...STAGE_OBSERVATION_CODES.map((c) => c.code),
       ...codeMap.observations.map((c) => c.code),
     ];
-    pattern = new RegExp([...new Set(codes)].map(escapeRegExp).join("|"));
+    // A code as JSON writes it: `"`, `\` and control characters are always escaped; `/` may be written `\/`, so
+    // any `\/` in the text may matter when a code has a slash. (Other characters may be `\u` escapes: see above.)
+    const spellings = codes.flatMap((c) => [c, JSON.stringify(c).slice(1, -1)]).map(escapeRegExp);
+    if (codes.some((c) => c.includes("/"))) spellings.push("\\\\/");
+    pattern = new RegExp([...new Set(spellings)].join("|"));
     codePatterns.set(codeMap, pattern);
   }
   return pattern;

@@ -93,6 +93,15 @@ describe("observationTextMayMatter on raw text", () => {
     expect(observationTextMayMatter(escaped)).toBe(true);
   });
 
+  it("keeps text with any JSON escape: a code map code with a slash may be written IHC\\/LAB11", () => {
+    const codeMap = parseCodeMap({ observations: [{ system: "urn:oid:1.2.3", code: "IHC/LAB11", concept: "ihc" }] });
+    const escaped = JSON.stringify(
+      observation({ id: "s", code: { coding: [{ system: "urn:oid:1.2.3", code: "IHC/LAB11" }] } }),
+    ).replace("IHC/LAB11", "IHC\\/LAB11");
+    expect((JSON.parse(escaped) as Observation).code.coding?.[0]?.code).toBe("IHC/LAB11");
+    expect(observationTextMayMatter(escaped, codeMap)).toBe(true);
+  });
+
   it("skips other markers and vital signs", () => {
     expect(observationTextMayMatter(JSON.stringify(ki67))).toBe(false);
     const weight = observation({ id: "w", code: loinc("29463-7", "Body weight") }, { valueString: "70 kg" });
