@@ -11,7 +11,21 @@ import { HER2_OBSERVATION_CODES, SERUM_HER2_CODES, type Her2Concept } from "./te
 /** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
 export type ReadingConcept = Her2Concept | "unspecified";
 
-export type CodeClass = { concept: ReadingConcept; via: string; conflict?: string } | { excluded: string };
+export type CodeClass =
+  | {
+      concept: ReadingConcept;
+      via: string;
+      conflict?: string;
+      /** Identified by display text only: neither the LOINC table nor the code map knows the code. */
+      byText?: true;
+    }
+  | { excluded: string };
+
+/**
+ * Names of circulating HER2 tests (the shed extracellular domain measured in serum by ELISA, in ng/mL): never a tissue
+ * HER2 status, whatever their value says.
+ */
+const SERUM_WORDS = /\bserum\b|\bplasma\b|\becd\b|extra-?cellular domain|\bcirculating\b|\bshed\b/i;
 
 export const HER2_WORDS = /\bher-?2\b|\berbb-?2\b|\bher2\/neu\b|\bc-?erbb-?2\b/i;
 /** Text naming another breast biomarker (Ki-67, ER, PR, PD-L1). */
@@ -50,20 +64,19 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   }
   const text = allConceptText(code).join(" | ");
   if (!HER2_WORDS.test(text)) return undefined;
-  if (/\bserum\b|\bplasma\b/i.test(text))
-    return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
+  if (SERUM_WORDS.test(text)) return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
   const via = `identified by display text only: "${conceptText(code) ?? text}" (code not recognised)`;
   const lower = text.toLowerCase();
-  if (/\bpanel\b/.test(lower)) return { concept: "panel", via };
-  if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via };
+  if (/\bpanel\b/.test(lower)) return { concept: "panel", via, byText: true };
+  if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via, byText: true };
   if (/\b(?:cells?|nuclei)\b.*\b(?:counted|scored|evaluated)\b|\bnumber of (?:cells|nuclei)\b/.test(lower)) {
-    return { concept: "ish-cells-counted", via };
+    return { concept: "ish-cells-counted", via, byText: true };
   }
-  if (/cep\s*17|chromosome\s*17/.test(lower)) return { concept: "ish-cep17-per-cell", via };
+  if (/cep\s*17|chromosome\s*17/.test(lower)) return { concept: "ish-cep17-per-cell", via, byText: true };
   if (/cop(?:y|ies)|signals/.test(lower) && /cell|nucle/.test(lower))
-    return { concept: "ish-her2-per-cell", via };
+    return { concept: "ish-her2-per-cell", via, byText: true };
   const method = methodInText(text);
-  if (method) return { concept: method, via };
-  if (/interpretation|status/.test(lower)) return { concept: "interpretation", via };
-  return { concept: "unspecified", via };
+  if (method) return { concept: method, via, byText: true };
+  if (/interpretation|status/.test(lower)) return { concept: "interpretation", via, byText: true };
+  return { concept: "unspecified", via, byText: true };
 }

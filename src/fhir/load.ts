@@ -9,8 +9,9 @@ import type { Observation, Patient, Resource } from "fhir/r4";
 import type { DataGap } from "../domain/types";
 import { supportsParam, supportsSearch } from "./capabilities";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
-import { normaliseReference, refOf } from "./fhir-utils";
+import { allConceptText, normaliseReference, refOf } from "./fhir-utils";
 import { classifyHer2Code } from "./her2-code";
+import { methodInText } from "./observation-shapes";
 import {
   batchedReads,
   laboratorySearch,
@@ -44,12 +45,26 @@ function isHer2Result(observation: Observation, codeMap: CodeMap): boolean {
 }
 
 /**
- * What the laboratory fallback keeps: HER2 results (by code map or, failing that, display text), the members of HER2
- * panels among them, and included Specimens. Every other laboratory result is dropped at once.
+ * A HER2 result the laboratory fallback may keep: under a known code (LOINC table, code map), or named by its text
+ * as a tissue test (IHC, ISH, or an ISH measure such as a HER2/CEP17 ratio). A bare "HER2" or "HER2 status" is not
+ * kept: among all laboratory results it may be a serum test under another name, and a tissue status must not rest on
+ * it.
+ */
+function isFallbackHer2Result(observation: Observation, codeMap: CodeMap): boolean {
+  const c = classifyHer2Code(observation.code, codeMap);
+  if (c === undefined || "excluded" in c) return false;
+  if (!c.byText) return true;
+  if (c.concept === "interpretation" || c.concept === "unspecified") return false;
+  return c.concept !== "panel" || methodInText(allConceptText(observation.code).join(" ")) !== undefined;
+}
+
+/**
+ * What the laboratory fallback keeps: HER2 results (`isFallbackHer2Result`), the members of HER2 panels among them,
+ * and included Specimens. Every other laboratory result is dropped at once.
  */
 function her2PartOfLaboratory(resources: readonly Resource[], codeMap: CodeMap): Resource[] {
   const observations = resources.filter((r): r is Observation => r.resourceType === "Observation");
-  const her2 = observations.filter((o) => isHer2Result(o, codeMap));
+  const her2 = observations.filter((o) => isFallbackHer2Result(o, codeMap));
   const members = new Set(
     her2.flatMap((o) => (o.hasMember ?? []).map((m) => normaliseReference(m))).filter((r) => r !== undefined),
   );

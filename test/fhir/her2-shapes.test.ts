@@ -520,6 +520,26 @@ describe("calls, interpretations and other coded shapes", () => {
     expect(records).toEqual([]);
   });
 
+  it.each([
+    "HER2/NEU EXTRACELLULAR DOMAIN",
+    "HER2 ECD",
+    "HER-2/neu oncoprotein, circulating",
+    "HER2 shed antigen",
+    "HER2/neu (serum)",
+  ])("ignores a serum HER2 test named only by its text: %s", (display) => {
+    const records = tests([
+      observation(
+        { id: "ecd", code: { coding: [{ system: EPIC_LAB, code: "4471", display }] }, date: DATE },
+        { valueString: "Positive" },
+      ),
+      observation(
+        { id: "ecd-n", code: { coding: [{ system: EPIC_LAB, code: "4472", display }] }, date: DATE },
+        { valueQuantity: { value: 21.4, unit: "ng/mL" } },
+      ),
+    ]);
+    expect(records).toEqual([]);
+  });
+
   it("reads a local code by its display text and says so", () => {
     const [record] = tests([
       observation(

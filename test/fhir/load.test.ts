@@ -274,6 +274,29 @@ describe("loadPatientData: laboratory fallback for HER2 results under unmapped l
     ]);
   });
 
+  it("keeps a result known only by its text when the text names a tissue method; a bare 'HER2' or a serum test is dropped", async () => {
+    const named = (id: string, display: string, value: string): FhirResource => ({
+      resourceType: "Observation",
+      id,
+      status: "final",
+      category: lab,
+      code: { coding: [{ system: EPIC_LAB, code: `L-${id}`, display }] },
+      subject: patientRef,
+      effectiveDateTime: "2025-02-03",
+      valueString: value,
+    });
+    mockFhirServer({
+      resources: [
+        { resourceType: "Patient", id: "p1" },
+        named("status", "HER2 STATUS", "Positive"),
+        named("ecd", "HER2/NEU EXTRACELLULAR DOMAIN", "Positive"),
+        named("fish", "HER2 FISH RESULT", "Amplified"),
+      ],
+    });
+    const data = await loadPatientData(source(), "p1");
+    expect(ids(data.resources)).toEqual(["Observation/fish", "Patient/p1"]);
+  });
+
   it("does not search all laboratory results when the code search found a HER2 result", async () => {
     const log = mockFhirServer({ resources: EPIC_PATIENT_RESOURCES });
     await loadPatientData(source(), PATIENT_ID, { codeMap });
