@@ -182,7 +182,25 @@ export async function loadPatientData(
     resources.filter((r): r is Observation => r.resourceType === "Observation");
   /** The code search found no HER2 result: look among all laboratory results once, keeping only the HER2 ones. */
   const laboratoryFallback = async (): Promise<Observation[]> => {
-    const result = await runner.run("Observation", [laboratorySearch(patientId, capabilities)], true);
+    const url = laboratorySearch(patientId, capabilities);
+    if (!supportsParam(capabilities, "Observation", "category")) {
+      // A server that does not declare it may reject the search: skipped, reported, and not a gap (the code search
+      // did complete).
+      results.push({
+        resources: [],
+        report: {
+          resourceType: "Observation",
+          url,
+          pages: 0,
+          count: 0,
+          requests: 0,
+          outcome: "skipped",
+          detail: "fallback not sent: the server does not list the Observation search parameter category",
+        },
+      });
+      return [];
+    }
+    const result = await runner.run("Observation", [url], true);
     const kept = her2PartOfLaboratory(result.resources, codeMap);
     const found = observationsOf(kept).length;
     store({

@@ -62,7 +62,12 @@ export function capabilityStatement(
           searchParam: [
             { name: "patient", type: "reference" },
             { name: "_id", type: "token" },
-            ...(type === "Observation" ? [{ name: "code", type: "token" as const }] : []),
+            ...(type === "Observation"
+              ? [
+                  { name: "code", type: "token" as const },
+                  { name: "category", type: "token" as const },
+                ]
+              : []),
             ...(type === "DiagnosticReport" ? [{ name: "result", type: "reference" as const }] : []),
             ...(extraParams[type] ?? []).map((name) => ({ name, type: "token" as const })),
           ],

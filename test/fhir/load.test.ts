@@ -303,6 +303,22 @@ describe("loadPatientData: laboratory fallback for HER2 results under unmapped l
     expect(log.requests.filter(isFallback)).toEqual([]);
   });
 
+  it("is not sent to a server that lists Observation search parameters without category (reported as skipped)", async () => {
+    const capability = capabilityStatement();
+    for (const rest of capability.rest ?? []) {
+      for (const resource of rest.resource ?? []) {
+        resource.searchParam = (resource.searchParam ?? []).filter((p) => p.name !== "category");
+      }
+    }
+    const log = mockFhirServer({ resources, capability });
+    const data = await loadPatientData(source(), "p1");
+    expect(log.requests.filter(isFallback)).toEqual([]);
+    expect(data.gaps).toEqual([]);
+    expect(data.queries).toContainEqual(
+      expect.objectContaining({ resourceType: "Observation", outcome: "skipped" }),
+    );
+  });
+
   it("a failed fallback is a gap that affects the assessment: 'no result' would not be known", async () => {
     mockFhirServer({ resources, faults: { "Observation?category": { status: 503 } } });
     const data = await loadPatientData(source(), "p1", { maxRetries: 0 });
