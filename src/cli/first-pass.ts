@@ -20,15 +20,29 @@ import { observationTextMayMatter } from "../fhir/observation-prefilter";
  * A line the second pass need not parse:
  * - a Patient: the first pass parsed it already (for its id), and the FHIR layer does not read Patient resources (the
  *   app leaves the Patient out too);
- * - an Observation whose text holds no HER2 or staging code and no HER2 word (`observationTextMayMatter`), and that
- *   ends like a whole JSON object (a line cut short is parsed, so it is reported). It is still indexed: a panel's
- *   members are read whatever their code, so a patient with a panel gets all its deferred lines.
+ * - an Observation whose text holds no HER2 or staging code and no HER2 word (`observationTextMayMatter`), that names
+ *   one resourceType only, and that ends like a whole JSON object (a line cut short is parsed, so it is reported).
+ * Deferred lines are still indexed, and read after all for a patient with a panel (its members are read whatever
+ * their code) or with nothing else (see patient-resources.ts).
  */
 function isDeferrable(resourceType: string, text: string, codeMap: CodeMap): boolean {
   if (resourceType === "Patient") return true;
   return (
-    resourceType === "Observation" && text.trimEnd().endsWith("}") && !observationTextMayMatter(text, codeMap)
+    resourceType === "Observation" &&
+    text.trimEnd().endsWith("}") &&
+    namesOneResourceType(text) &&
+    !observationTextMayMatter(text, codeMap)
   );
+}
+
+/**
+ * True when `"resourceType"` occurs once in the line. A second one is a contained resource (whose subject the raw scan
+ * could take for the line's) or a repeated key (JSON.parse keeps the last, so the line may not be an Observation):
+ * such a line is always parsed.
+ */
+function namesOneResourceType(text: string): boolean {
+  const first = text.indexOf('resourceType"');
+  return first !== -1 && text.indexOf('resourceType"', first + 1) === -1;
 }
 
 /** Resources of one Bundle file, grouped by patient (`Patient/<id>` -> resources in file order). */

@@ -55,23 +55,33 @@ export class PatientResources {
    * A line that no longer parses or names another patient is reported and left out.
    */
   load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[]; unread: number } {
-    const resources: Resource[] = [];
     const dataGaps: DataGap[] = [];
-    const deferred: LineLocation[] = [];
-    const now: LineLocation[] = [];
-    for (const line of group.lines) (line.deferred ? deferred : now).push(line);
-    this.readLines(now, group.key, resources);
+    const fromBundles: Resource[] = [];
     for (const file of group.bundleFiles) {
       const bundle = this.groupedBundle(file);
-      resources.push(...(bundle.groups.get(group.key) ?? []));
+      fromBundles.push(...(bundle.groups.get(group.key) ?? []));
       dataGaps.push(...bundle.gaps);
     }
-    // A panel's members are read whatever their code, so they may be among the deferred lines.
+    const deferred = group.lines.filter((line) => line.deferred);
+    const fromLines = this.readLines(
+      deferred.length > 0 ? group.lines.filter((line) => !line.deferred) : group.lines,
+      group.key,
+    );
     let unread = deferred.length;
-    if (unread > 0 && hasPanelMembers(resources)) {
-      this.readLines(deferred, group.key, resources);
+    // Deferred lines are read after all when a panel may have its members among them (they are read whatever their
+    // code), or when the patient has nothing else: the lines must then be checked (JSON, patient) before the patient
+    // is assessed at all.
+    const nothingElse = fromLines.length + fromBundles.length === 0;
+    if (
+      unread > 0 &&
+      (nothingElse || hasPanelMembers([...fromLines.map((l) => l.resource), ...fromBundles]))
+    ) {
+      fromLines.push(...this.readLines(deferred, group.key));
+      // Back in input order, as if nothing had been deferred (of two resources with one id, the last one counts).
+      fromLines.sort((a, b) => a.order - b.order);
       unread = 0;
     }
+    const resources = [...fromLines.map((line) => line.resource), ...fromBundles];
 
     const medications = new Set<string>();
     for (const resource of resources) {
@@ -84,8 +94,12 @@ export class PatientResources {
     return { resources, dataGaps, unread };
   }
 
-  /** Reads and parses lines (in input order), appending the resources that still belong to the patient. */
-  private readLines(lines: readonly LineLocation[], key: string, into: Resource[]): void {
+  /**
+   * Reads and parses lines (in input order): the resources that still belong to the patient, each with its line's
+   * place in the input (`order`: file number, then offset).
+   */
+  private readLines(lines: readonly LineLocation[], key: string): { order: number; resource: Resource }[] {
+    const read: { order: number; resource: Resource }[] = [];
     for (const run of contiguousRuns(lines)) {
       const first = run[0];
       const last = run.at(-1);
@@ -101,9 +115,10 @@ export class PatientResources {
         const start = location.offset - first.offset;
         const text = bytes.toString("utf8", start, start + location.byteLength);
         const resource = this.parse(text, key, `${file.path}:${location.lineNo}`, file.path);
-        if (resource) into.push(resource);
+        if (resource) read.push({ order: location.file * 2 ** 40 + location.offset, resource });
       }
     }
+    return read;
   }
 
   private parse(text: string, key: string, where: string, path: string): Resource | undefined {

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  breastCancer,
   expectedAssessment,
   hemoglobin,
   ihc,
@@ -68,18 +69,72 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
   it("an Observation line that cannot matter is not parsed, unless it is cut short", async () => {
     const dir = tempDir();
     const lab = JSON.stringify(hemoglobin("h1", "Patient/a"));
+    writeNdjson(dir, "Condition.ndjson", [breastCancer("c1", "Patient/a")]);
     const path = writeText(
       dir,
       "Observation.ndjson",
       `${lab}\n${lab.slice(0, -20)}\n${lab.replace('"final"', "final")}\n`,
     );
-    const run = await runReview([path]);
+    const run = await runReview([dir]);
     expect(run.result.exitCode).toBe(0);
-    // Line 3 is broken inside (an unquoted string) but has nothing the rules read: not parsed, so not reported.
+    // Line 3 is broken inside (an unquoted string) but has nothing the rules read, and the patient has other data
+    // (the Condition): not parsed, so not reported.
     expect(messages(run.stderr)).toEqual([
       expect.stringMatching(new RegExp(`^${path}:2: warning: not valid JSON`)),
     ]);
     expect(run.assessments.map((a) => [a.patient, a.status])).toEqual([["Patient/a", "no-result"]]);
+  });
+
+  it("a patient whose only lines cannot matter has them checked: a broken line is reported, no patient is invented", async () => {
+    const dir = tempDir();
+    const lab = JSON.stringify(hemoglobin("h1", "Patient/c"));
+    const path = writeText(dir, "Observation.ndjson", `${lab.replace('"final"', "final")}\n`);
+    const run = await runReview([dir]);
+    expect(run.result.exitCode).toBe(0);
+    expect(messages(run.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^${path}:1: warning: not valid JSON`)),
+    ]);
+    expect(run.assessments).toEqual([]);
+  });
+
+  it("a line with a contained resource is never deferred: a subject inside it is not taken for the line's patient", async () => {
+    const dir = tempDir();
+    const weight = {
+      resourceType: "Observation",
+      id: "w",
+      status: "final",
+      code: { text: "Body weight" },
+      contained: [{ resourceType: "Specimen", id: "s", subject: { reference: "Patient/b" } }],
+      valueQuantity: { value: 70, unit: "kg" },
+    };
+    const path = writeNdjson(dir, "Observation.ndjson", [weight]);
+    const run = await runReview([dir]);
+    expect(messages(run.stderr)).toEqual([
+      `${path}:1: warning: Observation has no top-level subject or patient reference to a Patient; skipped`,
+    ]);
+    expect(run.assessments).toEqual([]);
+  });
+
+  it("a line that names its resourceType twice is parsed (JSON.parse keeps the last one), not deferred", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Condition.ndjson", [breastCancer("c1", "Patient/a")]);
+    const bone = JSON.stringify({
+      ...breastCancer("c2", "Patient/a"),
+      code: {
+        coding: [
+          {
+            system: "http://snomed.info/sct",
+            code: "94222008",
+            display: "Secondary malignant neoplasm of bone",
+          },
+        ],
+      },
+    })
+      .replace('{"resourceType":"Condition",', '{"resourceType":"Observation",')
+      .replace(/}$/, ',"resourceType":"Condition"}');
+    writeText(dir, "mixed.ndjson", `${bone}\n`);
+    const run = await runReview([dir]);
+    expect(run.assessments.map((a) => [a.patient, a.setting])).toEqual([["Patient/a", "metastatic"]]);
   });
 
   it("JSON that is not a FHIR resource, a resource without a patient, and a Medication without an id", async () => {

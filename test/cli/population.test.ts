@@ -96,8 +96,10 @@ describe("Bulk Data export folder", () => {
       hemoglobin("h2", "Patient/p2"),
     ]);
     const grouped = byPatient((await groups([dir])).patients);
-    expect(grouped["Patient/p1"]).toEqual([panel, member, hemoglobin("h1", "Patient/p1")]);
-    expect(grouped["Patient/p2"]).toEqual([]);
+    // Read in input order, as if nothing had been deferred.
+    expect(grouped["Patient/p1"]).toEqual([member, hemoglobin("h1", "Patient/p1"), panel]);
+    // A patient with nothing else is read too: its lines must be checked before the patient is assessed.
+    expect(grouped["Patient/p2"]).toEqual([hemoglobin("h2", "Patient/p2")]);
   });
 
   it("keeps a patient whose only resources cannot matter (assessed as no result), and one whose panel is in a Bundle", async () => {
@@ -114,7 +116,8 @@ describe("Bulk Data export folder", () => {
     writeJson(dir, "panel.json", bundle("collection", [{ resource: panel }]));
     const { patients } = await groups([dir]);
     expect(patients.map((p) => p.patient)).toEqual(["Patient/b", "Patient/lab-only"]);
-    expect(byPatient(patients)["Patient/b"]).toEqual([panel, hemoglobin("m1", "Patient/b")]);
+    // NDJSON lines first (in input order), then Bundle entries, as for lines that were never deferred.
+    expect(byPatient(patients)["Patient/b"]).toEqual([hemoglobin("m1", "Patient/b"), panel]);
   });
 
   it("reads lines back correctly from CRLF files, adjacent or not", async () => {
@@ -129,7 +132,7 @@ describe("Bulk Data export folder", () => {
     const { patients } = await groups([dir]);
     expect(byPatient(patients)).toEqual({
       "Patient/a": [ihc("o1", "Patient/a", "1+"), ihc("o2", "Patient/a", "2+"), ihc("o3", "Patient/a", "3+")],
-      "Patient/b": [],
+      "Patient/b": [patient("b")],
     });
     writeText(dir, "all.ndjson", lines.map((r) => JSON.stringify(r)).join("\r\n"));
     expect(byPatient((await groups([dir])).patients)["Patient/a"]).toHaveLength(3);
@@ -293,7 +296,7 @@ describe("Bundles", () => {
     ]);
     const grouped = byPatient((await groups([single, ndjsonNamedJson])).patients);
     expect(grouped).toEqual({
-      "Patient/other": [],
+      "Patient/other": [patient("other")],
       "Patient/solo": [ihc("o1", "Patient/solo", "3+"), patient("solo")],
     });
   });
