@@ -1,44 +1,68 @@
-// The CLI compiled to one JavaScript module, cached in node_modules/.cache/her2/ and rebuilt whenever a source file it
-// was built from changes. Why not run the TypeScript through tsx every time: tsx costs about half a second of
-// start-up per run and wraps every function it creates to keep its name, which made the review about 40 % slower.
+// The CLI compiled to one JavaScript module, cached in node_modules/.cache/her2/ and rebuilt whenever anything it was
+// built from changes. Why not run the TypeScript through tsx every time: tsx costs about half a second of start-up per
+// run, and wraps every function it creates to keep its name.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, extname, join, relative } from "node:path";
 import process from "node:process";
 
-const MANIFEST_VERSION = 1;
+const MANIFEST_VERSION = 2;
 
 /**
- * Hash of the named source files' contents (paths relative to `root`), in the given order.
+ * Files that change the output without being compiled into it: the TypeScript settings esbuild reads, the package,
+ * this file (it holds the build options) and esbuild's own version. Hashed like the sources; a missing one counts as
+ * empty.
+ */
+const BUILD_FILES = [
+  "tsconfig.json",
+  "package.json",
+  "bin/compiled-cli.js",
+  "node_modules/esbuild/package.json",
+];
+
+const LOADERS = { ".ts": "ts", ".tsx": "tsx", ".mts": "ts", ".js": "js", ".mjs": "js", ".json": "json" };
+
+/**
+ * Hash of the named files' contents (paths relative to `root`, in the given order) and of the build files.
  * @param {string} root
  * @param {readonly string[]} inputs
- * @returns {string | undefined} undefined when a file cannot be read (deleted or renamed: rebuild)
+ * @param {(path: string) => Buffer | string} [read] a file's contents (default: from disk)
+ * @returns {string | undefined} undefined when an input cannot be read (deleted or renamed: rebuild)
  */
-export function sourcesHash(root, inputs) {
+export function sourcesHash(root, inputs, read = (path) => readFileSync(join(root, path))) {
   const hash = createHash("sha256");
   for (const input of inputs) {
     let content;
     try {
-      content = readFileSync(join(root, input));
+      content = read(input);
     } catch {
       return undefined;
     }
     hash.update(input).update("\0").update(content).update("\0");
   }
+  for (const file of BUILD_FILES) {
+    let content = "";
+    try {
+      content = read(file);
+    } catch {
+      // absent: hashed as empty
+    }
+    hash.update(file).update("\0").update(content).update("\0");
+  }
   return hash.digest("hex");
 }
 
 /**
- * The compiled module when the cache holds one built from the current sources.
+ * The compiled module when the cache holds one built from exactly the current sources and build files.
  * @param {string} root the repository root
  * @param {string} cacheDir
  * @returns {string | undefined} its path, or undefined when it must be (re)built
  */
 export function currentCompiledCli(root, cacheDir) {
-  const output = join(cacheDir, "her2.mjs");
   try {
     const manifest = JSON.parse(readFileSync(join(cacheDir, "manifest.json"), "utf8"));
     if (manifest.version !== MANIFEST_VERSION || !Array.isArray(manifest.inputs)) return undefined;
+    const output = join(cacheDir, String(manifest.output));
     const hash = sourcesHash(root, manifest.inputs);
     return hash !== undefined && hash === manifest.hash && existsSync(output) ? output : undefined;
   } catch {
@@ -47,18 +71,35 @@ export function currentCompiledCli(root, cacheDir) {
 }
 
 /**
- * Compiles src/cli/main.ts with esbuild into `cacheDir` (npm packages stay imports) and records the source files it
- * read with their hash. Files are written under temporary names and renamed, so concurrent runs never see half a file.
+ * Compiles src/cli/main.ts with esbuild into `cacheDir` (npm packages stay imports). The hash is taken from the very
+ * contents esbuild compiled (a file saved during the build makes the next run rebuild), and the output is named after
+ * it, so the manifest can never describe another build's output. Files are written under temporary names and renamed.
  * @param {string} root
  * @param {string} cacheDir
+ * @param {() => void} [afterBuild] called when esbuild is done, before the manifest is written (tests edit a source here)
  * @returns {Promise<string>} the compiled module's path
  */
-export async function compileCli(root, cacheDir) {
+export async function compileCli(root, cacheDir, afterBuild) {
   const { build } = await import("esbuild");
+  /** @type {Map<string, Buffer>} */
+  const compiled = new Map();
+  const recordContents = {
+    name: "record-contents",
+    setup(plugin) {
+      plugin.onLoad({ filter: /\.(?:[cm]?[jt]sx?|json)$/ }, (args) => {
+        const contents = readFileSync(args.path);
+        compiled.set(relative(root, args.path).split("\\").join("/"), contents);
+        return { contents, loader: LOADERS[extname(args.path)] ?? "js", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+  // The build files as esbuild will see them: read before the build, like the sources are read during it.
+  for (const file of BUILD_FILES) {
+    if (existsSync(join(root, file))) compiled.set(file, readFileSync(join(root, file)));
+  }
   mkdirSync(cacheDir, { recursive: true });
-  const suffix = `.${String(process.pid)}.tmp`;
-  const output = join(cacheDir, "her2.mjs");
-  const result = await build({
+  const temporary = join(cacheDir, `build-${String(process.pid)}.tmp`);
+  await build({
     absWorkingDir: root,
     entryPoints: ["src/cli/main.ts"],
     bundle: true,
@@ -66,18 +107,29 @@ export async function compileCli(root, cacheDir) {
     format: "esm",
     target: "node20",
     packages: "external",
-    outfile: output + suffix,
-    metafile: true,
+    outfile: temporary,
+    plugins: [recordContents],
     logLevel: "silent",
   });
-  const inputs = Object.keys(result.metafile.inputs).sort();
-  const hash = sourcesHash(root, inputs);
-  renameSync(output + suffix, output);
-  // Hashed after the build: if a source changed while esbuild read it, the next run sees a mismatch and rebuilds.
-  if (hash !== undefined) {
-    const manifest = join(cacheDir, "manifest.json");
-    writeFileSync(manifest + suffix, JSON.stringify({ version: MANIFEST_VERSION, inputs, hash }));
-    renameSync(manifest + suffix, manifest);
+  afterBuild?.();
+  const inputs = [...compiled.keys()].filter((path) => !BUILD_FILES.includes(path)).sort();
+  const hash = sourcesHash(root, inputs, (path) => {
+    const contents = compiled.get(path);
+    if (contents === undefined) throw new Error(`not read: ${path}`);
+    return contents;
+  });
+  const name = `her2-${String(hash).slice(0, 16)}.mjs`;
+  renameSync(temporary, join(cacheDir, name));
+  const manifest = join(cacheDir, "manifest.json");
+  writeFileSync(
+    `${manifest}.${String(process.pid)}.tmp`,
+    JSON.stringify({ version: MANIFEST_VERSION, inputs, hash, output: name }),
+  );
+  renameSync(`${manifest}.${String(process.pid)}.tmp`, manifest);
+  // Older builds are no longer referenced (a run that has one loaded already keeps it).
+  for (const file of readdirSync(cacheDir)) {
+    const earlierBuild = /^her2-[0-9a-f]+\.mjs$/.test(file) || file === "her2.mjs";
+    if (earlierBuild && file !== name) rmSync(join(cacheDir, file), { force: true });
   }
-  return output;
+  return join(cacheDir, name);
 }

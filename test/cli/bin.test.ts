@@ -98,5 +98,23 @@ describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
     const second = (await import(`${pathToFileURL(rebuilt).href}?2`)) as { said: string };
     expect(second.said).toBe("second");
     expect(currentCompiledCli(project, cache)).toBe(rebuilt);
+
+    // The TypeScript settings esbuild reads count too.
+    writeFileSync(join(project, "tsconfig.json"), '{ "compilerOptions": { "strict": true } }\n');
+    expect(currentCompiledCli(project, cache)).toBeUndefined();
+  });
+
+  it("a source saved while esbuild compiles is not taken as compiled: the next run rebuilds", async () => {
+    const project = tempDir();
+    const cache = join(project, "cache");
+    mkdirSync(join(project, "src/cli"), { recursive: true });
+    const main = join(project, "src/cli/main.ts");
+    writeFileSync(main, 'export const said: string = "before";\n');
+    await compileCli(project, cache, () => {
+      writeFileSync(main, 'export const said: string = "after";\n');
+    });
+    expect(currentCompiledCli(project, cache)).toBeUndefined();
+    const rebuilt = await compileCli(project, cache);
+    expect(((await import(`${pathToFileURL(rebuilt).href}?3`)) as { said: string }).said).toBe("after");
   });
 });
