@@ -33,6 +33,15 @@ function parseDate(value: string): string {
   return value;
 }
 
+/** A value option that may be given once: a second one is a usage error, not the last one silently winning. */
+function onlyOnce(name: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined)
+      throw new InvalidArgumentError(`give ${name} once (one file holds the whole map).`);
+    return value;
+  };
+}
+
 function collectFlag(value: string, previous: FlagCode[] | undefined): FlagCode[] {
   if (!isFlagCode(value)) throw new InvalidArgumentError(`expected one of: ${FLAG_CODES.join(", ")}.`);
   return [...(previous ?? []), value];
@@ -106,6 +115,7 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
     .option(
       "--code-map <file>",
       "the institution's local HER2 result, answer and drug codes (JSON; format in src/fhir/README.md)",
+      onlyOnce("--code-map"),
     )
     .addHelpText("after", EXAMPLES)
     .action((inputs: string[], flags: ReviewFlags) => {

@@ -69,6 +69,13 @@ describe("her2 review --code-map", () => {
     expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(expected)]);
   });
 
+  it("given twice is a usage error (exit 2), not the last file silently winning", () => {
+    const io = { stdout: new Sink(), stderr: new Sink() };
+    const parsed = parseArgs(["review", "x/", "--code-map", "a.json", "--code-map", "b.json"], io, AS_OF);
+    expect(parsed).toEqual({ kind: "exit", code: 2 });
+    expect(io.stderr.text).toMatch(/^her2: .*--code-map.*once/);
+  });
+
   it("is an option of the command line", () => {
     const io = { stdout: new Sink(), stderr: new Sink() };
     const parsed = parseArgs(["review", "export/", "--code-map", "site.json"], io, AS_OF);
