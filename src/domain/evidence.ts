@@ -87,23 +87,32 @@ export function interpretationOf(
   return record.method === "unreadable" ? record.reason : readingText(record, result);
 }
 
+/** The last specimen whose records were listed, with its usage when it does not set the status. */
+interface LastSpecimen {
+  result: SpecimenResult | undefined;
+  usage: Usage;
+}
+
 /**
  * Whether the status rests on a record, and if not, why not (the returned object may be shared: do not modify).
- * `result` is the record's specimen result, when the record is used; `otherSpecimen` gives the usage of a specimen
- * that does not set the status.
+ * `result` is the record's specimen result, when the record is used.
  */
 function usageOf(
   record: Her2TestRecord,
   use: RecordUse,
   result: SpecimenResult | undefined,
   governing: SpecimenResult | undefined,
-  otherSpecimen: (result: SpecimenResult) => Usage,
+  last: LastSpecimen,
 ): Usage {
   if (use.use === "pending") return PENDING;
   if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
   if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
   if (result === governing) return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;
-  return otherSpecimen(result);
+  if (result !== last.result) {
+    last.result = result;
+    last.usage = otherSpecimenUsage(result, governing);
+  }
+  return last.usage;
 }
 
 /**
@@ -116,20 +125,12 @@ export function evidenceList(
   governing: SpecimenResult | undefined,
 ): EvidenceItem[] {
   // A specimen's records usually sit together: the usage of one that does not set the status is worked out once.
-  let last: SpecimenResult | undefined;
-  let lastUsage: Usage = UNREADABLE;
-  const otherSpecimen = (result: SpecimenResult): Usage => {
-    if (result !== last) {
-      last = result;
-      lastUsage = otherSpecimenUsage(result, governing);
-    }
-    return lastUsage;
-  };
+  const last: LastSpecimen = { result: undefined, usage: UNREADABLE };
   const list: EvidenceItem[] = [];
   for (let i = 0; i < triaged.length; i++) {
     const { record, date, use } = triaged[i] as Triaged;
     const result = resultOf[i];
-    const usage = usageOf(record, use, result, governing, otherSpecimen);
+    const usage = usageOf(record, use, result, governing, last);
     list.push(evidenceItem(record, date, usage, interpretationOf(record, result)));
   }
   return list;
