@@ -136,7 +136,8 @@ export function groupBySpecimen(
   pending: readonly ReadableRecord[],
 ): Grouping {
   const index: GroupIndex = {
-    labels: labelReferences(active, pending),
+    lists: [active, pending],
+    labels: undefined,
     // One map per kind of key, so no key string is built per record; each made when first needed.
     maps: { ref: undefined, label: undefined, date: undefined, record: undefined },
     groups: [],
@@ -154,8 +155,12 @@ export function groupBySpecimen(
   return { groups: index.groups, groupOf };
 }
 
+const NO_LABELS: ReadonlyMap<string, string> = new Map();
+
 interface GroupIndex {
-  labels: ReadonlyMap<string, string>;
+  lists: readonly (readonly ReadableRecord[])[];
+  /** labelReferences of `lists`, made when a record with a label and no reference first needs it. */
+  labels: ReadonlyMap<string, string> | undefined;
   /** Group positions by key, one map per kind of key. */
   maps: Record<SpecimenKeyKind, Map<string, number> | undefined>;
   groups: SpecimenGroup[];
@@ -171,7 +176,9 @@ function addToGroup(index: GroupIndex, record: ReadableRecord): number {
   if (s !== undefined && s === index.lastSpecimen && (s.reference || s.label) && index.lastPosition >= 0) {
     return index.lastPosition;
   }
-  const { kind, value } = specimenKey(record, index.labels);
+  const labelOnly = !s?.reference && s?.label;
+  const labels = labelOnly ? (index.labels ??= labelReferences(...index.lists)) : NO_LABELS;
+  const { kind, value } = specimenKey(record, labels);
   const map = (index.maps[kind] ??= new Map<string, number>());
   let position = map.get(value);
   if (position === undefined) {
