@@ -78,5 +78,8 @@ describe("number display", () => {
     expect(formatNumber(0)).toBe("0.0");
     expect(formatNumber(4.125)).toBe("4.125");
     expect(formatNumber(12.1)).toBe("12.1");
+    // Never passed a negative by the rules (values are checked first), but it must not garble one.
+    expect(formatNumber(-2.25)).toBe("-2.25");
+    expect(formatNumber(-2)).toBe("-2.0");
   });
 });
