@@ -51,7 +51,7 @@ export class PatientResources {
   /**
    * The resources of the patient that the rules may use (NDJSON lines in input order, then Bundle entries, then the
    * shared Medications they reference); the data gaps of the Bundles the patient is in (failed batch entries); and the
-   * number of deferred lines left unread because the patient has no panel (see first-pass.ts).
+   * number of deferred lines left unread (the patient has other data and no panel; see first-pass.ts).
    * A line that no longer parses or names another patient is reported and left out.
    */
   load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[]; unread: number } {
