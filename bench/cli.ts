@@ -49,6 +49,8 @@ export interface CliBenchResult {
   ratio: number;
   /** CPU-time ratio review / floor. */
   cpuRatio: number;
+  /** Worker threads the review used for its second pass, besides the main thread. */
+  workers: number;
   /** Each round's wall times, for the report. */
   rounds: { reviewMs: number; floorMs: number }[];
 }
@@ -89,6 +91,8 @@ interface ReviewStats {
   resources: number;
   ms: number;
   assessMs: number;
+  /** Worker threads of the second pass (0: in-process). */
+  workers: number;
 }
 
 /** Runs the real command on the folder, discarding its output, and returns its own statistics line. */
@@ -174,6 +178,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     `${Math.round(result.resourcesPerSecond).toLocaleString("en-US")} resources/s; ` +
     `of the ${seconds(result.reviewInternalMs)} in the review, ${seconds(result.assessMs)} ` +
     `(${Math.round((100 * result.assessMs) / result.reviewInternalMs)}%) in buildPatientInput + assess; ` +
+    `second pass on the main thread and ${result.workers} worker thread(s); ` +
     `peak RSS ${result.peakRssMb.toFixed(0)} MB (target < ${CLI_PEAK_RSS_TARGET_MB} MB, ${memory})`
   );
 }
@@ -216,6 +221,7 @@ export async function measure(patients: number, rounds = 3): Promise<CliBenchRes
     resourcesPerSecond: resources / (reviewMs / 1000),
     ratio: reviewMs / floorMs,
     cpuRatio: reviewCpuMs / floorCpuMs,
+    workers: reviews[0]?.stats.workers ?? 0,
     rounds: reviews.map((r, i) => ({ reviewMs: r.wallMs, floorMs: floors[i]?.ms ?? Number.NaN })),
   };
 }

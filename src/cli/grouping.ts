@@ -133,6 +133,11 @@ export class PatientIndex {
     return this.keys.length;
   }
 
+  /** True when some patient has resources in a Bundle file (grouped in memory by the first pass). */
+  get hasBundleMembers(): boolean {
+    return this.bundles.size > 0;
+  }
+
   get lineCount(): number {
     return this.lines.size;
   }

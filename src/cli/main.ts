@@ -3,7 +3,10 @@
  * process's stdout / stderr, and sets the exit code. With HER2_REVIEW_STATS=1 it also prints one JSON line of run
  * statistics (peak RSS, counts) on stderr, for the benchmark.
  */
+import { isMainThread, workerData } from "node:worker_threads";
 import { localDate, parseArgs } from "./args";
+import { WORKER_ROLE, type WorkerStart } from "./parallel-review";
+import { runReviewWorker } from "./review-worker";
 import { review, type ReviewIo } from "./review";
 
 /**
@@ -38,6 +41,7 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
       resources: result.resources,
       ms: Math.round(performance.now() - started),
       assessMs: Math.round(result.assessMs),
+      workers: result.workers,
       peakHeapMb: Math.round(peaks.heapTotal / 1048576),
       peakExternalMb: Math.round(peaks.external / 1048576),
     };
@@ -46,10 +50,14 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
   return result.exitCode;
 }
 
-// Reading stops quietly when the reader of stdout goes away (`her2 review … | head`).
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+if (isMainThread) {
+  // Reading stops quietly when the reader of stdout goes away (`her2 review … | head`).
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+} else if ((workerData as Partial<WorkerStart> | null)?.role === WORKER_ROLE) {
+  // The compiled CLI started as a review worker (parallel-review.ts): it serves batches instead.
+  runReviewWorker((workerData as WorkerStart).setup);
+}

@@ -30,7 +30,7 @@ export class PatientResources {
   constructor(
     private readonly files: readonly InputFile[],
     private readonly shared: ReadonlyMap<string, Resource>,
-    private readonly diagnostics: Diagnostics,
+    private readonly diagnostics: Pick<Diagnostics, "warn">,
     private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
 

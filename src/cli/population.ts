@@ -8,7 +8,7 @@ import type { DataGap } from "../domain";
 import { EMPTY_CODE_MAP, type CodeMap } from "../fhir/code-map";
 import type { Diagnostics } from "./diagnostics";
 import { firstPass, type FirstPassState } from "./first-pass";
-import { PatientIndex } from "./grouping";
+import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
 import { PatientResources } from "./patient-resources";
 import type { Progress } from "./progress";
@@ -30,6 +30,16 @@ export interface Population {
    * whose lines could be read again is left out (its lines are reported as warnings).
    */
   patients(): Generator<PatientResourceSet>;
+  /**
+   * What review workers need to run the second pass themselves (review-worker.ts): the files, the shared
+   * Medications and the patients' line locations in id order. Absent when a patient has resources in a Bundle file,
+   * which only this thread has grouped. Use either this or `patients()`, not both.
+   */
+  readonly ndjsonOnly?: {
+    files: readonly InputFile[];
+    shared: ReadonlyMap<string, Resource>;
+    groups(): Generator<PatientGroup>;
+  };
   /** Releases open files; call when done (also after an early stop). */
   close(): void;
 }
@@ -107,6 +117,7 @@ export async function readPopulation(
       }
       progress?.clear();
     },
+    ...(index.hasBundleMembers ? {} : { ndjsonOnly: { files, shared, groups: () => index.groups() } }),
     close: () => {
       loader.close();
     },

@@ -2,6 +2,27 @@
 import type { Assessment, FlagCode, Her2Status } from "../domain";
 import { FLAG_CODES, STATUSES } from "./filters";
 
+/** What the summary counts of one patient's assessment. */
+export interface SummaryRecord {
+  shown: boolean;
+  status: Her2Status;
+  results: number;
+  unreadable: number;
+  /** Distinct flag codes. */
+  flags: FlagCode[];
+}
+
+/** The summary's share of one assessment. */
+export function summaryRecord(assessment: Assessment, shown: boolean): SummaryRecord {
+  return {
+    shown,
+    status: assessment.status,
+    results: assessment.evidence.length,
+    unreadable: assessment.unreadable.length,
+    flags: [...new Set(assessment.flags.map((f) => f.code))],
+  };
+}
+
 export class Summary {
   patients = 0;
   shown = 0;
@@ -12,14 +33,17 @@ export class Summary {
 
   /** Counts one assessed patient; a flag raised twice for a patient counts once. */
   add(assessment: Assessment, shown: boolean): void {
+    this.count(summaryRecord(assessment, shown));
+  }
+
+  /** Counts one assessed patient from its record (what a review worker sends back instead of the assessment). */
+  count(record: SummaryRecord): void {
     this.patients++;
-    if (shown) this.shown++;
-    this.results += assessment.evidence.length;
-    this.unreadable += assessment.unreadable.length;
-    this.byStatus.set(assessment.status, (this.byStatus.get(assessment.status) ?? 0) + 1);
-    for (const code of new Set(assessment.flags.map((f) => f.code))) {
-      this.byFlag.set(code, (this.byFlag.get(code) ?? 0) + 1);
-    }
+    if (record.shown) this.shown++;
+    this.results += record.results;
+    this.unreadable += record.unreadable;
+    this.byStatus.set(record.status, (this.byStatus.get(record.status) ?? 0) + 1);
+    for (const code of record.flags) this.byFlag.set(code, (this.byFlag.get(code) ?? 0) + 1);
   }
 
   /**

@@ -22,6 +22,8 @@ function run(
     cwd: root,
     encoding: "utf8",
     timeout: 30_000,
+    // Several MB of assessments: spawnSync's 1 MB default would stop the child.
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, NODE_OPTIONS: "", ...env },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -64,6 +66,40 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
 });
 
 describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
+  it("runs the second pass in a worker thread of its own module, with the in-process output byte for byte", () => {
+    const dir = tempDir();
+    const ids = Array.from({ length: 2100 }, (_, i) => `w${String((i * 7919) % 2100)}`);
+    writeNdjson(
+      dir,
+      "Patient.ndjson",
+      ids.map((id) => patient(id)),
+    );
+    writeNdjson(
+      dir,
+      "Observation.ndjson",
+      ids.map((id, i) => ihc(`${id}-o`, `Patient/${id}`, ["0", "1+", "2+", "3+"][i % 4] ?? "0")),
+    );
+    const args = ["review", dir, "--as-of", AS_OF];
+    const parallel = run(args, { HER2_REVIEW_STATS: "1", HER2_REVIEW_WORKERS: "1" });
+    const alone = run(args, { HER2_REVIEW_STATS: "1", HER2_REVIEW_WORKERS: "0" });
+    const stats = (text: string) =>
+      JSON.parse(
+        text
+          .split("\n")
+          .find((l) => l.startsWith("her2-stats "))
+          ?.slice(11) ?? "{}",
+      ) as {
+        workers?: number;
+      };
+    expect(stats(parallel.stderr).workers).toBe(1);
+    expect(stats(alone.stderr).workers).toBe(0);
+    expect(parallel.status).toBe(0);
+    expect(parallel.stdout.trimEnd().split("\n")).toHaveLength(2100);
+    expect(parallel.stdout).toBe(alone.stdout);
+    const summary = (text: string) => text.split("\n").find((l) => l.startsWith("her2 review:"));
+    expect(summary(parallel.stderr)).toBe(summary(alone.stderr));
+  });
+
   it("gives the same output as the TypeScript source, for every sandbox patient", () => {
     const args = ["review", "sandbox/patients", "--as-of", AS_OF, "--format", "ndjson"];
     const compiled = run(args, {});

@@ -1,0 +1,72 @@
+/**
+ * A batch of patients through the second pass: read back, parse, normalise, assess, render. Run by the review
+ * workers (review-worker.ts) and by the main thread between its other jobs (parallel-review.ts), so both give the
+ * same bytes. Warnings and failures are collected, not written: the main thread writes them in patient order.
+ */
+import { assessPatient } from "./assess-patient";
+import type { CodeMap } from "../fhir/code-map";
+import type { Filters } from "./filters";
+import type { OutputFormat } from "./formats";
+import type { PatientGroup } from "./grouping";
+import type { PatientResources } from "./patient-resources";
+import type { SummaryRecord } from "./summary";
+
+/** Something the main thread must write on stderr, in the order the in-process review would. */
+export type StderrEvent =
+  | { kind: "warn"; file: string; where: string; message: string }
+  | { kind: "failed"; patient: string; message: string };
+
+export interface BatchResult {
+  id: number;
+  /**
+   * The output of the batch's shown patients, concatenated. A worker sends it as UTF-8 bytes (transferred, so the
+   * main thread neither copies it nor keeps it on its heap).
+   */
+  text: string | Uint8Array<ArrayBuffer>;
+  /** One per assessed patient, in id order. */
+  records: SummaryRecord[];
+  events: StderrEvent[];
+  /** Time in `buildPatientInput` + `assess`, in ms. */
+  assessMs: number;
+}
+
+/** A `PatientResources` whose warnings go into `events` (set it before each batch). */
+export interface BatchLoader {
+  loader: PatientResources;
+  events: StderrEvent[];
+}
+
+/** Assesses the batch's patients in order. */
+export function assessBatch(
+  id: number,
+  groups: readonly PatientGroup[],
+  target: BatchLoader,
+  setup: { asOf: string; codeMap: CodeMap; filters: Filters },
+  format: OutputFormat,
+): BatchResult {
+  const events: StderrEvent[] = [];
+  target.events = events;
+  const texts: string[] = [];
+  const records: SummaryRecord[] = [];
+  let assessMs = 0;
+  for (const group of groups) {
+    const { resources, unread } = target.loader.load(group);
+    // Every line of this patient failed its second reading (reported): nothing to assess (see population.ts).
+    if (resources.length === 0 && unread === 0) continue;
+    const outcome = assessPatient(
+      { patient: group.key, resources },
+      setup.asOf,
+      setup.codeMap,
+      setup.filters,
+      format,
+    );
+    if (outcome.kind === "failed") {
+      events.push({ kind: "failed", patient: group.key, message: outcome.message });
+      continue;
+    }
+    assessMs += outcome.ms;
+    if (outcome.text !== "") texts.push(outcome.text);
+    records.push(outcome.record);
+  }
+  return { id, text: texts.join(""), records, events, assessMs };
+}

@@ -1,0 +1,178 @@
+// @vitest-environment node
+/**
+ * The second pass in worker threads (parallel-review.ts) against the in-process one: the same inputs must give the
+ * same stdout and stderr, byte for byte, in every format that workers serve, with filters, and with lines that fail
+ * only when they are read again. Patients are spread over several files and batches, so the order of the output is
+ * what the main thread restores, not an accident of one worker.
+ */
+import { availableParallelism } from "node:os";
+import { Writable } from "node:stream";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BATCH_PATIENTS } from "../../src/cli/parallel-review";
+import { review, type ReviewOptions, type ReviewResult, type ReviewTuning } from "../../src/cli/review";
+import {
+  AS_OF,
+  breastCancer,
+  bundle,
+  hemoglobin,
+  ihc,
+  medicationRequest,
+  patient,
+  tempDir,
+  trastuzumab,
+  writeJson,
+  writeNdjson,
+  writeText,
+} from "./helpers";
+
+class Sink extends Writable {
+  text = "";
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+interface Run {
+  result: ReviewResult;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(
+  inputs: string[],
+  tuning: ReviewTuning,
+  options: Partial<ReviewOptions> = {},
+): Promise<Run> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const result = await review(
+    { inputs, format: "ndjson", asOf: AS_OF, flags: [], statuses: [], ...options },
+    { stdout, stderr },
+    tuning,
+  );
+  return { result, stdout: stdout.text, stderr: stderr.text };
+}
+
+const SCORES = ["0", "1+", "2+", "3+"];
+
+/**
+ * A Bulk Data folder with more patients than two batches: ids in an order that differs from the files' order,
+ * several resource types per patient, shared Medications, and three lines that only the second pass rejects.
+ */
+function bulkExport(patients = 2 * BATCH_PATIENTS + 37): string {
+  const dir = tempDir();
+  const ids = Array.from({ length: patients }, (_, i) => `p${(i * 7919) % patients}`);
+  writeNdjson(
+    dir,
+    "Patient.ndjson",
+    ids.map((id) => patient(id)),
+  );
+  const observations = ids.flatMap((id, i) => [
+    JSON.stringify(ihc(`${id}-ihc`, `Patient/${id}`, SCORES[i % 4] ?? "0")),
+    JSON.stringify(hemoglobin(`${id}-hb`, `Patient/${id}`)),
+  ]);
+  // Canonical-looking lines that the first pass files under a patient without parsing them (raw-scan.ts):
+  // truncated JSON, and a subject nested in a component. Both are reported when they are read again.
+  observations.splice(11, 0, JSON.stringify(ihc("cut", "Patient/p3", "3+")).slice(0, -20));
+  observations.splice(
+    400,
+    0,
+    '{"resourceType":"Observation","id":"n","code":{"text":"HER2 IHC"},"component":[{"subject":{"reference":"Patient/p5"}}]}',
+  );
+  // A patient whose only line is truncated: left out, not reported as "no-result".
+  observations.push(JSON.stringify(ihc("gone", "Patient/zz-gone", "1+")).slice(0, -10));
+  writeText(dir, "Observation.ndjson", `${observations.join("\n")}\n`);
+  writeNdjson(
+    dir,
+    "Condition.ndjson",
+    ids.filter((_, i) => i % 3 !== 0).map((id) => breastCancer(`${id}-c`, `Patient/${id}`)),
+  );
+  writeNdjson(dir, "Medication.ndjson", [trastuzumab("t")]);
+  writeNdjson(
+    dir,
+    "MedicationRequest.ndjson",
+    ids
+      .filter((_, i) => i % 5 === 0)
+      .map((id) => medicationRequest(`${id}-mr`, `Patient/${id}`, "Medication/t")),
+  );
+  return dir;
+}
+
+const IN_PROCESS: ReviewTuning = { workers: 0 };
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+const WORKERS: ReviewTuning = { workers: 2, parallelFrom: 0 };
+
+describe("her2 review in worker threads", () => {
+  it("prints the same NDJSON and stderr, byte for byte, as the in-process review", async () => {
+    const dir = bulkExport();
+    const alone = await run([dir], IN_PROCESS);
+    const parallel = await run([dir], WORKERS);
+    expect(alone.result.workers).toBe(0);
+    expect(parallel.result.workers).toBe(2);
+    expect(parallel.stdout).toBe(alone.stdout);
+    expect(parallel.stderr).toBe(alone.stderr);
+    expect(parallel.result).toEqual({ ...alone.result, workers: 2, assessMs: parallel.result.assessMs });
+
+    // The comparison is only worth something if the run covered what it is meant to.
+    const lines = alone.stdout.trimEnd().split("\n");
+    const ids = lines.map((l) => (JSON.parse(l) as { patient: string }).patient);
+    expect(ids).toHaveLength(2 * BATCH_PATIENTS + 37);
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(ids).not.toContain("Patient/zz-gone");
+    expect(alone.stderr).toMatch(/Observation\.ndjson:12: warning: not valid JSON/);
+    expect(alone.stderr).toContain(
+      "Observation.ndjson:401: warning: Observation has no top-level subject or patient reference to a Patient; skipped",
+    );
+    expect(alone.result.warnings).toBe(3);
+  });
+
+  it("prints the same CSV, with filters, as the in-process review", async () => {
+    const dir = bulkExport();
+    const options: Partial<ReviewOptions> = { format: "csv", statuses: ["positive", "equivocal"] };
+    const alone = await run([dir], IN_PROCESS, options);
+    const parallel = await run([dir], WORKERS, options);
+    expect(parallel.result.workers).toBe(2);
+    expect(parallel.stdout).toBe(alone.stdout);
+    expect(parallel.stderr).toBe(alone.stderr);
+    expect(parallel.stderr).toMatch(/\(\d+ shown\)/);
+    expect(alone.stdout.split("\n").length).toBeGreaterThan(100);
+  });
+
+  it("gives the same output with one worker as with two", async () => {
+    const dir = bulkExport(BATCH_PATIENTS + 1);
+    const one = await run([dir], { workers: 1, parallelFrom: 0 });
+    const two = await run([dir], WORKERS);
+    expect(one.result.workers).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  it("uses one worker by default on a machine with two cores or more; HER2_REVIEW_WORKERS=0 turns it off", async () => {
+    const dir = bulkExport(20);
+    vi.stubEnv("HER2_REVIEW_WORKERS", "");
+    const byDefault = await run([dir], { parallelFrom: 0 });
+    expect(byDefault.result.workers).toBe(availableParallelism() >= 2 ? 1 : 0);
+    vi.stubEnv("HER2_REVIEW_WORKERS", "0");
+    expect((await run([dir], { parallelFrom: 0 })).result.workers).toBe(0);
+    vi.stubEnv("HER2_REVIEW_WORKERS", "1");
+    const parallel = await run([dir], { parallelFrom: 0 });
+    expect(parallel.result.workers).toBe(1);
+    expect(parallel.stdout).toBe((await run([dir], IN_PROCESS)).stdout);
+  });
+
+  it("stays in-process for small inputs, very large ones (memory), tables and Bundles", async () => {
+    const dir = bulkExport(20);
+    expect((await run([dir], { workers: 2 })).result.workers).toBe(0);
+    expect((await run([dir], { ...WORKERS, parallelUpTo: 10 })).result.workers).toBe(0);
+    expect((await run([dir], { ...WORKERS, parallelUpTo: 1000 })).result.workers).toBe(2);
+    expect((await run([dir], WORKERS, { format: "table" })).result.workers).toBe(0);
+    const withBundle = tempDir();
+    writeJson(withBundle, "b.json", bundle("collection", [{ resource: patient("b") }]));
+    writeNdjson(withBundle, "Observation.ndjson", [ihc("o", "Patient/b", "3+")]);
+    const bundled = await run([withBundle], WORKERS);
+    expect(bundled.result.workers).toBe(0);
+    expect(bundled.result.patients).toBe(1);
+  });
+});
