@@ -2,11 +2,22 @@
 // built from changes. Why not run the TypeScript through tsx every time: tsx costs about half a second of start-up per
 // run, and wraps every function it creates to keep its name.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, extname, join, relative } from "node:path";
 import process from "node:process";
 
 const MANIFEST_VERSION = 2;
+/** Earlier builds kept beside the current one (see compileCli). */
+const KEPT_EARLIER_BUILDS = 4;
 
 /**
  * Files that change the output without being compiled into it: the TypeScript settings esbuild reads, the package,
@@ -126,10 +137,18 @@ export async function compileCli(root, cacheDir, afterBuild) {
     JSON.stringify({ version: MANIFEST_VERSION, inputs, hash, output: name }),
   );
   renameSync(`${manifest}.${String(process.pid)}.tmp`, manifest);
-  // Older builds are no longer referenced (a run that has one loaded already keeps it).
-  for (const file of readdirSync(cacheDir)) {
-    const earlierBuild = /^her2-[0-9a-f]+\.mjs$/.test(file) || file === "her2.mjs";
-    if (earlierBuild && file !== name) rmSync(join(cacheDir, file), { force: true });
-  }
+  // Older builds are no longer referenced, but a review started before this build may still start a worker thread from
+  // its own (parallel-review.ts): the few newest are kept, older ones deleted.
+  const builds = readdirSync(cacheDir)
+    .filter((file) => file !== name && (/^her2-[0-9a-f]+\.mjs$/.test(file) || file === "her2.mjs"))
+    .flatMap((file) => {
+      try {
+        return [{ file, modified: statSync(join(cacheDir, file)).mtimeMs }];
+      } catch {
+        return []; // deleted meanwhile by another run
+      }
+    })
+    .sort((a, b) => b.modified - a.modified);
+  for (const { file } of builds.slice(KEPT_EARLIER_BUILDS)) rmSync(join(cacheDir, file), { force: true });
   return join(cacheDir, name);
 }

@@ -35,6 +35,8 @@ export interface WorkerSetup {
   shared: [string, Resource][];
   asOf: string;
   codeMap: CodeMap;
+  /** Tests only: the worker exits after serving this many batches (to check that the main thread takes over). */
+  exitAfterBatches?: number;
   /** A format whose text for a patient does not depend on the other patients (not `table`). */
   format: Exclude<FormatName, "table">;
   filters: Filters;
@@ -129,17 +131,25 @@ function startWorker(setup: WorkerSetup): Worker {
  * Runs the second pass in `workerCount` workers and the main thread.
  * @param groups The patients in id order (from the index).
  * @param onBatch Called with each batch's result, in patient-id order, one at a time (awaited, for backpressure).
+ * @param onWorkerLost Called once per worker that fails or exits early: the main thread then assesses that worker's
+ *   outstanding batches itself and goes on without it, so a worker never fails a run that in-process would complete.
  */
 export async function reviewInWorkers(
   groups: Iterator<PatientGroup>,
   setup: WorkerSetup,
   workerCount: number,
   onBatch: (result: BatchResult, patients: number) => Promise<void>,
+  onWorkerLost: (reason: string) => void = () => undefined,
 ): Promise<void> {
   const workers = Array.from({ length: workerCount }, () => startWorker(setup));
   const local = batchLoader(setup.files, new Map(setup.shared));
   const format = outputFormat(setup.format);
   const busy = workers.map(() => 0);
+  const lost = new Set<number>();
+  /** Batches a worker holds and has not answered yet, kept to be assessed here if the worker is lost. */
+  const assigned = new Map<number, { worker: number; batch: PatientGroup[] }>();
+  /** Batches the main thread is to assess, in order. */
+  const localQueue: { id: number; batch: PatientGroup[] }[] = [];
   let localBusy = false;
   const sizes = new Map<number, number>();
   const results = new Map<number, BatchResult>();
@@ -184,38 +194,61 @@ export async function reviewInWorkers(
         }
       };
 
-      const runLocal = (id: number, batch: PatientGroup[]): void => {
+      const runLocal = (): void => {
+        if (localBusy || finished) return;
+        const job = localQueue.shift();
+        if (job === undefined) return;
         localBusy = true;
         // On a later turn of the event loop: the workers' messages and the output are served in between.
         setImmediate(() => {
           if (finished) return;
           try {
-            results.set(id, assessBatch(id, batch, local, setup, format));
+            results.set(job.id, assessBatch(job.id, job.batch, local, setup, format));
           } catch (error) {
             fail(error);
             return;
           }
           localBusy = false;
           drain().catch(fail);
+          runLocal();
           dispatch();
         });
       };
 
+      const loseWorker = (w: number, reason: string): void => {
+        if (finished || lost.has(w)) return;
+        lost.add(w);
+        busy[w] = Number.POSITIVE_INFINITY;
+        const orphans = [...assigned].filter(([, a]) => a.worker === w).sort(([x], [y]) => x - y);
+        for (const [id, { batch }] of orphans) {
+          assigned.delete(id);
+          localQueue.push({ id, batch });
+        }
+        onWorkerLost(reason);
+        runLocal();
+        dispatch();
+      };
+
       function dispatch(): void {
-        const limit = OUTSTANDING_PER_THREAD * (workerCount + 1);
+        const alive = workerCount - lost.size;
+        const limit = OUTSTANDING_PER_THREAD * (alive + 1);
         while (!exhausted && !finished && sent - written < limit) {
           // The least busy worker takes the batch, unless it has its fill; then the main thread takes it if idle.
           const w = busy.indexOf(Math.min(...busy));
-          const toWorker = w !== -1 && (busy[w] ?? 0) < OUTSTANDING_PER_THREAD;
-          if (!toWorker && localBusy) break;
+          const toWorker = w !== -1 && !lost.has(w) && (busy[w] ?? 0) < OUTSTANDING_PER_THREAD;
+          if (!toWorker && (localBusy || localQueue.length > 0)) break;
           const batch = nextBatch();
           if (batch.length === 0) break;
           const id = sent++;
           if (toWorker) {
             const request = encode(id, batch);
             busy[w] = (busy[w] ?? 0) + 1;
+            assigned.set(id, { worker: w, batch });
             workers[w]?.postMessage(request, [request.counts.buffer, request.lines.buffer]);
-          } else runLocal(id, batch);
+          } else {
+            localQueue.push({ id, batch });
+            runLocal();
+          }
         }
         if (exhausted && written === sent && !finished) {
           finished = true;
@@ -225,14 +258,19 @@ export async function reviewInWorkers(
 
       workers.forEach((worker, w) => {
         worker.on("message", (result: BatchResult) => {
+          // A lost worker's batches are assessed here instead: a late answer is not used twice.
+          if (lost.has(w) || !assigned.has(result.id)) return;
+          assigned.delete(result.id);
           busy[w] = (busy[w] ?? 1) - 1;
           results.set(result.id, result);
           drain().catch(fail);
           dispatch();
         });
-        worker.on("error", fail);
+        worker.on("error", (error) => {
+          loseWorker(w, error.message);
+        });
         worker.on("exit", (code) => {
-          if (!finished) fail(new Error(`review worker stopped early (exit code ${code})`));
+          loseWorker(w, `it stopped early (exit code ${String(code)})`);
         });
       });
       dispatch();

@@ -48,7 +48,7 @@ export interface ReviewTuning {
   /**
    * Worker threads for the second pass, besides the main thread, which assesses batches too (0: in-process).
    * Default: HER2_REVIEW_WORKERS if set, else one when the machine has two cores or more. One worker keeps two cores
-   * busy (the main thread assesses batches between its other jobs) and costs about 90 MB of peak RSS; more workers
+   * busy (the main thread assesses batches between its other jobs) and costs about 75 MB of peak RSS; more workers
    * would cost more memory than the 300 MB target allows.
    */
   workers?: number;
@@ -56,6 +56,8 @@ export interface ReviewTuning {
   parallelFrom?: number;
   /** More resources than this are reviewed in-process, to keep peak memory under 300 MB (see below). */
   parallelUpTo?: number;
+  /** Tests only: each worker exits after this many batches. */
+  workerExitAfterBatches?: number;
 }
 
 /** Below this many patients, the review stays in-process (a worker takes about 0.3 s to start). */
@@ -67,12 +69,18 @@ export const PARALLEL_FROM_PATIENTS = 2000;
  */
 export const PARALLEL_UP_TO_RESOURCES = 2_000_000;
 
-function defaultWorkers(): number {
+/**
+ * Workers from HER2_REVIEW_WORKERS, else one on two cores or more. A value that is not a whole number (`off`, `-1`)
+ * means none, with a note: a typo must not silently turn them on.
+ */
+function defaultWorkers(stderr: Writable): number {
   const cores = availableParallelism();
   const configured = process.env["HER2_REVIEW_WORKERS"];
   if (configured !== undefined && configured.trim() !== "") {
     const n = Number(configured);
     if (Number.isInteger(n) && n >= 0) return Math.min(n, Math.max(cores - 1, 1));
+    stderr.write(`her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`);
+    return 0;
   }
   return cores >= 2 ? 1 : 0;
 }
@@ -95,18 +103,48 @@ class Output {
   /** Writes bytes as they are, after what is buffered. */
   async writeBytes(bytes: Uint8Array): Promise<void> {
     await this.flush();
-    if (bytes.length > 0 && !this.stream.write(bytes)) {
-      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
-    }
+    if (bytes.length > 0 && !this.stream.write(bytes)) await this.drained();
   }
 
   async flush(): Promise<void> {
     if (this.buffer === "") return;
     const chunk = this.buffer;
     this.buffer = "";
-    if (!this.stream.write(chunk)) {
-      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
-    }
+    if (!this.stream.write(chunk)) await this.drained();
+  }
+
+  /**
+   * Waits until the stream takes more. A stream closed or failed meanwhile ends the review with an error: waiting for
+   * a 'drain' that never comes would hang (a worker thread keeps the process alive), and output cut short must not
+   * look complete.
+   */
+  private drained(): Promise<void> {
+    const stream = this.stream;
+    return new Promise<void>((resolve, reject) => {
+      if (stream.destroyed) {
+        reject(new Error("the output was closed before the review ended"));
+        return;
+      }
+      const settle = (error?: Error): void => {
+        stream.off("drain", onDrain);
+        stream.off("close", onClose);
+        stream.off("error", onError);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = (): void => {
+        settle();
+      };
+      const onClose = (): void => {
+        settle(new Error("the output was closed before the review ended"));
+      };
+      const onError = (error: Error): void => {
+        settle(error);
+      };
+      stream.on("drain", onDrain);
+      stream.on("close", onClose);
+      stream.on("error", onError);
+    });
   }
 }
 
@@ -159,7 +197,7 @@ export async function review(
     workerFormat !== undefined &&
     population.patientCount >= (tuning.parallelFrom ?? PARALLEL_FROM_PATIENTS) &&
     population.resources <= (tuning.parallelUpTo ?? PARALLEL_UP_TO_RESOURCES)
-      ? (tuning.workers ?? defaultWorkers())
+      ? (tuning.workers ?? defaultWorkers(io.stderr))
       : 0;
   try {
     await output.write(format.begin());
@@ -170,24 +208,38 @@ export async function review(
         shared: [...plan.shared],
         asOf: options.asOf,
         codeMap,
+        ...(tuning.workerExitAfterBatches === undefined
+          ? {}
+          : { exitAfterBatches: tuning.workerExitAfterBatches }),
         format: workerFormat,
         filters: { flags: options.flags, statuses: options.statuses },
       };
-      await reviewInWorkers(plan.groups(), setup, workers, async (batch, patients) => {
-        for (const event of batch.events) {
-          if (event.kind === "warn") diagnostics.warn(event.file, event.where, event.message);
-          else {
-            failures++;
-            progress.clear();
-            io.stderr.write(failureLine(event.patient, event.message));
+      await reviewInWorkers(
+        plan.groups(),
+        setup,
+        workers,
+        async (batch, patients) => {
+          for (const event of batch.events) {
+            if (event.kind === "warn") diagnostics.warn(event.file, event.where, event.message);
+            else {
+              failures++;
+              progress.clear();
+              io.stderr.write(failureLine(event.patient, event.message));
+            }
           }
-        }
-        for (const record of batch.records) summary.count(record);
-        assessMs += batch.assessMs;
-        done += patients;
-        progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
-        await (typeof batch.text === "string" ? output.write(batch.text) : output.writeBytes(batch.text));
-      });
+          for (const record of batch.records) summary.count(record);
+          assessMs += batch.assessMs;
+          done += patients;
+          progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
+          await (typeof batch.text === "string" ? output.write(batch.text) : output.writeBytes(batch.text));
+        },
+        (reason) => {
+          progress.clear();
+          io.stderr.write(
+            `her2: note: a review worker failed (${reason}); the main thread assesses its patients\n`,
+          );
+        },
+      );
       progress.clear();
     } else {
       for (const set of population.patients()) {

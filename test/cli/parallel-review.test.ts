@@ -141,6 +141,45 @@ describe("her2 review in worker threads", () => {
     expect(alone.stdout.split("\n").length).toBeGreaterThan(100);
   });
 
+  it("a worker that fails: the main thread assesses its batches, the output is unchanged and a note says so", async () => {
+    const dir = bulkExport();
+    const alone = await run([dir], IN_PROCESS);
+    const failing = await run([dir], { workers: 1, parallelFrom: 0, workerExitAfterBatches: 1 });
+    expect(failing.stdout).toBe(alone.stdout);
+    expect(failing.result.exitCode).toBe(alone.result.exitCode);
+    const notes = failing.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("her2: note: a review worker failed"));
+    expect(notes).toHaveLength(1);
+    expect(failing.stderr.replace(`${notes[0] ?? ""}\n`, "")).toBe(alone.stderr);
+  });
+
+  it.each([
+    ["in-process", IN_PROCESS],
+    ["with a worker", WORKERS],
+  ])(
+    "an output stream closed part-way ends the review with an error (%s), never a hang",
+    async (_label, tuning) => {
+      const dir = bulkExport();
+      let bytes = 0;
+      const closing = new Writable({
+        highWaterMark: 1024,
+        write(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          if (bytes > 100_000) this.destroy();
+          else setTimeout(callback, 1);
+        },
+      });
+      await expect(
+        review(
+          { inputs: [dir], format: "ndjson", asOf: AS_OF, flags: [], statuses: [] },
+          { stdout: closing, stderr: new Sink() },
+          tuning,
+        ),
+      ).rejects.toThrow(/closed before the review ended/);
+    },
+  );
+
   it("gives the same output with one worker as with two", async () => {
     const dir = bulkExport(BATCH_PATIENTS + 1);
     const one = await run([dir], { workers: 1, parallelFrom: 0 });
@@ -156,6 +195,12 @@ describe("her2 review in worker threads", () => {
     expect(byDefault.result.workers).toBe(availableParallelism() >= 2 ? 1 : 0);
     vi.stubEnv("HER2_REVIEW_WORKERS", "0");
     expect((await run([dir], { parallelFrom: 0 })).result.workers).toBe(0);
+    vi.stubEnv("HER2_REVIEW_WORKERS", "off");
+    const typo = await run([dir], { parallelFrom: 0 });
+    expect(typo.result.workers).toBe(0);
+    expect(typo.stderr).toContain(
+      "her2: note: HER2_REVIEW_WORKERS=off is not a whole number; no worker threads",
+    );
     vi.stubEnv("HER2_REVIEW_WORKERS", "1");
     const parallel = await run([dir], { parallelFrom: 0 });
     expect(parallel.result.workers).toBe(1);
