@@ -42,7 +42,12 @@ function isDeferrable(resourceType: string, text: string, codeMap: CodeMap): boo
  */
 function namesOneResourceType(text: string): boolean {
   const first = text.indexOf('resourceType"');
-  return first !== -1 && text.indexOf('resourceType"', first + 1) === -1;
+  if (first === -1) return false;
+  // Searched by its rarer tail `Type"` (a capital letter), then checked: several times faster on JSON text.
+  for (let at = text.indexOf('Type"', first + 13); at !== -1; at = text.indexOf('Type"', at + 1)) {
+    if (text.startsWith("resource", at - 8)) return false;
+  }
+  return true;
 }
 
 /** Resources of one Bundle file, grouped by patient (`Patient/<id>` -> resources in file order). */
