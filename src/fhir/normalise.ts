@@ -6,7 +6,7 @@ import type { Reference, Resource } from "fhir/r4";
 import type { DataGap, PatientInput, ResourceRef } from "../domain/types";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { buildDiseaseEvents } from "./conditions";
-import { indexResources, normaliseReference } from "./fhir-utils";
+import { indexResources, normaliseReference, refOf } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
 import { buildTherapies } from "./medications";
 
@@ -53,8 +53,45 @@ function bySource<T extends { source: string }>(a: T, b: T): number {
 /**
  * Builds the rules' input for one patient: HER2 test records (unreadable ones included, with their reason), disease
  * events and anti-HER2 therapies. Pure and deterministic: the same resources give the same input, in any order.
+ * A malformed resource that the reading code cannot handle (say, `null` inside an array) does not take the patient
+ * down: it is found by reading each resource alone, left out, and named as an unreadable result (Observation,
+ * DiagnosticReport) or as a data gap that may change the assessment (any other type).
  */
 export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
+  try {
+    return buildFrom(args);
+  } catch (error) {
+    const malformed = new Map<Resource, string>();
+    for (const resource of args.resources) {
+      try {
+        buildFrom({ ...args, resources: [resource], dataGaps: [] });
+      } catch (alone) {
+        malformed.set(resource, alone instanceof Error ? alone.message : String(alone));
+      }
+    }
+    // Not one resource fails alone: the failure comes from how they combine, which is a bug to see, not to hide.
+    if (malformed.size === 0) throw error;
+    const input = buildFrom({ ...args, resources: args.resources.filter((r) => !malformed.has(r)) });
+    for (const [resource, message] of malformed) {
+      const ref = refOf(resource);
+      const reason = `${ref} could not be read (malformed: ${message}); check it in the chart`;
+      if (resource.resourceType === "Observation" || resource.resourceType === "DiagnosticReport") {
+        input.tests.push({ source: ref, status: "unknown", method: "unreadable", reason });
+      } else {
+        (input.dataGaps ??= []).push({
+          resourceType: resource.resourceType,
+          kind: "error",
+          reason,
+          affectsAssessment: true,
+        });
+      }
+    }
+    input.tests.sort(bySource);
+    return input;
+  }
+}
+
+function buildFrom(args: BuildPatientInputArgs): PatientInput {
   const codeMap = args.codeMap ?? EMPTY_CODE_MAP;
   const { own, foreign } = splitByPatient(args.resources, args.patient);
   const index = indexResources(own);
