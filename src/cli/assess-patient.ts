@@ -5,6 +5,7 @@
 import { assess } from "../domain";
 import type { CodeMap } from "../fhir/code-map";
 import { buildPatientInput } from "../fhir/normalise";
+import { errorMessage } from "./diagnostics";
 import { matchesFilters, type Filters } from "./filters";
 import type { OutputFormat } from "./formats";
 import type { PatientResourceSet } from "./population";
@@ -43,7 +44,7 @@ export function assessPatient(
       }),
     );
   } catch (error) {
-    return { kind: "failed", message: error instanceof Error ? error.message : String(error) };
+    return { kind: "failed", message: errorMessage(error) };
   }
   const ms = performance.now() - started;
   const shown = matchesFilters(assessment, filters);

@@ -5,11 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseCodeMap, type CodeMap } from "../fhir/code-map";
-import { UsageError } from "./diagnostics";
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage, UsageError } from "./diagnostics";
 
 /**
  * Reads and validates a code map file.
@@ -20,17 +16,17 @@ export function readCodeMapFile(path: string): CodeMap {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new UsageError(`code map ${path}: cannot be read (${message(error)})`);
+    throw new UsageError(`code map ${path}: cannot be read (${errorMessage(error)})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    throw new UsageError(`code map ${path}: not JSON (${message(error)})`);
+    throw new UsageError(`code map ${path}: not JSON (${errorMessage(error)})`);
   }
   try {
     return parseCodeMap(json);
   } catch (error) {
-    throw new UsageError(`code map ${path}: ${message(error)}`);
+    throw new UsageError(`code map ${path}: ${errorMessage(error)}`);
   }
 }

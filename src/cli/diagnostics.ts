@@ -5,6 +5,11 @@
  */
 import type { Writable } from "node:stream";
 
+/** The message of something thrown, for a one-line report. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A usage error or an input that is not FHIR JSON / NDJSON at all: one line on stderr, exit 2, no output. */
 export class UsageError extends Error {
   override readonly name = "UsageError";

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
 import { readFhirJson, type LocatedResource } from "./bundle-reader";
-import { Diagnostics, SkippedTypes, UsageError } from "./diagnostics";
+import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnostics";
 import type { PatientIndex } from "./grouping";
 import type { InputFile } from "./inputs";
 import { readNdjsonLines, type NdjsonLine } from "./ndjson-reader";
@@ -74,10 +74,6 @@ export interface FirstPassState {
   readonly onLine: ((file: InputFile, lineNo: number) => void) | undefined;
   /** Resources read (placed with a patient or shared). */
   resources: number;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
