@@ -50,9 +50,8 @@ export function assessBatch(
   const records: SummaryRecord[] = [];
   let assessMs = 0;
   for (const group of groups) {
-    const { resources, unread } = target.loader.load(group);
-    // Every line of this patient failed its second reading (reported): nothing to assess (see population.ts).
-    if (resources.length === 0 && unread === 0) continue;
+    const { resources, nothingToAssess } = target.loader.load(group);
+    if (nothingToAssess) continue;
     const outcome = assessPatient(
       { patient: group.key, resources },
       setup.asOf,

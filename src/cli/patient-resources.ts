@@ -50,11 +50,13 @@ export class PatientResources {
 
   /**
    * The resources of the patient that the rules may use (NDJSON lines in input order, then Bundle entries, then the
-   * shared Medications they reference); the data gaps of the Bundles the patient is in (failed batch entries); and the
-   * number of deferred lines left unread (the patient has other data and no panel; see first-pass.ts).
+   * shared Medications they reference); the data gaps of the Bundles the patient is in (failed batch entries); and
+   * whether the patient must not be assessed at all (`nothingToAssess`): every line it had failed its second reading
+   * (reported as warnings), and "no-result" would wrongly say the patient has no HER2 test. Deferred lines left unread
+   * on purpose (see first-pass.ts) do not count as failed: that patient is assessed.
    * A line that no longer parses or names another patient is reported and left out.
    */
-  load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[]; unread: number } {
+  load(group: PatientGroup): { resources: Resource[]; dataGaps: DataGap[]; nothingToAssess: boolean } {
     const dataGaps: DataGap[] = [];
     const fromBundles: Resource[] = [];
     for (const file of group.bundleFiles) {
@@ -91,7 +93,7 @@ export class PatientResources {
       const medication = this.shared.get(reference);
       if (medication) resources.push(medication);
     }
-    return { resources, dataGaps, unread };
+    return { resources, dataGaps, nothingToAssess: resources.length === 0 && unread === 0 };
   }
 
   /**

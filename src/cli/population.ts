@@ -108,11 +108,8 @@ export async function readPopulation(
       for (const group of index.groups()) {
         done++;
         progress?.update(() => `assessing patient ${count(done)} of ${count(index.patientCount)}`);
-        const { resources, dataGaps, unread } = loader.load(group);
-        // Every line of this patient failed its second reading (reported as warnings): there is nothing to assess,
-        // and "no-result" would wrongly say the patient has no HER2 test. (Lines left unread on purpose, because they
-        // cannot matter, do not count as failed: that patient is assessed.)
-        if (resources.length === 0 && unread === 0) continue;
+        const { resources, dataGaps, nothingToAssess } = loader.load(group);
+        if (nothingToAssess) continue; // every line failed its second reading (see PatientResources.load)
         yield { patient: group.key, resources, ...(dataGaps.length > 0 ? { dataGaps } : {}) };
       }
       progress?.clear();
