@@ -17,7 +17,7 @@ import { afterEach } from "vitest";
 import type { Assessment, DataGap } from "../../src/domain";
 import { assess } from "../../src/domain";
 import { buildPatientInput } from "../../src/fhir/normalise";
-import { review, type ReviewOptions, type ReviewResult } from "../../src/cli/review";
+import { review, type ReviewOptions, type ReviewResult, type ReviewTuning } from "../../src/cli/review";
 
 export const AS_OF = "2026-11-25";
 
@@ -68,16 +68,21 @@ export interface ReviewRun {
   assessments: Assessment[];
 }
 
-/** Runs `review` in-process with the given inputs and options (default: NDJSON, as of AS_OF, no filters). */
+/**
+ * Runs `review` in-process with the given inputs and options (default: NDJSON, as of AS_OF, no filters).
+ * @param tuning how the second pass runs (worker threads); the command line's defaults when absent
+ */
 export async function runReview(
   inputs: readonly string[],
   options: Partial<ReviewOptions> = {},
+  tuning?: ReviewTuning,
 ): Promise<ReviewRun> {
   const stdout = new Sink();
   const stderr = new Sink();
   const result = await review(
     { inputs, format: "ndjson", asOf: AS_OF, flags: [], statuses: [], ...options },
     { stdout, stderr },
+    tuning,
   );
   const assessments =
     (options.format ?? "ndjson") === "ndjson"

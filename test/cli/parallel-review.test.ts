@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BATCH_PATIENTS } from "../../src/cli/parallel-review";
-import { review, type ReviewOptions, type ReviewResult, type ReviewTuning } from "../../src/cli/review";
+import { review, type ReviewOptions, type ReviewTuning } from "../../src/cli/review";
 import {
   AS_OF,
   breastCancer,
@@ -18,6 +18,8 @@ import {
   ihc,
   medicationRequest,
   patient,
+  runReview,
+  Sink,
   tempDir,
   trastuzumab,
   writeJson,
@@ -25,34 +27,9 @@ import {
   writeText,
 } from "./helpers";
 
-class Sink extends Writable {
-  text = "";
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-interface Run {
-  result: ReviewResult;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(
-  inputs: string[],
-  tuning: ReviewTuning,
-  options: Partial<ReviewOptions> = {},
-): Promise<Run> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const result = await review(
-    { inputs, format: "ndjson", asOf: AS_OF, flags: [], statuses: [], ...options },
-    { stdout, stderr },
-    tuning,
-  );
-  return { result, stdout: stdout.text, stderr: stderr.text };
-}
+/** The helpers' in-process review, tuning first: every test here is about how the second pass runs. */
+const run = (inputs: string[], tuning: ReviewTuning, options: Partial<ReviewOptions> = {}) =>
+  runReview(inputs, options, tuning);
 
 const SCORES = ["0", "1+", "2+", "3+"];
 
