@@ -15,7 +15,8 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const MAX_WARNINGS_PER_FILE = 20;
+/** Warnings shown per file; the rest are counted. */
+export const MAX_WARNINGS_PER_FILE = 20;
 
 export class Diagnostics {
   private readonly perFile = new Map<string, number>();
@@ -33,6 +34,15 @@ export class Diagnostics {
     const shown = (this.perFile.get(file) ?? 0) + 1;
     this.perFile.set(file, shown);
     if (shown <= MAX_WARNINGS_PER_FILE) this.write(`${where}: warning: ${message}`);
+  }
+
+  /**
+   * Counts warnings of a file that come after at least MAX_WARNINGS_PER_FILE others of it, so are never shown (a
+   * scan worker sends only the first ones of its part of a file).
+   */
+  countUnshown(file: string, count: number): void {
+    this.warnings += count;
+    this.perFile.set(file, (this.perFile.get(file) ?? 0) + count);
   }
 
   /** Information that is not a problem with the data, e.g. a resource type the rules do not use. */
@@ -64,10 +74,11 @@ export class Diagnostics {
 export class SkippedTypes {
   private readonly byType = new Map<string, { count: number; first: string }>();
 
-  add(resourceType: string, where: string): void {
+  /** Counts `count` resources of the type; `where` is the first of them. */
+  add(resourceType: string, where: string, count = 1): void {
     const seen = this.byType.get(resourceType);
-    if (seen) seen.count++;
-    else this.byType.set(resourceType, { count: 1, first: where });
+    if (seen) seen.count += count;
+    else this.byType.set(resourceType, { count, first: where });
   }
 
   report(diagnostics: Diagnostics): void {

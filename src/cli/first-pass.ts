@@ -10,45 +10,19 @@ import { readFhirJson, type LocatedResource } from "./bundle-reader";
 import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnostics";
 import type { PatientIndex } from "./grouping";
 import type { InputFile } from "./inputs";
-import { readNdjsonLines, type NdjsonLine } from "./ndjson-reader";
-import { scanRawLine } from "./raw-scan";
+import { scanLine, type LineSink } from "./line-scan";
+import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
+import {
+  PARALLEL_SCAN_FROM_BYTES,
+  planScan,
+  ScanWorker,
+  WORKER_SHARE,
+  type ParallelScanOptions,
+  type WorkerPart,
+} from "./parallel-scan";
 import { isReadType, placeResource } from "./references";
+import type { RangeResult } from "./scan-worker";
 import type { CodeMap } from "../fhir/code-map";
-import { observationTextMayMatter } from "../fhir/observation-prefilter";
-
-/**
- * A line the second pass need not parse:
- * - a Patient: the first pass parsed it already (for its id), and the FHIR layer does not read Patient resources (the
- *   app leaves the Patient out too);
- * - an Observation whose text holds no HER2 or staging code and no HER2 word (`observationTextMayMatter`), that names
- *   one resourceType only, and that ends like a whole JSON object (a line cut short is parsed, so it is reported).
- * Deferred lines are still indexed, and read after all for a patient with a panel (its members are read whatever
- * their code) or with nothing else (see patient-resources.ts).
- */
-function isDeferrable(resourceType: string, text: string, codeMap: CodeMap): boolean {
-  if (resourceType === "Patient") return true;
-  return (
-    resourceType === "Observation" &&
-    text.trimEnd().endsWith("}") &&
-    namesOneResourceType(text) &&
-    !observationTextMayMatter(text, codeMap)
-  );
-}
-
-/**
- * True when `"resourceType"` occurs once in the line. A second one is a contained resource (whose subject the raw scan
- * could take for the line's) or a repeated key (JSON.parse keeps the last, so the line may not be an Observation):
- * such a line is always parsed.
- */
-function namesOneResourceType(text: string): boolean {
-  const first = text.indexOf('resourceType"');
-  if (first === -1) return false;
-  // Searched by its rarer tail `Type"` (a capital letter), then checked: several times faster on JSON text.
-  for (let at = text.indexOf('Type"', first + 13); at !== -1; at = text.indexOf('Type"', at + 1)) {
-    if (text.startsWith("resource", at - 8)) return false;
-  }
-  return true;
-}
 
 /** Resources of one Bundle file, grouped by patient (`Patient/<id>` -> resources in file order). */
 export type BundleGroups = Map<string, Resource[]>;
@@ -72,115 +46,174 @@ export interface FirstPassState {
   readonly onBytes: (bytes: number) => void;
   /** Called for every NDJSON line, for progress (undefined: no progress shown). */
   readonly onLine: ((file: InputFile, lineNo: number) => void) | undefined;
+  /** Whether a scan worker reads part of the NDJSON files (parallel-scan.ts); undefined: one thread. */
+  readonly parallelScan?: ParallelScanOptions | undefined;
   /** Resources read (placed with a patient or shared). */
   resources: number;
+}
+
+/**
+ * One NDJSON file as the first pass reads it, possibly in two parts (the main thread's and a scan worker's): adds
+ * its lines to the index and reports its problems, with line numbers counted over the whole file.
+ */
+class NdjsonFileScan implements LineSink {
+  /** Lines of the file before the part being read. */
+  lineBase = 0;
+  nonBlank = 0;
+  private fhirLines = 0;
+  // Warnings before the first FHIR line are held back: if no line is FHIR the file is rejected as a whole instead.
+  private readonly heldBack: { where: string; message: string }[] = [];
+  private heldBackUnshown = 0;
+  private readonly skipped = new SkippedTypes();
+
+  constructor(
+    private readonly file: InputFile,
+    private readonly fileNumber: number,
+    private readonly state: FirstPassState,
+  ) {}
+
+  private where(lineNo: number): string {
+    return `${this.file.path}:${this.lineBase + lineNo}`;
+  }
+
+  fhirLine(): void {
+    if (this.fhirLines++ > 0) return;
+    const { diagnostics } = this.state;
+    for (const w of this.heldBack.splice(0)) diagnostics.warn(this.file.path, w.where, w.message);
+    if (this.heldBackUnshown > 0) diagnostics.countUnshown(this.file.path, this.heldBackUnshown);
+    this.heldBackUnshown = 0;
+  }
+
+  patientLine(key: string, line: NdjsonLine, deferred: boolean): void {
+    this.state.resources++;
+    const lineNo = this.lineBase + line.lineNo;
+    this.state.index.addLine(key, this.fileNumber, line.offset, line.byteLength, lineNo, deferred);
+  }
+
+  sharedResource(reference: string, resource: Resource): void {
+    this.state.resources++;
+    this.state.shared.set(reference, resource);
+  }
+
+  skippedType(resourceType: string, lineNo: number): void {
+    this.skipped.add(resourceType, this.where(lineNo));
+  }
+
+  warning(lineNo: number, message: string): void {
+    const where = this.where(lineNo);
+    if (this.fhirLines === 0) this.heldBack.push({ where, message });
+    else this.state.diagnostics.warn(this.file.path, where, message);
+  }
+
+  /** Reads a part of the file (or all of it) on this thread. */
+  async read(range?: ByteRange): Promise<void> {
+    const { state, file } = this;
+    const onLine = state.onLine;
+    let lines: number;
+    let bytes: number;
+    try {
+      ({ lines, bytes } = await readNdjsonLines(
+        file.path,
+        (line) => {
+          onLine?.(file, this.lineBase + line.lineNo);
+          if (scanLine(line, state.codeMap, this)) this.nonBlank++;
+        },
+        range,
+      ));
+    } catch (error) {
+      throw new UsageError(`${file.path}: cannot be read (${errorMessage(error)})`);
+    }
+    this.lineBase += lines;
+    state.onBytes(bytes);
+  }
+
+  /** Adds what a scan worker read in the next part of the file, in line order, as if read here. */
+  replay(result: RangeResult): void {
+    const { state, file } = this;
+    if (result.readError !== undefined) {
+      throw new UsageError(`${file.path}: cannot be read (${result.readError})`);
+    }
+    // Its warnings first, then its FHIR lines: held-back warnings are released in line order either way.
+    for (const w of result.warnings) this.warning(w.lineNo, w.message);
+    if (result.moreWarnings > 0) {
+      if (this.fhirLines === 0) this.heldBackUnshown += result.moreWarnings;
+      else state.diagnostics.countUnshown(file.path, result.moreWarnings);
+    }
+    if (result.fhirLines > 0) {
+      this.fhirLine();
+      this.fhirLines += result.fhirLines - 1;
+    }
+    for (const s of result.skipped) this.skipped.add(s.resourceType, this.where(s.firstLineNo), s.count);
+    const { index } = state;
+    const { keys, patient, offset, byteLength, lineNo, deferred } = result;
+    for (let i = 0; i < patient.length; i++) {
+      const key = keys[patient[i] ?? 0] ?? "";
+      index.addLine(
+        key,
+        this.fileNumber,
+        offset[i] ?? 0,
+        byteLength[i] ?? 0,
+        this.lineBase + (lineNo[i] ?? 0),
+        deferred[i] === 1,
+      );
+    }
+    for (const [reference, resource] of result.shared) state.shared.set(reference, resource);
+    state.resources += patient.length + result.shared.length;
+    this.nonBlank += result.nonBlank;
+    this.lineBase += result.lines;
+    state.onBytes(result.bytes);
+  }
+
+  /** Reports the file once read: empty, not FHIR at all (throws), skipped types, warnings not shown. */
+  finish(): void {
+    const { diagnostics } = this.state;
+    const path = this.file.path;
+    if (this.nonBlank === 0) diagnostics.warn(path, path, "empty file; nothing read");
+    else if (this.fhirLines === 0) {
+      const first = this.heldBack[0];
+      throw new UsageError(
+        `${path}: not FHIR NDJSON: no line is a FHIR resource${first ? ` (line 1: ${first.message})` : ""}`,
+      );
+    }
+    this.skipped.report(diagnostics);
+    diagnostics.endFile(path);
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Reads one NDJSON file into the index. */
-async function indexNdjson(file: InputFile, fileNumber: number, state: FirstPassState): Promise<void> {
-  const { index, shared, diagnostics } = state;
-  const skipped = new SkippedTypes();
-  let fhirLines = 0;
-  let nonBlank = 0;
-  // Warnings before the first FHIR line are held back: if no line is FHIR the file is rejected as a whole instead.
-  const heldBack: { where: string; message: string }[] = [];
-  const warn = (where: string, message: string): void => {
-    if (fhirLines === 0) heldBack.push({ where, message });
-    else diagnostics.warn(file.path, where, message);
-  };
-  const fhirLine = (): void => {
-    if (fhirLines++ === 0)
-      for (const w of heldBack.splice(0)) diagnostics.warn(file.path, w.where, w.message);
-  };
+/** The part of a file a scan worker reads, and the worker. */
+interface WorkerShare {
+  part: WorkerPart;
+  worker: ScanWorker;
+}
 
-  const onLine = (line: NdjsonLine): void => {
-    state.onLine?.(file, line.lineNo);
-    if (line.text.trim() === "") return;
-    nonBlank++;
-    const scan = scanRawLine(line.text);
-    if (scan?.kind === "skip") {
-      fhirLine();
-      skipped.add(scan.resourceType, `${file.path}:${line.lineNo}`);
-      return;
-    }
-    if (scan?.kind === "patient") {
-      fhirLine();
-      state.resources++;
-      index.addLine(
-        scan.patient,
-        fileNumber,
-        line.offset,
-        line.byteLength,
-        line.lineNo,
-        isDeferrable(scan.resourceType, line.text, state.codeMap),
-      );
-      return;
-    }
-    // Built only off the fast path above: a string per line of a large export is measurable.
-    const where = `${file.path}:${line.lineNo}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line.text);
-    } catch (error) {
-      warn(where, `not valid JSON (${errorMessage(error)}); line skipped`);
-      return;
-    }
-    if (!isObject(value) || typeof value["resourceType"] !== "string") {
-      warn(where, "not a FHIR resource (no resourceType); line skipped");
-      return;
-    }
-    fhirLine();
-    const resource = value as unknown as Resource;
-    if (resource.resourceType === "Bundle") {
-      warn(where, "a Bundle on an NDJSON line is not supported (give it its own .json file); line skipped");
-      return;
-    }
-    const placement = placeResource(resource);
-    switch (placement.kind) {
-      case "skip":
-        skipped.add(placement.resourceType, where);
-        return;
-      case "problem":
-        warn(where, placement.message);
-        return;
-      case "shared":
-        state.resources++;
-        shared.set(placement.reference, resource);
-        return;
-      case "patient":
-        state.resources++;
-        index.addLine(
-          placement.key,
-          fileNumber,
-          line.offset,
-          line.byteLength,
-          line.lineNo,
-          isDeferrable(resource.resourceType, line.text, state.codeMap),
+/** Reads one NDJSON file into the index: all of it here, or its start here and the rest from a scan worker. */
+async function indexNdjson(
+  file: InputFile,
+  fileNumber: number,
+  state: FirstPassState,
+  share?: WorkerShare,
+): Promise<void> {
+  const scan = new NdjsonFileScan(file, fileNumber, state);
+  if (share === undefined) await scan.read();
+  else {
+    if (share.part.start > 0) await scan.read({ start: 0, end: share.part.start });
+    const result = await share.worker.result(share.part.range);
+    if (result !== undefined) scan.replay(result);
+    else {
+      if (!share.worker.takeoverNoted) {
+        share.worker.takeoverNoted = true;
+        state.diagnostics.write(
+          `her2: note: a scan worker failed (${share.worker.reason}); the main thread reads the rest, from ${file.path} line ${scan.lineBase + 1}`,
         );
-        return;
+      }
+      await scan.read({ start: share.part.start, end: file.bytes });
     }
-  };
-
-  let bytes: number;
-  try {
-    ({ bytes } = await readNdjsonLines(file.path, onLine));
-  } catch (error) {
-    throw new UsageError(`${file.path}: cannot be read (${errorMessage(error)})`);
   }
-  state.onBytes(bytes);
-  if (nonBlank === 0) diagnostics.warn(file.path, file.path, "empty file; nothing read");
-  else if (fhirLines === 0) {
-    const first = heldBack[0];
-    throw new UsageError(
-      `${file.path}: not FHIR NDJSON: no line is a FHIR resource${first ? ` (line 1: ${first.message})` : ""}`,
-    );
-  }
-  skipped.report(diagnostics);
-  diagnostics.endFile(file.path);
+  scan.finish();
 }
 
 /** Groups a Bundle's resources by patient, by the same rule as NDJSON lines; reports problems when given diagnostics. */
@@ -276,16 +309,34 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
  * @throws UsageError for a file that cannot be read or is not FHIR JSON / NDJSON at all.
  */
 export async function firstPass(files: readonly InputFile[], state: FirstPassState): Promise<void> {
-  for (const [fileNumber, file] of files.entries()) {
-    if (file.typeFromName !== undefined && !isReadType(file.typeFromName)) {
-      state.onBytes(file.bytes);
-      state.diagnostics.note(
-        file.path,
-        `skipped (${file.typeFromName} resources are not used by the HER2 rules)`,
-      );
-      continue;
+  const ndjsonBytes = files.reduce((sum, f) => sum + (f.kind === "ndjson" ? f.bytes : 0), 0);
+  const options = state.parallelScan;
+  const plan =
+    options !== undefined &&
+    options.workers > 0 &&
+    ndjsonBytes >= (options.fromBytes ?? PARALLEL_SCAN_FROM_BYTES)
+      ? planScan(files, options.share ?? WORKER_SHARE)
+      : undefined;
+  const worker =
+    plan !== undefined && plan.ranges.length > 0
+      ? new ScanWorker(plan.ranges, state.codeMap, options?.exitAfterRanges)
+      : undefined;
+  try {
+    for (const [fileNumber, file] of files.entries()) {
+      if (file.typeFromName !== undefined && !isReadType(file.typeFromName)) {
+        state.onBytes(file.bytes);
+        state.diagnostics.note(
+          file.path,
+          `skipped (${file.typeFromName} resources are not used by the HER2 rules)`,
+        );
+        continue;
+      }
+      const part = plan?.parts.get(fileNumber);
+      if (file.kind === "ndjson")
+        await indexNdjson(file, fileNumber, state, part && worker ? { part, worker } : undefined);
+      else await indexJson(file, fileNumber, state);
     }
-    if (file.kind === "ndjson") await indexNdjson(file, fileNumber, state);
-    else await indexJson(file, fileNumber, state);
+  } finally {
+    await worker?.close();
   }
 }

@@ -8,6 +8,7 @@ import { localDate, parseArgs } from "./args";
 import { WORKER_ROLE, type WorkerStart } from "./parallel-review";
 import { runReviewWorker } from "./review-worker";
 import { review, type ReviewIo } from "./review";
+import { runScanWorker, SCAN_WORKER_ROLE, type ScanWorkerStart } from "./scan-worker";
 
 /**
  * Runs the command line.
@@ -60,4 +61,7 @@ if (isMainThread) {
 } else if ((workerData as Partial<WorkerStart> | null)?.role === WORKER_ROLE) {
   // The compiled CLI started as a review worker (parallel-review.ts): it serves batches instead.
   runReviewWorker((workerData as WorkerStart).setup);
+} else if ((workerData as Partial<ScanWorkerStart> | null)?.role === SCAN_WORKER_ROLE) {
+  // The compiled CLI started as a scan worker (parallel-scan.ts): it reads its part of the first pass.
+  await runScanWorker((workerData as ScanWorkerStart).setup);
 }

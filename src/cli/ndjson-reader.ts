@@ -22,20 +22,31 @@ function hasBom(buffer: Buffer): boolean {
   return buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
 }
 
+/** A part of a file, in bytes: from `start` (the first byte of a line) up to `end` (exclusive). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /**
  * Calls `onLine` for every line of the file, in order, including blank lines (the caller decides what they mean).
  * A UTF-8 byte order mark and CRLF line ends are tolerated.
+ * @param range Only this part of the file (a first pass split between threads); its line numbers then count from 1
+ *   at `range.start`, and a byte order mark is looked for only at offset 0.
  * @returns The number of lines and bytes read.
  */
 export async function readNdjsonLines(
   path: string,
   onLine: (line: NdjsonLine) => void,
+  range?: ByteRange,
 ): Promise<{ lines: number; bytes: number }> {
   let pending: Buffer[] = [];
+  const start = range?.start ?? 0;
   let pendingStart = 0; // file offset of the first pending byte
-  let fileOffset = 0; // file offset of the current chunk
+  let fileOffset = start; // file offset of the current chunk
   let lineNo = 0;
-  let first = true;
+  let first = start === 0;
+  if (range !== undefined && range.end <= range.start) return { lines: 0, bytes: 0 };
 
   const emit = (buffer: Buffer, start: number, end: number, offset: number): void => {
     let stop = end;
@@ -44,7 +55,12 @@ export async function readNdjsonLines(
     onLine({ text: buffer.toString("utf8", start, stop), lineNo, offset, byteLength: stop - start });
   };
 
-  for await (const data of createReadStream(path, { highWaterMark: CHUNK })) {
+  // createReadStream's `end` is inclusive.
+  const stream = createReadStream(path, {
+    highWaterMark: CHUNK,
+    ...(range === undefined ? {} : { start, end: range.end - 1 }),
+  });
+  for await (const data of stream) {
     const chunk = data as Buffer;
     let skip = 0;
     if (first) {
@@ -73,7 +89,23 @@ export async function readNdjsonLines(
     const joined = Buffer.concat(pending);
     emit(joined, 0, joined.length, pendingStart);
   }
-  return { lines: lineNo, bytes: fileOffset };
+  return { lines: lineNo, bytes: fileOffset - start };
+}
+
+/**
+ * Where to cut a file in two between lines: the offset just after the first line break at or after `near`, or
+ * undefined when there is none before the end of the file (the last line is too long to cut before it).
+ */
+export function lineStartAfter(fd: number, near: number, fileBytes: number): number | undefined {
+  const probe = Buffer.alloc(64 * 1024);
+  for (let at = near; at < fileBytes;) {
+    const n = readSync(fd, probe, 0, Math.min(probe.length, fileBytes - at), at);
+    if (n === 0) return undefined;
+    const newline = probe.subarray(0, n).indexOf(LF);
+    if (newline !== -1) return at + newline + 1 < fileBytes ? at + newline + 1 : undefined;
+    at += n;
+  }
+  return undefined;
 }
 
 let scratch = Buffer.alloc(64 * 1024);

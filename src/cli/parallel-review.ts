@@ -8,7 +8,7 @@
  * Memory stays bounded: only a few batches per thread are cut and not yet written at any time, and each thread holds
  * one patient's resources at a time, like the in-process path.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Resource } from "fhir/r4";
 import type { CodeMap } from "../fhir/code-map";
 import { assessBatch, type BatchLoader, type BatchResult } from "./assess-batch";
@@ -17,6 +17,7 @@ import { outputFormat, type FormatName } from "./formats";
 import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
 import { PatientResources } from "./patient-resources";
+import { startCliWorker } from "./worker-start";
 
 /** Patients per batch: large enough that messages cost little, small enough to keep memory and the tail short. */
 export const BATCH_PATIENTS = 200;
@@ -109,22 +110,11 @@ export interface WorkerStart {
 
 export const WORKER_ROLE = "her2-review-worker";
 
-/**
- * Starts a review worker. Compiled (bin/compiled-cli.js), the CLI is one module: the worker runs that same module,
- * whose main.ts sees the worker role and serves batches. From the TypeScript source (tests, HER2_CLI_FROM_SOURCE), the
- * worker is not under the main thread's tsx (or vitest) loader, so a small bootstrap registers tsx first.
- */
 function startWorker(setup: WorkerSetup): Worker {
   const workerData: WorkerStart = { role: WORKER_ROLE, setup };
-  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL(import.meta.url), options);
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./review-worker.ts", import.meta.url).href;
-  const bootstrap =
-    `import { workerData } from "node:worker_threads";` +
-    `const api = await import(${JSON.stringify(tsx)}); api.register();` +
-    `const worker = await import(${JSON.stringify(entry)}); worker.runReviewWorker(workerData.setup);`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return startCliWorker(workerData, "./review-worker.ts", "runReviewWorker", {
+    maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+  });
 }
 
 /**

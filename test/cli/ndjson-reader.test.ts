@@ -1,14 +1,14 @@
 // @vitest-environment node
 /** The byte-level line splitter: lines across 1 MiB chunk boundaries, CRLF, BOM, and reading a line back by offset. */
-import { closeSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readLineAt, readNdjsonLines, type NdjsonLine } from "../../src/cli/ndjson-reader";
+import { lineStartAfter, readLineAt, readNdjsonLines, type NdjsonLine } from "../../src/cli/ndjson-reader";
 import { tempDir } from "./helpers";
 
-async function lines(path: string): Promise<NdjsonLine[]> {
+async function lines(path: string, range?: { start: number; end: number }): Promise<NdjsonLine[]> {
   const all: NdjsonLine[] = [];
-  await readNdjsonLines(path, (line) => all.push(line));
+  await readNdjsonLines(path, (line) => all.push(line), range);
   return all;
 }
 
@@ -66,5 +66,32 @@ describe("readNdjsonLines", () => {
     const path = join(tempDir(), "empty.ndjson");
     writeFileSync(path, "");
     expect(await lines(path)).toEqual([]);
+  });
+
+  it("reads two ranges cut by lineStartAfter as the whole file: same lines and offsets, line numbers from each start", async () => {
+    const path = join(tempDir(), "ranges.ndjson");
+    const written = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ i, text: "é😀".repeat(i % 301) }),
+    );
+    writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(written.join("\r\n"))]));
+    const whole = await lines(path);
+    const size = statSync(path).size;
+    const fd = openSync(path, "r");
+    try {
+      for (const near of [1, 12_345, Math.floor(size / 2), size - 3000]) {
+        const cut = lineStartAfter(fd, near, size);
+        if (cut === undefined) throw new Error(`no cut near ${near}`);
+        const first = await lines(path, { start: 0, end: cut });
+        const second = await lines(path, { start: cut, end: size });
+        expect(first.length).toBeGreaterThan(0);
+        expect(second.length).toBeGreaterThan(0);
+        const joined = [...first, ...second.map((l) => ({ ...l, lineNo: l.lineNo + first.length }))];
+        expect(joined).toEqual(whole);
+      }
+      // No line break after the last one: nothing to cut.
+      expect(lineStartAfter(fd, size - 3, size)).toBeUndefined();
+    } finally {
+      closeSync(fd);
+    }
   });
 });
