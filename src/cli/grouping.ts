@@ -9,7 +9,16 @@
  * patient's lines back with positioned reads, so at most one patient's resources are parsed at a time. The index is
  * about 25 MB per million resources plus the patient ids: small next to the export, and far simpler and faster than
  * writing the export out again sorted by patient (an on-disk sort would write and read every byte twice more).
+ *
+ * So that memory stays bounded whatever the export's size, an index past `spillAfter` entries moves to disk
+ * (spill-files.ts): its entries go to bucket files by ranges of patient ids, cut at quantiles of the ids seen so far,
+ * and every later entry goes straight to its range's file. Ranges need no merge: the second pass reads one bucket at
+ * a time, in id order, into the same in-memory index, sorts it and yields its patients. A bucket that grew past
+ * `spillAfter` (ids seen late: an export written in id order, say) is split again by its own quantiles until every
+ * bucket fits or holds a single patient.
  */
+import { UsageError } from "./diagnostics";
+import { deleteBucket, readBucket, SpillFolder, type BucketWriter, type RecordVisitor } from "./spill-files";
 
 const CHUNK_BITS = 15;
 const CHUNK = 1 << CHUNK_BITS;
@@ -81,7 +90,8 @@ export interface PatientGroup {
   bundleFiles: readonly number[];
 }
 
-export class PatientIndex {
+/** The index, or one bucket of it, in memory: ids in a Map, lines in the line table. */
+class MemoryIndex implements RecordVisitor {
   private readonly ordinals = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly lines = new LineTable();
@@ -95,34 +105,33 @@ export class PatientIndex {
     if (key === this.lastKey) return this.lastOrdinal;
     let ordinal = this.ordinals.get(key);
     if (ordinal === undefined) {
-      ordinal = this.keys.length;
       // A copy: the key is often a slice of a whole NDJSON line (raw-scan.ts), and V8 keeps the line alive for it.
+      // Through UTF-8, as on disk once spilled: a key that does not survive it (a lone surrogate) is its copy's.
       const owned = Buffer.from(key, "utf8").toString("utf8");
-      this.ordinals.set(owned, ordinal);
-      this.keys.push(owned);
+      ordinal = this.ordinals.get(owned);
+      if (ordinal === undefined) {
+        ordinal = this.keys.length;
+        this.ordinals.set(owned, ordinal);
+        this.keys.push(owned);
+      }
     }
     this.lastKey = key;
     this.lastOrdinal = ordinal;
     return ordinal;
   }
 
-  /**
-   * Records an NDJSON line that belongs to the patient `key` (`Patient/<id>`).
-   * @param deferred The line need not be read unless the patient's other resources include a panel.
-   */
-  addLine(
+  line(
     key: string,
     file: number,
     offset: number,
     byteLength: number,
     lineNo: number,
-    deferred = false,
+    deferred: boolean,
   ): void {
     this.lines.push(this.ordinal(key), file, offset, byteLength, lineNo, deferred);
   }
 
-  /** Records that Bundle file number `file` holds resources of the patient `key`. */
-  addBundleMember(key: string, file: number): void {
+  bundleMember(key: string, file: number): void {
     const ordinal = this.ordinal(key);
     const files = this.bundles.get(ordinal);
     if (files === undefined) this.bundles.set(ordinal, [file]);
@@ -133,19 +142,36 @@ export class PatientIndex {
     return this.keys.length;
   }
 
-  /** True when some patient has resources in a Bundle file (grouped in memory by the first pass). */
-  get hasBundleMembers(): boolean {
-    return this.bundles.size > 0;
-  }
-
   get lineCount(): number {
     return this.lines.size;
   }
 
-  /**
-   * The patients sorted by id (plain code-unit order, so the result does not depend on the locale), each with the
-   * locations of its resources. Yields one patient at a time.
-   */
+  /** The keys of every `step`-th line, for the splitters of a spill. */
+  sampleKeys(step: number): string[] {
+    const sample: string[] = [];
+    for (let i = 0; i < this.lines.size; i += step) sample.push(this.keys[this.lines.patientOf(i)] ?? "");
+    return sample;
+  }
+
+  /** Hands every entry to `visitor`: the lines in input order, then the Bundle memberships in order. */
+  visit(visitor: RecordVisitor): void {
+    const keys = this.keys;
+    for (let i = 0; i < this.lines.size; i++) {
+      const at = this.lines.location(i);
+      visitor.line(
+        keys[this.lines.patientOf(i)] ?? "",
+        at.file,
+        at.offset,
+        at.byteLength,
+        at.lineNo,
+        at.deferred,
+      );
+    }
+    for (const [ordinal, files] of this.bundles) {
+      for (const file of files) visitor.bundleMember(keys[ordinal] ?? "", file);
+    }
+  }
+
   *groups(): Generator<PatientGroup> {
     const table = this.lines;
     const patients = this.keys.length;
@@ -166,11 +192,7 @@ export class PatientIndex {
 
     const order = Array.from({ length: patients }, (_, p) => p);
     const keys = this.keys;
-    order.sort((a, b) => {
-      const x = keys[a] ?? "";
-      const y = keys[b] ?? "";
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    order.sort((a, b) => compareKeys(keys[a] ?? "", keys[b] ?? ""));
 
     for (const p of order) {
       const lines: LineLocation[] = [];
@@ -180,4 +202,334 @@ export class PatientIndex {
       yield { key: keys[p] ?? "", lines, bundleFiles: this.bundles.get(p) ?? [] };
     }
   }
+}
+
+/** Plain code-unit order, so the result does not depend on the locale; the order of the output and of the buckets. */
+function compareKeys(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Index entries held in memory before the index spills to disk, by default: about 40 MB of line table and ids. */
+export const SPILL_AFTER_ENTRIES = 1_500_000;
+/** Bucket files per spill: ranges of ids (more buckets: smaller ones to read back, more files open at once). */
+const MAX_BUCKETS = 256;
+/** Keys sampled to cut the ranges. */
+const SAMPLE_KEYS = 4096;
+
+/**
+ * The splitters of the ranges for a sample of keys (one per so many entries, so a patient with many entries weighs
+ * more): sorted, distinct, at most `MAX_BUCKETS - 1`. A range is `[splitters[i - 1], splitters[i])`. A key that fills
+ * more than one range, or the only key in the sample, gets a range of its own (the key and its successor, `key +
+ * "\0"`): every range is then smaller than what was split, so splitting again always ends.
+ */
+function splittersOf(sample: readonly string[]): string[] {
+  const sorted = sample.slice().sort(compareKeys);
+  const cuts = Math.min(MAX_BUCKETS / 2 - 1, sorted.length);
+  // Picks at evenly spaced ranks, in increasing order, with how many ranks each one took.
+  const picks = new Map<string, number>();
+  for (let c = 1; c <= cuts; c++) {
+    const key = sorted[Math.floor((c * sorted.length) / (cuts + 1))] ?? "";
+    picks.set(key, (picks.get(key) ?? 0) + 1);
+  }
+  const splitters: string[] = [];
+  const push = (key: string): void => {
+    const last = splitters[splitters.length - 1];
+    if (last === undefined || compareKeys(key, last) > 0) splitters.push(key);
+  };
+  for (const [key, ranks] of picks) {
+    push(key);
+    if (ranks > 1 || picks.size === 1) push(`${key}\0`);
+  }
+  return splitters;
+}
+
+/** The range of `splitters` that `key` falls in: how many splitters are not above it. */
+function rangeOf(splitters: readonly string[], key: string): number {
+  let low = 0;
+  let high = splitters.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((splitters[middle] ?? "") <= key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** A bucket file: its entries and, once counted (`finish`), its patients. */
+interface Bucket {
+  path: string;
+  entries: number;
+  patients: number;
+}
+
+/** The index once spilled: a writer per range of ids. */
+interface Spill {
+  folder: SpillFolder;
+  splitters: string[];
+  writers: BucketWriter[];
+  /** Set by `finish()`: the bucket files in id order, each under the limit or holding one patient. */
+  buckets?: Bucket[];
+}
+
+/** Distinct keys in a bucket file. */
+function countPatients(path: string): number {
+  const keys = new Set<string>();
+  let last: string | undefined;
+  const add = (key: string): void => {
+    if (key === last) return;
+    last = key;
+    keys.add(key);
+  };
+  readBucket(path, { line: add, bundleMember: add });
+  return keys.size;
+}
+
+export interface PatientIndexOptions {
+  /**
+   * Entries (lines and Bundle memberships) held in memory; past this the index moves to temporary files, and no
+   * bucket read back holds more unless it is one patient's. Default `SPILL_AFTER_ENTRIES`.
+   */
+  spillAfter?: number | undefined;
+}
+
+export class PatientIndex {
+  private readonly spillAfter: number;
+  private memory: MemoryIndex | undefined = new MemoryIndex();
+  private spill: Spill | undefined;
+  private lines = 0;
+  private entries = 0;
+  private bundleMembers = false;
+  private lastKey = "";
+  private lastWriter: BucketWriter | undefined;
+  /** What stopped the index from being written to disk; the error of the review, whatever reported it first. */
+  failure: UsageError | undefined;
+
+  constructor({ spillAfter = SPILL_AFTER_ENTRIES }: PatientIndexOptions = {}) {
+    this.spillAfter = Math.max(1, spillAfter);
+  }
+
+  /** Keeps a failure to write (a UsageError) as `failure`, and throws it on. */
+  private fail(error: unknown): never {
+    if (error instanceof UsageError) this.failure = error;
+    throw error;
+  }
+
+  /**
+   * Records an NDJSON line that belongs to the patient `key` (`Patient/<id>`).
+   * @param deferred The line need not be read unless the patient's other resources include a panel.
+   * @throws UsageError when the index has spilled to disk and cannot be written.
+   */
+  addLine(
+    key: string,
+    file: number,
+    offset: number,
+    byteLength: number,
+    lineNo: number,
+    deferred = false,
+  ): void {
+    this.lines++;
+    if (this.memory) {
+      this.memory.line(key, file, offset, byteLength, lineNo, deferred);
+      this.added();
+      return;
+    }
+    if (this.failure) throw this.failure;
+    try {
+      this.writerFor(key).addLine(key, file, offset, byteLength, lineNo, deferred);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Records that Bundle file number `file` holds resources of the patient `key`. */
+  addBundleMember(key: string, file: number): void {
+    this.bundleMembers = true;
+    if (this.memory) {
+      this.memory.bundleMember(key, file);
+      this.added();
+      return;
+    }
+    if (this.failure) throw this.failure;
+    try {
+      this.writerFor(key).addBundleMember(key, file);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private added(): void {
+    if (++this.entries <= this.spillAfter) return;
+    if (this.failure) throw this.failure;
+    try {
+      this.spillToDisk();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Moves the in-memory index to bucket files by ranges of ids, in input order. */
+  private spillToDisk(): void {
+    const memory = this.memory;
+    if (!memory) return;
+    const splitters = splittersOf(memory.sampleKeys(Math.max(1, Math.floor(memory.lineCount / SAMPLE_KEYS))));
+    const folder = new SpillFolder();
+    const writers: BucketWriter[] = [];
+    this.spill = { folder, splitters, writers };
+    for (let range = 0; range <= splitters.length; range++) writers.push(folder.newBucket());
+    memory.visit({
+      line: (key, file, offset, byteLength, lineNo, deferred) => {
+        this.writerFor(key).addLine(key, file, offset, byteLength, lineNo, deferred);
+      },
+      bundleMember: (key, file) => {
+        this.writerFor(key).addBundleMember(key, file);
+      },
+    });
+    this.memory = undefined;
+  }
+
+  private writerFor(key: string): BucketWriter {
+    if (key === this.lastKey && this.lastWriter) return this.lastWriter;
+    const spill = this.spill as Spill;
+    const writer = spill.writers[rangeOf(spill.splitters, key)] as BucketWriter;
+    this.lastKey = key;
+    this.lastWriter = writer;
+    return writer;
+  }
+
+  /**
+   * Call once the first pass is done: a spilled index closes its files, splits any bucket that outgrew the limit and
+   * counts the patients. Does nothing for an index in memory.
+   * @throws UsageError when the files cannot be written, or have not been (`failure`).
+   */
+  finish(): void {
+    if (this.failure) throw this.failure;
+    const spill = this.spill;
+    if (!spill || spill.buckets) return;
+    try {
+      const written: Bucket[] = spill.writers.map((writer) => {
+        writer.close();
+        return { path: writer.path, entries: writer.records, patients: 0 };
+      });
+      spill.writers = [];
+      this.lastWriter = undefined;
+      spill.buckets = written.flatMap((bucket) => this.settle(spill.folder, bucket));
+    } catch (error) {
+      this.fail(
+        isSystemError(error) && !(error instanceof UsageError)
+          ? new UsageError(
+              `cannot read the patient index back from its temporary files in ${spill.folder.path} (${error.message})`,
+            )
+          : error,
+      );
+    }
+  }
+
+  /** The bucket, counted, or the buckets it splits into, in id order. */
+  private settle(folder: SpillFolder, bucket: Bucket): Bucket[] {
+    if (bucket.entries === 0) {
+      deleteBucket(bucket.path);
+      return [];
+    }
+    if (bucket.entries <= this.spillAfter) return [{ ...bucket, patients: countPatients(bucket.path) }];
+    const step = Math.max(1, Math.floor(bucket.entries / SAMPLE_KEYS));
+    const sample: string[] = [];
+    const seen = { entries: 0, first: undefined as string | undefined, several: false };
+    const look = (key: string): void => {
+      if (seen.entries++ % step === 0) sample.push(key);
+      seen.first ??= key;
+      if (key !== seen.first) seen.several = true;
+    };
+    readBucket(bucket.path, { line: look, bundleMember: look });
+    // One patient's entries: read back whole, however many (memory bounded by the largest patient).
+    if (!seen.several) return [{ ...bucket, patients: 1 }];
+
+    const splitters = splittersOf(sample);
+    const writers: BucketWriter[] = [];
+    // Kept by the spill until closed, so that close() can let go of them after a failure.
+    (this.spill as Spill).writers = writers;
+    for (let range = 0; range <= splitters.length; range++) writers.push(folder.newBucket());
+    let lastKey: string | undefined;
+    let writer = writers[0] as BucketWriter;
+    const into = (key: string): BucketWriter => {
+      if (key !== lastKey) {
+        lastKey = key;
+        writer = writers[rangeOf(splitters, key)] as BucketWriter;
+      }
+      return writer;
+    };
+    readBucket(bucket.path, {
+      line: (key, file, offset, byteLength, lineNo, deferred) => {
+        into(key).addLine(key, file, offset, byteLength, lineNo, deferred);
+      },
+      bundleMember: (key, file) => {
+        into(key).addBundleMember(key, file);
+      },
+    });
+    const parts = writers.map((w) => {
+      w.close();
+      return { path: w.path, entries: w.records, patients: 0 };
+    });
+    (this.spill as Spill).writers = [];
+    deleteBucket(bucket.path);
+    return parts.flatMap((part) => this.settle(folder, part));
+  }
+
+  /** Patients in the index. For a spilled index, known once `finish()` has run. */
+  get patientCount(): number {
+    if (this.memory) return this.memory.patientCount;
+    const buckets = this.spill?.buckets;
+    if (!buckets)
+      throw new Error("PatientIndex: call finish() before reading the patient count of a spilled index");
+    return buckets.reduce((sum, bucket) => sum + bucket.patients, 0);
+  }
+
+  /** True when some patient has resources in a Bundle file (grouped in memory by the first pass). */
+  get hasBundleMembers(): boolean {
+    return this.bundleMembers;
+  }
+
+  get lineCount(): number {
+    return this.lines;
+  }
+
+  /** True once the index has moved to temporary files. */
+  get spilled(): boolean {
+    return this.spill !== undefined;
+  }
+
+  /** Entries and patients of each bucket file, in id order, once `finish()` has run (for tests and benchmarks). */
+  get bucketSizes(): readonly { entries: number; patients: number }[] {
+    return (this.spill?.buckets ?? []).map(({ entries, patients }) => ({ entries, patients }));
+  }
+
+  /**
+   * The patients sorted by id (plain code-unit order, so the result does not depend on the locale), each with the
+   * locations of its resources. Yields one patient at a time; a spilled index reads one bucket at a time.
+   */
+  *groups(): Generator<PatientGroup> {
+    if (this.failure) throw this.failure;
+    if (this.memory) {
+      yield* this.memory.groups();
+      return;
+    }
+    this.finish();
+    for (const bucket of this.spill?.buckets ?? []) {
+      const part = new MemoryIndex();
+      readBucket(bucket.path, part);
+      yield* part.groups();
+    }
+  }
+
+  /** Removes the temporary files, if any. Call when done, also after an error. */
+  close(): void {
+    const spill = this.spill;
+    if (!spill) return;
+    for (const writer of spill.writers) writer.abandon();
+    spill.writers = [];
+    spill.folder.remove();
+  }
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }

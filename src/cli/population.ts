@@ -1,7 +1,7 @@
 /**
  * The population in the inputs, patient by patient: runs the first pass (index, see grouping.ts) and then yields
  * each patient's resources in patient-id order for the second pass. Separate from review.ts so the grouping can be
- * checked on its own.
+ * checked on its own. A large index is kept in temporary files, removed by `close()`.
  */
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
@@ -11,6 +11,7 @@ import { firstPass, type FirstPassState } from "./first-pass";
 import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
 import { PatientResources } from "./patient-resources";
+import type { ParallelScanOptions } from "./parallel-scan";
 import type { Progress } from "./progress";
 
 export interface PatientResourceSet {
@@ -40,7 +41,7 @@ export interface Population {
     shared: ReadonlyMap<string, Resource>;
     groups(): Generator<PatientGroup>;
   };
-  /** Releases open files; call when done (also after an early stop). */
+  /** Releases open files and removes the index's temporary files; call when done (also after an early stop). */
   close(): void;
 }
 
@@ -54,6 +55,19 @@ export interface PopulationOptions {
   bundleCacheBytes?: number | undefined;
   /** The code map the resources will be normalised with (decides which Observations can be left unread). */
   codeMap?: CodeMap | undefined;
+  /** Whether a scan worker reads part of the NDJSON files in the first pass (parallel-scan.ts); default: no. */
+  parallelScan?: ParallelScanOptions | undefined;
+  /**
+   * Index entries held in memory before the index moves to temporary files (grouping.ts). Default:
+   * HER2_INDEX_SPILL_AFTER if set (tests and benchmarks force a spill with it), else `SPILL_AFTER_ENTRIES`.
+   */
+  spillAfter?: number | undefined;
+}
+
+/** HER2_INDEX_SPILL_AFTER, when it is a whole number of at least 1. */
+function spillAfterFromEnvironment(): number | undefined {
+  const configured = Number(process.env["HER2_INDEX_SPILL_AFTER"] ?? "");
+  return Number.isInteger(configured) && configured >= 1 ? configured : undefined;
 }
 
 /**
@@ -64,10 +78,16 @@ export interface PopulationOptions {
 export async function readPopulation(
   paths: readonly string[],
   diagnostics: Diagnostics,
-  { progress, bundleCacheBytes, codeMap = EMPTY_CODE_MAP }: PopulationOptions = {},
+  {
+    progress,
+    bundleCacheBytes,
+    codeMap = EMPTY_CODE_MAP,
+    parallelScan,
+    spillAfter = spillAfterFromEnvironment(),
+  }: PopulationOptions = {},
 ): Promise<Population> {
   const files: InputFile[] = discoverInputs(paths);
-  const index = new PatientIndex();
+  const index = new PatientIndex({ spillAfter });
   const shared = new Map<string, Resource>();
   const loader = new PatientResources(files, shared, diagnostics, bundleCacheBytes);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
@@ -77,6 +97,7 @@ export async function readPopulation(
     shared,
     diagnostics,
     codeMap,
+    parallelScan,
     resources: 0,
     onBundleGrouped: (file, bundle, bytes) => {
       loader.keepBundle(file, bundle, bytes);
@@ -95,9 +116,12 @@ export async function readPopulation(
   };
   try {
     await firstPass(files, state);
+    index.finish();
   } catch (error) {
     loader.close();
-    throw error;
+    index.close();
+    // A failure to write the index is its own error, not the input file's the first pass was reading then.
+    throw index.failure ?? error;
   }
   progress?.clear();
   return {
@@ -117,6 +141,7 @@ export async function readPopulation(
     ...(index.hasBundleMembers ? {} : { ndjsonOnly: { files, shared, groups: () => index.groups() } }),
     close: () => {
       loader.close();
+      index.close();
     },
   };
 }
