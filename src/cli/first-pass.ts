@@ -50,6 +50,8 @@ export interface FirstPassState {
   readonly parallelScan?: ParallelScanOptions | undefined;
   /** Resources read (placed with a patient or shared). */
   resources: number;
+  /** Set to 1 when a scan worker took part. */
+  scanWorkers?: number;
 }
 
 /**
@@ -321,6 +323,7 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
     plan !== undefined && plan.ranges.length > 0
       ? new ScanWorker(plan.ranges, state.codeMap, options?.exitAfterRanges)
       : undefined;
+  state.scanWorkers = worker === undefined ? 0 : 1;
   try {
     for (const [fileNumber, file] of files.entries()) {
       if (file.typeFromName !== undefined && !isReadType(file.typeFromName)) {

@@ -43,6 +43,7 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
       ms: Math.round(performance.now() - started),
       assessMs: Math.round(result.assessMs),
       workers: result.workers,
+      scanWorkers: result.scanWorkers,
       peakHeapMb: Math.round(peaks.heapTotal / 1048576),
       peakExternalMb: Math.round(peaks.external / 1048576),
     };

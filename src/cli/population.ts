@@ -26,6 +26,8 @@ export interface Population {
   /** Resources read: placed with a patient, or shared (Medication). */
   readonly resources: number;
   readonly patientCount: number;
+  /** 1 when a scan worker read part of the first pass (parallel-scan.ts), else 0. */
+  readonly scanWorkers: number;
   /**
    * Patients sorted by id, each with its resources and the Medications they reference. Call once. A patient none of
    * whose lines could be read again is left out (its lines are reported as warnings).
@@ -127,6 +129,7 @@ export async function readPopulation(
   return {
     resources: state.resources,
     patientCount: index.patientCount,
+    scanWorkers: state.scanWorkers ?? 0,
     *patients() {
       let done = 0;
       for (const group of index.groups()) {

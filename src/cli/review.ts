@@ -39,6 +39,8 @@ export interface ReviewResult {
   warnings: number;
   /** Worker threads that ran the second pass with the main thread (0: it ran in-process). */
   workers: number;
+  /** 1 when a scan worker read part of the first pass with the main thread. */
+  scanWorkers: number;
   /** Time spent in the app's modules (`buildPatientInput` + `assess`), in ms: for the benchmark's breakdown. */
   assessMs: number;
 }
@@ -46,7 +48,8 @@ export interface ReviewResult {
 /** How the second pass is run; the defaults suit the command line, tests set them to exercise both paths. */
 export interface ReviewTuning {
   /**
-   * Worker threads for the second pass, besides the main thread, which assesses batches too (0: in-process).
+   * Worker threads for the second pass, besides the main thread, which assesses batches too (0: in-process); with one
+   * or more, the first pass also has a scan worker for a large export.
    * Default: HER2_REVIEW_WORKERS if set, else one when the machine has two cores or more. One worker keeps two cores
    * busy (the main thread assesses batches between its other jobs) and costs about 75 MB of peak RSS; more workers
    * would cost more memory than the 300 MB target allows.
@@ -58,6 +61,11 @@ export interface ReviewTuning {
   parallelUpTo?: number;
   /** Tests only: each worker exits after this many batches. */
   workerExitAfterBatches?: number;
+  /**
+   * With `workers` 1 or more, the first pass shares its reading with a scan worker (parallel-scan.ts) from this many
+   * NDJSON bytes (default: HER2_PARALLEL_SCAN_FROM_BYTES if set, else PARALLEL_SCAN_FROM_BYTES).
+   */
+  parallelScanFromBytes?: number;
 }
 
 /** Below this many patients, the review stays in-process (a worker takes about 0.3 s to start). */
@@ -83,6 +91,13 @@ function defaultWorkers(stderr: Writable): number {
     return 0;
   }
   return cores >= 2 ? 1 : 0;
+}
+
+/** HER2_PARALLEL_SCAN_FROM_BYTES, when a whole number (tests and benchmarks of the compiled CLI set it). */
+function scanFromEnvironment(): number | undefined {
+  const configured = process.env["HER2_PARALLEL_SCAN_FROM_BYTES"]?.trim() ?? "";
+  const bytes = Number(configured);
+  return configured !== "" && Number.isInteger(bytes) && bytes >= 0 ? bytes : undefined;
 }
 
 function count(n: number): string {
@@ -171,14 +186,21 @@ export async function review(
       warnings: diagnostics.warnings,
       assessMs: 0,
       workers: 0,
+      scanWorkers: 0,
     };
   };
 
   let population: Population;
   let codeMap = EMPTY_CODE_MAP;
+  const threads = tuning.workers ?? defaultWorkers(io.stderr);
+  const scanFrom = tuning.parallelScanFromBytes ?? scanFromEnvironment();
+  const parallelScan = {
+    workers: Math.min(threads, 1),
+    ...(scanFrom === undefined ? {} : { fromBytes: scanFrom }),
+  };
   try {
     if (options.codeMapFile !== undefined) codeMap = readCodeMapFile(options.codeMapFile);
-    population = await readPopulation(options.inputs, diagnostics, { progress, codeMap });
+    population = await readPopulation(options.inputs, diagnostics, { progress, codeMap, parallelScan });
   } catch (error) {
     return fail(error);
   }
@@ -197,7 +219,7 @@ export async function review(
     workerFormat !== undefined &&
     population.patientCount >= (tuning.parallelFrom ?? PARALLEL_FROM_PATIENTS) &&
     population.resources <= (tuning.parallelUpTo ?? PARALLEL_UP_TO_RESOURCES)
-      ? (tuning.workers ?? defaultWorkers(io.stderr))
+      ? threads
       : 0;
   try {
     await output.write(format.begin());
@@ -270,5 +292,6 @@ export async function review(
     warnings: diagnostics.warnings,
     assessMs,
     workers,
+    scanWorkers: population.scanWorkers,
   };
 }

@@ -66,7 +66,7 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
 });
 
 describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
-  it("runs the second pass in a worker thread of its own module, with the in-process output byte for byte", () => {
+  it("runs the first and second passes in worker threads of its own module, with the one-thread output byte for byte", () => {
     const dir = tempDir();
     const ids = Array.from({ length: 2100 }, (_, i) => `w${String((i * 7919) % 2100)}`);
     writeNdjson(
@@ -80,7 +80,12 @@ describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
       ids.map((id, i) => ihc(`${id}-o`, `Patient/${id}`, ["0", "1+", "2+", "3+"][i % 4] ?? "0")),
     );
     const args = ["review", dir, "--as-of", AS_OF];
-    const parallel = run(args, { HER2_REVIEW_STATS: "1", HER2_REVIEW_WORKERS: "1" });
+    // The scan worker of the first pass too, for these few bytes.
+    const parallel = run(args, {
+      HER2_REVIEW_STATS: "1",
+      HER2_REVIEW_WORKERS: "1",
+      HER2_PARALLEL_SCAN_FROM_BYTES: "0",
+    });
     const alone = run(args, { HER2_REVIEW_STATS: "1", HER2_REVIEW_WORKERS: "0" });
     const stats = (text: string) =>
       JSON.parse(
@@ -90,9 +95,12 @@ describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
           ?.slice(11) ?? "{}",
       ) as {
         workers?: number;
+        scanWorkers?: number;
       };
     expect(stats(parallel.stderr).workers).toBe(1);
+    expect(stats(parallel.stderr).scanWorkers).toBe(1);
     expect(stats(alone.stderr).workers).toBe(0);
+    expect(stats(alone.stderr).scanWorkers).toBe(0);
     expect(parallel.status).toBe(0);
     expect(parallel.stdout.trimEnd().split("\n")).toHaveLength(2100);
     expect(parallel.stdout).toBe(alone.stdout);

@@ -106,6 +106,18 @@ describe("her2 review in worker threads", () => {
     expect(alone.result.warnings).toBe(3);
   });
 
+  it("prints the same NDJSON and stderr when a scan worker reads part of the first pass", async () => {
+    const dir = bulkExport();
+    const alone = await run([dir], IN_PROCESS);
+    const scanned = await run([dir], { ...WORKERS, parallelScanFromBytes: 0 });
+    expect(alone.result.scanWorkers).toBe(0);
+    expect(scanned.result.scanWorkers).toBe(1);
+    expect(scanned.stdout).toBe(alone.stdout);
+    expect(scanned.stderr).toBe(alone.stderr);
+    // Above the default size only: this small export is read by the main thread alone.
+    expect((await run([dir], WORKERS)).result.scanWorkers).toBe(0);
+  });
+
   it("prints the same CSV, with filters, as the in-process review", async () => {
     const dir = bulkExport();
     const options: Partial<ReviewOptions> = { format: "csv", statuses: ["positive", "equivocal"] };
