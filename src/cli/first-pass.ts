@@ -18,7 +18,7 @@ import {
   ScanWorker,
   WORKER_SHARE,
   type ParallelScanOptions,
-  type WorkerPart,
+  type FilePiece,
 } from "./parallel-scan";
 import { isReadType, placeResource } from "./references";
 import type { RangeResult } from "./scan-worker";
@@ -186,13 +186,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The part of a file a scan worker reads, and the worker. */
+/** The pieces of a file (some read by a scan worker), and the worker. */
 interface WorkerShare {
-  part: WorkerPart;
+  pieces: readonly FilePiece[];
   worker: ScanWorker;
 }
 
-/** Reads one NDJSON file into the index: all of it here, or its start here and the rest from a scan worker. */
+/** Reads one NDJSON file into the index: all of it here, or piece by piece, some pieces from a scan worker. */
 async function indexNdjson(
   file: InputFile,
   fileNumber: number,
@@ -201,19 +201,19 @@ async function indexNdjson(
 ): Promise<void> {
   const scan = new NdjsonFileScan(file, fileNumber, state);
   if (share === undefined) await scan.read();
-  else {
-    if (share.part.start > 0) await scan.read({ start: 0, end: share.part.start });
-    const result = await share.worker.result(share.part.range);
-    if (result !== undefined) scan.replay(result);
-    else {
-      if (!share.worker.takeoverNoted) {
-        share.worker.takeoverNoted = true;
-        state.diagnostics.write(
-          `her2: note: a scan worker failed (${share.worker.reason}); the main thread reads the rest, from ${file.path} line ${scan.lineBase + 1}`,
-        );
-      }
-      await scan.read({ start: share.part.start, end: file.bytes });
+  for (const piece of share?.pieces ?? []) {
+    const result = piece.range === undefined ? undefined : await share?.worker.result(piece.range);
+    if (result !== undefined) {
+      scan.replay(result);
+      continue;
     }
+    if (piece.range !== undefined && share !== undefined && !share.worker.takeoverNoted) {
+      share.worker.takeoverNoted = true;
+      state.diagnostics.write(
+        `her2: note: a scan worker failed (${share.worker.reason}); the main thread reads the rest, from ${file.path} line ${scan.lineBase + 1}`,
+      );
+    }
+    await scan.read(piece);
   }
   scan.finish();
 }
@@ -317,7 +317,7 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
     options !== undefined &&
     options.workers > 0 &&
     ndjsonBytes >= (options.fromBytes ?? PARALLEL_SCAN_FROM_BYTES)
-      ? planScan(files, options.share ?? WORKER_SHARE)
+      ? planScan(files, options.share ?? WORKER_SHARE, options.blockPairBytes)
       : undefined;
   const worker =
     plan !== undefined && plan.ranges.length > 0
@@ -334,9 +334,9 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
         );
         continue;
       }
-      const part = plan?.parts.get(fileNumber);
+      const pieces = plan?.pieces.get(fileNumber);
       if (file.kind === "ndjson")
-        await indexNdjson(file, fileNumber, state, part && worker ? { part, worker } : undefined);
+        await indexNdjson(file, fileNumber, state, pieces && worker ? { pieces, worker } : undefined);
       else await indexJson(file, fileNumber, state);
     }
   } finally {

@@ -1,12 +1,13 @@
 /**
  * The first pass over two cores. Reading the export once (splitting lines, the raw scan, the prefilter) is a third of
- * a review's time, and the second core would otherwise wait for it. So the main thread reads the first part of the
- * NDJSON bytes and a scan worker (scan-worker.ts) the last part, a large file being cut between two lines; the main
- * thread then adds the worker's results to the index and to stderr in file order, as if it had read them itself.
- * Results depend only on line order, so the index and every message are the same as from one thread.
+ * a review's time, and the second core would otherwise wait for it. So the NDJSON bytes, in file order, are cut into
+ * blocks (between two lines) that go in turn to the main thread and to a scan worker (scan-worker.ts). The main thread
+ * reads its blocks into the index and, between them, adds the worker's results of the block before, in file order, as
+ * if it had read them itself. Results depend only on line order, so the index and every message are those of one
+ * thread.
  *
- * Why the worker takes the end: the main thread adds what it reads to the index at once, and the worker's part,
- * coming last in file order, is added after it; neither waits for the other until the very end.
+ * Memory stays bounded whatever the export size: the worker reads at most WORKER_AHEAD blocks that the main thread has
+ * not added yet, so its results waiting for the main thread are a few blocks' worth of line locations.
  */
 import { closeSync, openSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
@@ -21,10 +22,14 @@ import { startCliWorker } from "./worker-start";
 /** Below this many NDJSON bytes the first pass stays on one thread: a worker takes about 0.1 s to start. */
 export const PARALLEL_SCAN_FROM_BYTES = 64 * 1024 * 1024;
 /**
- * The worker's share of the NDJSON bytes. Less than half: the main thread also adds the worker's lines to the index
- * (a Map lookup per line) and reads the Bundles, and the worker starts later.
+ * The worker's share of the NDJSON bytes. About half: the main thread also adds the worker's lines to the index (a
+ * Map lookup per line) and reads the Bundles, while the worker starts later.
  */
-export const WORKER_SHARE = 0.45;
+export const WORKER_SHARE = 0.5;
+/** Bytes of one main-thread block and one worker block together. */
+export const BLOCK_PAIR_BYTES = 32 * 1024 * 1024;
+/** Blocks the worker may read ahead of what the main thread has added. */
+export const WORKER_AHEAD = 2;
 
 /** Whether and how the first pass uses a scan worker; the defaults suit the command line. */
 export interface ParallelScanOptions {
@@ -34,20 +39,24 @@ export interface ParallelScanOptions {
   fromBytes?: number;
   /** The worker's share of the NDJSON bytes (default WORKER_SHARE). */
   share?: number;
+  /** Bytes of a main-thread block and a worker block together (default BLOCK_PAIR_BYTES; tests make it small). */
+  blockPairBytes?: number;
   /** Tests only: the worker exits after sending this many ranges. */
   exitAfterRanges?: number;
 }
 
-/** Which part of a file the worker reads: from `start` to the end of the file, as range number `range`. */
-export interface WorkerPart {
-  range: number;
+/** A part of a file: read by the main thread, or by the worker as its range number `range`. */
+export interface FilePiece {
   start: number;
+  end: number;
+  range?: number;
 }
 
 export interface ScanPlan {
+  /** The worker's ranges, in file order. */
   ranges: ScanRange[];
-  /** By file number; files not listed are read by the main thread only. */
-  parts: Map<number, WorkerPart>;
+  /** By file number, the pieces of each file in order; files not listed are read whole by the main thread. */
+  pieces: Map<number, FilePiece[]>;
 }
 
 /** True for a file the first pass reads line by line (NDJSON, not skipped by its name). */
@@ -55,40 +64,54 @@ function isScanned(file: InputFile): boolean {
   return file.kind === "ndjson" && (file.typeFromName === undefined || isReadType(file.typeFromName));
 }
 
-/**
- * Gives the worker the last `share` of the NDJSON bytes: whole files from the end, then the end of the file where the
- * share runs out, cut just after a line break.
- */
-export function planScan(files: readonly InputFile[], share: number): ScanPlan {
-  const scanned = [...files.entries()].filter(([, file]) => isScanned(file));
-  const total = scanned.reduce((sum, [, file]) => sum + file.bytes, 0);
-  let remaining = Math.round(total * share);
-  const taken: { fileNumber: number; path: string; start: number; end: number }[] = [];
-  for (let i = scanned.length - 1; i >= 0 && remaining > 0; i--) {
-    const [fileNumber, file] = scanned[i] as [number, InputFile];
-    if (file.bytes <= remaining) {
-      taken.push({ fileNumber, path: file.path, start: 0, end: file.bytes });
-      remaining -= file.bytes;
-      continue;
-    }
-    let cut: number | undefined;
-    let fd: number | undefined;
-    try {
-      fd = openSync(file.path, "r");
-      cut = lineStartAfter(fd, file.bytes - remaining, file.bytes);
-    } catch {
-      cut = undefined; // unreadable: the main thread reads it and reports why
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-    if (cut !== undefined) taken.push({ fileNumber, path: file.path, start: cut, end: file.bytes });
-    break;
+/** The offset of the first line start at or after `near` in the file, or undefined (none, or unreadable). */
+function cutNear(path: string, near: number, bytes: number): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    return lineStartAfter(fd, near, bytes);
+  } catch {
+    return undefined; // unreadable: the main thread reads it and reports why
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  taken.reverse();
-  return {
-    ranges: taken.map(({ path, start, end }) => ({ path, start, end })),
-    parts: new Map(taken.map(({ fileNumber, start }, range) => [fileNumber, { range, start }])),
-  };
+}
+
+/**
+ * Cuts the NDJSON files, in order, into blocks of about `pairBytes * (1 - share)` bytes for the main thread and
+ * `pairBytes * share` for the worker, in turn, each cut just after a line break.
+ */
+export function planScan(files: readonly InputFile[], share: number, pairBytes = BLOCK_PAIR_BYTES): ScanPlan {
+  const workerBlock = Math.max(1, Math.round(pairBytes * share));
+  const mainBlock = Math.max(1, pairBytes - workerBlock);
+  const ranges: ScanRange[] = [];
+  const pieces = new Map<number, FilePiece[]>();
+  let toWorker = false;
+  let left = mainBlock;
+  for (const [fileNumber, file] of files.entries()) {
+    if (!isScanned(file) || file.bytes === 0) continue;
+    const list: FilePiece[] = [];
+    const add = (start: number, end: number): void => {
+      if (!toWorker) list.push({ start, end });
+      else {
+        list.push({ start, end, range: ranges.length });
+        ranges.push({ path: file.path, start, end });
+      }
+    };
+    for (let at = 0; at < file.bytes;) {
+      const cut = file.bytes - at <= left ? file.bytes : cutNear(file.path, at + left, file.bytes);
+      const end = cut ?? file.bytes;
+      add(at, end);
+      left -= end - at;
+      at = end;
+      if (left <= 0 || cut === undefined) {
+        toWorker = !toWorker;
+        left = toWorker ? workerBlock : mainBlock;
+      }
+    }
+    pieces.set(fileNumber, list);
+  }
+  return { ranges, pieces };
 }
 
 /** A running scan worker and the results it has sent. */
@@ -102,7 +125,12 @@ export class ScanWorker {
   private lostReason: string | undefined;
 
   constructor(ranges: ScanRange[], codeMap: CodeMap, exitAfterRanges?: number) {
-    const setup = { ranges, codeMap, ...(exitAfterRanges === undefined ? {} : { exitAfterRanges }) };
+    const setup = {
+      ranges,
+      codeMap,
+      ahead: WORKER_AHEAD,
+      ...(exitAfterRanges === undefined ? {} : { exitAfterRanges }),
+    };
     const workerData: ScanWorkerStart = { role: SCAN_WORKER_ROLE, setup };
     this.worker = startCliWorker(workerData, "./scan-worker.ts", "runScanWorker");
     this.worker.on("message", (result: RangeResult) => {
@@ -130,14 +158,15 @@ export class ScanWorker {
    * The result of range number `range`, once sent.
    * @returns undefined when the worker ended without sending it: the caller then reads the range itself.
    */
-  result(range: number): Promise<RangeResult | undefined> {
-    const result = this.results.get(range);
-    if (result !== undefined) {
-      this.results.delete(range);
-      return Promise.resolve(result);
+  async result(range: number): Promise<RangeResult | undefined> {
+    let result = this.results.get(range);
+    if (result !== undefined) this.results.delete(range);
+    else if (this.lostReason === undefined) {
+      result = await new Promise<RangeResult | undefined>((resolve) => this.waiting.set(range, resolve));
     }
-    if (this.lostReason !== undefined) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.waiting.set(range, resolve));
+    // Taken: the worker may read one block further.
+    if (result !== undefined && this.lostReason === undefined) this.worker.postMessage(range);
+    return result;
   }
 
   private lose(reason: string): void {

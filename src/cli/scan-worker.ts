@@ -19,6 +19,8 @@ export interface ScanRange extends ByteRange {
 export interface ScanSetup {
   ranges: ScanRange[];
   codeMap: CodeMap;
+  /** Results the worker may have sent and the main thread not yet taken. */
+  ahead: number;
   /** Tests only: the worker exits after sending this many ranges (to check that the main thread takes over). */
   exitAfterRanges?: number;
 }
@@ -179,12 +181,24 @@ export async function scanRange(index: number, range: ScanRange, codeMap: CodeMa
   };
 }
 
-/** Reads the ranges in order and posts each one's result as soon as it is read. */
+/**
+ * Reads the ranges in order and posts each one's result as soon as it is read, keeping at most `ahead` results that
+ * the main thread has not taken yet (it posts a message for each one it takes).
+ */
 export async function runScanWorker(setup: ScanSetup): Promise<void> {
+  const port = parentPort;
+  if (port === null) return;
+  let taken = 0;
+  let wake: (() => void) | undefined;
+  port.on("message", () => {
+    taken++;
+    wake?.();
+  });
   for (const [index, range] of setup.ranges.entries()) {
+    while (index - taken >= setup.ahead) await new Promise<void>((resolve) => (wake = resolve));
     if (setup.exitAfterRanges !== undefined && index >= setup.exitAfterRanges) process.exit(1);
     const result = await scanRange(index, range, setup.codeMap);
-    parentPort?.postMessage(result, [
+    port.postMessage(result, [
       result.patient.buffer,
       result.offset.buffer,
       result.byteLength.buffer,
@@ -192,4 +206,5 @@ export async function runScanWorker(setup: ScanSetup): Promise<void> {
       result.deferred.buffer,
     ]);
   }
+  // Stays until the main thread ends it: an exit now could overtake the last results.
 }

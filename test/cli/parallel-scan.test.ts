@@ -2,8 +2,8 @@
 /**
  * The first pass over two threads (parallel-scan.ts, scan-worker.ts) against the first pass on one: the same inputs
  * must give the same index (every patient's line locations, in order), the same shared Medications and resource
- * count, and the same stderr, byte for byte, wherever the worker's part starts: in the middle of a file, at a file
- * boundary, or covering files with broken lines, blank lines, a byte order mark, CRLF line ends, more than 20
+ * count, and the same stderr, byte for byte, wherever the blocks of the two threads are cut: in the middle of a file,
+ * at a file boundary, through files with broken lines, blank lines, a byte order mark, CRLF line ends, more than 20
  * warnings, types the rules do not use, and a first line that is not FHIR.
  */
 import type { Resource } from "fhir/r4";
@@ -116,10 +116,18 @@ function messyExport(): string {
   return dir;
 }
 
-const SHARES = [0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 1];
+/** Worker shares and block sizes: cuts inside files and at their ends, one block or many per file. */
+const SPLITS = [
+  { share: 0.5, blockPairBytes: 1 << 30 },
+  { share: 0.5, blockPairBytes: 4096 },
+  { share: 0.3, blockPairBytes: 20_000 },
+  { share: 0.7, blockPairBytes: 7_777 },
+  { share: 0.02, blockPairBytes: 100_000 },
+  { share: 0.98, blockPairBytes: 100_000 },
+];
 
 describe("first pass on two threads", () => {
-  it("gives the one-thread index, Medications, counts and stderr wherever the worker's part starts", async () => {
+  it("gives the one-thread index, Medications, counts and stderr wherever the blocks are cut", async () => {
     const dir = messyExport();
     const single = await runFirstPass(dir);
     // The corpus exercises what it claims to.
@@ -128,31 +136,51 @@ describe("first pass on two threads", () => {
     expect(single.stderr).toContain("C.ndjson: warning: empty file");
     expect(single.stderr).toContain("F.ndjson:1: warning");
     expect(single.shared.length).toBeGreaterThan(0);
-    for (const share of SHARES) {
-      const parallel = await runFirstPass(dir, { workers: 1, fromBytes: 0, share });
-      expect({ share, ...parallel }).toEqual({ share, ...single });
+    for (const split of SPLITS) {
+      const parallel = await runFirstPass(dir, { workers: 1, fromBytes: 0, ...split });
+      expect({ split, ...parallel }).toEqual({ split, ...single });
     }
   });
 
-  it("cuts the file where the share runs out just after a line break, and gives the worker the files after it", () => {
+  it("cuts the files into pieces that cover them, end just after a line break, and alternate between threads", () => {
     const dir = messyExport();
     const files = discoverInputs([dir]);
-    const plan = planScan(files, 0.5);
-    const paths = plan.ranges.map((r) => r.path);
-    expect(paths[paths.length - 1]).toMatch(/F\.ndjson$/);
-    const first = plan.ranges[0];
-    if (first === undefined) throw new Error("no range");
-    expect(first.start).toBeGreaterThan(0);
-    const text = readFileSync(first.path);
-    expect(text[first.start - 1]).toBe(10);
-    const workerBytes = plan.ranges.reduce((sum, r) => sum + r.end - r.start, 0);
-    const ndjsonBytes = files
-      .filter((f) => !f.path.endsWith("Encounter.ndjson"))
-      .reduce((sum, f) => sum + statSync(f.path).size, 0);
-    expect(workerBytes / ndjsonBytes).toBeGreaterThan(0.45);
-    expect(workerBytes / ndjsonBytes).toBeLessThan(0.55);
-    // Skipped by its name: never given to the worker.
-    expect(paths.some((p) => p.endsWith("Encounter.ndjson"))).toBe(false);
+    const pairBytes = 10_000;
+    const plan = planScan(files, 0.4, pairBytes);
+    let workerBytes = 0;
+    let total = 0;
+    const owners: string[] = [];
+    for (const [fileNumber, file] of files.entries()) {
+      const pieces = plan.pieces.get(fileNumber);
+      if (file.path.endsWith("Encounter.ndjson") || file.bytes === 0) {
+        expect(pieces).toBeUndefined();
+        continue;
+      }
+      if (pieces === undefined) throw new Error(`no pieces for ${file.path}`);
+      const text = readFileSync(file.path);
+      expect(pieces[0]?.start).toBe(0);
+      expect(pieces[pieces.length - 1]?.end).toBe(file.bytes);
+      pieces.forEach((piece, i) => {
+        if (i > 0) expect(piece.start).toBe(pieces[i - 1]?.end);
+        if (piece.end < file.bytes) expect(text[piece.end - 1]).toBe(10);
+        if (piece.range !== undefined) {
+          expect(plan.ranges[piece.range]).toEqual({ path: file.path, start: piece.start, end: piece.end });
+          workerBytes += piece.end - piece.start;
+        }
+        owners.push(piece.range === undefined ? "main" : "worker");
+      });
+      total += file.bytes;
+    }
+    expect(total).toBe(
+      files
+        .filter((f) => !f.path.endsWith("Encounter.ndjson"))
+        .reduce((n, f) => n + statSync(f.path).size, 0),
+    );
+    // Many blocks, in turn (a piece may end with its file, so the same thread can go on in the next file).
+    expect(owners.filter((o, i) => o !== owners[i - 1]).length).toBeGreaterThan(10);
+    expect(plan.ranges.map((r) => r.start)).not.toEqual(plan.ranges.map(() => 0));
+    expect(workerBytes / total).toBeGreaterThan(0.35);
+    expect(workerBytes / total).toBeLessThan(0.45);
   });
 
   it("rejects a file that holds no FHIR line with the same message, wherever the cut is", async () => {
@@ -161,15 +189,21 @@ describe("first pass on two threads", () => {
     writeText(dir, "B.ndjson", Array.from({ length: 200 }, (_, i) => `junk line ${i}`).join("\n"));
     const single = await runFirstPass(dir);
     expect(single.error).toMatch(/B\.ndjson: not FHIR NDJSON: no line is a FHIR resource/);
-    for (const share of [0.3, 0.9]) {
-      expect(await runFirstPass(dir, { workers: 1, fromBytes: 0, share })).toEqual(single);
+    for (const split of SPLITS) {
+      expect(await runFirstPass(dir, { workers: 1, fromBytes: 0, ...split })).toEqual(single);
     }
   });
 
   it("reads the worker's part on the main thread when the worker stops, with a note and the same index", async () => {
     const dir = messyExport();
     const single = await runFirstPass(dir);
-    const parallel = await runFirstPass(dir, { workers: 1, fromBytes: 0, share: 0.5, exitAfterRanges: 1 });
+    const parallel = await runFirstPass(dir, {
+      workers: 1,
+      fromBytes: 0,
+      share: 0.5,
+      blockPairBytes: 10_000,
+      exitAfterRanges: 3,
+    });
     expect(parallel.groups).toBe(single.groups);
     expect(parallel.shared).toEqual(single.shared);
     expect(parallel.resources).toBe(single.resources);
@@ -182,6 +216,8 @@ describe("first pass on two threads", () => {
   it("stays on one thread below the size limit", async () => {
     const dir = messyExport();
     const single = await runFirstPass(dir);
-    expect(await runFirstPass(dir, { workers: 1, share: 0.5, exitAfterRanges: 0 })).toEqual(single);
+    expect(
+      await runFirstPass(dir, { workers: 1, share: 0.5, blockPairBytes: 10_000, exitAfterRanges: 0 }),
+    ).toEqual(single);
   });
 });
