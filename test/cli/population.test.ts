@@ -1,7 +1,8 @@
 // @vitest-environment node
 /** Grouping by patient for every input kind: the resources the CLI hands to the FHIR layer for each patient. */
 import type { Bundle, Medication, Observation, OperationOutcome, Resource, Specimen } from "fhir/r4";
-import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Diagnostics } from "../../src/cli/diagnostics";
 import { readPopulation, type PatientResourceSet } from "../../src/cli/population";
 import {
@@ -23,13 +24,23 @@ import {
 async function groups(
   paths: string[],
   bundleCacheBytes?: number,
-): Promise<{ patients: PatientResourceSet[]; stderr: string; resources: number }> {
+  spillAfter?: number,
+): Promise<{ patients: PatientResourceSet[]; stderr: string; resources: number; patientCount: number }> {
   const stderr = new Sink();
-  const population = await readPopulation(paths, new Diagnostics(stderr), { bundleCacheBytes });
+  const population = await readPopulation(paths, new Diagnostics(stderr), { bundleCacheBytes, spillAfter });
   const patients = [...population.patients()];
   population.close();
-  return { patients, stderr: stderr.text, resources: population.resources };
+  return {
+    patients,
+    stderr: stderr.text,
+    resources: population.resources,
+    patientCount: population.patientCount,
+  };
 }
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 function byPatient(sets: PatientResourceSet[]): Record<string, Resource[]> {
   return Object.fromEntries(sets.map((s) => [s.patient, s.resources]));
@@ -334,5 +345,54 @@ describe("Bundles", () => {
     expect(patients).toEqual([
       { patient: "Patient/a", resources: [ihc("o1", "Patient/a", "2+"), patient("a")] },
     ]);
+  });
+});
+
+describe("an index too large for memory", () => {
+  it("spilled to temporary files: the same patients, resources and count; the files are gone after close()", async () => {
+    const dir = tempDir();
+    writeNdjson(
+      dir,
+      "Patient.ndjson",
+      ["p3", "p1", "p20", "p2"].map((id) => patient(id)),
+    );
+    writeNdjson(dir, "Observation.ndjson", [
+      ihc("o1", "Patient/p2", "3+"),
+      ihc("o2", "Patient/p20", "0"),
+      hemoglobin("h1", "Patient/p1"),
+      ihc("o3", "Patient/p2", "1+"),
+      ihc("o4", "Patient/p9", "2+"),
+    ]);
+    writeNdjson(dir, "Specimen.ndjson", [specimen("s1", "Patient/p20"), specimen("s2", "Patient/p3")]);
+    writeJson(dir, "b.json", bundle("collection", [{ resource: ihc("o5", "Patient/p1", "2+") }]));
+    const inMemory = await groups([dir]);
+    const tmp = tempDir();
+    vi.stubEnv("TMPDIR", tmp);
+    const spilled = await groups([dir], undefined, 2);
+    expect(spilled).toEqual(inMemory);
+    expect(spilled.patientCount).toBe(5);
+    expect(spilled.patients.map((p) => p.patient)).toEqual([
+      "Patient/p1",
+      "Patient/p2",
+      "Patient/p20",
+      "Patient/p3",
+      "Patient/p9",
+    ]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("HER2_INDEX_SPILL_AFTER sets the limit when the caller does not: a TMPDIR that cannot be used then fails", async () => {
+    const dir = tempDir();
+    writeNdjson(
+      dir,
+      "Patient.ndjson",
+      ["a", "b", "c"].map((id) => patient(id)),
+    );
+    vi.stubEnv("TMPDIR", `${dir}/missing`);
+    expect((await groups([dir])).patientCount).toBe(3);
+    vi.stubEnv("HER2_INDEX_SPILL_AFTER", "2");
+    await expect(groups([dir])).rejects.toThrow(
+      /^cannot create a temporary folder for the patient index in /,
+    );
   });
 });
