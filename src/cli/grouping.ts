@@ -10,11 +10,11 @@
  * about 25 MB per million resources plus the patient ids: small next to the export, and far simpler and faster than
  * writing the export out again sorted by patient (an on-disk sort would write and read every byte twice more).
  *
- * So that memory stays bounded whatever the export's size, an index past `spillAfter` entries moves to disk
+ * So that memory stays bounded whatever the export's size, an index past `memoryBytes` (estimated) moves to disk
  * (spill-files.ts): its entries go to bucket files by ranges of patient ids, cut at quantiles of the ids seen so far,
  * and every later entry goes straight to its range's file. Ranges need no merge: the second pass reads one bucket at
  * a time, in id order, into the same in-memory index, sorts it and yields its patients. A bucket that grew past
- * `spillAfter` (ids seen late: an export written in id order, say) is split again by its own quantiles until every
+ * `memoryBytes` (ids seen late: an export written in id order, say) is split again by its own quantiles until every
  * bucket fits or holds a single patient.
  */
 import { UsageError } from "./diagnostics";
@@ -99,6 +99,8 @@ class MemoryIndex implements RecordVisitor {
 
   private lastKey = "";
   private lastOrdinal = -1;
+  /** Estimated memory held, in bytes (see `LINE_BYTES`, `KEY_BYTES`). */
+  bytes = 0;
 
   private ordinal(key: string): number {
     // A patient's lines usually follow each other (a Bulk Data file is often written patient by patient).
@@ -113,6 +115,7 @@ class MemoryIndex implements RecordVisitor {
         ordinal = this.keys.length;
         this.ordinals.set(owned, ordinal);
         this.keys.push(owned);
+        this.bytes += owned.length + KEY_BYTES;
       }
     }
     this.lastKey = key;
@@ -129,6 +132,7 @@ class MemoryIndex implements RecordVisitor {
     deferred: boolean,
   ): void {
     this.lines.push(this.ordinal(key), file, offset, byteLength, lineNo, deferred);
+    this.bytes += LINE_BYTES;
   }
 
   bundleMember(key: string, file: number): void {
@@ -136,6 +140,7 @@ class MemoryIndex implements RecordVisitor {
     const files = this.bundles.get(ordinal);
     if (files === undefined) this.bundles.set(ordinal, [file]);
     else if (!files.includes(file)) files.push(file);
+    this.bytes += LINE_BYTES;
   }
 
   get patientCount(): number {
@@ -209,8 +214,15 @@ function compareKeys(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Index entries held in memory before the index spills to disk, by default: about 40 MB of line table and ids. */
-export const SPILL_AFTER_ENTRIES = 1_500_000;
+/**
+ * Estimated bytes of index held in memory before it spills to disk, by default. A Bulk Data export of 100,000
+ * patients (1.07 million resources) needs about 32 MiB and stays in memory, as before the index could spill.
+ */
+export const MEMORY_BYTES = 40 * 1024 * 1024;
+/** Estimated memory of a line (or a Bundle membership) in the index: the line table's 25 bytes. */
+const LINE_BYTES = 25;
+/** Estimated memory of a patient id besides its characters: the string's header and its Map and array slots. */
+const KEY_BYTES = 32;
 /** Bucket files per spill: ranges of ids (more buckets: smaller ones to read back, more files open at once). */
 const MAX_BUCKETS = 256;
 /** Keys sampled to cut the ranges. */
@@ -271,41 +283,48 @@ interface Spill {
   buckets?: Bucket[];
 }
 
-/** Distinct keys in a bucket file. */
-function countPatients(path: string): number {
+/**
+ * Distinct keys in a bucket file, or undefined when they would take more than `bytes` (estimated) in memory: the
+ * bucket is then too large to read back at once.
+ */
+function countPatients(path: string, bytes: number): number | undefined {
   const keys = new Set<string>();
+  let used = 0;
   let last: string | undefined;
   const add = (key: string): void => {
-    if (key === last) return;
+    if (key === last || used > bytes) return;
     last = key;
+    if (keys.has(key)) return;
     keys.add(key);
+    used += key.length + KEY_BYTES;
+    if (used > bytes) keys.clear();
   };
   readBucket(path, { line: add, bundleMember: add });
-  return keys.size;
+  return used > bytes ? undefined : keys.size;
 }
 
 export interface PatientIndexOptions {
   /**
-   * Entries (lines and Bundle memberships) held in memory; past this the index moves to temporary files, and no
-   * bucket read back holds more unless it is one patient's. Default `SPILL_AFTER_ENTRIES`.
+   * Estimated bytes of index held in memory (25 per line, a patient id's length plus 32 per patient); past this the
+   * index moves to temporary files, and no bucket read back holds more unless it is one patient's. Default
+   * `MEMORY_BYTES`.
    */
-  spillAfter?: number | undefined;
+  memoryBytes?: number | undefined;
 }
 
 export class PatientIndex {
-  private readonly spillAfter: number;
+  private readonly memoryBytes: number;
   private memory: MemoryIndex | undefined = new MemoryIndex();
   private spill: Spill | undefined;
   private lines = 0;
-  private entries = 0;
   private bundleMembers = false;
   private lastKey = "";
   private lastWriter: BucketWriter | undefined;
   /** What stopped the index from being written to disk; the error of the review, whatever reported it first. */
   failure: UsageError | undefined;
 
-  constructor({ spillAfter = SPILL_AFTER_ENTRIES }: PatientIndexOptions = {}) {
-    this.spillAfter = Math.max(1, spillAfter);
+  constructor({ memoryBytes = MEMORY_BYTES }: PatientIndexOptions = {}) {
+    this.memoryBytes = memoryBytes;
   }
 
   /** Keeps a failure to write (a UsageError) as `failure`, and throws it on. */
@@ -358,7 +377,7 @@ export class PatientIndex {
   }
 
   private added(): void {
-    if (++this.entries <= this.spillAfter) return;
+    if ((this.memory?.bytes ?? 0) <= this.memoryBytes) return;
     if (this.failure) throw this.failure;
     try {
       this.spillToDisk();
@@ -430,7 +449,10 @@ export class PatientIndex {
       deleteBucket(bucket.path);
       return [];
     }
-    if (bucket.entries <= this.spillAfter) return [{ ...bucket, patients: countPatients(bucket.path) }];
+    const linesBytes = bucket.entries * LINE_BYTES;
+    const patients =
+      linesBytes <= this.memoryBytes ? countPatients(bucket.path, this.memoryBytes - linesBytes) : undefined;
+    if (patients !== undefined) return [{ ...bucket, patients }];
     const step = Math.max(1, Math.floor(bucket.entries / SAMPLE_KEYS));
     const sample: string[] = [];
     const seen = { entries: 0, first: undefined as string | undefined, several: false };

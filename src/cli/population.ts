@@ -60,16 +60,17 @@ export interface PopulationOptions {
   /** Whether a scan worker reads part of the NDJSON files in the first pass (parallel-scan.ts); default: no. */
   parallelScan?: ParallelScanOptions | undefined;
   /**
-   * Index entries held in memory before the index moves to temporary files (grouping.ts). Default:
-   * HER2_INDEX_SPILL_AFTER if set (tests and benchmarks force a spill with it), else `SPILL_AFTER_ENTRIES`.
+   * Estimated bytes of index held in memory before the index moves to temporary files (grouping.ts). Default:
+   * HER2_INDEX_MEMORY_BYTES if set (tests and benchmarks force a spill with it), else `MEMORY_BYTES`.
    */
-  spillAfter?: number | undefined;
+  memoryBytes?: number | undefined;
 }
 
-/** HER2_INDEX_SPILL_AFTER, when it is a whole number of at least 1. */
-function spillAfterFromEnvironment(): number | undefined {
-  const configured = Number(process.env["HER2_INDEX_SPILL_AFTER"] ?? "");
-  return Number.isInteger(configured) && configured >= 1 ? configured : undefined;
+/** HER2_INDEX_MEMORY_BYTES, when it is a whole number. */
+function memoryBytesFromEnvironment(): number | undefined {
+  const text = process.env["HER2_INDEX_MEMORY_BYTES"]?.trim() ?? "";
+  const configured = Number(text);
+  return text !== "" && Number.isInteger(configured) && configured >= 0 ? configured : undefined;
 }
 
 /**
@@ -85,11 +86,11 @@ export async function readPopulation(
     bundleCacheBytes,
     codeMap = EMPTY_CODE_MAP,
     parallelScan,
-    spillAfter = spillAfterFromEnvironment(),
+    memoryBytes = memoryBytesFromEnvironment(),
   }: PopulationOptions = {},
 ): Promise<Population> {
   const files: InputFile[] = discoverInputs(paths);
-  const index = new PatientIndex({ spillAfter });
+  const index = new PatientIndex({ memoryBytes });
   const shared = new Map<string, Resource>();
   const loader = new PatientResources(files, shared, diagnostics, bundleCacheBytes);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);

@@ -24,10 +24,10 @@ import {
 async function groups(
   paths: string[],
   bundleCacheBytes?: number,
-  spillAfter?: number,
+  memoryBytes?: number,
 ): Promise<{ patients: PatientResourceSet[]; stderr: string; resources: number; patientCount: number }> {
   const stderr = new Sink();
-  const population = await readPopulation(paths, new Diagnostics(stderr), { bundleCacheBytes, spillAfter });
+  const population = await readPopulation(paths, new Diagnostics(stderr), { bundleCacheBytes, memoryBytes });
   const patients = [...population.patients()];
   population.close();
   return {
@@ -368,7 +368,7 @@ describe("an index too large for memory", () => {
     const inMemory = await groups([dir]);
     const tmp = tempDir();
     vi.stubEnv("TMPDIR", tmp);
-    const spilled = await groups([dir], undefined, 2);
+    const spilled = await groups([dir], undefined, 100);
     expect(spilled).toEqual(inMemory);
     expect(spilled.patientCount).toBe(5);
     expect(spilled.patients.map((p) => p.patient)).toEqual([
@@ -381,7 +381,7 @@ describe("an index too large for memory", () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it("HER2_INDEX_SPILL_AFTER sets the limit when the caller does not: a TMPDIR that cannot be used then fails", async () => {
+  it("HER2_INDEX_MEMORY_BYTES sets the limit when the caller does not: a TMPDIR that cannot be used then fails", async () => {
     const dir = tempDir();
     writeNdjson(
       dir,
@@ -390,7 +390,7 @@ describe("an index too large for memory", () => {
     );
     vi.stubEnv("TMPDIR", `${dir}/missing`);
     expect((await groups([dir])).patientCount).toBe(3);
-    vi.stubEnv("HER2_INDEX_SPILL_AFTER", "2");
+    vi.stubEnv("HER2_INDEX_MEMORY_BYTES", "100");
     await expect(groups([dir])).rejects.toThrow(
       /^cannot create a temporary folder for the patient index in /,
     );

@@ -35,7 +35,7 @@ async function reviewOnFullDisk(
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   const tmp = tempDir();
   vi.stubEnv("TMPDIR", tmp);
-  vi.stubEnv("HER2_INDEX_SPILL_AFTER", "10");
+  vi.stubEnv("HER2_INDEX_MEMORY_BYTES", "300");
   disk.full = true;
   const run = await runReview(inputs);
   disk.full = false;
@@ -82,7 +82,7 @@ describe("no space left for the spilled index", () => {
       ihc("o1", "Patient/other", "3+"),
     ]);
     vi.stubEnv("TMPDIR", tempDir());
-    vi.stubEnv("HER2_INDEX_SPILL_AFTER", "10");
+    vi.stubEnv("HER2_INDEX_MEMORY_BYTES", "300");
     disk.writes = 0;
     const run = await runReview([dir]);
     expect(run.result.exitCode).toBe(0);

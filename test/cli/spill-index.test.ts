@@ -72,11 +72,11 @@ function expectedGroups(entries: readonly Entry[]): PatientGroup[] {
   return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** A spilled index of the entries, finished, with its temporary folder under a fresh TMPDIR. */
-function spilledIndex(entries: readonly Entry[], spillAfter: number): { index: PatientIndex; tmp: string } {
+/** An index of the entries with a memory budget, finished, with its temporary folder under a fresh TMPDIR. */
+function spilledIndex(entries: readonly Entry[], memoryBytes: number): { index: PatientIndex; tmp: string } {
   const tmp = tempDir();
   vi.stubEnv("TMPDIR", tmp);
-  const index = new PatientIndex({ spillAfter });
+  const index = new PatientIndex({ memoryBytes });
   add(index, entries);
   index.finish();
   return { index, tmp };
@@ -110,8 +110,8 @@ describe("a spilled index gives what the index in memory gives", () => {
     fc.assert(
       fc.property(
         fc.array(entry, { maxLength: 200 }),
-        fc.integer({ min: 1, max: 40 }),
-        (drawn, spillAfter) => {
+        fc.integer({ min: 0, max: 2000 }),
+        (drawn, memoryBytes) => {
           const entries: Entry[] = drawn.map((d) =>
             "n" in d
               ? line(`Patient/${d.id}`, d.n, d.deferred)
@@ -124,9 +124,11 @@ describe("a spilled index gives what the index in memory gives", () => {
           expect(memory.spilled).toBe(false);
           expect([...memory.groups()]).toEqual(expected);
 
-          const { index, tmp } = spilledIndex(entries, spillAfter);
+          const { index, tmp } = spilledIndex(entries, memoryBytes);
           try {
-            expect(index.spilled).toBe(entries.length > spillAfter);
+            // At least 25 bytes an entry (documented estimate): past the budget, the index must be on disk.
+            if (entries.length * 25 > memoryBytes) expect(index.spilled).toBe(true);
+            if (entries.length === 0) expect(index.spilled).toBe(false);
             expect([...index.groups()]).toEqual(expected);
             expect(index.patientCount).toBe(expected.length);
             expect(index.lineCount).toBe(entries.filter((e) => e.kind === "line").length);
@@ -147,13 +149,16 @@ describe("a spilled index gives what the index in memory gives", () => {
     // Three files, each sorted by patient, as a server may write them; the limit is hit inside the first file.
     const ids = Array.from({ length: 2000 }, (_, i) => `Patient/p${String(i).padStart(5, "0")}`);
     const entries = [0, 1, 2].flatMap((file) => ids.map((id, i) => line(id, file * 10_000 + i)));
-    const limit = 200;
-    const { index } = spilledIndex(entries, limit);
+    const budget = 10_000;
+    const { index } = spilledIndex(entries, budget);
     try {
       const sizes = index.bucketSizes;
       expect(sizes.reduce((sum, b) => sum + b.entries, 0)).toBe(entries.length);
-      // Without the second split, the last range (every id above those of the first 200 lines) would hold ~5,800.
-      expect(Math.max(...sizes.map((b) => b.entries))).toBeLessThanOrEqual(limit);
+      // The documented estimate: 25 bytes an entry, the id's length plus 32 a patient. Without the second split, the
+      // last range (every id above those of the first ~140 lines) would hold ~5,800 entries.
+      for (const bucket of sizes) {
+        expect(bucket.entries * 25 + bucket.patients * (14 + 32)).toBeLessThanOrEqual(budget);
+      }
       expect(index.patientCount).toBe(2000);
       expect([...index.groups()]).toEqual(expectedGroups(entries));
     } finally {
@@ -170,11 +175,11 @@ describe("a spilled index gives what the index in memory gives", () => {
       if (n % 500 === 0) entries.push(line(`Patient/${n % 1000 === 0 ? "a" : "z"}${n}`, n));
     }
     entries.push({ kind: "bundle", key: huge, file: 3 });
-    const { index } = spilledIndex(entries, 100);
+    const { index } = spilledIndex(entries, 2500);
     try {
       const sizes = index.bucketSizes;
       expect(sizes).toContainEqual({ entries: 70_001, patients: 1 });
-      expect(sizes.filter((b) => b.entries > 100)).toHaveLength(1);
+      expect(sizes.filter((b) => b.entries * 25 > 2500)).toHaveLength(1);
       expect([...index.groups()]).toEqual(expectedGroups(entries));
     } finally {
       index.close();
@@ -184,7 +189,7 @@ describe("a spilled index gives what the index in memory gives", () => {
   it("a patient id longer than the read chunk is read back", () => {
     const long = `Patient/${"x".repeat(1_500_000)}`;
     const entries = [line("Patient/a", 1), line(long, 2), line("Patient/b", 3), line(long, 4)];
-    const { index } = spilledIndex(entries, 1);
+    const { index } = spilledIndex(entries, 0);
     try {
       expect([...index.groups()]).toEqual(expectedGroups(entries));
     } finally {
@@ -197,7 +202,7 @@ describe("temporary files", () => {
   it("exist while the index is spilled and are removed by close()", () => {
     const { index, tmp } = spilledIndex(
       [line("Patient/a", 1), line("Patient/b", 2), line("Patient/c", 3)],
-      1,
+      0,
     );
     const folders = readdirSync(tmp);
     expect(folders).toHaveLength(1);
@@ -209,7 +214,7 @@ describe("temporary files", () => {
   });
 
   it("an index that stays in memory writes nothing", () => {
-    const { index, tmp } = spilledIndex([line("Patient/a", 1), line("Patient/b", 2)], 2);
+    const { index, tmp } = spilledIndex([line("Patient/a", 1), line("Patient/b", 2)], 10_000);
     expect(index.spilled).toBe(false);
     expect(readdirSync(tmp)).toEqual([]);
     index.close();
@@ -219,12 +224,12 @@ describe("temporary files", () => {
     const tmp = tempDir();
     const missing = join(tmp, "no-such-folder");
     vi.stubEnv("TMPDIR", missing);
-    const index = new PatientIndex({ spillAfter: 2 });
+    // One line and its id fit in 100 bytes (documented estimate: 25 + 9 + 32), two do not.
+    const index = new PatientIndex({ memoryBytes: 100 });
     index.addLine("Patient/a", 0, 0, 10, 1);
-    index.addLine("Patient/b", 0, 11, 10, 2);
     let thrown: unknown;
     try {
-      index.addLine("Patient/c", 0, 22, 10, 3);
+      index.addLine("Patient/b", 0, 11, 10, 2);
     } catch (error) {
       thrown = error;
     }
@@ -253,7 +258,7 @@ describe("temporary files", () => {
         "spill.ts",
         `import { readdirSync } from "node:fs";
          import { PatientIndex } from ${JSON.stringify(grouping)};
-         const index = new PatientIndex({ spillAfter: 1 });
+         const index = new PatientIndex({ memoryBytes: 0 });
          index.addLine("Patient/a", 0, 0, 1, 1);
          index.addLine("Patient/b", 0, 2, 1, 2);
          console.log(readdirSync(process.env.TMPDIR ?? "").filter((name) => name.startsWith("her2-")).join(","));

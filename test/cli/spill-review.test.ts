@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * `her2 review` with the patient index spilled to temporary files (HER2_INDEX_SPILL_AFTER set tiny) against the review
+ * `her2 review` with the patient index spilled to temporary files (HER2_INDEX_MEMORY_BYTES set tiny) against the review
  * with the index in memory: the same stdout and stderr, byte for byte, in every format, in-process and with a review
  * worker, over the sandbox's patients (as Bundles and as NDJSON), a generated Bulk Data export, and the same export
  * with every file in patient-id order (the skew that makes buckets split again). The temporary folder is gone after
@@ -75,16 +75,16 @@ function generated(): { shuffled: string; sorted: string } {
 const IN_PROCESS: ReviewTuning = { workers: 0 };
 const WORKER: ReviewTuning = { workers: 1, parallelFrom: 0 };
 
-/** The review with the index spilled past `spillAfter` entries, its temporary files under a TMPDIR of its own. */
+/** The review with the index spilled past `memoryBytes`, its temporary files under a TMPDIR of its own. */
 async function spilledReview(
   inputs: string[],
-  spillAfter: number,
+  memoryBytes: number,
   format: FormatName,
   tuning: ReviewTuning,
 ): Promise<ReviewRun & { leftInTmp: string[] }> {
   const tmp = tempDir();
   vi.stubEnv("TMPDIR", tmp);
-  vi.stubEnv("HER2_INDEX_SPILL_AFTER", String(spillAfter));
+  vi.stubEnv("HER2_INDEX_MEMORY_BYTES", String(memoryBytes));
   try {
     const run = await runReview(inputs, { format }, tuning);
     // (A worker started from the TypeScript source leaves tsx's cache there.)
@@ -94,15 +94,15 @@ async function spilledReview(
   }
 }
 
-const corpora: { name: string; inputs: () => string[]; spillAfter: number; workers: boolean }[] = [
+const corpora: { name: string; inputs: () => string[]; memoryBytes: number; workers: boolean }[] = [
   // Bundles: the index holds Bundle memberships; only the main thread can review them.
-  { name: "sandbox patients (Bundles)", inputs: () => [sandbox], spillAfter: 5, workers: false },
-  { name: "sandbox patients as NDJSON", inputs: () => [sandboxAsNdjson()], spillAfter: 7, workers: false },
-  { name: "generated export", inputs: () => [generated().shuffled], spillAfter: 300, workers: true },
+  { name: "sandbox patients (Bundles)", inputs: () => [sandbox], memoryBytes: 200, workers: false },
+  { name: "sandbox patients as NDJSON", inputs: () => [sandboxAsNdjson()], memoryBytes: 300, workers: false },
+  { name: "generated export", inputs: () => [generated().shuffled], memoryBytes: 10_000, workers: true },
   {
     name: "generated export, files in id order",
     inputs: () => [generated().sorted],
-    spillAfter: 60,
+    memoryBytes: 2000,
     workers: true,
   },
 ];
@@ -110,12 +110,12 @@ const corpora: { name: string; inputs: () => string[]; spillAfter: number; worke
 // Each test makes its corpus: the helpers remove temporary folders after every test.
 describe.each(corpora)(
   "$name: spilled index against the index in memory",
-  ({ inputs, spillAfter, workers }) => {
+  ({ inputs, memoryBytes, workers }) => {
     it("the setting does spill: with no usable TMPDIR it fails with exit code 2, one line on stderr, no output", async () => {
       const folder = inputs();
       const missing = join(tempDir(), "missing");
       vi.stubEnv("TMPDIR", missing);
-      vi.stubEnv("HER2_INDEX_SPILL_AFTER", String(spillAfter));
+      vi.stubEnv("HER2_INDEX_MEMORY_BYTES", String(memoryBytes));
       const run = await runReview(folder);
       expect(run.result.exitCode).toBe(2);
       expect(run.stdout).toBe("");
@@ -132,8 +132,9 @@ describe.each(corpora)(
         const memory = await runReview(folder, { format }, IN_PROCESS);
         expect(memory.result.exitCode).toBe(0);
         expect(memory.stdout.length).toBeGreaterThan(1000);
-        const runs = [await spilledReview(folder, spillAfter, format, IN_PROCESS)];
-        if (workers && format !== "table") runs.push(await spilledReview(folder, spillAfter, format, WORKER));
+        const runs = [await spilledReview(folder, memoryBytes, format, IN_PROCESS)];
+        if (workers && format !== "table")
+          runs.push(await spilledReview(folder, memoryBytes, format, WORKER));
         for (const spilled of runs) {
           expect(spilled.stdout).toBe(memory.stdout);
           expect(spilled.stderr).toBe(memory.stderr);
