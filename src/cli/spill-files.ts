@@ -221,11 +221,15 @@ export interface RecordVisitor {
   bundleMember(key: string, file: number): void;
 }
 
+/** The buffer of `readBucket`, kept from one bucket to the next: one per bucket would be MBs of garbage each. */
+let readBuffer: Buffer | undefined;
+
 /** Reads a bucket file (closed) back, one chunk in memory at a time. */
 export function readBucket(path: string, visitor: RecordVisitor): void {
   const fd = openSync(path, "r");
   try {
-    let buffer = Buffer.allocUnsafe(READ_CHUNK);
+    readBuffer ??= Buffer.allocUnsafe(READ_CHUNK);
+    let buffer = readBuffer;
     let view = viewOf(buffer);
     let filled = 0;
     let key = "";
@@ -273,6 +277,7 @@ export function readBucket(path: string, visitor: RecordVisitor): void {
         const bigger = Buffer.allocUnsafe(buffer.length * 2);
         buffer.copy(bigger, 0, 0, filled);
         buffer = bigger;
+        readBuffer = bigger;
         view = viewOf(buffer);
       }
     }

@@ -186,6 +186,24 @@ describe("a spilled index gives what the index in memory gives", () => {
     }
   });
 
+  it("patient ids may take a quarter of the budget: many small patients spill before the lines fill it", () => {
+    const id = (i: number): string => `Patient/p${String(i).padStart(5, "0")}`; // 14 characters: 46 bytes an id
+    // 300 patients of one line: 21,300 bytes in all, under 40,000, but 13,800 of ids, over a quarter of it.
+    const many = Array.from({ length: 300 }, (_, i) => line(id(i), i));
+    // 100 patients of ten lines: 29,600 bytes, 4,600 of them ids.
+    const few = Array.from({ length: 1000 }, (_, n) => line(id(n % 100), n));
+    const spilled = spilledIndex(many, 40_000).index;
+    const kept = spilledIndex(few, 40_000).index;
+    try {
+      expect(spilled.spilled).toBe(true);
+      expect(kept.spilled).toBe(false);
+      expect([...spilled.groups()]).toEqual(expectedGroups(many));
+    } finally {
+      spilled.close();
+      kept.close();
+    }
+  });
+
   it("a patient id longer than the read chunk is read back", () => {
     const long = `Patient/${"x".repeat(1_500_000)}`;
     const entries = [line("Patient/a", 1), line(long, 2), line("Patient/b", 3), line(long, 4)];
@@ -224,8 +242,8 @@ describe("temporary files", () => {
     const tmp = tempDir();
     const missing = join(tmp, "no-such-folder");
     vi.stubEnv("TMPDIR", missing);
-    // One line and its id fit in 100 bytes (documented estimate: 25 + 9 + 32), two do not.
-    const index = new PatientIndex({ memoryBytes: 100 });
+    // One line and its id fit in 200 bytes (documented estimate: 25 + 9 + 32, ids a quarter at most), two do not.
+    const index = new PatientIndex({ memoryBytes: 200 });
     index.addLine("Patient/a", 0, 0, 10, 1);
     let thrown: unknown;
     try {
