@@ -248,9 +248,9 @@ const KEY_BYTES = 32;
 /**
  * The share of the budget that patient ids may take. They live in V8's heap, and the heap's size at its peak sets
  * how much garbage V8 lets build up before collecting for the rest of the run: measured at 500,000 patients with the
- * review worker, ids of 25 MB in memory when the index spilled gave a peak RSS of 290-318 MB, against 231 MB when it
- * spilled early (ids of 9 MB). A quarter (9 MiB, about 170,000 ids) keeps an export of 100,000 patients (5.5 MB of
- * ids) in memory.
+ * review worker, ids of 25 MB in memory when the index spilled gave a peak RSS of 290-318 MB, against 231-232 MB when
+ * it spilled with ids of 3 to 10 MB. A quarter (9 MiB, about 170,000 ids) keeps an export of 100,000 patients (5.5 MB
+ * of ids) in memory.
  */
 const KEY_SHARE = 1 / 4;
 /** Bucket files per spill: ranges of ids (more buckets: smaller ones to read back, more files open at once). */

@@ -57,7 +57,7 @@ export interface ReviewTuning {
   workers?: number;
   /** Fewer patients than this are reviewed in-process: starting workers costs more than it saves. */
   parallelFrom?: number;
-  /** More resources than this are reviewed in-process, to keep peak memory under 300 MB (see below). */
+  /** More resources than this are reviewed in-process (tests; by default there is no such limit, see below). */
   parallelUpTo?: number;
   /** Tests only: each worker exits after this many batches. */
   workerExitAfterBatches?: number;
@@ -71,11 +71,11 @@ export interface ReviewTuning {
 /** Below this many patients, the review stays in-process (a worker takes about 0.3 s to start). */
 export const PARALLEL_FROM_PATIENTS = 2000;
 /**
- * Above this many resources the review stays in-process. The worker costs about 75 MB of peak RSS and the index
- * grows by about 25 bytes per resource: measured 272 MB at 1.07 million resources and 290 MB at 2.15 million with
- * the worker, 215 MB at 2.15 million without. Past this size memory matters more than the second core.
+ * Above this many resources the review would stay in-process: no limit. The worker costs about 75 MB of peak RSS, but
+ * the index no longer grows with the export: past a fixed budget it moves to temporary files (grouping.ts). Measured
+ * with the worker: about 275 MB at 1.07 million resources (index in memory), 248 MB at 5.37 million (index on disk).
  */
-export const PARALLEL_UP_TO_RESOURCES = 2_000_000;
+export const PARALLEL_UP_TO_RESOURCES = Number.POSITIVE_INFINITY;
 
 /**
  * Workers from HER2_REVIEW_WORKERS, else one on two cores or more. A value that is not a whole number (`off`, `-1`)
