@@ -43,6 +43,8 @@ export interface CliBenchResult {
   reviewInternalMs: number;
   /** Time in the app's modules (buildPatientInput + assess), which the review runs but does not own. */
   assessMs: number;
+  /** Wall time of the first pass. */
+  firstPassMs: number;
   peakRssMb: number;
   resourcesPerSecond: number;
   /** Wall-time ratio review / floor. */
@@ -51,6 +53,8 @@ export interface CliBenchResult {
   cpuRatio: number;
   /** Worker threads the review used for its second pass, besides the main thread. */
   workers: number;
+  /** 1 when a scan worker read part of the first pass with the main thread. */
+  scanWorkers: number;
   /** Each round's wall times, for the report. */
   rounds: { reviewMs: number; floorMs: number }[];
 }
@@ -91,8 +95,12 @@ interface ReviewStats {
   resources: number;
   ms: number;
   assessMs: number;
+  /** Wall time of the first pass (reading the inputs into the index). */
+  firstPassMs: number;
   /** Worker threads of the second pass (0: in-process). */
   workers: number;
+  /** 1 when a scan worker read part of the first pass. */
+  scanWorkers: number;
 }
 
 /** Runs the real command on the folder, discarding its output, and returns its own statistics line. */
@@ -176,7 +184,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     `CPU ${seconds(result.reviewCpuMs)} vs ${seconds(result.floorCpuMs)} = ${result.cpuRatio.toFixed(2)}x; ` +
     `rounds (review / floor): ${result.rounds.map((r) => `${seconds(r.reviewMs)} / ${seconds(r.floorMs)}`).join(", ")}; ` +
     `${Math.round(result.resourcesPerSecond).toLocaleString("en-US")} resources/s; ` +
-    `of the ${seconds(result.reviewInternalMs)} in the review, ${seconds(result.assessMs)} ` +
+    `of the ${seconds(result.reviewInternalMs)} in the review, ${seconds(result.firstPassMs)} in the first pass ` +
+    `(main thread and ${result.scanWorkers} scan worker(s)), ${seconds(result.assessMs)} CPU ` +
     `(${Math.round((100 * result.assessMs) / result.reviewInternalMs)}%) in buildPatientInput + assess; ` +
     `second pass on the main thread and ${result.workers} worker thread(s); ` +
     `peak RSS ${result.peakRssMb.toFixed(0)} MB (target < ${CLI_PEAK_RSS_TARGET_MB} MB, ${memory})`
@@ -217,11 +226,13 @@ export async function measure(patients: number, rounds = 3): Promise<CliBenchRes
     reviewMs,
     reviewInternalMs: median(reviews.map((r) => r.stats.ms)),
     assessMs: median(reviews.map((r) => r.stats.assessMs)),
+    firstPassMs: median(reviews.map((r) => r.stats.firstPassMs)),
     peakRssMb: Math.max(...reviews.map((r) => r.stats.maxRssKb)) / 1024,
     resourcesPerSecond: resources / (reviewMs / 1000),
     ratio: reviewMs / floorMs,
     cpuRatio: reviewCpuMs / floorCpuMs,
     workers: reviews[0]?.stats.workers ?? 0,
+    scanWorkers: reviews[0]?.stats.scanWorkers ?? 0,
     rounds: reviews.map((r, i) => ({ reviewMs: r.wallMs, floorMs: floors[i]?.ms ?? Number.NaN })),
   };
 }

@@ -42,6 +42,7 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
       resources: result.resources,
       ms: Math.round(performance.now() - started),
       assessMs: Math.round(result.assessMs),
+      firstPassMs: Math.round(result.firstPassMs),
       workers: result.workers,
       scanWorkers: result.scanWorkers,
       peakHeapMb: Math.round(peaks.heapTotal / 1048576),
