@@ -79,11 +79,15 @@ function cutNear(path: string, near: number, bytes: number): number | undefined 
 
 /**
  * Cuts the NDJSON files, in order, into blocks of about `pairBytes * (1 - share)` bytes for the main thread and
- * `pairBytes * share` for the worker, in turn, each cut just after a line break.
+ * `pairBytes * share` for the worker, in turn, each cut just after a line break (smaller blocks for an input of less
+ * than four pairs).
  */
 export function planScan(files: readonly InputFile[], share: number, pairBytes = BLOCK_PAIR_BYTES): ScanPlan {
-  const workerBlock = Math.max(1, Math.round(pairBytes * share));
-  const mainBlock = Math.max(1, pairBytes - workerBlock);
+  const total = files.reduce((sum, file) => sum + (isScanned(file) ? file.bytes : 0), 0);
+  // At least four pairs, so that both threads have work however small the input (tests lower the size limit).
+  const pair = Math.max(2, Math.min(pairBytes, Math.floor(total / 4)));
+  const workerBlock = Math.max(1, Math.round(pair * share));
+  const mainBlock = Math.max(1, pair - workerBlock);
   const ranges: ScanRange[] = [];
   const pieces = new Map<number, FilePiece[]>();
   let toWorker = false;
