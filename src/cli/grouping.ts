@@ -230,6 +230,22 @@ class MemoryIndex implements RecordVisitor {
   }
 }
 
+/** `String.prototype.isWellFormed` / `toWellFormed` (Node 20; not yet in TypeScript's ES2023 library). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * The id as it is written to and read back from the bucket files, in UTF-8: a lone surrogate (written `\ud800` in
+ * JSON) becomes U+FFFD. Taken once for every entry, so that the in-memory index, the choice of a bucket and the
+ * buckets read back all see one spelling, and one patient stays one patient.
+ */
+function wellFormed(key: string): string {
+  const text = key as unknown as WellFormedString;
+  return text.isWellFormed() ? key : text.toWellFormed();
+}
+
 /** Plain code-unit order, so the result does not depend on the locale; the order of the output and of the buckets. */
 function compareKeys(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
@@ -369,13 +385,14 @@ export class PatientIndex {
    * @throws UsageError when the index has spilled to disk and cannot be written.
    */
   addLine(
-    key: string,
+    rawKey: string,
     file: number,
     offset: number,
     byteLength: number,
     lineNo: number,
     deferred = false,
   ): void {
+    const key = wellFormed(rawKey);
     this.lines++;
     if (this.memory) {
       this.memory.line(key, file, offset, byteLength, lineNo, deferred);
@@ -391,7 +408,8 @@ export class PatientIndex {
   }
 
   /** Records that Bundle file number `file` holds resources of the patient `key`. */
-  addBundleMember(key: string, file: number): void {
+  addBundleMember(rawKey: string, file: number): void {
+    const key = wellFormed(rawKey);
     this.bundleMembers = true;
     if (this.memory) {
       this.memory.bundleMember(key, file);

@@ -166,6 +166,32 @@ describe("a spilled index gives what the index in memory gives", () => {
     }
   });
 
+  it("an id with a lone surrogate (escaped in JSON) is one patient, spilled or not, before the spill and after", () => {
+    // In memory an id is kept as it survives UTF-8 (U+FFFD for the lone surrogate); the buckets must agree.
+    const odd = "Patient/k\ud800";
+    const entries = Array.from({ length: 40 }, (_, i) => [
+      line(`Patient/k${i}`, 3 * i),
+      line(odd, 3 * i + 1),
+      line(odd, 3 * i + 2),
+    ]).flat();
+    for (let i = 0; i < 200; i++) entries.push(line(odd, 1000 + i));
+    const inMemory = new PatientIndex();
+    add(inMemory, entries);
+    inMemory.finish();
+    const expected = [...inMemory.groups()];
+    expect(expected.filter((g) => g.key === "Patient/k\ufffd")).toHaveLength(1);
+    for (const budget of [1500, 2500, 3500]) {
+      const { index } = spilledIndex(entries, budget);
+      try {
+        expect(index.spilled).toBe(true);
+        expect(index.patientCount).toBe(41);
+        expect([...index.groups()]).toEqual(expected);
+      } finally {
+        index.close();
+      }
+    }
+  });
+
   it("one patient with more entries than the limit: a bucket of its own, read back whole; the others split around it", () => {
     const huge = "Patient/m-huge";
     // 70,000 records of one key make a bucket file larger than one read chunk (1 MB): records straddle chunks.
