@@ -83,16 +83,18 @@ export const PARALLEL_UP_TO_RESOURCES = Number.POSITIVE_INFINITY;
  * Workers from HER2_REVIEW_WORKERS, else one on two cores or more. A value that is not a whole number (`off`, `-1`)
  * means none, with a note: a typo must not silently turn them on.
  */
-function defaultWorkers(stderr: Writable): number {
+function defaultWorkers(): { count: number; note?: string } {
   const cores = availableParallelism();
   const configured = process.env["HER2_REVIEW_WORKERS"];
   if (configured !== undefined && configured.trim() !== "") {
     const n = Number(configured);
-    if (Number.isInteger(n) && n >= 0) return Math.min(n, Math.max(cores - 1, 1));
-    stderr.write(`her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`);
-    return 0;
+    if (Number.isInteger(n) && n >= 0) return { count: Math.min(n, Math.max(cores - 1, 1)) };
+    return {
+      count: 0,
+      note: `her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`,
+    };
   }
-  return cores >= 2 ? 1 : 0;
+  return { count: cores >= 2 ? 1 : 0 };
 }
 
 /** HER2_PARALLEL_SCAN_FROM_BYTES, when a whole number (tests and benchmarks of the compiled CLI set it). */
@@ -195,7 +197,9 @@ export async function review(
 
   let population: Population;
   let codeMap = EMPTY_CODE_MAP;
-  const threads = tuning.workers ?? defaultWorkers(io.stderr);
+  // Its note is written only where workers would run (below): a usage error must stay one line.
+  const configured = tuning.workers === undefined ? defaultWorkers() : { count: tuning.workers };
+  const threads = configured.count;
   const scanFrom = tuning.parallelScanFromBytes ?? scanFromEnvironment();
   const parallelScan = {
     workers: Math.min(threads, 1),
@@ -219,13 +223,13 @@ export async function review(
   const plan = population.ndjsonOnly;
   // A table's column widths depend on the first rows, so its text for a patient cannot be made apart.
   const workerFormat = options.format === "table" ? undefined : options.format;
-  const workers =
+  const workersWouldRun =
     plan !== undefined &&
     workerFormat !== undefined &&
     population.patientCount >= (tuning.parallelFrom ?? PARALLEL_FROM_PATIENTS) &&
-    population.resources <= (tuning.parallelUpTo ?? PARALLEL_UP_TO_RESOURCES)
-      ? threads
-      : 0;
+    population.resources <= (tuning.parallelUpTo ?? PARALLEL_UP_TO_RESOURCES);
+  const workers = workersWouldRun ? threads : 0;
+  if (workersWouldRun && configured.note !== undefined) io.stderr.write(configured.note);
   try {
     await output.write(format.begin());
     if (workers > 0 && plan !== undefined && workerFormat !== undefined) {

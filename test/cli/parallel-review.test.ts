@@ -201,6 +201,17 @@ describe("her2 review in worker threads", () => {
     expect(parallel.stdout).toBe((await run([dir], IN_PROCESS)).stdout);
   });
 
+  it("HER2_REVIEW_WORKERS=off is noted only where workers would run: a usage error still prints one line", async () => {
+    vi.stubEnv("HER2_REVIEW_WORKERS", "off");
+    const missing = await run([`${tempDir()}/missing.ndjson`], {});
+    expect(missing.result.exitCode).toBe(2);
+    expect(missing.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^her2: no such file or folder/),
+    ]);
+    const small = await run([bulkExport(20)], {}, { format: "table" });
+    expect(small.stderr).not.toContain("HER2_REVIEW_WORKERS");
+  });
+
   it("stays in-process for small inputs, very large ones (memory), tables and Bundles", async () => {
     const dir = bulkExport(20);
     expect((await run([dir], { workers: 2 })).result.workers).toBe(0);
