@@ -61,7 +61,7 @@ export interface ScanPlan {
 }
 
 /** True for a file the first pass reads line by line (NDJSON, not skipped by its name). */
-function isScanned(file: InputFile): boolean {
+export function isScanned(file: InputFile): boolean {
   return file.kind === "ndjson" && (file.typeFromName === undefined || isReadType(file.typeFromName));
 }
 

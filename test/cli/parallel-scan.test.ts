@@ -29,11 +29,16 @@ import {
   writeText,
 } from "./helpers";
 
+/** Whether a scan worker took part in the last runFirstPass. */
+let lastScanWorkers = 0;
+
 interface FirstPassRun {
   stderr: string;
   groups: string;
   shared: [string, Resource][];
   resources: number;
+  /** Not compared: whether the worker took part. */
+  scanWorkers?: number;
   error?: string;
 }
 
@@ -59,6 +64,7 @@ async function runFirstPass(dir: string, parallelScan?: ParallelScanOptions): Pr
     if (!(thrown instanceof UsageError)) throw thrown;
     error = thrown.message;
   }
+  lastScanWorkers = state.scanWorkers ?? 0;
   return {
     stderr: stderr.text,
     groups: error === undefined ? JSON.stringify([...index.groups()]) : "",
@@ -138,6 +144,7 @@ describe("first pass on two threads", () => {
     expect(single.shared.length).toBeGreaterThan(0);
     for (const split of SPLITS) {
       const parallel = await runFirstPass(dir, { workers: 1, fromBytes: 0, ...split });
+      expect(lastScanWorkers).toBe(1);
       expect({ split, ...parallel }).toEqual({ split, ...single });
     }
   });
@@ -211,6 +218,25 @@ describe("first pass on two threads", () => {
       /her2: note: a scan worker failed \(.*\); the main thread reads the rest, from .*\.ndjson line \d+\n/,
     );
     expect(parallel.stderr.replace(/her2: note: a scan worker failed.*\n/, "")).toBe(single.stderr);
+  });
+
+  it("counts toward the size limit only the files it reads line by line, not those skipped by their name", async () => {
+    const dir = tempDir();
+    writeText(
+      dir,
+      "Claim.ndjson",
+      Array.from({ length: 2000 }, (_, i) => JSON.stringify({ resourceType: "Claim", id: `c${i}` })).join(
+        "\n",
+      ),
+    );
+    writeNdjson(
+      dir,
+      "Observation.ndjson",
+      Array.from({ length: 10 }, (_, i) => hemoglobin(`h${i}`, `Patient/p${i}`)),
+    );
+    const claimBytes = statSync(`${dir}/Claim.ndjson`).size;
+    await runFirstPass(dir, { workers: 1, fromBytes: claimBytes });
+    expect(lastScanWorkers).toBe(0);
   });
 
   it("stays on one thread below the size limit", async () => {
