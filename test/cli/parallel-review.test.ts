@@ -123,6 +123,18 @@ describe("her2 review in worker threads", () => {
     expect((await run([dir], WORKERS)).result.scanWorkers).toBe(0);
   });
 
+  it("prints the same output with the scan worker, the review worker and the index spilled to disk together", async () => {
+    const dir = bulkExport();
+    const alone = await run([dir], IN_PROCESS);
+    vi.stubEnv("TMPDIR", tempDir());
+    vi.stubEnv("HER2_INDEX_MEMORY_BYTES", "4000");
+    const all = await run([dir], { ...WORKERS, parallelScanFromBytes: 0 });
+    expect(all.result.scanWorkers).toBe(1);
+    expect(all.result.workers).toBe(2);
+    expect(all.stdout).toBe(alone.stdout);
+    expect(all.stderr).toBe(alone.stderr);
+  });
+
   it("prints the same CSV, with filters, as the in-process review", async () => {
     const dir = bulkExport();
     const options: Partial<ReviewOptions> = { format: "csv", statuses: ["positive", "equivocal"] };
