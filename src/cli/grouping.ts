@@ -17,7 +17,7 @@
  * `memoryBytes` (ids seen late: an export written in id order, say) is split again by its own quantiles until every
  * bucket fits or holds a single patient.
  */
-import { UsageError } from "./diagnostics";
+import { errorMessage, UsageError } from "./diagnostics";
 import { deleteBucket, readBucket, SpillFolder, type BucketWriter, type RecordVisitor } from "./spill-files";
 
 const CHUNK_BITS = 15;
@@ -589,7 +589,14 @@ export class PatientIndex {
     const part = new MemoryIndex();
     for (const bucket of this.spill?.buckets ?? []) {
       part.clear();
-      readBucket(bucket.path, part);
+      try {
+        readBucket(bucket.path, part);
+      } catch (error) {
+        // Removed or damaged while the review ran (a cleaner of old files under /tmp, say): said in one line, exit 2.
+        throw new UsageError(
+          `cannot read the patient index's temporary file ${bucket.path} (${errorMessage(error)}); the output is incomplete`,
+        );
+      }
       yield* part.groups();
     }
   }

@@ -159,7 +159,15 @@ export async function reviewInWorkers(
       const nextBatch = (): PatientGroup[] => {
         const batch: PatientGroup[] = [];
         while (!exhausted && batch.length < BATCH_PATIENTS) {
-          const next = groups.next();
+          let next: IteratorResult<PatientGroup>;
+          try {
+            next = groups.next();
+          } catch (error) {
+            // The index could not be read (grouping.ts): ends the review, not the process from an event handler.
+            exhausted = true;
+            fail(error);
+            return [];
+          }
           if (next.done === true) exhausted = true;
           else batch.push(next.value);
         }

@@ -289,6 +289,9 @@ export async function review(
     }
     await output.write(format.end());
     await output.flush();
+  } catch (error) {
+    // The index's temporary files could not be read back: one line and exit 2, never a review that looks complete.
+    return fail(error);
   } finally {
     population.close();
   }

@@ -5,7 +5,8 @@
  * A record is one index entry: a tag byte (a line or a Bundle member; deferred; same key as the record before it in
  * the file), the key as UTF-8 with its byte length unless it repeats, then the line's file, offset, length and line
  * number (or the Bundle's file). Any failure to write is a `UsageError` naming the folder: the review stops with one
- * clear line and exit code 2, never a partial output.
+ * clear line and exit code 2, before any output. A failure to read a file back in the second pass is a `UsageError`
+ * too (grouping.ts); output has begun by then, so its line says the output is incomplete.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";

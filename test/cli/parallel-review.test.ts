@@ -5,10 +5,15 @@
  * only when they are read again. Patients are spread over several files and batches, so the order of the output is
  * what the main thread restores, not an accident of one worker.
  */
+import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BATCH_PATIENTS } from "../../src/cli/parallel-review";
+import { UsageError } from "../../src/cli/diagnostics";
+import type { PatientGroup } from "../../src/cli/grouping";
+import { BATCH_PATIENTS, reviewInWorkers } from "../../src/cli/parallel-review";
+import { EMPTY_CODE_MAP } from "../../src/fhir/code-map";
 import { review, type ReviewOptions, type ReviewTuning } from "../../src/cli/review";
 import {
   AS_OF,
@@ -133,6 +138,61 @@ describe("her2 review in worker threads", () => {
     expect(all.result.workers).toBe(2);
     expect(all.stdout).toBe(alone.stdout);
     expect(all.stderr).toBe(alone.stderr);
+  });
+
+  it("the index's temporary files removed during the review: exit 2, one line saying the output is incomplete", async () => {
+    const dir = bulkExport();
+    const tmp = tempDir();
+    vi.stubEnv("TMPDIR", tmp);
+    vi.stubEnv("HER2_INDEX_MEMORY_BYTES", "4000");
+    let removed = false;
+    const stdout = new Writable({
+      write(_chunk: Buffer, _encoding, callback) {
+        if (!removed) {
+          removed = true;
+          for (const name of readdirSync(tmp)) rmSync(join(tmp, name), { recursive: true, force: true });
+        }
+        callback();
+      },
+    });
+    const stderr = new Sink();
+    const result = await review(
+      { inputs: [dir], format: "ndjson", asOf: AS_OF, flags: [], statuses: [] },
+      { stdout, stderr },
+      IN_PROCESS,
+    );
+    expect(removed).toBe(true);
+    expect(result.exitCode).toBe(2);
+    expect(stderr.text).toMatch(
+      /her2: cannot read the patient index's temporary file .*; the output is incomplete\n$/,
+    );
+    expect(stderr.text).not.toContain("her2 review:");
+  });
+
+  it("an index that fails while batches are being cut for a worker: the review fails, the process does not", async () => {
+    // Past the batches cut when the review starts, so the failure comes from a worker's message handler.
+    function* groups(): Generator<PatientGroup> {
+      for (let p = 0; p < 10 * BATCH_PATIENTS; p++) {
+        if (p === 8 * BATCH_PATIENTS) throw new UsageError("cannot read the patient index");
+        yield { key: `Patient/p${String(p).padStart(5, "0")}`, lines: [], bundleFiles: [] };
+      }
+    }
+    const setup = {
+      files: [],
+      shared: [],
+      asOf: AS_OF,
+      codeMap: EMPTY_CODE_MAP,
+      format: "ndjson" as const,
+      filters: { flags: [], statuses: [] },
+    };
+    let batches = 0;
+    await expect(
+      reviewInWorkers(groups(), setup, 1, () => {
+        batches++;
+        return Promise.resolve();
+      }),
+    ).rejects.toThrow("cannot read the patient index");
+    expect(batches).toBeLessThanOrEqual(8);
   });
 
   it("prints the same CSV, with filters, as the in-process review", async () => {
