@@ -19,7 +19,7 @@ import { isReadType } from "./references";
 import { SCAN_WORKER_ROLE, type RangeResult, type ScanRange, type ScanWorkerStart } from "./scan-worker";
 import { startCliWorker } from "./worker-start";
 
-/** Below this many NDJSON bytes the first pass stays on one thread: a worker takes about 0.1 s to start. */
+/** Below this many NDJSON bytes the first pass stays on one thread: a worker takes 0.15–0.3 s to start. */
 export const PARALLEL_SCAN_FROM_BYTES = 64 * 1024 * 1024;
 /**
  * The worker's share of the NDJSON bytes. A little over half: the main thread also adds the worker's lines to the
