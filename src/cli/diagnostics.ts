@@ -20,6 +20,8 @@ export const MAX_WARNINGS_PER_FILE = 20;
 
 export class Diagnostics {
   private readonly perFile = new Map<string, number>();
+  /** Per file, the warnings not shown that a line has already counted. */
+  private readonly notShownReported = new Map<string, number>();
   /** Warnings issued, including those not shown. */
   warnings = 0;
 
@@ -52,12 +54,20 @@ export class Diagnostics {
 
   /** Reports how many warnings of a file were not shown. Call once the file has been read. */
   endFile(file: string): void {
-    const count = this.perFile.get(file) ?? 0;
-    if (count > MAX_WARNINGS_PER_FILE) {
-      this.write(
-        `${file}: warning: ${count - MAX_WARNINGS_PER_FILE} more warnings like these were not shown`,
-      );
+    const notShown = (this.perFile.get(file) ?? 0) - MAX_WARNINGS_PER_FILE;
+    const reported = this.notShownReported.get(file) ?? 0;
+    if (notShown > reported) {
+      this.write(`${file}: warning: ${notShown - reported} more warnings like these were not shown`);
+      this.notShownReported.set(file, notShown);
     }
+  }
+
+  /**
+   * Reports, per file, the warnings not shown since its `endFile`: those found when the second pass reads lines
+   * again. Call once, before the summary.
+   */
+  endReview(): void {
+    for (const file of this.perFile.keys()) this.endFile(file);
   }
 
   /** Warnings issued so far for a file. */

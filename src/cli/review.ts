@@ -296,6 +296,7 @@ export async function review(
     population.close();
   }
   progress.clear();
+  diagnostics.endReview();
   io.stderr.write(`${summary.line(population.resources, diagnostics.warnings, filtered)}\n`);
   return {
     exitCode: failures > 0 ? 1 : 0,

@@ -212,6 +212,24 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     expect(shown.at(-1)).toBe(`${path}: warning: 5 more warnings like these were not shown`);
     expect(run.stderr).toMatch(/; 25 warnings$/m);
   });
+
+  it("also says how many of the warnings found when lines are read again were not shown", async () => {
+    // Canonical-looking lines cut short: indexed by the first pass, caught by the second (after the file's end).
+    const dir = tempDir();
+    const truncated = Array.from({ length: 25 }, (_, i) =>
+      JSON.stringify(ihc(`cut${i}`, `Patient/p${i}`, "0")).slice(0, -20),
+    );
+    const path = writeText(
+      dir,
+      "Observation.ndjson",
+      `${JSON.stringify(ihc("o", "Patient/a", "3+"))}\n${truncated.join("\n")}\n`,
+    );
+    const run = await runReview([path]);
+    const shown = messages(run.stderr);
+    expect(shown.filter((l) => l.includes("not valid JSON"))).toHaveLength(20);
+    expect(shown.at(-1)).toBe(`${path}: warning: 5 more warnings like these were not shown`);
+    expect(run.stderr).toMatch(/; 25 warnings$/m);
+  });
 });
 
 describe("usage errors and files that are not FHIR: one line on stderr, exit 2, nothing on stdout", () => {
