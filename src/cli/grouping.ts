@@ -18,6 +18,7 @@
  * bucket fits or holds a single patient.
  */
 import { errorMessage, UsageError } from "./diagnostics";
+import { KeyTable, wellFormed } from "./key-table";
 import { deleteBucket, readBucket, SpillFolder, type BucketWriter, type RecordVisitor } from "./spill-files";
 
 const CHUNK_BITS = 15;
@@ -98,50 +99,28 @@ export interface PatientGroup {
 
 /** The index, or one bucket of it, in memory: ids in a Map, lines in the line table. */
 class MemoryIndex implements RecordVisitor {
-  private readonly ordinals = new Map<string, number>();
-  private readonly keys: string[] = [];
+  private readonly table = new KeyTable();
   private readonly lines = new LineTable();
   private readonly bundles = new Map<number, number[]>();
+  /** Lines and Bundle memberships recorded. */
+  private entries = 0;
 
-  private lastKey = "";
-  private lastOrdinal = -1;
-  /** Estimated memory held, in bytes (see `LINE_BYTES`, `KEY_BYTES`). */
-  bytes = 0;
   /** The part of `bytes` that is patient ids: V8's heap, unlike the line table's typed arrays. */
-  keyBytes = 0;
+  get keyBytes(): number {
+    return this.table.chars + this.table.keys.length * KEY_BYTES;
+  }
 
-  private ordinal(key: string): number {
-    // A patient's lines usually follow each other (a Bulk Data file is often written patient by patient).
-    if (key === this.lastKey) return this.lastOrdinal;
-    let ordinal = this.ordinals.get(key);
-    if (ordinal === undefined) {
-      // A copy: the key is often a slice of a whole NDJSON line (raw-scan.ts), and V8 keeps the line alive for it.
-      // Through UTF-8, as on disk once spilled: a key that does not survive it (a lone surrogate) is its copy's.
-      const owned = Buffer.from(key, "utf8").toString("utf8");
-      ordinal = this.ordinals.get(owned);
-      if (ordinal === undefined) {
-        ordinal = this.keys.length;
-        this.ordinals.set(owned, ordinal);
-        this.keys.push(owned);
-        this.bytes += owned.length + KEY_BYTES;
-        this.keyBytes += owned.length + KEY_BYTES;
-      }
-    }
-    this.lastKey = key;
-    this.lastOrdinal = ordinal;
-    return ordinal;
+  /** Estimated memory held, in bytes (see `LINE_BYTES`, `KEY_BYTES`). */
+  get bytes(): number {
+    return this.entries * LINE_BYTES + this.keyBytes;
   }
 
   /** Empties the index for another bucket, keeping the line table's blocks (its large allocations) for it. */
   clear(): void {
-    this.ordinals.clear();
-    this.keys.length = 0;
+    this.table.clear();
     this.lines.clear();
     this.bundles.clear();
-    this.lastKey = "";
-    this.lastOrdinal = -1;
-    this.bytes = 0;
-    this.keyBytes = 0;
+    this.entries = 0;
   }
 
   line(
@@ -152,20 +131,20 @@ class MemoryIndex implements RecordVisitor {
     lineNo: number,
     deferred: boolean,
   ): void {
-    this.lines.push(this.ordinal(key), file, offset, byteLength, lineNo, deferred);
-    this.bytes += LINE_BYTES;
+    this.lines.push(this.table.numberOf(key), file, offset, byteLength, lineNo, deferred);
+    this.entries++;
   }
 
   bundleMember(key: string, file: number): void {
-    const ordinal = this.ordinal(key);
+    const ordinal = this.table.numberOf(key);
     const files = this.bundles.get(ordinal);
     if (files === undefined) this.bundles.set(ordinal, [file]);
     else if (!files.includes(file)) files.push(file);
-    this.bytes += LINE_BYTES;
+    this.entries++;
   }
 
   get patientCount(): number {
-    return this.keys.length;
+    return this.table.keys.length;
   }
 
   get lineCount(): number {
@@ -175,13 +154,14 @@ class MemoryIndex implements RecordVisitor {
   /** The keys of every `step`-th line, for the splitters of a spill. */
   sampleKeys(step: number): string[] {
     const sample: string[] = [];
-    for (let i = 0; i < this.lines.size; i += step) sample.push(this.keys[this.lines.patientOf(i)] ?? "");
+    for (let i = 0; i < this.lines.size; i += step)
+      sample.push(this.table.keys[this.lines.patientOf(i)] ?? "");
     return sample;
   }
 
   /** Hands every entry to `visitor`: the lines in input order, then the Bundle memberships in order. */
   visit(visitor: RecordVisitor): void {
-    const keys = this.keys;
+    const keys = this.table.keys;
     for (let i = 0; i < this.lines.size; i++) {
       const at = this.lines.location(i);
       visitor.line(
@@ -200,7 +180,7 @@ class MemoryIndex implements RecordVisitor {
 
   *groups(): Generator<PatientGroup> {
     const table = this.lines;
-    const patients = this.keys.length;
+    const patients = this.table.keys.length;
     // Counting sort of line numbers by patient: keeps each patient's lines in input order.
     const starts = new Uint32Array(patients + 1);
     for (let i = 0; i < table.size; i++) {
@@ -217,7 +197,7 @@ class MemoryIndex implements RecordVisitor {
     }
 
     const order = Array.from({ length: patients }, (_, p) => p);
-    const keys = this.keys;
+    const keys = this.table.keys;
     order.sort((a, b) => compareKeys(keys[a] ?? "", keys[b] ?? ""));
 
     for (const p of order) {
@@ -228,22 +208,6 @@ class MemoryIndex implements RecordVisitor {
       yield { key: keys[p] ?? "", lines, bundleFiles: this.bundles.get(p) ?? [] };
     }
   }
-}
-
-/** `String.prototype.isWellFormed` / `toWellFormed` (Node 20; not yet in TypeScript's ES2023 library). */
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/**
- * The id as it is written to and read back from the bucket files, in UTF-8: a lone surrogate (written `\ud800` in
- * JSON) becomes U+FFFD. Taken once for every entry, so that the in-memory index, the choice of a bucket and the
- * buckets read back all see one spelling, and one patient stays one patient.
- */
-function wellFormed(key: string): string {
-  const text = key as unknown as WellFormedString;
-  return text.isWellFormed() ? key : text.toWellFormed();
 }
 
 /** Plain code-unit order, so the result does not depend on the locale; the order of the output and of the buckets. */

@@ -8,6 +8,7 @@ import { parentPort } from "node:worker_threads";
 import type { Resource } from "fhir/r4";
 import type { CodeMap } from "../fhir/code-map";
 import { errorMessage, MAX_WARNINGS_PER_FILE } from "./diagnostics";
+import { KeyTable } from "./key-table";
 import { scanLine, type LineSink } from "./line-scan";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 
@@ -42,7 +43,7 @@ export interface RangeResult {
   bytes: number;
   nonBlank: number;
   fhirLines: number;
-  /** The patients' keys (`Patient/<id>`), each once; `patient` holds indexes into it. */
+  /** The patients' keys (`Patient/<id>`, well-formed), each once; `patient` holds indexes into it. */
   keys: string[];
   /** Per patient line, in line order. */
   patient: Uint32Array<ArrayBuffer>;
@@ -63,10 +64,7 @@ export interface RangeResult {
 class RangeCollector implements LineSink {
   fhirLines = 0;
   count = 0;
-  readonly keys: string[] = [];
-  private readonly ordinals = new Map<string, number>();
-  private lastKey = "";
-  private lastOrdinal = -1;
+  readonly table = new KeyTable();
   patient = new Uint32Array(1 << 14);
   offset = new Float64Array(1 << 14);
   byteLength = new Uint32Array(1 << 14);
@@ -84,7 +82,7 @@ class RangeCollector implements LineSink {
   patientLine(key: string, line: NdjsonLine, deferred: boolean): void {
     if (this.count === this.patient.length) this.grow();
     const at = this.count++;
-    this.patient[at] = this.ordinal(key);
+    this.patient[at] = this.table.numberOf(key);
     this.offset[at] = line.offset;
     this.byteLength[at] = line.byteLength;
     this.lineNo[at] = line.lineNo;
@@ -104,21 +102,6 @@ class RangeCollector implements LineSink {
   warning(lineNo: number, message: string): void {
     if (this.warnings.length < MAX_WARNINGS_PER_FILE) this.warnings.push({ lineNo, message });
     else this.moreWarnings++;
-  }
-
-  private ordinal(key: string): number {
-    if (key === this.lastKey) return this.lastOrdinal;
-    let ordinal = this.ordinals.get(key);
-    if (ordinal === undefined) {
-      ordinal = this.keys.length;
-      // A copy: the key is often a slice of a whole line, which V8 would keep alive for it.
-      const owned = Buffer.from(key, "utf8").toString("utf8");
-      this.ordinals.set(owned, ordinal);
-      this.keys.push(owned);
-    }
-    this.lastKey = key;
-    this.lastOrdinal = ordinal;
-    return ordinal;
   }
 
   private grow(): void {
@@ -168,7 +151,7 @@ export async function scanRange(index: number, range: ScanRange, codeMap: CodeMa
     bytes,
     nonBlank,
     fhirLines: collector.fhirLines,
-    keys: collector.keys,
+    keys: collector.table.keys,
     patient: collector.patient.slice(0, n),
     offset: collector.offset.slice(0, n),
     byteLength: collector.byteLength.slice(0, n),
