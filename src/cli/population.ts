@@ -7,6 +7,7 @@ import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
 import { EMPTY_CODE_MAP, type CodeMap } from "../fhir/code-map";
 import type { Diagnostics } from "./diagnostics";
+import { wholeNumberFromEnvironment } from "./environment";
 import { firstPass, type FirstPassState } from "./first-pass";
 import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
@@ -66,13 +67,6 @@ export interface PopulationOptions {
   memoryBytes?: number | undefined;
 }
 
-/** HER2_INDEX_MEMORY_BYTES, when it is a whole number. */
-function memoryBytesFromEnvironment(): number | undefined {
-  const text = process.env["HER2_INDEX_MEMORY_BYTES"]?.trim() ?? "";
-  const configured = Number(text);
-  return text !== "" && Number.isInteger(configured) && configured >= 0 ? configured : undefined;
-}
-
 /**
  * Reads the inputs' index (first pass).
  * @param paths Files and folders as given on the command line.
@@ -86,7 +80,7 @@ export async function readPopulation(
     bundleCacheBytes,
     codeMap = EMPTY_CODE_MAP,
     parallelScan,
-    memoryBytes = memoryBytesFromEnvironment(),
+    memoryBytes = wholeNumberFromEnvironment("HER2_INDEX_MEMORY_BYTES"),
   }: PopulationOptions = {},
 ): Promise<Population> {
   const files: InputFile[] = discoverInputs(paths);

@@ -9,6 +9,7 @@ import { EMPTY_CODE_MAP } from "../fhir/code-map";
 import { assessPatient, failureLine } from "./assess-patient";
 import { readCodeMapFile } from "./code-map-file";
 import { Diagnostics, UsageError } from "./diagnostics";
+import { wholeNumberFromEnvironment } from "./environment";
 import type { Filters } from "./filters";
 import { outputFormat, type FormatName } from "./formats";
 import { reviewInWorkers } from "./parallel-review";
@@ -95,13 +96,6 @@ function defaultWorkers(): { count: number; note?: string } {
     };
   }
   return { count: cores >= 2 ? 1 : 0 };
-}
-
-/** HER2_PARALLEL_SCAN_FROM_BYTES, when a whole number (tests and benchmarks of the compiled CLI set it). */
-function scanFromEnvironment(): number | undefined {
-  const configured = process.env["HER2_PARALLEL_SCAN_FROM_BYTES"]?.trim() ?? "";
-  const bytes = Number(configured);
-  return configured !== "" && Number.isInteger(bytes) && bytes >= 0 ? bytes : undefined;
 }
 
 function count(n: number): string {
@@ -200,7 +194,8 @@ export async function review(
   // Its note is written only where workers would run (below): a usage error must stay one line.
   const configured = tuning.workers === undefined ? defaultWorkers() : { count: tuning.workers };
   const threads = configured.count;
-  const scanFrom = tuning.parallelScanFromBytes ?? scanFromEnvironment();
+  const scanFrom =
+    tuning.parallelScanFromBytes ?? wholeNumberFromEnvironment("HER2_PARALLEL_SCAN_FROM_BYTES");
   const parallelScan = {
     workers: Math.min(threads, 1),
     ...(scanFrom === undefined ? {} : { fromBytes: scanFrom }),
