@@ -349,31 +349,31 @@ export class PatientIndex {
    * @throws UsageError when the index has spilled to disk and cannot be written.
    */
   addLine(
-    rawKey: string,
+    key: string,
     file: number,
     offset: number,
     byteLength: number,
     lineNo: number,
     deferred = false,
   ): void {
-    const key = wellFormed(rawKey);
     this.lines++;
     if (this.memory) {
+      // Its KeyTable keeps the key well-formed, as the bucket files do below.
       this.memory.line(key, file, offset, byteLength, lineNo, deferred);
       this.added();
       return;
     }
     if (this.failure) throw this.failure;
     try {
-      this.writerFor(key).addLine(key, file, offset, byteLength, lineNo, deferred);
+      const spelled = wellFormed(key);
+      this.writerFor(spelled).addLine(spelled, file, offset, byteLength, lineNo, deferred);
     } catch (error) {
       this.fail(error);
     }
   }
 
   /** Records that Bundle file number `file` holds resources of the patient `key`. */
-  addBundleMember(rawKey: string, file: number): void {
-    const key = wellFormed(rawKey);
+  addBundleMember(key: string, file: number): void {
     this.bundleMembers = true;
     if (this.memory) {
       this.memory.bundleMember(key, file);
@@ -382,7 +382,8 @@ export class PatientIndex {
     }
     if (this.failure) throw this.failure;
     try {
-      this.writerFor(key).addBundleMember(key, file);
+      const spelled = wellFormed(key);
+      this.writerFor(spelled).addBundleMember(spelled, file);
     } catch (error) {
       this.fail(error);
     }
