@@ -10,6 +10,7 @@ import type { OutputFormat } from "./formats";
 import type { PatientGroup } from "./grouping";
 import type { PatientResources } from "./patient-resources";
 import type { SummaryRecord } from "./summary";
+import { utf8Bytes } from "./utf8";
 
 /** Something the main thread must write on stderr, in the order the in-process review would. */
 export type StderrEvent =
@@ -19,10 +20,10 @@ export type StderrEvent =
 export interface BatchResult {
   id: number;
   /**
-   * The output of the batch's shown patients, concatenated. A worker sends it as UTF-8 bytes (transferred, so the
-   * main thread neither copies it nor keeps it on its heap).
+   * The output of the batch's shown patients, concatenated, in UTF-8 (a buffer of its own: a worker transfers it, so
+   * the main thread neither copies it nor keeps it on its heap).
    */
-  text: string | Uint8Array<ArrayBuffer>;
+  text: Uint8Array<ArrayBuffer>;
   /** One per assessed patient, in id order. */
   records: SummaryRecord[];
   events: StderrEvent[];
@@ -67,5 +68,5 @@ export function assessBatch(
     if (outcome.text !== "") texts.push(outcome.text);
     records.push(outcome.record);
   }
-  return { id, text: texts.join(""), records, events, assessMs };
+  return { id, text: utf8Bytes(texts), records, events, assessMs };
 }

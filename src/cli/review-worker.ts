@@ -12,12 +12,10 @@ import { batchLoader, decode, type BatchRequest, type WorkerSetup } from "./para
 export function runReviewWorker(setup: WorkerSetup): void {
   const format = outputFormat(setup.format);
   const target = batchLoader(setup.files, new Map(setup.shared));
-  const utf8 = new TextEncoder();
   let served = 0;
   parentPort?.on("message", (request: BatchRequest) => {
     if (setup.exitAfterBatches !== undefined && served++ >= setup.exitAfterBatches) process.exit(1);
     const result = assessBatch(request.id, decode(request), target, setup, format);
-    const bytes = typeof result.text === "string" ? utf8.encode(result.text) : result.text;
-    parentPort?.postMessage({ ...result, text: bytes }, [bytes.buffer]);
+    parentPort?.postMessage(result, [result.text.buffer]);
   });
 }

@@ -16,6 +16,7 @@ import { reviewInWorkers } from "./parallel-review";
 import { readPopulation, type Population } from "./population";
 import { Progress } from "./progress";
 import { Summary } from "./summary";
+import { Utf8Chunks } from "./utf8";
 
 export interface ReviewOptions extends Filters {
   /** Files and folders, as given on the command line. */
@@ -102,28 +103,29 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Batches output into chunks of this size and waits for the stream to drain when it asks to. */
+/** Writes output in UTF-8 chunks (utf8.ts) and waits for the stream to drain when it asks to. */
 class Output {
-  private buffer = "";
+  private readonly chunks = new Utf8Chunks();
 
   constructor(private readonly stream: Writable) {}
 
   async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 64 * 1024) await this.flush();
+    for (const chunk of this.chunks.add(text)) await this.send(chunk);
   }
 
-  /** Writes bytes as they are, after what is buffered. */
+  /** Writes bytes as they are, after what is gathered. */
   async writeBytes(bytes: Uint8Array): Promise<void> {
     await this.flush();
-    if (bytes.length > 0 && !this.stream.write(bytes)) await this.drained();
+    await this.send(bytes);
   }
 
   async flush(): Promise<void> {
-    if (this.buffer === "") return;
-    const chunk = this.buffer;
-    this.buffer = "";
-    if (!this.stream.write(chunk)) await this.drained();
+    const chunk = this.chunks.take();
+    if (chunk) await this.send(chunk);
+  }
+
+  private async send(bytes: Uint8Array): Promise<void> {
+    if (bytes.length > 0 && !this.stream.write(bytes)) await this.drained();
   }
 
   /**
@@ -257,7 +259,7 @@ export async function review(
           assessMs += batch.assessMs;
           done += patients;
           progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
-          await (typeof batch.text === "string" ? output.write(batch.text) : output.writeBytes(batch.text));
+          await output.writeBytes(batch.text);
         },
         (reason) => {
           progress.clear();
