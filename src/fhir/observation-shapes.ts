@@ -28,36 +28,49 @@ const CALL_PATTERNS: readonly { call: ReportedCall; pattern: RegExp }[] = [
   { call: "positive", pattern: /\bpositive\b/gi },
 ];
 
-/** Ends a clause: a negation does not reach past it ("Negative (1+)", "Score 0 (null, no staining)"). */
-const CLAUSE_BREAK = /[.;,()[\]\n]/;
 /** Words that deny what follows them: "no 3+ staining", "not positive", "negative for 3+". */
 const NEGATION_BEFORE =
   /\b(?:no|not|non|without|absent|absence|negative for|lacks?|lacking|nil|never|neither|nor|rather than|instead of)\b/i;
 /** Words that deny what precedes them: "3+ staining not seen", "3+ staining absent". */
 const NEGATION_AFTER = /\b(?:no|not|absent|none|never)\b/i;
 
+/** Each ends a clause: a negation does not reach past it ("Negative (1+)", "Score 0 (null, no staining)"). */
+const CLAUSE_BREAK_CHARS = ".;,()[]\n";
+
+/** Where the clause holding `position` starts: just after the last clause break before it. */
+function clauseStart(text: string, position: number): number {
+  let i = position;
+  while (i > 0 && !CLAUSE_BREAK_CHARS.includes(text.charAt(i - 1))) i--;
+  return i;
+}
+
+/** Where the clause holding `position` ends: at the first clause break from `position` on. */
+function clauseEnd(text: string, position: number): number {
+  let i = position;
+  while (i < text.length && !CLAUSE_BREAK_CHARS.includes(text.charAt(i))) i++;
+  return i;
+}
+
 /**
  * True when a negation word stands within four words before `start` (or after `end`) in the same clause. A score or
  * call next to a negation may mean its opposite ("No 3+ staining seen"): it is never read as stated.
+ * The clause is found by scanning, not by splitting the whole text; a clause of only spaces (a value such as "3+"
+ * has none before or after) holds no words, so no negation.
  */
 function isNegated(text: string, start: number, end: number, checkAfter: boolean): boolean {
-  const before = (text.slice(0, start).split(CLAUSE_BREAK).pop() ?? "")
-    .trim()
-    .split(/\s+/)
-    .slice(-4)
-    .join(" ");
-  if (NEGATION_BEFORE.test(before)) return true;
+  const clauseBefore = text.slice(clauseStart(text, start), start).trim();
+  if (clauseBefore !== "" && NEGATION_BEFORE.test(clauseBefore.split(/\s+/).slice(-4).join(" "))) return true;
   if (!checkAfter) return false;
-  const after = (text.slice(end).split(CLAUSE_BREAK)[0] ?? "").trim().split(/\s+/).slice(0, 4).join(" ");
-  return NEGATION_AFTER.test(after);
+  const clauseAfter = text.slice(end, clauseEnd(text, end)).trim();
+  return clauseAfter !== "" && NEGATION_AFTER.test(clauseAfter.split(/\s+/).slice(0, 4).join(" "));
 }
 
 /**
  * Every match of a global pattern, like `text.matchAll(pattern)` without its cost: matchAll copies the regular
  * expression on every call, which showed in the chart review's profile.
+ * @param matches where to add them (a new list by default)
  */
-function allMatches(text: string, pattern: RegExp): RegExpExecArray[] {
-  const matches: RegExpExecArray[] = [];
+function allMatches(text: string, pattern: RegExp, matches: RegExpExecArray[] = []): RegExpExecArray[] {
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     matches.push(match);
@@ -76,12 +89,13 @@ export function parseCall(text: string): ParsedCall {
   let rest = text;
   const found = new Set<ReportedCall>();
   for (const { call, pattern } of CALL_PATTERNS) {
-    for (const match of allMatches(rest, pattern)) {
+    const matches = allMatches(rest, pattern);
+    for (const match of matches) {
       // "not amplified" and "no amplification" are consumed by the first pattern, before "amplified" is looked for.
       if (isNegated(rest, match.index, match.index + match[0].length, false))
         return { ambiguous: negationProblem(`call "${match[0]}"`) };
     }
-    if (pattern.test(rest)) {
+    if (matches.length > 0) {
       found.add(call);
       rest = rest.replace(pattern, " ");
     }
@@ -114,8 +128,10 @@ function toScore(digit: string): IhcScore {
  */
 export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   if (SCORE_RANGE.test(text)) return { ambiguous: "the text gives a range of scores, not one score" };
-  const scores = new Set<IhcScore>();
-  const matches = [...allMatches(text, SCORE_PLUS), ...allMatches(text, SCORE_WORD)];
+  // The distinct scores in the order found (a list, not a Set: there are rarely more than one).
+  const scores: IhcScore[] = [];
+  const matches = allMatches(text, SCORE_PLUS);
+  allMatches(text, SCORE_WORD, matches);
   if (allowBare) {
     const bare = BARE_SCORE.exec(text);
     if (bare) matches.push(bare);
@@ -126,11 +142,11 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
     // "Score 0, no staining" and "0 no staining" describe a 0: a negation after a 0 is its staining detail.
     if (isNegated(text, start, start + match[0].length, score !== "0"))
       return { ambiguous: negationProblem(`score "${match[0].trim()}"`) };
-    scores.add(score);
+    if (!scores.includes(score)) scores.push(score);
   }
-  if (scores.size > 1)
-    return { ambiguous: `the text gives more than one IHC score (${[...scores].join(", ")})` };
-  const [score] = [...scores];
+  if (scores.length > 1)
+    return { ambiguous: `the text gives more than one IHC score (${scores.join(", ")})` };
+  const score = scores[0];
   if (!score) return {};
   const result: ParsedScore = { score };
   if (score === "0") {
