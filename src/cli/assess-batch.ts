@@ -10,7 +10,7 @@ import type { OutputFormat } from "./formats";
 import type { PatientGroup } from "./grouping";
 import type { PatientResources } from "./patient-resources";
 import type { SummaryRecord } from "./summary";
-import { utf8Bytes } from "./utf8";
+import { Utf8Builder } from "./utf8";
 
 /** Something the main thread must write on stderr, in the order the in-process review would. */
 export type StderrEvent =
@@ -47,7 +47,7 @@ export function assessBatch(
 ): BatchResult {
   const events: StderrEvent[] = [];
   target.events = events;
-  const texts: string[] = [];
+  const text = new Utf8Builder();
   const records: SummaryRecord[] = [];
   let assessMs = 0;
   for (const group of groups) {
@@ -65,8 +65,8 @@ export function assessBatch(
       continue;
     }
     assessMs += outcome.ms;
-    if (outcome.text !== "") texts.push(outcome.text);
+    if (outcome.text !== "") text.add(outcome.text);
     records.push(outcome.record);
   }
-  return { id, text: utf8Bytes(texts), records, events, assessMs };
+  return { id, text: text.take(), records, events, assessMs };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CHUNK_BYTES, utf8Bytes, Utf8Chunks } from "../../src/cli/utf8";
+import { CHUNK_BYTES, Utf8Builder, Utf8Chunks } from "../../src/cli/utf8";
 
 /** Texts like the review's output: mostly ASCII, some accents and symbols, astral characters, lone surrogates. */
 const texts = fc.array(
@@ -13,14 +13,20 @@ const texts = fc.array(
   { maxLength: 40 },
 );
 
-describe("utf8Bytes", () => {
-  it("is the UTF-8 of the texts joined, in a buffer of its own", () => {
+describe("Utf8Builder", () => {
+  it("gives the UTF-8 of the texts joined, in a buffer of its own, and starts again empty", () => {
     fc.assert(
-      fc.property(texts, (parts) => {
-        const bytes = utf8Bytes(parts);
-        expect(bytes.equals(Buffer.from(parts.join(""), "utf8"))).toBe(true);
+      fc.property(texts, texts, (first, second) => {
+        const builder = new Utf8Builder();
+        for (const part of first) builder.add(part);
+        const bytes = builder.take();
+        expect(bytes.equals(Buffer.from(first.join(""), "utf8"))).toBe(true);
         expect(bytes.byteOffset).toBe(0);
         expect(bytes.buffer.byteLength).toBe(bytes.length);
+        for (const part of second) builder.add(part);
+        expect(builder.take().equals(Buffer.from(second.join(""), "utf8"))).toBe(true);
+        // What was taken is not written to again.
+        expect(bytes.equals(Buffer.from(first.join(""), "utf8"))).toBe(true);
       }),
     );
   });
