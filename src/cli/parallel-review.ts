@@ -136,8 +136,11 @@ export async function reviewInWorkers(
   const format = outputFormat(setup.format);
   const busy = workers.map(() => 0);
   const lost = new Set<number>();
-  /** Batches a worker holds and has not answered yet, kept to be assessed here if the worker is lost. */
-  const assigned = new Map<number, { worker: number; batch: PatientGroup[] }>();
+  /**
+   * Batches a worker holds and has not answered yet, kept (encoded: typed arrays, not line objects that would outlive
+   * young-generation collections) to be assessed here if the worker is lost.
+   */
+  const assigned = new Map<number, { worker: number; request: BatchRequest }>();
   /** Batches the main thread is to assess, in order. */
   const localQueue: { id: number; batch: PatientGroup[] }[] = [];
   let localBusy = false;
@@ -218,9 +221,9 @@ export async function reviewInWorkers(
         lost.add(w);
         busy[w] = Number.POSITIVE_INFINITY;
         const orphans = [...assigned].filter(([, a]) => a.worker === w).sort(([x], [y]) => x - y);
-        for (const [id, { batch }] of orphans) {
+        for (const [id, { request }] of orphans) {
           assigned.delete(id);
-          localQueue.push({ id, batch });
+          localQueue.push({ id, batch: decode(request) });
         }
         onWorkerLost(reason);
         runLocal();
@@ -241,7 +244,11 @@ export async function reviewInWorkers(
           if (toWorker) {
             const request = encode(id, batch);
             busy[w] = (busy[w] ?? 0) + 1;
-            assigned.set(id, { worker: w, batch });
+            // A copy stays here; the worker gets the buffers themselves.
+            assigned.set(id, {
+              worker: w,
+              request: { ...request, counts: request.counts.slice(), lines: request.lines.slice() },
+            });
             workers[w]?.postMessage(request, [request.counts.buffer, request.lines.buffer]);
           } else {
             localQueue.push({ id, batch });
