@@ -2,7 +2,7 @@
  * Which HER2 concept an Observation or component code names: the LOINC table, then the institution's code map, then
  * (as a last resort, and reported as such) the display text. Serum HER2 is excluded.
  */
-import type { CodeableConcept } from "fhir/r4";
+import type { CodeableConcept, Coding } from "fhir/r4";
 import type { CodeMap } from "./code-map";
 import { allConceptText, codingsOf, conceptText } from "./fhir-utils";
 import { methodInText } from "./observation-shapes";
@@ -33,6 +33,17 @@ function namesOtherMarker(text: string): boolean {
   return /\bki-?67\b|\bo?estrogen\b|\bprogesterone\b|\bpd-?l1\b/i.test(text) || /\b(?:ER|PR)\b/.test(text);
 }
 
+/** The entry with the coding's system and code: a loop rather than `find`, whose closure would be made per coding. */
+function findCode<T extends { system: string; code: string }>(
+  entries: readonly T[],
+  coding: Coding,
+): T | undefined {
+  for (const entry of entries) {
+    if (entry.system === coding.system && entry.code === coding.code) return entry;
+  }
+  return undefined;
+}
+
 /**
  * Which HER2 concept an Observation or component code names: LOINC table, then the institution's code map, then (as a
  * last resort, and reported as such) the display text. Serum HER2 is excluded.
@@ -40,11 +51,11 @@ function namesOtherMarker(text: string): boolean {
 export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: CodeMap): CodeClass | undefined {
   const codings = codingsOf(code);
   for (const coding of codings) {
-    const serum = SERUM_HER2_CODES.find((s) => s.system === coding.system && s.code === coding.code);
+    const serum = findCode(SERUM_HER2_CODES, coding);
     if (serum) return { excluded: `serum HER2 test (LOINC ${serum.code}), not a tissue HER2 status` };
   }
   for (const coding of codings) {
-    const known = HER2_OBSERVATION_CODES.find((e) => e.system === coding.system && e.code === coding.code);
+    const known = findCode(HER2_OBSERVATION_CODES, coding);
     if (known) {
       // Real exports carry wrong codes with the right display (e.g. Ki-67 filed under 85319-2): never trust the code
       // over a display that names another marker.
@@ -59,7 +70,7 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
     }
   }
   for (const coding of codings) {
-    const local = codeMap.observations.find((e) => e.system === coding.system && e.code === coding.code);
+    const local = findCode(codeMap.observations, coding);
     if (local) return { concept: local.concept, via: `local code ${local.code} (institution code map)` };
   }
   const text = allConceptText(code).join(" | ");

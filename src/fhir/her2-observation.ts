@@ -12,6 +12,7 @@ import {
   parseCall,
   parseIhcScore,
   parseIshNumbers,
+  type ParsedIshNumbers,
   parsePlainNumber,
   saysRecount,
   saysSingleProbe,
@@ -93,6 +94,10 @@ function setField<K extends Field>(
   reading[field] = value;
 }
 
+const NUMBER_FIELDS: readonly NumberField[] = ["ratio", "her2PerCell", "cep17PerCell", "cellsCounted"];
+/** What an IHC text gives as ISH numbers: nothing (shared, never modified). */
+const NO_ISH_NUMBERS: Readonly<ParsedIshNumbers> = { problems: [] };
+
 /** Reads a text value in the light of the concept its code names. */
 function readText(reading: Her2Reading, concept: ReadingConcept, text: string, where: string): void {
   reading.raw.push(text);
@@ -116,8 +121,8 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
   const score = parseIhcScore(text, allowBare);
   if (score.ambiguous) reading.problems.push(`${where} "${text}": ${score.ambiguous}`);
   // An IHC text may mention cells ("3+ in 90% of cells; 100 cells counted"): ISH numbers are read only elsewhere.
-  const numbers = concept === "ihc" ? { problems: [] } : parseIshNumbers(text);
-  reading.problems.push(...numbers.problems.map((p) => `${where}: ${p}`));
+  const numbers = concept === "ihc" ? NO_ISH_NUMBERS : parseIshNumbers(text);
+  for (const problem of numbers.problems) reading.problems.push(`${where}: ${problem}`);
   if (concept === "ish" || concept === "unspecified" || concept === "interpretation") {
     const plain = parsePlainNumber(text);
     if (plain?.bound !== undefined) {
@@ -141,7 +146,7 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
     setField(reading, "zeroDetail", score.zeroDetail, where);
     found.push(`IHC score ${score.score}`);
   }
-  for (const field of ["ratio", "her2PerCell", "cep17PerCell", "cellsCounted"] as const) {
+  for (const field of NUMBER_FIELDS) {
     if (numbers[field] !== undefined) {
       setField(reading, field, numbers[field], where);
       found.push(`${field} ${String(numbers[field])}`);
@@ -395,11 +400,12 @@ export function readHer2Observation(
     if (notes.length > 0) readText(reading, concept, notes.join("; "), "note");
   }
   if (reading.score === "0" && reading.zeroDetail === undefined) readZeroDetail(reading, observation);
-  if (saysRecount(allConceptText(observation.code).join(" "))) reading.isRecount = true;
-  const methodText = [conceptText(observation.method), ...allConceptText(observation.code)]
-    .filter(Boolean)
-    .join(" ");
-  const declared = methodInText(conceptText(observation.method) ?? "");
+  // The code's texts are read once for the recount and method checks (allConceptText gives no empty strings).
+  const codeText = allConceptText(observation.code).join(" ");
+  if (saysRecount(codeText)) reading.isRecount = true;
+  const methodName = conceptText(observation.method);
+  const methodText = methodName && codeText ? `${methodName} ${codeText}` : (methodName ?? codeText);
+  const declared = methodInText(methodName ?? "");
   if (declared) {
     const codeMethod = concept === "ihc" ? "ihc" : concept.startsWith("ish") ? "ish" : undefined;
     if (codeMethod && codeMethod !== declared) {
