@@ -116,26 +116,26 @@ export class PatientResources {
       for (const location of run) {
         const start = location.offset - first.offset;
         const text = bytes.toString("utf8", start, start + location.byteLength);
-        const resource = this.parse(text, key, `${file.path}:${location.lineNo}`, file.path);
+        const resource = this.parse(text, key, file.path, location.lineNo);
         if (resource) read.push({ order: location.file * 2 ** 40 + location.offset, resource });
       }
     }
     return read;
   }
 
-  private parse(text: string, key: string, where: string, path: string): Resource | undefined {
+  private parse(text: string, key: string, path: string, lineNo: number): Resource | undefined {
     let resource: Resource;
     try {
       resource = JSON.parse(text) as Resource;
     } catch (error) {
-      this.diagnostics.warn(path, where, `not valid JSON (${String(error)}); line skipped`);
+      this.diagnostics.warn(path, `${path}:${lineNo}`, `not valid JSON (${String(error)}); line skipped`);
       return undefined;
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
     if (patientKeyOf(resource) !== key) {
       this.diagnostics.warn(
         path,
-        where,
+        `${path}:${lineNo}`,
         `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
       );
       return undefined;
