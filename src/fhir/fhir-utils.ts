@@ -77,7 +77,16 @@ export function resolveReference<T extends Resource>(
   owner?: { contained?: Resource[] },
 ): T | undefined {
   const ref = normaliseReference(reference);
-  if (!ref) return undefined;
+  return ref ? resolveNormalised<T>(ref, resourceType, index, owner) : undefined;
+}
+
+/** resolveReference for a reference already normalised (by normaliseReference, never empty). */
+export function resolveNormalised<T extends Resource>(
+  ref: string,
+  resourceType: T["resourceType"],
+  index: ResourceIndex,
+  owner?: { contained?: Resource[] },
+): T | undefined {
   if (ref.startsWith("#")) {
     const found = owner?.contained?.find((r) => r.id === ref.slice(1));
     return found?.resourceType === resourceType ? (found as T) : undefined;

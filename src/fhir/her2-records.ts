@@ -132,6 +132,7 @@ function mergeKey(piece: IshPiece): string {
 }
 
 function canMerge(allPieces: readonly IshPiece[]): boolean {
+  if (allPieces.length < 2) return true; // one piece (the usual case): nothing to contradict
   const status = allPieces[0]?.context.status;
   if (allPieces.some((p) => p.context.status !== status)) return false;
   const pieces = allPieces.filter((p) => !p.reading.isRecount);
@@ -166,12 +167,20 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   const context: Context = Object.assign({}, main.context);
   context.date ??= pieces.find((p) => p.context.date)?.context.date;
   context.specimen ??= pieces.find((p) => p.context.specimen)?.context.specimen;
-  const value = (field: (typeof ISH_FIELDS)[number]): number | undefined =>
-    pieces.map((p) => p.reading[field]).find((v) => v !== undefined);
-  const call = pieces.map((p) => p.reading.calls.ish).find((c) => c !== undefined);
+  const value = (field: (typeof ISH_FIELDS)[number]): number | undefined => {
+    for (const p of pieces) if (p.reading[field] !== undefined) return p.reading[field];
+    return undefined;
+  };
+  const call = pieces.find((p) => p.reading.calls.ish !== undefined)?.reading.calls.ish;
   const single = allPieces.some((p) => p.reading.singleProbe);
-  const raw = allPieces.flatMap((p) => p.reading.raw).join("; ");
-  const notes = allPieces.flatMap((p) => p.reading.notes);
+  // Every piece's values and notes, in piece order (one loop rather than two flatMap calls, which showed in profiles).
+  const rawParts: string[] = [];
+  const notes: string[] = [];
+  for (const p of allPieces) {
+    rawParts.push(...p.reading.raw);
+    notes.push(...p.reading.notes);
+  }
+  const raw = rawParts.join("; ");
   if (allPieces.length > 1) notes.push(`combined from ${allPieces.map((p) => p.context.source).join(", ")}`);
   if (mergedByDay && allPieces.length > 1)
     notes.push("merged because they share the effective date; no panel, report or specimen links them");
@@ -221,7 +230,9 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
   const ordered = [...pieces].sort((a, b) => a.context.source.localeCompare(b.context.source));
   for (const piece of ordered) {
     const key = mergeKey(piece);
-    groups.set(key, [...(groups.get(key) ?? []), piece]);
+    const group = groups.get(key);
+    if (group) group.push(piece);
+    else groups.set(key, [piece]);
   }
   const records: Her2TestRecord[] = [];
   for (const [key, group] of groups) {
@@ -248,8 +259,10 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
           : "interpretation";
     return [withBase(context, { method, readAs: pending })];
   }
-  const calls = Object.assign({}, reading.calls);
+  // Copied only when the unspecified call moves to its slot; otherwise read as it is.
+  let calls = reading.calls;
   if (calls.unspecified !== undefined) {
+    calls = Object.assign({}, calls);
     // A call on a code that does not name its method: the method text decides, else it is an overall interpretation.
     const slot =
       reading.methodHint ?? (reading.score ? "ihc" : hasIshNumbers(reading) ? "ish" : "interpretation");
@@ -274,9 +287,8 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
       records.push(unreadable(context, "IHC result with neither a score nor a call", raw, readAs));
     else records.push(record);
   }
-  const ishMeasured = (["ratio", "her2PerCell", "cep17PerCell"] as const).some(
-    (f) => reading[f] !== undefined,
-  );
+  const ishMeasured =
+    reading.ratio !== undefined || reading.her2PerCell !== undefined || reading.cep17PerCell !== undefined;
   if (ishMeasured || calls.ish !== undefined || (reading.concept.startsWith("ish") && !wantsIhc)) {
     ishPieces.push({ context, reading: Object.assign({}, reading, { calls: { ish: calls.ish } }) });
   }
@@ -352,6 +364,25 @@ function recordsOfConclusion(
   return recordsOfReading(context, reading, ishPieces);
 }
 
+/** Shared empty map for the usual patient without HER2 panels (never modified). */
+const NO_PANELS: ReadonlyMap<string, Observation> = new Map();
+
+/** The HER2 panel each member reference belongs to (the map is made only when there is a panel member). */
+function panelsByMember(
+  observations: readonly Observation[],
+  isHer2: (o: Observation) => boolean,
+): ReadonlyMap<string, Observation> {
+  let panelOf: Map<string, Observation> | undefined;
+  for (const panel of observations) {
+    if (!isHer2(panel)) continue;
+    for (const member of panel.hasMember ?? []) {
+      const ref = normaliseReference(member);
+      if (ref) (panelOf ??= new Map()).set(ref, panel);
+    }
+  }
+  return panelOf ?? NO_PANELS;
+}
+
 /**
  * Builds the HER2 test records of one patient.
  * @param resources every resource loaded for the patient
@@ -362,24 +393,20 @@ export function buildHer2Records(
   index: ResourceIndex,
   codeMap: CodeMap,
 ): Her2TestRecord[] {
-  const observations = resources.filter((r) => isResourceType<Observation>(r, "Observation"));
-  const reports = resources.filter((r) => isResourceType<DiagnosticReport>(r, "DiagnosticReport"));
-  const classes = new Map<Observation, CodeClass | undefined>(
-    observations.map((o) => [o, classifyHer2Code(o.code, codeMap)]),
-  );
+  const observations: Observation[] = [];
+  const reports: DiagnosticReport[] = [];
+  for (const r of resources) {
+    if (isResourceType<Observation>(r, "Observation")) observations.push(r);
+    else if (isResourceType<DiagnosticReport>(r, "DiagnosticReport")) reports.push(r);
+  }
+  const classes = new Map<Observation, CodeClass | undefined>();
+  for (const o of observations) classes.set(o, classifyHer2Code(o.code, codeMap));
   const isHer2 = (o: Observation): boolean => {
     const c = classes.get(o);
     return c !== undefined && !("excluded" in c);
   };
 
-  const panelOf = new Map<string, Observation>();
-  for (const panel of observations) {
-    if (!isHer2(panel)) continue;
-    for (const member of panel.hasMember ?? []) {
-      const ref = normaliseReference(member);
-      if (ref) panelOf.set(ref, panel);
-    }
-  }
+  const panelOf = panelsByMember(observations, isHer2);
   const reportOf = new Map<string, DiagnosticReport>();
   for (const report of reports) {
     for (const result of report.result ?? []) {
@@ -388,8 +415,7 @@ export function buildHer2Records(
     }
   }
 
-  const contextOf = (observation: Observation): Context => {
-    const ref = refOf(observation);
+  const contextOf = (observation: Observation, ref: ResourceRef): Context => {
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
     const context: Context = { source: ref, status: toStatus(observation.status) };
@@ -410,15 +436,14 @@ export function buildHer2Records(
   const records: Her2TestRecord[] = [];
   const ishPieces: IshPiece[] = [];
   for (const observation of observations) {
+    const ref = refOf(observation);
     let cls = classes.get(observation);
-    if (cls === undefined && panelOf.has(refOf(observation))) {
-      cls = {
-        concept: "unspecified",
-        via: `member of HER2 panel ${refOf(panelOf.get(refOf(observation)) as Observation)}`,
-      };
+    if (cls === undefined) {
+      const panel = panelOf.get(ref);
+      if (panel) cls = { concept: "unspecified", via: `member of HER2 panel ${refOf(panel)}` };
     }
     if (cls === undefined || "excluded" in cls) continue;
-    const context = contextOf(observation);
+    const context = contextOf(observation, ref);
     const reading = readHer2Observation(observation, cls.concept, codeMap);
     reading.notes.unshift(`code: ${cls.via}`);
     if (cls.conflict) reading.problems.unshift(cls.conflict);
@@ -457,7 +482,7 @@ export function buildHer2Records(
     records.push(...recordsOfConclusion(report, context, ishPieces));
   }
 
-  records.push(...mergeIshPieces(ishPieces));
+  if (ishPieces.length > 0) records.push(...mergeIshPieces(ishPieces));
   return records.sort(
     (a, b) => a.source.localeCompare(b.source) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
   );

@@ -1,7 +1,7 @@
 /** The specimen a HER2 result was obtained on: reference, accession label, body site and collection date. */
 import type { CodeableConcept, Reference, Resource, Specimen } from "fhir/r4";
 import type { SpecimenInfo } from "../domain/types";
-import { conceptText, normaliseReference, resolveReference, type ResourceIndex } from "./fhir-utils";
+import { conceptText, normaliseReference, resolveNormalised, type ResourceIndex } from "./fhir-utils";
 
 /**
  * Reads a specimen reference. Keeps the reference even when the Specimen itself was not loaded, so results on the
@@ -14,7 +14,7 @@ export function specimenInfo(
 ): SpecimenInfo | undefined {
   const ref = normaliseReference(reference);
   if (!ref) return undefined;
-  const specimen = resolveReference<Specimen>(reference, "Specimen", index, owner);
+  const specimen = resolveNormalised<Specimen>(ref, "Specimen", index, owner);
   const info: SpecimenInfo = {};
   // A contained specimen has no server identity: use its label instead of "#id".
   if (!ref.startsWith("#")) info.reference = ref;
@@ -25,7 +25,8 @@ export function specimenInfo(
   if (bodySite) info.bodySite = bodySite;
   const collected = specimen?.collection?.collectedDateTime ?? specimen?.collection?.collectedPeriod?.start;
   if (collected) info.collected = collected;
-  return Object.keys(info).length > 0 ? info : undefined;
+  // Only a contained specimen (no reference kept) can leave nothing to report.
+  return info.reference !== undefined || Object.keys(info).length > 0 ? info : undefined;
 }
 
 /** Adds a body site from the result itself when the specimen does not give one. */
