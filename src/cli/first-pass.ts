@@ -147,21 +147,9 @@ class NdjsonFileScan implements LineSink {
       this.fhirLines += result.fhirLines - 1;
     }
     for (const s of result.skipped) this.skipped.add(s.resourceType, this.where(s.firstLineNo), s.count);
-    const { index } = state;
-    const { keys, patient, offset, byteLength, lineNo, deferred } = result;
-    for (let i = 0; i < patient.length; i++) {
-      const key = keys[patient[i] ?? 0] ?? "";
-      index.addLine(
-        key,
-        this.fileNumber,
-        offset[i] ?? 0,
-        byteLength[i] ?? 0,
-        this.lineBase + (lineNo[i] ?? 0),
-        deferred[i] === 1,
-      );
-    }
+    state.index.addLines(result, this.fileNumber, this.lineBase);
     for (const [reference, resource] of result.shared) state.shared.set(reference, resource);
-    state.resources += patient.length + result.shared.length;
+    state.resources += result.patient.length + result.shared.length;
     this.nonBlank += result.nonBlank;
     this.lineBase += result.lines;
     state.onBytes(result.bytes);

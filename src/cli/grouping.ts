@@ -89,6 +89,19 @@ export interface LineLocation {
   deferred: boolean;
 }
 
+/** NDJSON lines of one file read elsewhere, for `PatientIndex.addLines`: per line, in line order. */
+export interface LineBatch {
+  /** The patients' keys (`Patient/<id>`), each once; `patient` holds indexes into it. */
+  keys: readonly string[];
+  patient: Uint32Array;
+  offset: Float64Array;
+  byteLength: Uint32Array;
+  /** Line numbers from the batch's start. */
+  lineNo: Uint32Array;
+  /** 1: a line the second pass need not read. */
+  deferred: Uint8Array;
+}
+
 /** One patient's share of the input: NDJSON lines in input order and the Bundle files that mention the patient. */
 export interface PatientGroup {
   /** `Patient/<id>` */
@@ -131,7 +144,24 @@ class MemoryIndex implements RecordVisitor {
     lineNo: number,
     deferred: boolean,
   ): void {
-    this.lines.push(this.table.numberOf(key), file, offset, byteLength, lineNo, deferred);
+    this.numberedLine(this.table.numberOf(key), file, offset, byteLength, lineNo, deferred);
+  }
+
+  /** The number of the patient `key` in this index (a new patient gets the next one). */
+  numberOf(key: string): number {
+    return this.table.numberOf(key);
+  }
+
+  /** Records a line of the patient numbered `patient` by `numberOf`. */
+  numberedLine(
+    patient: number,
+    file: number,
+    offset: number,
+    byteLength: number,
+    lineNo: number,
+    deferred: boolean,
+  ): void {
+    this.lines.push(patient, file, offset, byteLength, lineNo, deferred);
     this.entries++;
   }
 
@@ -369,6 +399,49 @@ export class PatientIndex {
       this.writerFor(spelled).addLine(spelled, file, offset, byteLength, lineNo, deferred);
     } catch (error) {
       this.fail(error);
+    }
+  }
+
+  /**
+   * Records lines read elsewhere (a scan worker's range), as `addLine` would one by one: line `i` belongs to the
+   * patient `keys[patient[i]]`, and its line number is `lineBase + lineNo[i]`. In memory, each key is looked up once
+   * per batch rather than once per line.
+   * @throws UsageError when the index has spilled to disk and cannot be written.
+   */
+  addLines(batch: LineBatch, file: number, lineBase: number): void {
+    const { keys, patient, offset, byteLength, lineNo, deferred } = batch;
+    // The index's number of each of the batch's keys, once looked up (-1: not yet).
+    const numbers = new Int32Array(keys.length).fill(-1);
+    for (let i = 0; i < patient.length; i++) {
+      const local = patient[i] ?? 0;
+      const memory = this.memory;
+      if (memory === undefined) {
+        // Spilled (perhaps within this batch): lines go to their bucket by key.
+        this.addLine(
+          keys[local] ?? "",
+          file,
+          offset[i] ?? 0,
+          byteLength[i] ?? 0,
+          lineBase + (lineNo[i] ?? 0),
+          deferred[i] === 1,
+        );
+        continue;
+      }
+      let number = numbers[local] ?? -1;
+      if (number === -1) {
+        number = memory.numberOf(keys[local] ?? "");
+        numbers[local] = number;
+      }
+      this.lines++;
+      memory.numberedLine(
+        number,
+        file,
+        offset[i] ?? 0,
+        byteLength[i] ?? 0,
+        lineBase + (lineNo[i] ?? 0),
+        deferred[i] === 1,
+      );
+      this.added();
     }
   }
 

@@ -145,6 +145,70 @@ describe("a spilled index gives what the index in memory gives", () => {
     );
   });
 
+  it("lines added in batches (a scan worker's ranges) index as if added one by one, in memory and spilled", () => {
+    const ids = ["a", "b", "c", "d", "\ud800x", "z".repeat(100)];
+    const batch = fc.array(
+      fc.record({ id: fc.constantFrom(...ids), n: fc.nat(100_000), deferred: fc.boolean() }),
+      { maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(batch, { maxLength: 5 }),
+        fc.integer({ min: 0, max: 3000 }),
+        (batches, memoryBytes) => {
+          const tmp = tempDir();
+          vi.stubEnv("TMPDIR", tmp);
+          const one = new PatientIndex({ memoryBytes });
+          const batched = new PatientIndex({ memoryBytes });
+          batches.forEach((lines, b) => {
+            const file = b % 3;
+            const lineBase = b * 1000;
+            // The batch's own numbering of its keys, in order of first appearance, as a scan worker numbers them.
+            const keys: string[] = [];
+            const patient = new Uint32Array(lines.length);
+            lines.forEach((l, i) => {
+              const key = `Patient/${l.id}`;
+              if (!keys.includes(key)) keys.push(key);
+              patient[i] = keys.indexOf(key);
+              one.addLine(
+                key,
+                file,
+                l.n * 1_000_003 + 0.5e10,
+                100 + (l.n % 50),
+                lineBase + i + 1,
+                l.deferred,
+              );
+            });
+            batched.addLines(
+              {
+                keys,
+                patient,
+                offset: Float64Array.from(lines, (l) => l.n * 1_000_003 + 0.5e10),
+                byteLength: Uint32Array.from(lines, (l) => 100 + (l.n % 50)),
+                lineNo: Uint32Array.from(lines, (_, i) => i + 1),
+                deferred: Uint8Array.from(lines, (l) => (l.deferred ? 1 : 0)),
+              },
+              file,
+              lineBase,
+            );
+          });
+          one.finish();
+          batched.finish();
+          try {
+            expect(batched.spilled).toBe(one.spilled);
+            expect(batched.lineCount).toBe(one.lineCount);
+            expect(batched.patientCount).toBe(one.patientCount);
+            expect([...batched.groups()]).toEqual([...one.groups()]);
+          } finally {
+            one.close();
+            batched.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it("an export written in id order (the first entries see only low ids): buckets split again until each fits", () => {
     // Three files, each sorted by patient, as a server may write them; the limit is hit inside the first file.
     const ids = Array.from({ length: 2000 }, (_, i) => `Patient/p${String(i).padStart(5, "0")}`);
