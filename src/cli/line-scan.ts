@@ -9,7 +9,7 @@ import type { CodeMap } from "../fhir/code-map";
 import { observationTextMayMatter } from "../fhir/observation-prefilter";
 import { errorMessage } from "./diagnostics";
 import type { NdjsonLine } from "./ndjson-reader";
-import { namesOneResourceType, scanRawLine } from "./raw-scan";
+import { scanRawLine } from "./raw-scan";
 import { placeResource } from "./references";
 
 /** What the reading of a line reports, in line order. */
@@ -47,6 +47,21 @@ function isDeferrable(resourceType: string, text: string, codeMap: CodeMap): boo
     namesOneResourceType(text) &&
     !observationTextMayMatter(text, codeMap)
   );
+}
+
+/**
+ * True when `"resourceType"` occurs once in the line. A second one is a contained resource (whose subject the raw scan
+ * could take for the line's) or a repeated key (JSON.parse keeps the last, so the line may not be an Observation):
+ * such a line is always parsed.
+ */
+function namesOneResourceType(text: string): boolean {
+  const first = text.indexOf('resourceType"');
+  if (first === -1) return false;
+  // Searched by its rarer tail `Type"` (a capital letter), then checked: several times faster on JSON text.
+  for (let at = text.indexOf('Type"', first + 13); at !== -1; at = text.indexOf('Type"', at + 1)) {
+    if (text.startsWith("resource", at - 8)) return false;
+  }
+  return true;
 }
 
 /**

@@ -8,8 +8,7 @@
  * undefined and is parsed. The second pass parses every grouped line and checks its patient again with
  * `patientKeyOf`: with a single such key in the line, a key nested in a contained resource or an extension (the only
  * way the scan can misread) means the resource has no top-level patient, and the second pass reports it exactly as
- * the parsed path would. Nothing is ever filed under the wrong patient. A Patient line, which the second pass does
- * not read, is scanned only where its id cannot be misread (`scanPatient`).
+ * the parsed path would. Nothing is ever filed under the wrong patient.
  */
 import { isReadType, PATIENT_RESOURCE_TYPES } from "./references";
 
@@ -24,13 +23,10 @@ export type RawScan =
 
 const CANONICAL_VALUE = ':{"reference":"';
 const QUOTE = 34;
-const COMMA = 44;
-const CLOSE_BRACE = 125;
 
 /** A key's name and closing quote: `subject"` stands for the key `"subject"`. */
 const SUBJECT_TAIL = 'subject"';
 const PATIENT_TAIL = 'patient"';
-const ID_TAIL = 'id"';
 
 /**
  * Index of the next key `"<name>"` after `from` (given as its `tail`, `<name>"`), or -1. Searches for the tail and
@@ -60,44 +56,6 @@ function canonicalReferenceStart(line: string): number {
 }
 
 /**
- * True when `"resourceType"` occurs once in the line. A second one is a contained resource (whose subject the raw scan
- * could take for the line's) or a repeated key (JSON.parse keeps the last, so the line may not be an Observation):
- * such a line is always parsed.
- */
-export function namesOneResourceType(text: string): boolean {
-  const first = text.indexOf('resourceType"');
-  if (first === -1) return false;
-  // Searched by its rarer tail `Type"` (a capital letter), then checked: several times faster on JSON text.
-  for (let at = text.indexOf('Type"', first + 13); at !== -1; at = text.indexOf('Type"', at + 1)) {
-    if (text.startsWith("resource", at - 8)) return false;
-  }
-  return true;
-}
-
-const PATIENT_ID_KEY = ',"id":"';
-
-/**
- * A Patient line written `{"resourceType":"Patient","id":"<id>",…}`: the patient is its own id. A Patient is never
- * read again in the second pass (the FHIR layer does not use it; see line-scan.ts), so nothing would catch a misread
- * later, and the scan answers only when the id cannot be another: `"id"` is the line's only key of that name (no
- * repeated key, which JSON.parse would take the last of, and no nested one), `"resourceType"` occurs once (no
- * contained resource) and the line ends like a whole object. Like any line left unread, a Patient line broken
- * elsewhere is then reported only if its patient has no other resource (the second pass reads it after all).
- */
-function scanPatient(line: string, typeEnd: number): RawScan | undefined {
-  if (!line.startsWith(PATIENT_ID_KEY, typeEnd + 1)) return undefined;
-  const idStart = typeEnd + 1 + PATIENT_ID_KEY.length;
-  const idEnd = line.indexOf('"', idStart);
-  if (idEnd === -1) return undefined;
-  const next = line.charCodeAt(idEnd + 1);
-  if (next !== COMMA && next !== CLOSE_BRACE) return undefined;
-  const id = line.slice(idStart, idEnd);
-  if (!ID.test(id) || keyIndex(line, ID_TAIL, idStart) !== -1) return undefined;
-  if (!line.trimEnd().endsWith("}") || !namesOneResourceType(line)) return undefined;
-  return { kind: "patient", resourceType: "Patient", patient: `Patient/${id}` };
-}
-
-/**
  * Reads the type and patient of a canonical NDJSON line without parsing it.
  * @param line One NDJSON line (no trailing newline).
  * @returns What the scan could read, or undefined when the line must be parsed.
@@ -109,8 +67,7 @@ export function scanRawLine(line: string): RawScan | undefined {
   const resourceType = line.slice(TYPE_PREFIX.length, typeEnd);
   if (!/^[A-Z][A-Za-z]+$/.test(resourceType)) return undefined;
   if (!isReadType(resourceType)) return { kind: "skip", resourceType };
-  if (resourceType === "Patient") return scanPatient(line, typeEnd);
-  if (!PATIENT_RESOURCE_TYPES.has(resourceType)) return undefined;
+  if (resourceType === "Patient" || !PATIENT_RESOURCE_TYPES.has(resourceType)) return undefined;
   const valueStart = canonicalReferenceStart(line);
   if (valueStart === -1) return undefined;
   const valueEnd = line.indexOf('"', valueStart);

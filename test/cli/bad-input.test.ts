@@ -97,30 +97,6 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     expect(run.assessments).toEqual([]);
   });
 
-  it("a Patient line is read by its id; one broken inside is reported when its patient has nothing else", async () => {
-    const dir = tempDir();
-    const good = ihc("o1", "Patient/a", "3+");
-    writeNdjson(dir, "Observation.ndjson", [good]);
-    const broken = (id: string): string => JSON.stringify(patient(id)).replace('"female"', "female");
-    const path = writeText(
-      dir,
-      "Patient.ndjson",
-      `${broken("a")}\n${broken("b")}\n${JSON.stringify(patient("c"))}\n${broken("d").slice(0, -5)}\n`,
-    );
-    const run = await runReview([dir]);
-    expect(run.result.exitCode).toBe(0);
-    // Line 1 (patient a, who has a result) is left unread like any Patient; line 2 (patient b, nothing else) is read
-    // and reported in the second pass, and b is not assessed; line 4, cut short, is parsed and reported at once.
-    expect(messages(run.stderr)).toEqual([
-      expect.stringMatching(new RegExp(`^${path}:4: warning: not valid JSON`)),
-      expect.stringMatching(new RegExp(`^${path}:2: warning: not valid JSON`)),
-    ]);
-    expect(run.assessments.map((a) => [a.patient, a.status])).toEqual([
-      ["Patient/a", "positive"],
-      ["Patient/c", "no-result"],
-    ]);
-  });
-
   it("a line with a contained resource is never deferred: a subject inside it is not taken for the line's patient", async () => {
     const dir = tempDir();
     const weight = {
