@@ -6,7 +6,7 @@
 import { closeSync, openSync, readFileSync } from "node:fs";
 import type { Resource } from "fhir/r4";
 import { readFhirJson } from "./bundle-reader";
-import type { Diagnostics } from "./diagnostics";
+import { errorMessage, type Diagnostics } from "./diagnostics";
 import type { DataGap } from "../domain";
 import { groupBundle, type GroupedBundle } from "./first-pass";
 import type { LineLocation, PatientGroup } from "./grouping";
@@ -128,7 +128,11 @@ export class PatientResources {
     try {
       resource = JSON.parse(text) as Resource;
     } catch (error) {
-      this.diagnostics.warn(path, `${path}:${lineNo}`, `not valid JSON (${String(error)}); line skipped`);
+      this.diagnostics.warn(
+        path,
+        `${path}:${lineNo}`,
+        `not valid JSON (${errorMessage(error)}); line skipped`,
+      );
       return undefined;
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.

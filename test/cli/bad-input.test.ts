@@ -97,6 +97,45 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     expect(run.assessments).toEqual([]);
   });
 
+  it("a broken line says the same whichever pass reads it: one found when lines are read again too", async () => {
+    const dir = tempDir();
+    // The same cut twice: in a Condition the first pass parses (not canonical: a space), and in an Observation the
+    // first pass files by string search and the second pass reads again.
+    const condition = JSON.stringify(breastCancer("c1", "Patient/a")).replace(
+      '{"resourceType"',
+      '{ "resourceType"',
+    );
+    const observation = JSON.stringify(ihc("o1", "Patient/a", "3+"));
+    const cut = (line: string): string => `${line.slice(0, line.lastIndexOf('"value'))}"valueString":3+"}`;
+    const good = JSON.stringify(breastCancer("c0", "Patient/b"));
+    const conditions = writeText(dir, "Condition.ndjson", `${good}\n${cut(condition)}\n`);
+    const observations = writeText(dir, "Observation.ndjson", `${cut(observation)}\n`);
+    const run = await runReview([dir]);
+    const [first, second] = messages(run.stderr);
+    expect(first).toMatch(new RegExp(`^${conditions}:2: warning: not valid JSON \\(`));
+    expect(second).toMatch(new RegExp(`^${observations}:1: warning: not valid JSON \\(`));
+    // The parser's own words in both, not the error's class name in one of them.
+    const reason = (line = ""): string =>
+      line.slice(line.indexOf("not valid JSON")).replace(/position \d+/, "");
+    expect(reason(second)).toBe(reason(first));
+  });
+
+  it("a broken Patient line is reported at its line, even when its patient has other data", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "3+")]);
+    const broken = JSON.stringify(patient("a")).replace('"female"', "female");
+    const path = writeText(dir, "Patient.ndjson", `${JSON.stringify(patient("b"))}\n${broken}\n`);
+    const run = await runReview([dir]);
+    expect(run.result.exitCode).toBe(0);
+    expect(messages(run.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^${path}:2: warning: not valid JSON`)),
+    ]);
+    expect(run.assessments.map((a) => [a.patient, a.status])).toEqual([
+      ["Patient/a", "positive"],
+      ["Patient/b", "no-result"],
+    ]);
+  });
+
   it("a line with a contained resource is never deferred: a subject inside it is not taken for the line's patient", async () => {
     const dir = tempDir();
     const weight = {
