@@ -8,7 +8,8 @@
  * undefined and is parsed. The second pass parses every grouped line and checks its patient again with
  * `patientKeyOf`: with a single such key in the line, a key nested in a contained resource or an extension (the only
  * way the scan can misread) means the resource has no top-level patient, and the second pass reports it exactly as
- * the parsed path would. Nothing is ever filed under the wrong patient.
+ * the parsed path would. A line with a `\u` escape, which could spell a key the searches would miss, is parsed.
+ * Nothing is ever filed under the wrong patient.
  */
 import { isReadType, PATIENT_RESOURCE_TYPES } from "./references";
 
@@ -62,6 +63,9 @@ function canonicalReferenceStart(line: string): number {
  */
 export function scanRawLine(line: string): RawScan | undefined {
   if (!line.startsWith(TYPE_PREFIX)) return undefined;
+  // A `\u` escape can spell a key's letters ("subj\u0065ct"), which JSON.parse decodes and the searches below would
+  // not see: such a line is parsed. A backslash is rare in JSON text, so this search costs little.
+  if (line.includes("\\u")) return undefined;
   const typeEnd = line.indexOf('"', TYPE_PREFIX.length);
   if (typeEnd === -1) return undefined;
   const resourceType = line.slice(TYPE_PREFIX.length, typeEnd);

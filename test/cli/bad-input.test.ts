@@ -136,6 +136,20 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     ]);
   });
 
+  it("a key spelt with a \\u escape is read as JSON.parse reads it: a repeated subject names the patient", async () => {
+    const dir = tempDir();
+    // JSON.parse decodes "subj\u0065ct" to "subject" and keeps the last of two: the result is Patient/z's.
+    const line = JSON.stringify(ihc("o1", "Patient/a", "3+")).replace(
+      /}$/,
+      ',"subj\\u0065ct":{"reference":"Patient/z"}}',
+    );
+    writeText(dir, "Observation.ndjson", `${line}\n`);
+    const run = await runReview([dir]);
+    expect(run.result.exitCode).toBe(0);
+    expect(messages(run.stderr)).toEqual([]);
+    expect(run.assessments.map((a) => [a.patient, a.status])).toEqual([["Patient/z", "positive"]]);
+  });
+
   it("a line with a contained resource is never deferred: a subject inside it is not taken for the line's patient", async () => {
     const dir = tempDir();
     const weight = {

@@ -51,6 +51,10 @@ describe("scanRawLine", () => {
       '{"resourceType":"Observation","subject":{"reference":"Patient/a"},"patient":{"reference":"Patient/b"}}',
     ],
     [
+      "a key spelt with an escape (JSON.parse decodes it and keeps the last subject)",
+      '{"resourceType":"Observation","subject":{"reference":"Patient/a"},"subj\\u0065ct":{"reference":"Patient/z"}}',
+    ],
+    [
       "a reference with an escape",
       '{"resourceType":"Observation","subject":{"reference":"Patient/a\\u0041"}}',
     ],
