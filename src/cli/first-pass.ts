@@ -13,9 +13,9 @@ import type { InputFile } from "./inputs";
 import { scanLine, type LineSink } from "./line-scan";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 import {
-  isScanned,
   PARALLEL_SCAN_FROM_BYTES,
   planScan,
+  scannedBytes,
   ScanWorker,
   WORKER_SHARE,
   type ParallelScanOptions,
@@ -300,7 +300,7 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
  * @throws UsageError for a file that cannot be read or is not FHIR JSON / NDJSON at all.
  */
 export async function firstPass(files: readonly InputFile[], state: FirstPassState): Promise<void> {
-  const ndjsonBytes = files.reduce((sum, f) => sum + (isScanned(f) ? f.bytes : 0), 0);
+  const ndjsonBytes = scannedBytes(files);
   const options = state.parallelScan;
   const plan =
     options !== undefined &&

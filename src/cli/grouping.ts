@@ -414,17 +414,14 @@ export class PatientIndex {
     const numbers = new Int32Array(keys.length).fill(-1);
     for (let i = 0; i < patient.length; i++) {
       const local = patient[i] ?? 0;
+      const at = offset[i] ?? 0;
+      const length = byteLength[i] ?? 0;
+      const line = lineBase + (lineNo[i] ?? 0);
+      const isDeferred = deferred[i] === 1;
       const memory = this.memory;
       if (memory === undefined) {
         // Spilled (perhaps within this batch): lines go to their bucket by key.
-        this.addLine(
-          keys[local] ?? "",
-          file,
-          offset[i] ?? 0,
-          byteLength[i] ?? 0,
-          lineBase + (lineNo[i] ?? 0),
-          deferred[i] === 1,
-        );
+        this.addLine(keys[local] ?? "", file, at, length, line, isDeferred);
         continue;
       }
       let number = numbers[local] ?? -1;
@@ -433,14 +430,7 @@ export class PatientIndex {
         numbers[local] = number;
       }
       this.lines++;
-      memory.numberedLine(
-        number,
-        file,
-        offset[i] ?? 0,
-        byteLength[i] ?? 0,
-        lineBase + (lineNo[i] ?? 0),
-        deferred[i] === 1,
-      );
+      memory.numberedLine(number, file, at, length, line, isDeferred);
       this.added();
     }
   }

@@ -71,6 +71,11 @@ export function isScanned(file: InputFile): boolean {
   return file.kind === "ndjson" && (file.typeFromName === undefined || isReadType(file.typeFromName));
 }
 
+/** Bytes of the files the first pass reads line by line. */
+export function scannedBytes(files: readonly InputFile[]): number {
+  return files.reduce((sum, file) => sum + (isScanned(file) ? file.bytes : 0), 0);
+}
+
 /** The offset of the first line start at or after `near` in the file, or undefined (none, or unreadable). */
 function cutNear(path: string, near: number, bytes: number): number | undefined {
   let fd: number | undefined;
@@ -90,7 +95,7 @@ function cutNear(path: string, near: number, bytes: number): number | undefined 
  * than four pairs).
  */
 export function planScan(files: readonly InputFile[], share: number, pairBytes = BLOCK_PAIR_BYTES): ScanPlan {
-  const total = files.reduce((sum, file) => sum + (isScanned(file) ? file.bytes : 0), 0);
+  const total = scannedBytes(files);
   // At least four pairs, so that both threads have work however small the input (tests lower the size limit).
   const pair = Math.max(2, Math.min(pairBytes, Math.floor(total / 4)));
   const workerBlock = Math.max(1, Math.round(pair * share));

@@ -88,15 +88,13 @@ export const PARALLEL_UP_TO_RESOURCES = Number.POSITIVE_INFINITY;
 function defaultWorkers(): { count: number; note?: string } {
   const cores = availableParallelism();
   const configured = process.env["HER2_REVIEW_WORKERS"];
-  if (configured !== undefined && configured.trim() !== "") {
-    const n = Number(configured);
-    if (Number.isInteger(n) && n >= 0) return { count: Math.min(n, Math.max(cores - 1, 1)) };
-    return {
-      count: 0,
-      note: `her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`,
-    };
-  }
-  return { count: cores >= 2 ? 1 : 0 };
+  if (configured === undefined || configured.trim() === "") return { count: cores >= 2 ? 1 : 0 };
+  const n = wholeNumberFromEnvironment("HER2_REVIEW_WORKERS");
+  if (n !== undefined) return { count: Math.min(n, Math.max(cores - 1, 1)) };
+  return {
+    count: 0,
+    note: `her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`,
+  };
 }
 
 function count(n: number): string {
