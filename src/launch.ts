@@ -6,6 +6,7 @@
 import FHIR from "fhirclient";
 import { ConfigError, loadAppConfig } from "./smart/config";
 import { configureFhirClient } from "./smart/embedding";
+import { forgetLaunchFailure } from "./smart/failure-memory";
 import { decideLaunch } from "./smart/launch-flow";
 import { renderMessage } from "./smart/message-page";
 
@@ -13,6 +14,8 @@ const root = document.getElementById("root") ?? document.body;
 
 async function main(): Promise<void> {
   configureFhirClient();
+  // A new launch: an earlier failure in this tab must not be shown for it.
+  forgetLaunchFailure();
   const config = await loadAppConfig();
   const decision = await decideLaunch(config, new URL(window.location.href));
   if (decision.kind === "message") {

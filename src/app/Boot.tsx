@@ -1,6 +1,7 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ConfigError, loadAppConfig } from "../smart/config";
-import { type ReadyOutcome, completeLaunch } from "../smart/ready";
+import { rememberLaunchFailure } from "../smart/failure-memory";
+import { type LaunchFailure, type ReadyOutcome, completeLaunch } from "../smart/ready";
 import { LaunchFailureScreen, MessageScreen } from "./LaunchFailureScreen";
 import { PatientApp } from "./PatientApp";
 import Box from "@mui/material/Box";
@@ -36,6 +37,12 @@ export function Boot() {
       live = false;
     };
   }, []);
+  const onSessionExpired = useCallback((detail: string) => {
+    const failure: LaunchFailure = { kind: "session-expired", detail };
+    // Remembered so that a reload shows this screen again instead of trying the dead token.
+    rememberLaunchFailure(failure);
+    setState({ kind: "done", outcome: { kind: "failed", failure } });
+  }, []);
 
   if (state.kind === "starting") {
     return (
@@ -56,13 +63,15 @@ export function Boot() {
     );
   }
   const { outcome } = state;
-  if (outcome.kind === "failed") return <LaunchFailureScreen failure={outcome.failure} />;
+  if (outcome.kind === "failed")
+    return <LaunchFailureScreen failure={outcome.failure} shownAgain={outcome.shownAgain === true} />;
   return (
     <PatientApp
       client={outcome.client}
       patientId={outcome.patientId}
       issuer={outcome.issuer}
       needPatientBanner={outcome.needPatientBanner}
+      onSessionExpired={onSessionExpired}
     />
   );
 }

@@ -5,12 +5,15 @@ import { fromFhirClient } from "../fhir/fhirclient-source";
 import type { IssuerConfig } from "../smart/config";
 import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
 import { type PatientAssessment, formatPatientName, loadPatientAssessment, localToday } from "./pipeline";
+import { watchSession } from "./session-guard";
 
 interface Props {
   client: Client;
   patientId: string;
   issuer: IssuerConfig;
   needPatientBanner: boolean;
+  /** Called instead of showing an assessment when the session's authorisation turns out to be dead. */
+  onSessionExpired: (reason: string) => void;
 }
 
 type Outcome = { ok: true; value: PatientAssessment } | { ok: false; message: string; detail?: string };
@@ -40,7 +43,7 @@ function useCodeMap(issuer: IssuerConfig): { codeMap?: CodeMap; error?: string }
 }
 
 /** Loads one launch's data, runs the rules and renders the panel; the retry button loads again. */
-export function PatientApp({ client, patientId, issuer, needPatientBanner }: Props) {
+export function PatientApp({ client, patientId, issuer, needPatientBanner, onSessionExpired }: Props) {
   const { codeMap, error: codeMapError } = useCodeMap(issuer);
   const [attempt, setAttempt] = useState(0);
   // The outcome remembers which attempt it answers, so a retry shows the loading state without resetting it here.
@@ -49,29 +52,33 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
   useEffect(() => {
     if (codeMapError !== undefined) return;
     const controller = new AbortController();
-    loadPatientAssessment(fromFhirClient(client), patientId, {
+    let cancelled = false;
+    // A dead token stops the load at once; whatever arrived is discarded, never assessed.
+    const session = watchSession(client, fromFhirClient(client), () => {
+      controller.abort();
+    });
+    const settle = (next: Outcome): void => {
+      if (cancelled) return;
+      const lost = session.lostReason();
+      if (lost !== undefined) onSessionExpired(lost);
+      else setOutcome({ attempt, outcome: next });
+    };
+    loadPatientAssessment(session.source, patientId, {
       asOf: localToday(),
       signal: controller.signal,
       ...(codeMap ? { codeMap } : {}),
     })
       .then((value) => {
-        if (!controller.signal.aborted) setOutcome({ attempt, outcome: { ok: true, value } });
+        settle({ ok: true, value });
       })
       .catch((e: unknown) => {
-        if (controller.signal.aborted) return;
-        setOutcome({
-          attempt,
-          outcome: {
-            ok: false,
-            message: "The patient's data could not be loaded.",
-            detail: describeError(e),
-          },
-        });
+        settle({ ok: false, message: "The patient's data could not be loaded.", detail: describeError(e) });
       });
     return () => {
+      cancelled = true;
       controller.abort();
     };
-  }, [client, patientId, codeMap, codeMapError, attempt]);
+  }, [client, patientId, codeMap, codeMapError, attempt, onSessionExpired]);
 
   const retry = useCallback(() => {
     setAttempt((n) => n + 1);

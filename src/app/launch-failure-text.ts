@@ -1,10 +1,47 @@
-import type { LaunchFailure } from "../smart/ready";
+import type { LaunchFailure, SentRegistration } from "../smart/ready";
 
 export interface FailureText {
   title: string;
   what: string;
   todo: string;
   detail?: string;
+  /** A link that starts the sign-in again (standalone launch against the same server), when one is known. */
+  action?: { href: string; text: string };
+}
+
+const RELAUNCH = "Close this and launch the app again from the patient's chart.";
+
+/** What the integration engineer must compare with the EHR's registration of the app, per OAuth error. */
+function configurationCheck(error: string): string {
+  switch (error) {
+    case "invalid_client":
+    case "unauthorized_client":
+      return "the client id: it must be the one the EHR registered for this app, and that registration must allow the authorization-code grant";
+    case "invalid_redirect_uri":
+    case "redirect_uri_mismatch":
+      return "the redirect URL: it must be registered with the EHR exactly as sent (scheme, host, port and path)";
+    case "invalid_scope":
+      return "the scopes: each must be enabled in the EHR's registration of the app (scopeVersion and extraScopes in smart-config.json decide what is asked)";
+    default:
+      return "the client id, redirect URL and scopes registered for the app";
+  }
+}
+
+function sentValues(sent: SentRegistration): string {
+  return [
+    `client_id: ${sent.clientId ?? "(unknown)"}`,
+    `redirect_uri: ${sent.redirectUri ?? "(unknown)"}`,
+    `scope: ${sent.scope ?? "(unknown)"}`,
+    ...(sent.iss ? [`iss: ${sent.iss}`] : []),
+  ].join("\n");
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** Plain-language explanation of each launch failure: what happened and what to do. */
@@ -24,6 +61,16 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
             todo: "Launch the app again from the chart. If this keeps happening, give the detail below to your EHR integration team.",
             ...(failure.description ? { detail: failure.description } : {}),
           };
+    case "configuration":
+      return {
+        title: "The app's registration with this EHR does not match",
+        what: `The EHR's authorisation server refused the sign-in with "${failure.error}": this is a configuration problem, and launching again will fail the same way. Nothing was loaded.`,
+        todo: `Give this screen to your EHR integration team. They must check ${configurationCheck(failure.error)}. The values the app sent are in the detail below (client id from smart-config.json).`,
+        detail: [
+          sentValues(failure.sent),
+          ...(failure.description ? [`server said: ${failure.description}`] : []),
+        ].join("\n"),
+      };
     case "no-launch":
       return {
         title: "No launch in progress",
@@ -36,6 +83,38 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         title: "Sign-in could not be completed",
         what: "The EHR did not exchange the authorisation code for an access token, so the app cannot read the record.",
         todo: "Launch the app again from the chart. If it fails again, give the detail below to your EHR integration team.",
+        detail: failure.detail,
+      };
+    case "sign-in-incomplete":
+      return {
+        title: "The sign-in did not complete",
+        what: "This page holds a sign-in that was started but never finished (no access token), so nothing can be loaded.",
+        todo: RELAUNCH,
+      };
+    case "timeout":
+      return {
+        title:
+          failure.step === "token" ? "The EHR did not answer the sign-in" : "The EHR's server did not answer",
+        what:
+          failure.step === "token"
+            ? `The token exchange with ${failure.server ? hostOf(failure.server) : "the EHR"} got no answer within ${String(failure.seconds)} seconds, so the app has no access token and loaded nothing.`
+            : `The SMART configuration of ${failure.server ? hostOf(failure.server) : "the EHR's server"} got no answer within ${String(failure.seconds)} seconds, so the sign-in did not start.`,
+        todo: `${RELAUNCH} If it keeps happening, tell your EHR integration team that the server does not answer.`,
+        ...(failure.server
+          ? {
+              detail: `iss=${failure.server}`,
+              action: {
+                href: `launch.html?${new URLSearchParams({ iss: failure.server }).toString()}`,
+                text: "Sign in again",
+              },
+            }
+          : {}),
+      };
+    case "session-expired":
+      return {
+        title: "Session expired – relaunch from the chart",
+        what: "The EHR no longer accepts this session's access (it has expired or was revoked), so the app shows no result: anything it loaded could be incomplete.",
+        todo: RELAUNCH,
         detail: failure.detail,
       };
     case "no-patient":

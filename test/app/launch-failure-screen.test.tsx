@@ -21,6 +21,26 @@ const cases: [LaunchFailure, RegExp, RegExp][] = [
     /Launch the app again/,
   ],
   [{ kind: "no-patient" }, /No patient selected/, /Open a patient's chart/],
+  [
+    { kind: "session-expired", detail: "401" },
+    /Session expired – relaunch from the chart/,
+    /launch the app again/,
+  ],
+  [{ kind: "sign-in-incomplete" }, /sign-in did not complete/, /launch the app again/],
+  [
+    {
+      kind: "configuration",
+      error: "invalid_client",
+      sent: { clientId: "her2-x", redirectUri: "https://a/index.html", scope: "launch" },
+    },
+    /registration with this EHR does not match/,
+    /client_id: her2-x/,
+  ],
+  [
+    { kind: "timeout", step: "token", seconds: 20, server: "https://ehr.example/fhir" },
+    /did not answer the sign-in/,
+    /Sign in again/,
+  ],
   [{ kind: "unknown-issuer", iss: "https://x.example/fhir" }, /not configured/, /smart-config\.json/],
 ];
 
