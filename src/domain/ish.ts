@@ -303,3 +303,104 @@ function recountValue(record: DualIshRecord | SingleIshRecord): string {
   const her2Text = her2 === undefined ? "" : `HER2 ${formatNumber(her2)}/cell`;
   return ratioText && her2Text ? `${ratioText}, ${her2Text}` : ratioText || her2Text;
 }
+
+/** A measured ISH value the rules accept: a number inside [min, max], with max inclusive, min as stated. */
+export interface PlausibleRange {
+  field: "ratio" | "her2PerCell" | "cep17PerCell" | "cellsCounted";
+  label: string;
+  /** Lowest plausible value; `minExclusive` when the bound itself is not plausible. */
+  min: number;
+  minExclusive: boolean;
+  max: number;
+  integer: boolean;
+  source: string;
+}
+
+/**
+ * What an ISH count can be, so a data error (ratio 1e308, ratio 0, a negative, NaN, a copy number no nucleus holds) is
+ * unreadable with a reason instead of falling into a group (issue 16 point 4). Reasoning, per field:
+ * - The ratio is HER2 signals over CEP17 signals counted in the same ≥20 nuclei (Wolff 2018, Fig. 3 notes). Every
+ *   interpretable nucleus shows signals, so 0 means no HER2 signal was seen: a failed hybridisation, not a result
+ *   (2018: "the ISH test is not interpretable" when signals are absent or weak, and the assay is repeated).
+ * - The copy numbers are average signals per nucleus. A normal nucleus has 2 of each; clusters in amplified tumours
+ *   are estimated, and the CAP Breast Biomarker Template records them as clusters rather than exact counts (its
+ *   example bands end at "≥ 10"/"> 20"). 100 per nucleus is a generous ceiling above any reported estimate; a larger
+ *   value cannot have been counted in an interphase nucleus and is taken as a data error. Zero CEP17 makes the ratio
+ *   undefined; zero HER2 is a failed hybridisation as above.
+ * - Cells counted: a whole number, at least 1 (below 20 is read but noted, `MIN_CELLS_COUNTED`); the ceiling is far
+ *   above a manual count (20-100 nuclei) and an image-analysis count of a section, so only a data error reaches it.
+ */
+export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
+  {
+    field: "ratio",
+    label: "HER2/CEP17 ratio",
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    integer: false,
+    source:
+      "Wolff 2018, Fig. 3 notes (ratio of signals counted in ≥20 nuclei); CAP Breast Biomarker Template",
+  },
+  {
+    field: "her2PerCell",
+    label: "average HER2 copies per cell",
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    integer: false,
+    source: "Wolff 2018, Figs. 2-3 (average signals per nucleus); CAP Breast Biomarker Template (clusters)",
+  },
+  {
+    field: "cep17PerCell",
+    label: "average CEP17 copies per cell",
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    integer: false,
+    source: "Wolff 2018, Fig. 3 (the ratio's denominator); CAP Breast Biomarker Template",
+  },
+  {
+    field: "cellsCounted",
+    label: "cells counted",
+    min: 1,
+    minExclusive: false,
+    max: 1_000_000,
+    integer: true,
+    source: "Wolff 2018 (at least 20 nuclei counted); ceiling: no real count of one section reaches it",
+  },
+];
+
+function implausibility(range: PlausibleRange, value: unknown, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  const name = `${where}${range.label}`;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+    return `${name} is not a number (${shown})`;
+  }
+  const belowMin = range.minExclusive ? value <= range.min : value < range.min;
+  if (belowMin || value > range.max || (range.integer && !Number.isInteger(value))) {
+    const low = range.minExclusive ? `above ${formatNumber(range.min)}` : `at least ${String(range.min)}`;
+    const kind = range.integer ? "a whole number " : "";
+    return `${name} ${String(value)} is not plausible (${kind}${low} and at most ${String(range.max)}; ${range.source})`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an ISH record's numbers cannot be real counts, or undefined when every number present is plausible. Checks the
+ * first count and the recount; a missing number is not a problem here (the readers report it).
+ */
+export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): string | undefined {
+  const values: Partial<Record<PlausibleRange["field"], unknown>> =
+    record.method === "ish-dual"
+      ? record
+      : { her2PerCell: record.her2PerCell, cellsCounted: record.cellsCounted };
+  const recount: Partial<Record<PlausibleRange["field"], unknown>> = record.recount ?? {};
+  for (const range of PLAUSIBLE_ISH_RANGES) {
+    const problem =
+      implausibility(range, values[range.field], "") ??
+      implausibility(range, recount[range.field], "recount ");
+    if (problem) return problem;
+  }
+  return undefined;
+}

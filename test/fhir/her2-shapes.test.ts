@@ -5,6 +5,7 @@
  */
 import type { DiagnosticReport, Observation, Resource, Specimen } from "fhir/r4";
 import { describe, expect, it } from "vitest";
+import { assess } from "../../src/domain";
 import type { Her2TestRecord } from "../../src/domain/types";
 import { parseCodeMap } from "../../src/fhir/code-map";
 import { buildPatientInput } from "../../src/fhir/normalise";
@@ -740,5 +741,49 @@ describe("single-measure ISH Observations without specimen or grouping, filed th
       copies("c1", 4.6),
     ]);
     expect(records).toHaveLength(2);
+  });
+});
+
+describe("implausible ISH numbers in FHIR shapes are unreadable, never a group (issue 16 point 4)", () => {
+  const panel = (id: string, ratio: number, her2: number): Observation =>
+    observation(
+      { id, code: loinc("85318-4"), date: DATE, specimen: SPEC_REF },
+      {
+        valueString: "Amplified",
+        component: [
+          quantityComponent("49683-6", ratio, "{ratio}"),
+          quantityComponent("74860-8", her2, "{copies}/{cell}"),
+        ],
+      },
+    );
+  const assessed = (resources: Resource[]) =>
+    assess(
+      buildPatientInput({
+        patient: "Patient/p1",
+        resources: [SPECIMEN, ...resources],
+        asOf: "2026-11-25",
+        codeMap,
+      }),
+    );
+
+  it.each<[string, number, number, RegExp]>([
+    ["ratio 1e308 in a component", 1e308, 8, /HER2\/CEP17 ratio 1e\+308 is not plausible/],
+    ["ratio 0 in a component", 0, 8, /HER2\/CEP17 ratio 0 is not plausible/],
+    ["HER2 copies 5000 per cell", 2.5, 5000, /average HER2 copies per cell 5000 is not plausible/],
+  ])("%s: unreadable with the reason, the 'Amplified' beside it not used", (_name, ratio, her2, reason) => {
+    const a = assessed([panel("ish", ratio, her2)]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable.map((u) => u.resource)).toEqual(["Observation/ish"]);
+    expect(a.unreadable[0]?.reason).toMatch(reason);
+  });
+
+  it("a ratio 1e308 filed as its own Observation (49683-6 valueQuantity) is unreadable", () => {
+    const ratio = observation(
+      { id: "ratio", code: loinc("49683-6"), date: DATE, specimen: SPEC_REF },
+      { valueQuantity: { value: 1e308, unit: "{ratio}" } },
+    );
+    const a = assessed([ratio]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable[0]?.reason).toMatch(/ratio 1e\+308 is not plausible/);
   });
 });
