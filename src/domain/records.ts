@@ -1,7 +1,8 @@
 /**
  * Which HER2 records the rules may use, by their result status (FHIR Observation.status) and date.
  * registered / preliminary: pending (flagged, never used for the status); final / amended / corrected: used;
- * cancelled / entered-in-error: never used, listed as not used so adding one can never change the status;
+ * cancelled / entered-in-error, or superseded by an amended or corrected result: never used, listed as not used so
+ * adding one can never change the status;
  * status unknown, a record the FHIR layer could not read, an ISH record with a number outside its plausible range
  * (`PLAUSIBLE_ISH_RANGES`), or one dated after the assessment date: unreadable.
  */
@@ -64,6 +65,10 @@ export function triage(
 ): RecordUse {
   const ignored = ignoredReason(record.status);
   if (ignored) return { use: "ignored", reason: ignored };
+  // Issue 12 point 5: an amended or corrected version replaces the result it amends, however the EHR stores it.
+  if (typeof record.supersededBy === "string") {
+    return { use: "ignored", reason: `superseded by ${record.supersededBy}` };
+  }
   if (record.method === "unreadable") {
     return { use: "unreadable", reason: record.reason || "could not be interpreted" };
   }

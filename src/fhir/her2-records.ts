@@ -36,6 +36,7 @@ import {
   saysSingleProbe,
 } from "./observation-shapes";
 import { specimenInfo, withBodySite } from "./specimen";
+import { supersededResults } from "./superseded";
 
 interface Context {
   source: ResourceRef;
@@ -44,6 +45,8 @@ interface Context {
   specimen?: SpecimenInfo;
   /** Panel or report that groups this result with others (for merging ISH pieces). */
   group?: ResourceRef;
+  /** The amended or corrected result that replaces this one. */
+  supersededBy?: ResourceRef;
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -79,6 +82,7 @@ function base(context: Context): Omit<Her2TestRecord, "method" | "reason"> {
   };
   if (context.date) record.date = context.date;
   if (context.specimen) record.specimen = context.specimen;
+  if (context.supersededBy) record.supersededBy = context.supersededBy;
   return record;
 }
 
@@ -134,7 +138,9 @@ function mergeKey(piece: IshPiece): string {
 function canMerge(allPieces: readonly IshPiece[]): boolean {
   if (allPieces.length < 2) return true; // one piece (the usual case): nothing to contradict
   const status = allPieces[0]?.context.status;
-  if (allPieces.some((p) => p.context.status !== status)) return false;
+  const supersededBy = allPieces[0]?.context.supersededBy;
+  if (allPieces.some((p) => p.context.status !== status || p.context.supersededBy !== supersededBy))
+    return false;
   const pieces = allPieces.filter((p) => !p.reading.isRecount);
   if (allPieces.filter((p) => p.reading.isRecount && p.reading.ratio !== undefined).length > 1) return false;
   for (const field of ISH_FIELDS) {
@@ -415,10 +421,14 @@ export function buildHer2Records(
     }
   }
 
+  const superseded = supersededResults(observations, reports);
   const contextOf = (observation: Observation, ref: ResourceRef): Context => {
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
     const context: Context = { source: ref, status: toStatus(observation.status) };
+    // Only the result named as replaced: an amended panel or report often lists the same members again.
+    const supersededBy = superseded.get(ref);
+    if (supersededBy) context.supersededBy = supersededBy;
     const date =
       effectiveDate(observation) ?? (panel && effectiveDate(panel)) ?? (report && effectiveDate(report));
     if (date) context.date = date;
@@ -468,6 +478,8 @@ export function buildHer2Records(
     });
     if (hasHer2Result) continue;
     const context: Context = { source: refOf(report), status: toStatus(report.status) };
+    const supersededBy = superseded.get(context.source);
+    if (supersededBy) context.supersededBy = supersededBy;
     const date = effectiveDate(report);
     if (date) context.date = date;
     const specimen = specimenInfo(report.specimen?.[0], index, report);

@@ -3,13 +3,15 @@
  * Each HER2 Observation shape real EHRs produce, and the contract that matters: the rules receive the same test
  * record whichever shape carries a result.
  */
-import type { DiagnosticReport, Observation, Resource, Specimen } from "fhir/r4";
+import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/domain";
 import type { Her2TestRecord } from "../../src/domain/types";
 import { parseCodeMap } from "../../src/fhir/code-map";
 import { buildPatientInput } from "../../src/fhir/normalise";
 import {
+  BREAST_SPECIMEN,
+  BREAST_SPECIMEN_REF,
   CERNER_EVENT_CODES,
   EPIC_ANSWER,
   EPIC_LAB,
@@ -19,14 +21,8 @@ import {
   snomed,
 } from "./fixtures/builders";
 
-const SPECIMEN: Specimen = {
-  resourceType: "Specimen",
-  id: "spec-1",
-  accessionIdentifier: { value: "S24-1234" },
-  subject: { reference: "Patient/p1" },
-  collection: { collectedDateTime: "2024-03-01", bodySite: { text: "Left breast" } },
-};
-const SPEC_REF = { reference: "Specimen/spec-1" };
+const SPECIMEN = BREAST_SPECIMEN;
+const SPEC_REF = BREAST_SPECIMEN_REF;
 const DATE = "2024-03-02T10:00:00Z";
 
 const codeMap = parseCodeMap({
