@@ -445,6 +445,8 @@ export function buildHer2Records(
 
   const records: Her2TestRecord[] = [];
   const ishPieces: IshPiece[] = [];
+  /** Placeholder-only Observations whose result is read from elsewhere. */
+  const placeholders = new Set<string>();
   for (const observation of observations) {
     const ref = refOf(observation);
     let cls = classes.get(observation);
@@ -467,13 +469,35 @@ export function buildHer2Records(
       }
       if (!reading.hasContent) continue;
     }
+    if (reading.placeholder !== undefined && !reading.hasContent) {
+      // "See comment" with no note: the result is in the Observation it derives from (read on its own) or in the
+      // report's conclusion (read below, as if this placeholder were not a result).
+      const derived = (observation.derivedFrom ?? []).some((reference) => {
+        const found = index.get(normaliseReference(reference) ?? "");
+        return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
+      });
+      const report = reportOf.get(ref);
+      if (derived || report?.conclusion || report?.conclusionCode?.length) {
+        placeholders.add(ref);
+        continue;
+      }
+      records.push(
+        unreadable(
+          context,
+          `the value "${reading.placeholder}" only points elsewhere, and no note, derived-from result or report conclusion carries the HER2 result`,
+          reading.placeholder,
+          reading.notes.join("; "),
+        ),
+      );
+      continue;
+    }
     records.push(...recordsOfReading(context, reading, ishPieces));
   }
 
   for (const report of reports) {
     const hasHer2Result = (report.result ?? []).some((r) => {
       const ref = normaliseReference(r);
-      const found = ref ? index.get(ref) : undefined;
+      const found = ref && !placeholders.has(ref) ? index.get(ref) : undefined;
       return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
     });
     if (hasHer2Result) continue;

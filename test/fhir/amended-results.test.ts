@@ -5,24 +5,13 @@
  */
 import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
-import { assess, type Assessment } from "../../src/domain";
-import { parseCodeMap } from "../../src/fhir/code-map";
-import { buildPatientInput } from "../../src/fhir/normalise";
-import { BREAST_SPECIMEN, BREAST_SPECIMEN_REF, loinc, observation } from "./fixtures/builders";
+import type { Assessment } from "../../src/domain";
+import { assessResources } from "./fixtures/assess";
+import { BREAST_SPECIMEN_REF, loinc, observation } from "./fixtures/builders";
 
-const SPECIMEN = BREAST_SPECIMEN;
 const SPEC_REF = BREAST_SPECIMEN_REF;
 
-function assessed(resources: Resource[]): Assessment {
-  return assess(
-    buildPatientInput({
-      patient: "Patient/p1",
-      resources: [SPECIMEN, ...resources],
-      asOf: "2026-11-25",
-      codeMap: parseCodeMap({}),
-    }),
-  );
-}
+const assessed = (resources: Resource[]): Assessment => assessResources(resources);
 
 const ihc = (
   id: string,
