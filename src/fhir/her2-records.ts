@@ -253,18 +253,25 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
 function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: IshPiece[]): Her2TestRecord[] {
   const raw = reading.raw.join("; ") || undefined;
   const readAs = reading.notes.join("; ");
-  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw, readAs)];
-  if (!reading.hasContent && (context.status === "registered" || context.status === "preliminary")) {
-    // Ordered, no result yet: a record of the test's method without values, which the rules treat as pending.
-    const pending = `no result yet (status ${context.status})`;
-    const method =
+  const notYetFinal = context.status === "registered" || context.status === "preliminary";
+  if (notYetFinal && (!reading.hasContent || reading.problems.length > 0)) {
+    // Ordered, no result yet, or a preliminary text ("ISH in progress"): a record of the test's method without values,
+    // which the rules treat as pending (never used, never a reason for a reflex flag while it is outstanding).
+    const pending =
+      reading.problems.length > 0
+        ? `preliminary text, not read as a result (status ${context.status}): ${reading.problems.join("; ")}`
+        : `no result yet (status ${context.status})`;
+    const method: "ihc" | "ish-dual" | "interpretation" =
       slotOf(reading.concept) === "ihc"
         ? "ihc"
         : slotOf(reading.concept) === "ish"
           ? "ish-dual"
           : "interpretation";
-    return [withBase(context, { method, readAs: pending })];
+    const record: Her2TestRecord = withBase(context, { method, readAs: pending });
+    if (raw) record.rawValue = raw;
+    return [record];
   }
+  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw, readAs)];
   // Copied only when the unspecified call moves to its slot; otherwise read as it is.
   let calls = reading.calls;
   if (calls.unspecified !== undefined) {

@@ -72,3 +72,23 @@ describe("placeholder values are read from where they point", () => {
     expect(a.status).toBe("positive");
   });
 });
+
+describe("a preliminary result with text is pending (issue 12 point 5)", () => {
+  it("IHC 2+ with a preliminary ISH whose value is text only: pending, no reflex-ISH flag, not unreadable", () => {
+    const ish = observation(
+      {
+        id: "ish",
+        status: "preliminary",
+        code: loinc("85318-4"),
+        date: "2024-03-05",
+        specimen: BREAST_SPECIMEN_REF,
+      },
+      { valueString: "ISH in progress, final report to follow" },
+    );
+    const a = assessed([her2Ihc("ihc", { valueString: "2+" }), ish]);
+    expect(a.status).toBe("equivocal");
+    expect(a.flags.map((f) => f.code)).toEqual(["result-pending"]);
+    expect(a.unreadable).toEqual([]);
+    expect(a.evidence.find((e) => e.resource === "Observation/ish")?.notUsedReason).toBe("pending");
+  });
+});
