@@ -124,6 +124,77 @@ describe("scopes", () => {
   });
 });
 
+describe("granular v2 scopes (patient/Observation.rs?…)", () => {
+  const IHC = "http://loinc.org|85319-2";
+  const ISH = "http://loinc.org|85318-4";
+  const limitedTo = (constraint: string, extra = "") =>
+    accessToken(sandbox.url, "her2-paged", {
+      scope: `launch patient/Patient.rs patient/Observation.rs?${constraint}${extra}`,
+    });
+
+  it("limits a search to what the scope allows; a search for more gives only that", async () => {
+    const ihcOnly = await limitedTo(`code=${IHC}`);
+    const all = await fhirGet(`${fhir}/Observation?patient=her2-paged&_count=1000`, ihcOnly);
+    expect(all.status).toBe(200);
+    expect(ids(all.body)).toEqual(["Observation/her2-paged-ihc-1"]);
+    expect(all.body.total).toBe(1);
+    const other = await fhirGet(
+      `${fhir}/Observation?patient=her2-paged&code=http://loinc.org|718-7`,
+      ihcOnly,
+    );
+    expect(other.status).toBe(200);
+    expect(other.body.total).toBe(0);
+  });
+
+  it("applies a category limit: vital signs only sees none of the laboratory results", async () => {
+    const vitals = await limitedTo("category=vital-signs");
+    const { status, body } = await fhirGet(`${fhir}/Observation?patient=her2-paged`, vitals);
+    expect(status).toBe(200);
+    expect(body.total).toBe(0);
+    const labs = await limitedTo(
+      "category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory",
+    );
+    expect((await fhirGet(`${fhir}/Observation?patient=her2-paged`, labs)).body.total).toBe(100);
+  });
+
+  it("refuses a read outside the scope with 403, and allows one inside it", async () => {
+    const ihcOnly = await limitedTo(`code=${IHC}`);
+    expect((await fhirGet(`${fhir}/Observation/her2-paged-ihc-1`, ihcOnly)).status).toBe(200);
+    const outside = await fhirGet(`${fhir}/Observation/her2-paged-lab-1-1`, ihcOnly);
+    expect(outside.status).toBe(403);
+    expect(issueText(outside.body)).toContain(`limit Observation to code=${IHC}`);
+  });
+
+  it("takes the union of several limits on one type", async () => {
+    const either = await accessToken(sandbox.url, "her2-paged", {
+      scope: `launch patient/Observation.rs?code=${IHC} patient/Observation.rs?code=${ISH}`,
+    });
+    const { body } = await fhirGet(`${fhir}/Observation?patient=her2-paged`, either);
+    expect(ids(body).sort()).toEqual(["Observation/her2-paged-ihc-1", "Observation/her2-paged-ish-1"]);
+  });
+
+  it("an unlimited scope on the type is not narrowed by a limited one", async () => {
+    const both = await accessToken(sandbox.url, "her2-paged", {
+      scope: `launch patient/Observation.rs?code=${IHC} patient/Observation.rs`,
+    });
+    expect((await fhirGet(`${fhir}/Observation?patient=her2-paged`, both)).body.total).toBe(100);
+  });
+
+  it("does not _include resources the scope does not allow", async () => {
+    const ishOnly = await limitedTo(`code=${ISH}`, " patient/Specimen.rs");
+    const query = new URLSearchParams({
+      patient: "her2-paged",
+      _include: "Observation:has-member",
+    });
+    query.append("_include", "Observation:specimen");
+    const { body } = await fhirGet(`${fhir}/Observation?${query.toString()}`, ishOnly);
+    expect(ids(body)).toEqual(["Observation/her2-paged-ish-1", "Specimen/her2-paged-spec-1"]);
+    const noSpecimenScope = await limitedTo(`code=${ISH}`);
+    const withoutSpecimens = await fhirGet(`${fhir}/Observation?${query.toString()}`, noSpecimenScope);
+    expect(ids(withoutSpecimens.body)).toEqual(["Observation/her2-paged-ish-1"]);
+  });
+});
+
 describe("search", () => {
   it("finds HER2 results by an encoded system|code list and a bare patient id", async () => {
     const query = new URLSearchParams({ patient: "her2-paged", code: HER2_CODES, _count: "50" });

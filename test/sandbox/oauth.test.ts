@@ -223,6 +223,54 @@ describe("authorization code flow with PKCE (EHR launch)", () => {
   });
 });
 
+describe("scopes the sandbox grants", () => {
+  async function grantedScope(scope: string): Promise<TokenBody> {
+    const launch = await launchId(base, "her2-ihc3");
+    const { params, verifier } = authorizeParams(base, { launch, scope });
+    const redirect = locationParams(await get(authorizeUrl(params)));
+    const code = redirect.get("code");
+    if (code === null) return { error: redirect.get("error") ?? "no code" };
+    return (await (await exchangeCode(base, code, verifier)).json()) as TokenBody;
+  }
+
+  it("grants only the read part of write scopes to this read-only app", async () => {
+    const body = await grantedScope(
+      "launch patient/Observation.cruds patient/Patient.* patient/Condition.write patient/Specimen.cud " +
+        "patient/DiagnosticReport.rs",
+    );
+    expect(body.scope).toBe("launch patient/Observation.rs patient/Patient.read patient/DiagnosticReport.rs");
+  });
+
+  it("refuses a request whose only resource scopes are write scopes (invalid_scope)", async () => {
+    expect((await grantedScope("launch patient/Observation.cud patient/Condition.write")).error).toBe(
+      "invalid_scope",
+    );
+  });
+
+  it("grants a category-limited v2 scope as asked", async () => {
+    const scope = "launch patient/Observation.rs?category=laboratory";
+    expect((await grantedScope(scope)).scope).toBe(scope);
+  });
+
+  it("does not grant granular scopes it cannot enforce", async () => {
+    const body = await grantedScope(
+      "launch patient/Patient.rs patient/*.rs?category=laboratory patient/Observation.rs?unknown-param=1 " +
+        "patient/Condition.rs?code:in=http://example.org/vs patient/Specimen.rs?subject.name=x",
+    );
+    expect(body.scope).toBe("launch patient/Patient.rs");
+  });
+
+  it("grants several limits on one type only when they combine into one parameter", async () => {
+    const body = await grantedScope(
+      "launch patient/Observation.rs?category=laboratory patient/Observation.rs?category=vital-signs " +
+        "patient/Observation.rs?code=http://loinc.org|85319-2",
+    );
+    expect(body.scope).toBe(
+      "launch patient/Observation.rs?category=laboratory patient/Observation.rs?category=vital-signs",
+    );
+  });
+});
+
 describe("standalone launch (patient picker)", () => {
   const standalone = () => authorizeParams(base, { scope: APP_SCOPES.replace("launch ", "launch/patient ") });
 
