@@ -240,7 +240,9 @@ async function search(type: string, params: URLSearchParams, ctx: FhirRequestCon
   const patientRef = `Patient/${ctx.grant.patientId}`;
   const rest: [string, string][] = [];
   const includes: string[] = [];
-  let count = DEFAULT_PAGE_SIZE;
+  const maxPageSize =
+    ctx.store.manifest.patients.find((p) => p.id === ctx.grant.patientId)?.maxPageSize ?? MAX_PAGE_SIZE;
+  let count = Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
   let offset = 0;
   for (const [name, value] of params) {
     const base = name.split(":")[0] ?? name;
@@ -248,7 +250,7 @@ async function search(type: string, params: URLSearchParams, ctx: FhirRequestCon
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0)
         return fail(400, "invalid", `${name} must be a whole number, got "${value}"`);
-      if (name === "_count") count = Math.min(n, MAX_PAGE_SIZE);
+      if (name === "_count") count = Math.min(n, maxPageSize);
       else offset = n;
     } else if (name === "_include") {
       includes.push(value);
