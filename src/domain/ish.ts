@@ -319,14 +319,12 @@ export interface PlausibleRange {
 /**
  * What an ISH count can be, so a data error (ratio 1e308, ratio 0, a negative, NaN, a copy number no nucleus holds) is
  * unreadable with a reason instead of falling into a group (issue 16 point 4). Reasoning, per field:
- * - The ratio is HER2 signals over CEP17 signals counted in the same ≥20 nuclei (Wolff 2018, Fig. 3 notes). Every
- *   interpretable nucleus shows signals, so 0 means no HER2 signal was seen: a failed hybridisation, not a result
- *   (2018: "the ISH test is not interpretable" when signals are absent or weak, and the assay is repeated).
- * - The copy numbers are average signals per nucleus. A normal nucleus has 2 of each; clusters in amplified tumours
- *   are estimated, and the CAP Breast Biomarker Template records them as clusters rather than exact counts (its
- *   example bands end at "≥ 10"/"> 20"). 100 per nucleus is a generous ceiling above any reported estimate; a larger
- *   value cannot have been counted in an interphase nucleus and is taken as a data error. Zero CEP17 makes the ratio
- *   undefined; zero HER2 is a failed hybridisation as above.
+ * - The ratio is HER2 signals over CEP17 signals counted in the same ≥20 nuclei (Wolff 2018). Every nucleus has
+ *   HER2 signals (2 in a normal cell), so a ratio of 0 means none was seen: a failed hybridisation, not a result.
+ * - The copy numbers are average signals per nucleus; zero CEP17 leaves the ratio undefined and zero HER2 is a failed
+ *   hybridisation as above. The guideline states no upper bound: clusters in amplified tumours are estimated, not
+ *   counted one by one. 100 per nucleus (and a ratio of 100) is this rule set's own ceiling, chosen far above the
+ *   ≥6.0 and ≥2.0 thresholds so that no real estimate reaches it; a larger value is taken as a data error.
  * - Cells counted: a whole number, at least 1 (below 20 is read but noted, `MIN_CELLS_COUNTED`); the ceiling is far
  *   above a manual count (20-100 nuclei) and an image-analysis count of a section, so only a data error reaches it.
  */
@@ -338,8 +336,7 @@ export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
     minExclusive: true,
     max: 100,
     integer: false,
-    source:
-      "Wolff 2018, Fig. 3 notes (ratio of signals counted in ≥20 nuclei); CAP Breast Biomarker Template",
+    source: "Wolff 2018 (signals counted in ≥20 nuclei); ceiling: this rule set's data-error bound",
   },
   {
     field: "her2PerCell",
@@ -348,7 +345,7 @@ export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
     minExclusive: true,
     max: 100,
     integer: false,
-    source: "Wolff 2018, Figs. 2-3 (average signals per nucleus); CAP Breast Biomarker Template (clusters)",
+    source: "Wolff 2018, Figs. 2-3 (average signals per nucleus); ceiling: this rule set's data-error bound",
   },
   {
     field: "cep17PerCell",
@@ -357,7 +354,7 @@ export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
     minExclusive: true,
     max: 100,
     integer: false,
-    source: "Wolff 2018, Fig. 3 (the ratio's denominator); CAP Breast Biomarker Template",
+    source: "Wolff 2018, Fig. 3 (the ratio's denominator); ceiling: this rule set's data-error bound",
   },
   {
     field: "cellsCounted",

@@ -75,7 +75,7 @@ describe("implausible dual-probe numbers are unreadable, never a group", () => {
 
   it("the reason names the plausible range and its source", () => {
     expect(unreadableReason(dual(0, 5))).toBe(
-      "HER2/CEP17 ratio 0 is not plausible (above 0.0 and at most 100; Wolff 2018, Fig. 3 notes (ratio of signals counted in ≥20 nuclei); CAP Breast Biomarker Template)",
+      "HER2/CEP17 ratio 0 is not plausible (above 0.0 and at most 100; Wolff 2018 (signals counted in ≥20 nuclei); ceiling: this rule set's data-error bound)",
     );
   });
 });
