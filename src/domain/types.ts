@@ -50,6 +50,11 @@ interface TestRecordBase {
   /** The resource this record was read from (an Observation, or a DiagnosticReport for a conclusion). */
   source: ResourceRef;
   status: ResultStatus;
+  /**
+   * The amended or corrected result that replaces this one (the FHIR layer finds it): a superseded result is listed
+   * but never used, like a cancelled one.
+   */
+  supersededBy?: ResourceRef;
   /** Observation.effective[x] (or issued when no effective date), calendar date of the test. */
   date?: IsoDate;
   specimen?: SpecimenInfo;

@@ -468,18 +468,24 @@ describe("Missing or unusable components are never guessed", () => {
       tests: () => [dual(2.5, Number.NaN)],
       status: "indeterminate",
       category: "unknown",
+      // Issue 16 point 4: a number no count can give is an unreadable result, flagged as such.
+      flags: ["result-unreadable"],
     },
     {
       case: "dual-probe with a negative ratio",
       tests: () => [dual(-1, 4.5)],
       status: "indeterminate",
       category: "unknown",
+      // Issue 16 point 4: a number no count can give is an unreadable result, flagged as such.
+      flags: ["result-unreadable"],
     },
     {
       case: "dual-probe with an infinite copy number",
       tests: () => [dual(2.5, Infinity)],
       status: "indeterminate",
       category: "unknown",
+      // Issue 16 point 4: a number no count can give is an unreadable result, flagged as such.
+      flags: ["result-unreadable"],
     },
     {
       case: "single-probe without a copy number",
