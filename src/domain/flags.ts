@@ -49,7 +49,8 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
   "interpretation-mismatch": {
     severity: "warning",
     references: ["wolff2018"],
-    source: "Wolff 2018, Figs. 1-6: the laboratory's call should follow from its components",
+    source:
+      "Wolff 2018, Figs. 1-6: the laboratory's call should follow from its components; one no path reaches is an action (indeterminate, 1.2.0)",
   },
   "result-unreadable": {
     severity: "warning",

@@ -117,11 +117,16 @@ function unconfirmedLowFlag(result: SpecimenResult, groups: readonly SpecimenGro
   if (result.call !== "negative" || result.ihcScore !== "2+" || result.negativeIsh) return undefined;
   if (reflexFoundWithoutSpecimen(result, groups)) return undefined;
   return makeFlag("reflex-ish-missing", {
-    message: `${capitalisedDescription(result.group)}: IHC 2+ with a final negative call, but no ISH on this specimen is on record, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
+    message: `${capitalisedDescription(result.group)}: IHC 2+ with a final negative call, but ${ishOnRecord(result) ? "the ISH on this specimen is not negative by its own results" : "no ISH on this specimen is on record"}, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
     action: needAction("reflex-ish", result),
     evidence: usedSources(result),
     severity: "info",
   });
+}
+
+/** Whether an ISH on the specimen is on record (a message must never say "no ISH" when one is). */
+function ishOnRecord(result: SpecimenResult): boolean {
+  return result.latest.dual !== undefined || result.latest.single !== undefined;
 }
 
 function discordantFlag(

@@ -616,9 +616,17 @@ describe("safety rule: a call reported on an IHC or ISH record never overrides t
     expect(a.statusReason).not.toMatch(/3\+/);
   });
 
-  it("a separate final interpretation record stays the laboratory's conclusion (warning)", () => {
+  it("a final interpretation no guideline path reaches from the components is indeterminate (action)", () => {
     const a = run([ihc("3+"), interpretation("negative")]);
-    expect(a.status).toBe("negative");
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toMatch(/pathology review or an amended report/);
+    expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "action" });
+    expect(a.flags[0]?.message).toMatch(/ask for pathology review or an amended report/);
+  });
+
+  it("a final equivocal interpretation against conclusive components stays equivocal (warning)", () => {
+    const a = run([ihc("3+"), interpretation("equivocal")]);
+    expect(a.status).toBe("equivocal");
     expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "warning" });
   });
 });
@@ -636,5 +644,49 @@ describe("guideline case: HER2-low for IHC 2+ needs a negative ISH (Wolff 2023; 
     const a = run([ihc("2+"), dual(1.3, 2.6), interpretation("negative")]);
     expect(a.category).toBe("her2-low");
     expect(codes(a)).toEqual([]);
+  });
+});
+
+describe("flag messages are true of the evidence (issue 12, point 2)", () => {
+  type Make = () => Her2TestRecord[];
+  const ihcs: Make[] = [() => [], () => [ihc("0")], () => [ihc("1+")], () => [ihc("2+")], () => [ihc("3+")]];
+  const ishs: Make[] = [
+    () => [],
+    () => [dual(2.2, 4.4)],
+    () => [dual(2.2, 3.0)],
+    () => [dual(1.5, 6.5)],
+    () => [dual(1.5, 4.8)],
+    () => [dual(1.2, 2.5)],
+    () => [single(6.5)],
+    () => [single(4.5)],
+    () => [single(3.0)],
+  ];
+  const finals: Make[] = [
+    () => [],
+    () => [interpretation("positive")],
+    () => [interpretation("negative")],
+    () => [interpretation("equivocal")],
+  ];
+  const cases: Make[] = ihcs.flatMap((i) =>
+    ishs.flatMap((s) => finals.map((f) => () => [...i(), ...s(), ...f()])),
+  );
+
+  it.each(cases.map((make, n) => [n, make] as const))("combination %i", (_n, make) => {
+    const tests = make();
+    const a = run(tests);
+    const sources = new Set(tests.map((t) => t.source));
+    const hasIsh = tests.some((t) => t.method === "ish-dual" || t.method === "ish-single");
+    const hasIhc = tests.some((t) => t.method === "ihc");
+    for (const flag of a.flags) {
+      for (const ref of flag.evidence) expect(sources.has(ref)).toBe(true);
+      if (hasIsh) expect(flag.message).not.toMatch(/no ISH/i);
+      if (hasIhc) expect(flag.message).not.toMatch(/no IHC/i);
+      // A message that says a record was used as the laboratory's call must match a conclusive status.
+      if (/The laboratory's call is used/.test(flag.message)) expect(a.status).not.toBe("indeterminate");
+    }
+    // A status the components contradict is never confident (issue 12, point 2).
+    if (a.flags.some((f) => f.code === "interpretation-mismatch" && f.severity === "action")) {
+      expect(["indeterminate", "equivocal"]).toContain(a.status);
+    }
   });
 });
