@@ -159,6 +159,29 @@ describe("setting and metastatic retest", () => {
     );
   });
 
+  it("a locoregional recurrence is not metastatic disease, but is still retested (Wolff 2018; AJCC 8th)", () => {
+    const local = event("recurrence", "2024-02-01", {
+      extent: "locoregional",
+      description: "Chest wall recurrence",
+    });
+    const a = run([ihc("3+", { specimen: PRIMARY, date: "2019-05-03" })], {
+      events: [event("primary", "2019-05-01"), local],
+      therapies: [therapy("trastuzumab", { start: "2019-06-01", end: "2020-06-01", status: "completed" })],
+    });
+    expect(a.setting).toBe("early");
+    expect(a.recommendation.text).not.toMatch(/metastatic/i);
+    expect(codes(a)).toContain("metastatic-retest-missing");
+  });
+
+  it("nodes the code cannot place as regional or distant make the setting unknown, without a retest flag", () => {
+    const unplaced = event("metastasis", "2024-02-01", { extent: "uncertain" });
+    const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], {
+      events: [event("primary", "2019-05-01"), unplaced],
+    });
+    expect(a.setting).toBe("unknown");
+    expect(codes(a)).toEqual([]);
+  });
+
   it("flags a missing retest when every conclusive specimen predates the metastasis", () => {
     const met = event("metastasis", "2023-05-20", { description: "Secondary malignant neoplasm of liver" });
     const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
