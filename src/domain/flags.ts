@@ -65,7 +65,8 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
   "anti-her2-therapy-not-found": {
     severity: "warning",
     references: ["wolff2018", "romond2005", "swain2015"],
-    source: "HER2-positive disease is the indication for anti-HER2 therapy",
+    source:
+      "HER2-positive disease is the indication for anti-HER2 therapy; in metastatic disease it continues until progression, so a course finished before the metastasis is not current therapy (Swain 2015; rules 1.2.0)",
   },
 };
 

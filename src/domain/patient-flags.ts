@@ -4,9 +4,10 @@
  */
 import { isConclusive, type Need } from "./calls";
 import type { SpecimenGroup } from "./grouping";
+import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
-import { retestFlag } from "./setting";
+import { firstDistantDate, retestFlag } from "./setting";
 import {
   bySpecimenRecency,
   capitalisedDescription,
@@ -23,7 +24,9 @@ import type {
   FlagCode,
   Her2Status,
   Her2TestRecord,
+  IsoDate,
   ResourceRef,
+  Setting,
 } from "./types";
 
 const NEED_FLAGS: Record<Need, FlagCode> = {
@@ -168,19 +171,49 @@ function listFlag(
 }
 
 const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
+const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
 
-function therapyFlag(
-  status: Her2Status,
-  therapies: readonly AntiHer2Therapy[],
-  dataGaps: readonly DataGap[],
-  basis: readonly ResourceRef[],
-): Flag | undefined {
-  if (status !== "positive" || therapies.some((t) => !NOT_GIVEN.has(String(t.status)))) return undefined;
-  const gap = dataGaps.find((g) => g.resourceType.startsWith("Medication"));
+/** A record of therapy actually given: not entered in error, not taken, nor stopped before it started. */
+function wasGiven(t: AntiHer2Therapy): boolean {
+  if (NOT_GIVEN.has(String(t.status))) return false;
+  const start = calendarDate(t.start);
+  const end = calendarDate(t.end);
+  return !(t.status === "stopped" && start !== undefined && end !== undefined && end < start);
+}
+
+/**
+ * In metastatic disease, therapy for the metastatic disease: ongoing, or started on or after the first dated distant
+ * event. A completed or stopped course that ended before it (the adjuvant year) is not current therapy: anti-HER2
+ * therapy in metastatic disease continues until progression (Swain 2015, CLEOPATRA; rules 1.2.0).
+ */
+function isCurrentForMetastatic(t: AntiHer2Therapy, metastasisDate: IsoDate | undefined): boolean {
+  const start = calendarDate(t.start);
+  if (metastasisDate !== undefined && start !== undefined && start >= metastasisDate) return true;
+  return !FINISHED.has(String(t.status)) && calendarDate(t.end) === undefined;
+}
+
+function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | undefined {
+  if (c.status !== "positive") return undefined;
+  const given = c.therapies.filter(wasGiven);
+  const gap = c.dataGaps.find((g) => g.resourceType.startsWith("Medication"));
   const gapText = gap ? ` Medication data may be incomplete (${gap.reason}).` : "";
+  if (given.length === 0) {
+    return makeFlag("anti-her2-therapy-not-found", {
+      message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
+      evidence: basis,
+    });
+  }
+  if (c.setting !== "metastatic") return undefined;
+  const metastasisDate = firstDistantDate(c.events);
+  if (given.some((t) => isCurrentForMetastatic(t, metastasisDate))) return undefined;
+  const courses = given
+    .slice(0, 3)
+    .map((t) => `${t.drug} (${t.status ?? "status not recorded"}${t.end ? `, ended ${t.end}` : ""})`)
+    .join("; ");
+  const since = metastasisDate ? ` before the metastatic disease recorded on ${metastasisDate}` : "";
   return makeFlag("anti-her2-therapy-not-found", {
-    message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
-    evidence: basis,
+    message: `HER2-positive metastatic disease, but no current anti-HER2 therapy is on record: the only anti-HER2 therapy is a finished course${since}: ${courses}.${gapText}`,
+    evidence: [...basis, ...given.map((t) => t.source)],
   });
 }
 
@@ -193,6 +226,7 @@ export interface FlagContext {
   events: readonly DiseaseEvent[];
   therapies: readonly AntiHer2Therapy[];
   dataGaps: readonly DataGap[];
+  setting?: Setting;
 }
 
 /** Every flag that applies, most urgent first. */
@@ -216,7 +250,7 @@ export function collectFlags(c: FlagContext): Flag[] {
     listFlag("result-pending", pending),
     listFlag("result-unreadable", unreadable),
     retestFlag(c.events, conclusive),
-    therapyFlag(c.status, c.therapies, c.dataGaps, c.governing ? usedSources(c.governing) : []),
+    therapyFlag(c, c.governing ? usedSources(c.governing) : []),
   );
   return sortFlags(flags.filter((f): f is Flag => f !== undefined));
 }

@@ -30,6 +30,16 @@ function isDistant(event: DiseaseEvent): boolean {
 // Disease events come from Conditions and from observations (stage); a gap in either may hide a metastasis.
 const EVENT_SOURCES: ReadonlySet<string> = new Set(["Condition", "Observation"]);
 
+/** The earliest date of a distant event (metastasis, or a recurrence not known to be locoregional), when dated. */
+export function firstDistantDate(events: readonly DiseaseEvent[]): IsoDate | undefined {
+  let first: IsoDate | undefined;
+  for (const e of events) {
+    const date = isDistant(e) ? calendarDate(e.date) : undefined;
+    if (date !== undefined && (first === undefined || date < first)) first = date;
+  }
+  return first;
+}
+
 /** The data gap that may hide a recurrence or metastasis, when there is one. */
 export function eventsGap(dataGaps: readonly DataGap[]): DataGap | undefined {
   return dataGaps.find((g) => g.affectsAssessment && EVENT_SOURCES.has(g.resourceType));

@@ -354,6 +354,49 @@ describe("anti-HER2 therapy", () => {
   it("not flagged when HER2-negative", () => {
     expect(codes(run([ihc("0")], { therapies: [] }))).toEqual([]);
   });
+
+  it("not-taken and stopped-before-start records are not therapy", () => {
+    const notTaken = therapy("trastuzumab", { status: "not-taken" });
+    const neverStarted = therapy("pertuzumab", { status: "stopped", start: "2024-05-01", end: "2024-04-20" });
+    expect(codes(run([ihc("3+")], { therapies: [notTaken, neverStarted] }))).toEqual([
+      "anti-her2-therapy-not-found",
+    ]);
+  });
+
+  describe("metastatic: only a finished adjuvant course is no current anti-HER2 therapy (rules 1.2.0)", () => {
+    const liver = specimen("S-24-0456", "2024-03-01", "Liver");
+    const metastatic = { events: [event("primary", "2019-05-01"), event("metastasis", "2024-02-20")] };
+    const adjuvant = therapy("trastuzumab", { status: "completed", start: "2019-06-01", end: "2020-06-01" });
+
+    it("a completed course that ended before the metastasis is flagged, naming it", () => {
+      const a = run([ihc("3+", { specimen: liver })], { ...metastatic, therapies: [adjuvant] });
+      expect(a.setting).toBe("metastatic");
+      expect(codes(a)).toEqual(["anti-her2-therapy-not-found"]);
+      expect(a.flags[0]?.message).toMatch(/no current anti-HER2 therapy/);
+      expect(a.flags[0]?.message).toMatch(/2024-02-20/);
+      expect(a.flags[0]?.evidence).toContain(adjuvant.source);
+    });
+
+    it("therapy started after the metastasis, or ongoing, clears it", () => {
+      const firstLine = therapy("pertuzumab", {
+        status: "completed",
+        start: "2024-03-10",
+        end: "2024-09-01",
+      });
+      const ongoing = therapy("trastuzumab", { status: "active", start: "2019-06-01" });
+      for (const t of [firstLine, ongoing]) {
+        expect(
+          codes(run([ihc("3+", { specimen: liver })], { ...metastatic, therapies: [adjuvant, t] })),
+        ).toEqual([]);
+      }
+    });
+
+    it("in early disease a completed course is therapy on record", () => {
+      expect(
+        codes(run([ihc("3+")], { events: [event("primary", "2019-05-01")], therapies: [adjuvant] })),
+      ).toEqual([]);
+    });
+  });
 });
 
 describe("flags and evidence", () => {
