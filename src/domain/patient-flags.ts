@@ -22,8 +22,10 @@ import type {
   DiseaseEvent,
   Flag,
   FlagCode,
+  Her2Category,
   Her2Status,
   Her2TestRecord,
+  IhcScore,
   IsoDate,
   ResourceRef,
   Setting,
@@ -227,6 +229,37 @@ export interface FlagContext {
   therapies: readonly AntiHer2Therapy[];
   dataGaps: readonly DataGap[];
   setting?: Setting;
+  /** The category and the IHC score it rests on (none when the specimen has no score on record). */
+  category?: Her2Category;
+  ihcScore?: IhcScore;
+}
+
+/**
+ * Metastatic HER2-negative disease: the IHC score decides trastuzumab deruxtecan (HER2-low, DESTINY-Breast04, FDA
+ * 2022; HER2-ultralow, DESTINY-Breast06, FDA 2025). Without a score it is needed (`ihc-score-needed`); an IHC 0 not
+ * recorded as ultralow is worth re-reviewing for faint incomplete staining in <=10% of cells (`ihc-zero-review`).
+ */
+function metastaticScoreFlag(c: FlagContext): Flag | undefined {
+  if (c.setting !== "metastatic" || c.status !== "negative" || !c.governing) return undefined;
+  const where = specimenDescription(c.governing.group);
+  const evidence = usedSources(c.governing);
+  if (c.ihcScore === undefined && !c.governing.ihcEquivocal) {
+    return makeFlag("ihc-score-needed", {
+      message: `HER2-negative metastatic disease, but no IHC score is on record for the result the status rests on (${where}). In metastatic disease the IHC score decides HER2-low (IHC 1+, or 2+ with negative ISH) or HER2-ultralow, and with it trastuzumab deruxtecan eligibility (DESTINY-Breast04, DESTINY-Breast06).`,
+      action:
+        "Ask the laboratory for the IHC score (0, ultralow, 1+, 2+) of this specimen, or test IHC on it.",
+      evidence,
+    });
+  }
+  if (c.ihcScore === "0" && c.category === "her2-0") {
+    return makeFlag("ihc-zero-review", {
+      message: `HER2 IHC 0 in metastatic disease (${where}): faint, incomplete membrane staining in up to 10% of tumour cells (HER2-ultralow) makes trastuzumab deruxtecan after endocrine therapy an option for HR-positive disease (DESTINY-Breast06).`,
+      action:
+        "Consider asking the pathologist to re-review the IHC 0 slide for faint membrane staining (ultralow vs null).",
+      evidence,
+    });
+  }
+  return undefined;
 }
 
 /** Every flag that applies, most urgent first. */
@@ -251,6 +284,7 @@ export function collectFlags(c: FlagContext): Flag[] {
     listFlag("result-unreadable", unreadable),
     retestFlag(c.events, conclusive),
     therapyFlag(c, c.governing ? usedSources(c.governing) : []),
+    metastaticScoreFlag(c),
   );
   return sortFlags(flags.filter((f): f is Flag => f !== undefined));
 }

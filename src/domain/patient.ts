@@ -252,6 +252,8 @@ export function assessPatient(input: PatientInput): Assessment {
       therapies,
       dataGaps,
       setting,
+      category,
+      ihcScore: scored?.ihcScore,
     }),
     recommendation:
       setting === "unknown" && gap

@@ -173,7 +173,9 @@ export type FlagCode =
   | "interpretation-mismatch"
   | "result-unreadable"
   | "result-pending"
-  | "anti-her2-therapy-not-found";
+  | "anti-her2-therapy-not-found"
+  | "ihc-score-needed"
+  | "ihc-zero-review";
 
 export type FlagSeverity = "action" | "warning" | "info";
 

@@ -184,7 +184,7 @@ describe("setting and metastatic retest", () => {
 
   it("flags a missing retest when every conclusive specimen predates the metastasis", () => {
     const met = event("metastasis", "2023-05-20", { description: "Secondary malignant neoplasm of liver" });
-    const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
+    const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
     expect(a.flags[0]?.severity).toBe("action");
     expect(a.flags[0]?.message).toMatch(/Secondary malignant neoplasm of liver recorded on 2023-05-20/);
@@ -193,28 +193,28 @@ describe("setting and metastatic retest", () => {
   });
 
   it("a conclusive test on a specimen collected on the metastasis date clears it", () => {
-    const a = run([ihc("0", { specimen: specimen("S-23-1", "2023-05-20", "Liver"), date: "2023-05-22" })], {
+    const a = run([ihc("1+", { specimen: specimen("S-23-1", "2023-05-20", "Liver"), date: "2023-05-22" })], {
       events: [event("metastasis", "2023-05-20")],
     });
     expect(codes(a)).toEqual([]);
   });
 
   it("collection date governs: old tissue tested after the metastasis is not a retest", () => {
-    const a = run([ihc("0", { specimen: specimen("S-22-9", "2022-12-01"), date: "2023-06-01" })], {
+    const a = run([ihc("1+", { specimen: specimen("S-22-9", "2022-12-01"), date: "2023-06-01" })], {
       events: [event("recurrence", "2023-01-01")],
     });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
   });
 
   it("without a collection date the test date is used", () => {
-    const a = run([ihc("0", { specimen: { label: "S-23-7" }, date: "2023-06-01" })], {
+    const a = run([ihc("1+", { specimen: { label: "S-23-7" }, date: "2023-06-01" })], {
       events: [event("recurrence", "2023-01-01")],
     });
     expect(codes(a)).toEqual([]);
   });
 
   it("the earliest dated recurrence or metastasis is the reference date", () => {
-    const a = run([ihc("0", { specimen: LIVER, date: "2023-06-02" })], {
+    const a = run([ihc("1+", { specimen: LIVER, date: "2023-06-02" })], {
       events: [event("metastasis", "2024-01-01"), event("recurrence", "2023-05-01")],
     });
     expect(codes(a)).toEqual([]);
@@ -228,7 +228,7 @@ describe("setting and metastatic retest", () => {
   });
 
   it("an undated metastasis with a conclusive test is flagged as a warning that says why", () => {
-    const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [event("metastasis")] });
+    const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], { events: [event("metastasis")] });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
     expect(a.flags[0]?.severity).toBe("warning");
     expect(a.flags[0]?.message).toMatch(/without a date/);
@@ -241,7 +241,7 @@ describe("setting and metastatic retest", () => {
   });
 
   it("an undated liver metastasis is cleared by a conclusive test on liver tissue", () => {
-    const a = run([ihc("0", { specimen: LIVER, date: "2023-06-02" })], {
+    const a = run([ihc("1+", { specimen: LIVER, date: "2023-06-02" })], {
       events: [event("metastasis", undefined, { bodySite: "Liver" })],
     });
     expect(codes(a)).toEqual([]);
@@ -754,5 +754,36 @@ describe("flag messages are true of the evidence (issue 12, point 2)", () => {
     if (a.flags.some((f) => f.code === "interpretation-mismatch" && f.severity === "action")) {
       expect(["indeterminate", "equivocal"]).toContain(a.status);
     }
+  });
+});
+
+describe("metastatic HER2-negative: the IHC score matters for trastuzumab deruxtecan (rules 1.2.0)", () => {
+  const liver = specimen("S-24-0456", "2024-03-01", "Liver");
+  const metastatic = { events: [event("metastasis", "2024-02-20")] };
+
+  it("no IHC score on record (ISH negative only): ihc-score-needed, an action", () => {
+    const a = run([dual(1.2, 2.5, { specimen: liver })], metastatic);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-negative");
+    expect(a.flags).toEqual([expect.objectContaining({ code: "ihc-score-needed", severity: "action" })]);
+    expect(a.recommendation.text).toMatch(/trastuzumab deruxtecan/);
+  });
+
+  it("IHC 0 without staining detail: re-review for faint staining, as information", () => {
+    const a = run([ihc("0", { specimen: liver })], metastatic);
+    expect(a.flags).toEqual([expect.objectContaining({ code: "ihc-zero-review", severity: "info" })]);
+    expect(a.flags[0]?.message).toMatch(/up to 10% of tumour cells/);
+  });
+
+  it("IHC 0 ultralow, IHC 1+ and early disease get neither flag", () => {
+    expect(codes(run([ihc("0", { specimen: liver, zeroDetail: "ultralow" })], metastatic))).toEqual([]);
+    expect(codes(run([ihc("1+", { specimen: liver })], metastatic))).toEqual([]);
+    expect(codes(run([dual(1.2, 2.5)], { events: [event("primary", "2024-02-20")] }))).toEqual([]);
+  });
+
+  it("IHC 2+ with a negative ISH is scored: no ihc-score-needed", () => {
+    expect(
+      codes(run([ihc("2+", { specimen: liver }), dual(1.2, 2.5, { specimen: liver })], metastatic)),
+    ).toEqual([]);
   });
 });
