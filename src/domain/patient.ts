@@ -242,7 +242,19 @@ export function assessPatient(input: PatientInput): Assessment {
       : unconfirmedLow && status === "negative"
         ? `${reason} IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed.`
         : reason,
-    flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
+    flags: collectFlags({
+      triaged,
+      groups,
+      results,
+      governing,
+      status,
+      events,
+      therapies,
+      dataGaps,
+      setting,
+      category,
+      ihcScore: scored?.ihcScore,
+    }),
     recommendation:
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)

@@ -117,6 +117,12 @@ export interface DiseaseEvent {
   /** Words for display, e.g. "Secondary malignant neoplasm of liver". */
   description?: string;
   bodySite?: string;
+  /**
+   * How far the disease reaches, when the record says (rules 1.2.0): "locoregional" (a recurrence in the breast, chest
+   * wall or regional nodes: not metastatic disease), "uncertain" (nodes the code cannot place as regional or distant,
+   * e.g. ICD-10-CM C77.0 head and neck without a site: the setting cannot be told). Absent: as the kind says.
+   */
+  extent?: "locoregional" | "uncertain";
   source: ResourceRef;
 }
 
@@ -172,7 +178,9 @@ export type FlagCode =
   | "interpretation-mismatch"
   | "result-unreadable"
   | "result-pending"
-  | "anti-her2-therapy-not-found";
+  | "anti-her2-therapy-not-found"
+  | "ihc-score-needed"
+  | "ihc-zero-review";
 
 export type FlagSeverity = "action" | "warning" | "info";
 
