@@ -16,6 +16,7 @@ export const FLAG_CODES = [
   "result-unreadable",
   "result-pending",
   "anti-her2-therapy-not-found",
+  "residual-disease-result",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

@@ -66,6 +66,12 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
     references: ["wolff2018", "romond2005", "swain2015"],
     source: "HER2-positive disease is the indication for anti-HER2 therapy",
   },
+  "residual-disease-result": {
+    severity: "info",
+    references: ["vonMinckwitz2019", "wolff2018"],
+    source:
+      "KATHERINE (von Minckwitz 2019): after neoadjuvant anti-HER2 therapy the pre-treatment HER2-positive biopsy governs; residual disease gets T-DM1",
+  },
 };
 
 const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, info: 2 };

@@ -7,6 +7,7 @@ import type { SpecimenGroup } from "./grouping";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
 import { retestFlag } from "./setting";
+import { NOT_GIVEN } from "./tumour";
 import {
   bySpecimenRecency,
   capitalisedDescription,
@@ -162,8 +163,6 @@ function listFlag(
   return makeFlag(code, { message, evidence: items.map((i) => i.record.source) });
 }
 
-const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
-
 function therapyFlag(
   status: Her2Status,
   therapies: readonly AntiHer2Therapy[],
@@ -188,6 +187,13 @@ export interface FlagContext {
   events: readonly DiseaseEvent[];
   therapies: readonly AntiHer2Therapy[];
   dataGaps: readonly DataGap[];
+  /**
+   * The specimens compared for `discordant-results`: one list per tumour (bilateral primaries are not discordant
+   * with each other), without residual disease after neoadjuvant therapy. All results when absent.
+   */
+  comparable?: readonly { results: readonly SpecimenResult[]; governing: SpecimenResult | undefined }[];
+  /** Residual-disease flags (tumour.ts), added as they are. */
+  residual?: readonly Flag[];
 }
 
 /** Every flag that applies, most urgent first. */
@@ -206,8 +212,9 @@ export function collectFlags(c: FlagContext): Flag[] {
     if (t.use.use === "pending") pending.push({ record: t.record });
     else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.reason });
   }
+  for (const t of c.comparable ?? [c]) flags.push(discordantFlag(t.results, t.governing));
   flags.push(
-    discordantFlag(c.results, c.governing),
+    ...(c.residual ?? []),
     listFlag("result-pending", pending),
     listFlag("result-unreadable", unreadable),
     retestFlag(c.events, conclusive),

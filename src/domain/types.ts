@@ -167,7 +167,8 @@ export type FlagCode =
   | "interpretation-mismatch"
   | "result-unreadable"
   | "result-pending"
-  | "anti-her2-therapy-not-found";
+  | "anti-her2-therapy-not-found"
+  | "residual-disease-result";
 
 export type FlagSeverity = "action" | "warning" | "info";
 
@@ -239,4 +240,20 @@ export interface Assessment {
   unreadable: { resource: ResourceRef; reason: string }[];
   /** Data that could not be loaded; when non-empty the assessment may be incomplete. */
   dataGaps: DataGap[];
+  /**
+   * Present only when the patient has more than one tumour with HER2 results (bilateral primaries): each tumour's own
+   * status. The top-level status then follows the rule in src/domain/README.md ("Several tumours"); no tumour's
+   * result replaces another's. Added in rules 1.2.0.
+   */
+  tumours?: TumourAssessment[];
+}
+
+/** One tumour's own HER2 status (Assessment.tumours). */
+export interface TumourAssessment {
+  /** Which tumour, e.g. "left breast". */
+  tumour: string;
+  status: Her2Status;
+  category: Her2Category;
+  statusReason: string;
+  basis?: Assessment["basis"];
 }

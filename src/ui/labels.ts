@@ -91,6 +91,7 @@ export const flagTitle: Record<FlagCode, string> = {
   "result-unreadable": "Result could not be read",
   "result-pending": "Result pending",
   "anti-her2-therapy-not-found": "No anti-HER2 therapy on record",
+  "residual-disease-result": "Residual disease after neoadjuvant therapy",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
