@@ -68,7 +68,12 @@ export function bilateralTumours(results: readonly SpecimenResult[]): TumourSpli
 }
 
 /** Therapy record statuses that mean the drug was not given. */
-export const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
+export const NOT_GIVEN: ReadonlySet<string> = new Set([
+  "entered-in-error",
+  "cancelled",
+  "not-taken",
+  "not-done",
+]);
 
 /** The earliest start of an anti-HER2 therapy that was given. */
 export function firstTherapyStart(therapies: readonly AntiHer2Therapy[]): IsoDate | undefined {

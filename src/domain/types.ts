@@ -242,7 +242,7 @@ export interface Assessment {
   dataGaps: DataGap[];
   /**
    * Present only when the patient has more than one tumour with HER2 results (bilateral primaries): each tumour's own
-   * status. The top-level status then follows the rule in src/domain/README.md ("Several tumours"); no tumour's
+   * status. The top-level status then follows the rule in src/domain/index.ts ("Several tumours"); no tumour's
    * result replaces another's. Added in rules 1.2.0.
    */
   tumours?: TumourAssessment[];
