@@ -86,12 +86,18 @@ describe("sortFlags", () => {
       "warning",
       "info",
       "info",
+      "info",
     ]);
     expect(sorted.slice(0, 2).map((f) => f.code)).toEqual([
       "reflex-ish-missing",
       "metastatic-retest-missing",
     ]);
-    expect(sorted.at(-1)?.code).toBe("result-unreadable");
+    // Within the notes, the rules' table order: pending, unreadable, then residual disease (added last).
+    expect(sorted.slice(-3).map((f) => f.code)).toEqual([
+      "result-pending",
+      "result-unreadable",
+      "residual-disease-result",
+    ]);
   });
 });
 

@@ -238,6 +238,13 @@ export const ALL_FLAGS: Flag[] = [
     message: "One HER2 result could not be interpreted.",
     evidence: ["Observation/odd-1"],
   },
+  {
+    code: "residual-disease-result",
+    severity: "info",
+    message:
+      "The mastectomy after neoadjuvant therapy is residual disease; the pre-treatment biopsy governs.",
+    evidence: ["Observation/ihc-residual"],
+  },
 ];
 
 /** Every flag code of the contract: the domain's list, so a flag added to the rules must be rendered here too. */
