@@ -111,3 +111,20 @@ export function residualSpecimens(
   }
   return residual;
 }
+
+/**
+ * How long before a recurrence or metastasis was recorded a biopsy still counts as its retest: the biopsy is often
+ * what made the diagnosis, and the Condition is recorded after the pathology report. 90 days is this project's choice
+ * (data, not a guideline number): ASCO/CAP 2018 asks for HER2 retesting on the recurrent or metastatic tissue without
+ * giving a window, and a diagnostic work-up, report and coding fall within it.
+ */
+export const RETEST_WINDOW_DAYS = 90;
+
+/**
+ * Whether a specimen can be the retest of recurrent or metastatic disease: any tissue but the breast. A new breast
+ * specimen may be a new primary or the original tumour, so it does not clear the retest (Wolff 2018: retest the
+ * recurrent or metastatic tumour); regional-node and distant tissue, and tissue with no recorded site, count.
+ */
+export function canBeRetest(result: SpecimenResult): boolean {
+  return siteKind(result.group.bodySite) !== "breast";
+}

@@ -4,7 +4,7 @@
  * anti-HER2 therapy the pre-treatment biopsy governs and residual disease gets T-DM1 (KATHERINE).
  */
 import { describe, expect, it } from "vitest";
-import { codes, dual, ihc, run, specimen, therapy } from "./build";
+import { codes, dual, event, ihc, run, specimen, therapy } from "./build";
 import { siteKind, sideOf } from "../../src/domain/tumour";
 
 const LEFT = specimen("S-23-100", "2023-05-02", "Left breast, upper outer quadrant");
@@ -135,5 +135,41 @@ describe("neoadjuvant anti-HER2 therapy", () => {
     );
     expect(a.status).toBe("negative");
     expect(codes(a)).not.toContain("residual-disease-result");
+  });
+});
+
+describe("metastatic retest (issue 12, point 3)", () => {
+  const liverBiopsy = (collected: string) => specimen("S-25-500", collected, "Liver");
+  const metastasis = event("metastasis", "2025-06-01", {
+    description: "Secondary malignant neoplasm of liver",
+  });
+
+  it.each([
+    ["the day of the Condition", "2025-06-01", []],
+    ["60 days before the Condition (the diagnostic biopsy)", "2025-04-02", []],
+    ["90 days before", "2025-03-03", []],
+    ["91 days before", "2025-03-02", ["metastatic-retest-missing"]],
+  ])("counts a liver biopsy collected %s", (_, collected, flags) => {
+    const a = run([ihc("0", { specimen: liverBiopsy(collected), date: collected })], {
+      events: [metastasis],
+    });
+    expect(codes(a)).toEqual(flags);
+  });
+
+  it("does not count a new breast specimen as the retest", () => {
+    const breast = specimen("S-25-600", "2025-07-01", "Right breast");
+    const a = run([ihc("1+", { specimen: breast, date: "2025-07-02" })], { events: [metastasis] });
+    expect(codes(a)).toEqual(["metastatic-retest-missing"]);
+    const flag = a.flags[0];
+    expect(flag?.message).toContain("on or after 2025-03-03 (90 days before)");
+    expect(flag?.message).toContain("A breast specimen in that time does not count");
+  });
+
+  it("counts an axillary node recurrence specimen", () => {
+    const node = specimen("S-25-700", "2025-06-10", "Left axillary lymph node");
+    const a = run([ihc("3+", { specimen: node, date: "2025-06-11" })], {
+      events: [event("recurrence", "2025-06-20")],
+    });
+    expect(codes(a)).toEqual([]);
   });
 });
