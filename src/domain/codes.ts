@@ -17,6 +17,7 @@ export const FLAG_CODES = [
   "result-pending",
   "anti-her2-therapy-not-found",
   "residual-disease-result",
+  "decalcified-negative",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

@@ -178,6 +178,19 @@ function therapyFlag(
   });
 }
 
+/**
+ * A negative call on decalcified tissue (usually bone) may be a false negative: ASCO/CAP 2018 warns that
+ * decalcification can destroy HER2 antigen and DNA. The status stands, with a warning and a suggested retest.
+ */
+function decalcifiedNegativeFlag(result: SpecimenResult): Flag | undefined {
+  if (result.call !== "negative" || !result.group.decalcified) return undefined;
+  return makeFlag("decalcified-negative", {
+    message: `${capitalisedDescription(result.group)}: HER2 negative on decalcified tissue. Decalcification may cause false-negative HER2 results (ASCO/CAP 2018), so this negative is less reliable.`,
+    action: `Consider retesting HER2 on tissue that was not acid-decalcified (soft-tissue metastasis, or bone processed with EDTA) (${specimenName(result.group)})`,
+    evidence: usedSources(result),
+  });
+}
+
 export interface FlagContext {
   triaged: readonly Triaged[];
   groups: readonly SpecimenGroup[];
@@ -201,7 +214,11 @@ export function collectFlags(c: FlagContext): Flag[] {
   const flags: (Flag | undefined)[] = [];
   const conclusive: SpecimenResult[] = [];
   for (const r of c.results) {
-    flags.push(needFlag(r, c.governing, c.groups), unconfirmedLowFlag(r, c.groups));
+    flags.push(
+      needFlag(r, c.governing, c.groups),
+      unconfirmedLowFlag(r, c.groups),
+      decalcifiedNegativeFlag(r),
+    );
     for (const m of r.mismatches) flags.push(makeFlag("interpretation-mismatch", m));
     for (const d of r.discordances) flags.push(makeFlag("discordant-results", d));
     if (isConclusive(r.call)) conclusive.push(r);

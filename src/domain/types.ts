@@ -44,6 +44,8 @@ export interface SpecimenInfo {
   bodySite?: string;
   /** When the tissue was collected. */
   collected?: IsoDate;
+  /** True when the specimen's processing or description says it was decalcified (bone). Added in rules 1.2.0. */
+  decalcified?: boolean;
 }
 
 interface TestRecordBase {
@@ -168,7 +170,8 @@ export type FlagCode =
   | "result-unreadable"
   | "result-pending"
   | "anti-her2-therapy-not-found"
-  | "residual-disease-result";
+  | "residual-disease-result"
+  | "decalcified-negative";
 
 export type FlagSeverity = "action" | "warning" | "info";
 

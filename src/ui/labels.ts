@@ -92,6 +92,7 @@ export const flagTitle: Record<FlagCode, string> = {
   "result-pending": "Result pending",
   "anti-her2-therapy-not-found": "No anti-HER2 therapy on record",
   "residual-disease-result": "Residual disease after neoadjuvant therapy",
+  "decalcified-negative": "Negative on decalcified tissue",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {

@@ -173,3 +173,24 @@ describe("metastatic retest (issue 12, point 3)", () => {
     expect(codes(a)).toEqual([]);
   });
 });
+
+describe("negative on decalcified bone (issue 12, point 3)", () => {
+  const bone = { ...specimen("S-25-800", "2025-06-10", "Bone, iliac crest"), decalcified: true };
+
+  it("warns that the negative may be false", () => {
+    const a = run([ihc("0", { specimen: bone, date: "2025-06-12" })], {
+      events: [event("metastasis", "2025-06-20")],
+    });
+    expect(a.status).toBe("negative");
+    expect(codes(a)).toEqual(["decalcified-negative"]);
+    expect(a.flags[0]?.severity).toBe("warning");
+    expect(a.flags[0]?.message).toContain("false-negative");
+  });
+
+  it("does not warn on a positive or on tissue that was not decalcified", () => {
+    const events = [event("metastasis", "2025-06-20")];
+    expect(codes(run([ihc("3+", { specimen: bone, date: "2025-06-12" })], { events }))).toEqual([]);
+    const plain = { ...bone, decalcified: undefined };
+    expect(codes(run([ihc("0", { specimen: plain, date: "2025-06-12" })], { events }))).toEqual([]);
+  });
+});

@@ -148,11 +148,11 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the five actions, then three warnings, then three notes.
+    // Severity order: the five actions, then four warnings, then three notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
       ...Array<string>(5).fill("Action needed"),
-      ...Array<string>(3).fill("Warning"),
+      ...Array<string>(4).fill("Warning"),
       ...Array<string>(3).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;

@@ -84,6 +84,7 @@ describe("sortFlags", () => {
       "warning",
       "warning",
       "warning",
+      "warning",
       "info",
       "info",
       "info",

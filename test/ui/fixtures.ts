@@ -245,6 +245,12 @@ export const ALL_FLAGS: Flag[] = [
       "The mastectomy after neoadjuvant therapy is residual disease; the pre-treatment biopsy governs.",
     evidence: ["Observation/ihc-residual"],
   },
+  {
+    code: "decalcified-negative",
+    severity: "warning",
+    message: "HER2 negative on decalcified bone: decalcification may cause false-negative results.",
+    evidence: ["Observation/ihc-bone"],
+  },
 ];
 
 /** Every flag code of the contract: the domain's list, so a flag added to the rules must be rendered here too. */
