@@ -1,13 +1,13 @@
 // @vitest-environment node
 /** Specimen reading: decalcification (ASCO/CAP 2018: decalcified bone may give false-negative HER2 results). */
-import type { Resource, Specimen } from "fhir/r4";
+import type { Specimen } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import { indexResources } from "../../src/fhir/fhir-utils";
 import { specimenInfo } from "../../src/fhir/specimen";
 
 function read(specimen: Partial<Specimen>) {
   const resource = { resourceType: "Specimen", id: "bone-1", ...specimen } as Specimen;
-  return specimenInfo({ reference: "Specimen/bone-1" }, indexResources([resource as Resource]));
+  return specimenInfo({ reference: "Specimen/bone-1" }, indexResources([resource]));
 }
 
 describe("specimenInfo: decalcified", () => {
