@@ -18,6 +18,8 @@ export const FLAG_CODES = [
   "anti-her2-therapy-not-found",
   "ihc-score-needed",
   "ihc-zero-review",
+  "residual-disease-result",
+  "decalcified-negative",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

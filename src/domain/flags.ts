@@ -80,6 +80,18 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
     source:
       "Wolff 2023 (tell IHC 0 from 1+ carefully); DESTINY-Breast06; FDA 2025: faint staining in <=10% of cells (ultralow) makes trastuzumab deruxtecan an option (rules 1.2.0)",
   },
+  "residual-disease-result": {
+    severity: "info",
+    references: ["vonMinckwitz2019", "wolff2018"],
+    source:
+      "KATHERINE (von Minckwitz 2019): after neoadjuvant anti-HER2 therapy the pre-treatment HER2-positive biopsy governs; residual disease gets T-DM1",
+  },
+  "decalcified-negative": {
+    severity: "warning",
+    references: ["wolff2018"],
+    source:
+      "Wolff 2018 (pre-analytic requirements): decalcification of bone specimens may give false-negative HER2 results",
+  },
 };
 
 const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, info: 2 };

@@ -8,6 +8,7 @@ import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
 import { firstDistantDate, retestFlag } from "./setting";
+import { NOT_GIVEN } from "./tumour";
 import {
   bySpecimenRecency,
   capitalisedDescription,
@@ -172,7 +173,6 @@ function listFlag(
   return makeFlag(code, { message, evidence: items.map((i) => i.record.source) });
 }
 
-const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
 const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
 
 /** A record of therapy actually given: not entered in error, not taken, nor stopped before it started. */
@@ -219,6 +219,19 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   });
 }
 
+/**
+ * A negative call on decalcified tissue (usually bone) may be a false negative: ASCO/CAP 2018 warns that
+ * decalcification can destroy HER2 antigen and DNA. The status stands, with a warning and a suggested retest.
+ */
+function decalcifiedNegativeFlag(result: SpecimenResult): Flag | undefined {
+  if (result.call !== "negative" || !result.group.decalcified) return undefined;
+  return makeFlag("decalcified-negative", {
+    message: `${capitalisedDescription(result.group)}: HER2 negative on decalcified tissue. Decalcification may cause false-negative HER2 results (ASCO/CAP 2018), so this negative is less reliable.`,
+    action: `Consider retesting HER2 on tissue that was not acid-decalcified (soft-tissue metastasis, or bone processed with EDTA) (${specimenName(result.group)})`,
+    evidence: usedSources(result),
+  });
+}
+
 export interface FlagContext {
   triaged: readonly Triaged[];
   groups: readonly SpecimenGroup[];
@@ -232,6 +245,13 @@ export interface FlagContext {
   /** The category and the IHC score it rests on (none when the specimen has no score on record). */
   category?: Her2Category;
   ihcScore?: IhcScore;
+  /**
+   * The specimens compared for `discordant-results`: one list per tumour (bilateral primaries are not discordant
+   * with each other), without residual disease after neoadjuvant therapy. All results when absent.
+   */
+  comparable?: readonly { results: readonly SpecimenResult[]; governing: SpecimenResult | undefined }[];
+  /** Residual-disease flags (tumour.ts), added as they are. */
+  residual?: readonly Flag[];
 }
 
 /**
@@ -267,7 +287,11 @@ export function collectFlags(c: FlagContext): Flag[] {
   const flags: (Flag | undefined)[] = [];
   const conclusive: SpecimenResult[] = [];
   for (const r of c.results) {
-    flags.push(needFlag(r, c.governing, c.groups), unconfirmedLowFlag(r, c.groups));
+    flags.push(
+      needFlag(r, c.governing, c.groups),
+      unconfirmedLowFlag(r, c.groups),
+      decalcifiedNegativeFlag(r),
+    );
     for (const m of r.mismatches) flags.push(makeFlag("interpretation-mismatch", m));
     for (const d of r.discordances) flags.push(makeFlag("discordant-results", d));
     if (isConclusive(r.call)) conclusive.push(r);
@@ -278,8 +302,9 @@ export function collectFlags(c: FlagContext): Flag[] {
     if (t.use.use === "pending") pending.push({ record: t.record });
     else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.reason });
   }
+  for (const t of c.comparable ?? [c]) flags.push(discordantFlag(t.results, t.governing));
   flags.push(
-    discordantFlag(c.results, c.governing),
+    ...(c.residual ?? []),
     listFlag("result-pending", pending),
     listFlag("result-unreadable", unreadable),
     retestFlag(c.events, conclusive),

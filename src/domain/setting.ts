@@ -2,9 +2,10 @@
  * Disease setting from disease events, and the metastatic-retest rule: HER2 should be retested on recurrent or
  * metastatic tissue when it is available, and that result governs treatment (ASCO/CAP 2013, reaffirmed 2018).
  */
-import { byText, calendarDate, onOrAfter } from "./dates";
+import { byText, calendarDate, daysBefore, onOrAfter } from "./dates";
 import { makeFlag } from "./flags";
 import type { SpecimenResult } from "./specimen";
+import { canBeRetest, RETEST_WINDOW_DAYS } from "./tumour";
 import type { DataGap, DiseaseEvent, Flag, IsoDate, Setting } from "./types";
 
 const RETEST_KINDS: ReadonlySet<string> = new Set(["recurrence", "metastasis"]);
@@ -100,9 +101,14 @@ export function retestFlag(
   const evidence = distant.map((e) => e.source);
   const first = dated[0];
   if (first) {
-    if (conclusive.some((r) => onOrAfter(r.group.date, first.date))) return undefined;
+    // A biopsy shortly before the event was recorded is often the one that made the diagnosis (tumour.ts).
+    const from = daysBefore(first.date, RETEST_WINDOW_DAYS);
+    if (conclusive.some((r) => canBeRetest(r) && onOrAfter(r.group.date, from))) return undefined;
+    const breastOnly = conclusive.some((r) => !canBeRetest(r) && onOrAfter(r.group.date, from))
+      ? " A breast specimen in that time does not count: it may be a new primary or the original tumour."
+      : "";
     return makeFlag("metastatic-retest-missing", {
-      message: `${describeEvent(first.event)} recorded on ${first.date}, but no conclusive HER2 result is on record for a specimen collected on or after that date. HER2 should be retested on recurrent or metastatic tissue when it is available.`,
+      message: `${describeEvent(first.event)} recorded on ${first.date}, but no conclusive HER2 result is on record for recurrent or metastatic tissue collected on or after ${from} (${RETEST_WINDOW_DAYS} days before).${breastOnly} HER2 should be retested on recurrent or metastatic tissue when it is available.`,
       action: retestAction(first.date),
       evidence,
     });

@@ -44,6 +44,8 @@ export interface SpecimenInfo {
   bodySite?: string;
   /** When the tissue was collected. */
   collected?: IsoDate;
+  /** True when the specimen's processing or description says it was decalcified (bone). Added in rules 1.2.0. */
+  decalcified?: boolean;
 }
 
 interface TestRecordBase {
@@ -180,7 +182,9 @@ export type FlagCode =
   | "result-pending"
   | "anti-her2-therapy-not-found"
   | "ihc-score-needed"
-  | "ihc-zero-review";
+  | "ihc-zero-review"
+  | "residual-disease-result"
+  | "decalcified-negative";
 
 export type FlagSeverity = "action" | "warning" | "info";
 
@@ -252,4 +256,20 @@ export interface Assessment {
   unreadable: { resource: ResourceRef; reason: string }[];
   /** Data that could not be loaded; when non-empty the assessment may be incomplete. */
   dataGaps: DataGap[];
+  /**
+   * Present only when the patient has more than one tumour with HER2 results (bilateral primaries): each tumour's own
+   * status. The top-level status then follows the rule in src/domain/index.ts ("Several tumours"); no tumour's
+   * result replaces another's. Added in rules 1.2.0.
+   */
+  tumours?: TumourAssessment[];
+}
+
+/** One tumour's own HER2 status (Assessment.tumours). */
+export interface TumourAssessment {
+  /** Which tumour, e.g. "left breast". */
+  tumour: string;
+  status: Her2Status;
+  category: Her2Category;
+  statusReason: string;
+  basis?: Assessment["basis"];
 }

@@ -36,6 +36,27 @@ function basisText(basis: Assessment["basis"]): string {
 }
 
 /**
+ * Each tumour's own status when the patient has more than one (bilateral primaries): shown side by side, so the
+ * top-level status is never read as the other tumour's.
+ */
+function TumourList({ tumours }: { tumours: NonNullable<Assessment["tumours"]> }) {
+  return (
+    <Box component="ul" data-testid="tumour-list" sx={{ m: 0, pl: 2.5 }}>
+      {tumours.map((t) => (
+        <li key={t.tumour}>
+          <Box component="span" sx={{ fontWeight: 600, textTransform: "capitalize" }}>
+            {t.tumour}
+          </Box>
+          {": "}
+          <ToneBadge tone={statusTone[t.status]}>{statusLabel[t.status]}</ToneBadge>{" "}
+          {categoryLabel[t.category]} ({basisText(t.basis)})
+        </li>
+      ))}
+    </Box>
+  );
+}
+
+/**
  * The one-glance answer: HER2 status in words with a symbol and colour, the category, the specimen and date it rests
  * on, the disease setting and the reason the rules give.
  */
@@ -74,6 +95,11 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
           {categoryLabel[assessment.category]}: {categoryMeaning[assessment.category]}
         </Row>
         <Row term="Based on">{basisText(assessment.basis)}</Row>
+        {assessment.tumours && assessment.tumours.length > 1 ? (
+          <Row term="Tumours">
+            <TumourList tumours={assessment.tumours} />
+          </Row>
+        ) : null}
         <Row term="Setting">{settingLabel[assessment.setting]}</Row>
         <Row term="Why">{assessment.statusReason}</Row>
       </Box>

@@ -93,6 +93,8 @@ export const flagTitle: Record<FlagCode, string> = {
   "anti-her2-therapy-not-found": "No anti-HER2 therapy on record",
   "ihc-score-needed": "IHC score needed (HER2-low / ultralow)",
   "ihc-zero-review": "IHC 0: review for faint staining (ultralow)",
+  "residual-disease-result": "Residual disease after neoadjuvant therapy",
+  "decalcified-negative": "Negative on decalcified tissue",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {

@@ -200,7 +200,8 @@ describe("setting and metastatic retest", () => {
   });
 
   it("collection date governs: old tissue tested after the metastasis is not a retest", () => {
-    const a = run([ihc("1+", { specimen: specimen("S-22-9", "2022-12-01"), date: "2023-06-01" })], {
+    // Collected seven months before the recurrence: older than the 90-day diagnostic-biopsy window (tumour.ts).
+    const a = run([ihc("1+", { specimen: specimen("S-22-9", "2022-06-01"), date: "2023-06-01" })], {
       events: [event("recurrence", "2023-01-01")],
     });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);

@@ -50,7 +50,7 @@ const specimenInfo = opt(
     {
       reference: fc.constantFrom("Specimen/a", "Specimen/b"),
       label: fc.constantFrom("A", "B", "C"),
-      bodySite: fc.constantFrom("Liver", "Left breast"),
+      bodySite: fc.constantFrom("Liver", "Left breast", "Right breast"),
       collected: date.map((d) => d ?? "2024-03-01"),
     },
     { requiredKeys: [] },
@@ -93,6 +93,7 @@ const diseaseEvent: fc.Arbitrary<DiseaseEvent> = fc.record({
 const therapy: fc.Arbitrary<AntiHer2Therapy> = fc.record({
   drug: fc.constantFrom("trastuzumab", "pertuzumab"),
   status: opt(fc.constantFrom("active", "completed", "entered-in-error")),
+  start: date,
   source: fc.constant(""),
 });
 
@@ -206,6 +207,22 @@ describe("properties", () => {
       fc.property(patientInput, (input) => {
         const distant = input.events.some((e) => e.kind !== "primary" && e.extent === undefined);
         expect(assess(input).setting === "metastatic").toBe(distant);
+      }),
+      RUNS,
+    );
+  });
+
+  it("with several tumours, the top level is one tumour's status and every tumour's basis is used", () => {
+    fc.assert(
+      fc.property(patientInput, (input) => {
+        const a = assess(input);
+        if (!a.tumours) return;
+        expect(a.tumours.length).toBeGreaterThanOrEqual(2);
+        const statuses = a.tumours.map((t) => t.status);
+        expect(statuses).toContain(a.status);
+        if (statuses.includes("positive")) expect(a.status).toBe("positive");
+        const used = new Set(a.evidence.filter((e) => e.used).map((e) => e.resource));
+        for (const t of a.tumours) for (const ref of t.basis?.evidence ?? []) expect(used).toContain(ref);
       }),
       RUNS,
     );

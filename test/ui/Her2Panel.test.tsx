@@ -43,6 +43,35 @@ describe("page structure", () => {
 });
 
 describe("status header", () => {
+  it("shows each tumour's own status when there are bilateral tumours", () => {
+    const tumours: Assessment["tumours"] = [
+      {
+        tumour: "left breast",
+        status: "positive",
+        category: "her2-positive",
+        statusReason: "IHC 3+.",
+        basis: { specimenLabel: "S23-02210", date: "2023-04-18", evidence: ["Observation/l"] },
+      },
+      {
+        tumour: "right breast",
+        status: "negative",
+        category: "her2-low",
+        statusReason: "IHC 1+.",
+        basis: { specimenLabel: "S25-03318", date: "2025-05-12", evidence: ["Observation/r"] },
+      },
+    ];
+    renderPanel({ state: ready(assessment({ status: "positive", category: "her2-positive", tumours })) });
+    const items = within(screen.getByTestId("tumour-list")).getAllByRole("listitem");
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent(/left breast.*HER2-positive.*S23-02210/);
+    expect(items[1]).toHaveTextContent(/right breast.*HER2-negative.*HER2-low.*S25-03318/);
+  });
+
+  it("shows no tumour list for one tumour", () => {
+    renderPanel({ state: ready(assessment()) });
+    expect(screen.queryByTestId("tumour-list")).toBeNull();
+  });
+
   const statuses: [Her2Status, string][] = [
     ["positive", "HER2-positive"],
     ["negative", "HER2-negative"],
@@ -119,12 +148,12 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the six actions, then three warnings, then three notes.
+    // Severity order: the six actions, then four warnings, then four notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
       ...Array<string>(6).fill("Action needed"),
-      ...Array<string>(3).fill("Warning"),
-      ...Array<string>(3).fill("Note"),
+      ...Array<string>(4).fill("Warning"),
+      ...Array<string>(4).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
     expect(reflex).toHaveTextContent("The IHC 2+ result on specimen S-24-1234 has no ISH result.");
