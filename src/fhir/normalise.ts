@@ -2,13 +2,14 @@
  * Normalisation entry point shared by the app and the CLI: FHIR resources of one patient -> the rules' PatientInput.
  * The signature is the contract between the layers.
  */
-import type { Reference, Resource } from "fhir/r4";
+import type { Resource } from "fhir/r4";
 import type { DataGap, PatientInput, ResourceRef } from "../domain/types";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { buildDiseaseEvents } from "./conditions";
-import { indexResources, normaliseReference, refOf } from "./fhir-utils";
+import { indexResources, refOf } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
 import { buildTherapies } from "./medications";
+import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
 
 export interface BuildPatientInputArgs {
   /** `Patient/…` */
@@ -21,28 +22,77 @@ export interface BuildPatientInputArgs {
   dataGaps?: DataGap[];
   /** The issuer's institution code map (local result, answer and medication codes). */
   codeMap?: CodeMap;
+  /**
+   * The FHIR base the resources came from: a reference `<base>/Patient/<id>` is the patient's only on this base.
+   * Undefined when not known (files): then only relative `Patient/<id>` references are the patient's.
+   */
+  fhirBase?: string;
 }
 
+/** How many resources of one type were left out, why (counted), and the first few by name. */
+interface Exclusions {
+  count: number;
+  why: Map<string, number>;
+  examples: string[];
+}
+
+const EXAMPLES_SHOWN = 3;
+
 /**
- * Separates resources that name another patient as their subject (a server that ignored `patient=`, a mis-grouped
- * export): they must never reach this patient's assessment. Resources without a subject (Medication) are kept.
+ * Separates the resources that provably belong to the patient (patient-membership.ts) from those that do not: a
+ * server that ignored `patient=`, a subject by display or identifier only, a contained or another server's Patient,
+ * a mis-grouped export. Those must never reach this patient's assessment. Medications have no subject: they are
+ * reached only through a reference from the patient's own resources. Types the normalisers never read are passed on.
  */
 function splitByPatient(
   resources: readonly Resource[],
   patient: ResourceRef,
-): { own: Resource[]; foreign: Map<string, number> } {
+  fhirBase: string | undefined,
+): { own: Resource[]; excluded: Map<string, Exclusions> } {
+  const patientId = patient.slice("Patient/".length);
   const own: Resource[] = [];
-  const foreign = new Map<string, number>();
+  const excluded = new Map<string, Exclusions>();
   for (const resource of resources) {
-    const holder = resource as { subject?: Reference; patient?: Reference };
-    const ref = normaliseReference(holder.subject ?? holder.patient);
-    if (ref?.startsWith("Patient/") && ref !== patient) {
-      foreign.set(resource.resourceType, (foreign.get(resource.resourceType) ?? 0) + 1);
+    if (!PATIENT_RESOURCE_TYPES.has(resource.resourceType)) {
+      own.push(resource);
       continue;
     }
-    own.push(resource);
+    const membership = membershipOf(resource, patientId, fhirBase);
+    if (membership.belongs) {
+      own.push(resource);
+      continue;
+    }
+    const entry: Exclusions = excluded.get(resource.resourceType) ?? {
+      count: 0,
+      why: new Map(),
+      examples: [],
+    };
+    entry.count++;
+    entry.why.set(membership.why, (entry.why.get(membership.why) ?? 0) + 1);
+    if (entry.examples.length < EXAMPLES_SHOWN)
+      entry.examples.push(`${refOf(resource)}: ${membership.detail}`);
+    excluded.set(resource.resourceType, entry);
   }
-  return { own, foreign };
+  return { own, excluded };
+}
+
+/**
+ * The data gap for the resources of one type left out. It may change the assessment: the left-out resource may be
+ * this patient's after all (a subject by display only), and then the status would rest on less than the record.
+ */
+function exclusionGap(resourceType: string, exclusions: Exclusions, patient: ResourceRef): DataGap {
+  const why = [...exclusions.why]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, n]) => `${String(n)} ${reason}`)
+    .join(", ");
+  const more = exclusions.count - exclusions.examples.length;
+  const examples = `${exclusions.examples.join("; ")}${more > 0 ? `; and ${String(more)} more` : ""}`;
+  return {
+    resourceType,
+    kind: "excluded",
+    reason: `${String(exclusions.count)} ${resourceType} resource(s) left out of the assessment because they cannot be proven to be ${patient}'s (${why}): ${examples}`,
+    affectsAssessment: true,
+  };
 }
 
 /** Orders by source reference (then by the whole value), so the input does not depend on resource order. */
@@ -93,16 +143,11 @@ export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
 
 function buildFrom(args: BuildPatientInputArgs): PatientInput {
   const codeMap = args.codeMap ?? EMPTY_CODE_MAP;
-  const { own, foreign } = splitByPatient(args.resources, args.patient);
+  const { own, excluded } = splitByPatient(args.resources, args.patient, args.fhirBase);
   const index = indexResources(own);
   const gaps = [...(args.dataGaps ?? [])];
-  for (const [resourceType, count] of foreign) {
-    gaps.push({
-      resourceType,
-      kind: "error",
-      reason: `${String(count)} ${resourceType} resource(s) belong to another patient and were ignored`,
-      affectsAssessment: false,
-    });
+  for (const [resourceType, exclusions] of [...excluded].sort(([a], [b]) => a.localeCompare(b))) {
+    gaps.push(exclusionGap(resourceType, exclusions, args.patient));
   }
   return {
     patient: args.patient,

@@ -111,6 +111,7 @@ export const gapKindLabel: Record<DataGap["kind"], string> = {
   timeout: "Timed out",
   partial: "Only partly loaded",
   unsupported: "Not supported by this server",
+  excluded: "Left out: not proven to be this patient's",
 };
 
 export const eventKindLabel: Record<DiseaseEvent["kind"], string> = {
