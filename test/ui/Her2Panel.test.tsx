@@ -331,6 +331,29 @@ describe("data completeness", () => {
     expect(section).not.toHaveTextContent("Does not change");
   });
 
+  it("says the HER2 results could not be loaded when the Observation query failed, not that tests were found", () => {
+    renderPanel({
+      state: ready(
+        assessment({
+          status: "indeterminate",
+          category: "unknown",
+          evidence: [],
+          dataGaps: [DENIED_OBSERVATION],
+        }),
+      ),
+    });
+    const header = screen.getByTestId("status-header");
+    expect(header).toHaveTextContent(
+      "The HER2 results could not be loaded, so the status cannot be determined.",
+    );
+    expect(header).not.toHaveTextContent("HER2 tests were found");
+  });
+
+  it("keeps 'tests were found' for an indeterminate status resting on results that were loaded", () => {
+    renderPanel({ state: ready(assessment({ status: "indeterminate", category: "unknown" })) });
+    expect(screen.getByTestId("status-header")).toHaveTextContent("HER2 tests were found");
+  });
+
   it("shows no warning above the status when the gaps cannot change it", () => {
     renderPanel({ state: ready(assessment({ dataGaps: [DOCREF_UNSUPPORTED] })) });
     expect(screen.queryByTestId("data-gap-alert")).not.toBeInTheDocument();
