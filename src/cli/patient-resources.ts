@@ -79,7 +79,7 @@ export class PatientResources {
       (nothingElse || hasPanelMembers([...fromLines.map((l) => l.resource), ...fromBundles]))
     ) {
       fromLines.push(...this.readLines(deferred, group.key));
-      // Back in input order, as if nothing had been deferred (of two resources with one id, the last one counts).
+      // Back in input order, as if nothing had been deferred (two copies of one id are judged by the FHIR layer).
       fromLines.sort((a, b) => a.order - b.order);
       unread = 0;
     }

@@ -3,10 +3,11 @@
  * The signature is the contract between the layers.
  */
 import type { Resource } from "fhir/r4";
-import type { DataGap, PatientInput, ResourceRef } from "../domain/types";
+import type { DataGap, Her2TestRecord, PatientInput, ResourceRef } from "../domain/types";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { buildDiseaseEvents } from "./conditions";
-import { indexResources, refOf } from "./fhir-utils";
+import { splitDuplicates } from "./duplicates";
+import { indexResources, refOf, type ResourceIndex } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
 import { buildTherapies } from "./medications";
 import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
@@ -141,18 +142,77 @@ export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
   }
 }
 
+const RESULT_TYPES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);
+
+/**
+ * Resources received under one `Type/id` with differing contents (duplicates.ts): none of the copies is used. A HER2
+ * result becomes an unreadable record per HER2 reading of its copies, saying what each copy reads as, so the
+ * clinician sees both; any other type a data gap. A non-HER2 Observation (another laboratory result) changes nothing.
+ */
+function conflictingCopies(
+  conflicting: ReadonlyMap<string, Resource[]>,
+  index: ResourceIndex,
+  codeMap: CodeMap,
+): { tests: Her2TestRecord[]; gaps: DataGap[] } {
+  const tests: Her2TestRecord[] = [];
+  const gaps: DataGap[] = [];
+  for (const [ref, copies] of conflicting) {
+    const what = `${ref} was received ${String(copies.length)} times with different contents, and which copy is current cannot be told`;
+    const type = copies[0]?.resourceType ?? "";
+    if (!RESULT_TYPES.has(type)) {
+      gaps.push({
+        resourceType: type,
+        kind: "error",
+        reason: `${what}; none is used`,
+        affectsAssessment: true,
+      });
+      continue;
+    }
+    const readings = copies.map((copy) => buildHer2Records([copy], index, codeMap));
+    if (readings.every((r) => r.length === 0)) continue;
+    readings.forEach((records, n) => {
+      for (const record of records) {
+        const reading = record.method === "unreadable" ? "unreadable" : JSON.stringify(recordSummary(record));
+        const { source, status, date, specimen } = record;
+        tests.push({
+          source,
+          status,
+          method: "unreadable",
+          reason: `${what} (copy ${String(n + 1)} reads as ${reading}); neither copy is used: ask the laboratory which is valid`,
+          ...(date ? { date } : {}),
+          ...(specimen ? { specimen } : {}),
+        });
+      }
+    });
+  }
+  return { tests, gaps };
+}
+
+/** The result fields of a record, for naming what a copy says. */
+const NOT_THE_RESULT: ReadonlySet<string> = new Set(["source", "status", "specimen", "readAs"]);
+
+function recordSummary(record: Her2TestRecord): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !NOT_THE_RESULT.has(key)));
+}
+
 function buildFrom(args: BuildPatientInputArgs): PatientInput {
   const codeMap = args.codeMap ?? EMPTY_CODE_MAP;
-  const { own, excluded } = splitByPatient(args.resources, args.patient, args.fhirBase);
+  const split = splitByPatient(args.resources, args.patient, args.fhirBase);
+  const { unique: own, conflicting } = splitDuplicates(split.own);
   const index = indexResources(own);
   const gaps = [...(args.dataGaps ?? [])];
-  for (const [resourceType, exclusions] of [...excluded].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [resourceType, exclusions] of [...split.excluded].sort(([a], [b]) => a.localeCompare(b))) {
     gaps.push(exclusionGap(resourceType, exclusions, args.patient));
   }
+  const copies = conflictingCopies(conflicting, index, codeMap);
+  gaps.push(...copies.gaps);
   return {
     patient: args.patient,
     asOf: args.asOf,
-    tests: buildHer2Records(own, index, codeMap),
+    tests:
+      copies.tests.length > 0
+        ? [...buildHer2Records(own, index, codeMap), ...copies.tests].sort(bySource)
+        : buildHer2Records(own, index, codeMap),
     events: buildDiseaseEvents(own).sort(bySource),
     therapies: buildTherapies(own, index, codeMap).sort(bySource),
     dataGaps: gaps,
