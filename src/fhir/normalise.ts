@@ -10,6 +10,8 @@ import { splitDuplicates } from "./duplicates";
 import { indexResources, refOf, type ResourceIndex } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
 import { buildTherapies } from "./medications";
+import { observationTextMayMatter } from "./observation-prefilter";
+import { malformedField } from "./resource-shape";
 import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
 
 export interface BuildPatientInputArgs {
@@ -124,18 +126,9 @@ export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
     if (malformed.size === 0) throw error;
     const input = buildFrom({ ...args, resources: args.resources.filter((r) => !malformed.has(r)) });
     for (const [resource, message] of malformed) {
-      const ref = refOf(resource);
-      const reason = `${ref} could not be read (malformed: ${message}); check it in the chart`;
-      if (resource.resourceType === "Observation" || resource.resourceType === "DiagnosticReport") {
-        input.tests.push({ source: ref, status: "unknown", method: "unreadable", reason });
-      } else {
-        (input.dataGaps ??= []).push({
-          resourceType: resource.resourceType,
-          kind: "error",
-          reason,
-          affectsAssessment: true,
-        });
-      }
+      const entry = unreadableEntry(resource, message);
+      if ("method" in entry) input.tests.push(entry);
+      else (input.dataGaps ??= []).push(entry);
     }
     input.tests.sort(bySource);
     return input;
@@ -195,10 +188,47 @@ function recordSummary(record: Her2TestRecord): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !NOT_THE_RESULT.has(key)));
 }
 
+/**
+ * A resource that cannot be read, named: an unreadable result for an Observation or DiagnosticReport, else a data
+ * gap that may change the assessment.
+ */
+function unreadableEntry(resource: Resource, message: string): Her2TestRecord | DataGap {
+  const ref = refOf(resource);
+  const reason = `${ref} could not be read (malformed: ${message}); check it in the chart`;
+  return RESULT_TYPES.has(resource.resourceType)
+    ? { source: ref, status: "unknown", method: "unreadable", reason }
+    : { resourceType: resource.resourceType, kind: "error", reason, affectsAssessment: true };
+}
+
+/**
+ * Separates resources with a field of the wrong JSON type (resource-shape.ts). An Observation that names no HER2 or
+ * staging code or word (another laboratory result) is dropped without a word: it never mattered.
+ */
+function splitMalformed(
+  resources: readonly Resource[],
+  codeMap: CodeMap,
+): { wellFormed: Resource[]; unreadable: (Her2TestRecord | DataGap)[] } {
+  const wellFormed: Resource[] = [];
+  const unreadable: (Her2TestRecord | DataGap)[] = [];
+  for (const resource of resources) {
+    const problem = malformedField(resource);
+    if (problem === undefined) wellFormed.push(resource);
+    // With its code malformed, what an Observation is cannot be told: it may be a HER2 result.
+    else if (
+      resource.resourceType !== "Observation" ||
+      /^code[.[ ]/.test(problem) ||
+      observationTextMayMatter(JSON.stringify(resource), codeMap)
+    )
+      unreadable.push(unreadableEntry(resource, problem));
+  }
+  return { wellFormed, unreadable };
+}
+
 function buildFrom(args: BuildPatientInputArgs): PatientInput {
   const codeMap = args.codeMap ?? EMPTY_CODE_MAP;
   const split = splitByPatient(args.resources, args.patient, args.fhirBase);
-  const { unique: own, conflicting } = splitDuplicates(split.own);
+  const { unique, conflicting } = splitDuplicates(split.own);
+  const { wellFormed: own, unreadable } = splitMalformed(unique, codeMap);
   const index = indexResources(own);
   const gaps = [...(args.dataGaps ?? [])];
   for (const [resourceType, exclusions] of [...split.excluded].sort(([a], [b]) => a.localeCompare(b))) {
@@ -206,6 +236,10 @@ function buildFrom(args: BuildPatientInputArgs): PatientInput {
   }
   const copies = conflictingCopies(conflicting, index, codeMap);
   gaps.push(...copies.gaps);
+  for (const entry of unreadable) {
+    if ("method" in entry) copies.tests.push(entry);
+    else gaps.push(entry);
+  }
   return {
     patient: args.patient,
     asOf: args.asOf,
