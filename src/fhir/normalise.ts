@@ -161,11 +161,14 @@ function conflictingCopies(
       });
       continue;
     }
-    const readings = copies.map((copy) => buildHer2Records([copy], index, codeMap));
+    const readings = copies.map((copy) => readCopy(copy, index, codeMap));
     if (readings.every((r) => r.length === 0)) continue;
     readings.forEach((records, n) => {
       for (const record of records) {
-        const reading = record.method === "unreadable" ? "unreadable" : JSON.stringify(recordSummary(record));
+        const reading =
+          record.method === "unreadable"
+            ? `unreadable: ${record.reason}`
+            : JSON.stringify(recordSummary(record));
         const { source, status, date, specimen } = record;
         tests.push({
           source,
@@ -179,6 +182,18 @@ function conflictingCopies(
     });
   }
   return { tests, gaps };
+}
+
+/** One copy's HER2 records; a malformed copy (resource-shape.ts) or one that cannot be read is one unreadable record. */
+function readCopy(copy: Resource, index: ResourceIndex, codeMap: CodeMap): Her2TestRecord[] {
+  const { unreadable, wellFormed } = splitMalformed([copy], codeMap);
+  if (wellFormed.length === 0) return unreadable.filter((e): e is Her2TestRecord => "method" in e);
+  try {
+    return buildHer2Records(wellFormed, index, codeMap);
+  } catch (error) {
+    const entry = unreadableEntry(copy, error instanceof Error ? error.message : String(error));
+    return "method" in entry ? [entry] : [];
+  }
 }
 
 /** The result fields of a record, for naming what a copy says. */

@@ -63,6 +63,13 @@ describe("duplicate resource ids", () => {
     ]);
   });
 
+  it("a malformed copy (found by the fuzz test, which crashed here) is named unreadable with the other copy", () => {
+    const malformed = { ...ihc3, valueString: 3 } as unknown as Resource;
+    const assessment = assess(build([ihc1, malformed]));
+    expect(assessment.status).toBe("indeterminate");
+    expect(assessment.unreadable.map((u) => u.reason).join(" | ")).toContain("valueString is a number");
+  });
+
   it("a differing copy of another laboratory result changes nothing", () => {
     const hb = observation({ id: "hb", code: loinc("718-7"), date: "2026-01-10" }, { valueString: "12" });
     const input = build([ihc3, hb, { ...hb, valueString: "13" }]);
