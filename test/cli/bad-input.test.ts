@@ -203,7 +203,7 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     expect(run.result.exitCode).toBe(0);
     expect(messages(run.stderr)).toEqual([
       `${path}:2: warning: not a FHIR resource (no resourceType); line skipped`,
-      `${path}:3: warning: Observation/orphan cannot be proven to belong to a patient (its subject \"Group/cohort-1\" names a Group, not a patient); skipped`,
+      `${path}:3: warning: Observation/orphan cannot be proven to belong to a patient (its subject "Group/cohort-1" names a Group, not a patient); skipped`,
       `${path}:4: warning: Observation/nobody cannot be proven to belong to a patient (it has no subject or patient reference); skipped`,
       `${path}:5: warning: Medication (no id) has no id, so no resource can reference it; skipped`,
     ]);
