@@ -174,7 +174,7 @@ function withDataGaps(
   if (status === "no-result" && resultsGap) {
     return {
       status: "indeterminate",
-      reason: `HER2 results could not be loaded (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
+      reason: `HER2 results could not be ${resultsGap.kind === "excluded" ? "proven to be this patient's" : "loaded"} (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
     };
   }
   const named = gaps.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");

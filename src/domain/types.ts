@@ -143,7 +143,8 @@ export interface AntiHer2Therapy {
 export interface DataGap {
   /** What was being loaded, e.g. "Observation", "MedicationRequest". */
   resourceType: string;
-  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported";
+  /** `excluded`: resources that were loaded but cannot be proven to be this patient's, left out of the assessment. */
+  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded";
   /** Plain-language reason, e.g. "403 Forbidden: scope patient/Observation.rs was not granted". */
   reason: string;
   /** True when the missing data could change the HER2 status or a flag (Observation, Condition, medications). */

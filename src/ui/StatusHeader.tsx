@@ -3,7 +3,7 @@ import Typography from "@mui/material/Typography";
 import type { ReactNode } from "react";
 import type { Assessment } from "../domain/types";
 import { displayDate } from "./dates";
-import { categoryLabel, categoryMeaning, settingLabel, statusLabel, statusMeaning } from "./labels";
+import { categoryLabel, categoryMeaning, settingLabel, statusLabel, statusMeaningOf } from "./labels";
 import { statusTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
 
@@ -89,7 +89,7 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
           </Typography>
         ) : null}
       </Box>
-      <Typography sx={{ mt: 0.75 }}>{statusMeaning[assessment.status]}</Typography>
+      <Typography sx={{ mt: 0.75 }}>{statusMeaningOf(assessment)}</Typography>
       <Box component="dl" sx={{ m: 0, mt: 1 }}>
         <Row term="Category">
           {categoryLabel[assessment.category]}: {categoryMeaning[assessment.category]}

@@ -339,6 +339,50 @@ describe("data completeness", () => {
     expect(section).toHaveTextContent("Does not change the HER2 status or flags.");
   });
 
+  it("raises resources left out as not this patient's to the top alert, without a retry", () => {
+    const excluded = {
+      resourceType: "Observation",
+      kind: "excluded" as const,
+      reason:
+        "2 Observation resource(s) left out of the assessment because they cannot be proven to be Patient/p-ihc2's (1 a display-only reference, 1 another patient)",
+      affectsAssessment: true,
+    };
+    renderPanel({ state: ready(assessment({ dataGaps: [excluded] })), onRetry: vi.fn() });
+    const alert = screen.getByTestId("data-gap-alert");
+    expect(alert).toHaveTextContent(
+      "Observation: Left out: not proven to be this patient's. 2 Observation resource(s)",
+    );
+    expect(within(alert).queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+    const section = screen.getByTestId("data-completeness");
+    expect(section).toHaveTextContent("All requested data was loaded");
+    expect(section).toHaveTextContent("cannot be proven to be this patient's (not shown, not used)");
+    expect(section).toHaveTextContent("Could change the HER2 status or flags.");
+    expect(section).not.toHaveTextContent("Does not change");
+  });
+
+  it("says the HER2 results could not be loaded when the Observation query failed, not that tests were found", () => {
+    renderPanel({
+      state: ready(
+        assessment({
+          status: "indeterminate",
+          category: "unknown",
+          evidence: [],
+          dataGaps: [DENIED_OBSERVATION],
+        }),
+      ),
+    });
+    const header = screen.getByTestId("status-header");
+    expect(header).toHaveTextContent(
+      "The HER2 results could not be loaded, so the status cannot be determined.",
+    );
+    expect(header).not.toHaveTextContent("HER2 tests were found");
+  });
+
+  it("keeps 'tests were found' for an indeterminate status resting on results that were loaded", () => {
+    renderPanel({ state: ready(assessment({ status: "indeterminate", category: "unknown" })) });
+    expect(screen.getByTestId("status-header")).toHaveTextContent("HER2 tests were found");
+  });
+
   it("shows no warning above the status when the gaps cannot change it", () => {
     renderPanel({ state: ready(assessment({ dataGaps: [DOCREF_UNSUPPORTED] })) });
     expect(screen.queryByTestId("data-gap-alert")).not.toBeInTheDocument();
