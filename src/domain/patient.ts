@@ -7,7 +7,13 @@ import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
 import { evidenceList, type Usage } from "./evidence";
 import { makeFlag } from "./flags";
-import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
+import {
+  groupBySpecimen,
+  labelReferences,
+  type ReadableRecord,
+  type SpecimenGroup,
+  specimenKey,
+} from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
@@ -34,6 +40,7 @@ import type {
   Her2TestRecord,
   IsoDate,
   PatientInput,
+  ResourceRef,
   TumourAssessment,
 } from "./types";
 
@@ -133,17 +140,53 @@ function assessSpecimens(triaged: readonly Triaged[]): {
     } else if (use.use === "pending") pending.push(record);
   }
   const { groups, groupOf } = groupBySpecimen(active, pending);
+  const blocked = conflictingCopyKeys(triaged, active, pending);
   // Each group's result by the group's position (pending-only groups have none).
   const byGroup: (SpecimenResult | undefined)[] = [];
   const results: SpecimenResult[] = [];
   for (const group of groups) {
-    const result = group.records.length === 0 ? undefined : assessSpecimen(group);
+    const assessed = group.records.length === 0 ? undefined : assessSpecimen(group);
+    const copies = blocked.get(group.key);
+    const result = assessed && copies ? notConclusive(assessed, copies) : assessed;
     byGroup.push(result);
     if (result) results.push(result);
   }
   const resultOf = new Array<SpecimenResult | undefined>(triaged.length).fill(undefined);
   for (let i = 0; i < active.length; i++) resultOf[activeAt[i] as number] = byGroup[groupOf[i] as number];
   return { groups, results: sortInPlace(results, bySpecimenRecency), resultOf };
+}
+
+/**
+ * Specimen keys (grouping.ts) of results received twice under one id with differing contents, with those results:
+ * whichever copy is right could change the specimen's call, so the specimen is not conclusive (issue 16, point 2).
+ */
+function conflictingCopyKeys(
+  triaged: readonly Triaged[],
+  active: readonly ReadableRecord[],
+  pending: readonly ReadableRecord[],
+): Map<string, ResourceRef[]> {
+  const keys = new Map<string, ResourceRef[]>();
+  const copies = triaged.filter((t) => t.record.method === "unreadable" && t.record.conflictingCopy === true);
+  if (copies.length === 0) return keys;
+  const labels = labelReferences(active, pending);
+  for (const { record } of copies) {
+    const { kind, value } = specimenKey(record, labels);
+    const key = `${kind}:${value}`;
+    const list = keys.get(key) ?? [];
+    if (!list.includes(record.source)) list.push(record.source);
+    keys.set(key, list);
+  }
+  return keys;
+}
+
+function notConclusive(result: SpecimenResult, copies: readonly ResourceRef[]): SpecimenResult {
+  if (!isConclusive(result.call)) return result;
+  return {
+    ...result,
+    call: "indeterminate",
+    need: undefined,
+    reason: `${copies.join(", ")} came in copies with different contents on this specimen, so its result cannot be settled (${result.reason})`,
+  };
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {

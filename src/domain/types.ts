@@ -106,6 +106,11 @@ export interface InterpretationRecord extends TestRecordBase {
 export interface UnreadableRecord extends TestRecordBase {
   method: "unreadable";
   reason: string;
+  /**
+   * True for a copy of a result received more than once under one id with differing contents: which copy is current
+   * cannot be told, so its specimen is not conclusive whatever its other results say (issue 16, point 2).
+   */
+  conflictingCopy?: boolean;
 }
 
 export type Her2TestRecord =

@@ -174,6 +174,7 @@ function conflictingCopies(
           source,
           status,
           method: "unreadable",
+          conflictingCopy: true,
           reason: `${what} (copy ${String(n + 1)} reads as ${reading}); neither copy is used: ask the laboratory which is valid`,
           ...(date ? { date } : {}),
           ...(specimen ? { specimen } : {}),

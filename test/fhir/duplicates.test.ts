@@ -42,6 +42,23 @@ describe("duplicate resource ids", () => {
     }
   });
 
+  it("differing copies of one result make their specimen not conclusive, even when another result on it is", () => {
+    const specimen = { reference: "Specimen/s1" };
+    const ihcA = { ...ihc3, specimen };
+    const ihcB = { ...ihc1, specimen };
+    // Dual-probe ISH group 1 (ratio 2.5, 5.5 copies) on the same specimen: positive on its own.
+    const ish = observation(
+      { id: "ish", code: loinc("48676-1"), date: "2026-01-10" },
+      { valueString: "Positive (ratio 2.5)" },
+    );
+    const onSpecimen = { ...ish, specimen };
+    const alone = assess(build([onSpecimen]));
+    expect(alone.status).toBe("positive");
+    const assessment = assess(build([ihcA, ihcB, onSpecimen]));
+    expect(assessment.status).toBe("indeterminate");
+    expect(assessment.statusReason).toContain("Observation/ihc came in copies with different contents");
+  });
+
   it("differing copies of a Condition are a data gap that may change the assessment", () => {
     const condition: Condition = {
       resourceType: "Condition",
