@@ -24,6 +24,8 @@ export class Diagnostics {
   private readonly notShownReported = new Map<string, number>();
   /** Warnings issued, including those not shown. */
   warnings = 0;
+  /** Lines, entries and files skipped that may hold a patient's data (see `skip`). */
+  skipped = 0;
 
   constructor(private readonly stderr: Writable) {}
 
@@ -36,6 +38,15 @@ export class Diagnostics {
     const shown = (this.perFile.get(file) ?? 0) + 1;
     this.perFile.set(file, shown);
     if (shown <= MAX_WARNINGS_PER_FILE) this.write(`${where}: warning: ${message}`);
+  }
+
+  /**
+   * Input that may be a patient's data and was not read (a line, an entry, a file): a warning, also counted in
+   * `skipped`, which the summary shows and which sets exit code 3 (see README).
+   */
+  skip(file: string, where: string, message: string): void {
+    this.skipped++;
+    this.warn(file, where, message);
   }
 
   /**

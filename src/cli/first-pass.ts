@@ -9,7 +9,7 @@ import type { DataGap } from "../domain";
 import { readFhirJson, type LocatedResource } from "./bundle-reader";
 import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnostics";
 import type { PatientIndex } from "./grouping";
-import type { InputFile } from "./inputs";
+import { namedTypeNotRead, type InputFile } from "./inputs";
 import { scanLine, type LineSink } from "./line-scan";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 import {
@@ -21,7 +21,7 @@ import {
   type ParallelScanOptions,
   type FilePiece,
 } from "./parallel-scan";
-import { isReadType, placeResource } from "./references";
+import { placeResource } from "./references";
 import type { RangeResult } from "./scan-worker";
 import type { CodeMap } from "../fhir/code-map";
 
@@ -315,7 +315,7 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
   state.scanWorkers = worker === undefined ? 0 : 1;
   try {
     for (const [fileNumber, file] of files.entries()) {
-      if (file.typeFromName !== undefined && !isReadType(file.typeFromName)) {
+      if (namedTypeNotRead(file)) {
         state.onBytes(file.bytes);
         state.diagnostics.note(
           file.path,

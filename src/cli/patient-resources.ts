@@ -116,14 +116,16 @@ export class PatientResources {
       for (const location of run) {
         const start = location.offset - first.offset;
         const text = bytes.toString("utf8", start, start + location.byteLength);
-        const resource = this.parse(text, key, file.path, location.lineNo);
-        if (resource) read.push({ order: location.file * 2 ** 40 + location.offset, resource });
+        const order = location.file * 2 ** 40 + location.offset;
+        for (const resource of this.parse(text, key, file.path, location.lineNo))
+          read.push({ order, resource });
       }
     }
     return read;
   }
 
-  private parse(text: string, key: string, path: string, lineNo: number): Resource | undefined {
+  /** The line's resource, or the patient's entries when the line is a Bundle (see line-scan.ts); none when skipped. */
+  private parse(text: string, key: string, path: string, lineNo: number): Resource[] {
     let resource: Resource;
     try {
       resource = JSON.parse(text) as Resource;
@@ -133,7 +135,13 @@ export class PatientResources {
         `${path}:${lineNo}`,
         `not valid JSON (${errorMessage(error)}); line skipped`,
       );
-      return undefined;
+      return [];
+    }
+    if (resource.resourceType === "Bundle") {
+      // Its problems were reported by the first pass.
+      const document = readFhirJson(resource);
+      if (document.kind === "invalid") return [];
+      return document.resources.map((r) => r.resource).filter((r) => patientKeyOf(r) === key);
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
     if (patientKeyOf(resource) !== key) {
@@ -142,9 +150,9 @@ export class PatientResources {
         `${path}:${lineNo}`,
         `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
       );
-      return undefined;
+      return [];
     }
-    return resource;
+    return [resource];
   }
 
   /** Closes the files opened by `load`. */
