@@ -16,6 +16,8 @@ export interface LocatedResource {
 export interface BundleProblem {
   where: string;
   message: string;
+  /** A failed batch entry: nothing was skipped, the patients' assessments carry it as a data gap. */
+  dataGap?: true;
 }
 
 export type FhirJsonDocument =
@@ -65,6 +67,7 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
         into.problems.push({
           where,
           message: `the server answered "${status}" for this entry; its data is missing`,
+          dataGap: true,
         });
         into.gaps.push(failedEntryGap(where, status));
       }

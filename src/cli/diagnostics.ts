@@ -50,11 +50,13 @@ export class Diagnostics {
   }
 
   /**
-   * Counts warnings of a file that come after at least MAX_WARNINGS_PER_FILE others of it, so are never shown (a
-   * scan worker sends only the first ones of its part of a file).
+   * Counts skipped lines of a file that come after at least MAX_WARNINGS_PER_FILE warnings of it, so are never shown
+   * (a scan worker sends only the first ones of its part of a file).
    */
   countUnshown(file: string, count: number): void {
+    // Only lines skipped are counted this way (first-pass.ts).
     this.warnings += count;
+    this.skipped += count;
     this.perFile.set(file, (this.perFile.get(file) ?? 0) + count);
   }
 

@@ -30,7 +30,7 @@ export class PatientResources {
   constructor(
     private readonly files: readonly InputFile[],
     private readonly shared: ReadonlyMap<string, Resource>,
-    private readonly diagnostics: Pick<Diagnostics, "warn">,
+    private readonly diagnostics: Pick<Diagnostics, "warn" | "skip">,
     private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
 
@@ -108,11 +108,19 @@ export class PatientResources {
       const file = this.files[first?.file ?? -1];
       if (file === undefined || first === undefined || last === undefined) continue;
       // One read for lines that follow each other in the file (a patient's Observations usually do).
-      const bytes = readRange(
-        this.fd(first.file),
-        first.offset,
-        last.offset + last.byteLength - first.offset,
-      );
+      let bytes: Buffer;
+      try {
+        bytes = readRange(this.fd(first.file), first.offset, last.offset + last.byteLength - first.offset);
+      } catch (error) {
+        // The file vanished or changed since the first pass: this patient's lines in it are reported, not lost.
+        const lines = run.length === 1 ? "its line" : `its ${run.length} lines from here`;
+        this.diagnostics.skip(
+          file.path,
+          `${file.path}:${first.lineNo}`,
+          `cannot be read again (${errorMessage(error)}); ${key}: ${lines} skipped`,
+        );
+        continue;
+      }
       for (const location of run) {
         const start = location.offset - first.offset;
         const text = bytes.toString("utf8", start, start + location.byteLength);
@@ -130,7 +138,7 @@ export class PatientResources {
     try {
       resource = JSON.parse(text) as Resource;
     } catch (error) {
-      this.diagnostics.warn(
+      this.diagnostics.skip(
         path,
         `${path}:${lineNo}`,
         `not valid JSON (${errorMessage(error)}); line skipped`,
@@ -145,7 +153,7 @@ export class PatientResources {
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
     if (patientKeyOf(resource) !== key) {
-      this.diagnostics.warn(
+      this.diagnostics.skip(
         path,
         `${path}:${lineNo}`,
         `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,

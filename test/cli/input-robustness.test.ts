@@ -3,7 +3,12 @@
  * Issue 16 points 6 and 7: one bad file never aborts the run, and no patient's data is lost without a word. Each input
  * kind below stopped the run, crashed it, or dropped resources silently before.
  */
-import { mkdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { Diagnostics } from "../../src/cli/diagnostics";
+import { firstPass } from "../../src/cli/first-pass";
+import { PatientIndex } from "../../src/cli/grouping";
+import { discoverInputs } from "../../src/cli/inputs";
+import { EMPTY_CODE_MAP } from "../../src/fhir/code-map";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,6 +17,7 @@ import {
   ihc,
   patient,
   runReview,
+  Sink,
   tempDir,
   writeNdjson,
   writeText,
@@ -51,7 +57,7 @@ describe("one bad file never aborts the run: a warning with its path, every othe
     symlinkSync(join(dir, "gone.ndjson"), join(dir, "Dangling.ndjson"));
     symlinkSync(join(dir, "Loop.ndjson"), join(dir, "Loop.ndjson"));
     const run = await runReview([dir]);
-    expect(run.result.exitCode).toBe(0);
+    expect(run.result.exitCode).toBe(3);
     expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a"]);
     expect(run.stderr).toContain(`${join(dir, "Dangling.ndjson")}: warning: cannot be read`);
     expect(run.stderr).toContain(`${join(dir, "Loop.ndjson")}: warning: cannot be read`);
@@ -62,7 +68,7 @@ describe("one bad file never aborts the run: a warning with its path, every othe
     writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "3+")]);
     mkdirSync(join(dir, "odd.json"));
     const run = await runReview([dir]);
-    expect(run.result.exitCode).toBe(0);
+    expect(run.result.exitCode).toBe(3);
     expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a"]);
     expect(run.stderr).toContain(`${join(dir, "odd.json")}: warning: a folder, not a file; not read`);
   });
@@ -91,5 +97,36 @@ describe("one bad file never aborts the run: a warning with its path, every othe
     writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "3+")]);
     const run = await runReview([dir]);
     expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a", "Patient/b"]);
+  });
+});
+
+describe("a file that vanishes after it was listed", () => {
+  it("is a warning counted as skipped; the other files are still indexed", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/a", "3+")]);
+    const gone = writeNdjson(dir, "Condition.ndjson", [ihc("o2", "Patient/b", "0")]);
+    const goneJson = writeText(dir, "gone.json", "{}");
+    const files = discoverInputs([dir]);
+    rmSync(gone);
+    rmSync(goneJson);
+    const stderr = new Sink();
+    const diagnostics = new Diagnostics(stderr);
+    const index = new PatientIndex();
+    await firstPass(files, {
+      index,
+      shared: new Map(),
+      diagnostics,
+      codeMap: EMPTY_CODE_MAP,
+      resources: 0,
+      onBundleGrouped: () => undefined,
+      onBytes: () => undefined,
+      onLine: undefined,
+    });
+    index.finish();
+    expect([...index.groups()].map((g) => g.key)).toEqual(["Patient/a"]);
+    expect(stderr.text).toContain(`${gone}: warning: cannot be read (ENOENT`);
+    expect(stderr.text).toContain(`${goneJson}: warning: cannot be read (ENOENT`);
+    expect(diagnostics.skipped).toBe(2);
+    index.close();
   });
 });
