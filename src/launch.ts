@@ -5,6 +5,7 @@
  */
 import FHIR from "fhirclient";
 import { ConfigError, loadAppConfig } from "./smart/config";
+import { handOverAppConfig } from "./smart/config-handoff";
 import { configureFhirClient } from "./smart/embedding";
 import { decideLaunch } from "./smart/launch-flow";
 import { renderMessage } from "./smart/message-page";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     renderMessage(root, decision.message);
     return;
   }
+  handOverAppConfig(config);
   await FHIR.oauth2.authorize(decision.params);
 }
 

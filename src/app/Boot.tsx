@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { ConfigError, loadAppConfig } from "../smart/config";
+import { ConfigError } from "../smart/config";
+import { takeAppConfig } from "../smart/config-handoff";
 import { type ReadyOutcome, completeLaunch } from "../smart/ready";
 import { LaunchFailureScreen, MessageScreen } from "./LaunchFailureScreen";
 import { PatientApp } from "./PatientApp";
@@ -14,7 +15,7 @@ type BootState =
 let launchOnce: Promise<BootState> | undefined;
 
 function startOnce(): Promise<BootState> {
-  launchOnce ??= loadAppConfig()
+  launchOnce ??= takeAppConfig()
     .then((config) => completeLaunch(config, new URL(window.location.href)))
     .then((outcome): BootState => ({ kind: "done", outcome }))
     .catch((e: unknown): BootState => ({

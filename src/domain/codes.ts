@@ -16,6 +16,8 @@ export const FLAG_CODES = [
   "result-unreadable",
   "result-pending",
   "anti-her2-therapy-not-found",
+  "ihc-score-needed",
+  "ihc-zero-review",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

@@ -32,7 +32,7 @@ import type {
 
 export const GUIDELINE = "ASCO/CAP 2018, 2023 update";
 /** Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status. */
-export const RULES_VERSION = "1.1.0";
+export const RULES_VERSION = "1.2.0";
 
 /** The specimen the status rests on: the most recent conclusive one, else the most recent equivocal, else the newest. */
 function governingSpecimen(results: readonly SpecimenResult[]): SpecimenResult | undefined {
@@ -242,7 +242,19 @@ export function assessPatient(input: PatientInput): Assessment {
       : unconfirmedLow && status === "negative"
         ? `${reason} IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed.`
         : reason,
-    flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
+    flags: collectFlags({
+      triaged,
+      groups,
+      results,
+      governing,
+      status,
+      events,
+      therapies,
+      dataGaps,
+      setting,
+      category,
+      ihcScore: scored?.ihcScore,
+    }),
     recommendation:
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)

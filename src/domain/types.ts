@@ -50,6 +50,11 @@ interface TestRecordBase {
   /** The resource this record was read from (an Observation, or a DiagnosticReport for a conclusion). */
   source: ResourceRef;
   status: ResultStatus;
+  /**
+   * The amended or corrected result that replaces this one (the FHIR layer finds it): a superseded result is listed
+   * but never used, like a cancelled one.
+   */
+  supersededBy?: ResourceRef;
   /** Observation.effective[x] (or issued when no effective date), calendar date of the test. */
   date?: IsoDate;
   specimen?: SpecimenInfo;
@@ -112,6 +117,12 @@ export interface DiseaseEvent {
   /** Words for display, e.g. "Secondary malignant neoplasm of liver". */
   description?: string;
   bodySite?: string;
+  /**
+   * How far the disease reaches, when the record says (rules 1.2.0): "locoregional" (a recurrence in the breast, chest
+   * wall or regional nodes: not metastatic disease), "uncertain" (nodes the code cannot place as regional or distant,
+   * e.g. ICD-10-CM C77.0 head and neck without a site: the setting cannot be told). Absent: as the kind says.
+   */
+  extent?: "locoregional" | "uncertain";
   source: ResourceRef;
 }
 
@@ -167,7 +178,9 @@ export type FlagCode =
   | "interpretation-mismatch"
   | "result-unreadable"
   | "result-pending"
-  | "anti-her2-therapy-not-found";
+  | "anti-her2-therapy-not-found"
+  | "ihc-score-needed"
+  | "ihc-zero-review";
 
 export type FlagSeverity = "action" | "warning" | "info";
 

@@ -91,6 +91,8 @@ export const flagTitle: Record<FlagCode, string> = {
   "result-unreadable": "Result could not be read",
   "result-pending": "Result pending",
   "anti-her2-therapy-not-found": "No anti-HER2 therapy on record",
+  "ihc-score-needed": "IHC score needed (HER2-low / ultralow)",
+  "ihc-zero-review": "IHC 0: review for faint staining (ultralow)",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {

@@ -58,6 +58,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedd
     const authorize = new URL(watch.urls.find((u) => u.includes("/auth/authorize")) ?? "");
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorize.searchParams.get("state")).toBeTruthy();
+    // One launch (launch.html, then index.html) reads the app's configuration once: the redirect page takes it
+    // from the launch page instead of fetching it again.
+    expect(paths.filter((p) => p.endsWith("/smart-config.json"))).toHaveLength(1);
 
     expectOnlyHost(watch, baseUrl);
     await expectNoSecretsInBrowserStorage(page);

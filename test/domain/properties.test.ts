@@ -87,6 +87,7 @@ const diseaseEvent: fc.Arbitrary<DiseaseEvent> = fc.record({
   kind: fc.constantFrom<DiseaseEvent["kind"]>("primary", "recurrence", "metastasis"),
   date,
   bodySite: opt(fc.constantFrom("Liver", "Bone", "Left breast")),
+  extent: opt(fc.constantFrom<"locoregional" | "uncertain">("locoregional", "uncertain")),
   source: fc.constant(""),
 });
 const therapy: fc.Arbitrary<AntiHer2Therapy> = fc.record({
@@ -197,6 +198,51 @@ describe("properties", () => {
         expect(assess(reordered)).toEqual(assess(input));
       }),
       RUNS,
+    );
+  });
+
+  it("metastatic only with a distant event: locoregional or uncertain extents never make it so (rules 1.2.0)", () => {
+    fc.assert(
+      fc.property(patientInput, (input) => {
+        const distant = input.events.some((e) => e.kind !== "primary" && e.extent === undefined);
+        expect(assess(input).setting === "metastatic").toBe(distant);
+      }),
+      RUNS,
+    );
+  });
+
+  it("a final interpretation opposite to a conclusive IHC 3+ or 0/1+ alone is never taken as the status", () => {
+    const score = fc.constantFrom<"0" | "1+" | "3+">("0", "1+", "3+");
+    fc.assert(
+      fc.property(score, (s) => {
+        const specimen = { reference: "Specimen/a", collected: "2024-03-01" };
+        const opposite = s === "3+" ? "negative" : "positive";
+        const input: PatientInput = {
+          patient: "Patient/p",
+          asOf: "2026-11-25",
+          tests: [
+            {
+              method: "ihc",
+              source: "Observation/i",
+              status: "final",
+              date: "2024-03-02",
+              specimen,
+              score: s,
+            },
+            {
+              method: "interpretation",
+              source: "Observation/f",
+              status: "final",
+              date: "2024-03-02",
+              specimen,
+              reported: opposite,
+            },
+          ],
+          events: [],
+          therapies: [],
+        };
+        expect(assess(input).status).toBe("indeterminate");
+      }),
     );
   });
 });

@@ -119,12 +119,12 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the five actions, then three warnings, then two notes.
+    // Severity order: the six actions, then three warnings, then three notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
-      ...Array<string>(5).fill("Action needed"),
+      ...Array<string>(6).fill("Action needed"),
       ...Array<string>(3).fill("Warning"),
-      ...Array<string>(2).fill("Note"),
+      ...Array<string>(3).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
     expect(reflex).toHaveTextContent("The IHC 2+ result on specimen S-24-1234 has no ISH result.");

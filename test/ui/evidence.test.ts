@@ -81,9 +81,11 @@ describe("sortFlags", () => {
       "action",
       "action",
       "action",
+      "action",
       "warning",
       "warning",
       "warning",
+      "info",
       "info",
       "info",
     ]);
@@ -91,7 +93,7 @@ describe("sortFlags", () => {
       "reflex-ish-missing",
       "metastatic-retest-missing",
     ]);
-    expect(sorted.at(-1)?.code).toBe("result-unreadable");
+    expect(sorted.at(-1)?.code).toBe("ihc-zero-review");
   });
 });
 
