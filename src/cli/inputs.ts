@@ -6,7 +6,8 @@
  */
 import { readdirSync, statSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { UsageError } from "./diagnostics";
+import { errorMessage, UsageError } from "./diagnostics";
+import { isReadType } from "./references";
 
 export type InputKind = "ndjson" | "json";
 
@@ -52,11 +53,33 @@ function describe(path: string, stats: Stats, fromFolder: boolean): InputFile {
   };
 }
 
+/** Reports a folder entry that is not read (path, message); the run goes on. */
+export type InputProblem = (path: string, message: string) => void;
+
+/** The entry's stats, or undefined (after reporting why) when it is not a readable regular file. */
+function folderEntry(file: string, problem: InputProblem): Stats | undefined {
+  let stats: Stats;
+  try {
+    stats = statSync(file); // follows symlinks: a dangling or looping one fails here
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    problem(file, `cannot be read (${code === "ELOOP" ? "a symlink loop" : code}); not read`);
+    return undefined;
+  }
+  if (stats.isFile()) return stats;
+  problem(file, stats.isDirectory() ? "a folder, not a file; not read" : "not a regular file; not read");
+  return undefined;
+}
+
 /**
- * Lists the files to read for the given paths, in the order given (folder contents by name).
+ * Lists the files to read for the given paths, in the order given (folder contents by name). A folder entry that
+ * cannot be read (a dangling or looping symlink, a folder named `x.json`) is reported to `problem` and left out.
  * @throws UsageError when a path does not exist or a folder holds no FHIR file.
  */
-export function discoverInputs(paths: readonly string[]): InputFile[] {
+export function discoverInputs(
+  paths: readonly string[],
+  problem: InputProblem = () => undefined,
+): InputFile[] {
   const files: InputFile[] = [];
   const seen = new Set<string>();
   // The same file named twice (or inside a folder also named) would count its patients' resources twice.
@@ -72,15 +95,30 @@ export function discoverInputs(paths: readonly string[]): InputFile[] {
       add(describe(path, stats, false));
       continue;
     }
-    const names = readdirSync(path)
-      .filter((name) => NDJSON.test(name) || JSON_FILE.test(name))
-      .sort();
-    const found = names
-      .map((name) => join(path, name))
-      .map((file) => ({ file, stats: statSync(file) }))
-      .filter(({ stats: s }) => s.isFile());
-    if (found.length === 0) throw new UsageError(`no .ndjson, .jsonl or .json file in folder: ${path}`);
-    for (const { file, stats: s } of found) add(describe(file, s, true));
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch (error) {
+      throw new UsageError(`${path}: cannot be read (${errorMessage(error)})`);
+    }
+    names = names.filter((name) => NDJSON.test(name) || JSON_FILE.test(name)).sort();
+    if (names.length === 0) throw new UsageError(`no .ndjson, .jsonl or .json file in folder: ${path}`);
+    let readable = 0;
+    for (const file of names.map((name) => join(path, name))) {
+      const entry = folderEntry(file, problem);
+      if (entry === undefined) continue;
+      readable++;
+      add(describe(file, entry, true));
+    }
+    if (readable === 0) throw new UsageError(`no readable .ndjson, .jsonl or .json file in folder: ${path}`);
   }
   return files;
+}
+
+/**
+ * True when the file's name announces a resource type the rules do not use, so it is skipped unread. A Bundle.ndjson
+ * is read: its Bundles hold resources of any type (line-scan.ts).
+ */
+export function namedTypeNotRead(file: InputFile): boolean {
+  return file.typeFromName !== undefined && file.typeFromName !== "Bundle" && !isReadType(file.typeFromName);
 }

@@ -13,9 +13,8 @@ import { closeSync, openSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import type { CodeMap } from "../fhir/code-map";
 import { errorMessage } from "./diagnostics";
-import type { InputFile } from "./inputs";
+import { namedTypeNotRead, type InputFile } from "./inputs";
 import { lineStartAfter } from "./ndjson-reader";
-import { isReadType } from "./references";
 import { SCAN_WORKER_ROLE, type RangeResult, type ScanRange, type ScanWorkerStart } from "./scan-worker";
 import { startCliWorker } from "./worker-start";
 
@@ -68,7 +67,7 @@ export interface ScanPlan {
 
 /** True for a file the first pass reads line by line (NDJSON, not skipped by its name). */
 export function isScanned(file: InputFile): boolean {
-  return file.kind === "ndjson" && (file.typeFromName === undefined || isReadType(file.typeFromName));
+  return file.kind === "ndjson" && !namedTypeNotRead(file);
 }
 
 /** Bytes of the files the first pass reads line by line. */

@@ -83,7 +83,9 @@ export async function readPopulation(
     memoryBytes = wholeNumberFromEnvironment("HER2_INDEX_MEMORY_BYTES"),
   }: PopulationOptions = {},
 ): Promise<Population> {
-  const files: InputFile[] = discoverInputs(paths);
+  const files: InputFile[] = discoverInputs(paths, (path, message) => {
+    diagnostics.skip(path, path, message);
+  });
   const index = new PatientIndex({ memoryBytes });
   const shared = new Map<string, Resource>();
   const loader = new PatientResources(files, shared, diagnostics, bundleCacheBytes);

@@ -36,12 +36,12 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
     expect(run.stdout).toMatch(/review \[options\] <file-or-folder\.\.\.>/);
   });
 
-  it("review reads a Bulk Data folder: NDJSON on stdout, summary on stderr, exit 0", () => {
+  it("review reads a Bulk Data folder: NDJSON on stdout, summary on stderr, exit 3 for the skipped line", () => {
     const dir = tempDir();
     writeNdjson(dir, "Patient.ndjson", [patient("b"), patient("a")]);
     writeNdjson(dir, "Observation.ndjson", [ihc("o", "Patient/a", "3+"), "not json"]);
     const run = her2("review", dir, "--as-of", AS_OF);
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(3);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { patient: string }).patient)).toEqual([
       "Patient/a",

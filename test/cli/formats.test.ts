@@ -115,7 +115,7 @@ describe("summary", () => {
     expect(summary.line(42, 1, true)).toBe(
       "her2 review: 2 patients (1 shown), 42 resources read, 1 HER2 result, 1 unreadable; " +
         "status positive 1, negative 0, equivocal 1, indeterminate 0, no-result 0; " +
-        "flags reflex-ish-missing 1, result-pending 1; 1 warning",
+        "flags reflex-ish-missing 1, result-pending 1; 0 skipped; 1 warning",
     );
   });
 });

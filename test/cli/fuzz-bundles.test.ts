@@ -132,7 +132,8 @@ describe("fuzzed sandbox Bundles through the CLI", () => {
           try {
             bundles.forEach((b, i) => writeJson(dir, `b${String(i)}.json`, b));
             const run = await runReview([dir]);
-            expect([0, 1]).toContain(run.result.exitCode);
+            // 3: something was skipped (and named on stderr); never 2, which would mean the run itself failed.
+            expect([0, 1, 3]).toContain(run.result.exitCode);
             const shown = new Set(run.assessments.map((a) => a.patient));
             for (const bundle of bundles) {
               const { id } = patientOf(bundle);
