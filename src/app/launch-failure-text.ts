@@ -1,4 +1,5 @@
 import type { LaunchFailure } from "../smart/ready";
+import type { SessionProblem } from "./session-guard";
 
 export interface FailureText {
   title: string;
@@ -52,4 +53,21 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         detail: `iss=${failure.iss}`,
       };
   }
+}
+
+/** The screen for a session that ended or was refused while loading: no assessment, no print (issue 17.1). */
+export function describeSessionProblem(problem: SessionProblem): FailureText {
+  return problem.kind === "expired"
+    ? {
+        title: "Session expired – relaunch from the chart",
+        what: "The EHR no longer accepts the app's access (the sign-in expired or was revoked), so the record could not be read in full and no HER2 status is shown.",
+        todo: "Open the app again from the patient's chart in the EHR.",
+        detail: problem.detail,
+      }
+    : {
+        title: "Access refused – relaunch from the chart",
+        what: "The EHR refused every request for this patient's data, so no HER2 status is shown.",
+        todo: "Open the app again from the patient's chart. If this keeps happening, ask your EHR team which permissions the app has.",
+        detail: problem.detail,
+      };
 }
