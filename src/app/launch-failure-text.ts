@@ -39,6 +39,13 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         todo: "Launch the app again from the chart. If it fails again, give the detail below to your EHR integration team.",
         detail: failure.detail,
       };
+    case "timeout":
+      return {
+        title: "The EHR did not answer the sign-in",
+        what: `The app waited for ${failure.step}, which did not answer, so the app cannot read the record.`,
+        todo: "Launch the app again from the patient's chart (the sign-in cannot be resumed). If it keeps happening, give the detail below to your EHR integration team.",
+        detail: failure.detail,
+      };
     case "no-patient":
       return {
         title: "No patient selected",
