@@ -12,7 +12,7 @@ import { groupBundle, type GroupedBundle } from "./first-pass";
 import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
 import { readRange } from "./ndjson-reader";
-import { medicationReferencesOf, patientKeyOf } from "./references";
+import { medicationReferencesOf, patientReadingOf } from "./references";
 import { hasPanelMembers } from "../fhir/observation-prefilter";
 
 const MAX_OPEN_FILES = 64;
@@ -79,7 +79,7 @@ export class PatientResources {
       (nothingElse || hasPanelMembers([...fromLines.map((l) => l.resource), ...fromBundles]))
     ) {
       fromLines.push(...this.readLines(deferred, group.key));
-      // Back in input order, as if nothing had been deferred (of two resources with one id, the last one counts).
+      // Back in input order, as if nothing had been deferred (two copies of one id are judged by the FHIR layer).
       fromLines.sort((a, b) => a.order - b.order);
       unread = 0;
     }
@@ -136,11 +136,13 @@ export class PatientResources {
       return undefined;
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
-    if (patientKeyOf(resource) !== key) {
+    const reading = patientReadingOf(resource);
+    if (reading.kind !== "patient" || `Patient/${reading.id}` !== key) {
+      const why = reading.kind === "patient" ? `it names Patient/${reading.id}` : reading.detail;
       this.diagnostics.warn(
         path,
         `${path}:${lineNo}`,
-        `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
+        `${resource.resourceType} cannot be proven to belong to a patient (${why}); skipped`,
       );
       return undefined;
     }

@@ -61,7 +61,7 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     const run = await runReview([path]);
     expect(run.result.exitCode).toBe(0);
     expect(messages(run.stderr)).toEqual([
-      `${path}:2: warning: Observation has no top-level subject or patient reference to a Patient; skipped`,
+      `${path}:2: warning: Observation cannot be proven to belong to a patient (it has no subject or patient reference); skipped`,
     ]);
     expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a"]);
   });
@@ -163,7 +163,7 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     const path = writeNdjson(dir, "Observation.ndjson", [weight]);
     const run = await runReview([dir]);
     expect(messages(run.stderr)).toEqual([
-      `${path}:1: warning: Observation has no top-level subject or patient reference to a Patient; skipped`,
+      `${path}:1: warning: Observation cannot be proven to belong to a patient (it has no subject or patient reference); skipped`,
     ]);
     expect(run.assessments).toEqual([]);
   });
@@ -203,8 +203,8 @@ describe("bad lines are warnings with file:line, and the rest is read (exit 0)",
     expect(run.result.exitCode).toBe(0);
     expect(messages(run.stderr)).toEqual([
       `${path}:2: warning: not a FHIR resource (no resourceType); line skipped`,
-      `${path}:3: warning: Observation/orphan has no subject or patient reference to a Patient; skipped`,
-      `${path}:4: warning: Observation/nobody has no subject or patient reference to a Patient; skipped`,
+      `${path}:3: warning: Observation/orphan cannot be proven to belong to a patient (its subject "Group/cohort-1" names a Group, not a patient); skipped`,
+      `${path}:4: warning: Observation/nobody cannot be proven to belong to a patient (it has no subject or patient reference); skipped`,
       `${path}:5: warning: Medication (no id) has no id, so no resource can reference it; skipped`,
     ]);
     expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/a"]);
