@@ -4,6 +4,9 @@ import { type CodeMap, parseCodeMap } from "../fhir/code-map";
 import { fromFhirClient } from "../fhir/fhirclient-source";
 import type { IssuerConfig } from "../smart/config";
 import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
+import { MessageScreen } from "./LaunchFailureScreen";
+import { describeSessionProblem } from "./launch-failure-text";
+import { type SessionProblem, guardSession } from "./session-guard";
 import { type PatientAssessment, formatPatientName, loadPatientAssessment, localToday } from "./pipeline";
 
 interface Props {
@@ -13,7 +16,10 @@ interface Props {
   needPatientBanner: boolean;
 }
 
-type Outcome = { ok: true; value: PatientAssessment } | { ok: false; message: string; detail?: string };
+type Outcome =
+  | { ok: true; value: PatientAssessment }
+  | { ok: false; message: string; detail?: string }
+  | { ok: false; session: SessionProblem };
 
 function hostOf(url: string): string {
   try {
@@ -49,16 +55,25 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
   useEffect(() => {
     if (codeMapError !== undefined) return;
     const controller = new AbortController();
-    loadPatientAssessment(fromFhirClient(client), patientId, {
+    const guard = guardSession(fromFhirClient(client));
+    loadPatientAssessment(guard.source, patientId, {
       asOf: localToday(),
       signal: controller.signal,
       ...(codeMap ? { codeMap } : {}),
     })
       .then((value) => {
-        if (!controller.signal.aborted) setOutcome({ attempt, outcome: { ok: true, value } });
+        if (controller.signal.aborted) return;
+        // An ended session is never assessed: the data it could not load would read as "nothing conclusive".
+        const session = guard.problem();
+        setOutcome({ attempt, outcome: session ? { ok: false, session } : { ok: true, value } });
       })
       .catch((e: unknown) => {
         if (controller.signal.aborted) return;
+        const session = guard.problem();
+        if (session) {
+          setOutcome({ attempt, outcome: { ok: false, session } });
+          return;
+        }
         setOutcome({
           attempt,
           outcome: {
@@ -88,6 +103,10 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
       : outcome?.attempt === attempt
         ? outcome.outcome
         : undefined;
+  if (current && "session" in current) {
+    const text = describeSessionProblem(current.session);
+    return <MessageScreen title={text.title} what={text.what} todo={text.todo} detail={text.detail} />;
+  }
   const result = current?.ok ? current.value : undefined;
 
   const state: Her2PanelProps["state"] = !current

@@ -1,4 +1,5 @@
 import type { LaunchFailure } from "../smart/ready";
+import type { SessionProblem } from "./session-guard";
 
 export interface FailureText {
   title: string;
@@ -38,6 +39,13 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         todo: "Launch the app again from the chart. If it fails again, give the detail below to your EHR integration team.",
         detail: failure.detail,
       };
+    case "timeout":
+      return {
+        title: "The EHR did not answer the sign-in",
+        what: `The app waited for ${failure.step}, which did not answer, so the app cannot read the record.`,
+        todo: "Launch the app again from the patient's chart (the sign-in cannot be resumed). If it keeps happening, give the detail below to your EHR integration team.",
+        detail: failure.detail,
+      };
     case "no-patient":
       return {
         title: "No patient selected",
@@ -52,4 +60,21 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         detail: `iss=${failure.iss}`,
       };
   }
+}
+
+/** The screen for a session that ended or was refused while loading: no assessment, no print (issue 17.1). */
+export function describeSessionProblem(problem: SessionProblem): FailureText {
+  return problem.kind === "expired"
+    ? {
+        title: "Session expired – relaunch from the chart",
+        what: "The EHR no longer accepts the app's access (the sign-in expired or was revoked), so the record could not be read in full and no HER2 status is shown.",
+        todo: "Open the app again from the patient's chart in the EHR.",
+        detail: problem.detail,
+      }
+    : {
+        title: "Access refused – relaunch from the chart",
+        what: "The EHR refused every request for this patient's data, so no HER2 status is shown.",
+        todo: "Open the app again from the patient's chart. If this keeps happening, ask your EHR team which permissions the app has.",
+        detail: problem.detail,
+      };
 }

@@ -1,12 +1,14 @@
 import FHIR from "fhirclient";
 import type Client from "fhirclient/lib/Client";
 import { type AppConfig, type IssuerConfig, findIssuer } from "./config";
+import { SMART_TIMEOUT_MS, SmartTimeoutError, withTimeout } from "./timeouts";
 
 /** Why the redirect page could not produce a usable client; each maps to a screen that says what to do. */
 export type LaunchFailure =
   | { kind: "denied"; error: string; description?: string }
   | { kind: "no-launch"; detail: string }
   | { kind: "token-failed"; detail: string }
+  | { kind: "timeout"; step: string; detail: string }
   | { kind: "no-patient" }
   | { kind: "unknown-issuer"; iss: string };
 
@@ -29,7 +31,11 @@ function messageOf(error: unknown): string {
  * Completes the SMART launch on the redirect page (index.html): an authorization error in the URL, a missing or
  * unknown `state`, a failed token exchange and a token without patient context each become a distinct failure.
  */
-export async function completeLaunch(config: AppConfig, pageUrl: URL): Promise<ReadyOutcome> {
+export async function completeLaunch(
+  config: AppConfig,
+  pageUrl: URL,
+  timeoutMs = SMART_TIMEOUT_MS,
+): Promise<ReadyOutcome> {
   const error = pageUrl.searchParams.get("error");
   if (error) {
     const description = pageUrl.searchParams.get("error_description") ?? undefined;
@@ -40,9 +46,15 @@ export async function completeLaunch(config: AppConfig, pageUrl: URL): Promise<R
 
   let client: Client;
   try {
-    client = await FHIR.oauth2.ready();
+    client = await withTimeout(
+      FHIR.oauth2.ready(),
+      timeoutMs,
+      "the token exchange with the EHR's authorisation server",
+    );
   } catch (e) {
     const detail = messageOf(e);
+    if (e instanceof SmartTimeoutError)
+      return { kind: "failed", failure: { kind: "timeout", step: e.step, detail } };
     if (/No 'state' parameter|No state found/i.test(detail)) {
       return { kind: "failed", failure: { kind: "no-launch", detail } };
     }

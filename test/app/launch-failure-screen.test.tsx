@@ -20,6 +20,15 @@ const cases: [LaunchFailure, RegExp, RegExp][] = [
     /Sign-in could not be completed/,
     /Launch the app again/,
   ],
+  [
+    {
+      kind: "timeout",
+      step: "the token exchange with the EHR's authorisation server",
+      detail: "no answer within 20 s",
+    },
+    /did not answer the sign-in/,
+    /waited for the token exchange[\s\S]*Launch the app again from the patient's chart/,
+  ],
   [{ kind: "no-patient" }, /No patient selected/, /Open a patient's chart/],
   [{ kind: "unknown-issuer", iss: "https://x.example/fhir" }, /not configured/, /smart-config\.json/],
 ];

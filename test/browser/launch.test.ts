@@ -104,6 +104,18 @@ describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedd
     await page.close();
   });
 
+  it("shows one session-expired screen, with no status and no print, when the EHR rejects the token (fhir-401)", async () => {
+    const { page } = await watchedPage(browser.context);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-ihc3", "fhir-401");
+    await expect
+      .poll(() => page.getByRole("alert").innerText(), { timeout: 20_000 })
+      .toMatch(/Session expired – relaunch from the chart/);
+    expect(await page.getByTestId("status-header").count()).toBe(0);
+    expect(await page.getByRole("button", { name: /print/i }).count()).toBe(0);
+    await expectAccessible(page, "session-expired screen");
+    await page.close();
+  });
+
   it("explains index.html opened without a launch, and launch.html from an unknown EHR", async () => {
     const { page, watch } = await watchedPage(browser.context);
     await page.goto(`${baseUrl}/index.html`);
