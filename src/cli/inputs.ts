@@ -125,8 +125,7 @@ export function discoverInputs(
       throw new UsageError(`${path}: cannot be read (${errorMessage(error)})`);
     }
     names = names.filter(isFhirFileName).sort();
-    if (names.length === 0)
-      throw new UsageError(`no .ndjson, .jsonl or .json file (or one of these gzipped) in folder: ${path}`);
+    if (names.length === 0) throw new UsageError(`no .ndjson, .jsonl or .json file in folder: ${path}`);
     let readable = 0;
     for (const file of names.map((name) => join(path, name))) {
       const entry = folderEntry(file, problem);
