@@ -119,7 +119,7 @@ class NdjsonFileScan implements LineSink {
     let bytes: number;
     try {
       ({ lines, bytes } = await readNdjsonLines(
-        file.path,
+        file.readFrom,
         (line) => {
           onLine?.(file, this.lineBase + line.lineNo);
           if (scanLine(line, state.codeMap, this)) this.nonBlank++;
@@ -271,7 +271,7 @@ export async function parseJsonFile(
 > {
   let text: string;
   try {
-    text = await readFile(file.path, "utf8");
+    text = await readFile(file.readFrom, "utf8");
   } catch (error) {
     return { kind: "unreadable", reason: errorMessage(error) };
   }

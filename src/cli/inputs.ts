@@ -1,7 +1,7 @@
 /**
  * Turns the paths on the command line into the files to read, and what kind each is. A folder is a Bulk Data export
- * (or any folder of FHIR files): its `.ndjson`, `.jsonl` and `.json` files are read, in name order, not its
- * sub-folders. A path that does not exist is a usage error (exit 2) rather than a warning, so a mistyped path never
+ * (or any folder of FHIR files): its `.ndjson`, `.jsonl` and `.json` files, gzipped or not (`.ndjson.gz`), are read,
+ * in name order, not its sub-folders. A path that does not exist is a usage error (exit 2) rather than a warning, so a mistyped path never
  * produces a partial population review.
  */
 import { readdirSync, statSync, type Stats } from "node:fs";
@@ -14,7 +14,15 @@ export type InputKind = "ndjson" | "json";
 export interface InputFile {
   /** The path as shown in messages (as typed, or joined to the folder as typed). */
   path: string;
+  /**
+   * The file the text is read from: `path`, or for a gzipped input (`.ndjson.gz`) its decompressed copy in a
+   * temporary folder (gunzip.ts). Messages still name `path`.
+   */
+  readFrom: string;
+  /** True for a gzipped input (name ending in `.gz`), until gunzip.ts has decompressed it. */
+  gzipped: boolean;
   kind: InputKind;
+  /** Bytes of `readFrom` (of the decompressed text, once a gzipped input has been decompressed). */
   bytes: number;
   /** True when the file was found in a folder rather than named on the command line. */
   fromFolder: boolean;
@@ -27,10 +35,23 @@ export interface InputFile {
 
 const NDJSON = /\.(ndjson|jsonl)$/i;
 const JSON_FILE = /\.json$/i;
+/** A gzipped input (Bulk Data servers may serve `Observation.ndjson.gz`): read as the file it holds. */
+const GZIP = /\.gz$/i;
 const FHIR_TYPE_NAME = /^(?:\d+\.)?([A-Z][A-Za-z]+)(?:[.-]\d+)?\.(?:ndjson|jsonl)$/;
 
+/** The name without `.gz`: what the file holds. */
+function innerName(name: string): string {
+  return name.replace(GZIP, "");
+}
+
 function kindOf(name: string): InputKind {
-  return NDJSON.test(name) ? "ndjson" : "json";
+  return NDJSON.test(innerName(name)) ? "ndjson" : "json";
+}
+
+/** A folder entry that is read: `.ndjson`, `.jsonl`, `.json`, or one of these gzipped. */
+function isFhirFileName(name: string): boolean {
+  const inner = innerName(name);
+  return NDJSON.test(inner) || JSON_FILE.test(inner);
 }
 
 function statOrThrow(path: string): Stats {
@@ -43,9 +64,11 @@ function statOrThrow(path: string): Stats {
 
 function describe(path: string, stats: Stats, fromFolder: boolean): InputFile {
   const name = basename(path);
-  const typeFromName = FHIR_TYPE_NAME.exec(name)?.[1];
+  const typeFromName = FHIR_TYPE_NAME.exec(innerName(name))?.[1];
   return {
     path,
+    readFrom: path,
+    gzipped: GZIP.test(name),
     kind: kindOf(name),
     bytes: stats.size,
     fromFolder,
@@ -101,7 +124,7 @@ export function discoverInputs(
     } catch (error) {
       throw new UsageError(`${path}: cannot be read (${errorMessage(error)})`);
     }
-    names = names.filter((name) => NDJSON.test(name) || JSON_FILE.test(name)).sort();
+    names = names.filter(isFhirFileName).sort();
     if (names.length === 0) throw new UsageError(`no .ndjson, .jsonl or .json file in folder: ${path}`);
     let readable = 0;
     for (const file of names.map((name) => join(path, name))) {

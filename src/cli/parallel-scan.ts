@@ -110,11 +110,11 @@ export function planScan(files: readonly InputFile[], share: number, pairBytes =
       if (!toWorker) list.push({ start, end });
       else {
         list.push({ start, end, range: ranges.length });
-        ranges.push({ path: file.path, start, end });
+        ranges.push({ path: file.readFrom, start, end });
       }
     };
     for (let at = 0; at < file.bytes;) {
-      const cut = file.bytes - at <= left ? file.bytes : cutNear(file.path, at + left, file.bytes);
+      const cut = file.bytes - at <= left ? file.bytes : cutNear(file.readFrom, at + left, file.bytes);
       const end = cut ?? file.bytes;
       add(at, end);
       left -= end - at;

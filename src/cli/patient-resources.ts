@@ -179,7 +179,7 @@ export class PatientResources {
       closeSync(fd);
       this.fds.delete(oldest);
     }
-    const fd = openSync(this.files[file]?.path ?? "", "r");
+    const fd = openSync(this.files[file]?.readFrom ?? "", "r");
     this.fds.set(file, fd);
     return fd;
   }
@@ -194,7 +194,7 @@ export class PatientResources {
     }
     const input = this.files[file];
     if (input === undefined) return { groups: new Map(), gaps: [] };
-    let text = readFileSync(input.path, "utf8");
+    let text = readFileSync(input.readFrom, "utf8");
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const document = readFhirJson(JSON.parse(text));
     const bundle: GroupedBundle =
