@@ -23,7 +23,17 @@ const platform = [
 ];
 
 export default defineConfig(
-  { ignores: ["dist/**", "node_modules/**", "artifacts/**", "stubs/**", "bench/out/**", "coverage/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "dist-cli/**",
+      "node_modules/**",
+      "artifacts/**",
+      "stubs/**",
+      "bench/out/**",
+      "coverage/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   reactHooks.configs.flat.recommended,

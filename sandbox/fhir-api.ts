@@ -1,4 +1,12 @@
-import { evalFhirPath, getSearchParameter, getSearchParameters, getStatus, isOk } from "@medplum/core";
+import {
+  evalFhirPath,
+  getSearchParameter,
+  getSearchParameters,
+  getStatus,
+  isOk,
+  matchesSearchRequest,
+  parseSearchRequest,
+} from "@medplum/core";
 import type {
   Bundle,
   BundleEntry,
@@ -20,7 +28,7 @@ import {
 } from "./config.ts";
 import type { FhirStore } from "./fhir-store.ts";
 import type { TokenGrant } from "./oauth.ts";
-import { type Interaction, missingScope } from "./scopes.ts";
+import { formatScopeLimit, type Interaction, missingScope, type ScopeLimit, scopeFilter } from "./scopes.ts";
 
 type IssueType = NonNullable<OperationOutcome["issue"]>[number]["code"];
 
@@ -184,6 +192,23 @@ export async function handleFhirRequest(
   return isSearch ? search(type, params, ctx) : read(type, second ?? "", ctx);
 }
 
+/**
+ * Whether the granted scopes let the token read this resource, granular limits included.
+ * SMART App Launch 2.x (scopes-and-launch-context, "SMART's scopes are used to delegate access"): a search may
+ * answer 200 with results omitted, and a request outside the scopes may be refused. So searches are narrowed to
+ * the scopes' limits (never widened to the whole type) and a read outside them is 403.
+ */
+function isReadable(resource: Resource, grant: TokenGrant): boolean {
+  if (missingScope(grant.scopes, resource.resourceType, "read") !== undefined) return false;
+  const limit = scopeFilter(grant.scopes, resource.resourceType, "read");
+  return limit === undefined || matchesLimit(resource, limit);
+}
+
+function matchesLimit(resource: Resource, limit: ScopeLimit): boolean {
+  const query = new URLSearchParams(limit.map(([name, value]): [string, string] => [name, value]));
+  return matchesSearchRequest(resource, parseSearchRequest(`${resource.resourceType}?${query.toString()}`));
+}
+
 async function read(type: string, id: string, ctx: FhirRequestContext): Promise<FhirResult> {
   const [outcome, resource] = await ctx.store.router.handleRequest(
     {
@@ -200,6 +225,14 @@ async function read(type: string, id: string, ctx: FhirRequestContext): Promise<
   if (!inCompartment(resource, ctx.grant.patientId)) {
     return fail(403, "forbidden", `${type}/${id} is outside the launch patient's compartment`);
   }
+  if (!isReadable(resource, ctx.grant)) {
+    const limit = scopeFilter(ctx.grant.scopes, type, "read") ?? [];
+    return fail(
+      403,
+      "forbidden",
+      `${type}/${id} is outside the granted scopes, which limit ${type} to ${formatScopeLimit(limit)}`,
+    );
+  }
   return { status: 200, body: resource };
 }
 
@@ -207,7 +240,9 @@ async function search(type: string, params: URLSearchParams, ctx: FhirRequestCon
   const patientRef = `Patient/${ctx.grant.patientId}`;
   const rest: [string, string][] = [];
   const includes: string[] = [];
-  let count = DEFAULT_PAGE_SIZE;
+  const maxPageSize =
+    ctx.store.manifest.patients.find((p) => p.id === ctx.grant.patientId)?.maxPageSize ?? MAX_PAGE_SIZE;
+  let count = Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
   let offset = 0;
   for (const [name, value] of params) {
     const base = name.split(":")[0] ?? name;
@@ -215,7 +250,7 @@ async function search(type: string, params: URLSearchParams, ctx: FhirRequestCon
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0)
         return fail(400, "invalid", `${name} must be a whole number, got "${value}"`);
-      if (name === "_count") count = Math.min(n, MAX_PAGE_SIZE);
+      if (name === "_count") count = Math.min(n, maxPageSize);
       else offset = n;
     } else if (name === "_include") {
       includes.push(value);
@@ -241,6 +276,8 @@ async function search(type: string, params: URLSearchParams, ctx: FhirRequestCon
   }
   // The compartment filter goes first: Medplum ANDs filters in order and short-circuits (SANDBOX.md: 50x faster).
   const query = new URLSearchParams(compartmentFilter(type, ctx.grant.patientId));
+  // A granular scope (patient/Observation.rs?category=laboratory) is ANDed with the client's own parameters.
+  for (const [name, value] of scopeFilter(ctx.grant.scopes, type, "search") ?? []) query.append(name, value);
   for (const [name, value] of rest) query.append(name, value);
   query.set("_count", String(count));
   query.set("_offset", String(offset));
@@ -335,7 +372,13 @@ async function included(
         if (target !== undefined && !reference.startsWith(`${target}/`)) continue;
         seen.add(reference);
         const resource = await ctx.store.repo.readReference({ reference }).catch(() => undefined);
-        if (resource !== undefined && inCompartment(resource, ctx.grant.patientId)) found.push(resource);
+        // An included resource is read by reference: it needs a read scope that covers it, as a read would.
+        if (
+          resource !== undefined &&
+          inCompartment(resource, ctx.grant.patientId) &&
+          isReadable(resource, ctx.grant)
+        )
+          found.push(resource);
       }
     }
   }

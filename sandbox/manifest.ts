@@ -25,6 +25,11 @@ export interface ManifestPatient {
   readonly expected: ExpectedAssessment;
   /** Why the expectation is what it is, where the guideline needs a reading (optional). */
   readonly rationale?: string;
+  /**
+   * The most matches per page the sandbox serves in this patient's searches, whatever `_count` asks (optional;
+   * default MAX_PAGE_SIZE), so that a patient's few results still span pages as on a server with a small cap.
+   */
+  readonly maxPageSize?: number;
 }
 
 /** `sandbox/patients/index.json`: the list that the sandbox page, the README and the browser tests read. */
@@ -66,6 +71,9 @@ export function readManifest(path: string): PatientManifest {
     if (!Array.isArray(e.flags) || !e.flags.every((f) => typeof f === "string" && FLAGS.has(f))) {
       fail(`patients[${i}].expected.flags has an unknown flag code`);
     }
+    const maxPageSize = p.maxPageSize;
+    if (maxPageSize !== undefined && !(Number.isInteger(maxPageSize) && (maxPageSize as number) > 0))
+      fail(`patients[${i}].maxPageSize must be a whole number above 0`);
     return p as unknown as ManifestPatient;
   });
   const ids = new Set<string>();

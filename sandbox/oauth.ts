@@ -30,9 +30,14 @@ interface StoredCode extends OAuth2Server.AuthorizationCode {
   user: LaunchUser;
 }
 
+/** RFC 7636 §4.1 `code-verifier = 43*128unreserved`, the form the code_challenge must also have. */
+const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
+
 /** The OAuth 2 side of the sandbox: authorize (with the patient picker), token, and bearer checks. */
 export class SandboxAuth {
   private readonly codes = new Map<string, StoredCode>();
+  /** Codes already exchanged (or spent on a failed attempt), with the access tokens issued from them. */
+  private readonly spentCodes = new Map<string, string[]>();
   private readonly tokens = new Map<string, OAuth2Server.Token>();
   private readonly server: OAuth2Server;
 
@@ -164,6 +169,13 @@ export class SandboxAuth {
         description: "PKCE is required: send code_challenge with code_challenge_method=S256",
       };
     }
+    // RFC 7636 §4.1-4.2: 43-128 characters of [A-Za-z0-9-._~] (an S256 challenge is 43 base64url characters).
+    if (!PKCE_VALUE.test(params.code_challenge)) {
+      return {
+        error: "invalid_request",
+        description: "code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'",
+      };
+    }
     const expectedAud = `${origin}${FHIR_BASE_PATH}`;
     if ((params.aud ?? "").replace(/\/+$/, "") !== expectedAud) {
       return { error: "invalid_request", description: `aud must be this server's FHIR base, ${expectedAud}` };
@@ -246,6 +258,17 @@ export class SandboxAuth {
     }
   }
 
+  /**
+   * RFC 6749 §4.1.2: a code used more than once is refused (the library answers invalid_grant) and the tokens
+   * issued from it are revoked, since the replay suggests the code was stolen.
+   */
+  private revokeTokensOfReplayedCode(code: string): void {
+    const issued = this.spentCodes.get(code);
+    if (issued === undefined) return;
+    for (const accessToken of issued) this.tokens.delete(accessToken);
+    issued.length = 0;
+  }
+
   private model(): OAuth2Server.AuthorizationCodeModel {
     return {
       getClient: (clientId: string) =>
@@ -269,9 +292,15 @@ export class SandboxAuth {
         this.codes.set(code.authorizationCode, stored);
         return Promise.resolve(stored);
       },
-      getAuthorizationCode: (code: string) => Promise.resolve(this.codes.get(code) ?? false),
+      getAuthorizationCode: (code: string) => {
+        this.revokeTokensOfReplayedCode(code);
+        return Promise.resolve(this.codes.get(code) ?? false);
+      },
       // Deleting makes the code single-use; the library revokes before it checks the verifier.
-      revokeAuthorizationCode: (code) => Promise.resolve(this.codes.delete(code.authorizationCode)),
+      revokeAuthorizationCode: (code) => {
+        this.spentCodes.set(code.authorizationCode, []);
+        return Promise.resolve(this.codes.delete(code.authorizationCode));
+      },
       saveToken: (token, client, user) => {
         const launch = user as LaunchUser;
         if (launch.failures.some((f) => f.kind === "token-error")) {
@@ -290,6 +319,8 @@ export class SandboxAuth {
         };
         if (!launch.failures.some((f) => f.kind === "no-patient")) saved.patient = launch.patientId;
         this.tokens.set(token.accessToken, saved);
+        const fromCode: unknown = token.authorizationCode;
+        if (typeof fromCode === "string") this.spentCodes.get(fromCode)?.push(token.accessToken);
         return Promise.resolve(saved);
       },
       getAccessToken: (accessToken: string) => Promise.resolve(this.tokens.get(accessToken) ?? false),

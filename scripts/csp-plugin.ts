@@ -1,38 +1,113 @@
 import { readFileSync } from "node:fs";
-import type { Plugin } from "vite";
+import type { Connect, Plugin } from "vite";
 
 /**
- * Writes a strict Content-Security-Policy <meta> into the built pages. `connect-src` lists only the app's own origin
- * and the FHIR / authorisation hosts named in public/smart-config.json (`connectSrc` per issuer), so the browser
- * itself refuses any other host (no CDN, no analytics). Styles allow 'unsafe-inline' because Emotion (MUI) injects
- * <style> elements at run time; scripts are 'self' only.
+ * The pages' security posture, built per deployment from public/smart-config.json:
+ * - a strict Content-Security-Policy <meta> in the built pages. `connect-src` lists only the app's own origin and the
+ *   FHIR / authorisation hosts named in the configuration (`connectSrc` per issuer), so the browser itself refuses any
+ *   other host (no CDN, no analytics). Styles allow 'unsafe-inline' because Emotion (MUI) injects <style> elements
+ *   at run time; scripts are 'self' only;
+ * - the same policy as an HTTP header, with `frame-ancestors` (which a <meta> cannot carry) limited to the app itself
+ *   and the EHR origins that embed it (`frameAncestors` per issuer), plus `X-Content-Type-Options: nosniff` and
+ *   `Referrer-Policy: no-referrer`. `npm start` (vite preview) sends them; the build writes them for a static host as
+ *   `_headers` (Netlify / Cloudflare Pages format) and `security-headers.nginx.conf`.
  *
- * Applied to builds only: Vite's dev server injects an inline React-refresh preamble that a strict policy blocks.
+ * Applied to builds and previews only: Vite's dev server injects an inline React-refresh preamble that a strict
+ * policy blocks.
  */
 export function cspPlugin(configPath: string): Plugin {
   return {
     name: "her2-csp",
-    apply: "build",
-    transformIndexHtml(html) {
-      const policy = contentSecurityPolicy(connectSourcesFrom(configPath));
-      return html.replace(
-        '<meta charset="UTF-8" />',
-        `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
-      );
+    transformIndexHtml: {
+      order: "post",
+      handler(html, context) {
+        if (context.server) return html;
+        const policy = contentSecurityPolicy(connectSourcesFrom(configPath));
+        return html.replace(
+          '<meta charset="UTF-8" />',
+          `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />\n    <meta name="referrer" content="no-referrer" />`,
+        );
+      },
+    },
+    generateBundle() {
+      const headers = securityHeaders(configPath);
+      this.emitFile({ type: "asset", fileName: "_headers", source: netlifyHeaders(headers) });
+      this.emitFile({
+        type: "asset",
+        fileName: "security-headers.nginx.conf",
+        source: nginxHeaders(headers),
+      });
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(securityHeaderMiddleware(configPath));
     },
   };
 }
 
+/** Paths the embedded sandbox EHR serves itself (its own pages and APIs): they get the generic headers only. */
+const SANDBOX_PATHS = /^\/(fhir|auth|sandbox)(\/|$|\?)/;
+
+function securityHeaderMiddleware(configPath: string): Connect.NextHandleFunction {
+  // Read per request, like the served smart-config.json: an edited configuration needs no restart.
+  return (req, res, next) => {
+    const headers = securityHeaders(configPath);
+    res.setHeader("X-Content-Type-Options", headers["X-Content-Type-Options"]);
+    res.setHeader("Referrer-Policy", headers["Referrer-Policy"]);
+    if (!SANDBOX_PATHS.test(req.url ?? "/")) {
+      res.setHeader("Content-Security-Policy", headers["Content-Security-Policy"]);
+    }
+    next();
+  };
+}
+
+interface SecurityHeaders {
+  "Content-Security-Policy": string;
+  "X-Content-Type-Options": "nosniff";
+  "Referrer-Policy": "no-referrer";
+}
+
+export function securityHeaders(configPath: string): SecurityHeaders {
+  const policy = contentSecurityPolicy(connectSourcesFrom(configPath));
+  const ancestors = ["'self'", ...frameAncestorsFrom(configPath)].join(" ");
+  return {
+    "Content-Security-Policy": `${policy}; frame-ancestors ${ancestors}`,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+  };
+}
+
+function netlifyHeaders(headers: SecurityHeaders): string {
+  const lines = Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`);
+  return `/*\n${lines.join("\n")}\n`;
+}
+
+function nginxHeaders(headers: SecurityHeaders): string {
+  const lines = Object.entries(headers).map(([name, value]) => `add_header ${name} "${value}" always;`);
+  return `# Include in the server or location block that serves the built app.\n${lines.join("\n")}\n`;
+}
+
 export function connectSourcesFrom(configPath: string): string[] {
-  const config = JSON.parse(readFileSync(configPath, "utf8")) as { issuers?: { connectSrc?: unknown }[] };
+  return httpsOriginsFrom(configPath, "connectSrc");
+}
+
+/** The EHR origins that may frame the app (Cerner PowerChart, Epic Hyperdrive, the SMART launcher's EHR frame). */
+export function frameAncestorsFrom(configPath: string): string[] {
+  return httpsOriginsFrom(configPath, "frameAncestors");
+}
+
+function httpsOriginsFrom(configPath: string, field: "connectSrc" | "frameAncestors"): string[] {
+  const config = JSON.parse(readFileSync(configPath, "utf8")) as { issuers?: Record<string, unknown>[] };
   const hosts = new Set<string>();
   for (const issuer of config.issuers ?? []) {
-    if (!Array.isArray(issuer.connectSrc)) continue;
-    for (const source of issuer.connectSrc) {
+    const sources = issuer[field];
+    if (sources === undefined) continue;
+    if (!Array.isArray(sources))
+      throw new Error(`smart-config.json: ${field} must be a list of https origins`);
+    for (const source of sources) {
       if (typeof source === "string" && /^https:\/\/[a-z0-9.*-]+(:\d+)?$/i.test(source)) hosts.add(source);
       else
         throw new Error(
-          `smart-config.json: connectSrc entry ${JSON.stringify(source)} must be an https origin`,
+          `smart-config.json: ${field} entry ${JSON.stringify(source)} must be an https origin`,
         );
     }
   }

@@ -3,12 +3,13 @@
  * which runs the authorization-code flow with PKCE S256 and a `state` it checks on return. No React here: this page
  * must stay tiny.
  */
-import FHIR from "fhirclient";
 import { ConfigError, loadAppConfig } from "./smart/config";
+import { handOverAppConfig } from "./smart/config-handoff";
 import { configureFhirClient } from "./smart/embedding";
 import { forgetLaunchFailure } from "./smart/failure-memory";
-import { decideLaunch } from "./smart/launch-flow";
+import { authorizeWithTimeout, decideLaunch } from "./smart/launch-flow";
 import { renderMessage } from "./smart/message-page";
+import { SmartTimeoutError } from "./smart/timeouts";
 
 const root = document.getElementById("root") ?? document.body;
 
@@ -22,10 +23,23 @@ async function main(): Promise<void> {
     renderMessage(root, decision.message);
     return;
   }
-  await FHIR.oauth2.authorize(decision.params);
+  handOverAppConfig(config);
+  await authorizeWithTimeout(decision.params);
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof SmartTimeoutError) {
+    renderMessage(root, {
+      title: "The EHR did not answer",
+      paragraphs: [
+        `The app asked for ${error.step} and got no answer within ${String(error.timeoutMs / 1000)} s, so sign-in did not start.`,
+        "Try again below, or launch the app again from the patient's chart. If it keeps happening, contact your EHR integration team.",
+      ],
+      links: [{ href: window.location.href, text: "Try again" }],
+      detail: error.message,
+    });
+    return;
+  }
   const configProblem = error instanceof ConfigError;
   renderMessage(root, {
     title: configProblem ? "The app's configuration is invalid" : "Could not start the sign-in with the EHR",

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
-import { ConfigError, loadAppConfig } from "../smart/config";
-import { rememberLaunchFailure } from "../smart/failure-memory";
-import { type LaunchFailure, type ReadyOutcome, completeLaunch } from "../smart/ready";
+import { useEffect, useState } from "react";
+import { ConfigError } from "../smart/config";
+import { takeAppConfig } from "../smart/config-handoff";
+import { type ReadyOutcome, completeLaunch } from "../smart/ready";
 import { LaunchFailureScreen, MessageScreen } from "./LaunchFailureScreen";
 import { PatientApp } from "./PatientApp";
 import Box from "@mui/material/Box";
@@ -15,7 +15,7 @@ type BootState =
 let launchOnce: Promise<BootState> | undefined;
 
 function startOnce(): Promise<BootState> {
-  launchOnce ??= loadAppConfig()
+  launchOnce ??= takeAppConfig()
     .then((config) => completeLaunch(config, new URL(window.location.href)))
     .then((outcome): BootState => ({ kind: "done", outcome }))
     .catch((e: unknown): BootState => ({
@@ -36,12 +36,6 @@ export function Boot() {
     return () => {
       live = false;
     };
-  }, []);
-  const onSessionExpired = useCallback((detail: string) => {
-    const failure: LaunchFailure = { kind: "session-expired", detail };
-    // Remembered so that a reload shows this screen again instead of trying the dead token.
-    rememberLaunchFailure(failure);
-    setState({ kind: "done", outcome: { kind: "failed", failure } });
   }, []);
 
   if (state.kind === "starting") {
@@ -71,7 +65,6 @@ export function Boot() {
       patientId={outcome.patientId}
       issuer={outcome.issuer}
       needPatientBanner={outcome.needPatientBanner}
-      onSessionExpired={onSessionExpired}
     />
   );
 }

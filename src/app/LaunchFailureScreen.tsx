@@ -1,15 +1,11 @@
 import Alert from "@mui/material/Alert";
 import AlertTitle from "@mui/material/AlertTitle";
 import Box from "@mui/material/Box";
-import Link from "@mui/material/Link";
 import Typography from "@mui/material/Typography";
 import type { LaunchFailure } from "../smart/ready";
 import { describeLaunchFailure } from "./launch-failure-text";
 
-/**
- * Full-page explanation of why the launch did not produce a usable session, and what to do next. No assessment and
- * no print button: nothing on this screen is about the patient.
- */
+/** Full-page explanation of why the launch did not produce a usable session, and what to do next. */
 export function LaunchFailureScreen({
   failure,
   shownAgain = false,
@@ -18,15 +14,8 @@ export function LaunchFailureScreen({
   shownAgain?: boolean;
 }) {
   const text = describeLaunchFailure(failure);
-  return (
-    <MessageScreen
-      title={text.title}
-      what={shownAgain ? `${text.what} (Shown again after the page was reloaded.)` : text.what}
-      todo={text.todo}
-      detail={text.detail}
-      action={text.action}
-    />
-  );
+  const what = shownAgain ? `${text.what} (Shown again after the page was reloaded.)` : text.what;
+  return <MessageScreen title={text.title} what={what} todo={text.todo} detail={text.detail} />;
 }
 
 export function MessageScreen(props: {
@@ -34,7 +23,6 @@ export function MessageScreen(props: {
   what: string;
   todo: string;
   detail?: string | undefined;
-  action?: { href: string; text: string } | undefined;
 }) {
   return (
     <Box component="main" sx={{ p: 2, maxWidth: 720 }}>
@@ -50,11 +38,6 @@ export function MessageScreen(props: {
           <strong>What to do: </strong>
           {props.todo}
         </Typography>
-        {props.action ? (
-          <Typography variant="body2" component="p" sx={{ mt: 1 }}>
-            <Link href={props.action.href}>{props.action.text}</Link>
-          </Typography>
-        ) : null}
       </Alert>
       {props.detail ? (
         <Box component="details" sx={{ mt: 2 }}>

@@ -4,19 +4,22 @@ import { type CodeMap, parseCodeMap } from "../fhir/code-map";
 import { fromFhirClient } from "../fhir/fhirclient-source";
 import type { IssuerConfig } from "../smart/config";
 import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
+import { MessageScreen } from "./LaunchFailureScreen";
+import { describeSessionProblem } from "./launch-failure-text";
+import { type SessionProblem, guardSession } from "./session-guard";
 import { type PatientAssessment, formatPatientName, loadPatientAssessment, localToday } from "./pipeline";
-import { watchSession } from "./session-guard";
 
 interface Props {
   client: Client;
   patientId: string;
   issuer: IssuerConfig;
   needPatientBanner: boolean;
-  /** Called instead of showing an assessment when the session's authorisation turns out to be dead. */
-  onSessionExpired: (reason: string) => void;
 }
 
-type Outcome = { ok: true; value: PatientAssessment } | { ok: false; message: string; detail?: string };
+type Outcome =
+  | { ok: true; value: PatientAssessment }
+  | { ok: false; message: string; detail?: string }
+  | { ok: false; session: SessionProblem };
 
 function hostOf(url: string): string {
   try {
@@ -43,7 +46,7 @@ function useCodeMap(issuer: IssuerConfig): { codeMap?: CodeMap; error?: string }
 }
 
 /** Loads one launch's data, runs the rules and renders the panel; the retry button loads again. */
-export function PatientApp({ client, patientId, issuer, needPatientBanner, onSessionExpired }: Props) {
+export function PatientApp({ client, patientId, issuer, needPatientBanner }: Props) {
   const { codeMap, error: codeMapError } = useCodeMap(issuer);
   const [attempt, setAttempt] = useState(0);
   // The outcome remembers which attempt it answers, so a retry shows the loading state without resetting it here.
@@ -52,33 +55,38 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner, onSes
   useEffect(() => {
     if (codeMapError !== undefined) return;
     const controller = new AbortController();
-    let cancelled = false;
-    // A dead token stops the load at once; whatever arrived is discarded, never assessed.
-    const session = watchSession(client, fromFhirClient(client), () => {
-      controller.abort();
-    });
-    const settle = (next: Outcome): void => {
-      if (cancelled) return;
-      const lost = session.lostReason();
-      if (lost !== undefined) onSessionExpired(lost);
-      else setOutcome({ attempt, outcome: next });
-    };
-    loadPatientAssessment(session.source, patientId, {
+    const guard = guardSession(fromFhirClient(client));
+    loadPatientAssessment(guard.source, patientId, {
       asOf: localToday(),
       signal: controller.signal,
       ...(codeMap ? { codeMap } : {}),
     })
       .then((value) => {
-        settle({ ok: true, value });
+        if (controller.signal.aborted) return;
+        // An ended session is never assessed: the data it could not load would read as "nothing conclusive".
+        const session = guard.problem();
+        setOutcome({ attempt, outcome: session ? { ok: false, session } : { ok: true, value } });
       })
       .catch((e: unknown) => {
-        settle({ ok: false, message: "The patient's data could not be loaded.", detail: describeError(e) });
+        if (controller.signal.aborted) return;
+        const session = guard.problem();
+        if (session) {
+          setOutcome({ attempt, outcome: { ok: false, session } });
+          return;
+        }
+        setOutcome({
+          attempt,
+          outcome: {
+            ok: false,
+            message: "The patient's data could not be loaded.",
+            detail: describeError(e),
+          },
+        });
       });
     return () => {
-      cancelled = true;
       controller.abort();
     };
-  }, [client, patientId, codeMap, codeMapError, attempt, onSessionExpired]);
+  }, [client, patientId, codeMap, codeMapError, attempt]);
 
   const retry = useCallback(() => {
     setAttempt((n) => n + 1);
@@ -95,6 +103,10 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner, onSes
       : outcome?.attempt === attempt
         ? outcome.outcome
         : undefined;
+  if (current && "session" in current) {
+    const text = describeSessionProblem(current.session);
+    return <MessageScreen title={text.title} what={text.what} todo={text.todo} detail={text.detail} />;
+  }
   const result = current?.ok ? current.value : undefined;
 
   const state: Her2PanelProps["state"] = !current

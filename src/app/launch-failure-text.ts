@@ -1,15 +1,12 @@
 import type { LaunchFailure, SentRegistration } from "../smart/ready";
+import type { SessionProblem } from "./session-guard";
 
 export interface FailureText {
   title: string;
   what: string;
   todo: string;
   detail?: string;
-  /** A link that starts the sign-in again (standalone launch against the same server), when one is known. */
-  action?: { href: string; text: string };
 }
-
-const RELAUNCH = "Close this and launch the app again from the patient's chart.";
 
 /** What the integration engineer must compare with the EHR's registration of the app, per OAuth error. */
 function configurationCheck(error: string): string {
@@ -36,14 +33,6 @@ function sentValues(sent: SentRegistration): string {
   ].join("\n");
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
 /** Plain-language explanation of each launch failure: what happened and what to do. */
 export function describeLaunchFailure(failure: LaunchFailure): FailureText {
   switch (failure.kind) {
@@ -64,12 +53,18 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
     case "configuration":
       return {
         title: "The app's registration with this EHR does not match",
-        what: `The EHR's authorisation server refused the sign-in with "${failure.error}": this is a configuration problem, and launching again will fail the same way. Nothing was loaded.`,
-        todo: `Give this screen to your EHR integration team. They must check ${configurationCheck(failure.error)}. The values the app sent are in the detail below (client id from smart-config.json).`,
+        what: `The EHR's authorisation server refused the sign-in with "${failure.error}": a configuration problem, so launching again will fail the same way. Nothing was loaded.`,
+        todo: `Give this screen to your EHR integration team. They must check ${configurationCheck(failure.error)}. The values the app sent are in the detail below (the client id comes from smart-config.json).`,
         detail: [
           sentValues(failure.sent),
           ...(failure.description ? [`server said: ${failure.description}`] : []),
         ].join("\n"),
+      };
+    case "sign-in-incomplete":
+      return {
+        title: "The sign-in did not complete",
+        what: "This page holds a sign-in that was started but never finished (no access token), so nothing can be loaded.",
+        todo: "Close this and launch the app again from the patient's chart.",
       };
     case "no-launch":
       return {
@@ -85,36 +80,11 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         todo: "Launch the app again from the chart. If it fails again, give the detail below to your EHR integration team.",
         detail: failure.detail,
       };
-    case "sign-in-incomplete":
-      return {
-        title: "The sign-in did not complete",
-        what: "This page holds a sign-in that was started but never finished (no access token), so nothing can be loaded.",
-        todo: RELAUNCH,
-      };
     case "timeout":
       return {
-        title:
-          failure.step === "token" ? "The EHR did not answer the sign-in" : "The EHR's server did not answer",
-        what:
-          failure.step === "token"
-            ? `The token exchange with ${failure.server ? hostOf(failure.server) : "the EHR"} got no answer within ${String(failure.seconds)} seconds, so the app has no access token and loaded nothing.`
-            : `The SMART configuration of ${failure.server ? hostOf(failure.server) : "the EHR's server"} got no answer within ${String(failure.seconds)} seconds, so the sign-in did not start.`,
-        todo: `${RELAUNCH} If it keeps happening, tell your EHR integration team that the server does not answer.`,
-        ...(failure.server
-          ? {
-              detail: `iss=${failure.server}`,
-              action: {
-                href: `launch.html?${new URLSearchParams({ iss: failure.server }).toString()}`,
-                text: "Sign in again",
-              },
-            }
-          : {}),
-      };
-    case "session-expired":
-      return {
-        title: "Session expired – relaunch from the chart",
-        what: "The EHR no longer accepts this session's access (it has expired or was revoked), so the app shows no result: anything it loaded could be incomplete.",
-        todo: RELAUNCH,
+        title: "The EHR did not answer the sign-in",
+        what: `The app waited for ${failure.step}, which did not answer, so the app cannot read the record.`,
+        todo: "Launch the app again from the patient's chart (the sign-in cannot be resumed). If it keeps happening, give the detail below to your EHR integration team.",
         detail: failure.detail,
       };
     case "no-patient":
@@ -131,4 +101,21 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         detail: `iss=${failure.iss}`,
       };
   }
+}
+
+/** The screen for a session that ended or was refused while loading: no assessment, no print (issue 17.1). */
+export function describeSessionProblem(problem: SessionProblem): FailureText {
+  return problem.kind === "expired"
+    ? {
+        title: "Session expired – relaunch from the chart",
+        what: "The EHR no longer accepts the app's access (the sign-in expired or was revoked), so the record could not be read in full and no HER2 status is shown.",
+        todo: "Open the app again from the patient's chart in the EHR.",
+        detail: problem.detail,
+      }
+    : {
+        title: "Access refused – relaunch from the chart",
+        what: "The EHR refused every request for this patient's data, so no HER2 status is shown.",
+        todo: "Open the app again from the patient's chart. If this keeps happening, ask your EHR team which permissions the app has.",
+        detail: problem.detail,
+      };
 }

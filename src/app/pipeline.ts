@@ -34,6 +34,7 @@ export async function loadPatientAssessment(
     resources: loaded.resources,
     asOf: options.asOf,
     dataGaps: loaded.gaps,
+    fhirBase: source.baseUrl,
     ...(options.codeMap ? { codeMap: options.codeMap } : {}),
   });
   const resources = new Map<string, Resource>();

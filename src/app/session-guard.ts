@@ -1,91 +1,68 @@
-import type Client from "fhirclient/lib/Client";
-import type { FhirSource } from "../fhir/source";
-
 /**
- * Watches one load's FHIR traffic for a dead session. A 401 means the access token was rejected or has expired; a
- * refused refresh means no new one will come; 401/403 on every query means the launch's authorisation gives the app
- * nothing. In each case the data that did arrive must not become an assessment (an expired token once produced
- * "HER2 indeterminate, no flags" with Print enabled), so the app shows a "session expired" screen instead.
+ * Watches every FHIR answer of one load for signs that the launch's authorisation is gone: a 401 (the token was
+ * rejected or has expired), a refused token refresh, or 403 on everything. Such a load must never become an
+ * assessment: the missing data would read as "no conclusive result" (issue 17.1).
  */
-export interface SessionWatch {
+import { isWithinBase, type FhirSource } from "../fhir/source";
+
+export type SessionProblem = { kind: "expired"; detail: string } | { kind: "forbidden"; detail: string };
+
+interface HttpErrorLike {
+  status: number;
+  response?: { url?: string };
+}
+
+/** fhirclient's refresh request failed: an HttpError answered by the token endpoint, not by the FHIR server. */
+function isRefusedRefresh(error: unknown, baseUrl: string): error is HttpErrorLike & Error {
+  if (!(error instanceof Error)) return false;
+  const { status, response } = error as Partial<HttpErrorLike>;
+  const url = response?.url;
+  return typeof status === "number" && typeof url === "string" && url !== "" && !isWithinBase(url, baseUrl);
+}
+
+/** Wraps a source; `problem()` after the load says whether the session failed. */
+export function guardSession(source: FhirSource): {
   source: FhirSource;
-  /** Why the session cannot be used, once known; undefined while it looks sound. */
-  lostReason(): string | undefined;
-}
-
-/** fhirclient refreshes this long before `expiresAt`; the same margin here. */
-const REFRESH_MARGIN_S = 10;
-
-function pathOf(url: string): string {
-  return url.split("?")[0] ?? url;
-}
-
-/**
- * Wraps a FhirSource over `client`.
- * @param onLost called once, at the first sign of a dead session, so the caller can stop the load at once
- * @param now the clock in ms, for tests
- */
-export function watchSession(
-  client: Client,
-  inner: FhirSource,
-  onLost: (reason: string) => void,
-  now: () => number = Date.now,
-): SessionWatch {
-  let lost: string | undefined;
-  let answered = 0;
-  let refused = 0;
-  let refreshing: Promise<void> | undefined;
-
-  const lose = (reason: string): void => {
-    if (lost !== undefined) return;
-    lost = reason;
-    onLost(reason);
-  };
-
-  /** Renews an expired token first (once, shared by parallel requests); a refusal ends the session. */
-  const ensureFreshToken = async (signal: AbortSignal): Promise<void> => {
-    const expiresAt = client.state.expiresAt;
-    if (!client.state.tokenResponse?.refresh_token || typeof expiresAt !== "number") return;
-    if (expiresAt - REFRESH_MARGIN_S > now() / 1000) return;
-    refreshing ??= client
-      .refresh({ signal })
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          lose(
-            `The access token has expired and the EHR did not renew it (${error instanceof Error ? error.message.split("\n")[0] : String(error)}).`,
-          );
-        },
-      )
-      .finally(() => {
-        refreshing = undefined;
-      });
-    await refreshing;
-  };
-
-  const source: FhirSource = {
-    baseUrl: inner.baseUrl,
+  problem: () => SessionProblem | undefined;
+} {
+  const rejected: string[] = [];
+  const forbidden: string[] = [];
+  let dataAnswers = 0;
+  let refreshRefused: string | undefined;
+  const guarded: FhirSource = {
+    baseUrl: source.baseUrl,
     async get(url, init) {
-      await ensureFreshToken(init.signal);
-      if (lost !== undefined) throw new Error(`not sent: ${lost}`);
-      const response = await inner.get(url, init);
-      // The CapabilityStatement is public on most servers: it says nothing about the token.
-      if (pathOf(url) === "metadata") return response;
-      answered++;
-      if (response.status === 401) {
-        lose(
-          `The FHIR server answered 401 Unauthorized for ${pathOf(url)}: the access token was rejected or has expired.`,
-        );
-      } else if (response.status === 403) refused++;
-      return response;
+      try {
+        const response = await source.get(url, init);
+        if (response.status === 401) rejected.push(url);
+        else if (response.status === 403) forbidden.push(url);
+        else if (response.status >= 200 && response.status < 300 && !url.startsWith("metadata"))
+          dataAnswers++;
+        return response;
+      } catch (error) {
+        if (isRefusedRefresh(error, source.baseUrl))
+          refreshRefused = `the token refresh was refused (HTTP ${String(error.status)}): ${error.message}`;
+        throw error;
+      }
     },
   };
   return {
-    source,
-    lostReason: () =>
-      lost ??
-      (answered > 0 && refused === answered
-        ? `The FHIR server refused every request (403 Forbidden on all ${String(answered)}): the launch's authorisation gives the app no access.`
-        : undefined),
+    source: guarded,
+    problem() {
+      // Any 401 or refused refresh: the token is gone, and fhirclient has cleared the session, so whatever part of
+      // the record loaded before cannot be completed without a new launch.
+      if (refreshRefused !== undefined) return { kind: "expired", detail: refreshRefused };
+      if (rejected.length > 0)
+        return {
+          kind: "expired",
+          detail: `401 Unauthorized on ${String(rejected.length)} request(s), e.g. ${rejected[0] ?? ""}`,
+        };
+      if (forbidden.length > 0 && dataAnswers === 0)
+        return {
+          kind: "forbidden",
+          detail: `403 Forbidden on every data request (${String(forbidden.length)}), e.g. ${forbidden[0] ?? ""}`,
+        };
+      return undefined;
+    },
   };
 }

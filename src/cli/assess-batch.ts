@@ -14,7 +14,7 @@ import { Utf8Builder } from "./utf8";
 
 /** Something the main thread must write on stderr, in the order the in-process review would. */
 export type StderrEvent =
-  | { kind: "warn"; file: string; where: string; message: string }
+  | { kind: "warn"; file: string; where: string; message: string; skipped?: true }
   | { kind: "failed"; patient: string; message: string };
 
 export interface BatchResult {

@@ -16,6 +16,8 @@ export interface LocatedResource {
 export interface BundleProblem {
   where: string;
   message: string;
+  /** A failed batch entry: nothing was skipped, the patients' assessments carry it as a data gap. */
+  dataGap?: true;
 }
 
 export type FhirJsonDocument =
@@ -38,7 +40,13 @@ interface Flattening {
   fullUrls: Map<string, string>;
 }
 
-function flatten(bundle: JsonObject, prefix: string, into: Flattening): void {
+/**
+ * Bundles nested deeper than this are skipped with a problem: real batch-responses nest one level; the cap keeps the
+ * walk's recursion far from the stack limit whatever the file holds.
+ */
+export const MAX_BUNDLE_DEPTH = 64;
+
+function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0): void {
   const entries = bundle["entry"];
   if (entries === undefined) return;
   if (!Array.isArray(entries)) {
@@ -59,6 +67,7 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening): void {
         into.problems.push({
           where,
           message: `the server answered "${status}" for this entry; its data is missing`,
+          dataGap: true,
         });
         into.gaps.push(failedEntryGap(where, status));
       }
@@ -70,7 +79,14 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening): void {
     }
     const type = resource["resourceType"];
     if (type === "Bundle") {
-      flatten(resource, `${where}.resource.`, into);
+      if (depth + 1 >= MAX_BUNDLE_DEPTH) {
+        into.problems.push({
+          where,
+          message: `a Bundle nested more than ${MAX_BUNDLE_DEPTH} levels deep; skipped`,
+        });
+        return;
+      }
+      flatten(resource, `${where}.resource.`, into, depth + 1);
       return;
     }
     const fullUrl = entry["fullUrl"];
@@ -110,19 +126,25 @@ function failedEntryGap(where: string, status: string): DataGap {
   };
 }
 
-/** Rewrites every `reference` that names an entry by its fullUrl to that entry's `Type/id`. */
-function resolveReferences(value: unknown, fullUrls: ReadonlyMap<string, string>): void {
-  if (Array.isArray(value)) {
-    for (const item of value) resolveReferences(item, fullUrls);
-    return;
-  }
-  if (!isObject(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    if (key === "reference" && typeof child === "string") {
-      const resolved = fullUrls.get(child);
-      if (resolved !== undefined) value[key] = resolved;
-    } else if (typeof child === "object" && child !== null) {
-      resolveReferences(child, fullUrls);
+/**
+ * Rewrites every `reference` that names an entry by its fullUrl to that entry's `Type/id`. A work list, not recursion:
+ * a resource may nest deeper than the stack allows.
+ */
+function resolveReferences(root: unknown, fullUrls: ReadonlyMap<string, string>): void {
+  const pending: unknown[] = [root];
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "object" && item !== null) pending.push(item);
+      continue;
+    }
+    if (!isObject(value)) continue;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "reference" && typeof child === "string") {
+        const resolved = fullUrls.get(child);
+        if (resolved !== undefined) value[key] = resolved;
+      } else if (typeof child === "object" && child !== null) {
+        pending.push(child);
+      }
     }
   }
 }

@@ -24,6 +24,8 @@ export class Diagnostics {
   private readonly notShownReported = new Map<string, number>();
   /** Warnings issued, including those not shown. */
   warnings = 0;
+  /** Lines, entries and files skipped that may hold a patient's data (see `skip`). */
+  skipped = 0;
 
   constructor(private readonly stderr: Writable) {}
 
@@ -39,11 +41,22 @@ export class Diagnostics {
   }
 
   /**
-   * Counts warnings of a file that come after at least MAX_WARNINGS_PER_FILE others of it, so are never shown (a
-   * scan worker sends only the first ones of its part of a file).
+   * Input that may be a patient's data and was not read (a line, an entry, a file): a warning, also counted in
+   * `skipped`, which the summary shows and which sets exit code 3 (see README).
+   */
+  skip(file: string, where: string, message: string): void {
+    this.skipped++;
+    this.warn(file, where, message);
+  }
+
+  /**
+   * Counts skipped lines of a file that come after at least MAX_WARNINGS_PER_FILE warnings of it, so are never shown
+   * (a scan worker sends only the first ones of its part of a file).
    */
   countUnshown(file: string, count: number): void {
+    // Only lines skipped are counted this way (first-pass.ts).
     this.warnings += count;
+    this.skipped += count;
     this.perFile.set(file, (this.perFile.get(file) ?? 0) + count);
   }
 

@@ -9,7 +9,7 @@ import type { DataGap } from "../domain";
 import { readFhirJson, type LocatedResource } from "./bundle-reader";
 import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnostics";
 import type { PatientIndex } from "./grouping";
-import type { InputFile } from "./inputs";
+import { namedTypeNotRead, type InputFile } from "./inputs";
 import { scanLine, type LineSink } from "./line-scan";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 import {
@@ -21,7 +21,7 @@ import {
   type ParallelScanOptions,
   type FilePiece,
 } from "./parallel-scan";
-import { isReadType, placeResource } from "./references";
+import { placeResource } from "./references";
 import type { RangeResult } from "./scan-worker";
 import type { CodeMap } from "../fhir/code-map";
 
@@ -68,6 +68,8 @@ class NdjsonFileScan implements LineSink {
   private readonly heldBack: { where: string; message: string }[] = [];
   private heldBackUnshown = 0;
   private readonly skipped = new SkippedTypes();
+  /** Set when reading failed (the file vanished or became unreadable): the rest of it is not read. */
+  private failed = false;
 
   constructor(
     private readonly file: InputFile,
@@ -82,7 +84,7 @@ class NdjsonFileScan implements LineSink {
   fhirLine(): void {
     if (this.fhirLines++ > 0) return;
     const { diagnostics } = this.state;
-    for (const w of this.heldBack.splice(0)) diagnostics.warn(this.file.path, w.where, w.message);
+    for (const w of this.heldBack.splice(0)) diagnostics.skip(this.file.path, w.where, w.message);
     if (this.heldBackUnshown > 0) diagnostics.countUnshown(this.file.path, this.heldBackUnshown);
     this.heldBackUnshown = 0;
   }
@@ -105,18 +107,19 @@ class NdjsonFileScan implements LineSink {
   warning(lineNo: number, message: string): void {
     const where = this.where(lineNo);
     if (this.fhirLines === 0) this.heldBack.push({ where, message });
-    else this.state.diagnostics.warn(this.file.path, where, message);
+    else this.state.diagnostics.skip(this.file.path, where, message);
   }
 
   /** Reads a part of the file (or all of it) on this thread. */
   async read(range?: ByteRange): Promise<void> {
     const { state, file } = this;
+    if (this.failed) return;
     const onLine = state.onLine;
     let lines: number;
     let bytes: number;
     try {
       ({ lines, bytes } = await readNdjsonLines(
-        file.path,
+        file.readFrom,
         (line) => {
           onLine?.(file, this.lineBase + line.lineNo);
           if (scanLine(line, state.codeMap, this)) this.nonBlank++;
@@ -124,7 +127,10 @@ class NdjsonFileScan implements LineSink {
         range,
       ));
     } catch (error) {
-      throw new UsageError(`${file.path}: cannot be read (${errorMessage(error)})`);
+      // A failure to write the index is its own error (population.ts), not this file's.
+      if (state.index.failure !== undefined) throw error;
+      this.readFailed(errorMessage(error));
+      return;
     }
     this.lineBase += lines;
     state.onBytes(bytes);
@@ -133,8 +139,10 @@ class NdjsonFileScan implements LineSink {
   /** Adds what a scan worker read in the next part of the file, in line order, as if read here. */
   replay(result: RangeResult): void {
     const { state, file } = this;
+    if (this.failed) return;
     if (result.readError !== undefined) {
-      throw new UsageError(`${file.path}: cannot be read (${result.readError})`);
+      this.readFailed(result.readError);
+      return;
     }
     // Its warnings first, then its FHIR lines: held-back warnings are released in line order either way.
     for (const w of result.warnings) this.warning(w.lineNo, w.message);
@@ -155,10 +163,26 @@ class NdjsonFileScan implements LineSink {
     state.onBytes(result.bytes);
   }
 
+  /**
+   * One file that cannot be read (it vanished, or a disk error) never stops the run: a warning, counted as skipped
+   * data; the lines already read are kept (the second pass reports them if they cannot be read again).
+   */
+  private readFailed(reason: string): void {
+    this.failed = true;
+    const path = this.file.path;
+    const rest = this.lineBase + this.nonBlank === 0 ? "not read" : `not read after line ${this.lineBase}`;
+    this.state.diagnostics.skip(path, path, `cannot be read (${reason}); ${rest}`);
+  }
+
   /** Reports the file once read: empty, not FHIR at all (throws), skipped types, warnings not shown. */
   finish(): void {
     const { diagnostics } = this.state;
     const path = this.file.path;
+    if (this.failed) {
+      this.skipped.report(diagnostics);
+      diagnostics.endFile(path);
+      return;
+    }
     if (this.nonBlank === 0) diagnostics.warn(path, path, "empty file; nothing read");
     else if (this.fhirLines === 0) {
       const first = this.heldBack[0];
@@ -220,7 +244,7 @@ export function groupBundle(
     const placement = placeResource(resource);
     const at = `${path}: ${where}`;
     if (placement.kind === "skip") skipped.add(placement.resourceType, at);
-    else if (placement.kind === "problem") diagnostics?.warn(path, at, placement.message);
+    else if (placement.kind === "problem") diagnostics?.skip(path, at, placement.message);
     else if (placement.kind === "shared") shared.set(placement.reference, resource);
     else {
       const group = groups.get(placement.key);
@@ -239,12 +263,17 @@ export function groupBundle(
  */
 export async function parseJsonFile(
   file: InputFile,
-): Promise<{ kind: "document"; value: unknown } | { kind: "ndjson" } | { kind: "empty" }> {
+): Promise<
+  | { kind: "document"; value: unknown }
+  | { kind: "ndjson" }
+  | { kind: "empty" }
+  | { kind: "unreadable"; reason: string }
+> {
   let text: string;
   try {
-    text = await readFile(file.path, "utf8");
+    text = await readFile(file.readFrom, "utf8");
   } catch (error) {
-    throw new UsageError(`${file.path}: cannot be read (${errorMessage(error)})`);
+    return { kind: "unreadable", reason: errorMessage(error) };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") return { kind: "empty" };
@@ -270,6 +299,10 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
     return;
   }
   state.onBytes(file.bytes);
+  if (parsed.kind === "unreadable") {
+    diagnostics.skip(file.path, file.path, `cannot be read (${parsed.reason}); not read`);
+    return;
+  }
   if (parsed.kind === "empty") {
     diagnostics.warn(file.path, file.path, "empty file; nothing read");
     return;
@@ -283,8 +316,11 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
     }
     throw new UsageError(`${file.path}: ${document.reason}`);
   }
-  for (const problem of document.problems)
-    diagnostics.warn(file.path, `${file.path}: ${problem.where}`, problem.message);
+  for (const problem of document.problems) {
+    const where = `${file.path}: ${problem.where}`;
+    if (problem.dataGap === true) diagnostics.warn(file.path, where, problem.message);
+    else diagnostics.skip(file.path, where, problem.message);
+  }
   const groups = groupBundle(file.path, document.resources, state.shared, diagnostics);
   for (const [key, resources] of groups) {
     state.index.addBundleMember(key, fileNumber);
@@ -315,7 +351,7 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
   state.scanWorkers = worker === undefined ? 0 : 1;
   try {
     for (const [fileNumber, file] of files.entries()) {
-      if (file.typeFromName !== undefined && !isReadType(file.typeFromName)) {
+      if (namedTypeNotRead(file)) {
         state.onBytes(file.bytes);
         state.diagnostics.note(
           file.path,

@@ -9,7 +9,8 @@ import type { CodeMap } from "../fhir/code-map";
 import { observationTextMayMatter } from "../fhir/observation-prefilter";
 import { errorMessage } from "./diagnostics";
 import type { NdjsonLine } from "./ndjson-reader";
-import { scanRawLine } from "./raw-scan";
+import { namesOneResourceType, scanRawLine } from "./raw-scan";
+import { readFhirJson } from "./bundle-reader";
 import { placeResource } from "./references";
 
 /** What the reading of a line reports, in line order. */
@@ -39,29 +40,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Deferred lines are still indexed, and read after all for a patient with a panel (its members are read whatever
  * their code) or with nothing else (see patient-resources.ts).
  */
-function isDeferrable(resourceType: string, text: string, codeMap: CodeMap): boolean {
+function isDeferrable(resourceType: string, text: string, codeMap: CodeMap, oneTypeKnown = false): boolean {
   if (resourceType === "Patient") return true;
   return (
     resourceType === "Observation" &&
     text.trimEnd().endsWith("}") &&
-    namesOneResourceType(text) &&
+    (oneTypeKnown || namesOneResourceType(text)) &&
     !observationTextMayMatter(text, codeMap)
   );
-}
-
-/**
- * True when `"resourceType"` occurs once in the line. A second one is a contained resource (whose subject the raw scan
- * could take for the line's) or a repeated key (JSON.parse keeps the last, so the line may not be an Observation):
- * such a line is always parsed.
- */
-function namesOneResourceType(text: string): boolean {
-  const first = text.indexOf('resourceType"');
-  if (first === -1) return false;
-  // Searched by its rarer tail `Type"` (a capital letter), then checked: several times faster on JSON text.
-  for (let at = text.indexOf('Type"', first + 13); at !== -1; at = text.indexOf('Type"', at + 1)) {
-    if (text.startsWith("resource", at - 8)) return false;
-  }
-  return true;
 }
 
 /**
@@ -79,7 +65,8 @@ export function scanLine(line: NdjsonLine, codeMap: CodeMap, sink: LineSink): bo
   }
   if (scan?.kind === "patient") {
     sink.fhirLine();
-    sink.patientLine(scan.patient, line, isDeferrable(scan.resourceType, text, codeMap));
+    // The raw scan reads only lines that name one resourceType.
+    sink.patientLine(scan.patient, line, isDeferrable(scan.resourceType, text, codeMap, true));
     return true;
   }
   let value: unknown;
@@ -96,10 +83,7 @@ export function scanLine(line: NdjsonLine, codeMap: CodeMap, sink: LineSink): bo
   sink.fhirLine();
   const resource = value as unknown as Resource;
   if (resource.resourceType === "Bundle") {
-    sink.warning(
-      line.lineNo,
-      "a Bundle on an NDJSON line is not supported (give it its own .json file); line skipped",
-    );
+    scanBundleLine(value, line, sink);
     return true;
   }
   const placement = placeResource(resource);
@@ -118,4 +102,28 @@ export function scanLine(line: NdjsonLine, codeMap: CodeMap, sink: LineSink): bo
       break;
   }
   return true;
+}
+
+/**
+ * A Bundle on an NDJSON line is read as its entries, by the same rules as a Bundle file: the line is indexed under each
+ * patient it holds resources of, and the second pass takes that patient's entries from it (patient-resources.ts).
+ */
+function scanBundleLine(value: Record<string, unknown>, line: NdjsonLine, sink: LineSink): void {
+  const document = readFhirJson(value);
+  if (document.kind === "invalid") {
+    sink.warning(line.lineNo, `${document.reason}; line skipped`);
+    return;
+  }
+  for (const problem of document.problems) sink.warning(line.lineNo, `${problem.where}: ${problem.message}`);
+  const patients = new Set<string>();
+  for (const { resource, where } of document.resources) {
+    const placement = placeResource(resource);
+    if (placement.kind === "skip") sink.skippedType(placement.resourceType, line.lineNo);
+    else if (placement.kind === "problem") sink.warning(line.lineNo, `${where}: ${placement.message}`);
+    else if (placement.kind === "shared") sink.sharedResource(placement.reference, resource);
+    else if (!patients.has(placement.key)) {
+      patients.add(placement.key);
+      sink.patientLine(placement.key, line, false);
+    }
+  }
 }

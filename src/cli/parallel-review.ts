@@ -63,6 +63,9 @@ export function batchLoader(files: readonly InputFile[], shared: ReadonlyMap<str
       warn: (file, where, message) => {
         target.events.push({ kind: "warn", file, where, message });
       },
+      skip: (file, where, message) => {
+        target.events.push({ kind: "warn", file, where, message, skipped: true });
+      },
     }),
   };
   return target;

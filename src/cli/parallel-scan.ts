@@ -13,9 +13,8 @@ import { closeSync, openSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import type { CodeMap } from "../fhir/code-map";
 import { errorMessage } from "./diagnostics";
-import type { InputFile } from "./inputs";
+import { namedTypeNotRead, type InputFile } from "./inputs";
 import { lineStartAfter } from "./ndjson-reader";
-import { isReadType } from "./references";
 import { SCAN_WORKER_ROLE, type RangeResult, type ScanRange, type ScanWorkerStart } from "./scan-worker";
 import { startCliWorker } from "./worker-start";
 
@@ -68,7 +67,7 @@ export interface ScanPlan {
 
 /** True for a file the first pass reads line by line (NDJSON, not skipped by its name). */
 export function isScanned(file: InputFile): boolean {
-  return file.kind === "ndjson" && (file.typeFromName === undefined || isReadType(file.typeFromName));
+  return file.kind === "ndjson" && !namedTypeNotRead(file);
 }
 
 /** Bytes of the files the first pass reads line by line. */
@@ -111,11 +110,11 @@ export function planScan(files: readonly InputFile[], share: number, pairBytes =
       if (!toWorker) list.push({ start, end });
       else {
         list.push({ start, end, range: ranges.length });
-        ranges.push({ path: file.path, start, end });
+        ranges.push({ path: file.readFrom, start, end });
       }
     };
     for (let at = 0; at < file.bytes;) {
-      const cut = file.bytes - at <= left ? file.bytes : cutNear(file.path, at + left, file.bytes);
+      const cut = file.bytes - at <= left ? file.bytes : cutNear(file.readFrom, at + left, file.bytes);
       const end = cut ?? file.bytes;
       add(at, end);
       left -= end - at;

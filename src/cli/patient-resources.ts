@@ -12,7 +12,7 @@ import { groupBundle, type GroupedBundle } from "./first-pass";
 import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
 import { readRange } from "./ndjson-reader";
-import { medicationReferencesOf, patientKeyOf } from "./references";
+import { medicationReferencesOf, patientKeyOf, patientReadingOf } from "./references";
 import { hasPanelMembers } from "../fhir/observation-prefilter";
 
 const MAX_OPEN_FILES = 64;
@@ -30,7 +30,7 @@ export class PatientResources {
   constructor(
     private readonly files: readonly InputFile[],
     private readonly shared: ReadonlyMap<string, Resource>,
-    private readonly diagnostics: Pick<Diagnostics, "warn">,
+    private readonly diagnostics: Pick<Diagnostics, "warn" | "skip">,
     private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
 
@@ -79,7 +79,7 @@ export class PatientResources {
       (nothingElse || hasPanelMembers([...fromLines.map((l) => l.resource), ...fromBundles]))
     ) {
       fromLines.push(...this.readLines(deferred, group.key));
-      // Back in input order, as if nothing had been deferred (of two resources with one id, the last one counts).
+      // Back in input order, as if nothing had been deferred (two copies of one id are judged by the FHIR layer).
       fromLines.sort((a, b) => a.order - b.order);
       unread = 0;
     }
@@ -108,43 +108,61 @@ export class PatientResources {
       const file = this.files[first?.file ?? -1];
       if (file === undefined || first === undefined || last === undefined) continue;
       // One read for lines that follow each other in the file (a patient's Observations usually do).
-      const bytes = readRange(
-        this.fd(first.file),
-        first.offset,
-        last.offset + last.byteLength - first.offset,
-      );
+      let bytes: Buffer;
+      try {
+        bytes = readRange(this.fd(first.file), first.offset, last.offset + last.byteLength - first.offset);
+      } catch (error) {
+        // The file vanished or changed since the first pass: this patient's lines in it are reported, not lost.
+        const lines = run.length === 1 ? "its line" : `its ${run.length} lines from here`;
+        this.diagnostics.skip(
+          file.path,
+          `${file.path}:${first.lineNo}`,
+          `cannot be read again (${errorMessage(error)}); ${key}: ${lines} skipped`,
+        );
+        continue;
+      }
       for (const location of run) {
         const start = location.offset - first.offset;
         const text = bytes.toString("utf8", start, start + location.byteLength);
-        const resource = this.parse(text, key, file.path, location.lineNo);
-        if (resource) read.push({ order: location.file * 2 ** 40 + location.offset, resource });
+        const order = location.file * 2 ** 40 + location.offset;
+        for (const resource of this.parse(text, key, file.path, location.lineNo))
+          read.push({ order, resource });
       }
     }
     return read;
   }
 
-  private parse(text: string, key: string, path: string, lineNo: number): Resource | undefined {
+  /** The line's resource, or the patient's entries when the line is a Bundle (see line-scan.ts); none when skipped. */
+  private parse(text: string, key: string, path: string, lineNo: number): Resource[] {
     let resource: Resource;
     try {
       resource = JSON.parse(text) as Resource;
     } catch (error) {
-      this.diagnostics.warn(
+      this.diagnostics.skip(
         path,
         `${path}:${lineNo}`,
         `not valid JSON (${errorMessage(error)}); line skipped`,
       );
-      return undefined;
+      return [];
+    }
+    if (resource.resourceType === "Bundle") {
+      // Its problems were reported by the first pass.
+      const document = readFhirJson(resource);
+      if (document.kind === "invalid") return [];
+      return document.resources.map((r) => r.resource).filter((r) => patientKeyOf(r) === key);
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
-    if (patientKeyOf(resource) !== key) {
-      this.diagnostics.warn(
+    const reading = patientReadingOf(resource);
+    if (reading.kind !== "patient" || `Patient/${reading.id}` !== key) {
+      const why = reading.kind === "patient" ? `it names Patient/${reading.id}` : reading.detail;
+      this.diagnostics.skip(
         path,
         `${path}:${lineNo}`,
-        `${resource.resourceType} has no top-level subject or patient reference to a Patient; skipped`,
+        `${resource.resourceType} cannot be proven to belong to a patient (${why}); skipped`,
       );
-      return undefined;
+      return [];
     }
-    return resource;
+    return [resource];
   }
 
   /** Closes the files opened by `load`. */
@@ -161,7 +179,7 @@ export class PatientResources {
       closeSync(fd);
       this.fds.delete(oldest);
     }
-    const fd = openSync(this.files[file]?.path ?? "", "r");
+    const fd = openSync(this.files[file]?.readFrom ?? "", "r");
     this.fds.set(file, fd);
     return fd;
   }
@@ -176,7 +194,7 @@ export class PatientResources {
     }
     const input = this.files[file];
     if (input === undefined) return { groups: new Map(), gaps: [] };
-    let text = readFileSync(input.path, "utf8");
+    let text = readFileSync(input.readFrom, "utf8");
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const document = readFhirJson(JSON.parse(text));
     const bundle: GroupedBundle =

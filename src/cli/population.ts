@@ -1,7 +1,8 @@
 /**
  * The population in the inputs, patient by patient: runs the first pass (index, see grouping.ts) and then yields
  * each patient's resources in patient-id order for the second pass. Separate from review.ts so the grouping can be
- * checked on its own. A large index is kept in temporary files, removed by `close()`.
+ * checked on its own. A large index, and the decompressed copies of `.gz` inputs, are kept in temporary files, removed
+ * by `close()`.
  */
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
@@ -9,6 +10,7 @@ import { EMPTY_CODE_MAP, type CodeMap } from "../fhir/code-map";
 import type { Diagnostics } from "./diagnostics";
 import { wholeNumberFromEnvironment } from "./environment";
 import { firstPass, type FirstPassState } from "./first-pass";
+import { decompressInputs } from "./gunzip";
 import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
 import { PatientResources } from "./patient-resources";
@@ -83,7 +85,11 @@ export async function readPopulation(
     memoryBytes = wholeNumberFromEnvironment("HER2_INDEX_MEMORY_BYTES"),
   }: PopulationOptions = {},
 ): Promise<Population> {
-  const files: InputFile[] = discoverInputs(paths);
+  const found: InputFile[] = discoverInputs(paths, (path, message) => {
+    diagnostics.skip(path, path, message);
+  });
+  const decompressed = await decompressInputs(found, diagnostics);
+  const files = decompressed.files;
   const index = new PatientIndex({ memoryBytes });
   const shared = new Map<string, Resource>();
   const loader = new PatientResources(files, shared, diagnostics, bundleCacheBytes);
@@ -117,6 +123,7 @@ export async function readPopulation(
   } catch (error) {
     loader.close();
     index.close();
+    decompressed.remove();
     // A failure to write the index is its own error, not the input file's the first pass was reading then.
     throw index.failure ?? error;
   }
@@ -140,6 +147,7 @@ export async function readPopulation(
     close: () => {
       loader.close();
       index.close();
+      decompressed.remove();
     },
   };
 }

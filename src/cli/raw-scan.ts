@@ -8,8 +8,9 @@
  * undefined and is parsed. The second pass parses every grouped line and checks its patient again with
  * `patientKeyOf`: with a single such key in the line, a key nested in a contained resource or an extension (the only
  * way the scan can misread) means the resource has no top-level patient, and the second pass reports it exactly as
- * the parsed path would. A line with a `\u` escape, which could spell a key the searches would miss, is parsed.
- * Nothing is ever filed under the wrong patient.
+ * the parsed path would. A line with a `\u` escape, which could spell a key the searches would miss, is parsed; so is a
+ * line that names `resourceType` twice (JSON.parse keeps the last, the scan would read the first) and a Bundle (read
+ * as its entries). Nothing is ever filed under the wrong patient, and no line is skipped that JSON.parse would read.
  */
 import { isReadType, PATIENT_RESOURCE_TYPES } from "./references";
 
@@ -70,6 +71,7 @@ export function scanRawLine(line: string): RawScan | undefined {
   if (typeEnd === -1) return undefined;
   const resourceType = line.slice(TYPE_PREFIX.length, typeEnd);
   if (!/^[A-Z][A-Za-z]+$/.test(resourceType)) return undefined;
+  if (resourceType === "Bundle" || !namesOneResourceType(line)) return undefined;
   if (!isReadType(resourceType)) return { kind: "skip", resourceType };
   if (resourceType === "Patient" || !PATIENT_RESOURCE_TYPES.has(resourceType)) return undefined;
   const valueStart = canonicalReferenceStart(line);
@@ -80,4 +82,19 @@ export function scanRawLine(line: string): RawScan | undefined {
   if (!reference.startsWith("Patient/")) return undefined;
   const id = reference.slice("Patient/".length);
   return ID.test(id) ? { kind: "patient", resourceType, patient: reference } : undefined;
+}
+
+/**
+ * True when `"resourceType"` occurs once in the line. A second one is a contained resource (whose subject the raw scan
+ * could take for the line's) or a repeated key (JSON.parse keeps the last, so the line may not be of the type the scan
+ * read first): such a line is parsed.
+ */
+export function namesOneResourceType(text: string): boolean {
+  const first = text.indexOf('resourceType"');
+  if (first === -1) return false;
+  // Searched by its rarer tail `Type"` (a capital letter), then checked: several times faster on JSON text.
+  for (let at = text.indexOf('Type"', first + 13); at !== -1; at = text.indexOf('Type"', at + 1)) {
+    if (text.startsWith("resource", at - 8)) return false;
+  }
+  return true;
 }

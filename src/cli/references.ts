@@ -3,20 +3,10 @@
  * and a Bulk Data export of the same data group the same way.
  */
 import type { Resource } from "fhir/r4";
+import { patientNamedBy, PATIENT_RESOURCE_TYPES, type PatientReading } from "../fhir/patient-membership";
 
 /** Resource types the CLI hands to the FHIR layer, each belonging to one patient (by `subject` or `patient`). */
-export const PATIENT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  "Patient",
-  "Observation",
-  "DiagnosticReport",
-  "Specimen",
-  "Condition",
-  "MedicationRequest",
-  "MedicationStatement",
-  "MedicationAdministration",
-  "MedicationDispense",
-  "Procedure",
-]);
+export { PATIENT_RESOURCE_TYPES };
 
 /** Resource types shared between patients: kept once and given to each patient whose resources reference them. */
 export const SHARED_RESOURCE_TYPES: ReadonlySet<string> = new Set(["Medication"]);
@@ -45,29 +35,24 @@ export function relativeReference(reference: string): string {
   return match ? `${match[1] ?? ""}/${match[2] ?? ""}` : reference;
 }
 
-function referenceField(resource: Resource, field: "subject" | "patient"): string | undefined {
-  const value: unknown = (resource as unknown as Record<string, unknown>)[field];
-  if (typeof value !== "object" || value === null) return undefined;
-  const reference: unknown = (value as Record<string, unknown>)["reference"];
-  return typeof reference === "string" ? reference : undefined;
+/**
+ * What patient a resource names, by the FHIR layer's rule (patient-membership.ts) with no FHIR base: an export holds
+ * no base of its own (Bulk Data NDJSON lines carry no fullUrl), so only a relative `Patient/<id>` names a patient.
+ * Inside a Bundle, references to an entry's fullUrl (`urn:uuid:…`, absolute) are already relative (bundle-reader.ts);
+ * an absolute reference to anything else may be another server's patient of the same id and is not matched.
+ */
+export function patientReadingOf(resource: Resource): PatientReading {
+  return patientNamedBy(resource);
 }
 
 /**
  * The patient a resource belongs to: its own `Patient/id` for a Patient, else its `subject` or `patient` reference
- * when that points to a Patient. References inside Bundles must already be resolved (see bundle-reader.ts).
- * @returns `Patient/<id>`, or undefined when the resource names no patient (e.g. a Group subject).
+ * when that provably names a Patient (see patientReadingOf).
+ * @returns `Patient/<id>`, or undefined when the resource names no patient provably (e.g. a Group subject).
  */
 export function patientKeyOf(resource: Resource): string | undefined {
-  if (resource.resourceType === "Patient") {
-    return typeof resource.id === "string" && resource.id !== "" ? `Patient/${resource.id}` : undefined;
-  }
-  for (const field of ["subject", "patient"] as const) {
-    const reference = referenceField(resource, field);
-    if (reference === undefined) continue;
-    const relative = relativeReference(reference);
-    if (relative.startsWith("Patient/")) return relative;
-  }
-  return undefined;
+  const reading = patientReadingOf(resource);
+  return reading.kind === "patient" ? `Patient/${reading.id}` : undefined;
 }
 
 /** The id part of `Patient/<id>`, which is what the output is sorted by. */
@@ -100,13 +85,13 @@ export function placeResource(resource: Resource): Placement {
       ? { kind: "shared", reference: `${type}/${resource.id}` }
       : { kind: "problem", message: `${label} has no id, so no resource can reference it; skipped` };
   }
-  const key = patientKeyOf(resource);
-  if (key !== undefined) return { kind: "patient", key };
+  const reading = patientReadingOf(resource);
+  if (reading.kind === "patient") return { kind: "patient", key: `Patient/${reading.id}` };
   return {
     kind: "problem",
     message:
       type === "Patient"
-        ? `${label} has no id; skipped`
-        : `${label} has no subject or patient reference to a Patient; skipped`,
+        ? `${label} has no valid id; skipped`
+        : `${label} cannot be proven to belong to a patient (${reading.detail}); skipped`,
   };
 }

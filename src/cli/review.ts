@@ -35,7 +35,7 @@ export interface ReviewIo {
 
 export interface ReviewResult {
   /** 0: inputs read; 1: a patient could not be assessed (internal error); 2: usage error or input not FHIR. */
-  exitCode: 0 | 1 | 2;
+  exitCode: 0 | 1 | 2 | 3;
   patients: number;
   resources: number;
   warnings: number;
@@ -246,7 +246,9 @@ export async function review(
         workers,
         async (batch, patients) => {
           for (const event of batch.events) {
-            if (event.kind === "warn") diagnostics.warn(event.file, event.where, event.message);
+            if (event.kind === "warn" && event.skipped === true)
+              diagnostics.skip(event.file, event.where, event.message);
+            else if (event.kind === "warn") diagnostics.warn(event.file, event.where, event.message);
             else {
               failures++;
               progress.clear();
@@ -292,9 +294,12 @@ export async function review(
   }
   progress.clear();
   diagnostics.endReview();
-  io.stderr.write(`${summary.line(population.resources, diagnostics.warnings, filtered)}\n`);
+  io.stderr.write(
+    `${summary.line(population.resources, diagnostics.warnings, filtered, diagnostics.skipped)}\n`,
+  );
   return {
-    exitCode: failures > 0 ? 1 : 0,
+    // 3: every patient read was printed, but input that may be a patient's data was skipped (see the warnings).
+    exitCode: failures > 0 ? 1 : diagnostics.skipped > 0 ? 3 : 0,
     patients: summary.patients,
     resources: population.resources,
     warnings: diagnostics.warnings,

@@ -69,14 +69,20 @@ export class SpillFolder {
   readonly parent = tmpdir();
   private files = 0;
 
-  /** @throws UsageError when the folder cannot be created. */
-  constructor() {
+  /**
+   * @param purpose What the folder holds (named by the error) and its name's prefix; the decompressed `.gz` inputs
+   *   (gunzip.ts) use one too.
+   * @throws UsageError when the folder cannot be created.
+   */
+  constructor(
+    purpose: { what: string; prefix: string } = { what: "the patient index", prefix: "her2-index-" },
+  ) {
     const parent = this.parent;
     try {
-      this.path = mkdtempSync(join(parent, "her2-index-"));
+      this.path = mkdtempSync(join(parent, purpose.prefix));
     } catch (error) {
       throw new UsageError(
-        `cannot create a temporary folder for the patient index in ${parent} (${errorMessage(error)}); ` +
+        `cannot create a temporary folder for ${purpose.what} in ${parent} (${errorMessage(error)}); ` +
           "set TMPDIR to a writable folder",
       );
     }

@@ -48,9 +48,10 @@ export class Summary {
 
   /**
    * E.g. `her2 review: 3 patients (1 shown), 812 resources read, 4 HER2 results, 1 unreadable;
-   * status positive 1, negative 1, equivocal 0, indeterminate 0, no-result 1; flags reflex-ish-missing 1; 2 warnings`
+   * status positive 1, negative 1, equivocal 0, indeterminate 0, no-result 1; flags reflex-ish-missing 1; 1 skipped;
+   * 2 warnings` (skipped: lines, entries and files not read that may hold a patient's data)
    */
-  line(resources: number, warnings: number, filtered: boolean): string {
+  line(resources: number, warnings: number, filtered: boolean, skipped = 0): string {
     const statuses = [...this.byStatus].map(([s, n]) => `${s} ${n}`).join(", ");
     const flagged = [...this.byFlag].filter(([, n]) => n > 0);
     const flags = flagged.length === 0 ? "none" : flagged.map(([f, n]) => `${f} ${n}`).join(", ");
@@ -58,7 +59,7 @@ export class Summary {
       `her2 review: ${plural(this.patients, "patient")}${filtered ? ` (${this.shown} shown)` : ""}`,
       `${plural(resources, "resource")} read`,
       plural(this.results, "HER2 result"),
-      `${this.unreadable} unreadable; status ${statuses}; flags ${flags}; ${plural(warnings, "warning")}`,
+      `${this.unreadable} unreadable; status ${statuses}; flags ${flags}; ${skipped} skipped; ${plural(warnings, "warning")}`,
     ].join(", ");
   }
 }

@@ -1,8 +1,8 @@
 /**
- * Starts a worker thread of the CLI. Compiled (bin/compiled-cli.js), the CLI is one module: the worker runs that same
- * module, whose main.ts sees the role in `workerData` and serves it. From the TypeScript source (tests,
- * HER2_CLI_FROM_SOURCE), the worker is not under the main thread's tsx (or vitest) loader, so a small bootstrap
- * registers tsx first and then calls the worker's entry function with `workerData.setup`.
+ * Starts a worker thread of the CLI. Compiled (dist-cli/her2.js, built by scripts/build-cli.mjs), the CLI is one
+ * module: the worker runs that same module, whose main.ts sees the role in `workerData` and serves it. From the
+ * TypeScript source (tests, HER2_CLI_FROM_SOURCE), the worker is not under the main thread's tsx (or vitest) loader, so
+ * a small bootstrap registers tsx first and then calls the worker's entry function with `workerData.setup`.
  */
 import { Worker, type ResourceLimits } from "node:worker_threads";
 

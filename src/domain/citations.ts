@@ -50,6 +50,16 @@ export const CITATIONS = {
     text: "Bardia A et al. Trastuzumab deruxtecan after endocrine therapy in metastatic breast cancer (DESTINY-Breast06). N Engl J Med 2024;391:2110-2122",
     url: "https://doi.org/10.1056/NEJMoa2407086",
   },
+  fdaTdxd: {
+    id: "fdaTdxd",
+    text: "US FDA. Fam-trastuzumab deruxtecan-nxki approved for unresectable or metastatic HER2-low breast cancer after prior chemotherapy (5 August 2022) and for HR-positive HER2-low or HER2-ultralow disease after endocrine therapy (27 January 2025)",
+    url: "https://www.fda.gov/drugs/resources-information-approved-drugs",
+  },
+  vonMinckwitz2019: {
+    id: "vonMinckwitz2019",
+    text: "von Minckwitz G et al. Trastuzumab emtansine for residual invasive HER2-positive breast cancer (KATHERINE). N Engl J Med 2019;380:617-628",
+    url: "https://doi.org/10.1056/NEJMoa1814017",
+  },
   fhirObservationStatus: {
     id: "fhirObservationStatus",
     text: "HL7 FHIR R4, Observation.status (registered and preliminary results are not final)",

@@ -16,6 +16,10 @@ export const FLAG_CODES = [
   "result-unreadable",
   "result-pending",
   "anti-her2-therapy-not-found",
+  "ihc-score-needed",
+  "ihc-zero-review",
+  "residual-disease-result",
+  "decalcified-negative",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

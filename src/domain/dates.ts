@@ -56,6 +56,13 @@ export function onOrAfter(date: IsoDate | undefined, reference: IsoDate): boolea
   return date !== undefined && date >= reference;
 }
 
+/** The calendar date `days` days before `date` (YYYY-MM-DD); a year- or month-only date is returned as it is. */
+export function daysBefore(date: IsoDate, days: number): IsoDate {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  const day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return new Date(day - days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The later of two optional calendar dates. */
 export function later(a: IsoDate | undefined, b: IsoDate | undefined): IsoDate | undefined {
   if (a === undefined) return b;

@@ -103,17 +103,31 @@ function usageOf(
   result: SpecimenResult | undefined,
   governing: SpecimenResult | undefined,
   last: LastSpecimen,
+  tumours: TumourUsage,
 ): Usage {
   if (use.use === "pending") return PENDING;
   if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
   if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
-  if (result === governing) return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;
+  if (result === governing || tumours.governing.has(result)) {
+    return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;
+  }
   if (result !== last.result) {
     last.result = result;
-    last.usage = otherSpecimenUsage(result, governing);
+    last.usage = tumours.notes.get(result) ?? otherSpecimenUsage(result, governing);
   }
   return last.usage;
 }
+
+/**
+ * Specimens that govern a tumour of their own besides the patient's governing specimen (bilateral primaries), and
+ * specimens with a reason of their own for not being used (residual disease after neoadjuvant therapy).
+ */
+export interface TumourUsage {
+  governing: ReadonlySet<SpecimenResult>;
+  notes: ReadonlyMap<SpecimenResult, Usage>;
+}
+
+const ONE_TUMOUR: TumourUsage = { governing: new Set(), notes: new Map() };
 
 /**
  * The evidence list: one item per record, in the order given (newest first). `resultOf[i]` is the specimen result of
@@ -123,6 +137,7 @@ export function evidenceList(
   triaged: readonly Triaged[],
   resultOf: readonly (SpecimenResult | undefined)[],
   governing: SpecimenResult | undefined,
+  tumours: TumourUsage = ONE_TUMOUR,
 ): EvidenceItem[] {
   // A specimen's records usually sit together: the usage of one that does not set the status is worked out once.
   const last: LastSpecimen = { result: undefined, usage: UNREADABLE };
@@ -130,7 +145,7 @@ export function evidenceList(
   for (let i = 0; i < triaged.length; i++) {
     const { record, date, use } = triaged[i] as Triaged;
     const result = resultOf[i];
-    const usage = usageOf(record, use, result, governing, last);
+    const usage = usageOf(record, use, result, governing, last, tumours);
     list.push(evidenceItem(record, date, usage, interpretationOf(record, result)));
   }
   return list;

@@ -49,7 +49,8 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
   "interpretation-mismatch": {
     severity: "warning",
     references: ["wolff2018"],
-    source: "Wolff 2018, Figs. 1-6: the laboratory's call should follow from its components",
+    source:
+      "Wolff 2018, Figs. 1-6: the laboratory's call should follow from its components; one no path reaches is an action (indeterminate, 1.2.0)",
   },
   "result-unreadable": {
     severity: "warning",
@@ -64,7 +65,32 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
   "anti-her2-therapy-not-found": {
     severity: "warning",
     references: ["wolff2018", "romond2005", "swain2015"],
-    source: "HER2-positive disease is the indication for anti-HER2 therapy",
+    source:
+      "HER2-positive disease is the indication for anti-HER2 therapy; in metastatic disease it continues until progression, so a course finished before the metastasis is not current therapy (Swain 2015; rules 1.2.0)",
+  },
+  "ihc-score-needed": {
+    severity: "action",
+    references: ["wolff2023", "modi2022", "bardia2024", "fdaTdxd"],
+    source:
+      "Wolff 2023; DESTINY-Breast04/06; FDA 2022/2025: in metastatic disease the IHC score of a HER2-negative tumour (0, ultralow, 1+, 2+ with negative ISH) decides trastuzumab deruxtecan eligibility (rules 1.2.0)",
+  },
+  "ihc-zero-review": {
+    severity: "info",
+    references: ["wolff2023", "bardia2024", "fdaTdxd"],
+    source:
+      "Wolff 2023 (tell IHC 0 from 1+ carefully); DESTINY-Breast06; FDA 2025: faint staining in <=10% of cells (ultralow) makes trastuzumab deruxtecan an option (rules 1.2.0)",
+  },
+  "residual-disease-result": {
+    severity: "info",
+    references: ["vonMinckwitz2019", "wolff2018"],
+    source:
+      "KATHERINE (von Minckwitz 2019): after neoadjuvant anti-HER2 therapy the pre-treatment HER2-positive biopsy governs; residual disease gets T-DM1",
+  },
+  "decalcified-negative": {
+    severity: "warning",
+    references: ["wolff2018"],
+    source:
+      "Wolff 2018 (pre-analytic requirements): decalcification of bone specimens may give false-negative HER2 results",
   },
 };
 

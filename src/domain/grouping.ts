@@ -24,6 +24,8 @@ export interface SpecimenGroup {
   bodySite?: string;
   /** Collection date, when any record gives it. */
   collected?: IsoDate;
+  /** True when any record's specimen says it was decalcified. */
+  decalcified: boolean;
   /** False when grouped by date only (no Specimen reference or label). */
   hasSpecimenData: boolean;
   /** Collection date, else the latest test date: the date "most recent specimen" is judged by. */
@@ -86,6 +88,7 @@ function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
     label: undefined,
     bodySite: undefined,
     collected: undefined,
+    decalcified: false,
     hasSpecimenData: kind === "ref" || kind === "label",
     date: undefined,
     records: [],
@@ -121,6 +124,7 @@ function takeSpecimen(group: SpecimenGroup, record: ReadableRecord): void {
   group.label = smallest(group.label, s.label);
   group.bodySite = smallest(group.bodySite, s.bodySite);
   group.collected = smallest(group.collected, calendarDate(s.collected));
+  if (s.decalcified === true) group.decalcified = true;
 }
 
 /** The specimens, and the specimen of each used record (by position, so callers need no look-up by record). */

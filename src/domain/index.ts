@@ -22,6 +22,20 @@
  * as final and flags contradictions (a call on a test record contradicting its own numbers is not conclusive);
  * patient.ts picks the governing specimen; patient-flags.ts, setting.ts, category.ts, recommendation.ts and evidence.ts build the rest.
  *
+ * Several tumours (tumour.ts, rules 1.2.0). A specimen's body site gives its tumour: breast or regional-node tissue
+ * with a side (left / right) belongs to that breast's tumour. When both breasts have HER2 results (bilateral
+ * primaries, e.g. a new contralateral primary), each tumour is judged on its own specimens and listed in
+ * `Assessment.tumours` with its own status, category, reason and basis; a new primary is never "discordant" with the
+ * other breast (discordance is looked for within one tumour). The top-level status, category and basis are then one
+ * tumour's, the one that decides treatment: HER2-positive first, then equivocal, indeterminate, negative (HER2-low
+ * before ultralow before 0); the statusReason names every tumour's status, and no tumour's result replaces another's.
+ * With bilateral tumours, a specimen with no breast side (no body site, or distant tissue) cannot be assigned to
+ * either: it is listed as not used, "cannot be determined", and counted in the reason. With one breast side (or none),
+ * there is one tumour history and no `tumours` field. After neoadjuvant anti-HER2 therapy (the earliest start of a
+ * therapy that was given), breast or regional-node specimens collected after the start are residual disease when a
+ * conclusive pre-treatment specimen of the same tumour exists: the pre-treatment specimen governs, the residual result
+ * is not used for the status and gets an info flag `residual-disease-result` (KATHERINE, von Minckwitz 2019).
+ *
  * Sources: ASCO/CAP 2018 focused update (Wolff, J Clin Oncol 2018;36:2105) and 2023 update (Wolff, J Clin Oncol
  * 2023;41:3867). Where the project's reference (HER2-GUIDELINE.md) and these differ, the rules follow the source and
  * say so at the rule: a recount that changes the ISH group is left to the laboratory's adjudication (ish.ts);

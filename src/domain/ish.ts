@@ -303,3 +303,101 @@ function recountValue(record: DualIshRecord | SingleIshRecord): string {
   const her2Text = her2 === undefined ? "" : `HER2 ${formatNumber(her2)}/cell`;
   return ratioText && her2Text ? `${ratioText}, ${her2Text}` : ratioText || her2Text;
 }
+
+/** A measured ISH value the rules accept: a number inside [min, max], with max inclusive, min as stated. */
+export interface PlausibleRange {
+  field: "ratio" | "her2PerCell" | "cep17PerCell" | "cellsCounted";
+  label: string;
+  /** Lowest plausible value; `minExclusive` when the bound itself is not plausible. */
+  min: number;
+  minExclusive: boolean;
+  max: number;
+  integer: boolean;
+  source: string;
+}
+
+/**
+ * What an ISH count can be, so a data error (ratio 1e308, ratio 0, a negative, NaN, a copy number no nucleus holds) is
+ * unreadable with a reason instead of falling into a group (issue 16 point 4). Reasoning, per field:
+ * - The ratio is HER2 signals over CEP17 signals counted in the same ≥20 nuclei (Wolff 2018). Every nucleus has
+ *   HER2 signals (2 in a normal cell), so a ratio of 0 means none was seen: a failed hybridisation, not a result.
+ * - The copy numbers are average signals per nucleus; zero CEP17 leaves the ratio undefined and zero HER2 is a failed
+ *   hybridisation as above. The guideline states no upper bound: clusters in amplified tumours are estimated, not
+ *   counted one by one. 100 per nucleus (and a ratio of 100) is this rule set's own ceiling, chosen far above the
+ *   ≥6.0 and ≥2.0 thresholds so that no real estimate reaches it; a larger value is taken as a data error.
+ * - Cells counted: a whole number, at least 1 (below 20 is read but noted, `MIN_CELLS_COUNTED`); the ceiling is far
+ *   above a manual count (20-100 nuclei) and an image-analysis count of a section, so only a data error reaches it.
+ */
+export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
+  {
+    field: "ratio",
+    label: "HER2/CEP17 ratio",
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    integer: false,
+    source: "Wolff 2018 (signals counted in ≥20 nuclei); ceiling: this rule set's data-error bound",
+  },
+  {
+    field: "her2PerCell",
+    label: "average HER2 copies per cell",
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    integer: false,
+    source: "Wolff 2018, Figs. 2-3 (average signals per nucleus); ceiling: this rule set's data-error bound",
+  },
+  {
+    field: "cep17PerCell",
+    label: "average CEP17 copies per cell",
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    integer: false,
+    source: "Wolff 2018, Fig. 3 (the ratio's denominator); ceiling: this rule set's data-error bound",
+  },
+  {
+    field: "cellsCounted",
+    label: "cells counted",
+    min: 1,
+    minExclusive: false,
+    max: 1_000_000,
+    integer: true,
+    source: "Wolff 2018 (at least 20 nuclei counted); ceiling: no real count of one section reaches it",
+  },
+];
+
+function implausibility(range: PlausibleRange, value: unknown, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  const name = `${where}${range.label}`;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+    return `${name} is not a number (${shown})`;
+  }
+  const belowMin = range.minExclusive ? value <= range.min : value < range.min;
+  if (belowMin || value > range.max || (range.integer && !Number.isInteger(value))) {
+    const low = range.minExclusive ? `above ${formatNumber(range.min)}` : `at least ${String(range.min)}`;
+    const kind = range.integer ? "a whole number " : "";
+    return `${name} ${String(value)} is not plausible (${kind}${low} and at most ${String(range.max)}; ${range.source})`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an ISH record's numbers cannot be real counts, or undefined when every number present is plausible. Checks the
+ * first count and the recount; a missing number is not a problem here (the readers report it).
+ */
+export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): string | undefined {
+  const values: Partial<Record<PlausibleRange["field"], unknown>> =
+    record.method === "ish-dual"
+      ? record
+      : { her2PerCell: record.her2PerCell, cellsCounted: record.cellsCounted };
+  const recount: Partial<Record<PlausibleRange["field"], unknown>> = record.recount ?? {};
+  for (const range of PLAUSIBLE_ISH_RANGES) {
+    const problem =
+      implausibility(range, values[range.field], "") ??
+      implausibility(range, recount[range.field], "recount ");
+    if (problem) return problem;
+  }
+  return undefined;
+}

@@ -4,9 +4,11 @@
  */
 import { isConclusive, type Need } from "./calls";
 import type { SpecimenGroup } from "./grouping";
+import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
-import { retestFlag } from "./setting";
+import { firstDistantDate, retestFlag } from "./setting";
+import { NOT_GIVEN } from "./tumour";
 import {
   bySpecimenRecency,
   capitalisedDescription,
@@ -21,9 +23,13 @@ import type {
   DiseaseEvent,
   Flag,
   FlagCode,
+  Her2Category,
   Her2Status,
   Her2TestRecord,
+  IhcScore,
+  IsoDate,
   ResourceRef,
+  Setting,
 } from "./types";
 
 const NEED_FLAGS: Record<Need, FlagCode> = {
@@ -117,11 +123,16 @@ function unconfirmedLowFlag(result: SpecimenResult, groups: readonly SpecimenGro
   if (result.call !== "negative" || result.ihcScore !== "2+" || result.negativeIsh) return undefined;
   if (reflexFoundWithoutSpecimen(result, groups)) return undefined;
   return makeFlag("reflex-ish-missing", {
-    message: `${capitalisedDescription(result.group)}: IHC 2+ with a final negative call, but no ISH on this specimen is on record, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
+    message: `${capitalisedDescription(result.group)}: IHC 2+ with a final negative call, but ${ishOnRecord(result) ? "the ISH on this specimen is not negative by its own results" : "no ISH on this specimen is on record"}, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
     action: needAction("reflex-ish", result),
     evidence: usedSources(result),
     severity: "info",
   });
+}
+
+/** Whether an ISH on the specimen is on record (a message must never say "no ISH" when one is). */
+function ishOnRecord(result: SpecimenResult): boolean {
+  return result.latest.dual !== undefined || result.latest.single !== undefined;
 }
 
 function discordantFlag(
@@ -162,20 +173,62 @@ function listFlag(
   return makeFlag(code, { message, evidence: items.map((i) => i.record.source) });
 }
 
-const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
+const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
 
-function therapyFlag(
-  status: Her2Status,
-  therapies: readonly AntiHer2Therapy[],
-  dataGaps: readonly DataGap[],
-  basis: readonly ResourceRef[],
-): Flag | undefined {
-  if (status !== "positive" || therapies.some((t) => !NOT_GIVEN.has(String(t.status)))) return undefined;
-  const gap = dataGaps.find((g) => g.resourceType.startsWith("Medication"));
+/** A record of therapy actually given: not entered in error, not taken, nor stopped before it started. */
+function wasGiven(t: AntiHer2Therapy): boolean {
+  if (NOT_GIVEN.has(String(t.status))) return false;
+  const start = calendarDate(t.start);
+  const end = calendarDate(t.end);
+  return !(t.status === "stopped" && start !== undefined && end !== undefined && end < start);
+}
+
+/**
+ * In metastatic disease, therapy for the metastatic disease: ongoing, or started on or after the first dated distant
+ * event. A completed or stopped course that ended before it (the adjuvant year) is not current therapy: anti-HER2
+ * therapy in metastatic disease continues until progression (Swain 2015, CLEOPATRA; rules 1.2.0).
+ */
+function isCurrentForMetastatic(t: AntiHer2Therapy, metastasisDate: IsoDate | undefined): boolean {
+  const start = calendarDate(t.start);
+  if (metastasisDate !== undefined && start !== undefined && start >= metastasisDate) return true;
+  return !FINISHED.has(String(t.status)) && calendarDate(t.end) === undefined;
+}
+
+function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | undefined {
+  if (c.status !== "positive") return undefined;
+  const given = c.therapies.filter(wasGiven);
+  const gap = c.dataGaps.find((g) => g.resourceType.startsWith("Medication"));
   const gapText = gap ? ` Medication data may be incomplete (${gap.reason}).` : "";
+  if (given.length === 0) {
+    return makeFlag("anti-her2-therapy-not-found", {
+      message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
+      evidence: basis,
+    });
+  }
+  if (c.setting !== "metastatic") return undefined;
+  const metastasisDate = firstDistantDate(c.events);
+  if (given.some((t) => isCurrentForMetastatic(t, metastasisDate))) return undefined;
+  const courses = given
+    .slice(0, 3)
+    .map((t) => `${t.drug} (${t.status ?? "status not recorded"}${t.end ? `, ended ${t.end}` : ""})`)
+    .join("; ");
+  const since = metastasisDate ? ` before the metastatic disease recorded on ${metastasisDate}` : "";
   return makeFlag("anti-her2-therapy-not-found", {
-    message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
-    evidence: basis,
+    message: `HER2-positive metastatic disease, but no current anti-HER2 therapy is on record: the only anti-HER2 therapy is a finished course${since}: ${courses}.${gapText}`,
+    evidence: [...basis, ...given.map((t) => t.source)],
+  });
+}
+
+/**
+ * A negative call on decalcified tissue (usually bone) may be a false negative: ASCO/CAP 2018 warns that
+ * decalcification can destroy HER2 antigen and DNA. The status stands, with a warning and a suggested retest.
+ */
+function decalcifiedNegativeFlag(result: SpecimenResult): Flag | undefined {
+  if (result.call !== "negative" || !result.group.decalcified) return undefined;
+  return makeFlag("decalcified-negative", {
+    message: `${capitalisedDescription(result.group)}: HER2 negative on decalcified tissue. Decalcification may cause false-negative HER2 results (ASCO/CAP 2018), so this negative is less reliable.`,
+    action: `Consider retesting HER2 on tissue that was not acid-decalcified (soft-tissue metastasis, or bone processed with EDTA) (${specimenName(result.group)})`,
+    evidence: usedSources(result),
   });
 }
 
@@ -188,6 +241,45 @@ export interface FlagContext {
   events: readonly DiseaseEvent[];
   therapies: readonly AntiHer2Therapy[];
   dataGaps: readonly DataGap[];
+  setting?: Setting;
+  /** The category and the IHC score it rests on (none when the specimen has no score on record). */
+  category?: Her2Category;
+  ihcScore?: IhcScore;
+  /**
+   * The specimens compared for `discordant-results`: one list per tumour (bilateral primaries are not discordant
+   * with each other), without residual disease after neoadjuvant therapy. All results when absent.
+   */
+  comparable?: readonly { results: readonly SpecimenResult[]; governing: SpecimenResult | undefined }[];
+  /** Residual-disease flags (tumour.ts), added as they are. */
+  residual?: readonly Flag[];
+}
+
+/**
+ * Metastatic HER2-negative disease: the IHC score decides trastuzumab deruxtecan (HER2-low, DESTINY-Breast04, FDA
+ * 2022; HER2-ultralow, DESTINY-Breast06, FDA 2025). Without a score it is needed (`ihc-score-needed`); an IHC 0 not
+ * recorded as ultralow is worth re-reviewing for faint incomplete staining in <=10% of cells (`ihc-zero-review`).
+ */
+function metastaticScoreFlag(c: FlagContext): Flag | undefined {
+  if (c.setting !== "metastatic" || c.status !== "negative" || !c.governing) return undefined;
+  const where = specimenDescription(c.governing.group);
+  const evidence = usedSources(c.governing);
+  if (c.ihcScore === undefined && !c.governing.ihcEquivocal) {
+    return makeFlag("ihc-score-needed", {
+      message: `HER2-negative metastatic disease, but no IHC score is on record for the result the status rests on (${where}). In metastatic disease the IHC score decides HER2-low (IHC 1+, or 2+ with negative ISH) or HER2-ultralow, and with it trastuzumab deruxtecan eligibility (DESTINY-Breast04, DESTINY-Breast06).`,
+      action:
+        "Ask the laboratory for the IHC score (0, ultralow, 1+, 2+) of this specimen, or test IHC on it.",
+      evidence,
+    });
+  }
+  if (c.ihcScore === "0" && c.category === "her2-0") {
+    return makeFlag("ihc-zero-review", {
+      message: `HER2 IHC 0 in metastatic disease (${where}): faint, incomplete membrane staining in up to 10% of tumour cells (HER2-ultralow) makes trastuzumab deruxtecan after endocrine therapy an option for HR-positive disease (DESTINY-Breast06).`,
+      action:
+        "Consider asking the pathologist to re-review the IHC 0 slide for faint membrane staining (ultralow vs null).",
+      evidence,
+    });
+  }
+  return undefined;
 }
 
 /** Every flag that applies, most urgent first. */
@@ -195,7 +287,11 @@ export function collectFlags(c: FlagContext): Flag[] {
   const flags: (Flag | undefined)[] = [];
   const conclusive: SpecimenResult[] = [];
   for (const r of c.results) {
-    flags.push(needFlag(r, c.governing, c.groups), unconfirmedLowFlag(r, c.groups));
+    flags.push(
+      needFlag(r, c.governing, c.groups),
+      unconfirmedLowFlag(r, c.groups),
+      decalcifiedNegativeFlag(r),
+    );
     for (const m of r.mismatches) flags.push(makeFlag("interpretation-mismatch", m));
     for (const d of r.discordances) flags.push(makeFlag("discordant-results", d));
     if (isConclusive(r.call)) conclusive.push(r);
@@ -206,12 +302,14 @@ export function collectFlags(c: FlagContext): Flag[] {
     if (t.use.use === "pending") pending.push({ record: t.record });
     else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.reason });
   }
+  for (const t of c.comparable ?? [c]) flags.push(discordantFlag(t.results, t.governing));
   flags.push(
-    discordantFlag(c.results, c.governing),
+    ...(c.residual ?? []),
     listFlag("result-pending", pending),
     listFlag("result-unreadable", unreadable),
     retestFlag(c.events, conclusive),
-    therapyFlag(c.status, c.therapies, c.dataGaps, c.governing ? usedSources(c.governing) : []),
+    therapyFlag(c, c.governing ? usedSources(c.governing) : []),
+    metastaticScoreFlag(c),
   );
   return sortFlags(flags.filter((f): f is Flag => f !== undefined));
 }

@@ -5,34 +5,48 @@
 import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
-import { evidenceList } from "./evidence";
-import { groupBySpecimen, type ReadableRecord, type SpecimenGroup } from "./grouping";
+import { evidenceList, type Usage } from "./evidence";
+import { makeFlag } from "./flags";
+import {
+  groupBySpecimen,
+  labelReferences,
+  type ReadableRecord,
+  type SpecimenGroup,
+  specimenKey,
+} from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
+import { bilateralTumours, firstTherapyStart, residualSpecimens } from "./tumour";
 import {
   assessSpecimen,
   bySpecimenRecency,
   capitalise,
+  capitalisedDescription,
   specimenDescription,
   specimenName,
   type SpecimenResult,
   usedSources,
 } from "./specimen";
 import type {
+  AntiHer2Therapy,
   Assessment,
   DataGap,
+  Flag,
+  Her2Category,
   DiseaseEvent,
   Her2Status,
   Her2TestRecord,
   IsoDate,
   PatientInput,
+  ResourceRef,
+  TumourAssessment,
 } from "./types";
 
 export const GUIDELINE = "ASCO/CAP 2018, 2023 update";
 /** Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status. */
-export const RULES_VERSION = "1.1.0";
+export const RULES_VERSION = "1.2.0";
 
 /** The specimen the status rests on: the most recent conclusive one, else the most recent equivocal, else the newest. */
 function governingSpecimen(results: readonly SpecimenResult[]): SpecimenResult | undefined {
@@ -126,17 +140,53 @@ function assessSpecimens(triaged: readonly Triaged[]): {
     } else if (use.use === "pending") pending.push(record);
   }
   const { groups, groupOf } = groupBySpecimen(active, pending);
+  const blocked = conflictingCopyKeys(triaged, active, pending);
   // Each group's result by the group's position (pending-only groups have none).
   const byGroup: (SpecimenResult | undefined)[] = [];
   const results: SpecimenResult[] = [];
   for (const group of groups) {
-    const result = group.records.length === 0 ? undefined : assessSpecimen(group);
+    const assessed = group.records.length === 0 ? undefined : assessSpecimen(group);
+    const copies = blocked.get(group.key);
+    const result = assessed && copies ? notConclusive(assessed, copies) : assessed;
     byGroup.push(result);
     if (result) results.push(result);
   }
   const resultOf = new Array<SpecimenResult | undefined>(triaged.length).fill(undefined);
   for (let i = 0; i < active.length; i++) resultOf[activeAt[i] as number] = byGroup[groupOf[i] as number];
   return { groups, results: sortInPlace(results, bySpecimenRecency), resultOf };
+}
+
+/**
+ * Specimen keys (grouping.ts) of results received twice under one id with differing contents, with those results:
+ * whichever copy is right could change the specimen's call, so the specimen is not conclusive (issue 16, point 2).
+ */
+function conflictingCopyKeys(
+  triaged: readonly Triaged[],
+  active: readonly ReadableRecord[],
+  pending: readonly ReadableRecord[],
+): Map<string, ResourceRef[]> {
+  const keys = new Map<string, ResourceRef[]>();
+  const copies = triaged.filter((t) => t.record.method === "unreadable" && t.record.conflictingCopy === true);
+  if (copies.length === 0) return keys;
+  const labels = labelReferences(active, pending);
+  for (const { record } of copies) {
+    const { kind, value } = specimenKey(record, labels);
+    const key = `${kind}:${value}`;
+    const list = keys.get(key) ?? [];
+    if (!list.includes(record.source)) list.push(record.source);
+    keys.set(key, list);
+  }
+  return keys;
+}
+
+function notConclusive(result: SpecimenResult, copies: readonly ResourceRef[]): SpecimenResult {
+  if (!isConclusive(result.call)) return result;
+  return {
+    ...result,
+    call: "indeterminate",
+    need: undefined,
+    reason: `${copies.join(", ")} came in copies with different contents on this specimen, so its result cannot be settled (${result.reason})`,
+  };
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
@@ -167,7 +217,7 @@ function withDataGaps(
   if (status === "no-result" && resultsGap) {
     return {
       status: "indeterminate",
-      reason: `HER2 results could not be loaded (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
+      reason: `HER2 results could not be ${resultsGap.kind === "excluded" ? "proven to be this patient's" : "loaded"} (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
     };
   }
   const named = gaps.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
@@ -206,28 +256,177 @@ function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefin
   return ` The category uses IHC ${paired.ihcScore ?? ""} of ${paired.group.date ?? "an unknown date"} (${usedSources(paired).join(", ")}), paired with this ISH by date: no specimen data links them, and an ISH on or after an IHC is read as its reflex test${governing ? ` (${specimenName(governing.group)})` : ""}.`;
 }
 
-/** Assesses one patient (see index.ts for the contract). */
-export function assessPatient(input: PatientInput): Assessment {
-  const triaged = triageAll(input.tests, calendarDate(input.asOf));
-  const { groups, results, resultOf } = assessSpecimens(triaged);
+/** One list of specimens judged: the governing specimen, its status and reason, and what the category rests on. */
+interface Judgement {
+  governing: SpecimenResult | undefined;
+  found: Her2Status;
+  reason: string;
+  /** Added after any data-gap note: the IHC pairing or the unconfirmed HER2-low. */
+  suffix: string;
+  score: SpecimenResult | undefined;
+  unconfirmedLow: boolean;
+}
+
+function judge(results: readonly SpecimenResult[], triaged: readonly Triaged[]): Judgement {
   const governing = governingSpecimen(results);
-  const dataGaps = listOf(input.dataGaps);
   const found = statusOf(
     governing,
     triaged.some((t) => t.use.use !== "ignored"),
   );
-  const foundReason = statusReason(found, governing, results, triaged);
-  const { status, reason } = withDataGaps(found, foundReason, dataGaps);
+  const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
+  const paired = conclusive && pairedIhc(conclusive, results);
+  const unconfirmedLow = !paired && conclusive?.ihcScore === "2+" && !conclusive.negativeIsh;
+  const suffix = paired
+    ? pairingNote(paired, conclusive)
+    : unconfirmedLow && found === "negative"
+      ? " IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed."
+      : "";
+  return {
+    governing,
+    found,
+    reason: statusReason(found, governing, results, triaged),
+    suffix,
+    score: paired ?? conclusive,
+    unconfirmedLow,
+  };
+}
+
+// HER2-low for an IHC 2+ needs a negative ISH: a final negative call alone does not show one was done.
+function categoryFor(status: Her2Status, j: Judgement): Her2Category {
+  return categoryOf(status, j.unconfirmedLow ? undefined : j.score?.ihcScore, j.score?.zeroDetail);
+}
+
+/** A bilateral tumour judged on its own specimens. */
+interface TumourJudgement extends Judgement {
+  tumour: string;
+  results: SpecimenResult[];
+  category: Her2Category;
+}
+
+/**
+ * Which tumour's status the top-level fields show when tumours differ: the one that decides treatment. HER2-positive
+ * first (anti-HER2 therapy is indicated for that tumour), then one still needing work-up (equivocal, indeterminate),
+ * then HER2-low before ultralow before 0 (more options). The others keep their own status in `tumours`.
+ */
+const STATUS_PRIORITY: Record<Her2Status, number> = {
+  positive: 0,
+  equivocal: 1,
+  indeterminate: 2,
+  negative: 3,
+  "no-result": 4,
+};
+const CATEGORY_PRIORITY: Partial<Record<Her2Category, number>> = {
+  "her2-low": 0,
+  "her2-ultralow": 1,
+  "her2-0": 2,
+};
+
+function byTreatmentPriority(a: TumourJudgement, b: TumourJudgement): number {
+  return (
+    STATUS_PRIORITY[a.found] - STATUS_PRIORITY[b.found] ||
+    (CATEGORY_PRIORITY[a.category] ?? 9) - (CATEGORY_PRIORITY[b.category] ?? 9)
+  );
+}
+
+const UNASSIGNED: Usage = {
+  used: false,
+  notUsedReason:
+    "which tumour this specimen came from cannot be determined (bilateral tumours; no breast side recorded)",
+};
+
+function bilateralNote(
+  tumours: readonly TumourJudgement[],
+  shown: TumourJudgement,
+  unassigned: number,
+): string {
+  const each = tumours.map((t) => `${t.tumour} ${t.found} (${t.category})`).join("; ");
+  const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
+  const rule = differ
+    ? ` The tumours differ: the status shown is the ${shown.tumour} tumour's, the one that decides treatment; the other tumour's own result stands beside it and is not replaced.`
+    : "";
+  const left =
+    unassigned > 0
+      ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
+      : "";
+  return ` Bilateral breast tumours, each with its own HER2 status: ${each}.${rule}${left}`;
+}
+
+function tumourAssessment(t: TumourJudgement): TumourAssessment {
+  const assessment: TumourAssessment = {
+    tumour: t.tumour,
+    status: t.found,
+    category: t.category,
+    statusReason: `${t.reason}${t.suffix}`,
+  };
+  if (t.governing) assessment.basis = basisOf(t.governing);
+  return assessment;
+}
+
+function residualUsage(start: IsoDate): Usage {
+  return {
+    used: false,
+    notUsedReason: `residual disease after neoadjuvant anti-HER2 therapy (from ${start}): information only; the pre-treatment specimen governs`,
+  };
+}
+
+function residualFlag(
+  residual: SpecimenResult,
+  governing: SpecimenResult | undefined,
+  start: IsoDate,
+  therapies: readonly AntiHer2Therapy[],
+): Flag {
+  const pre = governing ? ` (${specimenDescription(governing.group)})` : "";
+  return makeFlag("residual-disease-result", {
+    message: `${capitalisedDescription(residual.group)} was collected after anti-HER2 therapy began (${start}) and is read as residual disease after neoadjuvant therapy: ${residual.reason}. The pre-treatment specimen${pre} governs HER2 eligibility; a change of HER2 in residual disease is not a reason to stop anti-HER2 therapy (KATHERINE: T-DM1 for residual invasive HER2-positive disease).`,
+    evidence: [...usedSources(residual), ...therapies.map((t) => t.source)],
+  });
+}
+
+/** Assesses one patient (see index.ts for the contract). */
+export function assessPatient(input: PatientInput): Assessment {
+  const triaged = triageAll(input.tests, calendarDate(input.asOf));
+  const { groups, results, resultOf } = assessSpecimens(triaged);
+  const therapies = listOf(input.therapies);
+  const therapyStart = firstTherapyStart(therapies);
+  const split = bilateralTumours(results);
+  const notes = new Map<SpecimenResult, Usage>();
+  const residualFlags: Flag[] = [];
+  // Residual disease is judged within each tumour: the other breast's biopsy is not this tumour's pre-treatment one.
+  const eligibleOf = (list: readonly SpecimenResult[]): SpecimenResult[] => {
+    const residual = residualSpecimens(list, therapyStart);
+    const eligible = list.filter((r) => !residual.has(r));
+    const pre = governingSpecimen(eligible);
+    for (const r of residual) {
+      notes.set(r, residualUsage(therapyStart as IsoDate));
+      residualFlags.push(residualFlag(r, pre, therapyStart as IsoDate, therapies));
+    }
+    return eligible;
+  };
+  const tumours: TumourJudgement[] | undefined = split?.map((t) => {
+    const eligible = eligibleOf(t.results);
+    const j = judge(eligible, triaged);
+    return { ...j, tumour: `${t.side} breast`, results: eligible, category: categoryFor(j.found, j) };
+  });
+  let judged: Judgement;
+  let note = "";
+  if (tumours) {
+    const shown = [...tumours].sort(byTreatmentPriority)[0] as TumourJudgement;
+    const assigned = new Set(tumours.flatMap((t) => t.results));
+    const unassigned = results.filter((r) => !assigned.has(r) && !notes.has(r));
+    for (const r of unassigned) notes.set(r, UNASSIGNED);
+    judged = shown;
+    note = bilateralNote(tumours, shown, unassigned.length);
+  } else {
+    judged = judge(eligibleOf(results), triaged);
+  }
+  const governing = judged.governing;
+  const dataGaps = listOf(input.dataGaps);
+  const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
   const events = listOf<DiseaseEvent>(input.events);
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
-  const conclusive = governing && isConclusive(governing.call) ? governing : undefined;
-  const paired = conclusive && pairedIhc(conclusive, results);
-  const scored = paired ?? conclusive;
-  const unconfirmedLow = !paired && conclusive?.ihcScore === "2+" && !conclusive.negativeIsh;
-  // HER2-low for an IHC 2+ needs a negative ISH: a final negative call alone does not show one was done.
-  const category = categoryOf(status, unconfirmedLow ? undefined : scored?.ihcScore, scored?.zeroDetail);
-  const therapies = listOf(input.therapies);
+  const category = categoryFor(status, judged);
+  const comparable = tumours ?? [{ results: results.filter((r) => !notes.has(r)), governing }];
 
   const assessment: Assessment = {
     patient: input.patient,
@@ -237,20 +436,34 @@ export function assessPatient(input: PatientInput): Assessment {
     status,
     category,
     setting,
-    statusReason: paired
-      ? `${reason}${pairingNote(paired, conclusive)}`
-      : unconfirmedLow && status === "negative"
-        ? `${reason} IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed.`
-        : reason,
-    flags: collectFlags({ triaged, groups, results, governing, status, events, therapies, dataGaps }),
+    statusReason: `${reason}${judged.suffix}`,
+    flags: collectFlags({
+      triaged,
+      groups,
+      results,
+      governing,
+      status,
+      events,
+      therapies,
+      dataGaps,
+      setting,
+      category,
+      ihcScore: judged.score?.ihcScore,
+      comparable,
+      residual: residualFlags,
+    }),
     recommendation:
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)
         : recommend(status, category, setting),
-    evidence: evidenceList(triaged, resultOf, governing),
+    evidence: evidenceList(triaged, resultOf, governing, {
+      governing: new Set(tumours?.flatMap((t) => (t.governing ? [t.governing] : [])) ?? []),
+      notes,
+    }),
     unreadable: unreadableList(triaged),
     dataGaps,
   };
   if (governing) assessment.basis = basisOf(governing);
+  if (tumours) assessment.tumours = tumours.map(tumourAssessment);
   return assessment;
 }

@@ -19,9 +19,9 @@ const POSITIVE_EARLY =
 const POSITIVE_METASTATIC =
   "HER2-positive metastatic breast cancer: anti-HER2 therapy is the standard option to discuss: trastuzumab + pertuzumab + a taxane first line, trastuzumab deruxtecan second line, continued until progression.";
 const LOW_METASTATIC =
-  "HER2-negative, HER2-low (ASCO/CAP: negative; IHC 1+, or 2+ with negative ISH), metastatic: trastuzumab deruxtecan may be an option (after prior chemotherapy; or, when hormone-receptor positive, after endocrine therapy). Conventional anti-HER2 therapy is not indicated.";
+  "HER2-negative, HER2-low (ASCO/CAP: negative; IHC 1+, or 2+ with negative ISH), metastatic: trastuzumab deruxtecan may be an option (after prior chemotherapy, DESTINY-Breast04, FDA 2022; or, when hormone-receptor positive, after endocrine therapy, DESTINY-Breast06, FDA 2025). Conventional anti-HER2 therapy is not indicated.";
 const ULTRALOW_METASTATIC =
-  "HER2-negative, HER2-ultralow (IHC 0 with faint staining in ≤10% of cells), metastatic: when hormone-receptor positive, trastuzumab deruxtecan after endocrine therapy may be an option. Conventional anti-HER2 therapy is not indicated.";
+  "HER2-negative, HER2-ultralow (IHC 0 with faint staining in ≤10% of cells), metastatic: when hormone-receptor positive, trastuzumab deruxtecan after endocrine therapy may be an option (DESTINY-Breast06, FDA 2025). Conventional anti-HER2 therapy is not indicated.";
 const ZERO_METASTATIC =
   "HER2-negative, IHC 0, metastatic: anti-HER2 therapy is not indicated. Whether the IHC 0 shows faint staining in ≤10% of cells (ultralow) or none (null) is not recorded; it decides eligibility for trastuzumab deruxtecan after endocrine therapy.";
 const NEGATIVE_METASTATIC =
@@ -63,13 +63,13 @@ export const RECOMMENDATION_TABLE: readonly RecommendationRow[] = [
     categories: ["her2-low"],
     setting: "metastatic",
     text: LOW_METASTATIC,
-    citations: cite("wolff2018", "wolff2023", "modi2022", "bardia2024"),
+    citations: cite("wolff2018", "wolff2023", "modi2022", "bardia2024", "fdaTdxd"),
   },
   {
     categories: ["her2-ultralow"],
     setting: "metastatic",
     text: ULTRALOW_METASTATIC,
-    citations: cite("wolff2018", "wolff2023", "bardia2024"),
+    citations: cite("wolff2018", "wolff2023", "bardia2024", "fdaTdxd"),
   },
   {
     categories: ["her2-0"],

@@ -1,10 +1,13 @@
 /**
  * Which HER2 records the rules may use, by their result status (FHIR Observation.status) and date.
  * registered / preliminary: pending (flagged, never used for the status); final / amended / corrected: used;
- * cancelled / entered-in-error: never used, listed as not used so adding one can never change the status;
- * status unknown, a record the FHIR layer could not read, or one dated after the assessment date: unreadable.
+ * cancelled / entered-in-error, or superseded by an amended or corrected result: never used, listed as not used so
+ * adding one can never change the status;
+ * status unknown, a record the FHIR layer could not read, an ISH record with a number outside its plausible range
+ * (`PLAUSIBLE_ISH_RANGES`), or one dated after the assessment date: unreadable.
  */
 import { byText, calendarDate, newestFirst } from "./dates";
+import { implausibleIshNumbers } from "./ish";
 import type { Her2TestRecord, IsoDate } from "./types";
 
 export type RecordUse =
@@ -62,12 +65,21 @@ export function triage(
 ): RecordUse {
   const ignored = ignoredReason(record.status);
   if (ignored) return { use: "ignored", reason: ignored };
+  // Issue 12 point 5: an amended or corrected version replaces the result it amends, however the EHR stores it.
+  if (typeof record.supersededBy === "string") {
+    return { use: "ignored", reason: `superseded by ${record.supersededBy}` };
+  }
   if (record.method === "unreadable") {
     return { use: "unreadable", reason: record.reason || "could not be interpreted" };
   }
   const method: unknown = record.method;
   if (!isReadableMethod(method)) {
     return { use: "unreadable", reason: `unknown HER2 test method "${String(method)}"` };
+  }
+  if (record.method === "ish-dual" || record.method === "ish-single") {
+    // A number no count can give is a data error: never a group, never the laboratory's call beside it.
+    const implausible = implausibleIshNumbers(record);
+    if (implausible) return { use: "unreadable", reason: implausible };
   }
   if (asOf !== undefined && date !== undefined && date > asOf) {
     // Never dropped silently (that could read as "no result"), and never used either: a date after "today" is a

@@ -2,19 +2,44 @@
  * Disease setting from disease events, and the metastatic-retest rule: HER2 should be retested on recurrent or
  * metastatic tissue when it is available, and that result governs treatment (ASCO/CAP 2013, reaffirmed 2018).
  */
-import { byText, calendarDate, onOrAfter } from "./dates";
+import { byText, calendarDate, daysBefore, onOrAfter } from "./dates";
 import { makeFlag } from "./flags";
 import type { SpecimenResult } from "./specimen";
+import { canBeRetest, RETEST_WINDOW_DAYS } from "./tumour";
 import type { DataGap, DiseaseEvent, Flag, IsoDate, Setting } from "./types";
 
-const DISTANT_KINDS: ReadonlySet<string> = new Set(["recurrence", "metastasis"]);
+const RETEST_KINDS: ReadonlySet<string> = new Set(["recurrence", "metastasis"]);
 
+/**
+ * An event after which HER2 is retested: any recurrence or metastasis, locoregional included (Wolff 2018: retest on
+ * the recurrent or metastatic tumour when tissue is available; 2013 recommendation reaffirmed).
+ */
+function needsRetest(event: DiseaseEvent): boolean {
+  // Nodes of uncertain extent at diagnosis may be staging (regional) nodes: only a recurrence of them is retested.
+  return event.kind === "recurrence" || (event.kind === "metastasis" && event.extent !== "uncertain");
+}
+
+/**
+ * Metastatic disease: a distant metastasis or a recurrence not known to be locoregional. A local or regional
+ * recurrence (breast, chest wall, regional nodes: AJCC 8th / UICC TNM breast regional nodes) is not stage IV disease
+ * and does not get the metastatic recommendation (rules 1.2.0).
+ */
 function isDistant(event: DiseaseEvent): boolean {
-  return DISTANT_KINDS.has(event.kind);
+  return RETEST_KINDS.has(event.kind) && event.extent === undefined;
 }
 
 // Disease events come from Conditions and from observations (stage); a gap in either may hide a metastasis.
 const EVENT_SOURCES: ReadonlySet<string> = new Set(["Condition", "Observation"]);
+
+/** The earliest date of a distant event (metastasis, or a recurrence not known to be locoregional), when dated. */
+export function firstDistantDate(events: readonly DiseaseEvent[]): IsoDate | undefined {
+  let first: IsoDate | undefined;
+  for (const e of events) {
+    const date = isDistant(e) ? calendarDate(e.date) : undefined;
+    if (date !== undefined && (first === undefined || date < first)) first = date;
+  }
+  return first;
+}
 
 /** The data gap that may hide a recurrence or metastasis, when there is one. */
 export function eventsGap(dataGaps: readonly DataGap[]): DataGap | undefined {
@@ -27,7 +52,8 @@ export function eventsGap(dataGaps: readonly DataGap[]): DataGap | undefined {
  */
 export function settingOf(events: readonly DiseaseEvent[], gap?: DataGap): Setting {
   if (events.some(isDistant)) return "metastatic";
-  if (gap) return "unknown";
+  // Nodal disease the code cannot place as regional or distant: "early" would be a claim the record does not make.
+  if (gap || events.some((e) => e.extent === "uncertain")) return "unknown";
   return events.some((e) => e.kind === "primary") ? "early" : "unknown";
 }
 
@@ -65,7 +91,7 @@ export function retestFlag(
   events: readonly DiseaseEvent[],
   conclusive: readonly SpecimenResult[],
 ): Flag | undefined {
-  const distant = events.filter(isDistant).sort((a, b) => byText(a.source, b.source));
+  const distant = events.filter(needsRetest).sort((a, b) => byText(a.source, b.source));
   const [firstRecorded] = distant;
   if (!firstRecorded) return undefined;
   const dated = distant
@@ -75,9 +101,14 @@ export function retestFlag(
   const evidence = distant.map((e) => e.source);
   const first = dated[0];
   if (first) {
-    if (conclusive.some((r) => onOrAfter(r.group.date, first.date))) return undefined;
+    // A biopsy shortly before the event was recorded is often the one that made the diagnosis (tumour.ts).
+    const from = daysBefore(first.date, RETEST_WINDOW_DAYS);
+    if (conclusive.some((r) => canBeRetest(r) && onOrAfter(r.group.date, from))) return undefined;
+    const breastOnly = conclusive.some((r) => !canBeRetest(r) && onOrAfter(r.group.date, from))
+      ? " A breast specimen in that time does not count: it may be a new primary or the original tumour."
+      : "";
     return makeFlag("metastatic-retest-missing", {
-      message: `${describeEvent(first.event)} recorded on ${first.date}, but no conclusive HER2 result is on record for a specimen collected on or after that date. HER2 should be retested on recurrent or metastatic tissue when it is available.`,
+      message: `${describeEvent(first.event)} recorded on ${first.date}, but no conclusive HER2 result is on record for recurrent or metastatic tissue collected on or after ${from} (${RETEST_WINDOW_DAYS} days before).${breastOnly} HER2 should be retested on recurrent or metastatic tissue when it is available.`,
       action: retestAction(first.date),
       evidence,
     });

@@ -1,10 +1,16 @@
 /**
  * Specimen-level interpretation: each specimen's IHC, ISH and reported interpretation (grouped in grouping.ts) are
  * combined into one call. The laboratory's final interpretation (a separate interpretation record) is its conclusion
- * and is used; where it contradicts the components, it is still used and the contradiction is reported
- * (`interpretation-mismatch`, warning). A call reported ON an IHC or ISH record that contradicts that record's own
- * score or numbers is an error in the record, not a conclusion: the record is then not conclusive (IHC 2+ stays
- * equivocal, anything else is indeterminate) and the contradiction is an action (`interpretation-mismatch`).
+ * and is used where the algorithm explains it: where the components alone are not conclusive (groups 2-4 awaiting
+ * work-up or recount, IHC 2+). Where the components are conclusive and the interpretation says the opposite, no
+ * guideline path reaches the lab's call from the same record's numbers: the specimen is indeterminate and the
+ * contradiction is an action (`interpretation-mismatch`: pathology review or an amended report). Rules 1.2.0, Wolff
+ * 2018 Figs. 1-6 (every final call follows from the IHC score and ISH group) and Wolff 2023 (the 2018 algorithm
+ * affirmed). A call reported ON an IHC or ISH record that contradicts that record's own score or numbers is an error
+ * in the record, not a conclusion: the record is then not conclusive (IHC 2+ stays equivocal, anything else is
+ * indeterminate) and the contradiction is an action (`interpretation-mismatch`). IHC and ISH on the same specimen that
+ * point opposite ways (IHC 3+ with ISH negative, IHC 0/1+ with dual-probe group 1 or single-probe >= 6.0) keep the
+ * guideline's call (positive by either test, Wolff 2018 Figs. 1-3) and are flagged for review (`discordant-results`).
  */
 import { asCall, type Call, CALLS, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
@@ -281,6 +287,34 @@ function addMismatch(
   }
 }
 
+/**
+ * IHC and ISH on the same specimen pointing opposite ways: IHC 3+ with a negative ISH (dual-probe group 5 or
+ * single-probe < 4.0), or IHC 0/1+ with a positive ISH (group 1 or single-probe >= 6.0). Positive by either test is
+ * HER2-positive (Wolff 2018, Figs. 1-3), so the call stands, but the disagreement is reviewed, not hidden.
+ */
+function withIhcIshDiscordance(
+  discordances: readonly Discordance[],
+  readings: Readings,
+  latest: Latest,
+  group: SpecimenGroup,
+): readonly Discordance[] {
+  const ihc = ihcView(readings.ihc, false).ihc;
+  if (!latest.ihc || (ihc !== "positive" && ihc !== "negative")) return discordances;
+  // The ISH read without the IHC: groups 2-4 and single-probe 4.0-6.0 then need work-up and are not opposite.
+  const ish = combine({ dual: dualView(readings.dual, false), single: singleView(readings.single, false) });
+  const ishRecord = latest.dual ?? latest.single;
+  if (!ishRecord || !isConclusive(ish.call) || ish.call === ihc) return discordances;
+  const ihcText = readings.ihc?.text ?? "IHC";
+  return [
+    ...discordances,
+    {
+      severity: "warning",
+      message: `${capitalisedName(group)}: IHC and ISH on the same specimen point opposite ways: ${latest.ihc.source} (${ihcText}) and ${ishRecord.source} (${ish.reason}). Positive by either test is HER2-positive; review the discordance with the pathologist (tumour heterogeneity, testing or sampling error).`,
+      evidence: [latest.ihc.source, ishRecord.source],
+    },
+  ];
+}
+
 function componentSources(latest: Latest): ResourceRef[] {
   const sources: ResourceRef[] = [];
   if (latest.ihc) sources.push(latest.ihc.source);
@@ -393,14 +427,37 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
       }
     : (reportedOutcome ?? measuredOutcome);
   const mismatches = componentMismatches(latest, readings, group);
+  const evidence = [
+    ...(latest.interpretation ? [latest.interpretation.source] : []),
+    ...componentSources(latest),
+  ];
   // One flag per contradiction: a test whose own call contradicts its numbers already explains the specimen's.
-  if (mismatches.length === 0 && isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call) {
+  const contradicted =
+    mismatches.length === 0 && isConclusive(measuredOutcome.call) && final.call !== measuredOutcome.call;
+  // A conclusive lab call opposite to conclusive components: no guideline path reaches it (Wolff 2018, Figs. 1-6).
+  const unreachable = contradicted && isConclusive(final.call);
+  if (unreachable) {
+    mismatches.push({
+      message: `${capitalisedName(group)}: the laboratory's interpretation (${final.call}) cannot be reached by the guideline from the same specimen's results (${measuredOutcome.reason}). No status is taken from this specimen; ask for pathology review or an amended report.`,
+      evidence,
+      severity: "action",
+    });
+    return {
+      group,
+      call: "indeterminate",
+      reason: `the laboratory's interpretation (${final.call}) contradicts the specimen's own results (${measuredOutcome.reason}); pathology review or an amended report is needed`,
+      superseded: latest.superseded,
+      mismatches,
+      discordances: withIhcIshDiscordance(latest.discordances, readings, latest, group),
+      negativeIsh: false,
+      latest,
+      readings,
+    };
+  }
+  if (contradicted) {
     mismatches.push({
       message: `${capitalisedName(group)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
-      evidence: [
-        ...(latest.interpretation ? [latest.interpretation.source] : []),
-        ...componentSources(latest),
-      ],
+      evidence,
     });
   }
   // A conclusive laboratory call includes work the data may not show (a recount, the IHC work-up).
@@ -431,7 +488,7 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
     zeroDetail: readings.ihc?.zeroDetail,
     superseded: latest.superseded,
     mismatches,
-    discordances: latest.discordances,
+    discordances: withIhcIshDiscordance(latest.discordances, readings, latest, group),
     // An ISH was done and the specimen's final call is negative (a group 2-4 the laboratory adjudicated included),
     // unless the ISH's own numbers say positive.
     negativeIsh:

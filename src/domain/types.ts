@@ -44,12 +44,19 @@ export interface SpecimenInfo {
   bodySite?: string;
   /** When the tissue was collected. */
   collected?: IsoDate;
+  /** True when the specimen's processing or description says it was decalcified (bone). Added in rules 1.2.0. */
+  decalcified?: boolean;
 }
 
 interface TestRecordBase {
   /** The resource this record was read from (an Observation, or a DiagnosticReport for a conclusion). */
   source: ResourceRef;
   status: ResultStatus;
+  /**
+   * The amended or corrected result that replaces this one (the FHIR layer finds it): a superseded result is listed
+   * but never used, like a cancelled one.
+   */
+  supersededBy?: ResourceRef;
   /** Observation.effective[x] (or issued when no effective date), calendar date of the test. */
   date?: IsoDate;
   specimen?: SpecimenInfo;
@@ -99,6 +106,11 @@ export interface InterpretationRecord extends TestRecordBase {
 export interface UnreadableRecord extends TestRecordBase {
   method: "unreadable";
   reason: string;
+  /**
+   * True for a copy of a result received more than once under one id with differing contents: which copy is current
+   * cannot be told, so its specimen is not conclusive whatever its other results say (issue 16, point 2).
+   */
+  conflictingCopy?: boolean;
 }
 
 export type Her2TestRecord =
@@ -112,6 +124,12 @@ export interface DiseaseEvent {
   /** Words for display, e.g. "Secondary malignant neoplasm of liver". */
   description?: string;
   bodySite?: string;
+  /**
+   * How far the disease reaches, when the record says (rules 1.2.0): "locoregional" (a recurrence in the breast, chest
+   * wall or regional nodes: not metastatic disease), "uncertain" (nodes the code cannot place as regional or distant,
+   * e.g. ICD-10-CM C77.0 head and neck without a site: the setting cannot be told). Absent: as the kind says.
+   */
+  extent?: "locoregional" | "uncertain";
   source: ResourceRef;
 }
 
@@ -130,7 +148,8 @@ export interface AntiHer2Therapy {
 export interface DataGap {
   /** What was being loaded, e.g. "Observation", "MedicationRequest". */
   resourceType: string;
-  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported";
+  /** `excluded`: resources that were loaded but cannot be proven to be this patient's, left out of the assessment. */
+  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded";
   /** Plain-language reason, e.g. "403 Forbidden: scope patient/Observation.rs was not granted". */
   reason: string;
   /** True when the missing data could change the HER2 status or a flag (Observation, Condition, medications). */
@@ -167,7 +186,11 @@ export type FlagCode =
   | "interpretation-mismatch"
   | "result-unreadable"
   | "result-pending"
-  | "anti-her2-therapy-not-found";
+  | "anti-her2-therapy-not-found"
+  | "ihc-score-needed"
+  | "ihc-zero-review"
+  | "residual-disease-result"
+  | "decalcified-negative";
 
 export type FlagSeverity = "action" | "warning" | "info";
 
@@ -239,4 +262,20 @@ export interface Assessment {
   unreadable: { resource: ResourceRef; reason: string }[];
   /** Data that could not be loaded; when non-empty the assessment may be incomplete. */
   dataGaps: DataGap[];
+  /**
+   * Present only when the patient has more than one tumour with HER2 results (bilateral primaries): each tumour's own
+   * status. The top-level status then follows the rule in src/domain/index.ts ("Several tumours"); no tumour's
+   * result replaces another's. Added in rules 1.2.0.
+   */
+  tumours?: TumourAssessment[];
+}
+
+/** One tumour's own HER2 status (Assessment.tumours). */
+export interface TumourAssessment {
+  /** Which tumour, e.g. "left breast". */
+  tumour: string;
+  status: Her2Status;
+  category: Her2Category;
+  statusReason: string;
+  basis?: Assessment["basis"];
 }

@@ -17,11 +17,15 @@ import {
   BREAST_CANCER_SNOMED,
   ICD10_BREAST_CANCER_PREFIX,
   ICD10_HISTORY_OF_BREAST_CANCER,
+  ICD10_LYMPH_NODE_EXTENT,
   ICD10_LYMPH_NODE_SECONDARY_PREFIX,
   ICD10_METASTASIS_PREFIXES,
+  DISTANT_NODE_TEXT,
+  LOCOREGIONAL_RECURRENCE_TEXT,
   LYMPH_NODE_SECONDARY_SNOMED,
   METASTASIS_SNOMED,
   RECURRENCE_CLINICAL_STATUS,
+  REGIONAL_NODE_TEXT,
 } from "./terminology/conditions";
 import { STAGE_OBSERVATION_CODES } from "./terminology/her2-codes";
 import {
@@ -33,7 +37,32 @@ import {
   SNOMED,
 } from "./terminology/systems";
 
-type Kind = "primary" | "metastasis" | "regional-nodes" | "history";
+type Kind = "primary" | "metastasis" | "regional-nodes" | "uncertain-nodes" | "history";
+
+/** The body site and code texts of a Condition, for telling where nodal or recurrent disease is. */
+function siteText(condition: Condition): string {
+  return [
+    ...(condition.bodySite ?? []).flatMap((b) => allConceptText(b)),
+    ...allConceptText(condition.code),
+  ].join(" ");
+}
+
+/**
+ * Secondary neoplasm of lymph nodes: regional, distant or uncertain for breast cancer, by the ICD-10-CM subcategory
+ * (ICD10_LYMPH_NODE_EXTENT, AJCC 8th regional nodes) and the named site. Contralateral or cervical nodes are distant
+ * even under a regional code; a code that holds both regional and distant nodes is decided by the site, else uncertain.
+ */
+function nodeKind(condition: Condition, icd: readonly string[]): Kind {
+  const text = siteText(condition);
+  if (DISTANT_NODE_TEXT.test(text)) return "metastasis";
+  const extents = icd
+    .filter((c) => c.startsWith(ICD10_LYMPH_NODE_SECONDARY_PREFIX))
+    .map((c) => ICD10_LYMPH_NODE_EXTENT[c.slice(0, 5)] ?? "by-site");
+  if (extents.includes("distant")) return "metastasis";
+  if (extents.includes("regional") || REGIONAL_NODE_TEXT.test(text)) return "regional-nodes";
+  const snomedRegional = LYMPH_NODE_SECONDARY_SNOMED.some((e) => hasCoding(condition.code, SNOMED, e.code));
+  return snomedRegional ? "regional-nodes" : "uncertain-nodes";
+}
 
 function icdCodes(concept: CodeableConcept | undefined): string[] {
   return codingsOf(concept)
@@ -51,7 +80,7 @@ function kindOf(condition: Condition): { kind: Kind; byText: boolean } | undefin
     snomed(LYMPH_NODE_SECONDARY_SNOMED) ||
     icd.some((c) => c.startsWith(ICD10_LYMPH_NODE_SECONDARY_PREFIX))
   ) {
-    return { kind: "regional-nodes", byText: false };
+    return { kind: nodeKind(condition, icd), byText: false };
   }
   if (snomed(METASTASIS_SNOMED) || icd.some((c) => ICD10_METASTASIS_PREFIXES.some((p) => c.startsWith(p)))) {
     return { kind: "metastasis", byText: false };
@@ -67,11 +96,11 @@ function kindOf(condition: Condition): { kind: Kind; byText: boolean } | undefin
   const text = allConceptText(code).join(" ").toLowerCase();
   if (secondaryByCategory || secondaryByProfile) {
     return /lymph node/.test(text)
-      ? { kind: "regional-nodes", byText: true }
+      ? { kind: nodeKind(condition, icd), byText: true }
       : { kind: "metastasis", byText: false };
   }
   if (/lymph node/.test(text) && /secondary|metasta/.test(text))
-    return { kind: "regional-nodes", byText: true };
+    return { kind: nodeKind(condition, icd), byText: true };
   if (/metasta|secondary malignant/.test(text)) return { kind: "metastasis", byText: true };
   if (/history of/.test(text)) return undefined;
   if (/breast/.test(text) && /cancer|carcinoma|malignant|neoplasm/.test(text))
@@ -95,18 +124,26 @@ function onsetOf(condition: Condition): string | undefined {
   return condition.onsetDateTime ?? condition.onsetPeriod?.start;
 }
 
-/** Stage IV or M1 in a staging value (AJCC code, text). */
+/** An M1 category as a token of a staging text: "cM1", "pM1b", "M1(i+)", "Stage IV (cT2 cN1 cM1)"; never "cM0". */
+const M1_TOKEN = /(?:^|[\s(,;/])(?:y|r|yc|yp)?[cp]?M1[a-d]?(?:\(\w+\+?\))?(?=$|[\s),;/])/i;
+/** Stage IV as the whole value ("IV", "4B") or named in a text ("Stage IV (cT2 cN1 cM1)", "stage IVB"). */
+const STAGE_IV_TEXT = /^\s*(?:stage\s*)?(?:IV|4)[A-C]?\s*$|\bstage\s*(?:IV|4)[A-C]?\b/i;
+
+/**
+ * Stage IV or M1 in a staging value (AJCC code, text), coded or in text form with a TNM string (AJCC 8th: any M1 is
+ * stage IV; rules 1.2.0).
+ */
 function stageSaysMetastatic(
   value: CodeableConcept | undefined,
   concept: "stage-group" | "distant-metastasis-category",
 ): boolean {
   if (!value) return false;
+  const texts = allConceptText(value);
   if (concept === "stage-group") {
     if (codingsOf(value).some((c) => c.system === AJCC && /^4[A-C]?$/i.test(c.code ?? ""))) return true;
-    return allConceptText(value).some((t) => /^\s*(?:stage\s*)?(?:IV|4)[A-C]?\s*$/i.test(t));
+    return texts.some((t) => STAGE_IV_TEXT.test(t) || M1_TOKEN.test(t));
   }
-  const texts = [...codingsOf(value).map((c) => c.code ?? ""), ...allConceptText(value)];
-  return texts.some((t) => /^\s*[cp]?M1[a-d]?(?:\(\w+\))?\s*$/i.test(t));
+  return [...codingsOf(value).map((c) => c.code ?? ""), ...texts].some((t) => M1_TOKEN.test(t));
 }
 
 function event(
@@ -127,7 +164,10 @@ function event(
 export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   if (isRefutedOrError(condition)) return [];
   const found = kindOf(condition);
-  if (!found || found.kind === "regional-nodes" || found.kind === "history") return [];
+  if (!found || found.kind === "history") return [];
+  const recurrence = isRecurrence(condition);
+  // Regional nodes at diagnosis are an N category, not an event; recurrent regional nodes are a regional recurrence.
+  if (found.kind === "regional-nodes" && !recurrence) return [];
   const source = refOf(condition);
   const name = conceptText(condition.code) ?? "Condition";
   const description = found.byText ? `${name} (identified by its text; code not recognised)` : name;
@@ -136,18 +176,30 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   const events: DiseaseEvent[] = [];
   if (found.kind === "metastasis") {
     events.push(event("metastasis", source, onset ?? condition.recordedDate, description, bodySite));
-  } else if (isRecurrence(condition)) {
+  } else if (found.kind === "uncertain-nodes") {
+    const e = event(
+      recurrence ? "recurrence" : "metastasis",
+      source,
+      onset ?? condition.recordedDate,
+      `${description} (nodes not placed as regional or distant: no site)`,
+      bodySite,
+    );
+    e.extent = "uncertain";
+    events.push(e);
+  } else if (recurrence) {
     // The status changed to recurrence at an unknown time, no earlier than either date: take the later one, so an old
     // onset of the primary does not make an old biopsy look like a retest after recurrence.
-    events.push(
-      event(
-        "recurrence",
-        source,
-        laterDate(onset, condition.recordedDate),
-        `${name} (clinical status: recurrence)`,
-        bodySite,
-      ),
+    const e = event(
+      "recurrence",
+      source,
+      laterDate(onset, condition.recordedDate),
+      `${name} (clinical status: recurrence${found.kind === "regional-nodes" ? ", regional nodes" : ""})`,
+      bodySite,
     );
+    if (found.kind === "regional-nodes" || LOCOREGIONAL_RECURRENCE_TEXT.test(siteText(condition))) {
+      e.extent = "locoregional";
+    }
+    events.push(e);
   } else {
     events.push(event("primary", source, onset ?? condition.recordedDate, description, bodySite));
   }

@@ -60,6 +60,10 @@ export function fromFhirClient(client: Client): FhirSource {
           return { status: 200, headers: {}, parseError: error.message };
         }
         if (isHttpError(error) && !(error instanceof DOMException)) {
+          // An answer from outside the base is the token endpoint refusing fhirclient's refresh: no FHIR answer
+          // arrived, so it is not this query's status (the app reads it as an ended session).
+          const answeredBy = error.response?.url;
+          if (answeredBy && !isWithinBase(answeredBy, client.state.serverUrl)) throw error;
           const headers = error.response ? headersToRecord(error.response.headers) : {};
           return { status: error.status, headers, body: bodyFromHttpErrorMessage(error.message) };
         }

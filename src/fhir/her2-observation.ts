@@ -55,6 +55,19 @@ export interface Her2Reading {
   recount?: { ratio?: number; her2PerCell?: number };
   /** True when the whole Observation is a second observer's recount. */
   isRecount?: boolean;
+  /** A value that only points elsewhere ("See comment", "see report"), as recorded. */
+  placeholder?: string;
+}
+
+/**
+ * A value that only points to where the result is written (the result typed into a comment or the report narrative and
+ * the discrete value left as "See comment"): the result is read from the note or the linked report instead.
+ */
+const PLACEHOLDER =
+  /^\s*(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:comments?|notes?|below|narrative|(?:final\s+|full\s+|pathology\s+|attached\s+|scanned\s+)?(?:report|document))\s*\.?\s*$/i;
+
+export function isPlaceholder(text: string): boolean {
+  return PLACEHOLDER.test(text);
 }
 
 type NumberField = "ratio" | "her2PerCell" | "cep17PerCell" | "cellsCounted";
@@ -100,6 +113,12 @@ const NO_ISH_NUMBERS: Readonly<ParsedIshNumbers> = { problems: [] };
 
 /** Reads a text value in the light of the concept its code names. */
 function readText(reading: Her2Reading, concept: ReadingConcept, text: string, where: string): void {
+  if (where !== "note" && isPlaceholder(text)) {
+    // Not content: the note (read when nothing else carried a result) or the linked report holds the result.
+    reading.placeholder ??= text;
+    reading.notes.push(`${where} "${text}" is a placeholder; the result is read from where it points`);
+    return;
+  }
   reading.raw.push(text);
   reading.hasContent = true;
   const numberField = NUMBER_FIELD[concept];
@@ -399,6 +418,7 @@ export function readHer2Observation(
     const notes = (observation.note ?? []).map((n) => n.text).filter((t) => t.trim() !== "");
     if (notes.length > 0) readText(reading, concept, notes.join("; "), "note");
   }
+  if (reading.placeholder !== undefined) reading.raw.unshift(reading.placeholder);
   if (reading.score === "0" && reading.zeroDetail === undefined) readZeroDetail(reading, observation);
   // The code's texts are read once for the recount and method checks (allConceptText gives no empty strings).
   const codeText = allConceptText(observation.code).join(" ");

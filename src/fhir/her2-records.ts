@@ -36,6 +36,7 @@ import {
   saysSingleProbe,
 } from "./observation-shapes";
 import { specimenInfo, withBodySite } from "./specimen";
+import { supersededResults } from "./superseded";
 
 interface Context {
   source: ResourceRef;
@@ -44,6 +45,8 @@ interface Context {
   specimen?: SpecimenInfo;
   /** Panel or report that groups this result with others (for merging ISH pieces). */
   group?: ResourceRef;
+  /** The amended or corrected result that replaces this one. */
+  supersededBy?: ResourceRef;
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -79,6 +82,7 @@ function base(context: Context): Omit<Her2TestRecord, "method" | "reason"> {
   };
   if (context.date) record.date = context.date;
   if (context.specimen) record.specimen = context.specimen;
+  if (context.supersededBy) record.supersededBy = context.supersededBy;
   return record;
 }
 
@@ -134,7 +138,9 @@ function mergeKey(piece: IshPiece): string {
 function canMerge(allPieces: readonly IshPiece[]): boolean {
   if (allPieces.length < 2) return true; // one piece (the usual case): nothing to contradict
   const status = allPieces[0]?.context.status;
-  if (allPieces.some((p) => p.context.status !== status)) return false;
+  const supersededBy = allPieces[0]?.context.supersededBy;
+  if (allPieces.some((p) => p.context.status !== status || p.context.supersededBy !== supersededBy))
+    return false;
   const pieces = allPieces.filter((p) => !p.reading.isRecount);
   if (allPieces.filter((p) => p.reading.isRecount && p.reading.ratio !== undefined).length > 1) return false;
   for (const field of ISH_FIELDS) {
@@ -247,18 +253,25 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
 function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: IshPiece[]): Her2TestRecord[] {
   const raw = reading.raw.join("; ") || undefined;
   const readAs = reading.notes.join("; ");
-  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw, readAs)];
-  if (!reading.hasContent && (context.status === "registered" || context.status === "preliminary")) {
-    // Ordered, no result yet: a record of the test's method without values, which the rules treat as pending.
-    const pending = `no result yet (status ${context.status})`;
-    const method =
+  const notYetFinal = context.status === "registered" || context.status === "preliminary";
+  if (notYetFinal && (!reading.hasContent || reading.problems.length > 0)) {
+    // Ordered, no result yet, or a preliminary text ("ISH in progress"): a record of the test's method without values,
+    // which the rules treat as pending (never used, never a reason for a reflex flag while it is outstanding).
+    const pending =
+      reading.problems.length > 0
+        ? `preliminary text, not read as a result (status ${context.status}): ${reading.problems.join("; ")}`
+        : `no result yet (status ${context.status})`;
+    const method: "ihc" | "ish-dual" | "interpretation" =
       slotOf(reading.concept) === "ihc"
         ? "ihc"
         : slotOf(reading.concept) === "ish"
           ? "ish-dual"
           : "interpretation";
-    return [withBase(context, { method, readAs: pending })];
+    const record: Her2TestRecord = withBase(context, { method, readAs: pending });
+    if (raw) record.rawValue = raw;
+    return [record];
   }
+  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw, readAs)];
   // Copied only when the unspecified call moves to its slot; otherwise read as it is.
   let calls = reading.calls;
   if (calls.unspecified !== undefined) {
@@ -415,10 +428,14 @@ export function buildHer2Records(
     }
   }
 
+  const superseded = supersededResults(observations, reports);
   const contextOf = (observation: Observation, ref: ResourceRef): Context => {
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
     const context: Context = { source: ref, status: toStatus(observation.status) };
+    // Only the result named as replaced: an amended panel or report often lists the same members again.
+    const supersededBy = superseded.get(ref);
+    if (supersededBy) context.supersededBy = supersededBy;
     const date =
       effectiveDate(observation) ?? (panel && effectiveDate(panel)) ?? (report && effectiveDate(report));
     if (date) context.date = date;
@@ -435,6 +452,8 @@ export function buildHer2Records(
 
   const records: Her2TestRecord[] = [];
   const ishPieces: IshPiece[] = [];
+  /** Placeholder-only Observations whose result is read from elsewhere. */
+  const placeholders = new Set<string>();
   for (const observation of observations) {
     const ref = refOf(observation);
     let cls = classes.get(observation);
@@ -457,17 +476,41 @@ export function buildHer2Records(
       }
       if (!reading.hasContent) continue;
     }
+    if (reading.placeholder !== undefined && !reading.hasContent) {
+      // "See comment" with no note: the result is in the Observation it derives from (read on its own) or in the
+      // report's conclusion (read below, as if this placeholder were not a result).
+      const derived = (observation.derivedFrom ?? []).some((reference) => {
+        const found = index.get(normaliseReference(reference) ?? "");
+        return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
+      });
+      const report = reportOf.get(ref);
+      if (derived || report?.conclusion || report?.conclusionCode?.length) {
+        placeholders.add(ref);
+        continue;
+      }
+      records.push(
+        unreadable(
+          context,
+          `the value "${reading.placeholder}" only points elsewhere, and no note, derived-from result or report conclusion carries the HER2 result`,
+          reading.placeholder,
+          reading.notes.join("; "),
+        ),
+      );
+      continue;
+    }
     records.push(...recordsOfReading(context, reading, ishPieces));
   }
 
   for (const report of reports) {
     const hasHer2Result = (report.result ?? []).some((r) => {
       const ref = normaliseReference(r);
-      const found = ref ? index.get(ref) : undefined;
+      const found = ref && !placeholders.has(ref) ? index.get(ref) : undefined;
       return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
     });
     if (hasHer2Result) continue;
     const context: Context = { source: refOf(report), status: toStatus(report.status) };
+    const supersededBy = superseded.get(context.source);
+    if (supersededBy) context.supersededBy = supersededBy;
     const date = effectiveDate(report);
     if (date) context.date = date;
     const specimen = specimenInfo(report.specimen?.[0], index, report);

@@ -10,6 +10,7 @@ import type { DataGap } from "../domain/types";
 import { supportsParam, supportsSearch } from "./capabilities";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { allConceptText, normaliseReference, refOf } from "./fhir-utils";
+import { sameContent } from "./duplicates";
 import { classifyHer2Code } from "./her2-code";
 import { methodInText } from "./observation-shapes";
 import {
@@ -26,7 +27,7 @@ export type { QueryReport };
 
 export interface LoadedPatientData {
   patient?: Patient;
-  /** Every resource loaded, once each (by `Type/id`). */
+  /** Every resource loaded: once each by `Type/id`, then any further copies of one `Type/id` (duplicates.ts). */
   resources: Resource[];
   gaps: DataGap[];
   /** HTTP requests sent in total, including the CapabilityStatement and retries. */
@@ -96,10 +97,22 @@ export async function loadPatientData(
   const { queries: initial, skipped } = planInitialQueries(patientId, capabilities, codeMap);
 
   const loaded = new Map<string, Resource>();
+  // A second copy of a `Type/id` (a repeated page, an _include of a result also matched) is never dropped: the
+  // normaliser merges identical copies and refuses to choose between differing ones (duplicates.ts).
+  const laterCopies: Resource[] = [];
   const results: QueryResult[] = [];
   const store = (result: QueryResult): QueryResult => {
     results.push(result);
-    for (const resource of result.resources) loaded.set(refOf(resource), resource);
+    for (const resource of result.resources) {
+      const ref = refOf(resource);
+      const first = loaded.get(ref);
+      if (first === undefined) loaded.set(ref, resource);
+      else if (
+        !sameContent(first, resource) &&
+        !laterCopies.some((copy) => refOf(copy) === ref && sameContent(copy, resource))
+      )
+        laterCopies.push(resource);
+    }
     return result;
   };
   const runPlanned = (q: PlannedQuery): Promise<QueryResult> =>
@@ -261,7 +274,9 @@ export async function loadPatientData(
   const patient = [...loaded.values()].find(
     (r): r is Patient => r.resourceType === "Patient" && r.id === patientId,
   );
-  const resources = [...loaded.values()].filter((r) => r.resourceType !== "Patient" || r !== patient);
+  const resources = [...loaded.values(), ...laterCopies].filter(
+    (r) => r.resourceType !== "Patient" || r !== patient,
+  );
   const data: LoadedPatientData = {
     resources: patient ? [patient, ...resources] : resources,
     gaps,

@@ -77,7 +77,7 @@ function periodOf(resource: MedicationResource): { start?: string; end?: string 
   }
 }
 
-/** Anti-HER2 therapies among a patient's resources. Entries entered in error are skipped. */
+/** Anti-HER2 therapies among a patient's resources. Entries entered in error and do-not-perform requests are skipped. */
 export function buildTherapies(
   resources: readonly Resource[],
   index: ResourceIndex,
@@ -87,6 +87,8 @@ export function buildTherapies(
   for (const resource of resources) {
     if (!isMedicationResource(resource)) continue;
     if (resource.status === "entered-in-error") continue;
+    // A request not to give the drug (FHIR MedicationRequest.doNotPerform) is the opposite of therapy.
+    if (resource.resourceType === "MedicationRequest" && resource.doNotPerform === true) continue;
     const { start, end } = periodOf(resource);
     for (const drug of antiHer2DrugsOf(medicationConcepts(resource, index), codeMap)) {
       const therapy: AntiHer2Therapy = { drug, source: refOf(resource), status: resource.status };

@@ -2,13 +2,17 @@
  * Normalisation entry point shared by the app and the CLI: FHIR resources of one patient -> the rules' PatientInput.
  * The signature is the contract between the layers.
  */
-import type { Reference, Resource } from "fhir/r4";
-import type { DataGap, PatientInput, ResourceRef } from "../domain/types";
+import type { Resource } from "fhir/r4";
+import type { DataGap, Her2TestRecord, PatientInput, ResourceRef } from "../domain/types";
 import { EMPTY_CODE_MAP, type CodeMap } from "./code-map";
 import { buildDiseaseEvents } from "./conditions";
-import { indexResources, normaliseReference, refOf } from "./fhir-utils";
+import { splitDuplicates } from "./duplicates";
+import { indexResources, refOf, type ResourceIndex } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
 import { buildTherapies } from "./medications";
+import { observationTextMayMatter } from "./observation-prefilter";
+import { malformedField } from "./resource-shape";
+import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
 
 export interface BuildPatientInputArgs {
   /** `Patient/…` */
@@ -21,28 +25,77 @@ export interface BuildPatientInputArgs {
   dataGaps?: DataGap[];
   /** The issuer's institution code map (local result, answer and medication codes). */
   codeMap?: CodeMap;
+  /**
+   * The FHIR base the resources came from: a reference `<base>/Patient/<id>` is the patient's only on this base.
+   * Undefined when not known (files): then only relative `Patient/<id>` references are the patient's.
+   */
+  fhirBase?: string;
 }
 
+/** How many resources of one type were left out, why (counted), and the first few by name. */
+interface Exclusions {
+  count: number;
+  why: Map<string, number>;
+  examples: string[];
+}
+
+const EXAMPLES_SHOWN = 3;
+
 /**
- * Separates resources that name another patient as their subject (a server that ignored `patient=`, a mis-grouped
- * export): they must never reach this patient's assessment. Resources without a subject (Medication) are kept.
+ * Separates the resources that provably belong to the patient (patient-membership.ts) from those that do not: a
+ * server that ignored `patient=`, a subject by display or identifier only, a contained or another server's Patient,
+ * a mis-grouped export. Those must never reach this patient's assessment. Medications have no subject: they are
+ * reached only through a reference from the patient's own resources. Types the normalisers never read are passed on.
  */
 function splitByPatient(
   resources: readonly Resource[],
   patient: ResourceRef,
-): { own: Resource[]; foreign: Map<string, number> } {
+  fhirBase: string | undefined,
+): { own: Resource[]; excluded: Map<string, Exclusions> } {
+  const patientId = patient.slice("Patient/".length);
   const own: Resource[] = [];
-  const foreign = new Map<string, number>();
+  const excluded = new Map<string, Exclusions>();
   for (const resource of resources) {
-    const holder = resource as { subject?: Reference; patient?: Reference };
-    const ref = normaliseReference(holder.subject ?? holder.patient);
-    if (ref?.startsWith("Patient/") && ref !== patient) {
-      foreign.set(resource.resourceType, (foreign.get(resource.resourceType) ?? 0) + 1);
+    if (!PATIENT_RESOURCE_TYPES.has(resource.resourceType)) {
+      own.push(resource);
       continue;
     }
-    own.push(resource);
+    const membership = membershipOf(resource, patientId, fhirBase);
+    if (membership.belongs) {
+      own.push(resource);
+      continue;
+    }
+    const entry: Exclusions = excluded.get(resource.resourceType) ?? {
+      count: 0,
+      why: new Map(),
+      examples: [],
+    };
+    entry.count++;
+    entry.why.set(membership.why, (entry.why.get(membership.why) ?? 0) + 1);
+    if (entry.examples.length < EXAMPLES_SHOWN)
+      entry.examples.push(`${refOf(resource)}: ${membership.detail}`);
+    excluded.set(resource.resourceType, entry);
   }
-  return { own, foreign };
+  return { own, excluded };
+}
+
+/**
+ * The data gap for the resources of one type left out. It may change the assessment: the left-out resource may be
+ * this patient's after all (a subject by display only), and then the status would rest on less than the record.
+ */
+function exclusionGap(resourceType: string, exclusions: Exclusions, patient: ResourceRef): DataGap {
+  const why = [...exclusions.why]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, n]) => `${String(n)} ${reason}`)
+    .join(", ");
+  const more = exclusions.count - exclusions.examples.length;
+  const examples = `${exclusions.examples.join("; ")}${more > 0 ? `; and ${String(more)} more` : ""}`;
+  return {
+    resourceType,
+    kind: "excluded",
+    reason: `${String(exclusions.count)} ${resourceType} resource(s) left out of the assessment because they cannot be proven to be ${patient}'s (${why}): ${examples}`,
+    affectsAssessment: true,
+  };
 }
 
 /** Orders by source reference (then by the whole value), so the input does not depend on resource order. */
@@ -73,41 +126,143 @@ export function buildPatientInput(args: BuildPatientInputArgs): PatientInput {
     if (malformed.size === 0) throw error;
     const input = buildFrom({ ...args, resources: args.resources.filter((r) => !malformed.has(r)) });
     for (const [resource, message] of malformed) {
-      const ref = refOf(resource);
-      const reason = `${ref} could not be read (malformed: ${message}); check it in the chart`;
-      if (resource.resourceType === "Observation" || resource.resourceType === "DiagnosticReport") {
-        input.tests.push({ source: ref, status: "unknown", method: "unreadable", reason });
-      } else {
-        (input.dataGaps ??= []).push({
-          resourceType: resource.resourceType,
-          kind: "error",
-          reason,
-          affectsAssessment: true,
-        });
-      }
+      const entry = unreadableEntry(resource, message);
+      if ("method" in entry) input.tests.push(entry);
+      else (input.dataGaps ??= []).push(entry);
     }
     input.tests.sort(bySource);
     return input;
   }
 }
 
+const RESULT_TYPES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);
+
+/**
+ * Resources received under one `Type/id` with differing contents (duplicates.ts): none of the copies is used. A HER2
+ * result becomes an unreadable record per HER2 reading of its copies, saying what each copy reads as, so the
+ * clinician sees both; any other type a data gap. A non-HER2 Observation (another laboratory result) changes nothing.
+ */
+function conflictingCopies(
+  conflicting: ReadonlyMap<string, Resource[]>,
+  index: ResourceIndex,
+  codeMap: CodeMap,
+): { tests: Her2TestRecord[]; gaps: DataGap[] } {
+  const tests: Her2TestRecord[] = [];
+  const gaps: DataGap[] = [];
+  for (const [ref, copies] of conflicting) {
+    const what = `${ref} was received ${String(copies.length)} times with different contents, and which copy is current cannot be told`;
+    const type = copies[0]?.resourceType ?? "";
+    if (!RESULT_TYPES.has(type)) {
+      gaps.push({
+        resourceType: type,
+        kind: "error",
+        reason: `${what}; none is used`,
+        affectsAssessment: true,
+      });
+      continue;
+    }
+    const readings = copies.map((copy) => readCopy(copy, index, codeMap));
+    if (readings.every((r) => r.length === 0)) continue;
+    readings.forEach((records, n) => {
+      for (const record of records) {
+        const reading =
+          record.method === "unreadable"
+            ? `unreadable: ${record.reason}`
+            : JSON.stringify(recordSummary(record));
+        const { source, status, date, specimen } = record;
+        tests.push({
+          source,
+          status,
+          method: "unreadable",
+          conflictingCopy: true,
+          reason: `${what} (copy ${String(n + 1)} reads as ${reading}); neither copy is used: ask the laboratory which is valid`,
+          ...(date ? { date } : {}),
+          ...(specimen ? { specimen } : {}),
+        });
+      }
+    });
+  }
+  return { tests, gaps };
+}
+
+/** One copy's HER2 records; a malformed copy (resource-shape.ts) or one that cannot be read is one unreadable record. */
+function readCopy(copy: Resource, index: ResourceIndex, codeMap: CodeMap): Her2TestRecord[] {
+  const { unreadable, wellFormed } = splitMalformed([copy], codeMap);
+  if (wellFormed.length === 0) return unreadable.filter((e): e is Her2TestRecord => "method" in e);
+  try {
+    return buildHer2Records(wellFormed, index, codeMap);
+  } catch (error) {
+    const entry = unreadableEntry(copy, error instanceof Error ? error.message : String(error));
+    return "method" in entry ? [entry] : [];
+  }
+}
+
+/** The result fields of a record, for naming what a copy says. */
+const NOT_THE_RESULT: ReadonlySet<string> = new Set(["source", "status", "specimen", "readAs"]);
+
+function recordSummary(record: Her2TestRecord): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !NOT_THE_RESULT.has(key)));
+}
+
+/**
+ * A resource that cannot be read, named: an unreadable result for an Observation or DiagnosticReport, else a data
+ * gap that may change the assessment.
+ */
+function unreadableEntry(resource: Resource, message: string): Her2TestRecord | DataGap {
+  const ref = refOf(resource);
+  const reason = `${ref} could not be read (malformed: ${message}); check it in the chart`;
+  return RESULT_TYPES.has(resource.resourceType)
+    ? { source: ref, status: "unknown", method: "unreadable", reason }
+    : { resourceType: resource.resourceType, kind: "error", reason, affectsAssessment: true };
+}
+
+/**
+ * Separates resources with a field of the wrong JSON type (resource-shape.ts). An Observation that names no HER2 or
+ * staging code or word (another laboratory result) is dropped without a word: it never mattered.
+ */
+function splitMalformed(
+  resources: readonly Resource[],
+  codeMap: CodeMap,
+): { wellFormed: Resource[]; unreadable: (Her2TestRecord | DataGap)[] } {
+  const wellFormed: Resource[] = [];
+  const unreadable: (Her2TestRecord | DataGap)[] = [];
+  for (const resource of resources) {
+    const problem = malformedField(resource);
+    if (problem === undefined) wellFormed.push(resource);
+    // With its code malformed, what an Observation is cannot be told: it may be a HER2 result.
+    else if (
+      resource.resourceType !== "Observation" ||
+      /^code[.[ ]/.test(problem) ||
+      observationTextMayMatter(JSON.stringify(resource), codeMap)
+    )
+      unreadable.push(unreadableEntry(resource, problem));
+  }
+  return { wellFormed, unreadable };
+}
+
 function buildFrom(args: BuildPatientInputArgs): PatientInput {
   const codeMap = args.codeMap ?? EMPTY_CODE_MAP;
-  const { own, foreign } = splitByPatient(args.resources, args.patient);
+  const split = splitByPatient(args.resources, args.patient, args.fhirBase);
+  const { unique, conflicting } = splitDuplicates(split.own);
+  const { wellFormed: own, unreadable } = splitMalformed(unique, codeMap);
   const index = indexResources(own);
   const gaps = [...(args.dataGaps ?? [])];
-  for (const [resourceType, count] of foreign) {
-    gaps.push({
-      resourceType,
-      kind: "error",
-      reason: `${String(count)} ${resourceType} resource(s) belong to another patient and were ignored`,
-      affectsAssessment: false,
-    });
+  for (const [resourceType, exclusions] of [...split.excluded].sort(([a], [b]) => a.localeCompare(b))) {
+    gaps.push(exclusionGap(resourceType, exclusions, args.patient));
+  }
+  const copies = conflictingCopies(conflicting, index, codeMap);
+  gaps.push(...copies.gaps);
+  for (const entry of unreadable) {
+    if ("method" in entry) copies.tests.push(entry);
+    else gaps.push(entry);
   }
   return {
     patient: args.patient,
     asOf: args.asOf,
-    tests: buildHer2Records(own, index, codeMap),
+    tests:
+      copies.tests.length > 0
+        ? [...buildHer2Records(own, index, codeMap), ...copies.tests].sort(bySource)
+        : buildHer2Records(own, index, codeMap),
     events: buildDiseaseEvents(own).sort(bySource),
     therapies: buildTherapies(own, index, codeMap).sort(bySource),
     dataGaps: gaps,

@@ -1,7 +1,36 @@
 /** The specimen a HER2 result was obtained on: reference, accession label, body site and collection date. */
-import type { CodeableConcept, Reference, Resource, Specimen } from "fhir/r4";
+import type { Annotation, CodeableConcept, Reference, Resource, Specimen, SpecimenProcessing } from "fhir/r4";
 import type { SpecimenInfo } from "../domain/types";
-import { conceptText, normaliseReference, resolveNormalised, type ResourceIndex } from "./fhir-utils";
+import {
+  allConceptText,
+  conceptText,
+  normaliseReference,
+  resolveNormalised,
+  type ResourceIndex,
+} from "./fhir-utils";
+
+const DECALCIFIED = /decalcif/i;
+
+/**
+ * Whether the Specimen says it was decalcified: in Specimen.processing (description or procedure), its type, its
+ * collection method or a note. ASCO/CAP 2018 warns that decalcified bone may give false-negative HER2 results.
+ */
+function isDecalcified(specimen: Specimen): boolean {
+  const texts: string[] = [...allConceptText(specimen.type), ...allConceptText(specimen.collection?.method)];
+  // Malformed data may carry a non-array or holes here: read only objects in arrays, never throw.
+  for (const n of objectsIn<Annotation>(specimen.note)) if (typeof n.text === "string") texts.push(n.text);
+  for (const p of objectsIn<SpecimenProcessing>(specimen.processing)) {
+    if (typeof p.description === "string") texts.push(p.description);
+    texts.push(...allConceptText(p.procedure));
+  }
+  return texts.some((t) => DECALCIFIED.test(t));
+}
+
+function objectsIn<T extends object>(value: unknown): T[] {
+  if (!Array.isArray(value)) return [];
+  const items: unknown[] = value;
+  return items.filter((v): v is T => typeof v === "object" && v !== null);
+}
 
 /**
  * Reads a specimen reference. Keeps the reference even when the Specimen itself was not loaded, so results on the
@@ -25,6 +54,7 @@ export function specimenInfo(
   if (bodySite) info.bodySite = bodySite;
   const collected = specimen?.collection?.collectedDateTime ?? specimen?.collection?.collectedPeriod?.start;
   if (collected) info.collected = collected;
+  if (specimen && isDecalcified(specimen)) info.decalcified = true;
   // Only a contained specimen (no reference kept) can leave nothing to report.
   return info.reference !== undefined || Object.keys(info).length > 0 ? info : undefined;
 }

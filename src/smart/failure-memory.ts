@@ -12,7 +12,6 @@ const KINDS: ReadonlySet<string> = new Set<LaunchFailure["kind"]>([
   "configuration",
   "token-failed",
   "timeout",
-  "session-expired",
 ]);
 
 function storage(): Storage | undefined {

@@ -8,6 +8,7 @@ import {
 } from "./config";
 import type { LaunchMessage } from "./message-page";
 import { buildScopes, supportsV2Scopes } from "./scopes";
+import { SMART_TIMEOUT_MS, SmartTimeoutError } from "./timeouts";
 
 /** What the launch page decided: redirect to the EHR's authorize endpoint, or explain why not. */
 export type LaunchDecision =
@@ -23,11 +24,16 @@ function hostOf(url: string): string {
 }
 
 /** Decides v1 or v2 scopes; "auto" reads the server's SMART configuration (falls back to v1 if unreadable). */
-async function resolveScopeVersion(issuer: IssuerConfig, iss: string): Promise<"v1" | "v2"> {
+async function resolveScopeVersion(
+  issuer: IssuerConfig,
+  iss: string,
+  timeoutMs: number,
+): Promise<"v1" | "v2"> {
   if (issuer.scopeVersion !== "auto") return issuer.scopeVersion;
   try {
     const response = await fetch(`${iss.replace(/\/+$/, "")}/.well-known/smart-configuration`, {
       headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(timeoutMs),
     });
     return response.ok && supportsV2Scopes(await response.json()) ? "v2" : "v1";
   } catch {
@@ -39,7 +45,11 @@ async function resolveScopeVersion(issuer: IssuerConfig, iss: string): Promise<"
  * Turns the launch URL's parameters into an authorize call or a message screen. Pure apart from the optional
  * SMART-configuration read for `scopeVersion: "auto"`.
  */
-export async function decideLaunch(config: AppConfig, pageUrl: URL): Promise<LaunchDecision> {
+export async function decideLaunch(
+  config: AppConfig,
+  pageUrl: URL,
+  timeoutMs = SMART_TIMEOUT_MS,
+): Promise<LaunchDecision> {
   const iss = pageUrl.searchParams.get("iss") ?? pageUrl.searchParams.get("fhirServiceUrl");
   const launch = pageUrl.searchParams.get("launch");
 
@@ -91,7 +101,7 @@ export async function decideLaunch(config: AppConfig, pageUrl: URL): Promise<Lau
     };
   }
 
-  const version = await resolveScopeVersion(issuer, iss);
+  const version = await resolveScopeVersion(issuer, iss, timeoutMs);
   const scope = buildScopes(launch ? "ehr" : "standalone", version, issuer.extraScopes);
   return {
     kind: "authorize",
@@ -106,4 +116,30 @@ export async function decideLaunch(config: AppConfig, pageUrl: URL): Promise<Lau
       completeInTarget: true,
     },
   };
+}
+
+/**
+ * FHIR.oauth2.authorize with a time limit on its discovery (`.well-known/smart-configuration`, then `metadata`):
+ * both fetches share one abort signal, so a server that never answers fails within `timeoutMs` as a
+ * SmartTimeoutError instead of leaving launch.html blank.
+ */
+export async function authorizeWithTimeout(
+  params: Parameters<typeof FHIR.oauth2.authorize>[0],
+  timeoutMs = SMART_TIMEOUT_MS,
+): ReturnType<typeof FHIR.oauth2.authorize> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return await FHIR.oauth2.authorize({
+      ...params,
+      wellKnownRequestOptions: { ...params.wellKnownRequestOptions, signal },
+      conformanceRequestOptions: { ...params.conformanceRequestOptions, signal },
+    });
+  } catch (error) {
+    if (signal.aborted)
+      throw new SmartTimeoutError(
+        "the EHR's SMART configuration (.well-known/smart-configuration, then metadata)",
+        timeoutMs,
+      );
+    throw error;
+  }
 }

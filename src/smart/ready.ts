@@ -2,7 +2,7 @@ import FHIR from "fhirclient";
 import type Client from "fhirclient/lib/Client";
 import { type AppConfig, type IssuerConfig, findIssuer } from "./config";
 import { forgetLaunchFailure, rememberLaunchFailure, rememberedLaunchFailure } from "./failure-memory";
-import { DEFAULT_LAUNCH_TIMEOUT_MS, LaunchTimeout, withTimeout } from "./timeout";
+import { SMART_TIMEOUT_MS, SmartTimeoutError, withTimeout } from "./timeouts";
 
 /** What the app sent to the authorisation server, for a configuration-error screen. */
 export interface SentRegistration {
@@ -17,15 +17,13 @@ export type LaunchFailure =
   | { kind: "denied"; error: string; description?: string }
   /** The server refused the app's registration (client id, redirect URL or scopes): an integration problem. */
   | { kind: "configuration"; error: string; description?: string; sent: SentRegistration }
-  | { kind: "no-launch"; detail: string }
-  | { kind: "token-failed"; detail: string }
-  | { kind: "no-patient" }
-  | { kind: "unknown-issuer"; iss: string }
   /** A stored launch without an access token: the sign-in was started but never completed. */
   | { kind: "sign-in-incomplete" }
-  | { kind: "timeout"; step: "discovery" | "token"; seconds: number; server?: string }
-  /** The access token was rejected (401, or 401/403 on every query) or could not be renewed. */
-  | { kind: "session-expired"; detail: string };
+  | { kind: "no-launch"; detail: string }
+  | { kind: "token-failed"; detail: string }
+  | { kind: "timeout"; step: string; detail: string }
+  | { kind: "no-patient" }
+  | { kind: "unknown-issuer"; iss: string };
 
 export type ReadyOutcome =
   | {
@@ -51,10 +49,6 @@ const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set([
   "invalid_scope",
 ]);
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The client id, redirect URL and scopes fhirclient stored for this launch (keyed by the `state` parameter). */
 function sentRegistration(stateKey: string | null): SentRegistration {
   if (!stateKey) return {};
@@ -72,6 +66,7 @@ function sentRegistration(stateKey: string | null): SentRegistration {
   }
 }
 
+/** A failure that a reload must show again (see failure-memory.ts). */
 function failed(failure: LaunchFailure): ReadyOutcome {
   rememberLaunchFailure(failure);
   return { kind: "failed", failure };
@@ -82,15 +77,18 @@ function tokenErrorCode(detail: string): string | undefined {
   return /^([a-z_]+)(?::|$)/m.exec(detail.split("\n").slice(1).join("\n"))?.[1];
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Completes the SMART launch on the redirect page (index.html): an authorization error in the URL, a missing or
- * unknown `state`, a failed or hung token exchange and a token without patient context each become a distinct
- * failure. A reload (no `code`) after a failure shows that failure again rather than a stale session.
+ * unknown `state`, a failed token exchange and a token without patient context each become a distinct failure.
  */
 export async function completeLaunch(
   config: AppConfig,
   pageUrl: URL,
-  options: { timeoutMs?: number } = {},
+  timeoutMs = SMART_TIMEOUT_MS,
 ): Promise<ReadyOutcome> {
   const stateKey = pageUrl.searchParams.get("state");
   const error = pageUrl.searchParams.get("error");
@@ -107,27 +105,24 @@ export async function completeLaunch(
     );
   }
 
+  // A reload (no code) after a failed sign-in shows that failure again, not whatever the stale state gives.
   if (pageUrl.searchParams.has("code")) forgetLaunchFailure();
   else {
     const remembered = rememberedLaunchFailure();
     if (remembered) return { kind: "failed", failure: remembered, shownAgain: true };
   }
-
-  const timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
   const sent = sentRegistration(stateKey);
+
   let client: Client;
   try {
-    client = await withTimeout(FHIR.oauth2.ready(), timeoutMs, "token");
+    client = await withTimeout(
+      FHIR.oauth2.ready(),
+      timeoutMs,
+      "the token exchange with the EHR's authorisation server",
+    );
   } catch (e) {
-    if (e instanceof LaunchTimeout) {
-      return failed({
-        kind: "timeout",
-        step: "token",
-        seconds: timeoutMs / 1000,
-        ...(sent.iss ? { server: sent.iss } : {}),
-      });
-    }
     const detail = messageOf(e);
+    if (e instanceof SmartTimeoutError) return failed({ kind: "timeout", step: e.step, detail });
     if (/No 'state' parameter|No state found/i.test(detail)) {
       return { kind: "failed", failure: { kind: "no-launch", detail } };
     }

@@ -45,6 +45,9 @@ interface DataGapAlertProps {
 export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
   const affecting = gaps.filter((g) => g.affectsAssessment);
   if (affecting.length === 0) return null;
+  // Resources left out as not this patient's come back the same on a retry: the chart is where to look.
+  const excludedOnly = affecting.every((g) => g.kind === "excluded");
+  const retry = onRetry && !excludedOnly;
   return (
     <Alert
       severity="warning"
@@ -52,7 +55,7 @@ export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
       data-testid="data-gap-alert"
       sx={{ mt: 1.5 }}
       action={
-        onRetry ? (
+        retry ? (
           <Button color="inherit" onClick={onRetry} {...printHide}>
             Retry
           </Button>
@@ -62,8 +65,10 @@ export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
       <AlertTitle>Incomplete data: the HER2 result below may change</AlertTitle>
       <GapItems gaps={affecting} showEffect={false} />
       <Typography sx={{ mt: 0.5, fontSize: "0.875rem" }}>
-        The status, flags and suggestion rest only on the data that could be loaded. Check the chart, or
-        retry.
+        {affecting.some((g) => g.kind === "excluded")
+          ? "The status, flags and suggestion rest only on the data that could be loaded and proven to be this patient's; what was left out is not shown. "
+          : "The status, flags and suggestion rest only on the data that could be loaded. "}
+        {retry ? "Check the chart, or retry." : "Check the chart."}
       </Typography>
     </Alert>
   );
@@ -77,19 +82,29 @@ interface DataCompletenessProps {
 
 /** Everything that could not be loaded or read, and what that means for the result. */
 export function DataCompleteness({ gaps, unreadableCount, sourceLabel }: DataCompletenessProps) {
+  const failed = gaps.filter((g) => g.kind !== "excluded");
+  const excluded = gaps.filter((g) => g.kind === "excluded");
   return (
     <Box data-testid="data-completeness">
-      {gaps.length === 0 ? (
+      {failed.length === 0 ? (
         <Typography>All requested data was loaded{sourceLabel ? ` from ${sourceLabel}` : ""}.</Typography>
       ) : (
         <>
           <Typography>
-            {gaps.length === 1 ? "One request" : `${String(gaps.length)} requests`} could not be completed
+            {failed.length === 1 ? "One request" : `${String(failed.length)} requests`} could not be completed
             {sourceLabel ? ` on ${sourceLabel}` : ""}:
           </Typography>
-          <GapItems gaps={gaps} showEffect />
+          <GapItems gaps={failed} showEffect />
         </>
       )}
+      {excluded.length > 0 ? (
+        <>
+          <Typography sx={{ mt: 0.5 }}>
+            Resources left out because they cannot be proven to be this patient&apos;s (not shown, not used):
+          </Typography>
+          <GapItems gaps={excluded} showEffect />
+        </>
+      ) : null}
       {unreadableCount > 0 ? (
         <Typography sx={{ mt: 0.5 }}>
           {unreadableCount === 1

@@ -118,8 +118,12 @@ function EvidenceTable({
                 {groupTitle(group)}
               </TableCell>
             </TableRow>
-            {group.items.map((item) => (
-              <TableRow key={item.resource} data-testid="evidence-item" data-resource={item.resource}>
+            {group.items.map((item, i) => (
+              <TableRow
+                key={`${item.resource}-${String(i)}`}
+                data-testid="evidence-item"
+                data-resource={item.resource}
+              >
                 <TableCell sx={{ whiteSpace: "nowrap" }}>{displayDate(item.date)}</TableCell>
                 <TableCell>
                   <MethodText item={item} />
@@ -179,10 +183,10 @@ function EvidenceCards({
             {groupTitle(group)}
           </Typography>
           <Box component="ul" sx={{ listStyle: "none", m: 0, p: 0 }}>
-            {group.items.map((item) => (
+            {group.items.map((item, i) => (
               <Box
                 component="li"
-                key={item.resource}
+                key={`${item.resource}-${String(i)}`}
                 data-testid="evidence-item"
                 data-resource={item.resource}
                 sx={{

@@ -57,8 +57,8 @@ export function FlagList({ flags, evidence, sourceOpener }: FlagListProps) {
                   Concerns:{" "}
                 </Typography>
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
-                  {concerns.map(({ ref, item }) => (
-                    <li key={ref}>
+                  {concerns.map(({ ref, item }, i) => (
+                    <li key={`${ref}-${String(i)}`}>
                       {item ? describeEvidence(item) : ref}{" "}
                       <SourceButton reference={ref} onShow={sourceOpener(ref)} />
                     </li>

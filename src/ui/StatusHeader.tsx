@@ -3,7 +3,7 @@ import Typography from "@mui/material/Typography";
 import type { ReactNode } from "react";
 import type { Assessment } from "../domain/types";
 import { displayDate } from "./dates";
-import { categoryLabel, categoryMeaning, settingLabel, statusLabel, statusMeaning } from "./labels";
+import { categoryLabel, categoryMeaning, settingLabel, statusLabel, statusMeaningOf } from "./labels";
 import { statusTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
 
@@ -33,6 +33,27 @@ function basisText(basis: Assessment["basis"]): string {
   // The rules date the basis by collection when they know it, else by the test date: say neither, show the date.
   parts.push(displayDate(basis.date));
   return parts.join(", ");
+}
+
+/**
+ * Each tumour's own status when the patient has more than one (bilateral primaries): shown side by side, so the
+ * top-level status is never read as the other tumour's.
+ */
+function TumourList({ tumours }: { tumours: NonNullable<Assessment["tumours"]> }) {
+  return (
+    <Box component="ul" data-testid="tumour-list" sx={{ m: 0, pl: 2.5 }}>
+      {tumours.map((t) => (
+        <li key={t.tumour}>
+          <Box component="span" sx={{ fontWeight: 600, textTransform: "capitalize" }}>
+            {t.tumour}
+          </Box>
+          {": "}
+          <ToneBadge tone={statusTone[t.status]}>{statusLabel[t.status]}</ToneBadge>{" "}
+          {categoryLabel[t.category]} ({basisText(t.basis)})
+        </li>
+      ))}
+    </Box>
+  );
 }
 
 /**
@@ -68,12 +89,17 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
           </Typography>
         ) : null}
       </Box>
-      <Typography sx={{ mt: 0.75 }}>{statusMeaning[assessment.status]}</Typography>
+      <Typography sx={{ mt: 0.75 }}>{statusMeaningOf(assessment)}</Typography>
       <Box component="dl" sx={{ m: 0, mt: 1 }}>
         <Row term="Category">
           {categoryLabel[assessment.category]}: {categoryMeaning[assessment.category]}
         </Row>
         <Row term="Based on">{basisText(assessment.basis)}</Row>
+        {assessment.tumours && assessment.tumours.length > 1 ? (
+          <Row term="Tumours">
+            <TumourList tumours={assessment.tumours} />
+          </Row>
+        ) : null}
         <Row term="Setting">{settingLabel[assessment.setting]}</Row>
         <Row term="Why">{assessment.statusReason}</Row>
       </Box>

@@ -3,6 +3,7 @@
  * header, the evidence, the timeline summary and the print view.
  */
 import type {
+  Assessment,
   DataGap,
   DiseaseEvent,
   EvidenceMethod,
@@ -31,6 +32,24 @@ export const statusMeaning: Record<Her2Status, string> = {
   indeterminate: "HER2 tests were found, but none gives a conclusive result.",
   "no-result": "No HER2 test was found in the record.",
 };
+
+const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);
+
+/**
+ * The status line for this assessment. An indeterminate status with no HER2 result on record and the result query
+ * failed (or its results left out) means the results are not known, not that tests were found (issue 16, point 11).
+ */
+export function statusMeaningOf(assessment: Pick<Assessment, "status" | "evidence" | "dataGaps">): string {
+  const resultsGap = assessment.dataGaps.find(
+    (g) => g.affectsAssessment && RESULT_SOURCES.has(g.resourceType),
+  );
+  if (assessment.status === "indeterminate" && assessment.evidence.length === 0 && resultsGap) {
+    return resultsGap.kind === "excluded"
+      ? "The HER2 results on record could not be proven to be this patient's, so the status cannot be determined."
+      : "The HER2 results could not be loaded, so the status cannot be determined.";
+  }
+  return statusMeaning[assessment.status];
+}
 
 export const categoryLabel: Record<Her2Category, string> = {
   "her2-positive": "HER2-positive",
@@ -91,6 +110,10 @@ export const flagTitle: Record<FlagCode, string> = {
   "result-unreadable": "Result could not be read",
   "result-pending": "Result pending",
   "anti-her2-therapy-not-found": "No anti-HER2 therapy on record",
+  "ihc-score-needed": "IHC score needed (HER2-low / ultralow)",
+  "ihc-zero-review": "IHC 0: review for faint staining (ultralow)",
+  "residual-disease-result": "Residual disease after neoadjuvant therapy",
+  "decalcified-negative": "Negative on decalcified tissue",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
@@ -111,6 +134,7 @@ export const gapKindLabel: Record<DataGap["kind"], string> = {
   timeout: "Timed out",
   partial: "Only partly loaded",
   unsupported: "Not supported by this server",
+  excluded: "Left out: not proven to be this patient's",
 };
 
 export const eventKindLabel: Record<DiseaseEvent["kind"], string> = {

@@ -20,12 +20,16 @@ const cases: [LaunchFailure, RegExp, RegExp][] = [
     /Sign-in could not be completed/,
     /Launch the app again/,
   ],
-  [{ kind: "no-patient" }, /No patient selected/, /Open a patient's chart/],
   [
-    { kind: "session-expired", detail: "401" },
-    /Session expired – relaunch from the chart/,
-    /launch the app again/,
+    {
+      kind: "timeout",
+      step: "the token exchange with the EHR's authorisation server",
+      detail: "no answer within 20 s",
+    },
+    /did not answer the sign-in/,
+    /waited for the token exchange[\s\S]*Launch the app again from the patient's chart/,
   ],
+  [{ kind: "no-patient" }, /No patient selected/, /Open a patient's chart/],
   [{ kind: "sign-in-incomplete" }, /sign-in did not complete/, /launch the app again/],
   [
     {
@@ -35,11 +39,6 @@ const cases: [LaunchFailure, RegExp, RegExp][] = [
     },
     /registration with this EHR does not match/,
     /client_id: her2-x/,
-  ],
-  [
-    { kind: "timeout", step: "token", seconds: 20, server: "https://ehr.example/fhir" },
-    /did not answer the sign-in/,
-    /Sign in again/,
   ],
   [{ kind: "unknown-issuer", iss: "https://x.example/fhir" }, /not configured/, /smart-config\.json/],
 ];

@@ -2,13 +2,11 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import FHIR from "fhirclient";
 import type { Patient } from "fhir/r4";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PatientApp } from "../../src/app/PatientApp";
 import { parseAppConfig } from "../../src/smart/config";
 import { statusLabel } from "../../src/ui/labels";
-import { http, HttpResponse } from "msw";
 import { BASE, mockFhirServer } from "../fhir/fhir-mock";
-import { server } from "../msw-server";
 import { loinc, observation, snomed } from "../fhir/fixtures/builders";
 
 const patient: Patient = {
@@ -49,9 +47,6 @@ function issuer(codeMap?: unknown) {
   return first;
 }
 
-/** These tests keep a valid session: a call would mean the app took the launch for expired. */
-const keepSession = vi.fn();
-
 function client() {
   return FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "t", patient: "p1" } });
 }
@@ -62,15 +57,7 @@ describe(
   () => {
     it("shows the patient's name and birth date from the record and the HER2 status the data supports", async () => {
       const log = mockFhirServer({ resources: [patient, ihc3, breastCancer] });
-      render(
-        <PatientApp
-          onSessionExpired={keepSession}
-          client={client()}
-          patientId="p1"
-          issuer={issuer()}
-          needPatientBanner
-        />,
-      );
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
       expect(screen.getByTestId("panel-skeleton")).toBeInTheDocument();
       const banner = await screen.findByTestId("patient-banner", {}, { timeout: 10_000 });
       await within(banner).findByText(/Nakamura/);
@@ -86,30 +73,14 @@ describe(
 
     it("hides its own banner when the EHR shows one (need_patient_banner: false)", async () => {
       mockFhirServer({ resources: [patient, ihc3] });
-      render(
-        <PatientApp
-          onSessionExpired={keepSession}
-          client={client()}
-          patientId="p1"
-          issuer={issuer()}
-          needPatientBanner={false}
-        />,
-      );
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner={false} />);
       await screen.findByTestId("status-header", {}, { timeout: 10_000 });
       expect(screen.queryByTestId("patient-banner")).toBeNull();
     });
 
     it("says what could not be loaded when the Observation search fails, instead of a clean result", async () => {
       mockFhirServer({ resources: [patient, ihc3], faults: { Observation: { status: 500 } } });
-      render(
-        <PatientApp
-          onSessionExpired={keepSession}
-          client={client()}
-          patientId="p1"
-          issuer={issuer()}
-          needPatientBanner
-        />,
-      );
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
       const header = await screen.findByTestId("status-header", {}, { timeout: 10_000 });
       // The IHC 3+ result exists but could not be read: neither "positive" nor "no HER2 result" is supported.
       expect(header).not.toHaveTextContent(statusLabel.positive);
@@ -120,15 +91,7 @@ describe(
 
     it("warns that the patient's identity could not be checked when the Patient read fails", async () => {
       mockFhirServer({ resources: [ihc3] });
-      render(
-        <PatientApp
-          onSessionExpired={keepSession}
-          client={client()}
-          patientId="p1"
-          issuer={issuer()}
-          needPatientBanner
-        />,
-      );
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
       await screen.findByTestId("status-header", {}, { timeout: 10_000 });
       const banner = screen.getByTestId("patient-banner");
       expect(banner).toHaveTextContent(/could not be read/);
@@ -139,7 +102,6 @@ describe(
       const log = mockFhirServer({ resources: [patient, ihc3] });
       render(
         <PatientApp
-          onSessionExpired={keepSession}
           client={client()}
           patientId="p1"
           issuer={issuer({ observations: "not a list" })}
@@ -156,15 +118,7 @@ describe(
         resources: [patient, ihc3],
         faults: { Observation: { status: 503, times: 1 } },
       });
-      render(
-        <PatientApp
-          onSessionExpired={keepSession}
-          client={client()}
-          patientId="p1"
-          issuer={issuer()}
-          needPatientBanner
-        />,
-      );
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
       const alert = await screen.findByTestId("data-gap-alert", {}, { timeout: 10_000 });
       const before = log.requests.length;
       await userEvent.click(within(alert).getByRole("button", { name: /retry/i }));
@@ -177,111 +131,3 @@ describe(
     });
   },
 );
-
-const TOKEN_URL = "https://auth.example.test/token";
-
-/** Every FHIR request except the (public) CapabilityStatement gets `status`. */
-function refuseAllQueries(status: number) {
-  const refuse = ({ params }: { params: Record<string, unknown> }) =>
-    params.type === "metadata"
-      ? undefined
-      : HttpResponse.json({ resourceType: "OperationOutcome", issue: [] }, { status });
-  server.use(http.get(`${BASE}/:type`, refuse), http.get(`${BASE}/:type/:id`, refuse));
-}
-
-function expiredClient() {
-  return FHIR.client({
-    serverUrl: BASE,
-    tokenUri: TOKEN_URL,
-    expiresAt: Math.floor(Date.now() / 1000) - 60,
-    tokenResponse: {
-      access_token: "expired",
-      refresh_token: "refresh-me",
-      scope: "launch online_access patient/Observation.rs",
-      patient: "p1",
-    },
-  });
-}
-
-/** Renders the app with a session-expiry spy; returns the spy. */
-function renderWatched(launchClient: ReturnType<typeof client>) {
-  const expired = vi.fn();
-  render(
-    <PatientApp
-      onSessionExpired={expired}
-      client={launchClient}
-      patientId="p1"
-      issuer={issuer()}
-      needPatientBanner
-    />,
-  );
-  return expired;
-}
-
-async function expiryReported(expired: ReturnType<typeof vi.fn>) {
-  await waitFor(() => {
-    expect(expired).toHaveBeenCalledOnce();
-  });
-}
-
-describe("PatientApp: a dead session never becomes an assessment", { timeout: 20_000 }, () => {
-  it.each([401, 403])("reports the session as expired when every query gets %i", async (status) => {
-    mockFhirServer({ resources: [patient, ihc3, breastCancer] });
-    refuseAllQueries(status);
-    const expired = renderWatched(client());
-    await expiryReported(expired);
-    expect(expired.mock.calls[0]?.[0]).toMatch(String(status));
-    expect(screen.queryByTestId("status-header")).toBeNull();
-    expect(screen.queryByRole("button", { name: /print/i })).toBeNull();
-  });
-
-  it("reports the session as expired when the token is rejected part-way through the load", async () => {
-    mockFhirServer({ resources: [patient, ihc3, breastCancer], faults: { Condition: { status: 401 } } });
-    const expired = renderWatched(client());
-    await expiryReported(expired);
-    expect(expired.mock.calls[0]?.[0]).toMatch(/401 Unauthorized for Condition/);
-    // Give a late render the chance to show a panel: it must not.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(screen.queryByTestId("status-header")).toBeNull();
-  });
-
-  it("keeps the panel when only one resource type is refused (a scope, not the session)", async () => {
-    mockFhirServer({
-      resources: [patient, ihc3, breastCancer],
-      faults: { MedicationRequest: { status: 403 } },
-    });
-    const expired = renderWatched(client());
-    expect(await screen.findByTestId("status-header", {}, { timeout: 10_000 })).toHaveTextContent(
-      /positive/i,
-    );
-    expect(expired).not.toHaveBeenCalled();
-  });
-
-  it("stops before any FHIR request when the expired token's refresh is refused", async () => {
-    const log = mockFhirServer({ resources: [patient, ihc3] });
-    server.use(http.post(TOKEN_URL, () => HttpResponse.json({ error: "invalid_grant" }, { status: 400 })));
-    const expired = renderWatched(expiredClient());
-    await expiryReported(expired);
-    expect(expired.mock.calls[0]?.[0]).toMatch(/did not renew/);
-    expect(log.requests).toEqual([]);
-    expect(screen.queryByTestId("status-header")).toBeNull();
-  });
-
-  it("renews an expired token with its refresh token and then loads with the new one", async () => {
-    const log = mockFhirServer({ resources: [patient, ihc3] });
-    const refreshes: string[] = [];
-    server.use(
-      http.post(TOKEN_URL, async ({ request }) => {
-        refreshes.push(new URLSearchParams(await request.text()).get("grant_type") ?? "");
-        return HttpResponse.json({ access_token: "renewed", expires_in: 3600, token_type: "Bearer" });
-      }),
-    );
-    const expired = renderWatched(expiredClient());
-    expect(await screen.findByTestId("status-header", {}, { timeout: 10_000 })).toHaveTextContent(
-      /positive/i,
-    );
-    expect(refreshes).toEqual(["refresh_token"]);
-    expect(expired).not.toHaveBeenCalled();
-    expect(log.requests.length).toBeGreaterThan(0);
-  });
-});

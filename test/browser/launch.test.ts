@@ -58,6 +58,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedd
     const authorize = new URL(watch.urls.find((u) => u.includes("/auth/authorize")) ?? "");
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorize.searchParams.get("state")).toBeTruthy();
+    // One launch (launch.html, then index.html) reads the app's configuration once: the redirect page takes it
+    // from the launch page instead of fetching it again.
+    expect(paths.filter((p) => p.endsWith("/smart-config.json"))).toHaveLength(1);
 
     expectOnlyHost(watch, baseUrl);
     await expectNoSecretsInBrowserStorage(page);
@@ -98,6 +101,18 @@ describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedd
     await expect.poll(() => page.getByRole("alert").innerText(), { timeout: 20_000 }).toMatch(title);
     await expectNoSecretsInBrowserStorage(page);
     await expectAccessible(page, `${fault} screen`);
+    await page.close();
+  });
+
+  it("shows one session-expired screen, with no status and no print, when the EHR rejects the token (fhir-401)", async () => {
+    const { page } = await watchedPage(browser.context);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-ihc3", "fhir-401");
+    await expect
+      .poll(() => page.getByRole("alert").innerText(), { timeout: 20_000 })
+      .toMatch(/Session expired – relaunch from the chart/);
+    expect(await page.getByTestId("status-header").count()).toBe(0);
+    expect(await page.getByRole("button", { name: /print/i }).count()).toBe(0);
+    await expectAccessible(page, "session-expired screen");
     await page.close();
   });
 

@@ -1,14 +1,27 @@
 // @vitest-environment node
-/** The real command, spawned as a user runs it (`node bin/her2.js`, which `npx her2` runs): exit codes and help. */
+/**
+ * The real command, spawned as a user runs it (`node bin/her2.js`, which `npx her2` runs): exit codes and help. It runs
+ * the compiled CLI, dist-cli/her2.js, built here first by the same script `npm run build:cli` runs.
+ */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
-import { compileCli, currentCompiledCli } from "../../bin/compiled-cli.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AS_OF, ihc, patient, tempDir, writeNdjson } from "./helpers";
 
 const root = join(import.meta.dirname, "../..");
+const compiled = join(root, "dist-cli/her2.js");
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(root, "scripts/build-cli.mjs")], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(build.stderr).toBe("");
+  expect(build.status).toBe(0);
+}, 60_000);
 
 function her2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return run(args, {});
@@ -36,12 +49,12 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
     expect(run.stdout).toMatch(/review \[options\] <file-or-folder\.\.\.>/);
   });
 
-  it("review reads a Bulk Data folder: NDJSON on stdout, summary on stderr, exit 0", () => {
+  it("review reads a Bulk Data folder: NDJSON on stdout, summary on stderr, exit 3 for the skipped line", () => {
     const dir = tempDir();
     writeNdjson(dir, "Patient.ndjson", [patient("b"), patient("a")]);
     writeNdjson(dir, "Observation.ndjson", [ihc("o", "Patient/a", "3+"), "not json"]);
     const run = her2("review", dir, "--as-of", AS_OF);
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(3);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { patient: string }).patient)).toEqual([
       "Patient/a",
@@ -65,7 +78,39 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
   });
 });
 
-describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
+describe("the compiled CLI (dist-cli/her2.js, scripts/build-cli.mjs)", { timeout: 60_000 }, () => {
+  it("is built by the build step, and imports no npm package but the runtime dependencies", () => {
+    expect(statSync(compiled).mtimeMs).toBeGreaterThan(Date.now() - 120_000);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const imported = [...readFileSync(compiled, "utf8").matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm)].map(
+      (m) => m[1] ?? "",
+    );
+    const packages = imported
+      .filter((name) => !name.startsWith("node:") && !builtinModules.includes(name))
+      .map((name) =>
+        (name.startsWith("@") ? name.split("/").slice(0, 2) : name.split("/").slice(0, 1)).join("/"),
+      );
+    expect(new Set(packages)).toEqual(new Set(Object.keys(pkg.dependencies)));
+  });
+
+  it("bin/her2.js without a build: exit 2 and says how to build it", () => {
+    const checkout = tempDir();
+    mkdirSync(join(checkout, "bin"));
+    copyFileSync(join(root, "bin/her2.js"), join(checkout, "bin/her2.js"));
+    const run = spawnSync(process.execPath, [join(checkout, "bin/her2.js"), "--help"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "her2: the compiled CLI (dist-cli/her2.js) is missing: run `npm run build:cli`\n",
+    );
+  });
+
   it("runs the first and second passes in worker threads of its own module, with the one-thread output byte for byte", () => {
     const dir = tempDir();
     const ids = Array.from({ length: 2100 }, (_, i) => `w${String((i * 7919) % 2100)}`);
@@ -118,47 +163,5 @@ describe("the compiled CLI (bin/compiled-cli.js)", { timeout: 60_000 }, () => {
     };
     expect(compiled.stdout.trimEnd().split("\n")).toHaveLength(manifest.patients.length);
     expect(compiled).toEqual(source);
-  });
-
-  it("is rebuilt when a source file it was built from changes, and not before", async () => {
-    const project = tempDir();
-    const cache = join(project, "cache");
-    mkdirSync(join(project, "src/cli"), { recursive: true });
-    const write = (name: string, text: string) => {
-      writeFileSync(join(project, "src/cli", name), text);
-    };
-    write("main.ts", 'import { word } from "./word.ts";\nexport const said: string = word;\n');
-    write("word.ts", 'export const word = "first";\n');
-    expect(currentCompiledCli(project, cache)).toBeUndefined();
-
-    const built = await compileCli(project, cache);
-    expect(currentCompiledCli(project, cache)).toBe(built);
-    const first = (await import(`${pathToFileURL(built).href}?1`)) as { said: string };
-    expect(first.said).toBe("first");
-
-    write("word.ts", 'export const word = "second";\n');
-    expect(currentCompiledCli(project, cache)).toBeUndefined();
-    const rebuilt = await compileCli(project, cache);
-    const second = (await import(`${pathToFileURL(rebuilt).href}?2`)) as { said: string };
-    expect(second.said).toBe("second");
-    expect(currentCompiledCli(project, cache)).toBe(rebuilt);
-
-    // The TypeScript settings esbuild reads count too.
-    writeFileSync(join(project, "tsconfig.json"), '{ "compilerOptions": { "strict": true } }\n');
-    expect(currentCompiledCli(project, cache)).toBeUndefined();
-  });
-
-  it("a source saved while esbuild compiles is not taken as compiled: the next run rebuilds", async () => {
-    const project = tempDir();
-    const cache = join(project, "cache");
-    mkdirSync(join(project, "src/cli"), { recursive: true });
-    const main = join(project, "src/cli/main.ts");
-    writeFileSync(main, 'export const said: string = "before";\n');
-    await compileCli(project, cache, () => {
-      writeFileSync(main, 'export const said: string = "after";\n');
-    });
-    expect(currentCompiledCli(project, cache)).toBeUndefined();
-    const rebuilt = await compileCli(project, cache);
-    expect(((await import(`${pathToFileURL(rebuilt).href}?3`)) as { said: string }).said).toBe("after");
   });
 });

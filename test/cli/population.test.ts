@@ -149,13 +149,29 @@ describe("Bulk Data export folder", () => {
     expect(byPatient((await groups([dir])).patients)["Patient/a"]).toHaveLength(3);
   });
 
-  it("finds a patient by reference even without a Patient resource, and by absolute or versioned references", async () => {
+  it("finds a patient by reference even without a Patient resource, and by a versioned reference", async () => {
     const dir = tempDir();
-    const absolute = ihc("o1", "https://ehr.example.org/fhir/Patient/p7", "1+");
     const versioned = ihc("o2", "Patient/p7/_history/3", "1+");
-    writeNdjson(dir, "Observation.ndjson", [absolute, versioned]);
+    writeNdjson(dir, "Observation.ndjson", [ihc("o1", "Patient/p7", "1+"), versioned]);
     const { patients } = await groups([dir]);
-    expect(patients).toEqual([{ patient: "Patient/p7", resources: [absolute, versioned] }]);
+    expect(patients).toEqual([
+      { patient: "Patient/p7", resources: [ihc("o1", "Patient/p7", "1+"), versioned] },
+    ]);
+  });
+
+  it("never merges an absolute reference into the patient of the same id: an export names no FHIR base", async () => {
+    const dir = tempDir();
+    const path = writeNdjson(dir, "Observation.ndjson", [
+      ihc("o1", "Patient/p7", "1+"),
+      ihc("o2", "https://other.example.org/fhir/Patient/p7", "3+"),
+      ihc("o3", "https://other.example.org/fhir/Patient/p7/", "3+"),
+    ]);
+    const { patients, stderr } = await groups([dir]);
+    expect(patients).toEqual([{ patient: "Patient/p7", resources: [ihc("o1", "Patient/p7", "1+")] }]);
+    expect(stderr).toContain(
+      `${path}:2: warning: Observation/o2 cannot be proven to belong to a patient (its patient reference "https://other.example.org/fhir/Patient/p7" is absolute and the data's FHIR base is not known, so it cannot be matched); skipped`,
+    );
+    expect(stderr).toContain(`${path}:3: warning: Observation/o3 cannot be proven to belong to a patient`);
   });
 
   it("reads the patient of resources written in any key order or with whitespace (not the canonical shape)", async () => {

@@ -237,3 +237,24 @@ describe("guideline expectations through the CLI", () => {
     expect(flagged.assessments.map((a) => a.patient)).toEqual(["Patient/c2"]);
   });
 });
+
+describe("one resource id twice (issue 16, point 2)", () => {
+  it("never lets the last copy win: differing copies across files are both shown and neither is used", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Observation.000.ndjson", [ihc("o1", "Patient/p1", "3+")]);
+    writeNdjson(dir, "Observation.001.ndjson", [ihc("o1", "Patient/p1", "1+"), ihc("o2", "Patient/p2", "0")]);
+    const run = await runReview([dir]);
+    const [p1, p2] = run.assessments;
+    expect(p1?.status).toBe("indeterminate");
+    expect(p1?.unreadable.map((u) => u.resource)).toEqual(["Observation/o1", "Observation/o1"]);
+    expect(p2?.status).toBe("negative");
+  });
+
+  it("merges identical copies", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Observation.000.ndjson", [ihc("o1", "Patient/p1", "3+")]);
+    writeNdjson(dir, "Observation.001.ndjson", [ihc("o1", "Patient/p1", "3+")]);
+    const run = await runReview([dir]);
+    expect(run.assessments.map((a) => [a.status, a.unreadable.length])).toEqual([["positive", 0]]);
+  });
+});

@@ -94,16 +94,19 @@ describe("Dual-probe ISH groups 1-5 with every IHC score (2018 Figs. 3-6)", () =
       category: "her2-positive",
     },
     {
-      case: "group 1 with IHC 0 is positive",
+      // IHC and ISH point opposite ways: positive by either test (Figs. 1, 3), the disagreement reviewed (1.2.0).
+      case: "group 1 with IHC 0 is positive, IHC and ISH discordance flagged",
       tests: () => [ihc("0"), dual(...G1)],
       status: "positive",
       category: "her2-positive",
+      flags: ["discordant-results"],
     },
     {
-      case: "group 1 with IHC 1+ is positive",
+      case: "group 1 with IHC 1+ is positive, IHC and ISH discordance flagged",
       tests: () => [ihc("1+"), dual(...G1)],
       status: "positive",
       category: "her2-positive",
+      flags: ["discordant-results"],
     },
     {
       case: "group 1 with IHC 2+ is positive",
@@ -274,10 +277,11 @@ describe("Dual-probe ISH groups 1-5 with every IHC score (2018 Figs. 3-6)", () =
       category: "her2-low",
     },
     {
-      case: "group 5 with IHC 3+ is positive by IHC",
+      case: "group 5 with IHC 3+ is positive by IHC, IHC and ISH discordance flagged",
       tests: () => [ihc("3+"), dual(...G5)],
       status: "positive",
       category: "her2-positive",
+      flags: ["discordant-results"],
     },
   ];
   it.each(rows)("$case", check);
@@ -390,7 +394,7 @@ describe("Single-probe ISH (2018 Fig. 2)", () => {
   it.each(rows)("$case", check);
 });
 
-describe("The laboratory's interpretation is final; contradictions are flagged", () => {
+describe("The laboratory's interpretation is final where the algorithm explains it; contradictions are flagged", () => {
   const rows: Row[] = [
     {
       case: "interpretation positive alone",
@@ -417,18 +421,73 @@ describe("The laboratory's interpretation is final; contradictions are flagged",
       category: "her2-low",
     },
     {
-      case: "interpretation positive against IHC 0 and group 5: lab's call used, mismatch flagged",
+      // Rules 1.2.0: no guideline path reaches a call opposite to conclusive components (Wolff 2018, Figs. 1-6).
+      case: "interpretation positive against IHC 0 and group 5: unreachable, indeterminate, mismatch action",
       tests: () => [ihc("0"), dual(...G5), interpretation("positive")],
-      status: "positive",
-      category: "her2-positive",
+      status: "indeterminate",
+      category: "unknown",
       flags: ["interpretation-mismatch"],
     },
     {
-      case: "interpretation negative against IHC 3+: lab's call used, mismatch flagged",
+      case: "interpretation negative against IHC 3+: unreachable, indeterminate, mismatch action",
       tests: () => [ihc("3+"), interpretation("negative")],
-      status: "negative",
-      category: "her2-negative",
+      status: "indeterminate",
+      category: "unknown",
       flags: ["interpretation-mismatch"],
+    },
+    {
+      case: "interpretation negative against group 1 with no IHC: unreachable, indeterminate",
+      tests: () => [dual(...G1), interpretation("negative")],
+      status: "indeterminate",
+      category: "unknown",
+      flags: ["interpretation-mismatch"],
+    },
+    {
+      case: "interpretation positive against group 5 with no IHC: unreachable, indeterminate",
+      tests: () => [dual(...G5), interpretation("positive")],
+      status: "indeterminate",
+      category: "unknown",
+      flags: ["interpretation-mismatch"],
+    },
+    {
+      case: "interpretation negative against group 2 with IHC 0: the algorithm gives negative, consistent",
+      tests: () => [ihc("0"), dual(...G2), interpretation("negative")],
+      status: "negative",
+      category: "her2-0",
+    },
+    {
+      case: "interpretation positive against group 3 with IHC 2+: the recount explains it, lab's call used",
+      tests: () => [ihc("2+"), dual(...G3), interpretation("positive")],
+      status: "positive",
+      category: "her2-positive",
+    },
+    {
+      case: "interpretation negative against group 3 with IHC 3+: unreachable (IHC 3+ is positive), indeterminate",
+      tests: () => [ihc("3+"), dual(...G3), interpretation("negative")],
+      status: "indeterminate",
+      category: "unknown",
+      flags: ["interpretation-mismatch"],
+    },
+    {
+      case: "interpretation positive against single-probe < 4.0 with IHC 1+: unreachable, indeterminate",
+      tests: () => [ihc("1+"), single(3.0), interpretation("positive")],
+      status: "indeterminate",
+      category: "unknown",
+      flags: ["interpretation-mismatch"],
+    },
+    {
+      case: "single-probe >= 6.0 with IHC 0: positive, IHC and ISH discordance flagged",
+      tests: () => [ihc("0"), single(6.5)],
+      status: "positive",
+      category: "her2-positive",
+      flags: ["discordant-results"],
+    },
+    {
+      case: "single-probe < 4.0 with IHC 3+: positive by IHC, IHC and ISH discordance flagged",
+      tests: () => [ihc("3+"), single(3.0)],
+      status: "positive",
+      category: "her2-positive",
+      flags: ["discordant-results"],
     },
     {
       // Safety rule: a call on a test record that contradicts its own numbers is an error, not the lab's conclusion.
@@ -468,18 +527,24 @@ describe("Missing or unusable components are never guessed", () => {
       tests: () => [dual(2.5, Number.NaN)],
       status: "indeterminate",
       category: "unknown",
+      // Issue 16 point 4: a number no count can give is an unreadable result, flagged as such.
+      flags: ["result-unreadable"],
     },
     {
       case: "dual-probe with a negative ratio",
       tests: () => [dual(-1, 4.5)],
       status: "indeterminate",
       category: "unknown",
+      // Issue 16 point 4: a number no count can give is an unreadable result, flagged as such.
+      flags: ["result-unreadable"],
     },
     {
       case: "dual-probe with an infinite copy number",
       tests: () => [dual(2.5, Infinity)],
       status: "indeterminate",
       category: "unknown",
+      // Issue 16 point 4: a number no count can give is an unreadable result, flagged as such.
+      flags: ["result-unreadable"],
     },
     {
       case: "single-probe without a copy number",

@@ -159,9 +159,32 @@ describe("setting and metastatic retest", () => {
     );
   });
 
+  it("a locoregional recurrence is not metastatic disease, but is still retested (Wolff 2018; AJCC 8th)", () => {
+    const local = event("recurrence", "2024-02-01", {
+      extent: "locoregional",
+      description: "Chest wall recurrence",
+    });
+    const a = run([ihc("3+", { specimen: PRIMARY, date: "2019-05-03" })], {
+      events: [event("primary", "2019-05-01"), local],
+      therapies: [therapy("trastuzumab", { start: "2019-06-01", end: "2020-06-01", status: "completed" })],
+    });
+    expect(a.setting).toBe("early");
+    expect(a.recommendation.text).not.toMatch(/metastatic/i);
+    expect(codes(a)).toContain("metastatic-retest-missing");
+  });
+
+  it("nodes the code cannot place as regional or distant make the setting unknown, without a retest flag", () => {
+    const unplaced = event("metastasis", "2024-02-01", { extent: "uncertain" });
+    const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], {
+      events: [event("primary", "2019-05-01"), unplaced],
+    });
+    expect(a.setting).toBe("unknown");
+    expect(codes(a)).toEqual([]);
+  });
+
   it("flags a missing retest when every conclusive specimen predates the metastasis", () => {
     const met = event("metastasis", "2023-05-20", { description: "Secondary malignant neoplasm of liver" });
-    const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
+    const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
     expect(a.flags[0]?.severity).toBe("action");
     expect(a.flags[0]?.message).toMatch(/Secondary malignant neoplasm of liver recorded on 2023-05-20/);
@@ -170,28 +193,29 @@ describe("setting and metastatic retest", () => {
   });
 
   it("a conclusive test on a specimen collected on the metastasis date clears it", () => {
-    const a = run([ihc("0", { specimen: specimen("S-23-1", "2023-05-20", "Liver"), date: "2023-05-22" })], {
+    const a = run([ihc("1+", { specimen: specimen("S-23-1", "2023-05-20", "Liver"), date: "2023-05-22" })], {
       events: [event("metastasis", "2023-05-20")],
     });
     expect(codes(a)).toEqual([]);
   });
 
   it("collection date governs: old tissue tested after the metastasis is not a retest", () => {
-    const a = run([ihc("0", { specimen: specimen("S-22-9", "2022-12-01"), date: "2023-06-01" })], {
+    // Collected seven months before the recurrence: older than the 90-day diagnostic-biopsy window (tumour.ts).
+    const a = run([ihc("1+", { specimen: specimen("S-22-9", "2022-06-01"), date: "2023-06-01" })], {
       events: [event("recurrence", "2023-01-01")],
     });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
   });
 
   it("without a collection date the test date is used", () => {
-    const a = run([ihc("0", { specimen: { label: "S-23-7" }, date: "2023-06-01" })], {
+    const a = run([ihc("1+", { specimen: { label: "S-23-7" }, date: "2023-06-01" })], {
       events: [event("recurrence", "2023-01-01")],
     });
     expect(codes(a)).toEqual([]);
   });
 
   it("the earliest dated recurrence or metastasis is the reference date", () => {
-    const a = run([ihc("0", { specimen: LIVER, date: "2023-06-02" })], {
+    const a = run([ihc("1+", { specimen: LIVER, date: "2023-06-02" })], {
       events: [event("metastasis", "2024-01-01"), event("recurrence", "2023-05-01")],
     });
     expect(codes(a)).toEqual([]);
@@ -205,7 +229,7 @@ describe("setting and metastatic retest", () => {
   });
 
   it("an undated metastasis with a conclusive test is flagged as a warning that says why", () => {
-    const a = run([ihc("0", { specimen: PRIMARY, date: "2019-05-03" })], { events: [event("metastasis")] });
+    const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], { events: [event("metastasis")] });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
     expect(a.flags[0]?.severity).toBe("warning");
     expect(a.flags[0]?.message).toMatch(/without a date/);
@@ -218,7 +242,7 @@ describe("setting and metastatic retest", () => {
   });
 
   it("an undated liver metastasis is cleared by a conclusive test on liver tissue", () => {
-    const a = run([ihc("0", { specimen: LIVER, date: "2023-06-02" })], {
+    const a = run([ihc("1+", { specimen: LIVER, date: "2023-06-02" })], {
       events: [event("metastasis", undefined, { bodySite: "Liver" })],
     });
     expect(codes(a)).toEqual([]);
@@ -330,6 +354,49 @@ describe("anti-HER2 therapy", () => {
 
   it("not flagged when HER2-negative", () => {
     expect(codes(run([ihc("0")], { therapies: [] }))).toEqual([]);
+  });
+
+  it("not-taken and stopped-before-start records are not therapy", () => {
+    const notTaken = therapy("trastuzumab", { status: "not-taken" });
+    const neverStarted = therapy("pertuzumab", { status: "stopped", start: "2024-05-01", end: "2024-04-20" });
+    expect(codes(run([ihc("3+")], { therapies: [notTaken, neverStarted] }))).toEqual([
+      "anti-her2-therapy-not-found",
+    ]);
+  });
+
+  describe("metastatic: only a finished adjuvant course is no current anti-HER2 therapy (rules 1.2.0)", () => {
+    const liver = specimen("S-24-0456", "2024-03-01", "Liver");
+    const metastatic = { events: [event("primary", "2019-05-01"), event("metastasis", "2024-02-20")] };
+    const adjuvant = therapy("trastuzumab", { status: "completed", start: "2019-06-01", end: "2020-06-01" });
+
+    it("a completed course that ended before the metastasis is flagged, naming it", () => {
+      const a = run([ihc("3+", { specimen: liver })], { ...metastatic, therapies: [adjuvant] });
+      expect(a.setting).toBe("metastatic");
+      expect(codes(a)).toEqual(["anti-her2-therapy-not-found"]);
+      expect(a.flags[0]?.message).toMatch(/no current anti-HER2 therapy/);
+      expect(a.flags[0]?.message).toMatch(/2024-02-20/);
+      expect(a.flags[0]?.evidence).toContain(adjuvant.source);
+    });
+
+    it("therapy started after the metastasis, or ongoing, clears it", () => {
+      const firstLine = therapy("pertuzumab", {
+        status: "completed",
+        start: "2024-03-10",
+        end: "2024-09-01",
+      });
+      const ongoing = therapy("trastuzumab", { status: "active", start: "2019-06-01" });
+      for (const t of [firstLine, ongoing]) {
+        expect(
+          codes(run([ihc("3+", { specimen: liver })], { ...metastatic, therapies: [adjuvant, t] })),
+        ).toEqual([]);
+      }
+    });
+
+    it("in early disease a completed course is therapy on record", () => {
+      expect(
+        codes(run([ihc("3+")], { events: [event("primary", "2019-05-01")], therapies: [adjuvant] })),
+      ).toEqual([]);
+    });
   });
 });
 
@@ -616,9 +683,17 @@ describe("safety rule: a call reported on an IHC or ISH record never overrides t
     expect(a.statusReason).not.toMatch(/3\+/);
   });
 
-  it("a separate final interpretation record stays the laboratory's conclusion (warning)", () => {
+  it("a final interpretation no guideline path reaches from the components is indeterminate (action)", () => {
     const a = run([ihc("3+"), interpretation("negative")]);
-    expect(a.status).toBe("negative");
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toMatch(/pathology review or an amended report/);
+    expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "action" });
+    expect(a.flags[0]?.message).toMatch(/ask for pathology review or an amended report/);
+  });
+
+  it("a final equivocal interpretation against conclusive components stays equivocal (warning)", () => {
+    const a = run([ihc("3+"), interpretation("equivocal")]);
+    expect(a.status).toBe("equivocal");
     expect(a.flags[0]).toMatchObject({ code: "interpretation-mismatch", severity: "warning" });
   });
 });
@@ -636,5 +711,80 @@ describe("guideline case: HER2-low for IHC 2+ needs a negative ISH (Wolff 2023; 
     const a = run([ihc("2+"), dual(1.3, 2.6), interpretation("negative")]);
     expect(a.category).toBe("her2-low");
     expect(codes(a)).toEqual([]);
+  });
+});
+
+describe("flag messages are true of the evidence (issue 12, point 2)", () => {
+  type Make = () => Her2TestRecord[];
+  const ihcs: Make[] = [() => [], () => [ihc("0")], () => [ihc("1+")], () => [ihc("2+")], () => [ihc("3+")]];
+  const ishs: Make[] = [
+    () => [],
+    () => [dual(2.2, 4.4)],
+    () => [dual(2.2, 3.0)],
+    () => [dual(1.5, 6.5)],
+    () => [dual(1.5, 4.8)],
+    () => [dual(1.2, 2.5)],
+    () => [single(6.5)],
+    () => [single(4.5)],
+    () => [single(3.0)],
+  ];
+  const finals: Make[] = [
+    () => [],
+    () => [interpretation("positive")],
+    () => [interpretation("negative")],
+    () => [interpretation("equivocal")],
+  ];
+  const cases: Make[] = ihcs.flatMap((i) =>
+    ishs.flatMap((s) => finals.map((f) => () => [...i(), ...s(), ...f()])),
+  );
+
+  it.each(cases.map((make, n) => [n, make] as const))("combination %i", (_n, make) => {
+    const tests = make();
+    const a = run(tests);
+    const sources = new Set(tests.map((t) => t.source));
+    const hasIsh = tests.some((t) => t.method === "ish-dual" || t.method === "ish-single");
+    const hasIhc = tests.some((t) => t.method === "ihc");
+    for (const flag of a.flags) {
+      for (const ref of flag.evidence) expect(sources.has(ref)).toBe(true);
+      if (hasIsh) expect(flag.message).not.toMatch(/no ISH/i);
+      if (hasIhc) expect(flag.message).not.toMatch(/no IHC/i);
+      // A message that says a record was used as the laboratory's call must match a conclusive status.
+      if (/The laboratory's call is used/.test(flag.message)) expect(a.status).not.toBe("indeterminate");
+    }
+    // A status the components contradict is never confident (issue 12, point 2).
+    if (a.flags.some((f) => f.code === "interpretation-mismatch" && f.severity === "action")) {
+      expect(["indeterminate", "equivocal"]).toContain(a.status);
+    }
+  });
+});
+
+describe("metastatic HER2-negative: the IHC score matters for trastuzumab deruxtecan (rules 1.2.0)", () => {
+  const liver = specimen("S-24-0456", "2024-03-01", "Liver");
+  const metastatic = { events: [event("metastasis", "2024-02-20")] };
+
+  it("no IHC score on record (ISH negative only): ihc-score-needed, an action", () => {
+    const a = run([dual(1.2, 2.5, { specimen: liver })], metastatic);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-negative");
+    expect(a.flags).toEqual([expect.objectContaining({ code: "ihc-score-needed", severity: "action" })]);
+    expect(a.recommendation.text).toMatch(/trastuzumab deruxtecan/);
+  });
+
+  it("IHC 0 without staining detail: re-review for faint staining, as information", () => {
+    const a = run([ihc("0", { specimen: liver })], metastatic);
+    expect(a.flags).toEqual([expect.objectContaining({ code: "ihc-zero-review", severity: "info" })]);
+    expect(a.flags[0]?.message).toMatch(/up to 10% of tumour cells/);
+  });
+
+  it("IHC 0 ultralow, IHC 1+ and early disease get neither flag", () => {
+    expect(codes(run([ihc("0", { specimen: liver, zeroDetail: "ultralow" })], metastatic))).toEqual([]);
+    expect(codes(run([ihc("1+", { specimen: liver })], metastatic))).toEqual([]);
+    expect(codes(run([dual(1.2, 2.5)], { events: [event("primary", "2024-02-20")] }))).toEqual([]);
+  });
+
+  it("IHC 2+ with a negative ISH is scored: no ihc-score-needed", () => {
+    expect(
+      codes(run([ihc("2+", { specimen: liver }), dual(1.2, 2.5, { specimen: liver })], metastatic)),
+    ).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ const specimenInfo = opt(
     {
       reference: fc.constantFrom("Specimen/a", "Specimen/b"),
       label: fc.constantFrom("A", "B", "C"),
-      bodySite: fc.constantFrom("Liver", "Left breast"),
+      bodySite: fc.constantFrom("Liver", "Left breast", "Right breast"),
       collected: date.map((d) => d ?? "2024-03-01"),
     },
     { requiredKeys: [] },
@@ -87,11 +87,13 @@ const diseaseEvent: fc.Arbitrary<DiseaseEvent> = fc.record({
   kind: fc.constantFrom<DiseaseEvent["kind"]>("primary", "recurrence", "metastasis"),
   date,
   bodySite: opt(fc.constantFrom("Liver", "Bone", "Left breast")),
+  extent: opt(fc.constantFrom<"locoregional" | "uncertain">("locoregional", "uncertain")),
   source: fc.constant(""),
 });
 const therapy: fc.Arbitrary<AntiHer2Therapy> = fc.record({
   drug: fc.constantFrom("trastuzumab", "pertuzumab"),
   status: opt(fc.constantFrom("active", "completed", "entered-in-error")),
+  start: date,
   source: fc.constant(""),
 });
 
@@ -197,6 +199,67 @@ describe("properties", () => {
         expect(assess(reordered)).toEqual(assess(input));
       }),
       RUNS,
+    );
+  });
+
+  it("metastatic only with a distant event: locoregional or uncertain extents never make it so (rules 1.2.0)", () => {
+    fc.assert(
+      fc.property(patientInput, (input) => {
+        const distant = input.events.some((e) => e.kind !== "primary" && e.extent === undefined);
+        expect(assess(input).setting === "metastatic").toBe(distant);
+      }),
+      RUNS,
+    );
+  });
+
+  it("with several tumours, the top level is one tumour's status and every tumour's basis is used", () => {
+    fc.assert(
+      fc.property(patientInput, (input) => {
+        const a = assess(input);
+        if (!a.tumours) return;
+        expect(a.tumours.length).toBeGreaterThanOrEqual(2);
+        const statuses = a.tumours.map((t) => t.status);
+        expect(statuses).toContain(a.status);
+        if (statuses.includes("positive")) expect(a.status).toBe("positive");
+        const used = new Set(a.evidence.filter((e) => e.used).map((e) => e.resource));
+        for (const t of a.tumours) for (const ref of t.basis?.evidence ?? []) expect(used).toContain(ref);
+      }),
+      RUNS,
+    );
+  });
+
+  it("a final interpretation opposite to a conclusive IHC 3+ or 0/1+ alone is never taken as the status", () => {
+    const score = fc.constantFrom<"0" | "1+" | "3+">("0", "1+", "3+");
+    fc.assert(
+      fc.property(score, (s) => {
+        const specimen = { reference: "Specimen/a", collected: "2024-03-01" };
+        const opposite = s === "3+" ? "negative" : "positive";
+        const input: PatientInput = {
+          patient: "Patient/p",
+          asOf: "2026-11-25",
+          tests: [
+            {
+              method: "ihc",
+              source: "Observation/i",
+              status: "final",
+              date: "2024-03-02",
+              specimen,
+              score: s,
+            },
+            {
+              method: "interpretation",
+              source: "Observation/f",
+              status: "final",
+              date: "2024-03-02",
+              specimen,
+              reported: opposite,
+            },
+          ],
+          events: [],
+          therapies: [],
+        };
+        expect(assess(input).status).toBe("indeterminate");
+      }),
     );
   });
 });

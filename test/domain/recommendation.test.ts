@@ -35,6 +35,9 @@ describe("recommendation", () => {
     const r = run([ihc("2+", LATE), dual(1.2, 2.5, LATE)], METASTATIC).recommendation;
     expect(r.text).toMatch(/trastuzumab deruxtecan may be an option/);
     expect(r.citations).toEqual(expect.arrayContaining([CITATIONS.modi2022.text, CITATIONS.bardia2024.text]));
+    // After 2025: the FDA approvals (HER2-low 2022, HER2-ultralow 2025) are named and cited (rules 1.2.0).
+    expect(r.text).toMatch(/FDA 2022/);
+    expect(r.citations).toContain(CITATIONS.fdaTdxd.text);
   });
 
   it("HER2-ultralow metastatic: DESTINY-Breast06, not -04", () => {
@@ -69,7 +72,7 @@ describe("recommendation", () => {
   });
 
   it("every literature citation has a DOI link", () => {
-    for (const c of allCitations().filter((x) => x.id !== "fhirObservationStatus")) {
+    for (const c of allCitations().filter((x) => x.id !== "fhirObservationStatus" && x.id !== "fdaTdxd")) {
       expect(c.url).toMatch(/^https:\/\/doi\.org\/10\./);
     }
   });

@@ -131,3 +131,82 @@ describe("disease events from staging Observations", () => {
     expect(events.find((e) => e.source === "Observation/m1")?.date).toBe("2025-06-10");
   });
 });
+
+describe("regional vs distant nodes and locoregional recurrence (issue 12 point 3; AJCC 8th breast regional nodes)", () => {
+  const nodes = (id: string, code: string, rest: Partial<Condition> = {}): Condition =>
+    condition(id, { code: { coding: [{ system: ICD, code }] }, onsetDateTime: "2025-03-01", ...rest });
+  const site = (text: string) => [{ text }];
+
+  it("C77.2 intra-abdominal, C77.4 inguinal, C77.5 intrapelvic and C77.8 multiple regions are distant", () => {
+    for (const code of ["C77.2", "C77.4", "C77.5", "C77.8"]) {
+      expect(eventsOfCondition(nodes(code, code))).toEqual([
+        expect.objectContaining({ kind: "metastasis", date: "2025-03-01" }),
+      ]);
+    }
+  });
+
+  it("C77.3 axillary and SNOMED 94181007 stay regional, unless the site is contralateral (M1)", () => {
+    expect(eventsOfCondition(nodes("ax", "C77.3", { bodySite: site("Left axilla") }))).toEqual([]);
+    const contra = eventsOfCondition(
+      nodes("cx", "C77.3", { bodySite: site("Contralateral axillary lymph nodes") }),
+    );
+    expect(contra.map((e) => e.kind)).toEqual(["metastasis"]);
+  });
+
+  it("C77.0 decides by site: supraclavicular (N3c) regional, cervical distant, no site uncertain", () => {
+    expect(eventsOfCondition(nodes("sc", "C77.0", { bodySite: site("Supraclavicular lymph node") }))).toEqual(
+      [],
+    );
+    expect(
+      eventsOfCondition(nodes("cv", "C77.0", { bodySite: site("Cervical lymph node") })).map((e) => e.kind),
+    ).toEqual(["metastasis"]);
+    const [unplaced] = eventsOfCondition(nodes("u0", "C77.0"));
+    expect(unplaced).toMatchObject({ kind: "metastasis", extent: "uncertain" });
+  });
+
+  it("C77.1 decides by site: internal mammary (N2b/N3b) regional, mediastinal distant", () => {
+    expect(
+      eventsOfCondition(nodes("im", "C77.1", { bodySite: site("Internal mammary lymph node") })),
+    ).toEqual([]);
+    expect(
+      eventsOfCondition(nodes("md", "C77.1", { bodySite: site("Mediastinal lymph nodes") })).map(
+        (e) => e.kind,
+      ),
+    ).toEqual(["metastasis"]);
+  });
+
+  it("a regional-node Condition with clinicalStatus recurrence is a locoregional recurrence", () => {
+    const [e] = eventsOfCondition(nodes("rn", "C77.3", { clinicalStatus: clinical("recurrence") }));
+    expect(e).toMatchObject({ kind: "recurrence", extent: "locoregional" });
+  });
+
+  it("a chest-wall recurrence is locoregional; a recurrence on the primary with its breast site is not placed", () => {
+    const chest = condition("cw", {
+      code: { coding: [{ system: ICD, code: "C50.912" }], text: "Breast cancer, left" },
+      bodySite: site("Chest wall, left"),
+      clinicalStatus: clinical("recurrence"),
+      recordedDate: "2025-04-01",
+    });
+    expect(eventsOfCondition(chest)[0]).toMatchObject({ kind: "recurrence", extent: "locoregional" });
+    const primary = condition("pb", {
+      code: { coding: [{ system: ICD, code: "C50.912" }], text: "Breast cancer, left" },
+      bodySite: site("Left breast"),
+      clinicalStatus: clinical("recurrence"),
+      recordedDate: "2025-04-01",
+    });
+    expect(eventsOfCondition(primary)[0]?.extent).toBeUndefined();
+  });
+
+  it("stage IV in text form on Condition.stage ('Stage IV (cT2 cN1 cM1)') and cM1 in a TNM text are metastatic", () => {
+    const c = condition("st", {
+      code: { coding: [{ system: SNOMED, code: "408643008" }] },
+      stage: [{ summary: { text: "Stage IV (cT2 cN1 cM1)" } }, { summary: { text: "cT2 cN1 cM1" } }],
+    });
+    expect(eventsOfCondition(c).map((e) => e.kind)).toEqual(["primary", "metastasis", "metastasis"]);
+    const early = condition("st3", {
+      code: { coding: [{ system: SNOMED, code: "408643008" }] },
+      stage: [{ summary: { text: "Stage IIIA (cT2 cN2 cM0)" } }, { summary: { text: "cT4 cN0 M0" } }],
+    });
+    expect(eventsOfCondition(early).map((e) => e.kind)).toEqual(["primary"]);
+  });
+});

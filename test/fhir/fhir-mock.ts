@@ -29,7 +29,7 @@ export interface MockOptions {
   faults?: Record<string, Fault>;
 }
 
-const SEARCH_TYPES = [
+export const SEARCH_TYPES = [
   "Observation",
   "Condition",
   "MedicationRequest",

@@ -3,12 +3,15 @@
  * Each HER2 Observation shape real EHRs produce, and the contract that matters: the rules receive the same test
  * record whichever shape carries a result.
  */
-import type { DiagnosticReport, Observation, Resource, Specimen } from "fhir/r4";
+import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import type { Her2TestRecord } from "../../src/domain/types";
 import { parseCodeMap } from "../../src/fhir/code-map";
 import { buildPatientInput } from "../../src/fhir/normalise";
+import { assessResources } from "./fixtures/assess";
 import {
+  BREAST_SPECIMEN,
+  BREAST_SPECIMEN_REF,
   CERNER_EVENT_CODES,
   EPIC_ANSWER,
   EPIC_LAB,
@@ -18,14 +21,8 @@ import {
   snomed,
 } from "./fixtures/builders";
 
-const SPECIMEN: Specimen = {
-  resourceType: "Specimen",
-  id: "spec-1",
-  accessionIdentifier: { value: "S24-1234" },
-  subject: { reference: "Patient/p1" },
-  collection: { collectedDateTime: "2024-03-01", bodySite: { text: "Left breast" } },
-};
-const SPEC_REF = { reference: "Specimen/spec-1" };
+const SPECIMEN = BREAST_SPECIMEN;
+const SPEC_REF = BREAST_SPECIMEN_REF;
 const DATE = "2024-03-02T10:00:00Z";
 
 const codeMap = parseCodeMap({
@@ -625,7 +622,7 @@ describe("results that cannot be read confidently are unreadable, with the reaso
     ],
     "text with no result": [
       observation({ id: "x", code: loinc("85319-2") }, { valueString: "see report" }),
-      /no HER2 result/,
+      /"see report" only points elsewhere, and no note, derived-from result or report conclusion/,
     ],
     "a panel member that was not loaded": [
       observation({ id: "x", code: loinc("74885-5") }, { hasMember: [{ reference: "Observation/missing" }] }),
@@ -740,5 +737,41 @@ describe("single-measure ISH Observations without specimen or grouping, filed th
       copies("c1", 4.6),
     ]);
     expect(records).toHaveLength(2);
+  });
+});
+
+describe("implausible ISH numbers in FHIR shapes are unreadable, never a group (issue 16 point 4)", () => {
+  const panel = (id: string, ratio: number, her2: number): Observation =>
+    observation(
+      { id, code: loinc("85318-4"), date: DATE, specimen: SPEC_REF },
+      {
+        valueString: "Amplified",
+        component: [
+          quantityComponent("49683-6", ratio, "{ratio}"),
+          quantityComponent("74860-8", her2, "{copies}/{cell}"),
+        ],
+      },
+    );
+  const assessed = (resources: Resource[]) => assessResources(resources, codeMap);
+
+  it.each<[string, number, number, RegExp]>([
+    ["ratio 1e308 in a component", 1e308, 8, /HER2\/CEP17 ratio 1e\+308 is not plausible/],
+    ["ratio 0 in a component", 0, 8, /HER2\/CEP17 ratio 0 is not plausible/],
+    ["HER2 copies 5000 per cell", 2.5, 5000, /average HER2 copies per cell 5000 is not plausible/],
+  ])("%s: unreadable with the reason, the 'Amplified' beside it not used", (_name, ratio, her2, reason) => {
+    const a = assessed([panel("ish", ratio, her2)]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable.map((u) => u.resource)).toEqual(["Observation/ish"]);
+    expect(a.unreadable[0]?.reason).toMatch(reason);
+  });
+
+  it("a ratio 1e308 filed as its own Observation (49683-6 valueQuantity) is unreadable", () => {
+    const ratio = observation(
+      { id: "ratio", code: loinc("49683-6"), date: DATE, specimen: SPEC_REF },
+      { valueQuantity: { value: 1e308, unit: "{ratio}" } },
+    );
+    const a = assessed([ratio]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.unreadable[0]?.reason).toMatch(/ratio 1e\+308 is not plausible/);
   });
 });

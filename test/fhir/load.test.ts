@@ -638,3 +638,31 @@ describe("isWithinBase", () => {
     expect(isWithinBase("https://user@ehr.example.test/fhir/r4/Patient", BASE)).toBe(false);
   });
 });
+
+describe("loadPatientData: one id on two pages (issue 16, point 2)", () => {
+  it("passes on a differing second copy instead of keeping the last one, and drops identical copies", async () => {
+    const ihc = EPIC_PATIENT_RESOURCES.find((r) => r.resourceType === "Observation" && r.id === "ihc-1");
+    if (!ihc) throw new Error("fixture has no Observation/ihc-1");
+    const changed = {
+      ...ihc,
+      valueString: "changed",
+      valueCodeableConcept: undefined,
+    } as unknown as Resource;
+    mockFhirServer({ resources: [...EPIC_PATIENT_RESOURCES, structuredClone(ihc), changed], pageSize: 2 });
+    const data = await loadPatientData(source(), PATIENT_ID);
+    expect(ids(data.resources).filter((r) => r === "Observation/ihc-1")).toHaveLength(2);
+    const input = buildPatientInput({
+      patient: `Patient/${PATIENT_ID}`,
+      resources: data.resources,
+      asOf: "2026-11-25",
+    });
+    const ihcRecords = input.tests.filter((t) => t.source === "Observation/ihc-1");
+    expect(ihcRecords.length).toBeGreaterThan(0);
+    for (const record of ihcRecords) {
+      expect(record).toMatchObject({
+        method: "unreadable",
+        reason: expect.stringContaining("different contents") as unknown,
+      });
+    }
+  });
+});

@@ -37,6 +37,15 @@ describe("anti-HER2 drugs by name", () => {
     ["Nerlynx", ["neratinib"]],
     ["lapatinib 250 mg", ["lapatinib"]],
     ["Margenza", ["margetuximab"]],
+    // Biosimilars by suffix (FDA Purple Book names) and brand.
+    ["trastuzumab-dkst 150 mg", ["trastuzumab"]],
+    ["trastuzumab-qyyp (Trazimera)", ["trastuzumab"]],
+    ["trastuzumab-pkrb", ["trastuzumab"]],
+    ["trastuzumab-dttb (Ontruzant)", ["trastuzumab"]],
+    ["trastuzumab-strf (Hercessi)", ["trastuzumab"]],
+    ["Herzuma 420 mg", ["trastuzumab"]],
+    ["pertuzumab/trastuzumab/hyaluronidase-zzxf 1200 mg", ["pertuzumab, trastuzumab and hyaluronidase"]],
+    ["ado-trastuzumab emtansine", ["ado-trastuzumab emtansine"]],
     ["letrozole 2.5 mg", []],
     ["bevacizumab", []],
   ])("%s -> %j", (text, drugs) => {
@@ -143,5 +152,12 @@ describe("buildTherapies", () => {
     expect(
       therapies([request("mr4", { medicationReference: { reference: "Medication/not-loaded" } })]),
     ).toEqual([]);
+  });
+});
+
+describe("requests that are not therapy", () => {
+  it("a do-not-perform request for trastuzumab is not therapy", () => {
+    const r = request("dnp", { doNotPerform: true, medicationCodeableConcept: { text: "Herceptin" } });
+    expect(therapies([r])).toEqual([]);
   });
 });

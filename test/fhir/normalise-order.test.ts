@@ -23,7 +23,7 @@ describe("buildPatientInput is deterministic", () => {
 });
 
 describe("buildPatientInput keeps other patients out", () => {
-  it("ignores resources whose subject is another patient, and records that it did", () => {
+  it("leaves out resources whose subject is another patient, as a gap that may change the assessment", () => {
     const input = buildPatientInput({
       patient: `Patient/${PATIENT_ID}`,
       resources: EPIC_PATIENT_RESOURCES,
@@ -33,20 +33,42 @@ describe("buildPatientInput keeps other patients out", () => {
     expect(input.dataGaps).toEqual([
       {
         resourceType: "Observation",
-        kind: "error",
-        reason: "1 Observation resource(s) belong to another patient and were ignored",
-        affectsAssessment: false,
+        kind: "excluded",
+        reason: `1 Observation resource(s) left out of the assessment because they cannot be proven to be Patient/${PATIENT_ID}'s (1 another patient): Observation/other-patient-ihc: it belongs to another patient (Patient/someone-else)`,
+        affectsAssessment: true,
       },
     ]);
   });
 
-  it("matches the patient through an absolute reference", () => {
-    const resources = EPIC_PATIENT_RESOURCES.map((r) =>
+  const withAbsoluteSubject = (base: string) =>
+    EPIC_PATIENT_RESOURCES.map((r) =>
       r.resourceType === "Observation" && r.id === "ihc-1"
-        ? { ...r, subject: { reference: `https://ehr.example.test/fhir/r4/Patient/${PATIENT_ID}` } }
+        ? { ...r, subject: { reference: `${base}/Patient/${PATIENT_ID}` } }
         : r,
     );
-    const input = buildPatientInput({ patient: `Patient/${PATIENT_ID}`, resources, asOf: "2026-11-25" });
+
+  it("matches the patient through an absolute reference on the data's own FHIR base", () => {
+    const input = buildPatientInput({
+      patient: `Patient/${PATIENT_ID}`,
+      resources: withAbsoluteSubject("https://ehr.example.test/fhir/r4"),
+      asOf: "2026-11-25",
+      fhirBase: "https://ehr.example.test/fhir/r4/",
+    });
     expect(input.tests.map((t) => t.source)).toContain("Observation/ihc-1");
+  });
+
+  it("leaves out an absolute reference to the same id on another server, or when the base is not known", () => {
+    for (const fhirBase of ["https://ehr.example.test/fhir/r4", undefined]) {
+      const input = buildPatientInput({
+        patient: `Patient/${PATIENT_ID}`,
+        resources: withAbsoluteSubject("https://elsewhere.example.test/fhir/r4"),
+        asOf: "2026-11-25",
+        ...(fhirBase ? { fhirBase } : {}),
+      });
+      expect(input.tests.map((t) => t.source)).not.toContain("Observation/ihc-1");
+      expect(input.dataGaps).toContainEqual(
+        expect.objectContaining({ resourceType: "Observation", kind: "excluded", affectsAssessment: true }),
+      );
+    }
   });
 });

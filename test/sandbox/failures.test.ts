@@ -1,10 +1,14 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SLOW_MS, formatFailure, parseFailure, parseFailures } from "../../sandbox/failures";
+import { parseCapabilities } from "../../src/fhir/capabilities";
+import { EMPTY_CODE_MAP } from "../../src/fhir/code-map";
+import { PAGE_SIZE, planInitialQueries } from "../../src/fhir/query-plan";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import {
   accessToken,
   allowLoopbackRequests,
+  allPages,
   authorizeParams,
   ehrLaunchToken,
   fhirGet,
@@ -116,6 +120,42 @@ describe("failure injection over HTTP", () => {
     const second = await fhirGet(next ?? "", token);
     expect(second.status).toBe(500);
     expect(second.body.resourceType).toBe("OperationOutcome");
+  });
+
+  describe("page2-500:Observation on her2-paged, with the Observation search the app sends", () => {
+    async function appObservationSearch(): Promise<string> {
+      const metadata = await fhirGet(`${base}/fhir/metadata`);
+      const { queries } = planInitialQueries("her2-paged", parseCapabilities(metadata.body), EMPTY_CODE_MAP);
+      const observation = queries.find((q) => q.resourceType === "Observation");
+      if (observation === undefined) throw new Error("the app plans no Observation search");
+      expect(observation.url).toContain(`_count=${PAGE_SIZE}`);
+      return `${base}/fhir/${observation.url}`;
+    }
+    const nextLink = (body: { link?: { relation: string; url: string }[] }) =>
+      body.link?.find((l) => l.relation === "next")?.url;
+
+    it("the app's HER2 search spans more than one page, and the second page fails with 500", async () => {
+      const token = await accessToken(base, "her2-paged", { fail: "page2-500:Observation" });
+      const first = await fhirGet(await appObservationSearch(), token);
+      expect(first.status).toBe(200);
+      const next = nextLink(first.body);
+      expect(next).toBeDefined();
+      const second = await fhirGet(next ?? "", token);
+      expect(second.status).toBe(500);
+      expect(second.body.resourceType).toBe("OperationOutcome");
+    });
+
+    it("without the fault, the pages together hold all four HER2 results, each once", async () => {
+      const token = await accessToken(base, "her2-paged");
+      const { matches, pages } = await allPages(await appObservationSearch(), token);
+      expect(pages).toBe(2);
+      expect(matches.sort()).toEqual([
+        "Observation/her2-paged-ihc-1",
+        "Observation/her2-paged-ish-1",
+        "Observation/her2-paged-ish-her2-1",
+        "Observation/her2-paged-ish-ratio-1",
+      ]);
+    });
   });
 
   it("slow:Condition: Condition searches wait, others do not", async () => {

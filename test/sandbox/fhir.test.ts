@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
-import { accessToken, allowLoopbackRequests, type FhirJson, fhirGet, get } from "./helpers";
+import { accessToken, allowLoopbackRequests, allPages, type FhirJson, fhirGet, get } from "./helpers";
 
 allowLoopbackRequests();
 
@@ -124,13 +124,87 @@ describe("scopes", () => {
   });
 });
 
+describe("granular v2 scopes (patient/Observation.rs?…)", () => {
+  const IHC = "http://loinc.org|85319-2";
+  const ISH = "http://loinc.org|85318-4";
+  const limitedTo = (constraint: string, extra = "") =>
+    accessToken(sandbox.url, "her2-paged", {
+      scope: `launch patient/Patient.rs patient/Observation.rs?${constraint}${extra}`,
+    });
+
+  it("limits a search to what the scope allows; a search for more gives only that", async () => {
+    const ihcOnly = await limitedTo(`code=${IHC}`);
+    const all = await fhirGet(`${fhir}/Observation?patient=her2-paged&_count=1000`, ihcOnly);
+    expect(all.status).toBe(200);
+    expect(ids(all.body)).toEqual(["Observation/her2-paged-ihc-1"]);
+    expect(all.body.total).toBe(1);
+    const other = await fhirGet(
+      `${fhir}/Observation?patient=her2-paged&code=http://loinc.org|718-7`,
+      ihcOnly,
+    );
+    expect(other.status).toBe(200);
+    expect(other.body.total).toBe(0);
+  });
+
+  it("applies a category limit: vital signs only sees none of the laboratory results", async () => {
+    const vitals = await limitedTo("category=vital-signs");
+    const { status, body } = await fhirGet(`${fhir}/Observation?patient=her2-paged`, vitals);
+    expect(status).toBe(200);
+    expect(body.total).toBe(0);
+    const labs = await limitedTo(
+      "category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory",
+    );
+    expect((await fhirGet(`${fhir}/Observation?patient=her2-paged`, labs)).body.total).toBe(100);
+  });
+
+  it("refuses a read outside the scope with 403, and allows one inside it", async () => {
+    const ihcOnly = await limitedTo(`code=${IHC}`);
+    expect((await fhirGet(`${fhir}/Observation/her2-paged-ihc-1`, ihcOnly)).status).toBe(200);
+    const outside = await fhirGet(`${fhir}/Observation/her2-paged-lab-1-1`, ihcOnly);
+    expect(outside.status).toBe(403);
+    expect(issueText(outside.body)).toContain(`limit Observation to code=${IHC}`);
+  });
+
+  it("takes the union of several limits on one type", async () => {
+    const either = await accessToken(sandbox.url, "her2-paged", {
+      scope: `launch patient/Observation.rs?code=${IHC} patient/Observation.rs?code=${ISH}`,
+    });
+    const { body } = await fhirGet(`${fhir}/Observation?patient=her2-paged`, either);
+    expect(ids(body).sort()).toEqual(["Observation/her2-paged-ihc-1", "Observation/her2-paged-ish-1"]);
+  });
+
+  it("an unlimited scope on the type is not narrowed by a limited one", async () => {
+    const both = await accessToken(sandbox.url, "her2-paged", {
+      scope: `launch patient/Observation.rs?code=${IHC} patient/Observation.rs`,
+    });
+    expect((await fhirGet(`${fhir}/Observation?patient=her2-paged`, both)).body.total).toBe(100);
+  });
+
+  it("does not _include resources the scope does not allow", async () => {
+    const ishOnly = await limitedTo(`code=${ISH}`, " patient/Specimen.rs");
+    const query = new URLSearchParams({
+      patient: "her2-paged",
+      _include: "Observation:has-member",
+    });
+    query.append("_include", "Observation:specimen");
+    const { body } = await fhirGet(`${fhir}/Observation?${query.toString()}`, ishOnly);
+    expect(ids(body)).toEqual(["Observation/her2-paged-ish-1", "Specimen/her2-paged-spec-1"]);
+    const noSpecimenScope = await limitedTo(`code=${ISH}`);
+    const withoutSpecimens = await fhirGet(`${fhir}/Observation?${query.toString()}`, noSpecimenScope);
+    expect(ids(withoutSpecimens.body)).toEqual(["Observation/her2-paged-ish-1"]);
+  });
+});
+
 describe("search", () => {
   it("finds HER2 results by an encoded system|code list and a bare patient id", async () => {
     const query = new URLSearchParams({ patient: "her2-paged", code: HER2_CODES, _count: "50" });
     const { status, body } = await fhirGet(`${fhir}/Observation?${query.toString()}`, token);
     expect(status).toBe(200);
     expect(body).toMatchObject({ resourceType: "Bundle", type: "searchset", total: 4 });
-    expect(ids(body).sort()).toEqual(
+    expect(
+      body.entry?.every((e) => e.search?.mode === "match" && e.fullUrl?.startsWith(`${fhir}/Observation/`)),
+    ).toBe(true);
+    expect((await allPages(`${fhir}/Observation?${query.toString()}`, token)).matches.sort()).toEqual(
       [
         "Observation/her2-paged-ihc-1",
         "Observation/her2-paged-ish-1",
@@ -138,9 +212,6 @@ describe("search", () => {
         "Observation/her2-paged-ish-her2-1",
       ].sort(),
     );
-    expect(
-      body.entry?.every((e) => e.search?.mode === "match" && e.fullUrl?.startsWith(`${fhir}/Observation/`)),
-    ).toBe(true);
   });
 
   it("finds nothing when the code system is wrong", async () => {
@@ -149,26 +220,29 @@ describe("search", () => {
   });
 
   it("follows absolute next links to the end, each resource once", async () => {
+    const other = await accessToken(sandbox.url, "her2-ihc2-ish-neg");
+    const all = await fhirGet(`${fhir}/Observation?patient=her2-ihc2-ish-neg&_count=1000`, other);
+    expect(all.body.total).toBe(5);
+    const { matches, pages } = await allPages(
+      `${fhir}/Observation?patient=her2-ihc2-ish-neg&_count=2`,
+      other,
+    );
+    expect(pages).toBe(3);
+    expect(matches).toEqual(ids(all.body));
+  });
+
+  it("serves her2-paged at most 2 matches a page, whatever _count asks (its maxPageSize)", async () => {
     const file = JSON.parse(readFileSync("sandbox/patients/her2-paged.json", "utf8")) as FhirJson;
-    const inFile = (file.entry ?? []).filter((e) => e.resource.resourceType === "Observation").length;
-    expect(inFile).toBe(100);
-    const all = await fhirGet(`${fhir}/Observation?patient=her2-paged&_count=1000`, token);
-    const expected = ids(all.body);
-    expect(expected.length).toBe(inFile);
-    const seen: string[] = [];
-    let url: string | undefined = `${fhir}/Observation?patient=her2-paged&_count=15`;
-    let pages = 0;
-    while (url !== undefined) {
-      expect(url.startsWith(`${fhir}/Observation?`)).toBe(true);
-      const page = await fhirGet(url, token);
-      expect(page.status).toBe(200);
-      expect(page.body.total).toBe(inFile);
-      seen.push(...ids(page.body));
-      url = page.body.link?.find((l) => l.relation === "next")?.url;
-      pages += 1;
-    }
-    expect(pages).toBe(7);
-    expect(seen).toEqual(expected);
+    const inFile = (file.entry ?? [])
+      .filter((e) => e.resource.resourceType === "Observation")
+      .map((e) => `Observation/${e.resource.id ?? ""}`);
+    expect(inFile.length).toBe(100);
+    const first = await fhirGet(`${fhir}/Observation?patient=her2-paged&_count=15`, token);
+    expect(first.body.entry?.length).toBe(2);
+    expect(first.body.link?.find((l) => l.relation === "next")?.url).toContain("_count=2");
+    const { matches, pages } = await allPages(`${fhir}/Observation?patient=her2-paged&_count=15`, token);
+    expect(pages).toBe(50);
+    expect(matches.sort()).toEqual(inFile.sort());
   });
 
   it("includes the specimens of the matches with search.mode include", async () => {

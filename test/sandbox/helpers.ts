@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { http, passthrough } from "msw";
-import { beforeEach } from "vitest";
+import { beforeEach, expect } from "vitest";
 import { server } from "../msw-server";
 
 /**
@@ -152,6 +152,30 @@ export async function accessToken(
 export async function fhirGet(url: string, token?: string): Promise<{ status: number; body: FhirJson }> {
   const res = await get(url, token === undefined ? {} : { authorization: `Bearer ${token}` });
   return { status: res.status, body: (await res.json()) as FhirJson };
+}
+
+/**
+ * Follows a search's absolute `next` links to the end; every page must be a 200 searchset on the same server.
+ * @returns the `Type/id` of every match (includes left out) in page order, and the number of pages
+ */
+export async function allPages(url: string, bearer: string): Promise<{ matches: string[]; pages: number }> {
+  const origin = new URL(url).origin;
+  const matches: string[] = [];
+  let next: string | undefined = url;
+  let pages = 0;
+  while (next !== undefined) {
+    expect(next.startsWith(`${origin}/fhir/`)).toBe(true);
+    const page = await fhirGet(next, bearer);
+    expect(page.status).toBe(200);
+    expect(page.body.type).toBe("searchset");
+    for (const entry of page.body.entry ?? []) {
+      if (entry.search?.mode === "match")
+        matches.push(`${entry.resource.resourceType}/${entry.resource.id ?? ""}`);
+    }
+    next = page.body.link?.find((l) => l.relation === "next")?.url;
+    pages += 1;
+  }
+  return { matches, pages };
 }
 
 /** The loosely typed view of FHIR JSON the assertions need. */

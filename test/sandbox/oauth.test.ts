@@ -223,6 +223,108 @@ describe("authorization code flow with PKCE (EHR launch)", () => {
   });
 });
 
+describe("RFC 6749 / RFC 7636 details", () => {
+  const patientRead = (token: string) =>
+    get(`${base}/fhir/Patient/her2-ihc3`, { authorization: `Bearer ${token}` });
+
+  it("revokes the token issued from a code when the code is replayed (RFC 6749 §4.1.2)", async () => {
+    const { code, verifier } = await codeFor("her2-ihc3");
+    const first = (await (await exchangeCode(base, code, verifier)).json()) as TokenBody;
+    const token = first.access_token ?? "";
+    expect((await patientRead(token)).status).toBe(200);
+    const replay = await exchangeCode(base, code, verifier);
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as TokenBody).error).toBe("invalid_grant");
+    const afterReplay = await patientRead(token);
+    expect(afterReplay.status).toBe(401);
+    expect(afterReplay.headers.get("www-authenticate")).toContain("invalid_token");
+  });
+
+  it("a replay revokes only that code's token, not another launch's", async () => {
+    const one = await codeFor("her2-ihc3");
+    const other = await codeFor("her2-ihc3");
+    const oneToken = ((await (await exchangeCode(base, one.code, one.verifier)).json()) as TokenBody)
+      .access_token;
+    const otherToken = ((await (await exchangeCode(base, other.code, other.verifier)).json()) as TokenBody)
+      .access_token;
+    await exchangeCode(base, one.code, one.verifier);
+    expect((await patientRead(oneToken ?? "")).status).toBe(401);
+    expect((await patientRead(otherToken ?? "")).status).toBe(200);
+  });
+
+  it.each([
+    ["42 characters (too short)", "a".repeat(42)],
+    ["129 characters (too long)", "a".repeat(129)],
+    ["a character outside the unreserved set", `${"a".repeat(42)}+`],
+    ["base64 padding", `${"a".repeat(43)}=`],
+  ])("refuses a code_challenge of %s with invalid_request (RFC 7636 §4.1)", async (_what, challenge) => {
+    const launch = await launchId(base, "her2-ihc3");
+    const { params } = authorizeParams(base, { launch, code_challenge: challenge });
+    const query = locationParams(await get(authorizeUrl(params)));
+    expect(query.get("error")).toBe("invalid_request");
+    expect(query.get("error_description")).toContain("code_challenge");
+    expect(query.get("state")).toBe(params.state);
+    expect(query.get("code")).toBeNull();
+  });
+
+  it("accepts code_challenge lengths 43 and 128 of the unreserved set", async () => {
+    for (const challenge of ["A".repeat(43), `${"a-._~Z9".repeat(18)}aa`]) {
+      expect(challenge.length === 43 || challenge.length === 128).toBe(true);
+      const launch = await launchId(base, "her2-ihc3");
+      const { params } = authorizeParams(base, { launch, code_challenge: challenge });
+      expect(locationParams(await get(authorizeUrl(params))).get("code")).not.toBeNull();
+    }
+  });
+});
+
+describe("scopes the sandbox grants", () => {
+  async function grantedScope(scope: string): Promise<TokenBody> {
+    const launch = await launchId(base, "her2-ihc3");
+    const { params, verifier } = authorizeParams(base, { launch, scope });
+    const redirect = locationParams(await get(authorizeUrl(params)));
+    const code = redirect.get("code");
+    if (code === null) return { error: redirect.get("error") ?? "no code" };
+    return (await (await exchangeCode(base, code, verifier)).json()) as TokenBody;
+  }
+
+  it("grants only the read part of write scopes to this read-only app", async () => {
+    const body = await grantedScope(
+      "launch patient/Observation.cruds patient/Patient.* patient/Condition.write patient/Specimen.cud " +
+        "patient/DiagnosticReport.rs",
+    );
+    expect(body.scope).toBe("launch patient/Observation.rs patient/Patient.read patient/DiagnosticReport.rs");
+  });
+
+  it("refuses a request whose only resource scopes are write scopes (invalid_scope)", async () => {
+    expect((await grantedScope("launch patient/Observation.cud patient/Condition.write")).error).toBe(
+      "invalid_scope",
+    );
+  });
+
+  it("grants a category-limited v2 scope as asked", async () => {
+    const scope = "launch patient/Observation.rs?category=laboratory";
+    expect((await grantedScope(scope)).scope).toBe(scope);
+  });
+
+  it("does not grant granular scopes it cannot enforce", async () => {
+    const body = await grantedScope(
+      "launch patient/Patient.rs patient/*.rs?category=laboratory patient/Observation.rs?unknown-param=1 " +
+        "patient/Condition.rs?code:in=http://example.org/vs patient/Specimen.rs?subject.name=x",
+    );
+    expect(body.scope).toBe("launch patient/Patient.rs");
+  });
+
+  it("grants several limits on one type only when they combine into one parameter", async () => {
+    const body = await grantedScope(
+      "launch patient/Observation.rs?category=laboratory patient/Observation.rs?category=vital-signs " +
+        "patient/Observation.rs?code=http://loinc.org|85319-2",
+    );
+    expect(body.scope).toBe(
+      "launch patient/Observation.rs?category=laboratory patient/Observation.rs?category=vital-signs",
+    );
+  });
+});
+
 describe("standalone launch (patient picker)", () => {
   const standalone = () => authorizeParams(base, { scope: APP_SCOPES.replace("launch ", "launch/patient ") });
 

@@ -1,5 +1,6 @@
 // @vitest-environment node
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateResource } from "@medplum/core";
 import type { Resource } from "@medplum/fhirtypes";
@@ -205,5 +206,24 @@ describe("manifest coverage (HER2-GUIDELINE.md, DESIGN.md flag table)", () => {
       checked += 1;
     }
     expect(checked).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("manifest maxPageSize", () => {
+  const withPageSize = (maxPageSize: unknown): string => {
+    const raw = JSON.parse(readFileSync(join(DIR, "index.json"), "utf8")) as { patients: object[] };
+    raw.patients = [{ ...raw.patients[0], maxPageSize }];
+    const path = join(mkdtempSync(join(tmpdir(), "her2-manifest-")), "index.json");
+    writeFileSync(path, JSON.stringify(raw));
+    return path;
+  };
+
+  it("is read for her2-paged, the patient whose HER2 search must span pages", () => {
+    expect(manifest.patients.find((p) => p.id === "her2-paged")?.maxPageSize).toBe(2);
+    expect(readManifest(withPageSize(3)).patients[0]?.maxPageSize).toBe(3);
+  });
+
+  it.each([0, -1, 1.5, "2"])("refuses maxPageSize %j", (value) => {
+    expect(() => readManifest(withPageSize(value))).toThrow(/maxPageSize must be a whole number above 0/);
   });
 });

@@ -3,7 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { connectSourcesFrom, contentSecurityPolicy } from "../../scripts/csp-plugin";
+import {
+  connectSourcesFrom,
+  contentSecurityPolicy,
+  frameAncestorsFrom,
+  securityHeaders,
+} from "../../scripts/csp-plugin";
 
 function configFile(issuers: unknown[]): string {
   const dir = mkdtempSync(join(tmpdir(), "her2-csp-"));
@@ -43,5 +48,33 @@ describe("Content-Security-Policy", () => {
 
   it("reads the shipped configuration", () => {
     expect(connectSourcesFrom("public/smart-config.json")).toContain("https://launch.smarthealthit.org");
+  });
+});
+
+describe("security headers per deployment", () => {
+  it("limits frame-ancestors to the app and the configured EHR origins", () => {
+    const path = configFile([
+      { connectSrc: ["https://ehr.example.org"], frameAncestors: ["https://ehr.example.org"] },
+      { connectSrc: ["https://other.example.org"] },
+    ]);
+    const headers = securityHeaders(path);
+    expect(headers["Content-Security-Policy"]).toMatch(
+      /; frame-ancestors 'self' https:\/\/ehr\.example\.org$/,
+    );
+    expect(headers["Content-Security-Policy"]).toContain(
+      "connect-src 'self' https://ehr.example.org https://other.example.org",
+    );
+    expect(headers["X-Content-Type-Options"]).toBe("nosniff");
+    expect(headers["Referrer-Policy"]).toBe("no-referrer");
+  });
+
+  it("lets no other page frame the app when no issuer names a frame ancestor", () => {
+    expect(securityHeaders(configFile([{ connectSrc: [] }]))["Content-Security-Policy"]).toContain(
+      "frame-ancestors 'self'",
+    );
+  });
+
+  it.each(["http://ehr.example.org", "*", "'none'"])("rejects %s as a frame ancestor", (source) => {
+    expect(() => frameAncestorsFrom(configFile([{ frameAncestors: [source] }]))).toThrow(/https origin/);
   });
 });

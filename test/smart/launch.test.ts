@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AppConfig, parseAppConfig } from "../../src/smart/config";
 import type { ReadyOutcome } from "../../src/smart/ready";
 import { server } from "../msw-server";
-import { AUTHORIZE_URL, ISS, base64UrlSha256, smartHandlers } from "./smart-server";
+import { AUTHORIZE_URL, ISS, TOKEN_URL, base64UrlSha256, smartHandlers } from "./smart-server";
 import { HttpResponse } from "msw";
 
 const config: AppConfig = parseAppConfig({
@@ -43,12 +43,18 @@ function pageAt(path: string): URL {
  */
 async function freshModules() {
   vi.resetModules();
-  const [{ default: FHIR }, { decideLaunch }, { completeLaunch }] = await Promise.all([
+  const [
+    { default: FHIR },
+    { decideLaunch, authorizeWithTimeout },
+    { completeLaunch },
+    { SmartTimeoutError },
+  ] = await Promise.all([
     import("fhirclient"),
     import("../../src/smart/launch-flow"),
     import("../../src/smart/ready"),
+    import("../../src/smart/timeouts"),
   ]);
-  return { FHIR, decideLaunch, completeLaunch };
+  return { FHIR, decideLaunch, authorizeWithTimeout, completeLaunch, SmartTimeoutError };
 }
 
 async function decideLaunch(appConfig: AppConfig, url: URL) {
@@ -223,21 +229,6 @@ describe("SMART EHR launch through fhirclient", () => {
     });
   });
 
-  it("gives up on a token exchange that never answers", async () => {
-    server.use(
-      ...smartHandlers({ tokenResponse: () => new Promise<Response>(() => undefined) as never }).handlers,
-    );
-    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
-    const state = authorize.searchParams.get("state") ?? "";
-    const outcome = await (
-      await freshModules()
-    ).completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`), { timeoutMs: 300 });
-    expect(outcome).toMatchObject({
-      kind: "failed",
-      failure: { kind: "timeout", step: "token", server: ISS },
-    });
-  });
-
   it("explains a page opened without any launch", async () => {
     const outcome = await completeLaunch(config, pageAt("/index.html"));
     expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "no-launch" } });
@@ -288,5 +279,71 @@ describe("launch page decisions without a redirect", () => {
       pageAt(`/launch.html?iss=${encodeURIComponent(auto)}&launch=1`),
     );
     expect(decision.kind === "authorize" && decision.params.scope?.split(" ")).toContain(expected);
+  });
+});
+
+describe("SMART discovery and token exchange that never answer (time limits)", () => {
+  const SHORT_MS = 200;
+  /** An msw handler that never answers: only the request's abort (or the test's end) releases it. */
+  const never = () => new Promise<never>(() => undefined);
+  afterEach(() => {
+    window.history.replaceState({}, "", "/");
+  });
+
+  async function authorizeDecision(path: string) {
+    const modules = await freshModules();
+    const decision = await modules.decideLaunch(config, pageAt(path), SHORT_MS);
+    if (decision.kind !== "authorize") throw new Error("expected authorize");
+    return { modules, params: { ...decision.params, noRedirect: true } };
+  }
+
+  it("fails the launch page's discovery when neither .well-known nor metadata answers", async () => {
+    const { http } = await import("msw");
+    server.use(http.get(`${ISS}/.well-known/smart-configuration`, never), http.get(`${ISS}/metadata`, never));
+    const { modules, params } = await authorizeDecision(
+      `/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`,
+    );
+    const started = Date.now();
+    const error: unknown = await modules.authorizeWithTimeout(params, SHORT_MS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(modules.SmartTimeoutError);
+    expect(String(error)).toMatch(/SMART configuration.*no answer within 0.2 s/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("fails the discovery when .well-known is missing and metadata never answers", async () => {
+    const { http } = await import("msw");
+    server.use(
+      http.get(`${ISS}/.well-known/smart-configuration`, () => new HttpResponse(null, { status: 404 })),
+      http.get(`${ISS}/metadata`, never),
+    );
+    const { modules, params } = await authorizeDecision(
+      `/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`,
+    );
+    await expect(modules.authorizeWithTimeout(params, SHORT_MS)).rejects.toBeInstanceOf(
+      modules.SmartTimeoutError,
+    );
+  });
+
+  it("still authorizes within the limit when discovery answers", async () => {
+    server.use(...smartHandlers().handlers);
+    const { modules, params } = await authorizeDecision(
+      `/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`,
+    );
+    const redirect = await modules.authorizeWithTimeout(params, 5_000);
+    expect(String(redirect)).toContain(AUTHORIZE_URL);
+  });
+
+  it("reports a timeout, naming the token exchange, when the token endpoint never answers", async () => {
+    const { http } = await import("msw");
+    server.use(...smartHandlers().handlers);
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    server.use(http.post(TOKEN_URL, never));
+    const state = authorize.searchParams.get("state") ?? "";
+    const { completeLaunch: complete } = await freshModules();
+    const outcome = await complete(config, pageAt(`/index.html?code=c&state=${state}`), SHORT_MS);
+    expect(outcome).toMatchObject({
+      kind: "failed",
+      failure: { kind: "timeout", step: expect.stringMatching(/token exchange/) as unknown },
+    });
   });
 });

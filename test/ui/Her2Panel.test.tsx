@@ -43,6 +43,35 @@ describe("page structure", () => {
 });
 
 describe("status header", () => {
+  it("shows each tumour's own status when there are bilateral tumours", () => {
+    const tumours: Assessment["tumours"] = [
+      {
+        tumour: "left breast",
+        status: "positive",
+        category: "her2-positive",
+        statusReason: "IHC 3+.",
+        basis: { specimenLabel: "S23-02210", date: "2023-04-18", evidence: ["Observation/l"] },
+      },
+      {
+        tumour: "right breast",
+        status: "negative",
+        category: "her2-low",
+        statusReason: "IHC 1+.",
+        basis: { specimenLabel: "S25-03318", date: "2025-05-12", evidence: ["Observation/r"] },
+      },
+    ];
+    renderPanel({ state: ready(assessment({ status: "positive", category: "her2-positive", tumours })) });
+    const items = within(screen.getByTestId("tumour-list")).getAllByRole("listitem");
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent(/left breast.*HER2-positive.*S23-02210/);
+    expect(items[1]).toHaveTextContent(/right breast.*HER2-negative.*HER2-low.*S25-03318/);
+  });
+
+  it("shows no tumour list for one tumour", () => {
+    renderPanel({ state: ready(assessment()) });
+    expect(screen.queryByTestId("tumour-list")).toBeNull();
+  });
+
   const statuses: [Her2Status, string][] = [
     ["positive", "HER2-positive"],
     ["negative", "HER2-negative"],
@@ -119,12 +148,12 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the five actions, then three warnings, then two notes.
+    // Severity order: the six actions, then four warnings, then four notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
-      ...Array<string>(5).fill("Action needed"),
-      ...Array<string>(3).fill("Warning"),
-      ...Array<string>(2).fill("Note"),
+      ...Array<string>(6).fill("Action needed"),
+      ...Array<string>(4).fill("Warning"),
+      ...Array<string>(4).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
     expect(reflex).toHaveTextContent("The IHC 2+ result on specimen S-24-1234 has no ISH result.");
@@ -308,6 +337,50 @@ describe("data completeness", () => {
     expect(section).toHaveTextContent("Could change the HER2 status or flags.");
     expect(section).toHaveTextContent("DocumentReference: Not supported by this server.");
     expect(section).toHaveTextContent("Does not change the HER2 status or flags.");
+  });
+
+  it("raises resources left out as not this patient's to the top alert, without a retry", () => {
+    const excluded = {
+      resourceType: "Observation",
+      kind: "excluded" as const,
+      reason:
+        "2 Observation resource(s) left out of the assessment because they cannot be proven to be Patient/p-ihc2's (1 a display-only reference, 1 another patient)",
+      affectsAssessment: true,
+    };
+    renderPanel({ state: ready(assessment({ dataGaps: [excluded] })), onRetry: vi.fn() });
+    const alert = screen.getByTestId("data-gap-alert");
+    expect(alert).toHaveTextContent(
+      "Observation: Left out: not proven to be this patient's. 2 Observation resource(s)",
+    );
+    expect(within(alert).queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+    const section = screen.getByTestId("data-completeness");
+    expect(section).toHaveTextContent("All requested data was loaded");
+    expect(section).toHaveTextContent("cannot be proven to be this patient's (not shown, not used)");
+    expect(section).toHaveTextContent("Could change the HER2 status or flags.");
+    expect(section).not.toHaveTextContent("Does not change");
+  });
+
+  it("says the HER2 results could not be loaded when the Observation query failed, not that tests were found", () => {
+    renderPanel({
+      state: ready(
+        assessment({
+          status: "indeterminate",
+          category: "unknown",
+          evidence: [],
+          dataGaps: [DENIED_OBSERVATION],
+        }),
+      ),
+    });
+    const header = screen.getByTestId("status-header");
+    expect(header).toHaveTextContent(
+      "The HER2 results could not be loaded, so the status cannot be determined.",
+    );
+    expect(header).not.toHaveTextContent("HER2 tests were found");
+  });
+
+  it("keeps 'tests were found' for an indeterminate status resting on results that were loaded", () => {
+    renderPanel({ state: ready(assessment({ status: "indeterminate", category: "unknown" })) });
+    expect(screen.getByTestId("status-header")).toHaveTextContent("HER2 tests were found");
   });
 
   it("shows no warning above the status when the gaps cannot change it", () => {

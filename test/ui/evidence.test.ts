@@ -81,9 +81,13 @@ describe("sortFlags", () => {
       "action",
       "action",
       "action",
+      "action",
       "warning",
       "warning",
       "warning",
+      "warning",
+      "info",
+      "info",
       "info",
       "info",
     ]);
@@ -91,7 +95,13 @@ describe("sortFlags", () => {
       "reflex-ish-missing",
       "metastatic-retest-missing",
     ]);
-    expect(sorted.at(-1)?.code).toBe("result-unreadable");
+    // Within the notes, the rules' table order: pending, unreadable, then the flags added in rules 1.2.0.
+    expect(sorted.slice(-4).map((f) => f.code)).toEqual([
+      "result-pending",
+      "result-unreadable",
+      "ihc-zero-review",
+      "residual-disease-result",
+    ]);
   });
 });
 

@@ -238,6 +238,33 @@ export const ALL_FLAGS: Flag[] = [
     message: "One HER2 result could not be interpreted.",
     evidence: ["Observation/odd-1"],
   },
+  {
+    code: "ihc-score-needed",
+    severity: "action",
+    message:
+      "HER2-negative metastatic disease, but no IHC score is on record for the result the status rests on.",
+    action: "Ask the laboratory for the IHC score (0, ultralow, 1+, 2+) of this specimen.",
+    evidence: ["Observation/ish-liver"],
+  },
+  {
+    code: "ihc-zero-review",
+    severity: "info",
+    message: "HER2 IHC 0 in metastatic disease: faint staining in up to 10% of cells (ultralow) matters.",
+    evidence: ["Observation/ihc-liver"],
+  },
+  {
+    code: "residual-disease-result",
+    severity: "info",
+    message:
+      "The mastectomy after neoadjuvant therapy is residual disease; the pre-treatment biopsy governs.",
+    evidence: ["Observation/ihc-residual"],
+  },
+  {
+    code: "decalcified-negative",
+    severity: "warning",
+    message: "HER2 negative on decalcified bone: decalcification may cause false-negative results.",
+    evidence: ["Observation/ihc-bone"],
+  },
 ];
 
 /** Every flag code of the contract: the domain's list, so a flag added to the rules must be rendered here too. */

@@ -1,6 +1,11 @@
 /**
  * CSV for a spreadsheet: one row per patient, one column per flag code (1 when the patient has the flag, else 0, so
  * a column can be summed or filtered), and the fields a reviewer sorts by. Quoting is csv-stringify's (RFC 4180).
+ *
+ * Patient ids, specimen labels, dates and texts come from the EHR's data, so a spreadsheet must never run one as a
+ * formula (OWASP "CSV Injection"): every string cell starting with = + - @, tab or CR (or the full-width = + - @) gets
+ * a leading ' (csv-stringify's `escape_formulas`), the value otherwise intact. The number columns (result counts and
+ * the 0/1 flag columns) are written as numbers, never negative, and are left as they are.
  */
 import { stringify } from "csv-stringify/sync";
 import type { Assessment } from "../../domain";
@@ -22,6 +27,8 @@ export const CSV_COLUMNS = [
   ...FLAG_CODES,
 ] as const;
 
+const CSV_OPTIONS = { escape_formulas: true } as const;
+
 function row(a: Assessment): (string | number)[] {
   const codes = new Set(a.flags.map((f) => f.code));
   return [
@@ -42,8 +49,8 @@ function row(a: Assessment): (string | number)[] {
 
 export function csvFormat(): OutputFormat {
   return {
-    begin: () => stringify([[...CSV_COLUMNS]]),
-    patient: (assessment) => stringify([row(assessment)]),
+    begin: () => stringify([[...CSV_COLUMNS]], CSV_OPTIONS),
+    patient: (assessment) => stringify([row(assessment)], CSV_OPTIONS),
     end: () => "",
   };
 }

@@ -1,6 +1,10 @@
 /**
  * A plain-text table for reading in a terminal. Column widths are fitted to the first 1,000 patients, which are held
  * back until then; later rows stream with those widths (a longer value pushes its row out rather than being cut).
+ *
+ * Ids come from the EHR's data, so control characters (C0 with tab and newline, DEL, C1) and bidi overrides and
+ * isolates are stripped from every cell: an ESC sequence must not recolour or clear the terminal, a newline must
+ * not forge a row, a right-to-left override must not show an id reversed. NDJSON keeps the value as it was.
  */
 import type { Assessment } from "../../domain";
 import type { OutputFormat } from "./format";
@@ -8,9 +12,18 @@ import type { OutputFormat } from "./format";
 const TITLES = ["PATIENT", "STATUS", "CATEGORY", "SETTING", "FLAGS"] as const;
 const FIT_ROWS = 1000;
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, "");
+}
+
 function cells(a: Assessment): string[] {
   const flags = [...new Set(a.flags.map((f) => f.code))];
-  return [a.patient, a.status, a.category, a.setting, flags.length === 0 ? "-" : flags.join(", ")];
+  return [a.patient, a.status, a.category, a.setting, flags.length === 0 ? "-" : flags.join(", ")].map(
+    printable,
+  );
 }
 
 function line(values: readonly string[], widths: readonly number[]): string {

@@ -38,9 +38,46 @@ export const LYMPH_NODE_SECONDARY_SNOMED: readonly { code: string; display: stri
 
 /** ICD-10-CM prefixes. */
 export const ICD10_BREAST_CANCER_PREFIX = "C50";
-/** C78 (respiratory and digestive organs), C79 (other and unspecified sites). C77 (lymph nodes) is regional, see above. */
+/** C78 (respiratory and digestive organs), C79 (other and unspecified sites). C77 (lymph nodes): see below. */
 export const ICD10_METASTASIS_PREFIXES: readonly string[] = ["C78", "C79"];
 export const ICD10_LYMPH_NODE_SECONDARY_PREFIX = "C77";
+
+/**
+ * ICD-10-CM C77 (secondary neoplasm of lymph nodes) by subcategory, for breast cancer. Regional nodes for breast
+ * (AJCC 8th / UICC TNM 8th breast; SEER EOD Regional Nodes, breast, note 7) are ipsilateral axillary levels I-III
+ * (infraclavicular = level III, N3a), internal mammary (N2b / N3b) and supraclavicular (N3c); other nodes (cervical,
+ * contralateral, intra-abdominal, inguinal, pelvic) are distant, M1 (SEER clinical N, breast, note 1).
+ * - "regional": C77.3 axilla and upper limb (includes pectoral and infraclavicular nodes).
+ * - "distant": C77.2 intra-abdominal, C77.4 inguinal and lower limb, C77.5 intrapelvic, C77.8 multiple regions.
+ * - "by-site": the code holds both: C77.0 head, face and neck (supraclavicular regional, cervical distant), C77.1
+ *   intrathoracic (internal mammary / parasternal regional, mediastinal distant), C77.9 unspecified. The body site or
+ *   text decides (REGIONAL_NODE_TEXT, DISTANT_NODE_TEXT); without one the extent is uncertain.
+ */
+export const ICD10_LYMPH_NODE_EXTENT: Readonly<Record<string, "regional" | "distant" | "by-site">> = {
+  "C77.0": "by-site",
+  "C77.1": "by-site",
+  "C77.2": "distant",
+  "C77.3": "regional",
+  "C77.4": "distant",
+  "C77.5": "distant",
+  "C77.8": "distant",
+  "C77.9": "by-site",
+};
+
+/** Node sites named in a body site or text that are regional for breast (AJCC 8th; SEER EOD breast note 7). */
+export const REGIONAL_NODE_TEXT =
+  /\b(?:axilla|axillary|infraclavicular|subclavicular|internal mammary|parasternal|supraclavicular|intramammary|interpectoral)\b/i;
+/** Node sites that are distant for breast (SEER clinical N breast, note 1: cervical, contralateral nodes are M1). */
+export const DISTANT_NODE_TEXT =
+  /\b(?:contralateral|cervical|mediastinal|hilar|abdominal|retroperitoneal|para-?aortic|inguinal|pelvic|iliac|mesenteric)\b/i;
+
+/**
+ * Words that make a recurrence local or regional, not distant: chest wall, mastectomy scar, in-breast (AJCC 8th:
+ * locoregional recurrence is not M1). "Breast" alone is not enough: a recurrence status set on the primary's
+ * Condition keeps the primary's body site, so it says nothing of where the disease recurred.
+ */
+export const LOCOREGIONAL_RECURRENCE_TEXT =
+  /\b(?:chest wall|mastectomy scar|local recurrence|locoregional|loco-regional|regional recurrence|in-breast|ipsilateral breast tumou?r recurrence)\b/i;
 /** Personal history of malignant neoplasm of breast: history, not an event of its own. */
 export const ICD10_HISTORY_OF_BREAST_CANCER = "Z85.3";
 

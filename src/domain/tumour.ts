@@ -1,0 +1,130 @@
+/**
+ * The tumour behind each specimen (issue 12, point 1). A specimen's body site says which breast it came from (left /
+ * right) or that it is distant tissue. Bilateral primaries are separate tumours: each gets its own status, and one
+ * tumour's result never overrides the other's (Wolff 2018: each invasive tumour is tested and reported on its own).
+ * After neoadjuvant anti-HER2 therapy the pre-treatment biopsy governs and a post-treatment breast result is residual
+ * disease, shown as information (KATHERINE, von Minckwitz 2019).
+ */
+import { isConclusive } from "./calls";
+import { calendarDate } from "./dates";
+import type { SpecimenResult } from "./specimen";
+import type { AntiHer2Therapy, IsoDate } from "./types";
+
+export type Side = "left" | "right";
+export type SiteKind = "breast" | "regional-node" | "distant" | "unknown";
+
+const LEFT = /\b(left|lt)\b|\bsinistr/i;
+const RIGHT = /\b(right|rt)\b|\bdextr/i;
+const BREAST = /breast|mammary gland|\bnipple|\bareola/i;
+// Regional nodes for breast (ICD-10 C77.3 axillary; internal mammary; supra- and infraclavicular).
+const REGIONAL_NODE = /axill|sentinel|internal mammary|clavicular/i;
+
+/** Left or right, when the body site says so unambiguously. */
+export function sideOf(bodySite: string | undefined): Side | undefined {
+  if (!bodySite) return undefined;
+  const left = LEFT.test(bodySite);
+  const right = RIGHT.test(bodySite);
+  return left === right ? undefined : left ? "left" : "right";
+}
+
+/** Breast, regional node, other (distant) tissue, or unknown when no body site is recorded. */
+export function siteKind(bodySite: string | undefined): SiteKind {
+  if (!bodySite?.trim()) return "unknown";
+  if (REGIONAL_NODE.test(bodySite)) return "regional-node";
+  if (BREAST.test(bodySite)) return "breast";
+  return "distant";
+}
+
+/** The breast tumour a specimen belongs to (breast or regional node with a side), else undefined. */
+export function breastTumourOf(result: SpecimenResult): Side | undefined {
+  const site = result.group.bodySite;
+  const kind = siteKind(site);
+  return kind === "breast" || kind === "regional-node" ? sideOf(site) : undefined;
+}
+
+export interface TumourSplit {
+  side: Side;
+  results: SpecimenResult[];
+}
+
+/**
+ * The breast tumours when both sides have HER2 results (bilateral primaries), each with its specimens (most recent
+ * first, as given); undefined when there is at most one breast side, so the patient has one tumour history. Specimens
+ * with no side (distant tissue, or no body site) are left out of both: which tumour they came from cannot be told.
+ */
+export function bilateralTumours(results: readonly SpecimenResult[]): TumourSplit[] | undefined {
+  const left: SpecimenResult[] = [];
+  const right: SpecimenResult[] = [];
+  for (const r of results) {
+    const side = breastTumourOf(r);
+    if (side === "left") left.push(r);
+    else if (side === "right") right.push(r);
+  }
+  if (left.length === 0 || right.length === 0) return undefined;
+  return [
+    { side: "left", results: left },
+    { side: "right", results: right },
+  ];
+}
+
+/** Therapy record statuses that mean the drug was not given. */
+export const NOT_GIVEN: ReadonlySet<string> = new Set([
+  "entered-in-error",
+  "cancelled",
+  "not-taken",
+  "not-done",
+]);
+
+/** The earliest start of an anti-HER2 therapy that was given. */
+export function firstTherapyStart(therapies: readonly AntiHer2Therapy[]): IsoDate | undefined {
+  let first: IsoDate | undefined;
+  for (const t of therapies) {
+    if (NOT_GIVEN.has(String(t.status))) continue;
+    const start = calendarDate(t.start);
+    if (start && (first === undefined || start < first)) first = start;
+  }
+  return first;
+}
+
+/**
+ * Residual-disease specimens: breast or regional-node tissue collected after the first anti-HER2 therapy, when a
+ * conclusive specimen from before the therapy is on record (the pre-treatment biopsy that made the patient eligible).
+ * KATHERINE (von Minckwitz 2019): residual invasive disease after neoadjuvant anti-HER2 therapy is treated with
+ * T-DM1 on the strength of the pre-treatment HER2-positive result; HER2 loss in residual tumour is not a reason to
+ * stop anti-HER2 therapy. A post-treatment specimen with no recorded site is not taken as residual disease (it may be
+ * metastatic tissue): the usual most-recent rule then applies.
+ */
+export function residualSpecimens(
+  results: readonly SpecimenResult[],
+  therapyStart: IsoDate | undefined,
+): Set<SpecimenResult> {
+  const residual = new Set<SpecimenResult>();
+  if (!therapyStart) return residual;
+  const pretreatment = results.some(
+    (r) => isConclusive(r.call) && r.group.date !== undefined && r.group.date < therapyStart,
+  );
+  if (!pretreatment) return residual;
+  for (const r of results) {
+    const kind = siteKind(r.group.bodySite);
+    const local = kind === "breast" || kind === "regional-node";
+    if (local && r.group.date !== undefined && r.group.date > therapyStart) residual.add(r);
+  }
+  return residual;
+}
+
+/**
+ * How long before a recurrence or metastasis was recorded a biopsy still counts as its retest: the biopsy is often
+ * what made the diagnosis, and the Condition is recorded after the pathology report. 90 days is this project's choice
+ * (data, not a guideline number): ASCO/CAP 2018 asks for HER2 retesting on the recurrent or metastatic tissue without
+ * giving a window, and a diagnostic work-up, report and coding fall within it.
+ */
+export const RETEST_WINDOW_DAYS = 90;
+
+/**
+ * Whether a specimen can be the retest of recurrent or metastatic disease: any tissue but the breast. A new breast
+ * specimen may be a new primary or the original tumour, so it does not clear the retest (Wolff 2018: retest the
+ * recurrent or metastatic tumour); regional-node and distant tissue, and tissue with no recorded site, count.
+ */
+export function canBeRetest(result: SpecimenResult): boolean {
+  return siteKind(result.group.bodySite) !== "breast";
+}

@@ -1,0 +1,200 @@
+/**
+ * Which result governs when a patient has several tumours or neoadjuvant therapy (issue 12, point 1). Expected values
+ * come from the guideline: each invasive tumour is tested and reported on its own (ASCO/CAP 2018); after neoadjuvant
+ * anti-HER2 therapy the pre-treatment biopsy governs and residual disease gets T-DM1 (KATHERINE).
+ */
+import { describe, expect, it } from "vitest";
+import { codes, dual, event, ihc, run, specimen, therapy } from "./build";
+import { siteKind, sideOf } from "../../src/domain/tumour";
+
+const LEFT = specimen("S-23-100", "2023-05-02", "Left breast, upper outer quadrant");
+const RIGHT = specimen("S-24-200", "2024-06-10", "Right breast");
+const NO_SIDE = specimen("S-24-300", "2024-07-01");
+
+describe("body site reading", () => {
+  it.each([
+    ["Left breast", "left", "breast"],
+    ["Breast, right, core biopsy", "right", "breast"],
+    ["Lt axillary lymph node", "left", "regional-node"],
+    ["Structure of right supraclavicular lymph node", "right", "regional-node"],
+    ["Liver", undefined, "distant"],
+    ["Left and right breast", undefined, "breast"],
+    [undefined, undefined, "unknown"],
+  ])("%s reads as side %s, site %s", (site, side, kind) => {
+    expect(sideOf(site)).toBe(side);
+    expect(siteKind(site)).toBe(kind);
+  });
+});
+
+describe("bilateral primaries", () => {
+  it("gives each breast its own status, the newer tumour not overriding the older", () => {
+    // Left 2023 IHC 3+ (positive); right 2024 IHC 1+ (HER2-low): a new contralateral primary.
+    const a = run([
+      ihc("3+", { specimen: LEFT, date: "2023-05-03" }),
+      ihc("1+", { specimen: RIGHT, date: "2024-06-11" }),
+    ]);
+    expect(a.tumours?.map((t) => [t.tumour, t.status, t.category])).toEqual([
+      ["left breast", "positive", "her2-positive"],
+      ["right breast", "negative", "her2-low"],
+    ]);
+    // Top level: the HER2-positive tumour, which decides anti-HER2 therapy; not "the most recent specimen".
+    expect(a.status).toBe("positive");
+    expect(a.basis?.specimenLabel).toBe("S-23-100");
+    expect(a.statusReason).toContain("right breast negative (her2-low)");
+    // A new primary is not discordant with the earlier one.
+    expect(codes(a)).not.toContain("discordant-results");
+    // Both tumours' results are used, each for its own status.
+    expect(a.evidence.every((e) => e.used)).toBe(true);
+  });
+
+  it("is not split when only one side has results", () => {
+    const a = run([
+      ihc("3+", { specimen: LEFT, date: "2023-05-03" }),
+      ihc("1+", { specimen: NO_SIDE, date: "2024-07-02" }),
+    ]);
+    expect(a.tumours).toBeUndefined();
+    expect(a.status).toBe("negative");
+    expect(codes(a)).toContain("discordant-results");
+  });
+
+  it("does not assign a specimen with no side to either tumour", () => {
+    const a = run([
+      ihc("3+", { specimen: LEFT, date: "2023-05-03" }),
+      ihc("0", { specimen: RIGHT, date: "2024-06-11" }),
+      ihc("1+", { specimen: NO_SIDE, date: "2024-07-02" }),
+    ]);
+    expect(a.tumours?.map((t) => t.category)).toEqual(["her2-positive", "her2-0"]);
+    const unassigned = a.evidence.find((e) => e.specimenLabel === "S-24-300");
+    expect(unassigned?.used).toBe(false);
+    expect(unassigned?.notUsedReason).toContain("cannot be determined");
+    expect(a.statusReason).toContain("1 specimen with no breast side recorded cannot be assigned");
+  });
+
+  it("keeps discordance within one tumour", () => {
+    const leftLater = specimen("S-24-101", "2024-09-01", "Left breast");
+    const a = run([
+      ihc("3+", { specimen: LEFT, date: "2023-05-03" }),
+      ihc("0", { specimen: leftLater, date: "2024-09-02" }),
+      ihc("3+", { specimen: RIGHT, date: "2024-06-11" }),
+    ]);
+    expect(a.tumours?.map((t) => t.status)).toEqual(["negative", "positive"]);
+    const discordant = a.flags.filter((f) => f.code === "discordant-results");
+    expect(discordant).toHaveLength(1);
+    expect(discordant[0]?.message).toContain("S-24-101");
+    expect(discordant[0]?.message).not.toContain("S-24-200");
+  });
+});
+
+describe("neoadjuvant anti-HER2 therapy", () => {
+  const core = specimen("S-24-010", "2024-01-10", "Left breast");
+  const surgery = specimen("S-24-400", "2024-07-20", "Left breast, mastectomy");
+  const neoadjuvant = therapy("trastuzumab", { start: "2024-02-01", status: "completed" });
+
+  it("keeps the pre-treatment biopsy as the status; residual disease is information", () => {
+    const a = run(
+      [
+        ihc("3+", { specimen: core, date: "2024-01-11" }),
+        ihc("1+", { specimen: surgery, date: "2024-07-21" }),
+        dual(1.3, 2.6, { specimen: surgery, date: "2024-07-22" }),
+      ],
+      { therapies: [neoadjuvant] },
+    );
+    expect(a.status).toBe("positive");
+    expect(a.category).toBe("her2-positive");
+    expect(a.basis?.specimenLabel).toBe("S-24-010");
+    expect(codes(a)).toEqual(["residual-disease-result"]);
+    const flag = a.flags[0];
+    expect(flag?.severity).toBe("info");
+    expect(flag?.message).toContain("not a reason to stop anti-HER2 therapy");
+    expect(flag?.evidence).toContain(neoadjuvant.source);
+    const residual = a.evidence.filter((e) => e.specimenLabel === "S-24-400");
+    expect(residual.every((e) => !e.used && e.notUsedReason?.startsWith("residual disease"))).toBe(true);
+  });
+
+  it("reads a post-treatment specimen with no body site by the usual rule (it may be metastatic)", () => {
+    const a = run(
+      [
+        ihc("3+", { specimen: core, date: "2024-01-11" }),
+        ihc("0", { specimen: NO_SIDE, date: "2024-07-02" }),
+      ],
+      { therapies: [neoadjuvant] },
+    );
+    expect(a.status).toBe("negative");
+    expect(codes(a)).toContain("discordant-results");
+    expect(codes(a)).not.toContain("residual-disease-result");
+  });
+
+  it("needs a conclusive pre-treatment specimen; therapy entered in error is no therapy", () => {
+    const notGiven = therapy("trastuzumab", { start: "2024-02-01", status: "entered-in-error" });
+    const a = run(
+      [
+        ihc("3+", { specimen: core, date: "2024-01-11" }),
+        ihc("1+", { specimen: surgery, date: "2024-07-21" }),
+      ],
+      { therapies: [notGiven] },
+    );
+    expect(a.status).toBe("negative");
+    expect(codes(a)).not.toContain("residual-disease-result");
+  });
+});
+
+describe("metastatic retest (issue 12, point 3)", () => {
+  const liverBiopsy = (collected: string) => specimen("S-25-500", collected, "Liver");
+  const metastasis = event("metastasis", "2025-06-01", {
+    description: "Secondary malignant neoplasm of liver",
+  });
+
+  it.each([
+    ["the day of the Condition", "2025-06-01", []],
+    ["60 days before the Condition (the diagnostic biopsy)", "2025-04-02", []],
+    ["90 days before", "2025-03-03", []],
+    ["91 days before", "2025-03-02", ["metastatic-retest-missing"]],
+  ])("counts a liver biopsy collected %s", (_, collected, flags) => {
+    // IHC 1+, not 0: metastatic IHC 0 also raises ihc-zero-review (rules 1.2.0), which is not what this tests.
+    const a = run([ihc("1+", { specimen: liverBiopsy(collected), date: collected })], {
+      events: [metastasis],
+    });
+    expect(codes(a)).toEqual(flags);
+  });
+
+  it("does not count a new breast specimen as the retest", () => {
+    const breast = specimen("S-25-600", "2025-07-01", "Right breast");
+    const a = run([ihc("1+", { specimen: breast, date: "2025-07-02" })], { events: [metastasis] });
+    expect(codes(a)).toEqual(["metastatic-retest-missing"]);
+    const flag = a.flags[0];
+    expect(flag?.message).toContain("on or after 2025-03-03 (90 days before)");
+    expect(flag?.message).toContain("A breast specimen in that time does not count");
+  });
+
+  it("counts an axillary node recurrence specimen", () => {
+    const node = specimen("S-25-700", "2025-06-10", "Left axillary lymph node");
+    const a = run([ihc("3+", { specimen: node, date: "2025-06-11" })], {
+      events: [event("recurrence", "2025-06-20")],
+    });
+    expect(codes(a)).toEqual([]);
+  });
+});
+
+describe("negative on decalcified bone (issue 12, point 3)", () => {
+  const bone = { ...specimen("S-25-800", "2025-06-10", "Bone, iliac crest"), decalcified: true };
+
+  it("warns that the negative may be false", () => {
+    const a = run([ihc("0", { specimen: bone, date: "2025-06-12" })], {
+      events: [event("metastasis", "2025-06-20")],
+    });
+    expect(a.status).toBe("negative");
+    // Metastatic IHC 0 not recorded as ultralow also gets the (info) re-review note, after the warning.
+    expect(codes(a)).toEqual(["decalcified-negative", "ihc-zero-review"]);
+    expect(a.flags[0]?.severity).toBe("warning");
+    expect(a.flags[0]?.message).toContain("false-negative");
+  });
+
+  it("does not warn on a positive or on tissue that was not decalcified", () => {
+    const events = [event("metastasis", "2025-06-20")];
+    expect(codes(run([ihc("3+", { specimen: bone, date: "2025-06-12" })], { events }))).toEqual([]);
+    const plain = { ...bone, decalcified: undefined };
+    expect(codes(run([ihc("0", { specimen: plain, date: "2025-06-12" })], { events }))).toEqual([
+      "ihc-zero-review",
+    ]);
+  });
+});
