@@ -6,6 +6,7 @@
 import { ConfigError, loadAppConfig } from "./smart/config";
 import { handOverAppConfig } from "./smart/config-handoff";
 import { configureFhirClient } from "./smart/embedding";
+import { forgetLaunchFailure } from "./smart/failure-memory";
 import { authorizeWithTimeout, decideLaunch } from "./smart/launch-flow";
 import { renderMessage } from "./smart/message-page";
 import { SmartTimeoutError } from "./smart/timeouts";
@@ -14,6 +15,8 @@ const root = document.getElementById("root") ?? document.body;
 
 async function main(): Promise<void> {
   configureFhirClient();
+  // A new launch: an earlier failure in this tab must not be shown for it.
+  forgetLaunchFailure();
   const config = await loadAppConfig();
   const decision = await decideLaunch(config, new URL(window.location.href));
   if (decision.kind === "message") {

@@ -57,7 +57,8 @@ export function Boot() {
     );
   }
   const { outcome } = state;
-  if (outcome.kind === "failed") return <LaunchFailureScreen failure={outcome.failure} />;
+  if (outcome.kind === "failed")
+    return <LaunchFailureScreen failure={outcome.failure} shownAgain={outcome.shownAgain === true} />;
   return (
     <PatientApp
       client={outcome.client}

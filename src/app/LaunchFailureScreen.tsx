@@ -6,9 +6,16 @@ import type { LaunchFailure } from "../smart/ready";
 import { describeLaunchFailure } from "./launch-failure-text";
 
 /** Full-page explanation of why the launch did not produce a usable session, and what to do next. */
-export function LaunchFailureScreen({ failure }: { failure: LaunchFailure }) {
+export function LaunchFailureScreen({
+  failure,
+  shownAgain = false,
+}: {
+  failure: LaunchFailure;
+  shownAgain?: boolean;
+}) {
   const text = describeLaunchFailure(failure);
-  return <MessageScreen title={text.title} what={text.what} todo={text.todo} detail={text.detail} />;
+  const what = shownAgain ? `${text.what} (Shown again after the page was reloaded.)` : text.what;
+  return <MessageScreen title={text.title} what={what} todo={text.todo} detail={text.detail} />;
 }
 
 export function MessageScreen(props: {

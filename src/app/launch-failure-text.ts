@@ -1,4 +1,4 @@
-import type { LaunchFailure } from "../smart/ready";
+import type { LaunchFailure, SentRegistration } from "../smart/ready";
 import type { SessionProblem } from "./session-guard";
 
 export interface FailureText {
@@ -6,6 +6,31 @@ export interface FailureText {
   what: string;
   todo: string;
   detail?: string;
+}
+
+/** What the integration engineer must compare with the EHR's registration of the app, per OAuth error. */
+function configurationCheck(error: string): string {
+  switch (error) {
+    case "invalid_client":
+    case "unauthorized_client":
+      return "the client id: it must be the one the EHR registered for this app, and that registration must allow the authorization-code grant";
+    case "invalid_redirect_uri":
+    case "redirect_uri_mismatch":
+      return "the redirect URL: it must be registered with the EHR exactly as sent (scheme, host, port and path)";
+    case "invalid_scope":
+      return "the scopes: each must be enabled in the EHR's registration of the app (scopeVersion and extraScopes in smart-config.json decide what is asked)";
+    default:
+      return "the client id, redirect URL and scopes registered for the app";
+  }
+}
+
+function sentValues(sent: SentRegistration): string {
+  return [
+    `client_id: ${sent.clientId ?? "(unknown)"}`,
+    `redirect_uri: ${sent.redirectUri ?? "(unknown)"}`,
+    `scope: ${sent.scope ?? "(unknown)"}`,
+    ...(sent.iss ? [`iss: ${sent.iss}`] : []),
+  ].join("\n");
 }
 
 /** Plain-language explanation of each launch failure: what happened and what to do. */
@@ -25,6 +50,22 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
             todo: "Launch the app again from the chart. If this keeps happening, give the detail below to your EHR integration team.",
             ...(failure.description ? { detail: failure.description } : {}),
           };
+    case "configuration":
+      return {
+        title: "The app's registration with this EHR does not match",
+        what: `The EHR's authorisation server refused the sign-in with "${failure.error}": a configuration problem, so launching again will fail the same way. Nothing was loaded.`,
+        todo: `Give this screen to your EHR integration team. They must check ${configurationCheck(failure.error)}. The values the app sent are in the detail below (the client id comes from smart-config.json).`,
+        detail: [
+          sentValues(failure.sent),
+          ...(failure.description ? [`server said: ${failure.description}`] : []),
+        ].join("\n"),
+      };
+    case "sign-in-incomplete":
+      return {
+        title: "The sign-in did not complete",
+        what: "This page holds a sign-in that was started but never finished (no access token), so nothing can be loaded.",
+        todo: "Close this and launch the app again from the patient's chart.",
+      };
     case "no-launch":
       return {
         title: "No launch in progress",

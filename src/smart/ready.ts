@@ -1,11 +1,24 @@
 import FHIR from "fhirclient";
 import type Client from "fhirclient/lib/Client";
 import { type AppConfig, type IssuerConfig, findIssuer } from "./config";
+import { forgetLaunchFailure, rememberLaunchFailure, rememberedLaunchFailure } from "./failure-memory";
 import { SMART_TIMEOUT_MS, SmartTimeoutError, withTimeout } from "./timeouts";
+
+/** What the app sent to the authorisation server, for a configuration-error screen. */
+export interface SentRegistration {
+  clientId?: string;
+  redirectUri?: string;
+  scope?: string;
+  iss?: string;
+}
 
 /** Why the redirect page could not produce a usable client; each maps to a screen that says what to do. */
 export type LaunchFailure =
   | { kind: "denied"; error: string; description?: string }
+  /** The server refused the app's registration (client id, redirect URL or scopes): an integration problem. */
+  | { kind: "configuration"; error: string; description?: string; sent: SentRegistration }
+  /** A stored launch without an access token: the sign-in was started but never completed. */
+  | { kind: "sign-in-incomplete" }
   | { kind: "no-launch"; detail: string }
   | { kind: "token-failed"; detail: string }
   | { kind: "timeout"; step: string; detail: string }
@@ -21,7 +34,48 @@ export type ReadyOutcome =
       /** False only when the EHR says it already shows the patient banner (`need_patient_banner: false`). */
       needPatientBanner: boolean;
     }
-  | { kind: "failed"; failure: LaunchFailure };
+  /** `shownAgain`: the failure of an earlier load of this page in this tab, shown again after a reload. */
+  | { kind: "failed"; failure: LaunchFailure; shownAgain?: boolean };
+
+/**
+ * OAuth error codes (RFC 6749 §4.1.2.1, §5.2; `invalid_redirect_uri` / `redirect_uri_mismatch` as some servers
+ * spell it) that mean the app's registration or configuration is wrong, not that the user should simply retry.
+ */
+const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set([
+  "invalid_client",
+  "unauthorized_client",
+  "invalid_redirect_uri",
+  "redirect_uri_mismatch",
+  "invalid_scope",
+]);
+
+/** The client id, redirect URL and scopes fhirclient stored for this launch (keyed by the `state` parameter). */
+function sentRegistration(stateKey: string | null): SentRegistration {
+  if (!stateKey) return {};
+  try {
+    const state = JSON.parse(window.sessionStorage.getItem(stateKey) ?? "null") as Record<
+      string,
+      unknown
+    > | null;
+    if (state === null || typeof state !== "object") return {};
+    const text = (key: string) => (typeof state[key] === "string" ? { [key]: state[key] } : {});
+    const iss = typeof state.serverUrl === "string" ? { iss: state.serverUrl } : {};
+    return { ...text("clientId"), ...text("redirectUri"), ...text("scope"), ...iss };
+  } catch {
+    return {};
+  }
+}
+
+/** A failure that a reload must show again (see failure-memory.ts). */
+function failed(failure: LaunchFailure): ReadyOutcome {
+  rememberLaunchFailure(failure);
+  return { kind: "failed", failure };
+}
+
+/** The OAuth error code in fhirclient's token-exchange error text (`400 Bad Request\nURL: …\ninvalid_client: …`). */
+function tokenErrorCode(detail: string): string | undefined {
+  return /^([a-z_]+)(?::|$)/m.exec(detail.split("\n").slice(1).join("\n"))?.[1];
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -36,13 +90,28 @@ export async function completeLaunch(
   pageUrl: URL,
   timeoutMs = SMART_TIMEOUT_MS,
 ): Promise<ReadyOutcome> {
+  const stateKey = pageUrl.searchParams.get("state");
   const error = pageUrl.searchParams.get("error");
   if (error) {
     const description = pageUrl.searchParams.get("error_description") ?? undefined;
+    const sent = sentRegistration(stateKey);
     // Drop the error parameters so a reload does not show a stale screen with them in the address bar.
     window.history.replaceState({}, "", pageUrl.pathname);
-    return { kind: "failed", failure: { kind: "denied", error, ...(description ? { description } : {}) } };
+    const details = description ? { description } : {};
+    return failed(
+      CONFIGURATION_ERRORS.has(error)
+        ? { kind: "configuration", error, ...details, sent }
+        : { kind: "denied", error, ...details },
+    );
   }
+
+  // A reload (no code) after a failed sign-in shows that failure again, not whatever the stale state gives.
+  if (pageUrl.searchParams.has("code")) forgetLaunchFailure();
+  else {
+    const remembered = rememberedLaunchFailure();
+    if (remembered) return { kind: "failed", failure: remembered, shownAgain: true };
+  }
+  const sent = sentRegistration(stateKey);
 
   let client: Client;
   try {
@@ -53,13 +122,19 @@ export async function completeLaunch(
     );
   } catch (e) {
     const detail = messageOf(e);
-    if (e instanceof SmartTimeoutError)
-      return { kind: "failed", failure: { kind: "timeout", step: e.step, detail } };
+    if (e instanceof SmartTimeoutError) return failed({ kind: "timeout", step: e.step, detail });
     if (/No 'state' parameter|No state found/i.test(detail)) {
       return { kind: "failed", failure: { kind: "no-launch", detail } };
     }
-    return { kind: "failed", failure: { kind: "token-failed", detail } };
+    const code = tokenErrorCode(detail);
+    if (code !== undefined && CONFIGURATION_ERRORS.has(code)) {
+      return failed({ kind: "configuration", error: code, description: detail, sent });
+    }
+    return failed({ kind: "token-failed", detail });
   }
+
+  // fhirclient returns a client for a stored launch without a code, even one whose token exchange never happened.
+  if (!client.state.tokenResponse?.access_token) return failed({ kind: "sign-in-incomplete" });
 
   const iss = client.state.serverUrl;
   const issuer = findIssuer(config, iss);
@@ -68,6 +143,6 @@ export async function completeLaunch(
   const patientId = client.patient.id;
   if (!patientId) return { kind: "failed", failure: { kind: "no-patient" } };
 
-  const needPatientBanner = client.state.tokenResponse?.need_patient_banner !== false;
+  const needPatientBanner = client.state.tokenResponse.need_patient_banner !== false;
   return { kind: "ready", client, patientId, issuer, needPatientBanner };
 }

@@ -30,6 +30,16 @@ const cases: [LaunchFailure, RegExp, RegExp][] = [
     /waited for the token exchange[\s\S]*Launch the app again from the patient's chart/,
   ],
   [{ kind: "no-patient" }, /No patient selected/, /Open a patient's chart/],
+  [{ kind: "sign-in-incomplete" }, /sign-in did not complete/, /launch the app again/],
+  [
+    {
+      kind: "configuration",
+      error: "invalid_client",
+      sent: { clientId: "her2-x", redirectUri: "https://a/index.html", scope: "launch" },
+    },
+    /registration with this EHR does not match/,
+    /client_id: her2-x/,
+  ],
   [{ kind: "unknown-issuer", iss: "https://x.example/fhir" }, /not configured/, /smart-config\.json/],
 ];
 

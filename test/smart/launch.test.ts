@@ -84,6 +84,7 @@ describe("SMART EHR launch through fhirclient", () => {
   });
   afterEach(() => {
     window.history.replaceState({}, "", "/");
+    sessionStorage.clear();
   });
 
   it("authorizes with PKCE S256, state, aud and the least v2 scopes, then exchanges the code and reads FHIR", async () => {
@@ -196,6 +197,36 @@ describe("SMART EHR launch through fhirclient", () => {
       failure: { kind: "denied", error: "access_denied", description: "User denied" },
     });
     expect(window.location.search).toBe("");
+  });
+
+  it("shows a refused sign-in again on reload, not 'No patient selected'", async () => {
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const first = await completeLaunch(config, pageAt(`/index.html?error=access_denied&state=${state}`));
+    expect(first).toMatchObject({ kind: "failed", failure: { kind: "denied" } });
+    const reload = await completeLaunch(config, pageAt("/index.html"));
+    expect(reload).toEqual({ ...first, shownAgain: true });
+  });
+
+  it("says the sign-in did not complete for a stored launch without an access token", async () => {
+    await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    sessionStorage.removeItem("her2-launch-failure");
+    const outcome = await completeLaunch(config, pageAt("/index.html"));
+    expect(outcome).toEqual({ kind: "failed", failure: { kind: "sign-in-incomplete" } });
+  });
+
+  it("treats invalid_scope as a configuration problem and names the values the app sent", async () => {
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const outcome = await completeLaunch(config, pageAt(`/index.html?error=invalid_scope&state=${state}`));
+    expect(outcome).toMatchObject({
+      kind: "failed",
+      failure: {
+        kind: "configuration",
+        error: "invalid_scope",
+        sent: { clientId: "her2-test", redirectUri: `${window.location.origin}/index.html`, iss: ISS },
+      },
+    });
   });
 
   it("explains a page opened without any launch", async () => {
