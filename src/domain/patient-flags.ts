@@ -8,7 +8,7 @@ import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
 import { firstDistantDate, retestFlag } from "./setting";
-import { NOT_GIVEN } from "./tumour";
+import { wasGiven } from "./tumour";
 import {
   bySpecimenRecency,
   capitalisedDescription,
@@ -174,14 +174,6 @@ function listFlag(
 }
 
 const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
-
-/** A record of therapy actually given: not entered in error, not taken, nor stopped before it started. */
-function wasGiven(t: AntiHer2Therapy): boolean {
-  if (NOT_GIVEN.has(String(t.status))) return false;
-  const start = calendarDate(t.start);
-  const end = calendarDate(t.end);
-  return !(t.status === "stopped" && start !== undefined && end !== undefined && end < start);
-}
 
 /**
  * In metastatic disease, therapy for the metastatic disease: ongoing, or started on or after the first dated distant

@@ -68,18 +68,21 @@ export function bilateralTumours(results: readonly SpecimenResult[]): TumourSpli
 }
 
 /** Therapy record statuses that mean the drug was not given. */
-export const NOT_GIVEN: ReadonlySet<string> = new Set([
-  "entered-in-error",
-  "cancelled",
-  "not-taken",
-  "not-done",
-]);
+const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
+
+/** A record of therapy actually given: not entered in error, not taken, nor stopped before it started. */
+export function wasGiven(t: AntiHer2Therapy): boolean {
+  if (NOT_GIVEN.has(String(t.status))) return false;
+  const start = calendarDate(t.start);
+  const end = calendarDate(t.end);
+  return !(t.status === "stopped" && start !== undefined && end !== undefined && end < start);
+}
 
 /** The earliest start of an anti-HER2 therapy that was given. */
 export function firstTherapyStart(therapies: readonly AntiHer2Therapy[]): IsoDate | undefined {
   let first: IsoDate | undefined;
   for (const t of therapies) {
-    if (NOT_GIVEN.has(String(t.status))) continue;
+    if (!wasGiven(t)) continue;
     const start = calendarDate(t.start);
     if (start && (first === undefined || start < first)) first = start;
   }

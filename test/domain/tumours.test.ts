@@ -124,6 +124,23 @@ describe("neoadjuvant anti-HER2 therapy", () => {
     expect(codes(a)).not.toContain("residual-disease-result");
   });
 
+  it("a therapy record stopped before it started is no therapy: no residual disease is read", () => {
+    const neverStarted = therapy("trastuzumab", {
+      start: "2024-02-01",
+      end: "2024-01-20",
+      status: "stopped",
+    });
+    const a = run(
+      [
+        ihc("3+", { specimen: core, date: "2024-01-11" }),
+        ihc("1+", { specimen: surgery, date: "2024-07-21" }),
+      ],
+      { therapies: [neverStarted] },
+    );
+    expect(codes(a)).not.toContain("residual-disease-result");
+    expect(a.status).toBe("negative");
+  });
+
   it("needs a conclusive pre-treatment specimen; therapy entered in error is no therapy", () => {
     const notGiven = therapy("trastuzumab", { start: "2024-02-01", status: "entered-in-error" });
     const a = run(
