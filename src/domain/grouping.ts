@@ -80,10 +80,15 @@ export function labelReferences(...lists: (readonly Her2TestRecord[])[]): Map<st
   return map;
 }
 
+/** A group's `key`: what `specimenKey` gives, as one string. */
+export function groupKey(kind: SpecimenKeyKind, value: string): string {
+  return `${kind}:${value}`;
+}
+
 function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
   // Every field present from the start (filled in by describe), so all groups share one object shape.
   return {
-    key: `${kind}:${value}`,
+    key: groupKey(kind, value),
     reference: undefined,
     label: undefined,
     bodySite: undefined,

@@ -9,6 +9,7 @@ import { evidenceList, type Usage } from "./evidence";
 import { makeFlag } from "./flags";
 import {
   groupBySpecimen,
+  groupKey,
   labelReferences,
   type ReadableRecord,
   type SpecimenGroup,
@@ -171,7 +172,7 @@ function conflictingCopyKeys(
   const labels = labelReferences(active, pending);
   for (const { record } of copies) {
     const { kind, value } = specimenKey(record, labels);
-    const key = `${kind}:${value}`;
+    const key = groupKey(kind, value);
     const list = keys.get(key) ?? [];
     if (!list.includes(record.source)) list.push(record.source);
     keys.set(key, list);
