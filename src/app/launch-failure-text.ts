@@ -100,6 +100,12 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         todo: "Ask your EHR integration team to add the server to smart-config.json.",
         detail: `iss=${failure.iss}`,
       };
+    case "session-ended":
+      return describeSessionProblem({
+        kind: failure.problem,
+        detail: failure.summary,
+        summary: failure.summary,
+      });
   }
 }
 

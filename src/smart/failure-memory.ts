@@ -12,6 +12,7 @@ const KINDS: ReadonlySet<string> = new Set<LaunchFailure["kind"]>([
   "configuration",
   "token-failed",
   "timeout",
+  "session-ended",
 ]);
 
 function storage(): Storage | undefined {

@@ -23,7 +23,13 @@ export type LaunchFailure =
   | { kind: "token-failed"; detail: string }
   | { kind: "timeout"; step: string; detail: string }
   | { kind: "no-patient" }
-  | { kind: "unknown-issuer"; iss: string };
+  | { kind: "unknown-issuer"; iss: string }
+  /**
+   * The session ended while the panel loaded (401, refused refresh, 403 on everything; src/app/session-guard.ts).
+   * Remembered so that a reload, after fhirclient has wiped its stored launch, says so again instead of "No launch in
+   * progress". `summary` holds no URL and no patient data.
+   */
+  | { kind: "session-ended"; problem: "expired" | "forbidden"; summary: string };
 
 export type ReadyOutcome =
   | {

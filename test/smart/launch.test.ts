@@ -3,7 +3,7 @@ import { type AppConfig, parseAppConfig } from "../../src/smart/config";
 import type { ReadyOutcome } from "../../src/smart/ready";
 import { server } from "../msw-server";
 import { AUTHORIZE_URL, ISS, TOKEN_URL, base64UrlSha256, smartHandlers } from "./smart-server";
-import { HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 
 const config: AppConfig = parseAppConfig({
   issuers: [
@@ -206,6 +206,37 @@ describe("SMART EHR launch through fhirclient", () => {
     expect(first).toMatchObject({ kind: "failed", failure: { kind: "denied" } });
     const reload = await completeLaunch(config, pageAt("/index.html"));
     expect(reload).toEqual({ ...first, shownAgain: true });
+  });
+
+  it("shows 'Session expired' on reload after the session ended, although fhirclient wiped its stored launch", async () => {
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const ready = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    if (ready.kind !== "ready") throw new Error("expected a ready client");
+    server.use(
+      http.get(`${ISS}/Patient/:id`, () =>
+        HttpResponse.json({ resourceType: "OperationOutcome" }, { status: 401 }),
+      ),
+    );
+    await expect(ready.client.request("Patient/p1")).rejects.toThrow(/401/);
+    // What PatientApp does when its session guard sees the 401 (test/app/session-expired.test.tsx).
+    const { rememberLaunchFailure } = await import("../../src/smart/failure-memory");
+    rememberLaunchFailure({
+      kind: "session-ended",
+      problem: "expired",
+      summary: "401 Unauthorized on 1 request(s)",
+    });
+    const reload = await completeLaunch(config, pageAt("/index.html"));
+    expect(reload).toEqual({
+      kind: "failed",
+      failure: { kind: "session-ended", problem: "expired", summary: "401 Unauthorized on 1 request(s)" },
+      shownAgain: true,
+    });
+    // Without the remembered failure the reload would only say "No launch in progress" (fhirclient cleared it all).
+    sessionStorage.removeItem("her2-launch-failure");
+    expect(await completeLaunch(config, pageAt("/index.html"))).toMatchObject({
+      failure: { kind: "no-launch" },
+    });
   });
 
   it("says the sign-in did not complete for a stored launch without an access token", async () => {
