@@ -1,3 +1,4 @@
+import { blockedText } from "../smart/csp";
 import type { LaunchFailure, SentRegistration } from "../smart/ready";
 import type { SessionProblem } from "./session-guard";
 
@@ -99,6 +100,12 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         what: "The sign-in completed against a server that is not in the app's configuration, so the app stopped.",
         todo: "Ask your EHR integration team to add the server to smart-config.json.",
         detail: `iss=${failure.iss}`,
+      };
+    case "blocked":
+      return {
+        title: "The app's security policy blocked the EHR server",
+        ...blockedText(failure.origin),
+        detail: `step: ${failure.step}\nblocked origin: ${failure.origin}\n${failure.detail}`,
       };
     case "session-ended":
       return describeSessionProblem({

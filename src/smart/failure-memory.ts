@@ -13,6 +13,7 @@ const KINDS: ReadonlySet<string> = new Set<LaunchFailure["kind"]>([
   "token-failed",
   "timeout",
   "session-ended",
+  "blocked",
 ]);
 
 function storage(): Storage | undefined {

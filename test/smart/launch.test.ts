@@ -161,6 +161,39 @@ describe("SMART EHR launch through fhirclient", () => {
     expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "token-failed" } });
   });
 
+  it("says the app's CSP blocked the token endpoint, instead of 'Failed to fetch' (17.2)", async () => {
+    server.use(...smartHandlers({ tokenResponse: () => HttpResponse.error() }).handlers);
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    // The built page's policy, without the EHR's origin (jsdom does not enforce it; the fetch fails as a blocked one).
+    const meta = document.createElement("meta");
+    meta.setAttribute("http-equiv", "Content-Security-Policy");
+    meta.setAttribute("content", "default-src 'none'; connect-src 'self'");
+    document.head.append(meta);
+    try {
+      const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+      expect(outcome).toMatchObject({
+        kind: "failed",
+        failure: { kind: "blocked", origin: new URL(TOKEN_URL).origin, step: "the token exchange" },
+      });
+      // A reload shows it again.
+      expect(await completeLaunch(config, pageAt("/index.html"))).toMatchObject({
+        failure: { kind: "blocked" },
+        shownAgain: true,
+      });
+    } finally {
+      meta.remove();
+    }
+  });
+
+  it("keeps a network failure to a listed server a token failure", async () => {
+    server.use(...smartHandlers({ tokenResponse: () => HttpResponse.error() }).handlers);
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "token-failed" } });
+  });
+
   it("refuses a token without patient context", async () => {
     server.use(
       ...smartHandlers({
