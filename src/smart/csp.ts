@@ -1,6 +1,6 @@
 /**
- * Tells a connection the app's own Content-Security-Policy refused from a server that is down: both reach the code
- * as fetch's bare `TypeError: Failed to fetch`. The policy is the build's `<meta http-equiv="Content-Security-Policy">`
+ * Tells apart a connection the app's own Content-Security-Policy refused and a server that is down: both reach the
+ * code as fetch's bare `TypeError: Failed to fetch`. The policy is the build's `<meta http-equiv="Content-Security-Policy">`
  * (scripts/csp-plugin.ts); the browser's `securitypolicyviolation` events confirm it. Kept tiny: launch.html imports it.
  */
 
@@ -41,7 +41,7 @@ export function watchCspViolations(target: Pick<Document, "addEventListener"> = 
 
 /**
  * The origin of `url` when the page's policy does not allow connecting to it (or the browser reported blocking it),
- * else undefined. Only the forms the build writes are understood: 'self' and full origins.
+ * else undefined. Only the forms the build writes are understood: 'self', origins and `*.` host wildcards.
  */
 export function blockedOrigin(url: string, doc: Document = document): string | undefined {
   const origin = originOf(url, doc.baseURI);
