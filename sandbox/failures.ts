@@ -9,6 +9,8 @@ export type Failure =
   | { kind: "token-error" }
   | { kind: "no-patient" }
   | { kind: "fhir-401" }
+  | { kind: "expire"; seconds: number }
+  | { kind: "refresh-fail" }
   | { kind: "forbid"; resourceType: string }
   | { kind: "page2-500"; resourceType: string }
   | { kind: "slow"; resourceType: string; delayMs: number };
@@ -30,6 +32,16 @@ export const FAILURE_DESCRIPTIONS: readonly { code: string; effect: string }[] =
   {
     code: "fhir-401",
     effect: "every FHIR request with this launch's token gets 401 (as if the token had expired)",
+  },
+  {
+    code: "expire:<s>",
+    effect:
+      "this launch's access tokens expire after <s> seconds (1 to 3600; expires_in says so), e.g. expire:2 with slow:Observation for a token that expires during the load",
+  },
+  {
+    code: "refresh-fail",
+    effect:
+      "the token endpoint refuses this launch's refresh token (400 invalid_grant); refresh tokens are issued only when online_access or offline_access is granted",
   },
   {
     code: "forbid:<Type>",
@@ -63,7 +75,23 @@ export function parseFailure(code: string): Failure | { error: string } {
     case "token-error":
     case "no-patient":
     case "fhir-401":
+    case "refresh-fail":
       return type === undefined ? { kind: name } : { error: `failure "${name}" takes no argument` };
+    case "expire": {
+      const seconds = Number(type);
+      if (
+        type === undefined ||
+        extra !== undefined ||
+        !Number.isInteger(seconds) ||
+        seconds < 1 ||
+        seconds > 3600
+      ) {
+        return {
+          error: `failure "${code}": give the token lifetime in whole seconds from 1 to 3600, e.g. expire:2`,
+        };
+      }
+      return { kind: "expire", seconds };
+    }
     case "forbid":
       return needsType((resourceType) => ({ kind: "forbid", resourceType }));
     case "page2-500":
@@ -102,6 +130,8 @@ export function formatFailure(failure: Failure): string {
       return `${failure.kind}:${failure.resourceType}`;
     case "slow":
       return `slow:${failure.resourceType}:${failure.delayMs}`;
+    case "expire":
+      return `expire:${String(failure.seconds)}`;
     default:
       return failure.kind;
   }

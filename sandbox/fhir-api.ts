@@ -62,6 +62,8 @@ export function smartConfiguration(origin: string): Record<string, unknown> {
       "launch/patient",
       "openid",
       "fhirUser",
+      "online_access",
+      "offline_access",
       ...SERVED_RESOURCE_TYPES.flatMap((t) => [`patient/${t}.rs`, `patient/${t}.read`]),
       "patient/*.rs",
       "patient/*.read",
@@ -76,6 +78,8 @@ export function smartConfiguration(origin: string): Record<string, unknown> {
       "permission-patient",
       "permission-v1",
       "permission-v2",
+      "permission-online",
+      "permission-offline",
     ],
   };
 }

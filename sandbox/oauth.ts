@@ -11,7 +11,7 @@ import { isLoopbackHost, sendHtml, sendJson, sendRedirect } from "./http.ts";
 import type { LaunchRegistry } from "./launches.ts";
 import type { ManifestPatient } from "./manifest.ts";
 import { errorPage, patientPickerPage } from "./pages.ts";
-import { grantScopes, splitScope } from "./scopes.ts";
+import { REFRESH_SCOPES, grantScopes, splitScope } from "./scopes.ts";
 
 /** The "user" of an authorization: which patient was put in context and which faults ride along. */
 export interface LaunchUser {
@@ -39,6 +39,8 @@ export class SandboxAuth {
   /** Codes already exchanged (or spent on a failed attempt), with the access tokens issued from them. */
   private readonly spentCodes = new Map<string, string[]>();
   private readonly tokens = new Map<string, OAuth2Server.Token>();
+  /** Refresh tokens, issued only when `online_access` or `offline_access` was granted (SMART App Launch 2.x). */
+  private readonly refreshTokens = new Map<string, OAuth2Server.RefreshToken>();
   private readonly server: OAuth2Server;
 
   /**
@@ -55,8 +57,11 @@ export class SandboxAuth {
       model: this.model(),
       accessTokenLifetime: ACCESS_TOKEN_LIFETIME_S,
       authorizationCodeLifetime: AUTHORIZATION_CODE_LIFETIME_S,
-      // SMART's public clients have no secret; PKCE (checked in authorize) stands in for it.
-      requireClientAuthentication: { authorization_code: false },
+      // SMART's public clients have no secret; PKCE (checked in authorize) stands in for it. A public client's
+      // refresh request carries its client_id only (RFC 6749 §6; fhirclient's refreshTokenWithClientId).
+      requireClientAuthentication: { authorization_code: false, refresh_token: false },
+      // The refresh token stays valid for the launch (the SMART launcher does the same); a new access token only.
+      alwaysIssueNewRefreshToken: false,
       // Lets saveToken() add `patient` and `need_patient_banner`; saveToken returns only whitelisted fields.
       allowExtendedTokenAttributes: true,
     });
@@ -269,7 +274,7 @@ export class SandboxAuth {
     issued.length = 0;
   }
 
-  private model(): OAuth2Server.AuthorizationCodeModel {
+  private model(): OAuth2Server.AuthorizationCodeModel & OAuth2Server.RefreshTokenModel {
     return {
       getClient: (clientId: string) =>
         Promise.resolve(
@@ -277,7 +282,7 @@ export class SandboxAuth {
             ? // The library insists on a non-empty list; validateRedirectUri() below does the real check.
               {
                 id: clientId,
-                grants: ["authorization_code"],
+                grants: ["authorization_code", "refresh_token"],
                 redirectUris: [`${this.appOrigin ?? "http://127.0.0.1"}/index.html`],
               }
             : false,
@@ -308,15 +313,28 @@ export class SandboxAuth {
             new OAuth2Server.ServerError("Token exchange failed (sandbox failure injection)"),
           );
         }
-        // Whitelist: spreading `token` would leak `authorizationCode` (and a refresh token we never honour).
+        // Whitelist: spreading `token` would leak `authorizationCode` (and a refresh token nobody asked for).
+        const expire = launch.failures.find((f) => f.kind === "expire");
         const saved: OAuth2Server.Token = {
           accessToken: token.accessToken,
-          accessTokenExpiresAt: token.accessTokenExpiresAt,
+          // The library derives expires_in from this date, so the `expire:<s>` fault is what the app is told too.
+          accessTokenExpiresAt:
+            expire === undefined ? token.accessTokenExpiresAt : new Date(Date.now() + expire.seconds * 1000),
           scope: token.scope,
           client,
           user,
           need_patient_banner: true,
         };
+        const refreshable = (token.scope ?? []).some((s) => REFRESH_SCOPES.has(s));
+        if (refreshable && token.refreshToken !== undefined) {
+          saved.refreshToken = token.refreshToken;
+          this.refreshTokens.set(token.refreshToken, {
+            refreshToken: token.refreshToken,
+            scope: token.scope,
+            client,
+            user,
+          });
+        }
         if (!launch.failures.some((f) => f.kind === "no-patient")) saved.patient = launch.patientId;
         this.tokens.set(token.accessToken, saved);
         const fromCode: unknown = token.authorizationCode;
@@ -324,6 +342,15 @@ export class SandboxAuth {
         return Promise.resolve(saved);
       },
       getAccessToken: (accessToken: string) => Promise.resolve(this.tokens.get(accessToken) ?? false),
+      // The `refresh-fail` fault: the server no longer knows the refresh token (400 invalid_grant).
+      getRefreshToken: (refreshToken: string) => {
+        const stored = this.refreshTokens.get(refreshToken);
+        const refused = (stored?.user as LaunchUser | undefined)?.failures.some(
+          (f) => f.kind === "refresh-fail",
+        );
+        return Promise.resolve(stored === undefined || refused === true ? false : stored);
+      },
+      revokeToken: (token) => Promise.resolve(this.refreshTokens.delete(token.refreshToken)),
     };
   }
 }

@@ -24,6 +24,8 @@ interface ResourceScope {
 
 /** Non-resource scopes that are granted as asked. `openid fhirUser` are granted but no id_token is issued. */
 const CONTEXT_SCOPES: ReadonlySet<string> = new Set(["launch", "launch/patient", "openid", "fhirUser"]);
+/** SMART's refresh-token scopes: granted when asked, and then the token response carries a refresh token. */
+export const REFRESH_SCOPES: ReadonlySet<string> = new Set(["offline_access", "online_access"]);
 
 const V1 = /^(patient|user)\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*)$/;
 const V2 = /^(patient|user)\/(\*|[A-Z][A-Za-z]+)\.(c?r?u?d?s?)(\?.*)?$/;
@@ -98,15 +100,15 @@ function isCombinable(limits: readonly ScopeLimit[]): boolean {
 
 /**
  * Keeps the requested scopes the sandbox can grant, in their order, write permissions removed. Refresh scopes
- * (`offline_access`, `online_access`) are dropped because the sandbox issues no refresh tokens; a limited scope
- * that cannot be enforced together with the ones before it is dropped too.
+ * (`offline_access`, `online_access`) are kept, and the token response then carries a refresh token; a limited
+ * scope that cannot be enforced together with the ones before it is dropped.
  * @returns the granted scopes; empty when no resource scope survives (the caller answers invalid_scope)
  */
 export function grantScopes(requested: readonly string[]): string[] {
   const granted: string[] = [];
   const limitsByType = new Map<string, ScopeLimit[]>();
   for (const scope of requested) {
-    if (CONTEXT_SCOPES.has(scope)) {
+    if (CONTEXT_SCOPES.has(scope) || REFRESH_SCOPES.has(scope)) {
       granted.push(scope);
       continue;
     }

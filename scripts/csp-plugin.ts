@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Connect, Plugin } from "vite";
+import { type DevIssuer, devIssuersFromEnv } from "./dev-issuers.ts";
 
 /**
  * The pages' security posture, built per deployment from public/smart-config.json:
@@ -14,15 +15,30 @@ import type { Connect, Plugin } from "vite";
  *
  * Applied to builds and previews only: Vite's dev server injects an inline React-refresh preamble that a strict
  * policy blocks.
+ *
+ * Development servers from SMART_DEV_ISSUERS (scripts/dev-issuers.ts) join the policy's connect-src and
+ * frame-ancestors, and reach the app's issuer list as the `__HER2_DEV_ISSUERS__` constant; a production build
+ * (Vite mode "production") refuses them with a build error.
  */
 export function cspPlugin(configPath: string): Plugin {
+  let dev: DevIssuer[] = [];
   return {
     name: "her2-csp",
+    config(_config, env) {
+      dev = devIssuersFromEnv(env.mode);
+      return { define: { __HER2_DEV_ISSUERS__: JSON.stringify(dev.map((d) => d.config)) } };
+    },
+    configResolved(resolved) {
+      for (const d of dev)
+        resolved.logger.warn(
+          `  HER2: development issuer ${d.config.id} -> ${d.config.standaloneIss} (not for production)`,
+        );
+    },
     transformIndexHtml: {
       order: "post",
       handler(html, context) {
         if (context.server) return html;
-        const policy = contentSecurityPolicy(connectSourcesFrom(configPath));
+        const policy = contentSecurityPolicy(connectSourcesFrom(configPath, devOrigins(dev)));
         return html.replace(
           '<meta charset="UTF-8" />',
           `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />\n    <meta name="referrer" content="no-referrer" />`,
@@ -30,7 +46,7 @@ export function cspPlugin(configPath: string): Plugin {
       },
     },
     generateBundle() {
-      const headers = securityHeaders(configPath);
+      const headers = securityHeaders(configPath, devOrigins(dev));
       this.emitFile({ type: "asset", fileName: "_headers", source: netlifyHeaders(headers) });
       this.emitFile({
         type: "asset",
@@ -39,18 +55,22 @@ export function cspPlugin(configPath: string): Plugin {
       });
     },
     configurePreviewServer(server) {
-      server.middlewares.use(securityHeaderMiddleware(configPath));
+      server.middlewares.use(securityHeaderMiddleware(configPath, devOrigins(dev)));
     },
   };
+}
+
+function devOrigins(dev: readonly DevIssuer[]): string[] {
+  return [...new Set(dev.map((d) => d.origin))];
 }
 
 /** Paths the embedded sandbox EHR serves itself (its own pages and APIs): they get the generic headers only. */
 const SANDBOX_PATHS = /^\/(fhir|auth|sandbox)(\/|$|\?)/;
 
-function securityHeaderMiddleware(configPath: string): Connect.NextHandleFunction {
+function securityHeaderMiddleware(configPath: string, dev: readonly string[]): Connect.NextHandleFunction {
   // Read per request, like the served smart-config.json: an edited configuration needs no restart.
   return (req, res, next) => {
-    const headers = securityHeaders(configPath);
+    const headers = securityHeaders(configPath, dev);
     res.setHeader("X-Content-Type-Options", headers["X-Content-Type-Options"]);
     res.setHeader("Referrer-Policy", headers["Referrer-Policy"]);
     if (!SANDBOX_PATHS.test(req.url ?? "/")) {
@@ -66,9 +86,10 @@ interface SecurityHeaders {
   "Referrer-Policy": "no-referrer";
 }
 
-export function securityHeaders(configPath: string): SecurityHeaders {
-  const policy = contentSecurityPolicy(connectSourcesFrom(configPath));
-  const ancestors = ["'self'", ...frameAncestorsFrom(configPath)].join(" ");
+/** @param dev - origins of development servers (SMART_DEV_ISSUERS): connected to, and allowed to frame the app */
+export function securityHeaders(configPath: string, dev: readonly string[] = []): SecurityHeaders {
+  const policy = contentSecurityPolicy(connectSourcesFrom(configPath, dev));
+  const ancestors = ["'self'", ...frameAncestorsFrom(configPath), ...dev].join(" ");
   return {
     "Content-Security-Policy": `${policy}; frame-ancestors ${ancestors}`,
     "X-Content-Type-Options": "nosniff",
@@ -86,8 +107,9 @@ function nginxHeaders(headers: SecurityHeaders): string {
   return `# Include in the server or location block that serves the built app.\n${lines.join("\n")}\n`;
 }
 
-export function connectSourcesFrom(configPath: string): string[] {
-  return httpsOriginsFrom(configPath, "connectSrc");
+/** @param dev - origins of development servers (SMART_DEV_ISSUERS, checked to be loopback there), listed after */
+export function connectSourcesFrom(configPath: string, dev: readonly string[] = []): string[] {
+  return [...httpsOriginsFrom(configPath, "connectSrc"), ...dev];
 }
 
 /** The EHR origins that may frame the app (Cerner PowerChart, Epic Hyperdrive, the SMART launcher's EHR frame). */

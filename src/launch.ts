@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadAppConfig } from "./smart/config";
 import { handOverAppConfig } from "./smart/config-handoff";
+import { blockedOrigin, blockedText, watchCspViolations } from "./smart/csp";
 import { configureFhirClient } from "./smart/embedding";
 import { forgetLaunchFailure } from "./smart/failure-memory";
 import { authorizeWithTimeout, decideLaunch } from "./smart/launch-flow";
@@ -12,8 +13,20 @@ import { renderMessage } from "./smart/message-page";
 import { SmartTimeoutError } from "./smart/timeouts";
 
 const root = document.getElementById("root") ?? document.body;
+/** The EHR's FHIR base once known, to tell a policy-blocked discovery from a server that is down. */
+let iss: string | undefined;
+
+function showBlocked(origin: string): void {
+  const text = blockedText(origin);
+  renderMessage(root, {
+    title: "The app's security policy blocked the EHR server",
+    paragraphs: [text.what, text.todo],
+    detail: `iss=${iss ?? ""}\nblocked origin: ${origin}`,
+  });
+}
 
 async function main(): Promise<void> {
+  watchCspViolations();
   configureFhirClient();
   // A new launch: an earlier failure in this tab must not be shown for it.
   forgetLaunchFailure();
@@ -21,6 +34,13 @@ async function main(): Promise<void> {
   const decision = await decideLaunch(config, new URL(window.location.href));
   if (decision.kind === "message") {
     renderMessage(root, decision.message);
+    return;
+  }
+  iss = decision.params.iss;
+  // A server the policy does not list would only give "Failed to fetch": say what blocked it, and do not try.
+  const blocked = iss === undefined ? undefined : blockedOrigin(iss);
+  if (blocked !== undefined) {
+    showBlocked(blocked);
     return;
   }
   handOverAppConfig(config);
@@ -38,6 +58,11 @@ main().catch((error: unknown) => {
       links: [{ href: window.location.href, text: "Try again" }],
       detail: error.message,
     });
+    return;
+  }
+  const blocked = error instanceof TypeError && iss !== undefined ? blockedOrigin(iss) : undefined;
+  if (blocked !== undefined) {
+    showBlocked(blocked);
     return;
   }
   const configProblem = error instanceof ConfigError;

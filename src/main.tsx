@@ -7,9 +7,11 @@ import { ThemeProvider } from "@mui/material/styles";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Boot } from "./app/Boot";
+import { watchCspViolations } from "./smart/csp";
 import { configureFhirClient } from "./smart/embedding";
 import { her2Theme } from "./ui/theme";
 
+watchCspViolations();
 configureFhirClient();
 
 const container = document.getElementById("root");

@@ -3,6 +3,7 @@ import type Client from "fhirclient/lib/Client";
 import { type CodeMap, parseCodeMap } from "../fhir/code-map";
 import { fromFhirClient } from "../fhir/fhirclient-source";
 import type { IssuerConfig } from "../smart/config";
+import { rememberLaunchFailure } from "../smart/failure-memory";
 import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
 import { MessageScreen } from "./LaunchFailureScreen";
 import { describeSessionProblem } from "./launch-failure-text";
@@ -27,6 +28,12 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** An ended session stays ended: a reload shows this screen again (fhirclient has wiped its stored launch by then). */
+function sessionEnded(session: SessionProblem): Outcome {
+  rememberLaunchFailure({ kind: "session-ended", problem: session.kind, summary: session.summary });
+  return { ok: false, session };
 }
 
 function describeError(e: unknown): string {
@@ -65,13 +72,13 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
         if (controller.signal.aborted) return;
         // An ended session is never assessed: the data it could not load would read as "nothing conclusive".
         const session = guard.problem();
-        setOutcome({ attempt, outcome: session ? { ok: false, session } : { ok: true, value } });
+        setOutcome({ attempt, outcome: session ? sessionEnded(session) : { ok: true, value } });
       })
       .catch((e: unknown) => {
         if (controller.signal.aborted) return;
         const session = guard.problem();
         if (session) {
-          setOutcome({ attempt, outcome: { ok: false, session } });
+          setOutcome({ attempt, outcome: sessionEnded(session) });
           return;
         }
         setOutcome({

@@ -1,3 +1,4 @@
+import { blockedText } from "../smart/csp";
 import type { LaunchFailure, SentRegistration } from "../smart/ready";
 import type { SessionProblem } from "./session-guard";
 
@@ -100,6 +101,18 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         todo: "Ask your EHR integration team to add the server to smart-config.json.",
         detail: `iss=${failure.iss}`,
       };
+    case "blocked":
+      return {
+        title: "The app's security policy blocked the EHR server",
+        ...blockedText(failure.origin),
+        detail: `step: ${failure.step}\nblocked origin: ${failure.origin}\n${failure.detail}`,
+      };
+    case "session-ended":
+      return describeSessionProblem({
+        kind: failure.problem,
+        detail: failure.summary,
+        summary: failure.summary,
+      });
   }
 }
 

@@ -5,7 +5,11 @@
  */
 import { isWithinBase, type FhirSource } from "../fhir/source";
 
-export type SessionProblem = { kind: "expired"; detail: string } | { kind: "forbidden"; detail: string };
+/**
+ * `detail` names the requests (they carry the patient id); `summary` says the same without any URL, so it can be
+ * kept in sessionStorage for a reload (failure-memory.ts keeps no patient data).
+ */
+export type SessionProblem = { kind: "expired" | "forbidden"; detail: string; summary: string };
 
 interface HttpErrorLike {
   status: number;
@@ -28,7 +32,7 @@ export function guardSession(source: FhirSource): {
   const rejected: string[] = [];
   const forbidden: string[] = [];
   let dataAnswers = 0;
-  let refreshRefused: string | undefined;
+  let refreshRefused: { text: string; summary: string } | undefined;
   const guarded: FhirSource = {
     baseUrl: source.baseUrl,
     async get(url, init) {
@@ -40,8 +44,10 @@ export function guardSession(source: FhirSource): {
           dataAnswers++;
         return response;
       } catch (error) {
-        if (isRefusedRefresh(error, source.baseUrl))
-          refreshRefused = `the token refresh was refused (HTTP ${String(error.status)}): ${error.message}`;
+        if (isRefusedRefresh(error, source.baseUrl)) {
+          const summary = `the token refresh was refused (HTTP ${String(error.status)})`;
+          refreshRefused = { text: `${summary}: ${error.message}`, summary };
+        }
         throw error;
       }
     },
@@ -51,17 +57,16 @@ export function guardSession(source: FhirSource): {
     problem() {
       // Any 401 or refused refresh: the token is gone, and fhirclient has cleared the session, so whatever part of
       // the record loaded before cannot be completed without a new launch.
-      if (refreshRefused !== undefined) return { kind: "expired", detail: refreshRefused };
-      if (rejected.length > 0)
-        return {
-          kind: "expired",
-          detail: `401 Unauthorized on ${String(rejected.length)} request(s), e.g. ${rejected[0] ?? ""}`,
-        };
-      if (forbidden.length > 0 && dataAnswers === 0)
-        return {
-          kind: "forbidden",
-          detail: `403 Forbidden on every data request (${String(forbidden.length)}), e.g. ${forbidden[0] ?? ""}`,
-        };
+      if (refreshRefused !== undefined)
+        return { kind: "expired", detail: refreshRefused.text, summary: refreshRefused.summary };
+      if (rejected.length > 0) {
+        const summary = `401 Unauthorized on ${String(rejected.length)} request(s)`;
+        return { kind: "expired", detail: `${summary}, e.g. ${rejected[0] ?? ""}`, summary };
+      }
+      if (forbidden.length > 0 && dataAnswers === 0) {
+        const summary = `403 Forbidden on every data request (${String(forbidden.length)})`;
+        return { kind: "forbidden", detail: `${summary}, e.g. ${forbidden[0] ?? ""}`, summary };
+      }
       return undefined;
     },
   };

@@ -51,6 +51,7 @@ export function evidenceItem(
     rawValue: record.rawValue,
     used: usage.used,
     notUsedReason: usage.notUsedReason,
+    textOnly: record.textOnly,
   };
 }
 

@@ -66,6 +66,11 @@ interface TestRecordBase {
   rawValue?: string;
   /** How the FHIR layer read it, for chart review ("valueString parsed as IHC score"). */
   readAs?: string;
+  /**
+   * Read from text alone: a call ("Negative") with no score or measurement, under a code found only by its display
+   * text (in neither the HER2 code set nor the code map). A status resting on such results is shown as such (17.5).
+   */
+  textOnly?: true;
 }
 
 /** Immunohistochemistry. `score` is absent when the lab reported only a call (e.g. "Positive" with no score). */
@@ -227,6 +232,8 @@ export interface EvidenceItem {
   readAs?: string;
   rawValue?: string;
   used: boolean;
+  /** As on the record: a call read under a code identified by its display text only, with no score (17.5). */
+  textOnly?: true;
   /** Why it was not used: superseded, cancelled, entered in error, unreadable, pending. */
   notUsedReason?: string;
 }

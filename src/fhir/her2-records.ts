@@ -47,6 +47,8 @@ interface Context {
   group?: ResourceRef;
   /** The amended or corrected result that replaces this one. */
   supersededBy?: ResourceRef;
+  /** The code was identified by its display text only (her2-code.ts `byText`). */
+  codeByText?: true;
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -83,7 +85,36 @@ function base(context: Context): Omit<Her2TestRecord, "method" | "reason"> {
   if (context.date) record.date = context.date;
   if (context.specimen) record.specimen = context.specimen;
   if (context.supersededBy) record.supersededBy = context.supersededBy;
+  // Provisional: kept only for a call without a score or measurement (textOnlyCalls, once ISH pieces are merged).
+  if (context.codeByText) record.textOnly = true;
   return record;
+}
+
+/** Whether a record carries a score or an ISH measurement, not only a call. */
+function hasMeasurement(record: Her2TestRecord): boolean {
+  switch (record.method) {
+    case "ihc":
+      return record.score !== undefined;
+    case "ish-dual":
+      return (
+        record.ratio !== undefined || record.her2PerCell !== undefined || record.cep17PerCell !== undefined
+      );
+    case "ish-single":
+      return record.her2PerCell !== undefined;
+    case "interpretation":
+      return false;
+    case "unreadable":
+      return true; // not a result: never marked
+  }
+}
+
+/**
+ * Issue 17.5: `textOnly` stays only on a call with no score under a code identified by text alone; the status header
+ * then says the status rests on the report's words. Rare (text-identified codes only), so `delete` costs nothing.
+ */
+function textOnlyCalls(records: Her2TestRecord[]): Her2TestRecord[] {
+  for (const record of records) if (record.textOnly && hasMeasurement(record)) delete record.textOnly;
+  return records;
 }
 
 /**
@@ -463,6 +494,7 @@ export function buildHer2Records(
     }
     if (cls === undefined || "excluded" in cls) continue;
     const context = contextOf(observation, ref);
+    if (cls.byText) context.codeByText = true;
     const reading = readHer2Observation(observation, cls.concept, codeMap);
     reading.notes.unshift(`code: ${cls.via}`);
     if (cls.conflict) reading.problems.unshift(cls.conflict);
@@ -526,7 +558,7 @@ export function buildHer2Records(
   }
 
   if (ishPieces.length > 0) records.push(...mergeIshPieces(ishPieces));
-  return records.sort(
+  return textOnlyCalls(records).sort(
     (a, b) => a.source.localeCompare(b.source) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
   );
 }

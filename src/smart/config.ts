@@ -117,6 +117,21 @@ export function parseAppConfig(raw: unknown): AppConfig {
   return { issuers };
 }
 
+/** Development servers from SMART_DEV_ISSUERS, written in by the build (scripts/dev-issuers.ts); none in production. */
+declare const __HER2_DEV_ISSUERS__: readonly unknown[] | undefined;
+
+/**
+ * The configuration file's JSON with the build's development issuers in front (they are matched first). The build
+ * has checked them to be loopback servers and put their origins in the CSP; they are validated like any entry.
+ */
+export function withDevIssuers(
+  raw: unknown,
+  dev: readonly unknown[] = typeof __HER2_DEV_ISSUERS__ === "undefined" ? [] : __HER2_DEV_ISSUERS__,
+): unknown {
+  if (dev.length === 0 || !isRecord(raw) || !Array.isArray(raw.issuers)) return raw;
+  return { ...raw, issuers: [...dev, ...(raw.issuers as unknown[])] };
+}
+
 /** Fetches and validates the configuration next to the page. */
 export async function loadAppConfig(url = "smart-config.json"): Promise<AppConfig> {
   const response = await fetch(url, { cache: "no-store" });
@@ -127,7 +142,7 @@ export async function loadAppConfig(url = "smart-config.json"): Promise<AppConfi
   } catch {
     throw new ConfigError(`${url} is not valid JSON`);
   }
-  return parseAppConfig(json);
+  return parseAppConfig(withDevIssuers(json));
 }
 
 /** The first issuer whose pattern matches `iss` (trailing slashes ignored), or undefined. */

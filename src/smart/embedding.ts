@@ -17,4 +17,7 @@ export function configureFhirClient(): void {
   const settings = FHIR.oauth2.settings as fhirclient.BrowserFHIRSettings;
   settings.fullSessionStorageSupport = !isPowerChart();
   settings.replaceBrowserHistory = true;
+  // A public client names itself with client_id at the token endpoint (RFC 6749 §3.2.1); without it, servers such
+  // as the sandbox refuse the refresh_token grant and the session ends at the first refresh.
+  settings.refreshTokenWithClientId = true;
 }

@@ -12,6 +12,8 @@ const KINDS: ReadonlySet<string> = new Set<LaunchFailure["kind"]>([
   "configuration",
   "token-failed",
   "timeout",
+  "session-ended",
+  "blocked",
 ]);
 
 function storage(): Storage | undefined {

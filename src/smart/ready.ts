@@ -1,6 +1,7 @@
 import FHIR from "fhirclient";
 import type Client from "fhirclient/lib/Client";
 import { type AppConfig, type IssuerConfig, findIssuer } from "./config";
+import { blockedOrigin } from "./csp";
 import { forgetLaunchFailure, rememberLaunchFailure, rememberedLaunchFailure } from "./failure-memory";
 import { SMART_TIMEOUT_MS, SmartTimeoutError, withTimeout } from "./timeouts";
 
@@ -21,9 +22,17 @@ export type LaunchFailure =
   | { kind: "sign-in-incomplete" }
   | { kind: "no-launch"; detail: string }
   | { kind: "token-failed"; detail: string }
+  /** The app's own CSP (connect-src) refused the connection: a build / configuration problem (issue 17.2). */
+  | { kind: "blocked"; origin: string; step: string; detail: string }
   | { kind: "timeout"; step: string; detail: string }
   | { kind: "no-patient" }
-  | { kind: "unknown-issuer"; iss: string };
+  | { kind: "unknown-issuer"; iss: string }
+  /**
+   * The session ended while the panel loaded (401, refused refresh, 403 on everything; src/app/session-guard.ts).
+   * Remembered so that a reload, after fhirclient has wiped its stored launch, says so again instead of "No launch in
+   * progress". `summary` holds no URL and no patient data.
+   */
+  | { kind: "session-ended"; problem: "expired" | "forbidden"; summary: string };
 
 export type ReadyOutcome =
   | {
@@ -49,21 +58,23 @@ const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set([
   "invalid_scope",
 ]);
 
-/** The client id, redirect URL and scopes fhirclient stored for this launch (keyed by the `state` parameter). */
-function sentRegistration(stateKey: string | null): SentRegistration {
+/** fhirclient's stored launch for the `state` parameter (client id, redirect URL, scopes, token URL). */
+function storedLaunch(stateKey: string | null): Record<string, unknown> {
   if (!stateKey) return {};
   try {
-    const state = JSON.parse(window.sessionStorage.getItem(stateKey) ?? "null") as Record<
-      string,
-      unknown
-    > | null;
-    if (state === null || typeof state !== "object") return {};
-    const text = (key: string) => (typeof state[key] === "string" ? { [key]: state[key] } : {});
-    const iss = typeof state.serverUrl === "string" ? { iss: state.serverUrl } : {};
-    return { ...text("clientId"), ...text("redirectUri"), ...text("scope"), ...iss };
+    const state = JSON.parse(window.sessionStorage.getItem(stateKey) ?? "null") as unknown;
+    return typeof state === "object" && state !== null ? (state as Record<string, unknown>) : {};
   } catch {
     return {};
   }
+}
+
+/** The client id, redirect URL and scopes fhirclient stored for this launch (keyed by the `state` parameter). */
+function sentRegistration(stateKey: string | null): SentRegistration {
+  const state = storedLaunch(stateKey);
+  const text = (key: string) => (typeof state[key] === "string" ? { [key]: state[key] } : {});
+  const iss = typeof state.serverUrl === "string" ? { iss: state.serverUrl } : {};
+  return { ...text("clientId"), ...text("redirectUri"), ...text("scope"), ...iss };
 }
 
 /** A failure that a reload must show again (see failure-memory.ts). */
@@ -125,6 +136,13 @@ export async function completeLaunch(
     if (e instanceof SmartTimeoutError) return failed({ kind: "timeout", step: e.step, detail });
     if (/No 'state' parameter|No state found/i.test(detail)) {
       return { kind: "failed", failure: { kind: "no-launch", detail } };
+    }
+    // "Failed to fetch" from a token endpoint the page's CSP does not list (discovery named another origin).
+    const tokenUri = storedLaunch(stateKey).tokenUri;
+    const blocked =
+      e instanceof TypeError && typeof tokenUri === "string" ? blockedOrigin(tokenUri) : undefined;
+    if (blocked !== undefined) {
+      return failed({ kind: "blocked", origin: blocked, step: "the token exchange", detail });
     }
     const code = tokenErrorCode(detail);
     if (code !== undefined && CONFIGURATION_ERRORS.has(code)) {

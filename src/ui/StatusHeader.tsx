@@ -3,7 +3,14 @@ import Typography from "@mui/material/Typography";
 import type { ReactNode } from "react";
 import type { Assessment } from "../domain/types";
 import { displayDate } from "./dates";
-import { categoryLabel, categoryMeaning, settingLabel, statusLabel, statusMeaningOf } from "./labels";
+import {
+  categoryLabel,
+  categoryMeaningOf,
+  restsOnTextOnly,
+  settingLabel,
+  statusLabel,
+  statusMeaningOf,
+} from "./labels";
 import { statusTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
 
@@ -90,9 +97,15 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
         ) : null}
       </Box>
       <Typography sx={{ mt: 0.75 }}>{statusMeaningOf(assessment)}</Typography>
+      {restsOnTextOnly(assessment) ? (
+        <Typography data-testid="text-only-basis" sx={{ mt: 0.5, fontWeight: 600 }}>
+          Read from the report&apos;s words only: the result&apos;s code is not a recognised HER2 code and no
+          score is given. Check the pathology report before relying on this status.
+        </Typography>
+      ) : null}
       <Box component="dl" sx={{ m: 0, mt: 1 }}>
         <Row term="Category">
-          {categoryLabel[assessment.category]}: {categoryMeaning[assessment.category]}
+          {categoryLabel[assessment.category]}: {categoryMeaningOf(assessment)}
         </Row>
         <Row term="Based on">{basisText(assessment.basis)}</Row>
         {assessment.tumours && assessment.tumours.length > 1 ? (

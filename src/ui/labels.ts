@@ -69,6 +69,42 @@ export const categoryMeaning: Record<Her2Category, string> = {
   unknown: "Not enough conclusive data to assign a HER2 category.",
 };
 
+/** The used results the status rests on (the basis's evidence). */
+function basisEvidence(assessment: Pick<Assessment, "basis" | "evidence">): Assessment["evidence"] {
+  const refs = new Set(assessment.basis?.evidence ?? []);
+  return assessment.evidence.filter((e) => e.used && refs.has(e.resource));
+}
+
+/**
+ * The category's meaning. "HER2-negative (no IHC score)" names the test that gave the negative (issue 17.5): an
+ * IHC-coded "Negative" without a score is not "negative by ISH".
+ */
+export function categoryMeaningOf(assessment: Pick<Assessment, "category" | "basis" | "evidence">): string {
+  if (assessment.category !== "her2-negative") return categoryMeaning[assessment.category];
+  const methods = new Set(basisEvidence(assessment).map((e) => e.method));
+  const ish = methods.has("ish-dual") || methods.has("ish-single");
+  const by =
+    ish && methods.has("ihc")
+      ? "Negative by ISH, and by IHC reported without a score"
+      : ish
+        ? "Negative by ISH"
+        : methods.has("ihc")
+          ? "Negative by IHC, reported without a score"
+          : methods.has("interpretation")
+            ? "Negative by the laboratory's reported interpretation"
+            : "Negative";
+  return `${by}; no IHC score to separate HER2-low from HER2 0.`;
+}
+
+/**
+ * Issue 17.5: true when every result the status rests on is a call read from text alone (a code not in the code set
+ * or the code map, no score), so the header does not show it as a plain confident status.
+ */
+export function restsOnTextOnly(assessment: Pick<Assessment, "basis" | "evidence">): boolean {
+  const used = basisEvidence(assessment);
+  return used.length > 0 && used.every((e) => e.textOnly === true);
+}
+
 export const settingLabel: Record<Setting, string> = {
   early: "Early breast cancer",
   metastatic: "Metastatic or recurrent disease",

@@ -41,6 +41,26 @@ const cases: [LaunchFailure, RegExp, RegExp][] = [
     /client_id: her2-x/,
   ],
   [{ kind: "unknown-issuer", iss: "https://x.example/fhir" }, /not configured/, /smart-config\.json/],
+  [
+    { kind: "session-ended", problem: "expired", summary: "401 Unauthorized on 3 request(s)" },
+    /Session expired – relaunch from the chart/,
+    /Open the app again from the patient's chart/,
+  ],
+  [
+    { kind: "session-ended", problem: "forbidden", summary: "403 Forbidden on every data request (9)" },
+    /Access refused – relaunch from the chart/,
+    /which permissions the app has/,
+  ],
+  [
+    {
+      kind: "blocked",
+      origin: "https://auth.example.org",
+      step: "the token exchange",
+      detail: "TypeError: Failed to fetch",
+    },
+    /security policy blocked the EHR server/,
+    /add https:\/\/auth\.example\.org to that issuer's connectSrc/,
+  ],
 ];
 
 describe("launch failure screens", () => {

@@ -2,9 +2,12 @@ import { render, screen } from "@testing-library/react";
 import FHIR from "fhirclient";
 import type { Patient } from "fhir/r4";
 import { http, HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { LaunchFailureScreen } from "../../src/app/LaunchFailureScreen";
 import { PatientApp } from "../../src/app/PatientApp";
 import { parseAppConfig } from "../../src/smart/config";
+import { configureFhirClient } from "../../src/smart/embedding";
+import { completeLaunch } from "../../src/smart/ready";
 import { BASE, SEARCH_TYPES, mockFhirServer, type Fault } from "../fhir/fhir-mock";
 import { loinc, observation } from "../fhir/fixtures/builders";
 import { server } from "../msw-server";
@@ -21,13 +24,15 @@ const ihc3 = observation(
 const TOKEN_URI = "https://ehr.example.test/auth/token";
 const DATA_TYPES = ["Patient", ...SEARCH_TYPES];
 
-function issuer() {
-  const config = parseAppConfig({
+const config = () =>
+  parseAppConfig({
     issuers: [
       { id: "test", name: "Test EHR", issPattern: "https://ehr\\.example\\.test/fhir/r4", clientId: "c" },
     ],
   });
-  const first = config.issuers[0];
+
+function issuer() {
+  const first = config().issuers[0];
   if (!first) throw new Error("no issuer");
   return first;
 }
@@ -66,6 +71,10 @@ async function expectExpiredScreen() {
 }
 
 describe("PatientApp: an expired or rejected token never becomes an assessment", { timeout: 20_000 }, () => {
+  afterEach(() => {
+    sessionStorage.clear();
+  });
+
   it("shows the session-expired screen when every query gets 401 and there is no refresh token", async () => {
     mockFhirServer({ resources: [patient, ihc3], capability: 401, faults: everyQuery(401) });
     renderApp(FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "revoked", patient: "p1" } }));
@@ -75,9 +84,12 @@ describe("PatientApp: an expired or rejected token never becomes an assessment",
   it("shows the session-expired screen when the token endpoint refuses the refresh", async () => {
     const log = mockFhirServer({ resources: [patient, ihc3] });
     let refreshes = 0;
+    const clientIds: (string | null)[] = [];
+    configureFhirClient();
     server.use(
-      http.post(TOKEN_URI, () => {
+      http.post(TOKEN_URI, async ({ request }) => {
         refreshes++;
+        clientIds.push(new URLSearchParams(await request.text()).get("client_id"));
         return HttpResponse.json(
           { error: "invalid_grant", error_description: "refresh token expired" },
           { status: 400 },
@@ -87,6 +99,8 @@ describe("PatientApp: an expired or rejected token never becomes an assessment",
     renderApp(expiredClient("rt-expired"));
     await expectExpiredScreen();
     expect(refreshes).toBeGreaterThan(0);
+    // A public client names itself in the refresh request (RFC 6749 §3.2.1); the sandbox refuses it otherwise.
+    expect(clientIds).toEqual(clientIds.map(() => "c"));
     expect(screen.getByText(/token refresh was refused \(HTTP 400\)/)).toBeInTheDocument();
     // fhirclient then drops the refresh token and sends the other queries with the expired token; this mock still
     // answers them, and the refused refresh alone must stop the assessment.
@@ -147,5 +161,38 @@ describe("PatientApp: an expired or rejected token never becomes an assessment",
     renderApp(FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "t", patient: "p1" } }));
     await screen.findByTestId("status-header", {}, { timeout: 10_000 });
     expect(screen.queryByText(/Session expired|Access refused/)).toBeNull();
+  });
+
+  it("remembers the ended session, without URLs or patient data, so a reload shows it again", async () => {
+    mockFhirServer({ resources: [patient, ihc3], faults: everyQuery(401) });
+    renderApp(FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "revoked", patient: "p1" } }));
+    await expectExpiredScreen();
+    const stored = sessionStorage.getItem("her2-launch-failure") ?? "";
+    expect(JSON.parse(stored)).toEqual({
+      kind: "session-ended",
+      problem: "expired",
+      summary: expect.stringMatching(/^401 Unauthorized on \d+ request\(s\)$/) as unknown,
+    });
+    expect(stored).not.toMatch(/p1|patient=|revoked|http/i);
+
+    // The reload: fhirclient has wiped its stored launch, and the page has no code: the same screen, marked as such.
+    const reload = await completeLaunch(config(), new URL(`${window.location.origin}/index.html`));
+    expect(reload).toMatchObject({ kind: "failed", failure: { kind: "session-ended" }, shownAgain: true });
+    if (reload.kind !== "failed") return;
+    document.body.innerHTML = "";
+    render(<LaunchFailureScreen failure={reload.failure} shownAgain />);
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent(/Session expired – relaunch from the chart/);
+    expect(alert).toHaveTextContent(/Shown again after the page was reloaded/);
+  });
+
+  it("remembers an access-refused load as such", async () => {
+    mockFhirServer({ resources: [patient, ihc3], faults: everyQuery(403) });
+    renderApp(FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "t", patient: "p1" } }));
+    await screen.findByRole("alert", {}, { timeout: 10_000 });
+    expect(JSON.parse(sessionStorage.getItem("her2-launch-failure") ?? "")).toMatchObject({
+      kind: "session-ended",
+      problem: "forbidden",
+    });
   });
 });

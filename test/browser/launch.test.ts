@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   type PageWatch,
@@ -113,6 +114,99 @@ describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedd
     expect(await page.getByTestId("status-header").count()).toBe(0);
     expect(await page.getByRole("button", { name: /print/i }).count()).toBe(0);
     await expectAccessible(page, "session-expired screen");
+    await page.close();
+  });
+
+  it("shows a refused sign-in again after a reload, not 'No patient selected' (17.3)", async () => {
+    const { page } = await watchedPage(browser.context);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-ihc3", "deny");
+    await expect
+      .poll(() => page.getByRole("alert").innerText(), { timeout: 20_000 })
+      .toMatch(/Access was not granted/);
+    await page.reload();
+    const again = page.getByRole("alert");
+    await expect.poll(() => again.innerText(), { timeout: 20_000 }).toMatch(/Access was not granted/);
+    expect(await again.innerText()).toMatch(/Shown again after the page was reloaded/);
+    expect(await again.innerText()).not.toMatch(/No patient selected|No launch in progress/);
+    await expectNoSecretsInBrowserStorage(page);
+    await page.close();
+  });
+
+  /** Serves smart-config.json with `online_access` added to the sandbox issuer, as a site asking for refresh tokens. */
+  async function askForRefreshTokens(page: Page) {
+    await page.route("**/smart-config.json", async (route) => {
+      const response = await route.fetch();
+      const config = (await response.json()) as { issuers: { id: string; extraScopes?: string[] }[] };
+      for (const issuer of config.issuers)
+        if (issuer.id === "sandbox") issuer.extraScopes = ["online_access"];
+      await route.fulfill({ response, json: config });
+    });
+  }
+
+  /** FHIR answers (status codes) the page received from the sandbox's data endpoints. */
+  function watchFhirStatuses(page: Page): number[] {
+    const statuses: number[] = [];
+    page.on("response", (response) => {
+      const path = new URL(response.url()).pathname;
+      if (/^\/fhir\/(Patient|Observation|Condition|Medication|Specimen|DiagnosticReport)/.test(path))
+        statuses.push(response.status());
+    });
+    return statuses;
+  }
+
+  async function expectSessionExpired(page: Page, shownAgain: boolean) {
+    const alert = page.getByRole("alert");
+    await expect
+      .poll(() => alert.innerText(), { timeout: 30_000 })
+      .toMatch(/Session expired – relaunch from the chart/);
+    if (shownAgain) expect(await alert.innerText()).toMatch(/Shown again after the page was reloaded/);
+    expect(await page.getByTestId("status-header").count()).toBe(0);
+    expect(await page.getByRole("button", { name: /print/i }).count()).toBe(0);
+  }
+
+  // her2-paged's HER2 search takes two pages (2 results per page), and each answer waits 2.5 s: the token (2 s)
+  // expires between the first page and the second.
+  const EXPIRES_DURING_LOAD = "expire:2,slow:Observation:2500";
+
+  it("a token that expires during the load, without a refresh token: session expired, also after a reload (17.1)", async () => {
+    const { page } = await watchedPage(browser.context);
+    const statuses = watchFhirStatuses(page);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-paged", EXPIRES_DURING_LOAD);
+    await expectSessionExpired(page, false);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(401);
+    await page.reload();
+    await expectSessionExpired(page, true);
+    await expectNoSecretsInBrowserStorage(page);
+    await page.close();
+  });
+
+  it("a token that expires during the load, with a refresh token: refreshed, assessed, and again after a reload (17.1)", async () => {
+    const { page } = await watchedPage(browser.context);
+    await askForRefreshTokens(page);
+    const refreshes: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().endsWith("/auth/token") && /grant_type=refresh_token/.test(request.postData() ?? ""))
+        refreshes.push(request.postData() ?? "");
+    });
+    await ehrLaunchWithFaults(page, baseUrl, "her2-paged", EXPIRES_DURING_LOAD);
+    await waitForPanel(page);
+    expect(await page.getByTestId("status-header").innerText()).toMatch(/positive/i);
+    expect(refreshes.length).toBeGreaterThan(0);
+    expect(refreshes[0]).toMatch(/client_id=her2-smart-sandbox/);
+    await page.reload();
+    await waitForPanel(page);
+    expect(await page.getByTestId("status-header").innerText()).toMatch(/positive/i);
+    await page.close();
+  });
+
+  it("a refused refresh ends the session: session expired, also after a reload (17.1)", async () => {
+    const { page } = await watchedPage(browser.context);
+    await askForRefreshTokens(page);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-paged", `${EXPIRES_DURING_LOAD},refresh-fail`);
+    await expectSessionExpired(page, false);
+    await page.reload();
+    await expectSessionExpired(page, true);
     await page.close();
   });
 

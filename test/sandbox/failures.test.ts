@@ -40,6 +40,8 @@ describe("failure codes", () => {
       resourceType: "Condition",
       delayMs: 250,
     });
+    expect(parseFailure("expire:2")).toEqual({ kind: "expire", seconds: 2 });
+    expect(parseFailure("refresh-fail")).toEqual({ kind: "refresh-fail" });
   });
 
   it("rejects unknown codes, missing or malformed types and delays", () => {
@@ -49,14 +51,20 @@ describe("failure codes", () => {
     expect(parseFailure("deny:Patient")).toHaveProperty("error");
     expect(parseFailure("slow:Condition:soon")).toHaveProperty("error");
     expect(parseFailure("slow:Condition:600000")).toHaveProperty("error");
+    expect(parseFailure("expire")).toHaveProperty("error");
+    expect(parseFailure("expire:0")).toHaveProperty("error");
+    expect(parseFailure("expire:1.5")).toHaveProperty("error");
+    expect(parseFailure("expire:2:3")).toHaveProperty("error");
+    expect(parseFailure("refresh-fail:Patient")).toHaveProperty("error");
   });
 
   it("reads comma lists and repeated values, and writes codes back", () => {
-    const parsed = parseFailures(["forbid:MedicationRequest,slow:Condition:10", "no-patient"]);
+    const parsed = parseFailures(["forbid:MedicationRequest,slow:Condition:10", "no-patient,expire:5"]);
     expect("failures" in parsed && parsed.failures.map(formatFailure)).toEqual([
       "forbid:MedicationRequest",
       "slow:Condition:10",
       "no-patient",
+      "expire:5",
     ]);
     expect(parseFailures(["deny,bogus"])).toEqual({ error: 'unknown failure "bogus"' });
   });

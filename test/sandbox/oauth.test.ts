@@ -5,6 +5,7 @@ import {
   allowLoopbackRequests,
   APP_SCOPES,
   authorizeParams,
+  ehrLaunchToken,
   exchangeCode,
   get,
   launchId,
@@ -210,16 +211,59 @@ describe("authorization code flow with PKCE (EHR launch)", () => {
     expect(locationParams(await get(authorizeUrl(params))).get("error")).toBe("invalid_scope");
   });
 
-  it("drops scopes it does not grant (refresh, system) and keeps v1 scopes", async () => {
+  it("drops scopes it does not grant (system) and keeps v1 scopes; no refresh token unless asked", async () => {
     const launch = await launchId(base, "her2-ihc3");
     const { params, verifier } = authorizeParams(base, {
       launch,
-      scope: "launch online_access system/Observation.rs patient/Observation.read patient/Patient.read",
+      scope: "launch system/Observation.rs patient/Observation.read patient/Patient.read",
     });
     const code = locationParams(await get(authorizeUrl(params))).get("code") ?? "";
     const body = (await (await exchangeCode(base, code, verifier)).json()) as TokenBody;
     expect(body.scope).toBe("launch patient/Observation.read patient/Patient.read");
     expect(body.refresh_token).toBeUndefined();
+  });
+});
+
+describe("refresh tokens (SMART App Launch 2.x: online_access / offline_access)", () => {
+  const refresh = (refreshToken: string) =>
+    postForm(`${base}/auth/token`, {
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+      client_id: "her2-smart-sandbox",
+    });
+  const patientRead = (token: string) =>
+    get(`${base}/fhir/Patient/her2-ihc3`, { authorization: `Bearer ${token}` });
+
+  it("issues a refresh token when online_access is granted, and refreshes to a working access token", async () => {
+    const { body } = await ehrLaunchToken(base, "her2-ihc3", { scope: `${APP_SCOPES} online_access` });
+    expect(body.scope?.split(" ")).toContain("online_access");
+    expect(typeof body.refresh_token).toBe("string");
+    const res = await refresh(String(body.refresh_token));
+    expect(res.status).toBe(200);
+    const renewed = (await res.json()) as TokenBody;
+    expect(renewed.access_token).toBeTruthy();
+    expect(renewed.access_token).not.toBe(body.access_token);
+    expect((await patientRead(renewed.access_token ?? "")).status).toBe(200);
+  });
+
+  it("makes tokens expire after the expire:<s> fault's lifetime, and says so in expires_in", async () => {
+    const { body } = await ehrLaunchToken(base, "her2-ihc3", { fail: "expire:1" });
+    expect(body.expires_in).toBeLessThanOrEqual(1);
+    expect(body.refresh_token).toBeUndefined();
+    const token = body.access_token ?? "";
+    expect((await patientRead(token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await patientRead(token)).status).toBe(401);
+  });
+
+  it("refuses the refresh token of a launch with the refresh-fail fault (400 invalid_grant)", async () => {
+    const { body } = await ehrLaunchToken(base, "her2-ihc3", {
+      scope: `${APP_SCOPES} offline_access`,
+      fail: "refresh-fail",
+    });
+    const res = await refresh(String(body.refresh_token));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as TokenBody).error).toBe("invalid_grant");
   });
 });
 

@@ -3,7 +3,7 @@ import { type AppConfig, parseAppConfig } from "../../src/smart/config";
 import type { ReadyOutcome } from "../../src/smart/ready";
 import { server } from "../msw-server";
 import { AUTHORIZE_URL, ISS, TOKEN_URL, base64UrlSha256, smartHandlers } from "./smart-server";
-import { HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 
 const config: AppConfig = parseAppConfig({
   issuers: [
@@ -161,6 +161,39 @@ describe("SMART EHR launch through fhirclient", () => {
     expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "token-failed" } });
   });
 
+  it("says the app's CSP blocked the token endpoint, instead of 'Failed to fetch' (17.2)", async () => {
+    server.use(...smartHandlers({ tokenResponse: () => HttpResponse.error() }).handlers);
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    // The built page's policy, without the EHR's origin (jsdom does not enforce it; the fetch fails as a blocked one).
+    const meta = document.createElement("meta");
+    meta.setAttribute("http-equiv", "Content-Security-Policy");
+    meta.setAttribute("content", "default-src 'none'; connect-src 'self'");
+    document.head.append(meta);
+    try {
+      const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+      expect(outcome).toMatchObject({
+        kind: "failed",
+        failure: { kind: "blocked", origin: new URL(TOKEN_URL).origin, step: "the token exchange" },
+      });
+      // A reload shows it again.
+      expect(await completeLaunch(config, pageAt("/index.html"))).toMatchObject({
+        failure: { kind: "blocked" },
+        shownAgain: true,
+      });
+    } finally {
+      meta.remove();
+    }
+  });
+
+  it("keeps a network failure to a listed server a token failure", async () => {
+    server.use(...smartHandlers({ tokenResponse: () => HttpResponse.error() }).handlers);
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const outcome = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    expect(outcome).toMatchObject({ kind: "failed", failure: { kind: "token-failed" } });
+  });
+
   it("refuses a token without patient context", async () => {
     server.use(
       ...smartHandlers({
@@ -206,6 +239,37 @@ describe("SMART EHR launch through fhirclient", () => {
     expect(first).toMatchObject({ kind: "failed", failure: { kind: "denied" } });
     const reload = await completeLaunch(config, pageAt("/index.html"));
     expect(reload).toEqual({ ...first, shownAgain: true });
+  });
+
+  it("shows 'Session expired' on reload after the session ended, although fhirclient wiped its stored launch", async () => {
+    const authorize = await launchTo(`/launch.html?iss=${encodeURIComponent(ISS)}&launch=abc`);
+    const state = authorize.searchParams.get("state") ?? "";
+    const ready = await completeLaunch(config, pageAt(`/index.html?code=c&state=${state}`));
+    if (ready.kind !== "ready") throw new Error("expected a ready client");
+    server.use(
+      http.get(`${ISS}/Patient/:id`, () =>
+        HttpResponse.json({ resourceType: "OperationOutcome" }, { status: 401 }),
+      ),
+    );
+    await expect(ready.client.request("Patient/p1")).rejects.toThrow(/401/);
+    // What PatientApp does when its session guard sees the 401 (test/app/session-expired.test.tsx).
+    const { rememberLaunchFailure } = await import("../../src/smart/failure-memory");
+    rememberLaunchFailure({
+      kind: "session-ended",
+      problem: "expired",
+      summary: "401 Unauthorized on 1 request(s)",
+    });
+    const reload = await completeLaunch(config, pageAt("/index.html"));
+    expect(reload).toEqual({
+      kind: "failed",
+      failure: { kind: "session-ended", problem: "expired", summary: "401 Unauthorized on 1 request(s)" },
+      shownAgain: true,
+    });
+    // Without the remembered failure the reload would only say "No launch in progress" (fhirclient cleared it all).
+    sessionStorage.removeItem("her2-launch-failure");
+    expect(await completeLaunch(config, pageAt("/index.html"))).toMatchObject({
+      failure: { kind: "no-launch" },
+    });
   });
 
   it("says the sign-in did not complete for a stored launch without an access token", async () => {
