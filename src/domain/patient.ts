@@ -7,6 +7,7 @@ import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
 import { evidenceList, type Usage } from "./evidence";
 import { makeFlag } from "./flags";
+import { undatedNote } from "./gap-flags";
 import {
   groupBySpecimen,
   groupKey,
@@ -86,6 +87,9 @@ function statusReason(
   }
   const basis = `${specimenDescription(governing.group)}: ${governing.reason}.`;
   if (status === "positive" || status === "negative") {
+    // An undated result cannot be shown to be the most recent: the reason says what the status rests on (18.5).
+    const undated = undatedNote(governing);
+    if (undated) return `${undated}Based on ${basis}${newerInconclusive(governing, results)}`;
     return `Based on the most recent conclusive specimen, ${basis}${newerInconclusive(governing, results)}`;
   }
   if (status === "equivocal") return `No conclusive HER2 result. ${capitalise(basis)}`;

@@ -190,7 +190,9 @@ export type FlagCode =
   | "ihc-score-needed"
   | "ihc-zero-review"
   | "residual-disease-result"
-  | "decalcified-negative";
+  | "decalcified-negative"
+  | "her2-test-missing"
+  | "undated-result";
 
 export type FlagSeverity = "action" | "warning" | "info";
 
@@ -205,6 +207,12 @@ export interface Flag {
   evidence: ResourceRef[];
   /** The sources (guideline sections, trials) the flag rests on, as citation texts. Added in rules 1.0.0. */
   references?: string[];
+  /**
+   * `not-checked`: the rule could not be checked because data it needs did not load (a query failed or timed out);
+   * the flag is not raised, and the message names the check and what did not load (issue 18, point 4). Absent: the
+   * flag is raised. Added in rules 1.3.0.
+   */
+  state?: "not-checked";
 }
 
 export type EvidenceMethod = "ihc" | "ish-dual" | "ish-single" | "interpretation" | "unreadable";

@@ -114,6 +114,8 @@ export const flagTitle: Record<FlagCode, string> = {
   "ihc-zero-review": "IHC 0: review for faint staining (ultralow)",
   "residual-disease-result": "Residual disease after neoadjuvant therapy",
   "decalcified-negative": "Negative on decalcified tissue",
+  "her2-test-missing": "No HER2 test on record",
+  "undated-result": "Status rests on an undated result",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
