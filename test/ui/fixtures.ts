@@ -265,6 +265,19 @@ export const ALL_FLAGS: Flag[] = [
     message: "HER2 negative on decalcified bone: decalcification may cause false-negative results.",
     evidence: ["Observation/ihc-bone"],
   },
+  {
+    code: "her2-test-missing",
+    severity: "action",
+    message: "Breast cancer is recorded, but no HER2 test result (IHC or ISH) is on record.",
+    action: "Order HER2 testing (IHC, with reflex ISH if IHC 2+) on the invasive tumour.",
+    evidence: ["Condition/c1"],
+  },
+  {
+    code: "undated-result",
+    severity: "warning",
+    message: "The HER2 status rests on an undated result: no test or collection date is on record.",
+    evidence: ["Observation/ihc-undated"],
+  },
 ];
 
 /** Every flag code of the contract: the domain's list, so a flag added to the rules must be rendered here too. */
