@@ -20,6 +20,7 @@ import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
+import { therapyNote, type TherapyNote } from "./therapy-note";
 import { bilateralTumours, firstTherapyStart, residualSpecimens } from "./tumour";
 import {
   assessSpecimen,
@@ -387,6 +388,17 @@ function residualFlag(
   });
 }
 
+/** The recommendation with the current therapy on record taken into account (therapy-note.ts, issue 18.6). */
+function withTherapy(
+  base: { text: string; citations: string[] },
+  note: TherapyNote,
+): { text: string; citations: string[] } {
+  if (note.text === "") return base;
+  const citations = [...base.citations];
+  for (const c of note.citations) if (!citations.includes(c)) citations.push(c);
+  return { text: `${base.text} ${note.text}`, citations };
+}
+
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(input.tests, calendarDate(input.asOf));
@@ -457,10 +469,12 @@ export function assessPatient(input: PatientInput): Assessment {
       comparable,
       residual: residualFlags,
     }),
-    recommendation:
+    recommendation: withTherapy(
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)
         : recommend(status, category, setting),
+      therapyNote(status, setting, therapies, calendarDate(input.asOf), residualFlags.length > 0),
+    ),
     evidence: evidenceList(triaged, resultOf, governing, {
       governing: new Set(tumours?.flatMap((t) => (t.governing ? [t.governing] : [])) ?? []),
       notes,

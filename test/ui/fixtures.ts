@@ -164,7 +164,7 @@ export const metastaticPositive = assessment({
   statusReason: "IHC 3+ on the most recent specimen (liver, 2025-06-10).",
   flags: [],
   recommendation: {
-    text: "Anti-HER2 therapy (trastuzumab + pertuzumab + taxane first line; trastuzumab deruxtecan second line), continued until progression.",
+    text: "First line: trastuzumab + pertuzumab with a taxane (the taxane for at least 6 cycles), then trastuzumab + pertuzumab until progression. Second line: trastuzumab deruxtecan.",
     citations: [WOLFF_2018],
   },
   evidence: METASTATIC_POSITIVE_EVIDENCE,
