@@ -28,12 +28,13 @@ const HOW: Readonly<Record<DataGap["kind"], string>> = {
   partial: "loaded only in part",
   unsupported: "cannot be searched on this server",
   excluded: "could not be proven to be this patient's",
+  loading: "are still loading",
 };
 
 /** "conditions did not load in time (timeout after 20 s)": what did not load, in words, with the loader's reason. */
 export function didNotLoad(gap: DataGap): string {
   const what = TYPE_WORDS[gap.resourceType] ?? gap.resourceType;
-  return `${what} ${HOW[gap.kind]} (${gap.reason})`;
+  return gap.kind === "loading" ? `${what} ${HOW.loading}` : `${what} ${HOW[gap.kind]} (${gap.reason})`;
 }
 
 const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);

@@ -221,13 +221,25 @@ function withDataGaps(
   if (gaps.length === 0) return { status, reason };
   const resultsGap = gaps.find((g) => RESULT_SOURCES.has(g.resourceType));
   if (status === "no-result" && resultsGap) {
+    if (resultsGap.kind === "loading") {
+      return {
+        status: "indeterminate",
+        reason: "HER2 results are still loading, so whether any HER2 test exists cannot be told yet.",
+      };
+    }
     return {
       status: "indeterminate",
       reason: `HER2 results could not be ${resultsGap.kind === "excluded" ? "proven to be this patient's" : "loaded"} (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
     };
   }
-  const named = gaps.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
-  return { status, reason: `${reason} Some data could not be loaded, so this may be incomplete (${named}).` };
+  // Queries that have not answered yet (the app's progressive display): named as still loading, not as failed.
+  const loading = gaps.filter((g) => g.kind === "loading").map((g) => g.resourceType);
+  const failed = gaps.filter((g) => g.kind !== "loading");
+  const named = failed.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
+  const still = loading.length > 0 ? ` Still loading: ${loading.join(", ")}; this may change.` : "";
+  const notLoaded =
+    failed.length > 0 ? ` Some data could not be loaded, so this may be incomplete (${named}).` : "";
+  return { status, reason: `${reason}${notLoaded}${still}` };
 }
 
 const ISH_METHODS: ReadonlySet<string> = new Set(["ish-dual", "ish-single"]);

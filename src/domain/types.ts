@@ -149,7 +149,11 @@ export interface DataGap {
   /** What was being loaded, e.g. "Observation", "MedicationRequest". */
   resourceType: string;
   /** `excluded`: resources that were loaded but cannot be proven to be this patient's, left out of the assessment. */
-  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded";
+  /**
+   * `loading`: the query has not answered yet; the app shows what has arrived with this part marked as pending
+   * (issue 18, point 4). Never in a final assessment.
+   */
+  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded" | "loading";
   /** Plain-language reason, e.g. "403 Forbidden: scope patient/Observation.rs was not granted". */
   reason: string;
   /** True when the missing data could change the HER2 status or a flag (Observation, Condition, medications). */

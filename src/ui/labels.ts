@@ -137,6 +137,7 @@ export const gapKindLabel: Record<DataGap["kind"], string> = {
   partial: "Only partly loaded",
   unsupported: "Not supported by this server",
   excluded: "Left out: not proven to be this patient's",
+  loading: "Still loading",
 };
 
 export const eventKindLabel: Record<DiseaseEvent["kind"], string> = {
