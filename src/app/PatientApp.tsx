@@ -58,6 +58,8 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
   const [attempt, setAttempt] = useState(0);
   // The outcome remembers which attempt it answers, so a retry shows the loading state without resetting it here.
   const [outcome, setOutcome] = useState<{ attempt: number; outcome: Outcome }>();
+  // What has arrived while a slow query runs (issue 18.4): shown with the pending part marked, not a long skeleton.
+  const [partial, setPartial] = useState<{ attempt: number; value: PatientAssessment }>();
 
   useEffect(() => {
     if (codeMapError !== undefined) return;
@@ -67,6 +69,11 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
       asOf: localToday(),
       signal: controller.signal,
       ...(codeMap ? { codeMap } : {}),
+      onPartial: (value) => {
+        // An ended session shows nothing partial: its screen comes with the final answer.
+        if (controller.signal.aborted || guard.problem()) return;
+        setPartial({ attempt, value });
+      },
     })
       .then((value) => {
         if (controller.signal.aborted) return;
@@ -109,7 +116,9 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
         }
       : outcome?.attempt === attempt
         ? outcome.outcome
-        : undefined;
+        : partial?.attempt === attempt
+          ? { ok: true, value: partial.value }
+          : undefined;
   if (current && "session" in current) {
     const text = describeSessionProblem(current.session);
     return <MessageScreen title={text.title} what={text.what} todo={text.todo} detail={text.detail} />;

@@ -19,7 +19,8 @@ export function summaryRecord(assessment: Assessment, shown: boolean): SummaryRe
     status: assessment.status,
     results: assessment.evidence.length,
     unreadable: assessment.unreadable.length,
-    flags: [...new Set(assessment.flags.map((f) => f.code))],
+    // Raised flags only: a check that could not be made is not a finding (it shows in each patient's output).
+    flags: [...new Set(assessment.flags.filter((f) => f.state !== "not-checked").map((f) => f.code))],
   };
 }
 

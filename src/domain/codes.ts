@@ -20,6 +20,8 @@ export const FLAG_CODES = [
   "ihc-zero-review",
   "residual-disease-result",
   "decalcified-negative",
+  "her2-test-missing",
+  "undated-result",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

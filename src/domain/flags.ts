@@ -92,6 +92,18 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
     source:
       "Wolff 2018 (pre-analytic requirements): decalcification of bone specimens may give false-negative HER2 results",
   },
+  "her2-test-missing": {
+    severity: "action",
+    references: ["wolff2018"],
+    source:
+      "Wolff 2018: HER2 status must be determined on every primary invasive breast cancer (and on recurrent or metastatic tissue when available) (rules 1.3.0)",
+  },
+  "undated-result": {
+    severity: "warning",
+    references: ["wolff2018"],
+    source:
+      "Wolff 2018: the most recent conclusive specimen governs; a result with no test or collection date cannot be placed in time, so whether a later test replaced it cannot be told (rules 1.3.0)",
+  },
 };
 
 const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, info: 2 };
@@ -117,6 +129,20 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
   };
   if (details.action) flag.action = details.action;
   return flag;
+}
+
+/**
+ * A check that could not be made because data it needs did not load (issue 18, point 4): never a silent "no flag".
+ * A warning whatever the code's usual severity: the clinician checks the chart instead.
+ */
+export function makeNotCheckedFlag(
+  code: FlagCode,
+  details: { message: string; action: string; evidence?: readonly ResourceRef[] },
+): Flag {
+  return {
+    ...makeFlag(code, { ...details, evidence: details.evidence ?? [], severity: "warning" }),
+    state: "not-checked",
+  };
 }
 
 const REFERENCE_TEXTS = new Map<FlagCode, readonly string[]>();

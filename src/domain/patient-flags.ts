@@ -6,6 +6,7 @@ import { isConclusive, type Need } from "./calls";
 import type { SpecimenGroup } from "./grouping";
 import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
+import { her2TestMissingFlag, medicationGap, notCheckedFlags, undatedResultFlag } from "./gap-flags";
 import { type Triaged, testDate } from "./records";
 import { firstDistantDate, retestFlag } from "./setting";
 import { wasGiven } from "./tumour";
@@ -191,6 +192,8 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   const given = c.therapies.filter(wasGiven);
   const gap = c.dataGaps.find((g) => g.resourceType.startsWith("Medication"));
   const gapText = gap ? ` Medication data may be incomplete (${gap.reason}).` : "";
+  // Medications that did not load: the check is listed as not made (gap-flags.ts), never raised on missing data.
+  if (given.length === 0 && medicationGap(c.dataGaps)) return undefined;
   if (given.length === 0) {
     return makeFlag("anti-her2-therapy-not-found", {
       message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
@@ -302,6 +305,28 @@ export function collectFlags(c: FlagContext): Flag[] {
     retestFlag(c.events, conclusive),
     therapyFlag(c, c.governing ? usedSources(c.governing) : []),
     metastaticScoreFlag(c),
+    her2TestMissingFlag(
+      c.status,
+      c.triaged.some((t) => t.use.use !== "ignored"),
+      c.events,
+      c.dataGaps,
+    ),
+    undatedResultFlag(c.governing),
   );
-  return sortFlags(flags.filter((f): f is Flag => f !== undefined));
+  const raised = flags.filter((f): f is Flag => f !== undefined);
+  const given = c.therapies.filter(wasGiven);
+  raised.push(
+    ...notCheckedFlags({
+      status: c.status,
+      governing: c.governing,
+      dataGaps: c.dataGaps,
+      setting: c.setting,
+      raised: new Set(raised.map((f) => f.code)),
+      anyTherapyGiven: given.length > 0,
+      ongoingTherapy: given.some((t) => isCurrentForMetastatic(t, undefined)),
+      ihcScore: c.ihcScore,
+      category: c.category,
+    }),
+  );
+  return sortFlags(raised);
 }

@@ -7,6 +7,7 @@ import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
 import { evidenceList, type Usage } from "./evidence";
 import { makeFlag } from "./flags";
+import { undatedNote } from "./gap-flags";
 import {
   groupBySpecimen,
   groupKey,
@@ -19,6 +20,7 @@ import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
+import { therapyNote, type TherapyNote } from "./therapy-note";
 import { bilateralTumours, firstTherapyStart, residualSpecimens } from "./tumour";
 import {
   assessSpecimen,
@@ -86,6 +88,9 @@ function statusReason(
   }
   const basis = `${specimenDescription(governing.group)}: ${governing.reason}.`;
   if (status === "positive" || status === "negative") {
+    // An undated result cannot be shown to be the most recent: the reason says what the status rests on (18.5).
+    const undated = undatedNote(governing);
+    if (undated) return `${undated}Based on ${basis}${newerInconclusive(governing, results)}`;
     return `Based on the most recent conclusive specimen, ${basis}${newerInconclusive(governing, results)}`;
   }
   if (status === "equivocal") return `No conclusive HER2 result. ${capitalise(basis)}`;
@@ -216,13 +221,25 @@ function withDataGaps(
   if (gaps.length === 0) return { status, reason };
   const resultsGap = gaps.find((g) => RESULT_SOURCES.has(g.resourceType));
   if (status === "no-result" && resultsGap) {
+    if (resultsGap.kind === "loading") {
+      return {
+        status: "indeterminate",
+        reason: "HER2 results are still loading, so whether any HER2 test exists cannot be told yet.",
+      };
+    }
     return {
       status: "indeterminate",
       reason: `HER2 results could not be ${resultsGap.kind === "excluded" ? "proven to be this patient's" : "loaded"} (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
     };
   }
-  const named = gaps.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
-  return { status, reason: `${reason} Some data could not be loaded, so this may be incomplete (${named}).` };
+  // Queries that have not answered yet (the app's progressive display): named as still loading, not as failed.
+  const loading = gaps.filter((g) => g.kind === "loading").map((g) => g.resourceType);
+  const failed = gaps.filter((g) => g.kind !== "loading");
+  const named = failed.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
+  const still = loading.length > 0 ? ` Still loading: ${loading.join(", ")}; this may change.` : "";
+  const notLoaded =
+    failed.length > 0 ? ` Some data could not be loaded, so this may be incomplete (${named}).` : "";
+  return { status, reason: `${reason}${notLoaded}${still}` };
 }
 
 const ISH_METHODS: ReadonlySet<string> = new Set(["ish-dual", "ish-single"]);
@@ -383,6 +400,17 @@ function residualFlag(
   });
 }
 
+/** The recommendation with the current therapy on record taken into account (therapy-note.ts, issue 18.6). */
+function withTherapy(
+  base: { text: string; citations: string[] },
+  note: TherapyNote,
+): { text: string; citations: string[] } {
+  if (note.text === "") return base;
+  const citations = [...base.citations];
+  for (const c of note.citations) if (!citations.includes(c)) citations.push(c);
+  return { text: `${base.text} ${note.text}`, citations };
+}
+
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(input.tests, calendarDate(input.asOf));
@@ -453,10 +481,12 @@ export function assessPatient(input: PatientInput): Assessment {
       comparable,
       residual: residualFlags,
     }),
-    recommendation:
+    recommendation: withTherapy(
       setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)
         : recommend(status, category, setting),
+      therapyNote(status, setting, therapies, calendarDate(input.asOf), residualFlags.length > 0),
+    ),
     evidence: evidenceList(triaged, resultOf, governing, {
       governing: new Set(tumours?.flatMap((t) => (t.governing ? [t.governing] : [])) ?? []),
       notes,

@@ -14,10 +14,17 @@ interface RecommendationRow {
   citations: readonly string[];
 }
 
+// Issue 18.6, reviewed against HER2-GUIDELINE.md and current practice (NCCN / ASCO): each statement names its trial.
+// Early: trastuzumab for one year in total (HERA, Goldhirsch 2013; B-31/N9831, Romond 2005), pertuzumab added for
+// higher-risk disease (APHINITY, von Minckwitz 2017), T-DM1 for residual invasive disease after neoadjuvant therapy
+// (KATHERINE, von Minckwitz 2019).
 const POSITIVE_EARLY =
-  "HER2-positive early breast cancer: anti-HER2 therapy (trastuzumab, with pertuzumab where indicated) given with chemotherapy is the standard option to discuss; trastuzumab is given for one year in total.";
+  "HER2-positive early breast cancer: anti-HER2 therapy with chemotherapy is the standard option to discuss: trastuzumab (with pertuzumab for node-positive or other higher-risk disease, APHINITY), before or after surgery, to complete one year of trastuzumab in total (HERA). After neoadjuvant therapy, residual invasive disease at surgery makes trastuzumab emtansine (T-DM1, 14 cycles) the option in place of trastuzumab (KATHERINE); after a pathological complete response, anti-HER2 therapy continues to complete the year.";
+// Metastatic: first line trastuzumab + pertuzumab + a taxane; the taxane for a limited number of cycles (at least 6 in
+// CLEOPATRA, Swain 2015), the antibodies until progression; second line trastuzumab deruxtecan (DESTINY-Breast03,
+// Cortés 2022).
 const POSITIVE_METASTATIC =
-  "HER2-positive metastatic breast cancer: anti-HER2 therapy is the standard option to discuss: trastuzumab + pertuzumab + a taxane first line, trastuzumab deruxtecan second line, continued until progression.";
+  "HER2-positive metastatic breast cancer: anti-HER2 therapy is the standard option to discuss. First line: trastuzumab + pertuzumab with a taxane (CLEOPATRA: the taxane for at least 6 cycles, as tolerated), then trastuzumab + pertuzumab continued until progression. Second line: trastuzumab deruxtecan (T-DXd, DESTINY-Breast03), until progression.";
 const LOW_METASTATIC =
   "HER2-negative, HER2-low (ASCO/CAP: negative; IHC 1+, or 2+ with negative ISH), metastatic: trastuzumab deruxtecan may be an option (after prior chemotherapy, DESTINY-Breast04, FDA 2022; or, when hormone-receptor positive, after endocrine therapy, DESTINY-Breast06, FDA 2025). Conventional anti-HER2 therapy is not indicated.";
 const ULTRALOW_METASTATIC =
@@ -39,7 +46,7 @@ export const RECOMMENDATION_TABLE: readonly RecommendationRow[] = [
     status: "positive",
     setting: "early",
     text: POSITIVE_EARLY,
-    citations: cite("wolff2018", "romond2005", "goldhirsch2013", "vonMinckwitz2017"),
+    citations: cite("wolff2018", "romond2005", "goldhirsch2013", "vonMinckwitz2017", "vonMinckwitz2019"),
   },
   {
     status: "positive",
@@ -55,6 +62,7 @@ export const RECOMMENDATION_TABLE: readonly RecommendationRow[] = [
       "romond2005",
       "goldhirsch2013",
       "vonMinckwitz2017",
+      "vonMinckwitz2019",
       "swain2015",
       "cortes2022",
     ),

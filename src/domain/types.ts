@@ -154,7 +154,11 @@ export interface DataGap {
   /** What was being loaded, e.g. "Observation", "MedicationRequest". */
   resourceType: string;
   /** `excluded`: resources that were loaded but cannot be proven to be this patient's, left out of the assessment. */
-  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded";
+  /**
+   * `loading`: the query has not answered yet; the app shows what has arrived with this part marked as pending
+   * (issue 18, point 4). Never in a final assessment.
+   */
+  kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded" | "loading";
   /** Plain-language reason, e.g. "403 Forbidden: scope patient/Observation.rs was not granted". */
   reason: string;
   /** True when the missing data could change the HER2 status or a flag (Observation, Condition, medications). */
@@ -195,7 +199,9 @@ export type FlagCode =
   | "ihc-score-needed"
   | "ihc-zero-review"
   | "residual-disease-result"
-  | "decalcified-negative";
+  | "decalcified-negative"
+  | "her2-test-missing"
+  | "undated-result";
 
 export type FlagSeverity = "action" | "warning" | "info";
 
@@ -210,6 +216,12 @@ export interface Flag {
   evidence: ResourceRef[];
   /** The sources (guideline sections, trials) the flag rests on, as citation texts. Added in rules 1.0.0. */
   references?: string[];
+  /**
+   * `not-checked`: the rule could not be checked because data it needs did not load (a query failed or timed out);
+   * the flag is not raised, and the message names the check and what did not load (issue 18, point 4). Absent: the
+   * flag is raised. Added in rules 1.3.0.
+   */
+  state?: "not-checked";
 }
 
 export type EvidenceMethod = "ihc" | "ish-dual" | "ish-single" | "interpretation" | "unreadable";

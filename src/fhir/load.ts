@@ -38,7 +38,15 @@ export interface LoadedPatientData {
 /** Runner options (timeout per query, cancel signal, 429 retries) plus the issuer's code map. */
 export interface LoadOptions extends RunnerOptions {
   codeMap?: CodeMap;
+  /**
+   * Called while queries are still running, with what has arrived so far and the resource types still loading, so a
+   * slow query does not hold back the rest (issue 18, point 4). Never called after the load has finished.
+   */
+  onProgress?: (partial: LoadedPatientData, pending: readonly string[]) => void;
 }
+
+/** No progress report before this: a load that is done within it shows no intermediate state. */
+const PROGRESS_AFTER_MS = 1000;
 
 function isHer2Result(observation: Observation, codeMap: CodeMap): boolean {
   const c = classifyHer2Code(observation.code, codeMap);
@@ -96,6 +104,36 @@ export async function loadPatientData(
   const { capabilities, report: metadataReport } = await runner.capabilities();
   const { queries: initial, skipped } = planInitialQueries(patientId, capabilities, codeMap);
 
+  // Queries still running, by resource type, for the progress reports.
+  const outstanding = new Map<string, number>();
+  const started = Date.now();
+  let finished = false;
+  let progressTimer: ReturnType<typeof setTimeout> | undefined;
+  const run = async (resourceType: string, urls: string[], affects: boolean): Promise<QueryResult> => {
+    outstanding.set(resourceType, (outstanding.get(resourceType) ?? 0) + 1);
+    try {
+      return await runner.run(resourceType, urls, affects);
+    } finally {
+      const n = (outstanding.get(resourceType) ?? 1) - 1;
+      if (n > 0) outstanding.set(resourceType, n);
+      else outstanding.delete(resourceType);
+    }
+  };
+  // Reported on a later task (at least PROGRESS_AFTER_MS into the load), so follow-up queries a result starts
+  // (Specimens, panel members) count as pending, and a fast load shows no intermediate state.
+  const reportProgress = (): void => {
+    const onProgress = options.onProgress;
+    if (!onProgress || progressTimer !== undefined) return;
+    progressTimer = setTimeout(
+      () => {
+        progressTimer = undefined;
+        if (finished || outstanding.size === 0) return;
+        onProgress(snapshot(), [...outstanding.keys()].sort());
+      },
+      Math.max(0, started + PROGRESS_AFTER_MS - Date.now()),
+    );
+  };
+
   const loaded = new Map<string, Resource>();
   // A second copy of a `Type/id` (a repeated page, an _include of a result also matched) is never dropped: the
   // normaliser merges identical copies and refuses to choose between differing ones (duplicates.ts).
@@ -113,10 +151,11 @@ export async function loadPatientData(
       )
         laterCopies.push(resource);
     }
+    reportProgress();
     return result;
   };
   const runPlanned = (q: PlannedQuery): Promise<QueryResult> =>
-    runner.run(q.resourceType, [q.url], q.affectsAssessment).then(store);
+    run(q.resourceType, [q.url], q.affectsAssessment).then(store);
   const runFollowUp = async (resourceType: string, urls: string[]): Promise<void> => {
     if (urls.length === 0) return;
     if (!supportsSearch(capabilities, resourceType)) {
@@ -140,7 +179,7 @@ export async function loadPatientData(
       });
       return;
     }
-    store(await runner.run(resourceType, urls, true));
+    store(await run(resourceType, urls, true));
   };
   const missing = (refs: Iterable<string>, resourceType: string): string[] =>
     idsOf(
@@ -213,7 +252,7 @@ export async function loadPatientData(
       });
       return [];
     }
-    const result = await runner.run("Observation", [url], true);
+    const result = await run("Observation", [url], true);
     const kept = her2PartOfLaboratory(result.resources, codeMap);
     const found = observationsOf(kept).length;
     store({
@@ -238,51 +277,61 @@ export async function loadPatientData(
   };
 
   const isMedicationQuery = (q: PlannedQuery): boolean => q.resourceType.startsWith("Medication");
-  await Promise.all([
-    ...initial
-      .filter((q) => !isMedicationQuery(q))
-      .map((q) =>
-        runPlanned(q).then((result) =>
-          q.resourceType === "Observation" ? afterObservationSearch(result) : undefined,
+  try {
+    await Promise.all([
+      ...initial
+        .filter((q) => !isMedicationQuery(q))
+        .map((q) =>
+          runPlanned(q).then((result) =>
+            q.resourceType === "Observation" ? afterObservationSearch(result) : undefined,
+          ),
         ),
-      ),
-    Promise.all(initial.filter(isMedicationQuery).map(runPlanned)).then(medicationFollowUps),
-  ]);
+      Promise.all(initial.filter(isMedicationQuery).map(runPlanned)).then(medicationFollowUps),
+    ]);
+  } finally {
+    // No progress report after the end (or a failure): the caller has the whole answer, or the error.
+    finished = true;
+    if (progressTimer !== undefined) clearTimeout(progressTimer);
+  }
+  return snapshot();
 
-  const gaps: DataGap[] = [
-    ...skipped.map((s): DataGap => ({
-      resourceType: s.resourceType,
-      kind: "unsupported",
-      reason: s.reason,
-      affectsAssessment: s.affectsAssessment,
-    })),
-    ...results.flatMap((r) => (r.gap ? [r.gap] : [])),
-  ];
-  const queries: QueryReport[] = [
-    metadataReport,
-    ...results.map((r) => r.report),
-    ...skipped.map((s): QueryReport => ({
-      resourceType: s.resourceType,
-      url: "",
-      pages: 0,
-      count: 0,
-      requests: 0,
-      outcome: "skipped",
-      detail: s.reason,
-    })),
-  ];
-  const patient = [...loaded.values()].find(
-    (r): r is Patient => r.resourceType === "Patient" && r.id === patientId,
-  );
-  const resources = [...loaded.values(), ...laterCopies].filter(
-    (r) => r.resourceType !== "Patient" || r !== patient,
-  );
-  const data: LoadedPatientData = {
-    resources: patient ? [patient, ...resources] : resources,
-    gaps,
-    requestCount: runner.requestCount,
-    queries,
-  };
-  if (patient) data.patient = patient;
-  return data;
+  /** What has loaded so far: the resources, gaps and query reports (the whole load once every query is done). */
+  function snapshot(): LoadedPatientData {
+    const gaps: DataGap[] = [
+      ...skipped.map((s): DataGap => ({
+        resourceType: s.resourceType,
+        kind: "unsupported",
+        reason: s.reason,
+        affectsAssessment: s.affectsAssessment,
+      })),
+      ...results.flatMap((r) => (r.gap ? [r.gap] : [])),
+    ];
+    const queries: QueryReport[] = [
+      metadataReport,
+      ...results.map((r) => r.report),
+      ...skipped.map((s): QueryReport => ({
+        resourceType: s.resourceType,
+        url: "",
+        pages: 0,
+        count: 0,
+        requests: 0,
+        outcome: "skipped",
+        detail: s.reason,
+      })),
+    ];
+    const patient = [...loaded.values()].find(
+      (r): r is Patient => r.resourceType === "Patient" && r.id === patientId,
+    );
+    const resources = [...loaded.values(), ...laterCopies].filter(
+      (r) => r.resourceType !== "Patient" || r !== patient,
+    );
+    const data: LoadedPatientData = {
+      resources: patient ? [patient, ...resources] : resources,
+      gaps,
+      requestCount: runner.requestCount,
+      queries,
+    };
+    if (patient) data.patient = patient;
+    return data;
+  }
 }

@@ -43,6 +43,23 @@ interface DataGapAlertProps {
  * the EHR returned, and the clinician must know before reading it.
  */
 export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
+  const loading = gaps.filter((g) => g.kind === "loading" && g.affectsAssessment);
+  const failed = <DataGapFailedAlert gaps={gaps.filter((g) => g.kind !== "loading")} onRetry={onRetry} />;
+  if (loading.length === 0) return failed;
+  // Queries still running (issue 18.4): what has arrived is shown, the pending part is named, no retry yet.
+  return (
+    <>
+      <Alert severity="info" role="status" data-testid="data-loading-alert" sx={{ mt: 1.5 }}>
+        <AlertTitle>Still loading: {loading.map((g) => g.resourceType).join(", ")}</AlertTitle>
+        What is shown rests on the data that has arrived; checks that wait for the rest are marked &quot;Not
+        checked&quot;. The panel updates when it arrives.
+      </Alert>
+      {failed}
+    </>
+  );
+}
+
+function DataGapFailedAlert({ gaps, onRetry }: DataGapAlertProps) {
   const affecting = gaps.filter((g) => g.affectsAssessment);
   if (affecting.length === 0) return null;
   // Resources left out as not this patient's come back the same on a retry: the chart is where to look.
@@ -82,11 +99,15 @@ interface DataCompletenessProps {
 
 /** Everything that could not be loaded or read, and what that means for the result. */
 export function DataCompleteness({ gaps, unreadableCount, sourceLabel }: DataCompletenessProps) {
-  const failed = gaps.filter((g) => g.kind !== "excluded");
+  const loading = gaps.filter((g) => g.kind === "loading");
+  const failed = gaps.filter((g) => g.kind !== "excluded" && g.kind !== "loading");
   const excluded = gaps.filter((g) => g.kind === "excluded");
   return (
     <Box data-testid="data-completeness">
-      {failed.length === 0 ? (
+      {loading.length > 0 ? (
+        <Typography>Still loading: {loading.map((g) => g.resourceType).join(", ")}.</Typography>
+      ) : null}
+      {failed.length === 0 && loading.length > 0 ? null : failed.length === 0 ? (
         <Typography>All requested data was loaded{sourceLabel ? ` from ${sourceLabel}` : ""}.</Typography>
       ) : (
         <>

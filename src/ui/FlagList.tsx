@@ -1,6 +1,6 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
-import type { EvidenceItem, Flag, ResourceRef } from "../domain/types";
+import type { DataGap, EvidenceItem, Flag, ResourceRef } from "../domain/types";
 import { describeEvidence, resolveRefs, sortFlags } from "./evidence";
 import { flagTitle, severityLabel } from "./labels";
 import { SourceButton } from "./SourceButton";
@@ -12,10 +12,20 @@ interface FlagListProps {
   evidence: readonly EvidenceItem[];
   /** Returns the JSON-viewer opener for a reference, or undefined when its source was not loaded. */
   sourceOpener: (reference: ResourceRef) => ((reference: ResourceRef) => void) | undefined;
+  /** What did not load: with a gap that matters, an empty list never reads as "nothing needs follow-up". */
+  gaps?: readonly DataGap[];
 }
 
 /** One row per flag, most urgent first: what is wrong, which result it concerns, and the suggested next step. */
-export function FlagList({ flags, evidence, sourceOpener }: FlagListProps) {
+export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListProps) {
+  if (flags.length === 0 && gaps.some((g) => g.affectsAssessment)) {
+    return (
+      <Typography data-testid="no-flags">
+        No flags from the data that loaded, but some data did not load (see the alert above): a flag may be
+        missing.
+      </Typography>
+    );
+  }
   if (flags.length === 0) {
     return (
       <Typography data-testid="no-flags">
@@ -28,11 +38,14 @@ export function FlagList({ flags, evidence, sourceOpener }: FlagListProps) {
       {sortFlags(flags).map((flag, i) => {
         const tone = severityTone[flag.severity];
         const concerns = resolveRefs(flag.evidence, evidence);
+        // A check a failed query kept from being made (issue 18.4): "Not checked", never shown as raised.
+        const notChecked = flag.state === "not-checked";
         return (
           <Box
             component="li"
             key={`${flag.code}-${String(i)}`}
             data-flag-code={flag.code}
+            data-flag-state={flag.state}
             sx={{
               p: 1.25,
               border: "1px solid",
@@ -45,7 +58,7 @@ export function FlagList({ flags, evidence, sourceOpener }: FlagListProps) {
             }}
           >
             <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 1 }}>
-              <ToneBadge tone={tone}>{severityLabel[flag.severity]}</ToneBadge>
+              <ToneBadge tone={tone}>{notChecked ? "Not checked" : severityLabel[flag.severity]}</ToneBadge>
               <Typography component="h3" sx={{ fontWeight: 600, fontSize: "1rem" }}>
                 {flagTitle[flag.code]}
               </Typography>

@@ -140,7 +140,12 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         titleNote={flagCount > 0 ? `(${String(flagCount)})` : undefined}
         onRetry={onRetry}
       >
-        <FlagList flags={assessment.flags} evidence={assessment.evidence} sourceOpener={sourceOpener} />
+        <FlagList
+          flags={assessment.flags}
+          evidence={assessment.evidence}
+          sourceOpener={sourceOpener}
+          gaps={assessment.dataGaps}
+        />
       </PanelSection>
       <PanelSection title="Guideline suggestion" onRetry={onRetry}>
         <Recommendation assessment={assessment} />

@@ -150,6 +150,8 @@ export const flagTitle: Record<FlagCode, string> = {
   "ihc-zero-review": "IHC 0: review for faint staining (ultralow)",
   "residual-disease-result": "Residual disease after neoadjuvant therapy",
   "decalcified-negative": "Negative on decalcified tissue",
+  "her2-test-missing": "No HER2 test on record",
+  "undated-result": "Status rests on an undated result",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
@@ -171,6 +173,7 @@ export const gapKindLabel: Record<DataGap["kind"], string> = {
   partial: "Only partly loaded",
   unsupported: "Not supported by this server",
   excluded: "Left out: not proven to be this patient's",
+  loading: "Still loading",
 };
 
 export const eventKindLabel: Record<DiseaseEvent["kind"], string> = {

@@ -47,6 +47,18 @@ function issuer(codeMap?: unknown) {
   return first;
 }
 
+/** The status header once the whole answer is in (a load slower than 1 s first shows what has arrived). */
+async function settledHeader(): Promise<HTMLElement> {
+  await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+  await waitFor(
+    () => {
+      expect(screen.queryByTestId("data-loading-alert")).toBeNull();
+    },
+    { timeout: 10_000 },
+  );
+  return screen.getByTestId("status-header");
+}
+
 function client() {
   return FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "t", patient: "p1" } });
 }
@@ -62,7 +74,7 @@ describe(
       const banner = await screen.findByTestId("patient-banner", {}, { timeout: 10_000 });
       await within(banner).findByText(/Nakamura/);
       expect(banner).toHaveTextContent("1971-02-03");
-      const header = await screen.findByTestId("status-header");
+      const header = await settledHeader();
       expect(header).toHaveTextContent(/positive/i);
       expect(header).toHaveTextContent(/early/i);
       // One request per query (plus the CapabilityStatement); the Observation search was sent encoded.
@@ -74,14 +86,14 @@ describe(
     it("hides its own banner when the EHR shows one (need_patient_banner: false)", async () => {
       mockFhirServer({ resources: [patient, ihc3] });
       render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner={false} />);
-      await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+      await settledHeader();
       expect(screen.queryByTestId("patient-banner")).toBeNull();
     });
 
     it("says what could not be loaded when the Observation search fails, instead of a clean result", async () => {
       mockFhirServer({ resources: [patient, ihc3], faults: { Observation: { status: 500 } } });
       render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
-      const header = await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+      const header = await settledHeader();
       // The IHC 3+ result exists but could not be read: neither "positive" nor "no HER2 result" is supported.
       expect(header).not.toHaveTextContent(statusLabel.positive);
       expect(header).not.toHaveTextContent(statusLabel["no-result"]);
@@ -89,10 +101,34 @@ describe(
       expect(await screen.findByTestId("data-gap-alert")).toHaveTextContent(/Observation/);
     });
 
+    it("a slow Conditions query: what has arrived is shown at once, the pending part marked, then the whole (issue 18.4)", async () => {
+      mockFhirServer({ resources: [patient, ihc3, breastCancer], faults: { Condition: { delayMs: 3000 } } });
+      const started = Date.now();
+      render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
+      const loading = await screen.findByTestId("data-loading-alert", {}, { timeout: 10_000 });
+      // Before the slow query answers: the HER2 result is shown, the setting-dependent checks are "not checked".
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(loading).toHaveTextContent("Still loading: Condition");
+      expect(screen.getByTestId("status-header")).toHaveTextContent(statusLabel.positive);
+      const retest = document.querySelector('li[data-flag-code="metastatic-retest-missing"]');
+      expect(retest).toHaveAttribute("data-flag-state", "not-checked");
+      expect(retest).toHaveTextContent("could not check, conditions are still loading");
+      expect(screen.queryByTestId("no-flags")).toBeNull();
+      // Then the whole answer: the setting is known, nothing is pending.
+      await waitFor(
+        () => {
+          expect(screen.queryByTestId("data-loading-alert")).toBeNull();
+        },
+        { timeout: 10_000 },
+      );
+      expect(screen.getByTestId("status-header")).toHaveTextContent(/early/i);
+      expect(document.querySelector('li[data-flag-state="not-checked"]')).toBeNull();
+    });
+
     it("warns that the patient's identity could not be checked when the Patient read fails", async () => {
       mockFhirServer({ resources: [ihc3] });
       render(<PatientApp client={client()} patientId="p1" issuer={issuer()} needPatientBanner />);
-      await screen.findByTestId("status-header", {}, { timeout: 10_000 });
+      await settledHeader();
       const banner = screen.getByTestId("patient-banner");
       expect(banner).toHaveTextContent(/could not be read/);
       expect(banner).not.toHaveTextContent(/Unnamed patient/);
@@ -125,7 +161,7 @@ describe(
       await waitFor(() => {
         expect(screen.queryByTestId("data-gap-alert")).toBeNull();
       });
-      expect(await screen.findByTestId("status-header")).toHaveTextContent(/positive/i);
+      expect(await settledHeader()).toHaveTextContent(/positive/i);
       expect(log.requests.length).toBeGreaterThan(before);
       expect(screen.queryByTestId("data-gap-alert")).toBeNull();
     });

@@ -63,6 +63,8 @@ export async function ehrLaunchWithFaults(page: Page, baseUrl: string, patientId
 
 export async function waitForPanel(page: Page): Promise<void> {
   await page.getByTestId("status-header").waitFor({ timeout: 30_000 });
+  // The panel shows what has arrived while slow queries run (issue 18.4): wait for the whole answer.
+  await page.getByTestId("data-loading-alert").waitFor({ state: "detached", timeout: 30_000 });
 }
 
 /** Runs axe-core (WCAG 2.1 A/AA rules) in the page and fails with the violations listed. */

@@ -222,6 +222,21 @@ describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedd
     await page.close();
   });
 
+  it("a slow Conditions query (slow:Condition): shows what has arrived with the pending part marked (issue 18.4)", async () => {
+    const { page } = await watchedPage(browser.context);
+    await ehrLaunchWithFaults(page, baseUrl, "her2-met-no-retest", "slow:Condition:6000");
+    const loading = page.getByTestId("data-loading-alert");
+    await loading.waitFor({ timeout: 5_000 });
+    expect(await loading.innerText()).toMatch(/Still loading: Condition/);
+    const retest = page.locator('li[data-flag-code="metastatic-retest-missing"]');
+    expect(await retest.getAttribute("data-flag-state")).toBe("not-checked");
+    expect(await retest.innerText()).toMatch(/could not check, conditions are still loading/);
+    // Then the whole answer: the retest flag is raised from the conditions.
+    await loading.waitFor({ state: "detached", timeout: 20_000 });
+    await expect.poll(() => retest.getAttribute("data-flag-state")).toBeNull();
+    await page.close();
+  });
+
   it("shows what could not be loaded when the EHR denies a resource type", async () => {
     const { page } = await watchedPage(browser.context);
     await ehrLaunchWithFaults(page, baseUrl, "her2-ihc3", "forbid:MedicationRequest");

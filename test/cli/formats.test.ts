@@ -41,6 +41,27 @@ function render(name: "ndjson" | "csv" | "table", list: Assessment[]): string {
   return format.begin() + list.map((x) => format.patient(x)).join("") + format.end();
 }
 
+describe("not-checked flags (issue 18, point 4)", () => {
+  const gapped = assessment("Patient/g", {
+    flags: [{ ...flag("metastatic-retest-missing"), severity: "warning", state: "not-checked" }],
+  });
+
+  it("table: marked (not checked), never as a raised flag", () => {
+    expect(render("table", [gapped])).toMatch(/metastatic-retest-missing \(not checked\)/);
+  });
+
+  it("csv: 0 in the flag's column, named in not_checked", () => {
+    const [row] = parseCsv(render("csv", [gapped]));
+    expect(row).toMatchObject({ "metastatic-retest-missing": "0", not_checked: "metastatic-retest-missing" });
+  });
+
+  it("summary: not counted as a raised flag", () => {
+    const summary = new Summary();
+    summary.add(gapped, true);
+    expect(summary.line(1, 0, false)).toContain("flags none");
+  });
+});
+
 describe("formats", () => {
   it("csv: quoted fields survive commas, quotes and newlines; one 0/1 column per flag code", () => {
     const rows = parseCsv(render("csv", [a, b]));

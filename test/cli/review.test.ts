@@ -238,6 +238,26 @@ describe("guideline expectations through the CLI", () => {
   });
 });
 
+describe("her2-test-missing through the CLI (issue 18, point 4)", () => {
+  it("a breast cancer with no HER2 test gets the action flag; one with a HER2 test does not", async () => {
+    const dir = tempDir();
+    writeNdjson(dir, "Patient.ndjson", [patient("untested"), patient("tested")]);
+    writeNdjson(dir, "Condition.ndjson", [
+      breastCancer("untested-c", "Patient/untested"),
+      breastCancer("tested-c", "Patient/tested"),
+    ]);
+    writeNdjson(dir, "Observation.ndjson", [
+      hemoglobin("untested-hb", "Patient/untested"),
+      ihc("tested-ihc", "Patient/tested", "1+"),
+    ]);
+    const run = await runReview([dir], { flags: ["her2-test-missing"] });
+    expect(run.assessments.map((a) => a.patient)).toEqual(["Patient/untested"]);
+    const flag = run.assessments[0]?.flags.find((f) => f.code === "her2-test-missing");
+    expect(flag).toMatchObject({ severity: "action", evidence: ["Condition/untested-c"] });
+    expect(run.stderr).toContain("her2-test-missing 1");
+  });
+});
+
 describe("one resource id twice (issue 16, point 2)", () => {
   it("never lets the last copy win: differing copies across files are both shown and neither is used", async () => {
     const dir = tempDir();

@@ -1,7 +1,7 @@
 /** Recommendation text by status, category and setting (HER2-GUIDELINE.md), with the trials behind each statement. */
 import { describe, expect, it } from "vitest";
 import { allCitations, CITATIONS, RECOMMENDATION_TABLE } from "../../src/domain";
-import { dual, event, ihc, run } from "./build";
+import { dual, event, ihc, run, specimen, therapy } from "./build";
 
 const EARLY = { events: [event("primary", "2019-05-01")] };
 const METASTATIC = { events: [event("metastasis", "2024-01-01")] };
@@ -74,6 +74,101 @@ describe("recommendation", () => {
   it("every literature citation has a DOI link", () => {
     for (const c of allCitations().filter((x) => x.id !== "fhirObservationStatus" && x.id !== "fdaTdxd")) {
       expect(c.url).toMatch(/^https:\/\/doi\.org\/10\./);
+    }
+  });
+});
+
+/**
+ * Issue 18.6: wording reviewed against the guideline and current practice. Expected texts from the trials: CLEOPATRA
+ * (taxane for at least 6 cycles, trastuzumab + pertuzumab until progression), DESTINY-Breast03 (T-DXd second line),
+ * HERA (one year of trastuzumab in total), KATHERINE (T-DM1 for residual invasive disease after neoadjuvant therapy).
+ */
+describe("recommendation wording (issue 18.6)", () => {
+  it("metastatic first line: the taxane for a limited number of cycles, not until progression", () => {
+    const text = run([ihc("3+", LATE)], METASTATIC).recommendation.text;
+    expect(text).toMatch(/First line: trastuzumab \+ pertuzumab with a taxane/);
+    expect(text).toMatch(/the taxane for at least 6 cycles/);
+    expect(text).toMatch(/then trastuzumab \+ pertuzumab continued until progression/);
+    expect(text).not.toMatch(/taxane[^.]*second line[^.]*until progression/i);
+    expect(text).toMatch(/Second line: trastuzumab deruxtecan \(T-DXd, DESTINY-Breast03\)/);
+  });
+
+  it("early: one year of trastuzumab in total; T-DM1 for residual invasive disease after neoadjuvant therapy", () => {
+    const r = run([ihc("3+")], EARLY).recommendation;
+    expect(r.text).toMatch(/to complete one year of trastuzumab in total \(HERA\)/);
+    expect(r.text).toMatch(
+      /residual invasive disease at surgery makes trastuzumab emtansine \(T-DM1, 14 cycles\)/,
+    );
+    expect(r.citations).toEqual(
+      expect.arrayContaining([CITATIONS.goldhirsch2013.text, CITATIONS.vonMinckwitz2019.text]),
+    );
+  });
+
+  it("metastatic on trastuzumab + pertuzumab since 2024: named, continued until progression, T-DXd next", () => {
+    const on = [
+      therapy("pertuzumab", { start: "2024-03-04", status: "active" }),
+      therapy("trastuzumab", { start: "2024-03-04", status: "active" }),
+    ];
+    const r = run([ihc("3+", LATE)], { ...METASTATIC, therapies: on }).recommendation;
+    expect(r.text).toMatch(/On record: trastuzumab \+ pertuzumab since 2024-03-04 \(current\)\./);
+    expect(r.text).toMatch(/at progression, trastuzumab deruxtecan is the second-line option to discuss/);
+  });
+
+  it("metastatic on T-DXd: named as the second-line standard", () => {
+    const on = [therapy("fam-trastuzumab deruxtecan", { start: "2025-06-01" })];
+    const r = run([ihc("3+", LATE)], { ...METASTATIC, therapies: on }).recommendation;
+    expect(r.text).toMatch(/On record: trastuzumab deruxtecan \(T-DXd\) since 2025-06-01/);
+    expect(r.text).toMatch(/second-line standard/);
+  });
+
+  it("early, trastuzumab started this year: completes one year in total, with the date", () => {
+    const on = [therapy("trastuzumab", { start: "2026-03-01" })];
+    const text = run([ihc("3+")], { ...EARLY, therapies: on }).recommendation.text;
+    expect(text).toMatch(
+      /continues to complete one year in total \(from 2026-03-01: until about 2027-03-01\)/,
+    );
+  });
+
+  it("early, trastuzumab still open after more than a year: the planned duration is to be checked", () => {
+    const on = [therapy("trastuzumab", { start: "2024-03-01" })];
+    const text = run([ihc("3+")], { ...EARLY, therapies: on }).recommendation.text;
+    expect(text).toMatch(/started more than a year ago[^.]*: check the planned duration/);
+    expect(text).not.toMatch(/continues to complete one year/);
+  });
+
+  it("residual disease after neoadjuvant therapy while on trastuzumab: T-DM1 in place of trastuzumab", () => {
+    const core = specimen("S-26-010", "2026-01-10", "Left breast");
+    const surgery = specimen("S-26-400", "2026-07-20", "Left breast, mastectomy");
+    const r = run(
+      [
+        ihc("3+", { specimen: core, date: "2026-01-11" }),
+        ihc("1+", { specimen: surgery, date: "2026-07-21" }),
+      ],
+      { ...EARLY, therapies: [therapy("trastuzumab", { start: "2026-02-01" })] },
+    ).recommendation;
+    expect(r.text).toMatch(
+      /Residual invasive disease after neoadjuvant therapy is on record: trastuzumab emtansine/,
+    );
+    expect(r.citations).toContain(CITATIONS.vonMinckwitz2019.text);
+  });
+
+  it("anti-HER2 therapy on record with a HER2-negative status: asks which result it was started on", () => {
+    const on = [therapy("trastuzumab", { start: "2026-01-01" })];
+    expect(run([ihc("1+")], { ...EARLY, therapies: on }).recommendation.text).toMatch(
+      /although the current status is HER2-negative/,
+    );
+  });
+
+  it("a completed course is not current therapy: no note", () => {
+    const done = [therapy("trastuzumab", { start: "2020-01-01", end: "2021-01-01", status: "completed" })];
+    expect(run([ihc("3+")], { ...EARLY, therapies: done }).recommendation.text).not.toMatch(/On record:/);
+  });
+
+  it("the notes support, never order", () => {
+    const on = [therapy("trastuzumab", { start: "2024-03-01" })];
+    for (const more of [EARLY, METASTATIC]) {
+      const text = run([ihc("3+", LATE)], { ...more, therapies: on }).recommendation.text;
+      expect(text).not.toMatch(/\b(must|give|start|prescribe|administer)\b/i);
     }
   });
 });

@@ -666,3 +666,26 @@ describe("loadPatientData: one id on two pages (issue 16, point 2)", () => {
     }
   });
 });
+
+describe("loadPatientData: progress while a slow query runs (issue 18.4)", () => {
+  it("reports what has arrived with the pending types, and nothing after the end", async () => {
+    mockFhirServer({ resources: EPIC_PATIENT_RESOURCES, faults: { Condition: { delayMs: 2000 } } });
+    const reports: { pending: readonly string[]; types: string[] }[] = [];
+    let finished = false;
+    const data = await loadPatientData(source(), PATIENT_ID, {
+      codeMap,
+      onProgress: (partial, pending) => {
+        expect(finished).toBe(false);
+        reports.push({ pending, types: [...new Set(partial.resources.map((r) => r.resourceType))] });
+      },
+    });
+    finished = true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reports.length).toBeGreaterThan(0);
+    const last = reports.at(-1);
+    expect(last?.pending).toEqual(["Condition"]);
+    expect(last?.types).toContain("Observation");
+    expect(last?.types).not.toContain("Condition");
+    expect(data.resources.some((r) => r.resourceType === "Condition")).toBe(true);
+  });
+});

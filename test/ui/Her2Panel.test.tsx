@@ -152,11 +152,11 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the six actions, then four warnings, then four notes.
+    // Severity order: the seven actions, then five warnings, then four notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
-      ...Array<string>(6).fill("Action needed"),
-      ...Array<string>(4).fill("Warning"),
+      ...Array<string>(7).fill("Action needed"),
+      ...Array<string>(5).fill("Warning"),
       ...Array<string>(4).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
@@ -168,6 +168,38 @@ describe("flags", () => {
     // A flag resting on a resource that is not a HER2 result shows the reference itself.
     const retest = region.querySelector('li[data-flag-code="metastatic-retest-missing"]') as HTMLElement;
     expect(retest).toHaveTextContent("Condition/c2");
+  });
+
+  it("a check that could not be made is shown as 'Not checked' with its reason (issue 18.4)", () => {
+    const notChecked = {
+      code: "metastatic-retest-missing" as const,
+      severity: "warning" as const,
+      state: "not-checked" as const,
+      message: "Metastatic retest: could not check, conditions did not load in time (no answer in 20 s).",
+      action: "Check the chart for a recurrence or metastasis, and for a HER2 test on that tissue.",
+      evidence: [],
+    };
+    const gap = {
+      resourceType: "Condition",
+      kind: "timeout" as const,
+      reason: "no answer in 20 s",
+      affectsAssessment: true,
+    };
+    renderPanel({ state: ready(assessment({ flags: [notChecked], dataGaps: [gap] })) });
+    const item = document.querySelector('li[data-flag-code="metastatic-retest-missing"]') as HTMLElement;
+    expect(item).toHaveAttribute("data-flag-state", "not-checked");
+    expect(item).toHaveTextContent(/^!?Not checked/);
+    expect(item).not.toHaveTextContent("Warning");
+    expect(item).toHaveTextContent("could not check, conditions did not load");
+    expect(screen.queryByTestId("no-flags")).not.toBeInTheDocument();
+  });
+
+  it("no flags while data that matters did not load: never a plain 'nothing needs follow-up'", () => {
+    renderPanel({ state: ready(assessment({ flags: [], dataGaps: [MEDICATION_TIMEOUT] })) });
+    expect(screen.getByTestId("no-flags")).toHaveTextContent(/a flag may be missing/);
+    expect(screen.getByTestId("no-flags")).not.toHaveTextContent(
+      /nothing in the HER2 results needs follow-up/,
+    );
   });
 
   it("says so when there are no flags", () => {

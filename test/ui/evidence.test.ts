@@ -82,6 +82,8 @@ describe("sortFlags", () => {
       "action",
       "action",
       "action",
+      "action",
+      "warning",
       "warning",
       "warning",
       "warning",

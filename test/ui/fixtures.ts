@@ -164,7 +164,7 @@ export const metastaticPositive = assessment({
   statusReason: "IHC 3+ on the most recent specimen (liver, 2025-06-10).",
   flags: [],
   recommendation: {
-    text: "Anti-HER2 therapy (trastuzumab + pertuzumab + taxane first line; trastuzumab deruxtecan second line), continued until progression.",
+    text: "First line: trastuzumab + pertuzumab with a taxane (the taxane for at least 6 cycles), then trastuzumab + pertuzumab until progression. Second line: trastuzumab deruxtecan.",
     citations: [WOLFF_2018],
   },
   evidence: METASTATIC_POSITIVE_EVIDENCE,
@@ -264,6 +264,19 @@ export const ALL_FLAGS: Flag[] = [
     severity: "warning",
     message: "HER2 negative on decalcified bone: decalcification may cause false-negative results.",
     evidence: ["Observation/ihc-bone"],
+  },
+  {
+    code: "her2-test-missing",
+    severity: "action",
+    message: "Breast cancer is recorded, but no HER2 test result (IHC or ISH) is on record.",
+    action: "Order HER2 testing (IHC, with reflex ISH if IHC 2+) on the invasive tumour.",
+    evidence: ["Condition/c1"],
+  },
+  {
+    code: "undated-result",
+    severity: "warning",
+    message: "The HER2 status rests on an undated result: no test or collection date is on record.",
+    evidence: ["Observation/ihc-undated"],
   },
 ];
 

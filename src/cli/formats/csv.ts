@@ -5,7 +5,8 @@
  * Patient ids, specimen labels, dates and texts come from the EHR's data, so a spreadsheet must never run one as a
  * formula (OWASP "CSV Injection"): every string cell starting with = + - @, tab or CR (or the full-width = + - @) gets
  * a leading ' (csv-stringify's `escape_formulas`), the value otherwise intact. The number columns (result counts and
- * the 0/1 flag columns) are written as numbers, never negative, and are left as they are.
+ * the 0/1 flag columns) are written as numbers, never negative, and are left as they are. The last column,
+ * `not_checked`, names the flag codes that could not be checked because a query failed (issue 18, point 4).
  */
 import { stringify } from "csv-stringify/sync";
 import type { Assessment } from "../../domain";
@@ -25,12 +26,15 @@ export const CSV_COLUMNS = [
   "status_reason",
   "recommendation",
   ...FLAG_CODES,
+  "not_checked",
 ] as const;
 
 const CSV_OPTIONS = { escape_formulas: true } as const;
 
 function row(a: Assessment): (string | number)[] {
-  const codes = new Set(a.flags.map((f) => f.code));
+  // A check a failed query kept from being made is not a raised flag: 0 in its column, named in not_checked.
+  const codes = new Set(a.flags.filter((f) => f.state !== "not-checked").map((f) => f.code));
+  const notChecked = [...new Set(a.flags.filter((f) => f.state === "not-checked").map((f) => f.code))];
   return [
     a.patient,
     a.status,
@@ -44,6 +48,7 @@ function row(a: Assessment): (string | number)[] {
     a.statusReason,
     a.recommendation.text,
     ...FLAG_CODES.map((code) => (codes.has(code) ? 1 : 0)),
+    notChecked.join(" "),
   ];
 }
 

@@ -20,7 +20,10 @@ function printable(text: string): string {
 }
 
 function cells(a: Assessment): string[] {
-  const flags = [...new Set(a.flags.map((f) => f.code))];
+  // A check a failed query kept from being made shows as such, never as a raised flag (issue 18, point 4).
+  const flags = [
+    ...new Set(a.flags.map((f) => (f.state === "not-checked" ? `${f.code} (not checked)` : f.code))),
+  ];
   return [a.patient, a.status, a.category, a.setting, flags.length === 0 ? "-" : flags.join(", ")].map(
     printable,
   );

@@ -1,0 +1,124 @@
+/**
+ * The recommendation in the light of the anti-HER2 therapy on record (issue 18, point 6): "On record: trastuzumab +
+ * pertuzumab since 2024-03-01 (current)", and what that means in this setting. Supports the clinician, never orders:
+ * each sentence says what the guideline or trial gives for the therapy on record, with its citation.
+ */
+import { cite, type CitationId } from "./citations";
+import { byText, calendarDate } from "./dates";
+import { wasGiven } from "./tumour";
+import type { AntiHer2Therapy, Her2Status, IsoDate, Setting } from "./types";
+
+const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
+
+/** Names as a clinician writes them (the FHIR layer's ingredient names are RxNorm's). */
+const DISPLAY: Readonly<Record<string, string>> = {
+  "ado-trastuzumab emtansine": "trastuzumab emtansine (T-DM1)",
+  "fam-trastuzumab deruxtecan": "trastuzumab deruxtecan (T-DXd)",
+  "pertuzumab, trastuzumab and hyaluronidase": "trastuzumab + pertuzumab (subcutaneous)",
+  "trastuzumab and hyaluronidase": "trastuzumab (subcutaneous)",
+};
+
+/** Trastuzumab before pertuzumab, as clinicians write the pair ("trastuzumab + pertuzumab"); others by name. */
+const ORDER: Readonly<Record<string, number>> = { trastuzumab: 0, pertuzumab: 1 };
+
+const TDM1 = "ado-trastuzumab emtansine";
+const TDXD = "fam-trastuzumab deruxtecan";
+const TRASTUZUMAB_FAMILY: ReadonlySet<string> = new Set([
+  "trastuzumab",
+  "trastuzumab and hyaluronidase",
+  "pertuzumab, trastuzumab and hyaluronidase",
+  "pertuzumab",
+]);
+
+/** Current: given, not completed or stopped, and not ended on or before `asOf`. */
+function isCurrent(t: AntiHer2Therapy, asOf: IsoDate | undefined): boolean {
+  if (!wasGiven(t) || FINISHED.has(String(t.status))) return false;
+  const end = calendarDate(t.end);
+  return end === undefined || (asOf !== undefined && end > asOf);
+}
+
+/** One year after a calendar date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), same precision. */
+function oneYearAfter(date: IsoDate): IsoDate {
+  const year = Number(date.slice(0, 4)) + 1;
+  return `${String(year)}${date.slice(4)}`;
+}
+
+export interface TherapyNote {
+  text: string;
+  citations: string[];
+}
+
+/**
+ * What the current anti-HER2 therapy on record adds to the recommendation (empty text when none is current).
+ * - Early HER2-positive: trastuzumab completes one year in total from its start (HERA, Goldhirsch 2013; B-31/N9831);
+ *   with residual invasive disease after neoadjuvant therapy, T-DM1 in place of trastuzumab (KATHERINE).
+ * - Metastatic HER2-positive: trastuzumab + pertuzumab continue until progression (CLEOPATRA); at progression,
+ *   trastuzumab deruxtecan is second line (DESTINY-Breast03).
+ * - Anti-HER2 therapy on record while the status is HER2-negative (outside HER2-low/ultralow T-DXd): noted, so the
+ *   clinician checks which result it was started on.
+ */
+export function therapyNote(
+  status: Her2Status,
+  setting: Setting,
+  therapies: readonly AntiHer2Therapy[],
+  asOf: IsoDate | undefined,
+  residualDisease: boolean,
+): TherapyNote {
+  const current = therapies.filter((t) => isCurrent(t, asOf));
+  if (current.length === 0) return { text: "", citations: [] };
+  const drugs = [...new Set(current.map((t) => t.drug))].sort(
+    (a, b) => (ORDER[a] ?? 9) - (ORDER[b] ?? 9) || byText(a, b),
+  );
+  const starts = current
+    .map((t) => calendarDate(t.start))
+    .filter((d): d is IsoDate => d !== undefined)
+    .sort(byText);
+  const since = starts[0];
+  const names = drugs.map((d) => DISPLAY[d] ?? d).join(" + ");
+  const onRecord = `On record: ${names}${since ? ` since ${since}` : " (start date not recorded)"} (current).`;
+  const ids: CitationId[] = [];
+  const sentences: string[] = [onRecord];
+  const has = (drug: string) => drugs.includes(drug);
+  const trastuzumabBased = drugs.some((d) => TRASTUZUMAB_FAMILY.has(d));
+
+  if (status === "positive" && setting === "early") {
+    if (has(TDM1)) {
+      sentences.push(
+        "T-DM1 after neoadjuvant therapy is the KATHERINE regimen for residual invasive disease (14 cycles).",
+      );
+      ids.push("vonMinckwitz2019");
+    } else if (trastuzumabBased && residualDisease) {
+      sentences.push(
+        "Residual invasive disease after neoadjuvant therapy is on record: trastuzumab emtansine (T-DM1, 14 cycles) in place of trastuzumab is the option to discuss (KATHERINE).",
+      );
+      ids.push("vonMinckwitz2019");
+    } else if (trastuzumabBased) {
+      const until = since ? ` (from ${since}: until about ${oneYearAfter(since)})` : "";
+      const past = since !== undefined && asOf !== undefined && asOf > oneYearAfter(since);
+      sentences.push(
+        past
+          ? `Trastuzumab is given for one year in total; this course started more than a year ago${until}: check the planned duration.`
+          : `Trastuzumab continues to complete one year in total${until}.`,
+      );
+      ids.push("romond2005", "goldhirsch2013");
+    }
+  } else if (status === "positive" && setting === "metastatic") {
+    if (has(TDXD)) {
+      sentences.push(
+        "Trastuzumab deruxtecan is the second-line standard after trastuzumab and a taxane (DESTINY-Breast03), continued until progression.",
+      );
+      ids.push("cortes2022");
+    } else if (trastuzumabBased) {
+      sentences.push(
+        "Anti-HER2 therapy continues until progression (CLEOPATRA); at progression, trastuzumab deruxtecan is the second-line option to discuss (DESTINY-Breast03).",
+      );
+      ids.push("swain2015", "cortes2022");
+    }
+  } else if (status === "negative" && !(setting === "metastatic" && has(TDXD))) {
+    sentences.push(
+      "Anti-HER2 therapy is on record although the current status is HER2-negative: check which HER2 result it was started on.",
+    );
+    ids.push("wolff2018");
+  }
+  return { text: sentences.join(" "), citations: cite(...ids) };
+}
