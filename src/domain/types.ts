@@ -66,6 +66,12 @@ interface TestRecordBase {
   rawValue?: string;
   /** How the FHIR layer read it, for chart review ("valueString parsed as IHC score"). */
   readAs?: string;
+  /**
+   * Set when the result names HER2 but is not a tissue HER2 status (serum HER2 protein, an ERBB2 gene variant from
+   * sequencing): listed with this reason, never used (rules 1.3.0; Wolff 2018/2023 define HER2 status by IHC and ISH
+   * on invasive tumour tissue).
+   */
+  notTissueHer2?: string;
 }
 
 /** Immunohistochemistry. `score` is absent when the lab reported only a call (e.g. "Positive" with no score). */

@@ -26,7 +26,7 @@ import {
   refOf,
   type ResourceIndex,
 } from "./fhir-utils";
-import { classifyHer2Code, type CodeClass } from "./her2-code";
+import { classifyHer2Code, notTissueHer2Reason, type CodeClass } from "./her2-code";
 import { readHer2Observation, slotOf, type Her2Reading } from "./her2-observation";
 import {
   methodInText,
@@ -377,6 +377,14 @@ function recordsOfConclusion(
   return recordsOfReading(context, reading, ishPieces);
 }
 
+/** An Observation's value in words, for the evidence list ("15.2 ng/mL", "p.Leu755Ser"). */
+function valueInWords(observation: Observation): string | undefined {
+  const q = observation.valueQuantity;
+  if (q?.value !== undefined)
+    return [q.comparator, String(q.value), q.unit ?? q.code].filter(Boolean).join(" ");
+  return observation.valueString ?? conceptText(observation.valueCodeableConcept);
+}
+
 /** Shared empty map for the usual patient without HER2 panels (never modified). */
 const NO_PANELS: ReadonlyMap<string, Observation> = new Map();
 
@@ -460,6 +468,15 @@ export function buildHer2Records(
     if (cls === undefined) {
       const panel = panelOf.get(ref);
       if (panel) cls = { concept: "unspecified", via: `member of HER2 panel ${refOf(panel)}` };
+    }
+    const notTissue = notTissueHer2Reason(observation, cls);
+    if (notTissue !== undefined) {
+      // Listed with its reason and never used (issue 12.5): the clinician sees why this "HER2" is not the status.
+      const context = contextOf(observation, ref);
+      const record = unreadable(context, notTissue, valueInWords(observation));
+      record.notTissueHer2 = notTissue;
+      records.push(record);
+      continue;
     }
     if (cls === undefined || "excluded" in cls) continue;
     const context = contextOf(observation, ref);

@@ -159,6 +159,20 @@ export const SERUM_HER2_CODES: readonly { system: string; code: string; display:
     },
   ];
 
+/**
+ * Genomic variant (sequencing) codes of the HL7 Genomics Reporting IG, as mCODE's GenomicVariant profile uses them
+ * (checked 2026-12-03 with the project's code search: many FHIR genomics examples use these codes with these
+ * displays). An ERBB2 result under one of them is a gene variant (mutation), not a tissue HER2 status (issue 12.5).
+ */
+export const GENOMIC_VARIANT_CODES: readonly { system: string; code: string; display: string }[] = [
+  { system: LOINC, code: "69548-6", display: "Genetic variant assessment" },
+  { system: LOINC, code: "81252-9", display: "Discrete genetic variant" },
+  { system: LOINC, code: "48018-6", display: "Gene studied [ID]" },
+  { system: LOINC, code: "81247-9", display: "Master HL7 genetic variant reporting panel" },
+  { system: LOINC, code: "48004-6", display: "DNA change (c.HGVS)" },
+  { system: LOINC, code: "48005-3", display: "Amino acid change (pHGVS)" },
+];
+
 export type StageConcept = "distant-metastasis-category" | "stage-group";
 
 /** Staging Observations that can record distant metastasis (M1) or stage IV. */
