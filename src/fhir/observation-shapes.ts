@@ -147,7 +147,11 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   if (scores.length > 1)
     return { ambiguous: `the text gives more than one IHC score (${scores.join(", ")})` };
   const score = scores[0];
-  if (!score) return {};
+  if (!score) {
+    // The CAP wordings of score 0 stand without the digit in template-driven reports.
+    const wording = capZeroWording(text);
+    return wording ? { score: "0", zeroDetail: wording } : {};
+  }
   const result: ParsedScore = { score };
   if (score === "0") {
     const detail = zeroDetailInText(text);
@@ -190,12 +194,44 @@ export function zeroDetailInText(text: string): ParsedZeroDetail {
     return {
       contradiction: `IHC 0 but the text gives faint, incomplete staining in ${share} of cells; more than 10 % is 1+, not 0`,
     };
-  const ultralow = /\bultra[\s-]?low\b|\bfaint\b[^.;]{0,60}\bincomplete\b/i.test(text);
+  const ultralow = /\bultra[\s-]?low\b/i.test(text) || faintAndIncomplete(text);
   const none = /\bnull\b|\bno (?:\w+ ){0,2}staining\b|\babsen(?:t|ce of) (?:membrane )?staining\b/i.test(
     text,
   );
   if (ultralow === none) return {};
   return { zeroDetail: ultralow ? "ultralow" : "null" };
+}
+
+/** "Faint" (or "barely perceptible") and "incomplete" in one sentence, in either order (CAP: "incomplete and is faint"). */
+function faintAndIncomplete(text: string): boolean {
+  return text
+    .split(/[.;\n](?!\d)/)
+    .some(
+      (sentence) => /\bfaint\b|\bbarely perceptible\b/i.test(sentence) && /\bincomplete\b/i.test(sentence),
+    );
+}
+
+/** A share of cells written as at most 10 %: "≤10%", "<= 10 %", "10% or less", "up to 10%", "5%". */
+const AT_MOST_10_PERCENT =
+  /(?:≤|<=|=<|<|up to|no more than|not more than|less than or equal to)?\s*(\d+(?:\.\d+)?)\s*%(?:\s*or (?:less|fewer))?/gi;
+
+/**
+ * The two CAP wordings of IHC score 0 (CAP breast biomarker template 2023, following Wolff 2023: "no staining observed";
+ * "membrane staining that is incomplete and is faint/barely perceptible and in ≤10% of tumor cells"), in any word order
+ * and with ≤ / <= / "10% or less": "null" or "ultralow". Undefined for anything else, including any share above 10 %
+ * (that is 1+) and a text that gives both.
+ */
+export function capZeroWording(text: string): IhcZeroDetail | undefined {
+  const none = /\bno (?:membrane )?staining (?:is )?(?:observed|seen|identified|present)\b/i.test(text);
+  let ultralow = false;
+  if (faintAndIncomplete(text) && /\bmembran/i.test(text)) {
+    const shares = allMatches(text, AT_MOST_10_PERCENT);
+    if (shares.length === 0 || shares.some((m) => Number(m[1]) > 10)) return undefined;
+    if (faintShareAbove10(text) !== undefined) return undefined;
+    ultralow = true;
+  }
+  if (none === ultralow) return undefined;
+  return none ? "null" : "ultralow";
 }
 
 export interface ParsedNumber {

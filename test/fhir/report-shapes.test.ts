@@ -110,3 +110,62 @@ describe("1. serum HER2 and ERBB2 variants are not tissue HER2 status (listed, n
     },
   );
 });
+
+describe("2. the CAP wordings of IHC 0 decide HER2-0 (null) vs HER2-ultralow (Wolff 2023; CAP template 2023)", () => {
+  it.each([
+    ["No staining observed", "her2-0"],
+    ["Negative (Score 0): No staining observed", "her2-0"],
+    [
+      "Membrane staining that is incomplete and is faint/barely perceptible and in ≤10% of tumor cells",
+      "her2-ultralow",
+    ],
+    ["Incomplete, faint/barely perceptible membrane staining in <=10% of tumour cells", "her2-ultralow"],
+    [
+      "Faint, barely perceptible, incomplete membrane staining in 10% or less of invasive tumour cells",
+      "her2-ultralow",
+    ],
+    ["Score 0: incomplete membrane staining that is faint in ≤ 10 % of tumor cells", "her2-ultralow"],
+    [
+      "Negative (Score 0). Membrane staining that is incomplete and is faint/barely perceptible and in ≤10% of tumor cells",
+      "her2-ultralow",
+    ],
+  ])('Epic-style valueString "%s" -> %s', (text, category) => {
+    const a = assessed([ihc("ihc", { valueString: text })]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe(category);
+    expect(a.unreadable).toEqual([]);
+  });
+
+  it("score 0 with the CAP ultralow wording in Observation.note (incomplete before faint): ultralow", () => {
+    const a = assessed([
+      ihc("ihc", {
+        valueInteger: 0,
+        note: [
+          {
+            text: "Membrane staining that is incomplete and is faint/barely perceptible and in ≤10% of tumor cells.",
+          },
+        ],
+      }),
+    ]);
+    expect(a.category).toBe("her2-ultralow");
+  });
+
+  it.each([
+    "Incomplete membrane staining that is faint/barely perceptible in >10% of tumour cells",
+    "Incomplete, faint membrane staining in 15% of tumour cells",
+  ])('"%s" is not IHC 0 (more than 10 % is 1+): unreadable, never ultralow', (text) => {
+    const a = assessed([ihc("ihc", { valueString: text })]);
+    expect(a.category).not.toBe("her2-ultralow");
+    expect(a.category).not.toBe("her2-0");
+  });
+
+  it("a text giving both CAP wordings is not read as either", () => {
+    const a = assessed([
+      ihc("ihc", {
+        valueString: "No staining observed; incomplete, faint membrane staining in ≤10% of tumour cells",
+      }),
+    ]);
+    expect(a.category).not.toBe("her2-ultralow");
+    expect(a.category).not.toBe("her2-0");
+  });
+});
