@@ -282,8 +282,12 @@ export function ishValue(record: DualIshRecord | SingleIshRecord): string {
   const her2 = measured(record.her2PerCell);
   const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
-  let text = ratio === undefined ? "" : `ratio ${formatNumber(ratio)}`;
-  if (her2 !== undefined) text = joinPart(text, `HER2 ${formatNumber(her2)}/cell`);
+  // A bound is shown as recorded, never the number standing for its band (rules 1.3.0).
+  const ratioBound = dual ? record.bounds?.ratio : undefined;
+  const her2Bound = record.bounds?.her2PerCell;
+  let text = ratio === undefined ? "" : `ratio ${ratioBound ?? formatNumber(ratio)}`;
+  if (her2 !== undefined)
+    text = joinPart(text, her2Bound ? `HER2/cell ${her2Bound}` : `HER2 ${formatNumber(her2)}/cell`);
   if (cep17 !== undefined) text = joinPart(text, `CEP17 ${formatNumber(cep17)}/cell`);
   if (cells !== undefined) text = joinPart(text, `${cells} cells`);
   const recount = recountValue(record);

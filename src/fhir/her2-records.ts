@@ -193,6 +193,14 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   if (recount) notes.push("second observer's recount reported");
   const ratio = value("ratio");
   const her2PerCell = value("her2PerCell");
+  // A bound belongs to the piece whose value is used (the first piece that has the measure).
+  const boundOf = (field: "ratio" | "her2PerCell"): string | undefined =>
+    pieces.find((p) => p.reading[field] !== undefined)?.reading.bounds?.[field];
+  const bounds: Partial<Record<"ratio" | "her2PerCell", string>> = {};
+  const ratioBound = boundOf("ratio");
+  const her2Bound = boundOf("her2PerCell");
+  if (ratioBound !== undefined) bounds.ratio = ratioBound;
+  if (her2Bound !== undefined) bounds.her2PerCell = her2Bound;
   const cep17PerCell = value("cep17PerCell");
   const cellsCounted = value("cellsCounted");
   if (call === undefined && ratio === undefined && her2PerCell === undefined && cep17PerCell === undefined) {
@@ -219,6 +227,7 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
     if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
     if (call) record.reported = call;
     if (recount?.her2PerCell !== undefined) record.recount = { her2PerCell: recount.her2PerCell };
+    if (her2Bound !== undefined) record.bounds = { her2PerCell: her2Bound };
     return record;
   }
   const record: DualIshRecord = Object.assign(common, withRaw, { method: "ish-dual" as const });
@@ -228,6 +237,7 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
   if (call) record.reported = call;
   if (recount) record.recount = recount;
+  if (ratioBound !== undefined || her2Bound !== undefined) record.bounds = bounds;
   return record;
 }
 

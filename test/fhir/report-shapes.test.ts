@@ -5,7 +5,7 @@
  * codes; a recount stored as its own Observation; 2013-era "ISH equivocal". Expected values are the guideline's
  * (Wolff 2018 Figs. 1-6, Wolff 2023, CAP breast biomarker template), named per vendor shape.
  */
-import type { Observation, Resource } from "fhir/r4";
+import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import type { Assessment } from "../../src/domain";
 import { assessResources } from "./fixtures/assess";
@@ -167,5 +167,76 @@ describe("2. the CAP wordings of IHC 0 decide HER2-0 (null) vs HER2-ultralow (Wo
     ]);
     expect(a.category).not.toBe("her2-ultralow");
     expect(a.category).not.toBe("her2-0");
+  });
+});
+
+describe("3. numbers with units or comparators: read where the bound settles the threshold (Wolff 2018 Figs. 2-3)", () => {
+  const ishObs = (id: string, code: string, rest: Partial<Observation>): Observation =>
+    observation({ id, code: loinc(code), date: DATE, specimen: BREAST_SPECIMEN_REF }, rest);
+  const panel = (ratio: Partial<Observation>, copies: Partial<Observation>): Observation[] => [
+    observation(
+      { id: "panel", code: loinc("74885-5"), date: DATE, specimen: BREAST_SPECIMEN_REF },
+      { hasMember: [{ reference: "Observation/ratio" }, { reference: "Observation/copies" }] },
+    ),
+    ishObs("ratio", "49683-6", ratio),
+    ishObs("copies", "74860-8", copies),
+  ];
+  const ishEvidence = (a: Assessment) => a.evidence.find((e) => e.method === "ish-dual");
+
+  it('Cerner-style valueString "2.00" ratio and "≥6.0 signals/cell": group 1, positive', () => {
+    const a = assessed(panel({ valueString: "2.00" }, { valueString: "≥6.0 signals/cell" }));
+    expect(a.status).toBe("positive");
+    expect(ishEvidence(a)?.value).toContain("HER2/cell ≥ 6 (settles HER2 signals per cell ≥ 6.0)");
+  });
+
+  it('valueQuantity comparator ">" 10 copies per cell with ratio 4.1: group 1, positive, shown as "> 10"', () => {
+    const a = assessed(
+      panel(
+        { valueQuantity: { value: 4.1 } },
+        { valueQuantity: { value: 10, comparator: ">", unit: "/cell" } },
+      ),
+    );
+    expect(a.status).toBe("positive");
+    expect(ishEvidence(a)?.value).toBe("ratio 4.1, HER2/cell > 10 (settles HER2 signals per cell ≥ 6.0)");
+    expect(ishEvidence(a)?.value).not.toContain("10/cell");
+  });
+
+  it('ratio "<2.0" with 2.8 copies per cell: group 5, negative (the bound settles ratio < 2.0)', () => {
+    const a = assessed(panel({ valueString: "<2.0" }, { valueQuantity: { value: 2.8, unit: "/cell" } }));
+    expect(a.status).toBe("negative");
+    expect(ishEvidence(a)?.value).toContain("ratio < 2 (settles ratio < 2.0)");
+  });
+
+  it('copies "<4.5" does not settle the 4.0-6.0 band: unreadable with the reason, never a group', () => {
+    const a = assessed(panel({ valueQuantity: { value: 1.4 } }, { valueString: "<4.5" }));
+    expect(a.status).not.toBe("negative");
+    expect(a.unreadable.map((u) => u.reason).join(" ")).toMatch(/does not settle/);
+  });
+
+  it('ratio "> 1.8" does not settle the 2.0 threshold: unreadable', () => {
+    const a = assessed(panel({ valueString: "> 1.8" }, { valueQuantity: { value: 5, unit: "/cell" } }));
+    expect(a.unreadable.map((u) => u.reason).join(" ")).toMatch(/does not settle/);
+  });
+
+  it("a ratio written with a per-cell unit is not read as a ratio", () => {
+    const a = assessed(
+      panel({ valueString: "2.3 signals/cell" }, { valueQuantity: { value: 5, unit: "/cell" } }),
+    );
+    expect(a.unreadable.map((u) => u.reason).join(" ")).toMatch(/unit/);
+  });
+
+  it('conclusion text "HER2/CEP17 ratio < 2.0; HER2 signals per cell > 10 (FISH)": group 3', () => {
+    const report: DiagnosticReport = {
+      resourceType: "DiagnosticReport",
+      id: "rep",
+      status: "final",
+      code: loinc("85318-4"),
+      subject: { reference: "Patient/p1" },
+      effectiveDateTime: DATE,
+      specimen: [BREAST_SPECIMEN_REF],
+      conclusion: "HER2 FISH: HER2/CEP17 ratio < 2.0; HER2 signals per cell > 10",
+    };
+    const a = assessed([report]);
+    expect(ishEvidence(a)?.interpretation).toMatch(/group 3/);
   });
 });
