@@ -342,6 +342,84 @@ function recordsOfConclusion(
     .filter(Boolean)
     .join("; ");
   if (!/\bher-?2\b|\berbb-?2\b/i.test(text)) return [];
+  const split = her2PartsOf(text);
+  if (split === undefined) return recordsOfConclusionText(text, context, ishPieces);
+  const records = split.parts.flatMap((part) =>
+    recordsOfConclusionText(part, context, ishPieces, "HER2 part of a multi-marker conclusion"),
+  );
+  if (split.unplaced.length > 0 || split.parts.length === 0) {
+    const what = split.unplaced.length > 0 ? `"${split.unplaced.join("; ")}"` : "no HER2 part";
+    records.push(
+      unreadable(
+        context,
+        `the report conclusion covers several markers and ${what} names no HER2 method (IHC or ISH), so it was not read`,
+        text,
+      ),
+    );
+  }
+  return records;
+}
+
+/** Where a marker's part of a report conclusion starts: HER2, or another breast biomarker (ER, PR, Ki-67, AR, PD-L1). */
+const MARKER_LABEL =
+  /\b(?:her-?2(?:\/neu)?|erbb-?2|c-?erbb-?2)\b|\b(?:o?estrogen|progesterone|androgen) receptors?\b|\bki-?67\b|\bmib-?1\b|\bpd-?l1\b|\b(?:ER|PR|PgR|AR)\b/gi;
+const HER2_LABEL = /^(?:her-?2|erbb-?2|c-?erbb-?2)/i;
+/** The short marker names are capitals in reports; "er" or "pr" inside a word or in lower case is not a marker. */
+const SHORT_MARKER = /^(?:ER|PR|PgR|AR)$/;
+
+/**
+ * The HER2 parts of a conclusion that also covers ER, PR or Ki-67, or gives HER2 IHC and ISH in one text (issue 12.5):
+ * the text is cut where each marker's name starts, the HER2 pieces are kept (a piece naming no method, such as "HER2/
+ * CEP17 ratio 1.4" after "HER2 FISH: not amplified", belongs to the HER2 piece before it), and they are joined per
+ * method. ER, PR and Ki-67 percentages are never read as HER2 numbers. Undefined when the text is HER2 only and names
+ * at most one method (read whole, as before).
+ */
+function her2PartsOf(text: string): { parts: string[]; unplaced: string[] } | undefined {
+  const starts: { at: number; her2: boolean }[] = [];
+  MARKER_LABEL.lastIndex = 0;
+  for (let m = MARKER_LABEL.exec(text); m !== null; m = MARKER_LABEL.exec(text)) {
+    const label = m[0];
+    if (label.length <= 3 && !SHORT_MARKER.test(label) && !HER2_LABEL.test(label)) continue;
+    starts.push({ at: m.index, her2: HER2_LABEL.test(label) });
+  }
+  MARKER_LABEL.lastIndex = 0;
+  const others = starts.some((s) => !s.her2);
+  const ihc = /\b(?:ihc|immunohisto\w*|immunostain\w*)\b/i.test(text);
+  const ish = /\b(?:fish|ish|cish|sish|dish|in situ|hybridi[sz]ation)\b/i.test(text);
+  if (!others && !(ihc && ish)) return undefined;
+  const byMethod: Record<"ihc" | "ish", string[]> = { ihc: [], ish: [] };
+  const unplaced: string[] = [];
+  let last: "ihc" | "ish" | undefined;
+  starts.forEach((start, i) => {
+    const piece = text
+      .slice(start.at, starts[i + 1]?.at ?? text.length)
+      .trim()
+      .replace(/[;,.\s]+$/, "");
+    if (!start.her2) {
+      last = undefined;
+      return;
+    }
+    const method =
+      methodInText(piece) ??
+      (/\bratio\b|cep\s*17|signals?|cop(?:y|ies)|amplif/i.test(piece) ? "ish" : undefined) ??
+      last;
+    if (method === undefined) {
+      unplaced.push(piece);
+      return;
+    }
+    byMethod[method].push(piece);
+    last = method;
+  });
+  const parts = [byMethod.ihc, byMethod.ish].filter((p) => p.length > 0).map((p) => p.join("; "));
+  return { parts, unplaced };
+}
+
+function recordsOfConclusionText(
+  text: string,
+  context: Context,
+  ishPieces: IshPiece[],
+  note = "DiagnosticReport.conclusion text",
+): Her2TestRecord[] {
   const method = methodInText(text);
   const call = parseCall(text);
   const score = parseIhcScore(text);
@@ -370,7 +448,7 @@ function recordsOfConclusion(
     concept: method,
     calls: call.call ? { [method]: call.call } : {},
     problems: [],
-    notes: ["DiagnosticReport.conclusion text"],
+    notes: [note],
     raw: [text],
     hasContent: true,
     singleProbe: saysSingleProbe(text),

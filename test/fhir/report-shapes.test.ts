@@ -15,6 +15,18 @@ const DATE = "2024-03-02";
 const assessed = (resources: Resource[]): Assessment => assessResources(resources);
 const evidence = (a: Assessment, id: string) => a.evidence.find((e) => e.resource === `Observation/${id}`);
 
+/** A final surgical-pathology DiagnosticReport (LOINC 22637-3) on the left-breast specimen with this conclusion. */
+const report = (conclusion: string, id = "rep", code = "22637-3"): DiagnosticReport => ({
+  resourceType: "DiagnosticReport",
+  id,
+  status: "final",
+  code: loinc(code),
+  subject: { reference: "Patient/p1" },
+  effectiveDateTime: DATE,
+  specimen: [BREAST_SPECIMEN_REF],
+  conclusion,
+});
+
 const ihc = (id: string, rest: Partial<Observation>): Observation =>
   observation({ id, code: loinc("85319-2"), date: DATE, specimen: BREAST_SPECIMEN_REF }, rest);
 
@@ -226,17 +238,65 @@ describe("3. numbers with units or comparators: read where the bound settles the
   });
 
   it('conclusion text "HER2/CEP17 ratio < 2.0; HER2 signals per cell > 10 (FISH)": group 3', () => {
-    const report: DiagnosticReport = {
-      resourceType: "DiagnosticReport",
-      id: "rep",
-      status: "final",
-      code: loinc("85318-4"),
-      subject: { reference: "Patient/p1" },
-      effectiveDateTime: DATE,
-      specimen: [BREAST_SPECIMEN_REF],
-      conclusion: "HER2 FISH: HER2/CEP17 ratio < 2.0; HER2 signals per cell > 10",
-    };
-    const a = assessed([report]);
+    const a = assessed([
+      report("HER2 FISH: HER2/CEP17 ratio < 2.0; HER2 signals per cell > 10", "rep", "85318-4"),
+    ]);
     expect(ishEvidence(a)?.interpretation).toMatch(/group 3/);
+  });
+});
+
+describe("4. a conclusion covering ER, PR, Ki-67 and HER2 is split into its HER2 parts", () => {
+  const byMethod = (a: Assessment, method: string) => a.evidence.filter((e) => e.method === method);
+
+  it("Epic-style synoptic conclusion: ER 95 %, PR 40 %, Ki-67 20 %, HER2 IHC 2+, FISH not amplified -> HER2-low", () => {
+    const a = assessed([
+      report(
+        "ER: Positive (95%, strong); PR: Positive (40%, moderate); Ki-67: 20%; HER2 IHC: 2+ (equivocal); " +
+          "HER2 FISH: Not amplified, HER2/CEP17 ratio 1.4, average HER2 copy number 2.8 signals per cell",
+      ),
+    ]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-low");
+    expect(a.unreadable).toEqual([]);
+    expect(byMethod(a, "ihc").map((e) => e.value)).toEqual(["2+"]);
+    expect(byMethod(a, "ish-dual").map((e) => e.value)).toEqual(["ratio 1.4, HER2 2.8/cell"]);
+    // The percentages of ER, PR and Ki-67 are not HER2 numbers.
+    expect(JSON.stringify(a.evidence)).not.toMatch(/95|40 cells|20 cells/);
+  });
+
+  it("newline-separated Cerner-style text with oestrogen / progesterone receptor and MIB-1: HER2 IHC 3+ -> positive", () => {
+    const a = assessed([
+      report(
+        "Oestrogen receptor: positive, Allred 8/8 (90%)\nProgesterone receptor: negative (0%)\n" +
+          "Ki67 (MIB-1): 35%\nHER2 (immunohistochemistry): positive (3+)",
+      ),
+    ]);
+    expect(a.status).toBe("positive");
+    expect(byMethod(a, "ihc").map((e) => e.value)).toEqual(["3+"]);
+    expect(a.unreadable).toEqual([]);
+  });
+
+  it("ER 1+ / PR 2+ intensities next to HER2 IHC 0 are not read as HER2 scores", () => {
+    const a = assessed([
+      report("ER: positive, 80%, intensity 3+. PR: positive, 10%, 2+. HER2 IHC: 0, no staining observed."),
+    ]);
+    expect(a.category).toBe("her2-0");
+    expect(byMethod(a, "ihc").map((e) => e.value)).toEqual(["0"]);
+  });
+
+  it("a HER2 part naming no method among other markers is unreadable, with the part named", () => {
+    const a = assessed([report("ER: positive (90%). PR: positive (50%). HER2: negative.")]);
+    expect(a.status).not.toBe("negative");
+    expect(a.unreadable.map((u) => u.reason).join(" ")).toMatch(/"HER2: negative" names no HER2 method/);
+  });
+
+  it("HER2 IHC and ISH in one text without other markers: each part read (IHC 2+, ISH group 1 -> positive)", () => {
+    const a = assessed([
+      report(
+        "HER2 by IHC: 2+ (equivocal). HER2 by FISH: amplified; HER2/CEP17 ratio 2.6; HER2 signals per cell 6.3.",
+      ),
+    ]);
+    expect(a.status).toBe("positive");
+    expect(byMethod(a, "ihc").map((e) => e.value)).toEqual(["2+"]);
   });
 });
