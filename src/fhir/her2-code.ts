@@ -12,6 +12,7 @@ import {
   SERUM_HER2_CODES,
   type Her2Concept,
 } from "./terminology/her2-codes";
+import { LOINC } from "./terminology/systems";
 
 /** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
 export type ReadingConcept = Her2Concept | "unspecified";
@@ -68,16 +69,17 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   for (const coding of codings) {
     const known = findCode(HER2_OBSERVATION_CODES, coding);
     if (known) {
+      const name = known.system === LOINC ? `LOINC ${known.code}` : `CAP eCC ${known.code}`;
       // Real exports carry wrong codes with the right display (e.g. Ki-67 filed under 85319-2): never trust the code
       // over a display that names another marker.
       const other = allConceptText(code).find((t) => namesOtherMarker(t) && !HER2_WORDS.test(t));
       if (other)
         return {
           concept: known.concept,
-          via: `LOINC ${known.code}`,
-          conflict: `the code is HER2 (LOINC ${known.code}) but its text names another marker: "${other}"`,
+          via: name,
+          conflict: `the code is HER2 (${name}) but its text names another marker: "${other}"`,
         };
-      return { concept: known.concept, via: `LOINC ${known.code}` };
+      return { concept: known.concept, via: name };
     }
   }
   for (const coding of codings) {

@@ -21,7 +21,7 @@ import {
   saysSingleProbe,
   zeroDetailInText,
 } from "./observation-shapes";
-import { ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
+import { ANSWER_CODES, CAP_ECC_ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
 import { classifyHer2Code, type ReadingConcept } from "./her2-code";
 
 /** Which part of a result a call belongs to: the IHC, the ISH, the overall interpretation, or not stated. */
@@ -289,6 +289,11 @@ function readCodeable(
     const standard = ANSWER_CODES.find((a) => a.system === coding.system && a.code === coding.code);
     if (standard) {
       meanings.push({ call: standard.call, label: `${standard.code} ${standard.display}` });
+      continue;
+    }
+    const ecc = CAP_ECC_ANSWER_CODES.find((a) => a.system === coding.system && a.code === coding.code);
+    if (ecc) {
+      meanings.push({ ...answerMeaningToValue(ecc.meaning), label: `CAP eCC ${ecc.code} ${ecc.display}` });
       continue;
     }
     const local = codeMap.answers.find((a) => a.system === coding.system && a.code === coding.code);

@@ -300,3 +300,74 @@ describe("4. a conclusion covering ER, PR, Ki-67 and HER2 is split into its HER2
     expect(byMethod(a, "ihc").map((e) => e.value)).toEqual(["2+"]);
   });
 });
+
+describe("5. CAP eCC codes (HL7 cancer-reporting IG and mCODE biomarker examples)", () => {
+  const eccIhc = (id: string, system: string, question: string, answer: { code: string; display: string }) =>
+    observation(
+      {
+        id,
+        code: { coding: [{ system, code: question, display: "HER2 (by immunohistochemistry)" }] },
+        date: DATE,
+        specimen: BREAST_SPECIMEN_REF,
+      },
+      { valueCodeableConcept: { coding: [{ system, ...answer }] } },
+    );
+
+  it("cancer-reporting IG shape: 52399.100004300 with answer 40505.100004300 Negative (Score 0) -> HER2-0, coded", () => {
+    const a = assessed([
+      eccIhc("ecc", "https://cap.org/eCC", "52399.100004300", {
+        code: "40505.100004300",
+        display: "Negative (Score 0)",
+      }),
+    ]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-0");
+    expect(evidence(a, "ecc")?.readAs).toMatch(/code: CAP eCC 52399\.100004300/);
+    expect(evidence(a, "ecc")?.readAs).toMatch(/coded as CAP eCC 40505\.100004300/);
+    expect(evidence(a, "ecc")?.readAs).not.toMatch(/display text only/);
+  });
+
+  it("mCODE biomarker shape (http://cap.org/eCC): 31012.100004300 with 31016.100004300 Negative (Score 1+) -> HER2-low", () => {
+    const a = assessed([
+      eccIhc("ecc", "http://cap.org/eCC", "31012.100004300", {
+        code: "31016.100004300",
+        display: "Negative (Score 1+)",
+      }),
+    ]);
+    expect(a.category).toBe("her2-low");
+    expect(evidence(a, "ecc")?.readAs).toMatch(/coded as CAP eCC 31016\.100004300/);
+  });
+
+  it("an eCC answer not in the table (2+) is read from its display text and reported as such", () => {
+    const a = assessed([
+      eccIhc("ecc", "http://cap.org/eCC", "52399.100004300", {
+        code: "99999.100004300",
+        display: "Equivocal (Score 2+)",
+      }),
+    ]);
+    expect(evidence(a, "ecc")?.value).toBe("2+");
+    expect(evidence(a, "ecc")?.readAs).toMatch(/display text of an unrecognised code/);
+    expect(a.flags.map((f) => f.code)).toContain("reflex-ish-missing");
+  });
+
+  it("the eCC ER question 45138.100004300 (cancer-reporting IG) is not HER2", () => {
+    const a = assessed([
+      observation(
+        {
+          id: "er",
+          code: {
+            coding: [
+              {
+                system: "http://cap.org/eCC",
+                code: "45138.100004300",
+                display: "Estrogen Receptor (ER) Status",
+              },
+            ],
+          },
+        },
+        { valueCodeableConcept: { text: "Positive" } },
+      ),
+    ]);
+    expect(a.evidence).toEqual([]);
+  });
+});
