@@ -114,6 +114,15 @@ function namesErbb2(concept: CodeableConcept | undefined): boolean {
   return allConceptText(concept).some((t) => HER2_WORDS.test(t));
 }
 
+function genomicCode(code: CodeableConcept | undefined): (typeof GENOMIC_VARIANT_CODES)[number] | undefined {
+  for (const coding of code?.coding ?? []) {
+    if (coding.system !== LOINC) continue;
+    const found = findCode(GENOMIC_VARIANT_CODES, coding);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * Why an Observation that names HER2 is not a tissue HER2 status, when it is not: a serum HER2 test, or an ERBB2 gene
  * variant (Genomics Reporting codes with ERBB2 as the gene studied or in the variant's text). Issue 12 point 5.
@@ -125,10 +134,9 @@ export function notTissueHer2Reason(
 ): string | undefined {
   if (cls && "excluded" in cls) return cls.excluded;
   if (cls && !cls.byText) return undefined; // a tissue HER2 code (LOINC table or code map)
-  const genomic = [observation.code, ...(observation.component ?? []).map((c) => c.code)]
-    .flatMap((code) => codingsOf(code))
-    .map((coding) => findCode(GENOMIC_VARIANT_CODES, coding))
-    .find((entry) => entry !== undefined);
+  // Runs for every Observation of a patient (vital signs and all): plain loops, nothing made until a code matches.
+  let genomic = genomicCode(observation.code);
+  for (const component of observation.component ?? []) genomic ??= genomicCode(component.code);
   if (!genomic) return undefined;
   const values = [
     observation.valueCodeableConcept,

@@ -488,7 +488,8 @@ export function readHer2Observation(
   if (reading.score === "0" && reading.zeroDetail === undefined) readZeroDetail(reading, observation);
   // The code's texts are read once for the recount and method checks (allConceptText gives no empty strings).
   const codeText = allConceptText(observation.code).join(" ");
-  if (saysRecount(codeText)) {
+  // The recount may be named by the code's text or by Observation.method ("Manual count, second observer").
+  if (saysRecount(codeText) || saysRecount(conceptText(observation.method) ?? "")) {
     reading.isRecount = true;
     if (reading.bounds) reading.problems.push("a recount given only as a bound is not read");
   }

@@ -47,6 +47,8 @@ interface Context {
   group?: ResourceRef;
   /** The amended or corrected result that replaces this one. */
   supersededBy?: ResourceRef;
+  /** Observation.derivedFrom, as `Type/id` (a recount names the count it recounts). */
+  derivedFrom?: ResourceRef[];
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -241,11 +243,40 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   return record;
 }
 
+/**
+ * Where a recount stored as its own Observation belongs (issue 12.5): with the count it derives from, else with the one
+ * count on the same specimen. Wolff 2018 (groups 2-4 with IHC 2+) has a second observer recount the same slide: that
+ * is the work-up of the first count, never a second, independent test, whatever day it was filed.
+ */
+function recountKeys(pieces: readonly IshPiece[]): Map<IshPiece, string> {
+  const keys = new Map<IshPiece, string>();
+  if (!pieces.some((p) => p.reading.isRecount)) return keys;
+  const counts = pieces.filter((p) => !p.reading.isRecount && hasIshNumbers(p.reading));
+  const keyOfSource = new Map(counts.map((p) => [p.context.source, mergeKey(p)]));
+  const specimenOf = (p: IshPiece): string | undefined =>
+    p.context.specimen?.reference ?? p.context.specimen?.label;
+  for (const piece of pieces) {
+    if (!piece.reading.isRecount) continue;
+    const derived = (piece.context.derivedFrom ?? []).map((r) => keyOfSource.get(r)).find(Boolean);
+    if (derived !== undefined) {
+      keys.set(piece, derived);
+      continue;
+    }
+    const specimen = specimenOf(piece);
+    if (specimen === undefined) continue;
+    const sameSpecimen = new Set(counts.filter((c) => specimenOf(c) === specimen).map((c) => mergeKey(c)));
+    const [only] = sameSpecimen;
+    if (sameSpecimen.size === 1 && only !== undefined) keys.set(piece, only);
+  }
+  return keys;
+}
+
 function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
   const groups = new Map<string, IshPiece[]>();
   const ordered = [...pieces].sort((a, b) => a.context.source.localeCompare(b.context.source));
+  const recounts = recountKeys(ordered);
   for (const piece of ordered) {
-    const key = mergeKey(piece);
+    const key = recounts.get(piece) ?? mergeKey(piece);
     const group = groups.get(key);
     if (group) group.push(piece);
     else groups.set(key, [piece]);
@@ -543,6 +574,10 @@ export function buildHer2Records(
     if (withSite) context.specimen = withSite;
     const group = panel ? refOf(panel) : report ? refOf(report) : undefined;
     if (group) context.group = group;
+    const derivedFrom = (observation.derivedFrom ?? [])
+      .map((r) => normaliseReference(r))
+      .filter((r): r is string => r !== undefined);
+    if (derivedFrom.length > 0) context.derivedFrom = derivedFrom;
     return context;
   };
 

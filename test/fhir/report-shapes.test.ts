@@ -371,3 +371,56 @@ describe("5. CAP eCC codes (HL7 cancer-reporting IG and mCODE biomarker examples
     expect(a.evidence).toEqual([]);
   });
 });
+
+describe("6. a recount stored as its own Observation is the recount of that count (Wolff 2018 Figs. 4-6)", () => {
+  const fish = (id: string, date: string, ratio: number, copies: number, rest: Partial<Observation> = {}) =>
+    observation(
+      { id, code: loinc("85318-4"), date, specimen: BREAST_SPECIMEN_REF },
+      {
+        component: [
+          { code: loinc("49683-6"), valueQuantity: { value: ratio } },
+          { code: loinc("74860-8"), valueQuantity: { value: copies, unit: "/cell" } },
+        ],
+        ...rest,
+      },
+    );
+  const ihc2 = ihc("ihc", { valueString: "2+" });
+  const dual = (a: Assessment) => a.evidence.filter((e) => e.method === "ish-dual");
+
+  it("Epic-style recount filed three days later, derivedFrom the count: group 4 + IHC 2+ + recount group 4 -> negative", () => {
+    const a = assessed([
+      ihc2,
+      fish("fish", "2024-03-02", 1.6, 4.8),
+      fish("recount", "2024-03-05", 1.7, 4.6, {
+        code: { ...loinc("85318-4"), text: "HER2 FISH blinded recount" },
+        derivedFrom: [{ reference: "Observation/fish" }],
+      }),
+    ]);
+    expect(a.status).toBe("negative");
+    expect(a.category).toBe("her2-low");
+    expect(dual(a)).toHaveLength(1);
+    expect(dual(a)[0]?.value).toBe("ratio 1.6, HER2 4.8/cell, recount ratio 1.7, HER2 4.6/cell");
+    expect(a.flags.map((f) => f.code)).not.toContain("recount-needed");
+    expect(a.flags.map((f) => f.code)).not.toContain("discordant-results");
+  });
+
+  it("recount named by Observation.method ('second observer'), no derivedFrom, same specimen: group 3 recount -> positive", () => {
+    const a = assessed([
+      ihc2,
+      fish("fish", "2024-03-02", 1.8, 6.4),
+      fish("recount", "2024-03-04", 1.9, 6.2, {
+        method: { text: "Manual count, second observer (blinded)" },
+      }),
+    ]);
+    expect(a.status).toBe("positive");
+    expect(dual(a)).toHaveLength(1);
+  });
+
+  it("a recount alone (the first count not on record) is read as the count, as before", () => {
+    const a = assessed([
+      ihc2,
+      fish("recount", "2024-03-04", 1.2, 2.4, { method: { text: "second observer" } }),
+    ]);
+    expect(a.status).toBe("negative");
+  });
+});
