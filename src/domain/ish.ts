@@ -162,7 +162,11 @@ export function readDualIsh(record: DualIshRecord): DualReading {
     recount === undefined
       ? ""
       : `; recount ${recount === "invalid" ? "without usable numbers" : `group ${recount.group}`}`;
-  const contradiction = mismatch ? `; reported ${reportedCall} contradicts the group` : "";
+  const contradiction = mismatch
+    ? `; reported ${reportedCall} contradicts the group`
+    : reportedCall === "equivocal"
+      ? "; reported equivocal, the 2013 ASCO/CAP category, re-read with the 2018 groups (Wolff 2018)"
+      : "";
   return {
     row,
     recount,
