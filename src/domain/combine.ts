@@ -33,7 +33,13 @@ export interface SpecimenView {
 /**
  * A dual-probe ISH reported only as "equivocal" is read as group 2-4 of unknown group: all three resolve the same
  * way with IHC 3+ (positive) and IHC 0/1+ (negative); with IHC 2+ only a recount (or the lab's call) settles it.
+ * Rules 1.3.0: "equivocal" is the 2013 ISH category (Wolff 2013) that Wolff 2018 replaced by groups 2-4 with their
+ * work-up; without the ratio and HER2 copy number the reason says that the 2013 call needs the 2018 work-up.
  */
+/** How a dual-probe ISH reported "equivocal" without its numbers is named (rules 1.3.0). */
+const EQUIVOCAL_2013 =
+  'ISH reported "equivocal" without its ratio and HER2 copy number (a 2013 ASCO/CAP category; the 2018 groups cannot be told)';
+
 function resolveDual(view: DualView | undefined, ihc: Call | undefined): Outcome | undefined {
   if (!view) return undefined;
   if (view.kind === "missing")
@@ -47,11 +53,15 @@ function resolveDual(view: DualView | undefined, ihc: Call | undefined): Outcome
   if (ihc === "equivocal") {
     return {
       call: "equivocal",
-      reason: "ISH reported equivocal with IHC 2+ needs a second-observer recount",
+      reason: `${EQUIVOCAL_2013} with IHC 2+ needs the 2018 work-up: a second-observer recount`,
       need: "recount",
     };
   }
-  return { call: "equivocal", reason: "ISH reported equivocal needs concomitant IHC", need: "ihc-workup" };
+  return {
+    call: "equivocal",
+    reason: `${EQUIVOCAL_2013} needs the 2018 work-up: concomitant IHC on the same tissue`,
+    need: "ihc-workup",
+  };
 }
 
 function resolveSingle(view: SingleView | undefined, ihc: Call | undefined): Outcome | undefined {

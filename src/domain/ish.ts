@@ -162,7 +162,11 @@ export function readDualIsh(record: DualIshRecord): DualReading {
     recount === undefined
       ? ""
       : `; recount ${recount === "invalid" ? "without usable numbers" : `group ${recount.group}`}`;
-  const contradiction = mismatch ? `; reported ${reportedCall} contradicts the group` : "";
+  const contradiction = mismatch
+    ? `; reported ${reportedCall} contradicts the group`
+    : reportedCall === "equivocal"
+      ? "; reported equivocal, the 2013 ASCO/CAP category, re-read with the 2018 groups (Wolff 2018)"
+      : "";
   return {
     row,
     recount,
@@ -282,8 +286,12 @@ export function ishValue(record: DualIshRecord | SingleIshRecord): string {
   const her2 = measured(record.her2PerCell);
   const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
-  let text = ratio === undefined ? "" : `ratio ${formatNumber(ratio)}`;
-  if (her2 !== undefined) text = joinPart(text, `HER2 ${formatNumber(her2)}/cell`);
+  // A bound is shown as recorded, never the number standing for its band (rules 1.3.0).
+  const ratioBound = dual ? record.bounds?.ratio : undefined;
+  const her2Bound = record.bounds?.her2PerCell;
+  let text = ratio === undefined ? "" : `ratio ${ratioBound ?? formatNumber(ratio)}`;
+  if (her2 !== undefined)
+    text = joinPart(text, her2Bound ? `HER2/cell ${her2Bound}` : `HER2 ${formatNumber(her2)}/cell`);
   if (cep17 !== undefined) text = joinPart(text, `CEP17 ${formatNumber(cep17)}/cell`);
   if (cells !== undefined) text = joinPart(text, `${cells} cells`);
   const recount = recountValue(record);

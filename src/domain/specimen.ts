@@ -229,7 +229,11 @@ function ihcView(
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
   if (!reading) return undefined;
   if (reading.mismatch) return { kind: "missing", reason: reading.text };
-  if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
+  // Rules 1.3.0 (issue 12.5): "equivocal" is the 2013 ISH category that Wolff 2018 replaced with groups 2-4 and their
+  // IHC work-up; with the ratio and HER2 copy number on record the 2018 group decides (a recount on record counts).
+  const equivocal2013 = reading.reportedCall === "equivocal" && reading.row !== undefined;
+  if (preferReported && reading.reportedCall && !equivocal2013)
+    return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "group", row: reading.row, recount: reading.recount };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
   return { kind: "missing", reason: reading.missing ?? "no usable values" };

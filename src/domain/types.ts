@@ -71,6 +71,12 @@ interface TestRecordBase {
    * text (in neither the HER2 code set nor the code map). A status resting on such results is shown as such (17.5).
    */
   textOnly?: true;
+  /**
+   * Set when the result names HER2 but is not a tissue HER2 status (serum HER2 protein, an ERBB2 gene variant from
+   * sequencing): listed with this reason, never used (rules 1.3.0; Wolff 2018/2023 define HER2 status by IHC and ISH
+   * on invasive tumour tissue).
+   */
+  notTissueHer2?: string;
 }
 
 /** Immunohistochemistry. `score` is absent when the lab reported only a call (e.g. "Positive" with no score). */
@@ -91,6 +97,18 @@ export interface DualIshRecord extends TestRecordBase {
   cellsCounted?: number;
   /** A second observer's recount (blinded), as required for groups 2-4 with IHC 2+. */
   recount?: { ratio?: number; her2PerCell?: number };
+  /** Measures recorded only as a bound that settles the guideline threshold (see `IshBounds`). */
+  bounds?: IshBounds;
+}
+
+/**
+ * ISH measures recorded only as a bound ("> 10", "< 2.0") that still settles the guideline's threshold (rules 1.3.0,
+ * issue 12.5; thresholds of Wolff 2018 Figs. 2-3). The number in the measure's field then stands for the band the
+ * bound settles and is never shown: this text is, e.g. "> 10 (settles HER2 signals per cell ≥ 6.0)".
+ */
+export interface IshBounds {
+  ratio?: string;
+  her2PerCell?: string;
 }
 
 /** Single-probe ISH: average HER2 copies per cell only. */
@@ -99,6 +117,7 @@ export interface SingleIshRecord extends TestRecordBase {
   her2PerCell?: number;
   cellsCounted?: number;
   recount?: { her2PerCell?: number };
+  bounds?: Pick<IshBounds, "her2PerCell">;
 }
 
 /** The laboratory's final HER2 interpretation (e.g. LOINC 48676-1), which may reflect work the data does not show. */

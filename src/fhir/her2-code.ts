@@ -2,11 +2,17 @@
  * Which HER2 concept an Observation or component code names: the LOINC table, then the institution's code map, then
  * (as a last resort, and reported as such) the display text. Serum HER2 is excluded.
  */
-import type { CodeableConcept, Coding } from "fhir/r4";
+import type { CodeableConcept, Coding, Observation } from "fhir/r4";
 import type { CodeMap } from "./code-map";
 import { allConceptText, codingsOf, conceptText } from "./fhir-utils";
 import { methodInText } from "./observation-shapes";
-import { HER2_OBSERVATION_CODES, SERUM_HER2_CODES, type Her2Concept } from "./terminology/her2-codes";
+import {
+  GENOMIC_VARIANT_CODES,
+  HER2_OBSERVATION_CODES,
+  SERUM_HER2_CODES,
+  type Her2Concept,
+} from "./terminology/her2-codes";
+import { LOINC } from "./terminology/systems";
 
 /** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
 export type ReadingConcept = Her2Concept | "unspecified";
@@ -26,6 +32,12 @@ export type CodeClass =
  * HER2 status, whatever their value says.
  */
 const SERUM_WORDS = /\bserum\b|\bplasma\b|\becd\b|extra-?cellular domain|\bcirculating\b|\bshed\b/i;
+
+/**
+ * Names of ERBB2 gene variant (mutation) results from sequencing: an activating ERBB2 mutation is not HER2
+ * overexpression or amplification, so never a tissue HER2 status (Wolff 2018 defines HER2 status by IHC and ISH).
+ */
+const VARIANT_WORDS = /\bmutat\w*|\bvariants?\b|\bsequencing\b|\bngs\b|\bhgvs\b|\bsnv\b/i;
 
 export const HER2_WORDS = /\bher-?2\b|\berbb-?2\b|\bher2\/neu\b|\bc-?erbb-?2\b/i;
 /** Text naming another breast biomarker (Ki-67, ER, PR, PD-L1). */
@@ -57,16 +69,17 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   for (const coding of codings) {
     const known = findCode(HER2_OBSERVATION_CODES, coding);
     if (known) {
+      const name = known.system === LOINC ? `LOINC ${known.code}` : `CAP eCC ${known.code}`;
       // Real exports carry wrong codes with the right display (e.g. Ki-67 filed under 85319-2): never trust the code
       // over a display that names another marker.
       const other = allConceptText(code).find((t) => namesOtherMarker(t) && !HER2_WORDS.test(t));
       if (other)
         return {
           concept: known.concept,
-          via: `LOINC ${known.code}`,
-          conflict: `the code is HER2 (LOINC ${known.code}) but its text names another marker: "${other}"`,
+          via: name,
+          conflict: `the code is HER2 (${name}) but its text names another marker: "${other}"`,
         };
-      return { concept: known.concept, via: `LOINC ${known.code}` };
+      return { concept: known.concept, via: name };
     }
   }
   for (const coding of codings) {
@@ -76,6 +89,9 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   const text = allConceptText(code).join(" | ");
   if (!HER2_WORDS.test(text)) return undefined;
   if (SERUM_WORDS.test(text)) return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
+  if (VARIANT_WORDS.test(text)) {
+    return { excluded: "ERBB2 gene variant (mutation) result (by its name), not a tissue HER2 status" };
+  }
   const via = `identified by display text only: "${conceptText(code) ?? text}" (code not recognised)`;
   const lower = text.toLowerCase();
   if (/\bpanel\b/.test(lower)) return { concept: "panel", via, byText: true };
@@ -90,4 +106,45 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   if (method) return { concept: method, via, byText: true };
   if (/interpretation|status/.test(lower)) return { concept: "interpretation", via, byText: true };
   return { concept: "unspecified", via, byText: true };
+}
+
+/** HGNC:3430 is ERBB2 (HGNC); the gene is also written by name in the value's text or display. */
+function namesErbb2(concept: CodeableConcept | undefined): boolean {
+  if (codingsOf(concept).some((c) => c.code === "HGNC:3430" || c.code === "3430")) return true;
+  return allConceptText(concept).some((t) => HER2_WORDS.test(t));
+}
+
+function genomicCode(code: CodeableConcept | undefined): (typeof GENOMIC_VARIANT_CODES)[number] | undefined {
+  for (const coding of code?.coding ?? []) {
+    if (coding.system !== LOINC) continue;
+    const found = findCode(GENOMIC_VARIANT_CODES, coding);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Why an Observation that names HER2 is not a tissue HER2 status, when it is not: a serum HER2 test, or an ERBB2 gene
+ * variant (Genomics Reporting codes with ERBB2 as the gene studied or in the variant's text). Issue 12 point 5.
+ * @param cls the Observation code's class, as `classifyHer2Code` gave it
+ */
+export function notTissueHer2Reason(
+  observation: Observation,
+  cls: CodeClass | undefined,
+): string | undefined {
+  if (cls && "excluded" in cls) return cls.excluded;
+  if (cls && !cls.byText) return undefined; // a tissue HER2 code (LOINC table or code map)
+  // Runs for every Observation of a patient (vital signs and all): plain loops, nothing made until a code matches.
+  let genomic = genomicCode(observation.code);
+  for (const component of observation.component ?? []) genomic ??= genomicCode(component.code);
+  if (!genomic) return undefined;
+  const values = [
+    observation.valueCodeableConcept,
+    ...(observation.component ?? []).map((c) => c.valueCodeableConcept),
+  ];
+  const strings = [observation.valueString, ...(observation.component ?? []).map((c) => c.valueString)];
+  const erbb2 =
+    values.some((v) => namesErbb2(v)) || strings.some((t) => t !== undefined && HER2_WORDS.test(t));
+  if (!erbb2) return undefined;
+  return `ERBB2 gene variant result (LOINC ${genomic.code} ${genomic.display}), not a tissue HER2 status`;
 }

@@ -14,11 +14,14 @@ import {
   parseIshNumbers,
   type ParsedIshNumbers,
   parsePlainNumber,
+  type ParsedNumber,
   saysRecount,
+  settleBound,
+  type Comparator,
   saysSingleProbe,
   zeroDetailInText,
 } from "./observation-shapes";
-import { ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
+import { ANSWER_CODES, CAP_ECC_ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
 import { classifyHer2Code, type ReadingConcept } from "./her2-code";
 
 /** Which part of a result a call belongs to: the IHC, the ISH, the overall interpretation, or not stated. */
@@ -57,6 +60,38 @@ export interface Her2Reading {
   isRecount?: boolean;
   /** A value that only points elsewhere ("See comment", "see report"), as recorded. */
   placeholder?: string;
+  /** ISH measures recorded only as a bound that settles the threshold ("> 10", "< 2.0"), as recorded. */
+  bounds?: Partial<Record<"ratio" | "her2PerCell", string>>;
+}
+
+/**
+ * A bound ("> 10", "≥ 6.0 signals/cell", "< 2.0") on an ISH measure: read where it settles the guideline threshold and
+ * reported as such (issue 12.5; thresholds of Wolff 2018 Figs. 2-3), otherwise a problem naming the bound.
+ */
+function readBound(
+  reading: Her2Reading,
+  field: NumberField,
+  comparator: Comparator | undefined,
+  value: number,
+  where: string,
+): void {
+  const settled = comparator ? settleBound(field, comparator, value) : undefined;
+  if (!settled || (field !== "ratio" && field !== "her2PerCell")) {
+    reading.problems.push(
+      `${where} is only a bound (${comparator ?? "?"} ${String(value)}), which does not settle the guideline's ${field} threshold`,
+    );
+    return;
+  }
+  setField(reading, field, settled.value, where);
+  (reading.bounds ??= {})[field] = settled.text;
+  reading.notes.push(`${where} bound ${settled.text}`);
+}
+
+/** Whether a unit written in the text fits the measure: a ratio has none or "ratio"; a count is per cell. */
+function unitFits(field: NumberField, plain: ParsedNumber): boolean {
+  if (plain.unit === undefined) return true;
+  if (field === "ratio") return plain.unit === "ratio";
+  return plain.unit === "per-cell" && field !== "cellsCounted";
 }
 
 /**
@@ -124,8 +159,16 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
   const numberField = NUMBER_FIELD[concept];
   if (numberField) {
     const plain = parsePlainNumber(text);
+    if (plain && !unitFits(numberField, plain)) {
+      reading.problems.push(`${where} "${text}" has a unit that does not fit ${numberField}`);
+      return;
+    }
     if (plain?.bound !== undefined) {
-      reading.problems.push(`${where} "${text}" gives only a bound, not a measured ${numberField}`);
+      if (plain.boundValue === undefined) {
+        reading.problems.push(`${where} "${text}" gives only a bound, not a measured ${numberField}`);
+        return;
+      }
+      readBound(reading, numberField, plain.comparator, plain.boundValue, `${where} "${text}"`);
       return;
     }
     if (plain?.value !== undefined) {
@@ -168,7 +211,9 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
   for (const field of NUMBER_FIELDS) {
     if (numbers[field] !== undefined) {
       setField(reading, field, numbers[field], where);
-      found.push(`${field} ${String(numbers[field])}`);
+      const bound = field === "ratio" || field === "her2PerCell" ? numbers.bounds?.[field] : undefined;
+      if (bound !== undefined) (reading.bounds ??= {})[field as "ratio" | "her2PerCell"] = bound;
+      found.push(`${field} ${bound ?? String(numbers[field])}`);
     }
   }
   if (saysSingleProbe(text)) reading.singleProbe = true;
@@ -176,6 +221,12 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
   else if (!call.ambiguous && !score.ambiguous && numbers.problems.length === 0) {
     reading.problems.push(`${where} "${text}" holds no HER2 result that could be read`);
   }
+}
+
+function comparatorOfQuantity(comparator: string): Comparator | undefined {
+  return comparator === "<" || comparator === "<=" || comparator === ">" || comparator === ">="
+    ? comparator
+    : undefined;
 }
 
 const RATIO_UNITS = /^(?:|1|\{ratio\}|ratio|\{ratio\}\s*)$/i;
@@ -191,13 +242,22 @@ function readNumber(
   reading.hasContent = true;
   const unit = (quantity?.code ?? quantity?.unit ?? "").trim();
   reading.raw.push(unit ? `${String(value)} ${unit}` : String(value));
+  const numberField = NUMBER_FIELD[concept];
   if (quantity?.comparator) {
-    reading.problems.push(
-      `${where} is only a bound (${quantity.comparator} ${String(value)}), not a measured value`,
-    );
+    if (!numberField) {
+      reading.problems.push(
+        `${where} is only a bound (${quantity.comparator} ${String(value)}), not a measured value`,
+      );
+      return;
+    }
+    const fits = numberField === "ratio" ? RATIO_UNITS.test(unit) : PER_CELL_UNITS.test(unit);
+    if (!fits) {
+      reading.problems.push(`${where} has unit "${unit}", which does not fit ${numberField}`);
+      return;
+    }
+    readBound(reading, numberField, comparatorOfQuantity(quantity.comparator), value, where);
     return;
   }
-  const numberField = NUMBER_FIELD[concept];
   if (numberField) {
     const unitOk = numberField === "ratio" ? RATIO_UNITS.test(unit) : PER_CELL_UNITS.test(unit);
     if (!unitOk) {
@@ -229,6 +289,11 @@ function readCodeable(
     const standard = ANSWER_CODES.find((a) => a.system === coding.system && a.code === coding.code);
     if (standard) {
       meanings.push({ call: standard.call, label: `${standard.code} ${standard.display}` });
+      continue;
+    }
+    const ecc = CAP_ECC_ANSWER_CODES.find((a) => a.system === coding.system && a.code === coding.code);
+    if (ecc) {
+      meanings.push({ ...answerMeaningToValue(ecc.meaning), label: `CAP eCC ${ecc.code} ${ecc.display}` });
       continue;
     }
     const local = codeMap.answers.find((a) => a.system === coding.system && a.code === coding.code);
@@ -326,6 +391,7 @@ function readComponent(
       hasContent: false,
     };
     readValue(recount, cls.concept, component, `${where} (recount, ${cls.via})`, codeMap);
+    if (recount.bounds) recount.problems.push(`${where}: a recount given only as a bound is not read`);
     reading.problems.push(...recount.problems);
     reading.notes.push(...recount.notes);
     reading.raw.push(...recount.raw.map((r) => `recount ${r}`));
@@ -422,7 +488,11 @@ export function readHer2Observation(
   if (reading.score === "0" && reading.zeroDetail === undefined) readZeroDetail(reading, observation);
   // The code's texts are read once for the recount and method checks (allConceptText gives no empty strings).
   const codeText = allConceptText(observation.code).join(" ");
-  if (saysRecount(codeText)) reading.isRecount = true;
+  // The recount may be named by the code's text or by Observation.method ("Manual count, second observer").
+  if (saysRecount(codeText) || saysRecount(conceptText(observation.method) ?? "")) {
+    reading.isRecount = true;
+    if (reading.bounds) reading.problems.push("a recount given only as a bound is not read");
+  }
   const methodName = conceptText(observation.method);
   const methodText = methodName && codeText ? `${methodName} ${codeText}` : (methodName ?? codeText);
   const declared = methodInText(methodName ?? "");

@@ -26,7 +26,7 @@ import {
   refOf,
   type ResourceIndex,
 } from "./fhir-utils";
-import { classifyHer2Code, type CodeClass } from "./her2-code";
+import { classifyHer2Code, notTissueHer2Reason, type CodeClass } from "./her2-code";
 import { readHer2Observation, slotOf, type Her2Reading } from "./her2-observation";
 import {
   methodInText,
@@ -49,6 +49,8 @@ interface Context {
   supersededBy?: ResourceRef;
   /** The code was identified by its display text only (her2-code.ts `byText`). */
   codeByText?: true;
+  /** Observation.derivedFrom, as `Type/id` (a recount names the count it recounts). */
+  derivedFrom?: ResourceRef[];
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -224,6 +226,14 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   if (recount) notes.push("second observer's recount reported");
   const ratio = value("ratio");
   const her2PerCell = value("her2PerCell");
+  // A bound belongs to the piece whose value is used (the first piece that has the measure).
+  const boundOf = (field: "ratio" | "her2PerCell"): string | undefined =>
+    pieces.find((p) => p.reading[field] !== undefined)?.reading.bounds?.[field];
+  const bounds: Partial<Record<"ratio" | "her2PerCell", string>> = {};
+  const ratioBound = boundOf("ratio");
+  const her2Bound = boundOf("her2PerCell");
+  if (ratioBound !== undefined) bounds.ratio = ratioBound;
+  if (her2Bound !== undefined) bounds.her2PerCell = her2Bound;
   const cep17PerCell = value("cep17PerCell");
   const cellsCounted = value("cellsCounted");
   if (call === undefined && ratio === undefined && her2PerCell === undefined && cep17PerCell === undefined) {
@@ -250,6 +260,7 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
     if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
     if (call) record.reported = call;
     if (recount?.her2PerCell !== undefined) record.recount = { her2PerCell: recount.her2PerCell };
+    if (her2Bound !== undefined) record.bounds = { her2PerCell: her2Bound };
     return record;
   }
   const record: DualIshRecord = Object.assign(common, withRaw, { method: "ish-dual" as const });
@@ -259,14 +270,44 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   if (cellsCounted !== undefined) record.cellsCounted = cellsCounted;
   if (call) record.reported = call;
   if (recount) record.recount = recount;
+  if (ratioBound !== undefined || her2Bound !== undefined) record.bounds = bounds;
   return record;
+}
+
+/**
+ * Where a recount stored as its own Observation belongs (issue 12.5): with the count it derives from, else with the one
+ * count on the same specimen. Wolff 2018 (groups 2-4 with IHC 2+) has a second observer recount the same slide: that
+ * is the work-up of the first count, never a second, independent test, whatever day it was filed.
+ */
+function recountKeys(pieces: readonly IshPiece[]): Map<IshPiece, string> {
+  const keys = new Map<IshPiece, string>();
+  if (!pieces.some((p) => p.reading.isRecount)) return keys;
+  const counts = pieces.filter((p) => !p.reading.isRecount && hasIshNumbers(p.reading));
+  const keyOfSource = new Map(counts.map((p) => [p.context.source, mergeKey(p)]));
+  const specimenOf = (p: IshPiece): string | undefined =>
+    p.context.specimen?.reference ?? p.context.specimen?.label;
+  for (const piece of pieces) {
+    if (!piece.reading.isRecount) continue;
+    const derived = (piece.context.derivedFrom ?? []).map((r) => keyOfSource.get(r)).find(Boolean);
+    if (derived !== undefined) {
+      keys.set(piece, derived);
+      continue;
+    }
+    const specimen = specimenOf(piece);
+    if (specimen === undefined) continue;
+    const sameSpecimen = new Set(counts.filter((c) => specimenOf(c) === specimen).map((c) => mergeKey(c)));
+    const [only] = sameSpecimen;
+    if (sameSpecimen.size === 1 && only !== undefined) keys.set(piece, only);
+  }
+  return keys;
 }
 
 function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
   const groups = new Map<string, IshPiece[]>();
   const ordered = [...pieces].sort((a, b) => a.context.source.localeCompare(b.context.source));
+  const recounts = recountKeys(ordered);
   for (const piece of ordered) {
-    const key = mergeKey(piece);
+    const key = recounts.get(piece) ?? mergeKey(piece);
     const group = groups.get(key);
     if (group) group.push(piece);
     else groups.set(key, [piece]);
@@ -363,6 +404,84 @@ function recordsOfConclusion(
     .filter(Boolean)
     .join("; ");
   if (!/\bher-?2\b|\berbb-?2\b/i.test(text)) return [];
+  const split = her2PartsOf(text);
+  if (split === undefined) return recordsOfConclusionText(text, context, ishPieces);
+  const records = split.parts.flatMap((part) =>
+    recordsOfConclusionText(part, context, ishPieces, "HER2 part of a multi-marker conclusion"),
+  );
+  if (split.unplaced.length > 0 || split.parts.length === 0) {
+    const what = split.unplaced.length > 0 ? `"${split.unplaced.join("; ")}"` : "no HER2 part";
+    records.push(
+      unreadable(
+        context,
+        `the report conclusion covers several markers and ${what} names no HER2 method (IHC or ISH), so it was not read`,
+        text,
+      ),
+    );
+  }
+  return records;
+}
+
+/** Where a marker's part of a report conclusion starts: HER2, or another breast biomarker (ER, PR, Ki-67, AR, PD-L1). */
+const MARKER_LABEL =
+  /\b(?:her-?2(?:\/neu)?|erbb-?2|c-?erbb-?2)\b|\b(?:o?estrogen|progesterone|androgen) receptors?\b|\bki-?67\b|\bmib-?1\b|\bpd-?l1\b|\b(?:ER|PR|PgR|AR)\b/gi;
+const HER2_LABEL = /^(?:her-?2|erbb-?2|c-?erbb-?2)/i;
+/** The short marker names are capitals in reports; "er" or "pr" inside a word or in lower case is not a marker. */
+const SHORT_MARKER = /^(?:ER|PR|PgR|AR)$/;
+
+/**
+ * The HER2 parts of a conclusion that also covers ER, PR or Ki-67, or gives HER2 IHC and ISH in one text (issue 12.5):
+ * the text is cut where each marker's name starts, the HER2 pieces are kept (a piece naming no method, such as "HER2/
+ * CEP17 ratio 1.4" after "HER2 FISH: not amplified", belongs to the HER2 piece before it), and they are joined per
+ * method. ER, PR and Ki-67 percentages are never read as HER2 numbers. Undefined when the text is HER2 only and names
+ * at most one method (read whole, as before).
+ */
+function her2PartsOf(text: string): { parts: string[]; unplaced: string[] } | undefined {
+  const starts: { at: number; her2: boolean }[] = [];
+  MARKER_LABEL.lastIndex = 0;
+  for (let m = MARKER_LABEL.exec(text); m !== null; m = MARKER_LABEL.exec(text)) {
+    const label = m[0];
+    if (label.length <= 3 && !SHORT_MARKER.test(label) && !HER2_LABEL.test(label)) continue;
+    starts.push({ at: m.index, her2: HER2_LABEL.test(label) });
+  }
+  MARKER_LABEL.lastIndex = 0;
+  const others = starts.some((s) => !s.her2);
+  const ihc = /\b(?:ihc|immunohisto\w*|immunostain\w*)\b/i.test(text);
+  const ish = /\b(?:fish|ish|cish|sish|dish|in situ|hybridi[sz]ation)\b/i.test(text);
+  if (!others && !(ihc && ish)) return undefined;
+  const byMethod: Record<"ihc" | "ish", string[]> = { ihc: [], ish: [] };
+  const unplaced: string[] = [];
+  let last: "ihc" | "ish" | undefined;
+  starts.forEach((start, i) => {
+    const piece = text
+      .slice(start.at, starts[i + 1]?.at ?? text.length)
+      .trim()
+      .replace(/[;,.\s]+$/, "");
+    if (!start.her2) {
+      last = undefined;
+      return;
+    }
+    const method =
+      methodInText(piece) ??
+      (/\bratio\b|cep\s*17|signals?|cop(?:y|ies)|amplif/i.test(piece) ? "ish" : undefined) ??
+      last;
+    if (method === undefined) {
+      unplaced.push(piece);
+      return;
+    }
+    byMethod[method].push(piece);
+    last = method;
+  });
+  const parts = [byMethod.ihc, byMethod.ish].filter((p) => p.length > 0).map((p) => p.join("; "));
+  return { parts, unplaced };
+}
+
+function recordsOfConclusionText(
+  text: string,
+  context: Context,
+  ishPieces: IshPiece[],
+  note = "DiagnosticReport.conclusion text",
+): Her2TestRecord[] {
   const method = methodInText(text);
   const call = parseCall(text);
   const score = parseIhcScore(text);
@@ -391,7 +510,7 @@ function recordsOfConclusion(
     concept: method,
     calls: call.call ? { [method]: call.call } : {},
     problems: [],
-    notes: ["DiagnosticReport.conclusion text"],
+    notes: [note],
     raw: [text],
     hasContent: true,
     singleProbe: saysSingleProbe(text),
@@ -406,6 +525,14 @@ function recordsOfConclusion(
       : {}),
   };
   return recordsOfReading(context, reading, ishPieces);
+}
+
+/** An Observation's value in words, for the evidence list ("15.2 ng/mL", "p.Leu755Ser"). */
+function valueInWords(observation: Observation): string | undefined {
+  const q = observation.valueQuantity;
+  if (q?.value !== undefined)
+    return [q.comparator, String(q.value), q.unit ?? q.code].filter(Boolean).join(" ");
+  return observation.valueString ?? conceptText(observation.valueCodeableConcept);
 }
 
 /** Shared empty map for the usual patient without HER2 panels (never modified). */
@@ -478,6 +605,10 @@ export function buildHer2Records(
     if (withSite) context.specimen = withSite;
     const group = panel ? refOf(panel) : report ? refOf(report) : undefined;
     if (group) context.group = group;
+    const derivedFrom = (observation.derivedFrom ?? [])
+      .map((r) => normaliseReference(r))
+      .filter((r): r is string => r !== undefined);
+    if (derivedFrom.length > 0) context.derivedFrom = derivedFrom;
     return context;
   };
 
@@ -491,6 +622,15 @@ export function buildHer2Records(
     if (cls === undefined) {
       const panel = panelOf.get(ref);
       if (panel) cls = { concept: "unspecified", via: `member of HER2 panel ${refOf(panel)}` };
+    }
+    const notTissue = notTissueHer2Reason(observation, cls);
+    if (notTissue !== undefined) {
+      // Listed with its reason and never used (issue 12.5): the clinician sees why this "HER2" is not the status.
+      const context = contextOf(observation, ref);
+      const record = unreadable(context, notTissue, valueInWords(observation));
+      record.notTissueHer2 = notTissue;
+      records.push(record);
+      continue;
     }
     if (cls === undefined || "excluded" in cls) continue;
     const context = contextOf(observation, ref);

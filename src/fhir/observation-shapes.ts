@@ -147,7 +147,11 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
   if (scores.length > 1)
     return { ambiguous: `the text gives more than one IHC score (${scores.join(", ")})` };
   const score = scores[0];
-  if (!score) return {};
+  if (!score) {
+    // The CAP wordings of score 0 stand without the digit in template-driven reports.
+    const wording = capZeroWording(text);
+    return wording ? { score: "0", zeroDetail: wording } : {};
+  }
   const result: ParsedScore = { score };
   if (score === "0") {
     const detail = zeroDetailInText(text);
@@ -190,7 +194,7 @@ export function zeroDetailInText(text: string): ParsedZeroDetail {
     return {
       contradiction: `IHC 0 but the text gives faint, incomplete staining in ${share} of cells; more than 10 % is 1+, not 0`,
     };
-  const ultralow = /\bultra[\s-]?low\b|\bfaint\b[^.;]{0,60}\bincomplete\b/i.test(text);
+  const ultralow = /\bultra[\s-]?low\b/i.test(text) || faintAndIncomplete(text);
   const none = /\bnull\b|\bno (?:\w+ ){0,2}staining\b|\babsen(?:t|ce of) (?:membrane )?staining\b/i.test(
     text,
   );
@@ -198,22 +202,121 @@ export function zeroDetailInText(text: string): ParsedZeroDetail {
   return { zeroDetail: ultralow ? "ultralow" : "null" };
 }
 
+/** "Faint" (or "barely perceptible") and "incomplete" in one sentence, in either order (CAP: "incomplete and is faint"). */
+function faintAndIncomplete(text: string): boolean {
+  return text
+    .split(/[.;\n](?!\d)/)
+    .some(
+      (sentence) => /\bfaint\b|\bbarely perceptible\b/i.test(sentence) && /\bincomplete\b/i.test(sentence),
+    );
+}
+
+/** A share of cells written as at most 10 %: "≤10%", "<= 10 %", "10% or less", "up to 10%", "5%". */
+const AT_MOST_10_PERCENT =
+  /(?:≤|<=|=<|<|up to|no more than|not more than|less than or equal to)?\s*(\d+(?:\.\d+)?)\s*%(?:\s*or (?:less|fewer))?/gi;
+
+/**
+ * The two CAP wordings of IHC score 0 (CAP breast biomarker template 2023, following Wolff 2023: "no staining observed";
+ * "membrane staining that is incomplete and is faint/barely perceptible and in ≤10% of tumor cells"), in any word order
+ * and with ≤ / <= / "10% or less": "null" or "ultralow". Undefined for anything else, including any share above 10 %
+ * (that is 1+) and a text that gives both.
+ */
+export function capZeroWording(text: string): IhcZeroDetail | undefined {
+  const none = /\bno (?:membrane )?staining (?:is )?(?:observed|seen|identified|present)\b/i.test(text);
+  let ultralow = false;
+  if (faintAndIncomplete(text) && /\bmembran/i.test(text)) {
+    const shares = allMatches(text, AT_MOST_10_PERCENT);
+    if (shares.length === 0 || shares.some((m) => Number(m[1]) > 10)) return undefined;
+    if (faintShareAbove10(text) !== undefined) return undefined;
+    ultralow = true;
+  }
+  if (none === ultralow) return undefined;
+  return none ? "null" : "ultralow";
+}
+
+export type Comparator = "<" | "<=" | ">" | ">=";
+
 export interface ParsedNumber {
   value?: number;
-  /** Set when the number is only a bound ("greater than 2.2", "<4"): not a measurement the rules can use. */
+  /** Set when the number is only a bound ("greater than 2.2", "<4"): not a measurement. */
   bound?: string;
+  /** The bound's comparator and number, when `bound` is set. */
+  comparator?: Comparator;
+  boundValue?: number;
+  /** The unit written after the number: per cell ("signals/cell") or a ratio. */
+  unit?: "per-cell" | "ratio";
+}
+
+/** A comparator as written: symbols, FHIR Quantity.comparator, or words. */
+export function comparatorOf(text: string): Comparator | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === "<" || t === "less than" || t === "below") return "<";
+  if (t === "<=" || t === "≤" || t === "=<") return "<=";
+  if (t === ">" || t === "greater than" || t === "more than" || t === "above" || t === "over") return ">";
+  if (t === ">=" || t === "≥" || t === "=>" || t === "at least") return ">=";
+  return undefined;
 }
 
 const PLAIN_NUMBER =
-  /^\s*(<=|>=|<|>|≥|≤|greater than|more than|less than|at least|above|below)?\s*(\d+(?:\.\d+)?)\s*$/i;
+  /^\s*(<=|>=|=<|=>|<|>|≥|≤|greater than|more than|less than|at least|above|below)?\s*(\d+(?:\.\d+)?)\s*((?:(?:her-?2\s+)?(?:signals?|copies|copy number)\s*)?(?:\/|per)\s*(?:cell|nucleus|nuclei)|\{?ratio\}?)?\s*\.?\s*$/i;
 
-/** Reads a text that is only a number, e.g. "2.3" or "greater than 2.2". */
+/** Reads a text that is only a number, with a unit or comparator: "2.3", "2.00", "≥6.0 signals/cell", "> 10". */
 export function parsePlainNumber(text: string): ParsedNumber | undefined {
   const match = PLAIN_NUMBER.exec(text);
   if (!match) return undefined;
   const value = Number(match[2]);
-  if (match[1]) return { bound: `${match[1]} ${match[2] ?? ""}` };
-  return { value };
+  const unit: ParsedNumber["unit"] = match[3] ? (/ratio/i.test(match[3]) ? "ratio" : "per-cell") : undefined;
+  const withUnit: Pick<ParsedNumber, "unit"> = unit ? { unit } : {};
+  if (match[1]) {
+    const comparator = comparatorOf(match[1]);
+    return {
+      bound: `${match[1]} ${match[2] ?? ""}`,
+      ...(comparator ? { comparator, boundValue: value } : {}),
+      ...withUnit,
+    };
+  }
+  return { value, ...withUnit };
+}
+
+/**
+ * The guideline's thresholds for each ISH measure (Wolff 2018 Figs. 2-3: ratio 2.0; HER2 signals per cell 4.0 and
+ * 6.0, inclusive from below). A bound settles a measure when every value it allows falls in one band.
+ */
+const THRESHOLDS: Readonly<Record<"ratio" | "her2PerCell", readonly number[]>> = {
+  ratio: [2.0],
+  her2PerCell: [4.0, 6.0],
+};
+
+export interface SettledBound {
+  /** A number inside the band the bound settles: it stands for the band, never shown as a measurement. */
+  value: number;
+  /** What was recorded and what it settles, e.g. "< 2.0 (settles ratio < 2.0)". */
+  text: string;
+}
+
+/**
+ * Whether a bound ("> 10", "≥ 6.0", "< 2.0") settles the guideline threshold of its measure (issue 12.5): "> 10"
+ * HER2 signals per cell is ≥ 6.0 whatever the count; "< 2.0" is a ratio below 2.0; "< 4.5" HER2 per cell spans the
+ * bands below 4.0 and 4.0-6.0, so it does not. CEP17 counts and cells counted have no band here: never settled.
+ */
+export function settleBound(field: string, comparator: Comparator, bound: number): SettledBound | undefined {
+  if (field !== "ratio" && field !== "her2PerCell") return undefined;
+  const thresholds = THRESHOLDS[field];
+  const lowest = thresholds[0] ?? 0;
+  const highest = thresholds[thresholds.length - 1] ?? 0;
+  const name = field === "ratio" ? "ratio" : "HER2 signals per cell";
+  const symbol = comparator === "<=" ? "≤" : comparator === ">=" ? "≥" : comparator;
+  const written = `${symbol} ${String(bound)}`;
+  if ((comparator === ">" || comparator === ">=") && bound >= highest) {
+    return { value: bound, text: `${written} (settles ${name} ≥ ${highest.toFixed(1)})` };
+  }
+  if ((comparator === "<" && bound <= lowest) || (comparator === "<=" && bound < lowest)) {
+    return {
+      value: bound < lowest ? bound : lowest - 0.001,
+      text: `${written} (settles ${name} < ${lowest.toFixed(1)})`,
+    };
+  }
+  return undefined;
 }
 
 export interface ParsedIshNumbers {
@@ -221,11 +324,13 @@ export interface ParsedIshNumbers {
   her2PerCell?: number;
   cep17PerCell?: number;
   cellsCounted?: number;
+  /** Measures given only as a bound that settles their threshold (`settleBound`), as recorded. */
+  bounds?: Partial<Record<"ratio" | "her2PerCell", string>>;
   /** Reasons some number could not be read. */
   problems: string[];
 }
 
-const BOUND_WORDS = /(<|>|≥|≤|greater than|more than|less than|at least|above|below)/i;
+const BOUND_WORDS = /(<=|>=|=<|<|>|≥|≤|greater than|more than|less than|at least|above|below)/i;
 
 /** The one number in a labelled segment ("HER2/CEP17 ratio 2.3"), after removing the digits of the labels. */
 function segmentNumber(segment: string): ParsedNumber | "none" | "several" {
@@ -235,7 +340,12 @@ function segmentNumber(segment: string): ParsedNumber | "none" | "several" {
   if (numbers.length > 1) return "several";
   const bound = BOUND_WORDS.exec(cleaned);
   const only = numbers[0]?.[0] ?? "";
-  return bound ? { bound: `${bound[1] ?? ""} ${only}` } : { value: Number(only) };
+  if (!bound) return { value: Number(only) };
+  const comparator = comparatorOf(bound[1] ?? "");
+  return {
+    bound: `${bound[1] ?? ""} ${only}`,
+    ...(comparator ? { comparator, boundValue: Number(only) } : {}),
+  };
 }
 
 /**
@@ -264,7 +374,22 @@ export function parseIshNumbers(text: string): ParsedIshNumbers {
       continue;
     }
     if (parsed.bound !== undefined) {
-      result.problems.push(`"${segment.trim()}" gives only a bound (${parsed.bound}), not a measured value`);
+      const settled =
+        parsed.comparator && parsed.boundValue !== undefined
+          ? settleBound(key, parsed.comparator, parsed.boundValue)
+          : undefined;
+      if (!settled || (key !== "ratio" && key !== "her2PerCell")) {
+        result.problems.push(
+          `"${segment.trim()}" gives only a bound (${parsed.bound}), which does not settle the guideline's threshold`,
+        );
+        continue;
+      }
+      if (result[key] !== undefined) {
+        result.problems.push(`the text gives two different values for ${key}`);
+        continue;
+      }
+      result[key] = settled.value;
+      (result.bounds ??= {})[key] = settled.text;
       continue;
     }
     if (result[key] !== undefined && result[key] !== parsed.value) {

@@ -506,7 +506,7 @@ describe("calls, interpretations and other coded shapes", () => {
     expect(records.map((r) => r.status)).toEqual(["preliminary", "entered-in-error"]);
   });
 
-  it("ignores serum HER2 (32996-1) and ER results", () => {
+  it("lists serum HER2 (32996-1) as not a tissue HER2 status and ignores ER results", () => {
     const records = tests([
       observation({ id: "serum", code: loinc("32996-1") }, { valueQuantity: { value: 12, unit: "ng/mL" } }),
       observation(
@@ -514,7 +514,10 @@ describe("calls, interpretations and other coded shapes", () => {
         { valueCodeableConcept: snomed("10828004", "Positive") },
       ),
     ]);
-    expect(records).toEqual([]);
+    // Issue 12.5: excluded with a visible reason, no longer dropped silently.
+    expect(records.map((r) => [r.source, r.notTissueHer2, r.rawValue])).toEqual([
+      ["Observation/serum", "serum HER2 test (LOINC 32996-1), not a tissue HER2 status", "12 ng/mL"],
+    ]);
   });
 
   it.each([
@@ -534,7 +537,10 @@ describe("calls, interpretations and other coded shapes", () => {
         { valueQuantity: { value: 21.4, unit: "ng/mL" } },
       ),
     ]);
-    expect(records).toEqual([]);
+    expect(records.map((r) => r.notTissueHer2)).toEqual([
+      "serum HER2 test (by its name), not a tissue HER2 status",
+      "serum HER2 test (by its name), not a tissue HER2 status",
+    ]);
   });
 
   it("reads a local code by its display text and says so", () => {
@@ -597,8 +603,9 @@ describe("results that cannot be read confidently are unreadable, with the reaso
       observation({ id: "x", code: loinc("85318-4") }, { valueString: "greater than 2.2" }),
       /bound/,
     ],
-    "a ratio quantity with a comparator": [
-      observation({ id: "x", code: loinc("49683-6") }, { valueQuantity: { value: 2.2, comparator: ">" } }),
+    // "> 2.2" settles ratio ≥ 2.0 since issue 12.5 (report-shapes.test.ts); "> 1.8" settles nothing.
+    "a ratio quantity with a comparator that does not settle the threshold": [
+      observation({ id: "x", code: loinc("49683-6") }, { valueQuantity: { value: 1.8, comparator: ">" } }),
       /bound/,
     ],
     "a ratio with a percent unit": [

@@ -143,9 +143,18 @@ describe("parseIshNumbers and parsePlainNumber", () => {
     });
   });
 
-  it("reports a bound instead of a value", () => {
-    expect(parseIshNumbers("HER2/CEP17 ratio greater than 2.2").problems[0]).toMatch(/bound/);
-    expect(parsePlainNumber("greater than 2.2")).toEqual({ bound: "greater than 2.2" });
+  it("reports a bound instead of a value, unless it settles the threshold (issue 12.5)", () => {
+    expect(parseIshNumbers("HER2/CEP17 ratio greater than 1.8").problems[0]).toMatch(/bound/);
+    expect(parseIshNumbers("HER2/CEP17 ratio greater than 2.2")).toEqual({
+      ratio: 2.2,
+      bounds: { ratio: "> 2.2 (settles ratio ≥ 2.0)" },
+      problems: [],
+    });
+    expect(parsePlainNumber("greater than 2.2")).toEqual({
+      bound: "greater than 2.2",
+      comparator: ">",
+      boundValue: 2.2,
+    });
     expect(parsePlainNumber("2.30")).toEqual({ value: 2.3 });
     expect(parsePlainNumber("ratio 2.3")).toBeUndefined();
   });

@@ -10,7 +10,8 @@
  * SNOMED 82334004 "Indeterminate", a LOINC answer code for "Equivocal", SNOMED codes for IHC scores 0/1+/2+/3+.
  */
 import type { ReportedCall } from "../../domain/types";
-import { LOINC, SNOMED, V3_INTERPRETATION } from "./systems";
+import type { AnswerMeaning } from "../code-map";
+import { CAP_ECC_SYSTEMS, LOINC, SNOMED, V3_INTERPRETATION } from "./systems";
 
 export interface AnswerEntry {
   system: string;
@@ -60,3 +61,19 @@ export const INTERPRETATION_CODES: readonly AnswerEntry[] = [
     source: "FHIR R4 v3-ObservationInterpretation",
   },
 ];
+
+/**
+ * CAP eCC answer CKeys of the HER2 IHC question (issue 12.5), checked 2026-12-03 with the project's code search:
+ * 40505.100004300 "Negative (Score 0)" (HL7 cancer-reporting IG example); 31016.100004300 "Negative (Score 1+)"
+ * (mCODE biomarker example). Other eCC answers (2+, 3+, the ISH answers) were not found in a real example: their
+ * display text is read ("Equivocal (Score 2+)") and reported as such.
+ */
+export const CAP_ECC_ANSWER_CODES: readonly {
+  system: string;
+  code: string;
+  meaning: AnswerMeaning;
+  display: string;
+}[] = CAP_ECC_SYSTEMS.flatMap((system) => [
+  { system, code: "40505.100004300", meaning: "ihc-0" as const, display: "Negative (Score 0)" },
+  { system, code: "31016.100004300", meaning: "ihc-1+" as const, display: "Negative (Score 1+)" },
+]);

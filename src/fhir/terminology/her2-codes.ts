@@ -9,7 +9,7 @@
  * - [LOINC-term] LOINC term description as given in TERMINOLOGY.md (74861-6, 96893-3), not independently re-checked.
  * - [mCODE-TNM] mCODE TNMDistantMetastasesCategory / stage group profiles (21907-1, 21901-4, 21908-9, 21902-2).
  */
-import { LOINC } from "./systems";
+import { CAP_ECC_SYSTEMS, LOINC } from "./systems";
 
 /** What a HER2 Observation (or one of its components) carries. */
 export type Her2Concept =
@@ -49,8 +49,8 @@ export interface Her2CodeEntry {
   source: string;
 }
 
-/** HER2 tissue result codes. Every code here is searched for and read. */
-export const HER2_OBSERVATION_CODES: readonly Her2CodeEntry[] = [
+/** HER2 tissue result codes of LOINC. */
+const LOINC_HER2_CODES: readonly Her2CodeEntry[] = [
   {
     system: LOINC,
     code: "48676-1",
@@ -139,6 +139,37 @@ export const HER2_OBSERVATION_CODES: readonly Her2CodeEntry[] = [
 ];
 
 /**
+ * CAP eCC question CKeys for HER2 (issue 12.5), checked 2026-12-03 with the project's code search:
+ * - 52399.100004300 "HER2 (by immunohistochemistry)": HL7/cancer-reporting example observation-special-studies-her2.
+ * - 31012.100004300 "HER2 by Immunohistochemistry": mcode/biomarker EX_SDCMessage (Breast.Bmk.169_1.003.001).
+ * NOT coded (no real example found): the ISH question ("HER2 (by in situ hybridization)") and the ratio / copy-number
+ * questions; such Observations are read by their display text and reported as such. CKeys belong to one template
+ * version: a new template version may use new ones (map them in the institution code map).
+ */
+const CAP_ECC_HER2_QUESTIONS: readonly Omit<Her2CodeEntry, "system">[] = [
+  {
+    code: "52399.100004300",
+    concept: "ihc",
+    display: "HER2 (by immunohistochemistry)",
+    source: "HL7 cancer-reporting IG example",
+  },
+  {
+    code: "31012.100004300",
+    concept: "ihc",
+    display: "HER2 by Immunohistochemistry",
+    source: "mCODE biomarker example (CAP Breast Biomarker 1.3)",
+  },
+];
+
+/** The eCC questions under both spellings of the system. */
+export const CAP_ECC_HER2_CODES: readonly Her2CodeEntry[] = CAP_ECC_SYSTEMS.flatMap((system) =>
+  CAP_ECC_HER2_QUESTIONS.map((entry) => ({ system, ...entry })),
+);
+
+/** HER2 tissue result codes (LOINC, CAP eCC). Every code here is searched for and read. */
+export const HER2_OBSERVATION_CODES: readonly Her2CodeEntry[] = [...LOINC_HER2_CODES, ...CAP_ECC_HER2_CODES];
+
+/**
  * Serum HER2 protein tests: not a tissue HER2 status. Never searched for, and ignored if present (not reported as
  * unreadable either, since they are not HER2 status results).
  */
@@ -158,6 +189,20 @@ export const SERUM_HER2_CODES: readonly { system: string; code: string; display:
       source: "mCODE-VS",
     },
   ];
+
+/**
+ * Genomic variant (sequencing) codes of the HL7 Genomics Reporting IG, as mCODE's GenomicVariant profile uses them
+ * (checked 2026-12-03 with the project's code search: many FHIR genomics examples use these codes with these
+ * displays). An ERBB2 result under one of them is a gene variant (mutation), not a tissue HER2 status (issue 12.5).
+ */
+export const GENOMIC_VARIANT_CODES: readonly { system: string; code: string; display: string }[] = [
+  { system: LOINC, code: "69548-6", display: "Genetic variant assessment" },
+  { system: LOINC, code: "81252-9", display: "Discrete genetic variant" },
+  { system: LOINC, code: "48018-6", display: "Gene studied [ID]" },
+  { system: LOINC, code: "81247-9", display: "Master HL7 genetic variant reporting panel" },
+  { system: LOINC, code: "48004-6", display: "DNA change (c.HGVS)" },
+  { system: LOINC, code: "48005-3", display: "Amino acid change (pHGVS)" },
+];
 
 export type StageConcept = "distant-metastasis-category" | "stage-group";
 

@@ -13,3 +13,8 @@ export const AJCC = "http://cancerstaging.org";
 
 /** mCODE profile of a metastasis recorded as its own Condition (STU1 and later use the same name). */
 export const MCODE_SECONDARY_CANCER_PROFILE = "mcode-secondary-cancer-condition";
+/**
+ * CAP electronic Cancer Checklist (eCC) CKeys, as the HL7 cancer-reporting IG (`http://cap.org/eCC` in its text) and its
+ * examples and the mCODE biomarker examples (`https://cap.org/eCC`) write the system: both spellings are read.
+ */
+export const CAP_ECC_SYSTEMS = ["http://cap.org/eCC", "https://cap.org/eCC"] as const;
