@@ -379,6 +379,8 @@ function residualFlag(
   const pre = governing ? ` (${specimenDescription(governing.group)})` : "";
   return makeFlag("residual-disease-result", {
     message: `${capitalisedDescription(residual.group)} was collected after anti-HER2 therapy began (${start}) and is read as residual disease after neoadjuvant therapy: ${residual.reason}. The pre-treatment specimen${pre} governs HER2 eligibility; a change of HER2 in residual disease is not a reason to stop anti-HER2 therapy (KATHERINE: T-DM1 for residual invasive HER2-positive disease).`,
+    action:
+      "Keep the pre-treatment HER2 result for treatment decisions; check that T-DM1 for residual invasive disease is considered (KATHERINE)",
     evidence: [...usedSources(residual), ...therapies.map((t) => t.source)],
   });
 }
