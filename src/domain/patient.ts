@@ -198,6 +198,8 @@ function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
   if (g.label) basis.specimenLabel = g.label;
   if (g.bodySite) basis.bodySite = g.bodySite;
   if (g.date) basis.date = g.date;
+  // Whether that date is the collection date (else the latest test date), so the panel can label it (issue 18.3).
+  if (g.collected) basis.collected = g.collected;
   return basis;
 }
 
