@@ -26,8 +26,8 @@ export const statusLabel: Record<Her2Status, string> = {
 
 /** One line that says what the status means for the clinician. */
 export const statusMeaning: Record<Her2Status, string> = {
-  positive: "HER2 overexpression or amplification on the governing specimen.",
-  negative: "No HER2 overexpression or amplification on the governing specimen.",
+  positive: "HER2 overexpression or amplification on the most recent conclusive specimen.",
+  negative: "No HER2 overexpression or amplification on the most recent conclusive specimen.",
   equivocal: "Testing is not complete: the result is neither positive nor negative yet.",
   indeterminate: "HER2 tests were found, but none gives a conclusive result.",
   "no-result": "No HER2 test was found in the record.",
