@@ -337,12 +337,22 @@ const UNASSIGNED: Usage = {
     "which tumour this specimen came from cannot be determined (bilateral tumours; no breast side recorded)",
 };
 
+/** Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2). */
+const CATEGORY_WORDS: Readonly<Record<Her2Category, string>> = {
+  "her2-positive": "HER2-positive",
+  "her2-low": "HER2-low",
+  "her2-ultralow": "HER2-ultralow",
+  "her2-0": "HER2 0",
+  "her2-negative": "HER2-negative, no IHC score",
+  unknown: "category not determined",
+};
+
 function bilateralNote(
   tumours: readonly TumourJudgement[],
   shown: TumourJudgement,
   unassigned: number,
 ): string {
-  const each = tumours.map((t) => `${t.tumour} ${t.found} (${t.category})`).join("; ");
+  const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
   const rule = differ
     ? ` The tumours differ: the status shown is the ${shown.tumour} tumour's, the one that decides treatment; the other tumour's own result stands beside it and is not replaced.`
