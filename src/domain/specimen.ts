@@ -214,7 +214,7 @@ interface Readings {
 function ihcView(
   reading: IhcReading | undefined,
   preferReported: boolean,
-): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored"> {
+): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored" | "ihcScore"> {
   if (!reading) return {};
   // A record contradicting itself: a 2+ stays equivocal (its score needs ISH anyway), any other is unusable.
   if (reading.mismatch) return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.text };
@@ -229,7 +229,9 @@ function ihcView(
     ? (reading.reportedCall ?? reading.scoreCall)
     : (reading.scoreCall ?? reading.reportedCall);
   if (call === undefined || call === "indeterminate") return { ihcMissing: reading.text };
-  return { ihc: call };
+  return reading.score !== undefined && reading.scoreCall === call
+    ? { ihc: call, ihcScore: reading.score }
+    : { ihc: call };
 }
 
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
@@ -257,6 +259,7 @@ function view(readings: Readings, preferReported: boolean): SpecimenView {
     ihc: ihc.ihc,
     ihcMissing: ihc.ihcMissing,
     ihcUnscored: ihc.ihcUnscored,
+    ihcScore: ihc.ihcScore,
     dual: dualView(readings.dual, preferReported),
     single: singleView(readings.single, preferReported),
   };
