@@ -65,7 +65,7 @@ export const categoryMeaning: Record<Her2Category, string> = {
   "her2-low": "IHC 1+, or IHC 2+ with negative ISH.",
   "her2-ultralow": "IHC 0 with faint, incomplete membrane staining in ≤10% of tumour cells.",
   "her2-0": "IHC 0 (no ultralow staining reported).",
-  "her2-negative": "Negative by ISH; no IHC score to separate HER2-low from HER2 0.",
+  "her2-negative": "HER2-negative, but no IHC score is on record to separate HER2-low from HER2 0.",
   unknown: "Not enough conclusive data to assign a HER2 category.",
 };
 

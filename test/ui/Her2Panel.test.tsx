@@ -102,7 +102,8 @@ describe("status header", () => {
     ["her2-low", /HER2-low: IHC 1\+, or IHC 2\+ with negative ISH/],
     ["her2-ultralow", /HER2-ultralow: IHC 0 with faint, incomplete membrane staining/],
     ["her2-0", /HER2 0: IHC 0/],
-    ["her2-negative", /HER2-negative \(no IHC score\): Negative by ISH/],
+    // An ISH result or a reported call alone: never "Negative by ISH" for what may be an IHC call (issue 18.3).
+    ["her2-negative", /HER2-negative \(no IHC score\): HER2-negative, but no IHC score is on record/],
     ["unknown", /Category not determined/],
   ];
   it.each(categories)("explains category %s in words", (category, words) => {
