@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FLAG_RULES } from "../../src/domain/flags";
 import type { Her2Status } from "../../src/domain/types";
 import { statusLabel } from "../../src/ui/labels";
-import { ehrLaunch, sandboxPatients, waitForPanel, watchedPage } from "./app-driver";
+import { ehrLaunch, expectAccessible, sandboxPatients, waitForPanel, watchedPage } from "./app-driver";
 import {
   type Browser,
   MISSING_CHROMIUM_MESSAGE,
@@ -110,4 +110,69 @@ describe.skipIf(SKIP_BROWSER_TESTS)("the first screen at 360 x 740 px (issue 18.
     }
     await page.close();
   });
+});
+
+/** What the focused element shows: its outline, and its size as a target. */
+interface FocusState {
+  tag: string;
+  name: string;
+  outline: string;
+  outlineWidth: number;
+  width: number;
+  height: number;
+  inlineLink: boolean;
+}
+
+describe.skipIf(SKIP_BROWSER_TESTS)("focus and targets at 360 px (issue 18.9, WCAG 2.4.7 and 2.5.8)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it.each(["her2-met-discordant", "her2-ihc2-no-ish"])(
+    "%s: every control shows its focus at once",
+    async (id) => {
+      const patient = sandboxPatients().find((p) => p.id === id);
+      if (!patient) throw new Error(`no sandbox patient ${id}`);
+      const { page } = await watchedPage(browser.context);
+      await page.setViewportSize(PHONE);
+      await ehrLaunch(page, baseUrl, patient);
+      await waitForPanel(page);
+      const seen: FocusState[] = [];
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        // Read at once: no waiting for a ripple or transition (2.4.7 "immediately").
+        const state = await page.evaluate((): FocusState | null => {
+          const el = document.activeElement as HTMLElement | null;
+          // Back at a control already seen: the Tab order has wrapped round.
+          if (!el || el === document.body || el.dataset["focusSeen"] === "1") return null;
+          el.dataset["focusSeen"] = "1";
+          const style = getComputedStyle(el);
+          const box = el.getBoundingClientRect();
+          return {
+            tag: el.tagName.toLowerCase(),
+            name: (el.getAttribute("aria-label") ?? el.textContent).trim().slice(0, 40),
+            outline: style.outlineStyle,
+            outlineWidth: parseFloat(style.outlineWidth),
+            width: box.width,
+            height: box.height,
+            inlineLink: el.tagName === "A" && getComputedStyle(el).display === "inline",
+          };
+        });
+        if (!state) break;
+        seen.push(state);
+      }
+      expect(seen.length, "controls reached by Tab").toBeGreaterThan(3);
+      const noOutline = seen.filter((s) => s.outline === "none" || s.outlineWidth < 2);
+      expect(noOutline, "focused controls without a visible outline").toEqual([]);
+      const small = seen.filter((s) => !s.inlineLink && (s.width < 24 || s.height < 24));
+      expect(small, "targets smaller than 24 x 24 px").toEqual([]);
+      await expectAccessible(page, `${id} at 360 px after tabbing`);
+      await page.close();
+    },
+  );
 });
