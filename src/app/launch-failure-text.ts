@@ -42,7 +42,7 @@ export function describeLaunchFailure(failure: LaunchFailure): FailureText {
         ? {
             title: "Access was not granted",
             what: "You or the EHR declined to give the app access to this patient's record, so nothing was loaded.",
-            todo: "Launch the app again from the chart and allow access, or ask your EHR team which permissions the app has.",
+            todo: "Launch the app again and allow access, or ask your EHR team which permissions the app has.",
             ...(failure.description ? { detail: failure.description } : {}),
           }
         : {

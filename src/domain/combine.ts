@@ -10,6 +10,7 @@ import {
   resolveSingleRow,
   type SingleProbeRow,
 } from "./ish";
+import type { IhcScore } from "./types";
 
 /** One ISH test as a view of the specimen: measured numbers, or a call when that is all there is (or what the lab said). */
 export type DualView =
@@ -28,6 +29,8 @@ export interface SpecimenView {
   single?: SingleView;
   /** How to name an IHC reported as a call without a score (e.g. "IHC reported positive (no score)"). */
   ihcUnscored?: string;
+  /** The IHC score the call comes from, so a reason names the patient's score ("IHC 1+"), not "0/1+" (issue 18.3). */
+  ihcScore?: IhcScore;
 }
 
 /**
@@ -134,7 +137,7 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "negative",
     then: (_ihc, ish, view) => {
-      const ihc = view.ihcUnscored ?? "IHC 0/1+ is negative";
+      const ihc = view.ihcUnscored ?? `IHC ${view.ihcScore ?? "0/1+"} is negative`;
       return { call: "negative", reason: ish ? `${ihc} (${ish.reason})` : ihc };
     },
   },

@@ -146,6 +146,7 @@ function discordantFlag(
   if (!positive || !negative || !governing) return undefined;
   return makeFlag("discordant-results", {
     message: `Conclusive HER2 results disagree between specimens: positive on ${specimenDescription(positive.group)}, negative on ${specimenDescription(negative.group)}. The most recent conclusive specimen (${specimenDescription(governing.group)}) sets the current status; review the results with the pathologist.`,
+    action: `Ask the pathologist to review the discordant HER2 results (${specimenName(positive.group)} positive, ${specimenName(negative.group)} negative) and confirm which reflects the current disease`,
     // The governing specimen is usually one of the two: its sources are then listed (and sorted) once.
     evidence:
       governing === positive || governing === negative
@@ -171,8 +172,17 @@ function listFlag(
     code === "result-pending"
       ? `${n} HER2 ${results} ${is} not final yet (registered or preliminary) and not used for the status: ${details}${more}.`
       : `${n} HER2 ${results} could not be interpreted and ${is} not used: ${details}${more}.`;
-  return makeFlag(code, { message, evidence: items.map((i) => i.record.source) });
+  // The next step (issue 18.1): pending results come from the laboratory; an unreadable one is read at its source.
+  const action =
+    code === "result-pending"
+      ? `Ask the pathology laboratory when the final HER2 ${results} will be issued, and reassess once ${n === 1 ? "it is" : "they are"} final`
+      : `Ask the pathology laboratory for the HER2 ${results} in a readable form, or read the signed pathology report`;
+  return makeFlag(code, { message, action, evidence: items.map((i) => i.record.source) });
 }
+
+/** The next step for HER2-positive disease without (current) anti-HER2 therapy on record (issue 18.1). */
+const THERAPY_ACTION =
+  "Ask the treating oncologist whether anti-HER2 therapy was given elsewhere, is planned, or was declined, and record it";
 
 const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
 
@@ -197,6 +207,7 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   if (given.length === 0) {
     return makeFlag("anti-her2-therapy-not-found", {
       message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
+      action: THERAPY_ACTION,
       evidence: basis,
     });
   }
@@ -210,6 +221,7 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   const since = metastasisDate ? ` before the metastatic disease recorded on ${metastasisDate}` : "";
   return makeFlag("anti-her2-therapy-not-found", {
     message: `HER2-positive metastatic disease, but no current anti-HER2 therapy is on record: the only anti-HER2 therapy is a finished course${since}: ${courses}.${gapText}`,
+    action: THERAPY_ACTION,
     evidence: [...basis, ...given.map((t) => t.source)],
   });
 }

@@ -203,6 +203,8 @@ function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
   if (g.label) basis.specimenLabel = g.label;
   if (g.bodySite) basis.bodySite = g.bodySite;
   if (g.date) basis.date = g.date;
+  // Whether that date is the collection date (else the latest test date), so the panel can label it (issue 18.3).
+  if (g.collected) basis.collected = g.collected;
   return basis;
 }
 
@@ -352,12 +354,22 @@ const UNASSIGNED: Usage = {
     "which tumour this specimen came from cannot be determined (bilateral tumours; no breast side recorded)",
 };
 
+/** Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2). */
+const CATEGORY_WORDS: Readonly<Record<Her2Category, string>> = {
+  "her2-positive": "HER2-positive",
+  "her2-low": "HER2-low",
+  "her2-ultralow": "HER2-ultralow",
+  "her2-0": "HER2 0",
+  "her2-negative": "HER2-negative, no IHC score",
+  unknown: "category not determined",
+};
+
 function bilateralNote(
   tumours: readonly TumourJudgement[],
   shown: TumourJudgement,
   unassigned: number,
 ): string {
-  const each = tumours.map((t) => `${t.tumour} ${t.found} (${t.category})`).join("; ");
+  const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
   const rule = differ
     ? ` The tumours differ: the status shown is the ${shown.tumour} tumour's, the one that decides treatment; the other tumour's own result stands beside it and is not replaced.`
@@ -396,6 +408,8 @@ function residualFlag(
   const pre = governing ? ` (${specimenDescription(governing.group)})` : "";
   return makeFlag("residual-disease-result", {
     message: `${capitalisedDescription(residual.group)} was collected after anti-HER2 therapy began (${start}) and is read as residual disease after neoadjuvant therapy: ${residual.reason}. The pre-treatment specimen${pre} governs HER2 eligibility; a change of HER2 in residual disease is not a reason to stop anti-HER2 therapy (KATHERINE: T-DM1 for residual invasive HER2-positive disease).`,
+    action:
+      "Keep the pre-treatment HER2 result for treatment decisions; check that T-DM1 for residual invasive disease is considered (KATHERINE)",
     evidence: [...usedSources(residual), ...therapies.map((t) => t.source)],
   });
 }

@@ -107,8 +107,9 @@ export function retestFlag(
     const breastOnly = conclusive.some((r) => !canBeRetest(r) && onOrAfter(r.group.date, from))
       ? " A breast specimen in that time does not count: it may be a new primary or the original tumour."
       : "";
+    // DiseaseEvent.date is the onset, else the recorded date: the message must not call an onset "recorded" (18.3).
     return makeFlag("metastatic-retest-missing", {
-      message: `${describeEvent(first.event)} recorded on ${first.date}, but no conclusive HER2 result is on record for recurrent or metastatic tissue collected on or after ${from} (${RETEST_WINDOW_DAYS} days before).${breastOnly} HER2 should be retested on recurrent or metastatic tissue when it is available.`,
+      message: `${describeEvent(first.event)} (onset, or recorded date when no onset is given: ${first.date}), but no conclusive HER2 result is on record for recurrent or metastatic tissue collected on or after ${from} (${RETEST_WINDOW_DAYS} days before).${breastOnly} HER2 should be retested on recurrent or metastatic tissue when it is available.`,
       action: retestAction(first.date),
       evidence,
     });

@@ -33,6 +33,8 @@ import type {
 export interface Mismatch {
   message: string;
   evidence: ResourceRef[];
+  /** The next step: what to ask, of whom (issue 18.1). */
+  action: string;
   /** "action" for a record contradicting itself; the code's usual severity otherwise. */
   severity?: "action";
 }
@@ -78,6 +80,8 @@ interface Latest {
 export interface Discordance {
   message: string;
   evidence: ResourceRef[];
+  /** The next step: what to ask, of whom (issue 18.1). */
+  action: string;
   severity: "action" | "warning";
 }
 
@@ -139,6 +143,7 @@ function compareWithKept(
     return {
       severity: "action",
       message: `${capitalisedName(group)}: conflicting ${method} results that neither supersedes (same date and status): ${both}. The specimen is not conclusive; ask the laboratory which result is valid.`,
+      action: `Ask the pathology laboratory which of the two ${method} results on ${specimenName(group)} is valid, and to amend or retract the other`,
       evidence: [kept.source, other.source],
     };
   }
@@ -146,6 +151,7 @@ function compareWithKept(
     return {
       severity: "warning",
       message: `${capitalisedName(group)}: a repeat ${method} on the same specimen disagrees with the earlier one: ${other.source} was ${b.call}, ${kept.source} (the later or corrected result, used) is ${a.call}. Review the disagreement with the pathologist.`,
+      action: `Review the repeat ${method} results on ${specimenName(group)} with the pathologist`,
       evidence: [kept.source, other.source],
     };
   }
@@ -208,7 +214,7 @@ interface Readings {
 function ihcView(
   reading: IhcReading | undefined,
   preferReported: boolean,
-): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored"> {
+): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored" | "ihcScore"> {
   if (!reading) return {};
   // A record contradicting itself: a 2+ stays equivocal (its score needs ISH anyway), any other is unusable.
   if (reading.mismatch) return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.text };
@@ -223,7 +229,9 @@ function ihcView(
     ? (reading.reportedCall ?? reading.scoreCall)
     : (reading.scoreCall ?? reading.reportedCall);
   if (call === undefined || call === "indeterminate") return { ihcMissing: reading.text };
-  return { ihc: call };
+  return reading.score !== undefined && reading.scoreCall === call
+    ? { ihc: call, ihcScore: reading.score }
+    : { ihc: call };
 }
 
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
@@ -255,6 +263,7 @@ function view(readings: Readings, preferReported: boolean): SpecimenView {
     ihc: ihc.ihc,
     ihcMissing: ihc.ihcMissing,
     ihcUnscored: ihc.ihcUnscored,
+    ihcScore: ihc.ihcScore,
     dual: dualView(readings.dual, preferReported),
     single: singleView(readings.single, preferReported),
   };
@@ -285,6 +294,7 @@ function addMismatch(
   if (record && reading?.mismatch) {
     out.push({
       message: `${capitalisedName(group)}: ${reading.text}. A record that contradicts itself is not used as a conclusive result; ask the laboratory to correct it.`,
+      action: `Ask the pathology laboratory to correct the contradictory result on ${specimenName(group)} (amended report)`,
       evidence: [record.source],
       severity: "action",
     });
@@ -314,6 +324,7 @@ function withIhcIshDiscordance(
     {
       severity: "warning",
       message: `${capitalisedName(group)}: IHC and ISH on the same specimen point opposite ways: ${latest.ihc.source} (${ihcText}) and ${ishRecord.source} (${ish.reason}). Positive by either test is HER2-positive; review the discordance with the pathologist (tumour heterogeneity, testing or sampling error).`,
+      action: `Review the IHC/ISH discordance on ${specimenName(group)} with the pathologist (heterogeneity, testing or sampling error)`,
       evidence: [latest.ihc.source, ishRecord.source],
     },
   ];
@@ -443,6 +454,7 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   if (unreachable) {
     mismatches.push({
       message: `${capitalisedName(group)}: the laboratory's interpretation (${final.call}) cannot be reached by the guideline from the same specimen's results (${measuredOutcome.reason}). No status is taken from this specimen; ask for pathology review or an amended report.`,
+      action: `Ask the pathologist to review the HER2 report on ${specimenName(group)} and issue an amended report if the interpretation is wrong`,
       evidence,
       severity: "action",
     });
@@ -461,6 +473,7 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   if (contradicted) {
     mismatches.push({
       message: `${capitalisedName(group)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
+      action: `Ask the pathology laboratory to confirm its final HER2 interpretation of ${specimenName(group)} against the test results`,
       evidence,
     });
   }

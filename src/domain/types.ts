@@ -290,6 +290,8 @@ export interface Assessment {
     specimenLabel?: string;
     bodySite?: string;
     date?: IsoDate;
+    /** The specimen's collection date, when a record gives it (then `date` is this date). */
+    collected?: IsoDate;
     evidence: ResourceRef[];
   };
   /** Plain-language reason for the status (especially for indeterminate / equivocal / no-result). */

@@ -106,7 +106,7 @@ function parseIssuer(raw: unknown, where: string): IssuerConfig {
 /** Validates the parsed JSON of smart-config.json; throws ConfigError naming the bad field. */
 export function parseAppConfig(raw: unknown): AppConfig {
   if (!isRecord(raw) || !Array.isArray(raw.issuers)) {
-    throw new ConfigError("smart-config.json must be an object with an `issuers` list");
+    throw new ConfigError("smart-config.json must be an object with an 'issuers' list");
   }
   const issuers = raw.issuers.map((entry, i) => parseIssuer(entry, `issuers[${i}]`));
   const ids = new Set<string>();

@@ -65,7 +65,7 @@ export async function decideLaunch(
       message: {
         title: "Open this app from the patient's chart",
         paragraphs: [
-          "This page was opened without an EHR server address (the SMART `iss` parameter), so it cannot tell which record system to connect to.",
+          "This page was opened without an EHR server address (the SMART 'iss' parameter), so it cannot tell which record system to connect to.",
           "In Epic or Oracle Health (Cerner), start the app from the patient's chart. To try it outside an EHR, pick a server below and sign in there (standalone launch).",
         ],
         links: servers,

@@ -10,9 +10,11 @@ import Typography from "@mui/material/Typography";
 import useMediaQuery from "@mui/material/useMediaQuery";
 import type { ReactNode } from "react";
 import type { EvidenceItem, ResourceRef } from "../domain/types";
+import { labelIshValue, siteLabel } from "./clinical-text";
 import { displayDate } from "./dates";
 import { groupEvidence, type EvidenceGroup } from "./evidence";
 import { methodLabel, methodLongLabel, resultStatusLabel } from "./labels";
+import { printHide } from "./a11y";
 import { SourceButton } from "./SourceButton";
 
 interface EvidenceListProps {
@@ -25,12 +27,12 @@ const QUIET_STATUSES = new Set(["final", "amended", "corrected"]);
 
 function groupTitle(group: EvidenceGroup): string {
   const title = group.specimenKnown ? `Specimen ${group.specimenName}` : "Specimen not recorded";
-  return group.bodySite ? `${title} · ${group.bodySite}` : title;
+  return group.bodySite ? `${title} · ${siteLabel(group.bodySite)}` : title;
 }
 
-/** The value exactly as recorded; the summary the rules used when the record gave nothing more literal. */
-function recorded(item: EvidenceItem): string {
-  return item.rawValue ?? item.value;
+/** The result in clinical words, ISH values labelled (HER2 signals/cell, CEP17 signals/cell, HER2/CEP17 ratio). */
+function resultText(item: EvidenceItem): string {
+  return labelIshValue(item.value);
 }
 
 /** A FHIR reference that may wrap after its slash in a narrow column (`Observation/` then `ihc-liver`). */
@@ -47,15 +49,34 @@ function Reference({ value }: { value: string }) {
 }
 
 function ReadAs({ item }: { item: EvidenceItem }) {
+  return <>{item.interpretation ?? resultText(item)}</>;
+}
+
+/**
+ * For the integration engineer, one click away (issue 18.2): the value exactly as recorded, how the FHIR layer read
+ * it (elements, codes, units) and the resource reference. Closed by default, so the first screen stays clinical.
+ */
+function HowRead({ item }: { item: EvidenceItem }) {
   return (
-    <>
-      {item.interpretation ?? item.value}
-      {item.readAs ? (
-        <Box component="span" sx={{ display: "block", color: "text.secondary", fontSize: "0.8125rem" }}>
-          {item.readAs}
-        </Box>
-      ) : null}
-    </>
+    <Box component="details" data-testid="how-read" sx={{ fontSize: "0.8125rem", mt: 0.25 }} {...printHide}>
+      <Box component="summary" sx={{ cursor: "pointer", minHeight: 24, lineHeight: "24px" }}>
+        How it was read
+      </Box>
+      <Box component="dl" sx={{ m: 0, wordBreak: "break-word" }}>
+        <dt>As recorded</dt>
+        <dd>{item.rawValue ?? item.value}</dd>
+        {item.readAs ? (
+          <>
+            <dt>Read from</dt>
+            <dd>{item.readAs}</dd>
+          </>
+        ) : null}
+        <dt>Resource</dt>
+        <dd>
+          <Reference value={item.resource} />
+        </dd>
+      </Box>
+    </Box>
   );
 }
 
@@ -98,9 +119,9 @@ function EvidenceTable({
       <Table aria-label="HER2 results, newest first, grouped by specimen">
         <TableHead>
           <TableRow>
-            <TableCell scope="col">Date</TableCell>
+            <TableCell scope="col">Result date</TableCell>
             <TableCell scope="col">Method</TableCell>
-            <TableCell scope="col">Value as recorded</TableCell>
+            <TableCell scope="col">Result</TableCell>
             <TableCell scope="col">Read as</TableCell>
             <TableCell scope="col">Used</TableCell>
             <TableCell scope="col">Source</TableCell>
@@ -128,7 +149,7 @@ function EvidenceTable({
                 <TableCell>
                   <MethodText item={item} />
                 </TableCell>
-                <TableCell sx={{ wordBreak: "break-word" }}>{recorded(item)}</TableCell>
+                <TableCell sx={{ wordBreak: "break-word" }}>{resultText(item)}</TableCell>
                 <TableCell>
                   <ReadAs item={item} />
                 </TableCell>
@@ -136,10 +157,8 @@ function EvidenceTable({
                   <UsedText item={item} />
                 </TableCell>
                 <TableCell>
-                  <Box component="span" sx={{ display: "block", fontSize: "0.8125rem" }}>
-                    <Reference value={item.resource} />
-                  </Box>
                   <SourceButton reference={item.resource} onShow={sourceOpener(item.resource)} />
+                  <HowRead item={item} />
                 </TableCell>
               </TableRow>
             ))}
@@ -199,24 +218,23 @@ function EvidenceCards({
               >
                 <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "baseline", gap: 1 }}>
                   <Typography component="span" sx={{ fontWeight: 600 }}>
-                    {displayDate(item.date)} · <MethodText item={item} />
+                    <MethodText item={item} />
                   </Typography>
                   <Box sx={{ ml: "auto" }}>
                     <SourceButton reference={item.resource} onShow={sourceOpener(item.resource)} />
                   </Box>
                 </Box>
                 <Box component="dl" sx={{ m: 0, mt: 0.25 }}>
-                  <Field term="As recorded">{recorded(item)}</Field>
+                  <Field term="Result">{resultText(item)}</Field>
                   <Field term="Read as">
                     <ReadAs item={item} />
                   </Field>
+                  <Field term="Result date">{displayDate(item.date)}</Field>
                   <Field term="Used">
                     <UsedText item={item} />
                   </Field>
-                  <Field term="Source">
-                    <Reference value={item.resource} />
-                  </Field>
                 </Box>
+                <HowRead item={item} />
               </Box>
             ))}
           </Box>

@@ -1,6 +1,7 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
 import type { DataGap, EvidenceItem, Flag, ResourceRef } from "../domain/types";
+import { clinicalText, labelIshValue } from "./clinical-text";
 import { describeEvidence, resolveRefs, sortFlags } from "./evidence";
 import { flagTitle, severityLabel } from "./labels";
 import { SourceButton } from "./SourceButton";
@@ -63,7 +64,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                 {flagTitle[flag.code]}
               </Typography>
             </Box>
-            <Typography sx={{ mt: 0.5 }}>{flag.message}</Typography>
+            <Typography sx={{ mt: 0.5 }}>{clinicalText(flag.message, evidence)}</Typography>
             {concerns.length > 0 ? (
               <Box sx={{ mt: 0.5 }}>
                 <Typography component="span" sx={{ fontWeight: 600 }}>
@@ -72,7 +73,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
                   {concerns.map(({ ref, item }, i) => (
                     <li key={`${ref}-${String(i)}`}>
-                      {item ? describeEvidence(item) : ref}{" "}
+                      {item ? labelIshValue(describeEvidence(item)) : clinicalText(ref, evidence)}{" "}
                       <SourceButton reference={ref} onShow={sourceOpener(ref)} />
                     </li>
                   ))}
@@ -84,7 +85,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                 <Box component="span" sx={{ fontWeight: 600 }}>
                   Next step:{" "}
                 </Box>
-                {flag.action}
+                {clinicalText(flag.action, evidence)}
               </Typography>
             ) : null}
           </Box>

@@ -1,16 +1,21 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
 import type { ReactNode } from "react";
-import type { Assessment } from "../domain/types";
+import type { Assessment, Flag } from "../domain/types";
+import { clinicalText, siteLabel } from "./clinical-text";
 import { displayDate } from "./dates";
+import { sortFlags } from "./evidence";
 import {
   categoryLabel,
   categoryMeaningOf,
+  flagTitle,
   restsOnTextOnly,
   settingLabel,
+  severityLabel,
   statusLabel,
   statusMeaningOf,
 } from "./labels";
+import { severityTone } from "./theme";
 import { statusTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
 
@@ -31,15 +36,67 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-/** Words for the specimen and date the status rests on. */
+/**
+ * Words for the specimen and date the status rests on. The date is labelled: the collection date when a record gives
+ * it, else the date of the latest test on the specimen (issue 18.3).
+ */
 function basisText(basis: Assessment["basis"]): string {
   if (!basis) return "No conclusive specimen.";
   const specimen = basis.specimenLabel ?? basis.specimen;
   const parts = [specimen ? `Specimen ${specimen}` : "Specimen not recorded"];
-  if (basis.bodySite) parts.push(basis.bodySite);
-  // The rules date the basis by collection when they know it, else by the test date: say neither, show the date.
-  parts.push(displayDate(basis.date));
+  if (basis.bodySite) parts.push(siteLabel(basis.bodySite));
+  if (basis.date) parts.push(`${basis.collected ? "collected" : "tested"} ${displayDate(basis.date)}`);
+  else parts.push("date not recorded");
   return parts.join(", ");
+}
+
+/**
+ * The reason in the patient's own facts, without restating the specimen the "Based on" line names: "Based on the most
+ * recent conclusive specimen, specimen S-1 (Liver structure, 2024-01-20): IHC 3+ is positive." reads "IHC 3+ is
+ * positive, on the most recent conclusive specimen." (issue 18.1, 18.3).
+ */
+function whyText(assessment: Assessment): string {
+  const reason = clinicalText(assessment.statusReason, assessment.evidence);
+  const m = /^Based on the most recent conclusive specimen, [^:]*?\([^)]*\): (.+?)\.(?=\s|$)(.*)$/s.exec(
+    reason,
+  );
+  if (!assessment.basis || !m?.[1]) return reason;
+  return `${m[1].charAt(0).toUpperCase()}${m[1].slice(1)}, on the most recent conclusive specimen.${m[2] ?? ""}`;
+}
+
+/**
+ * The single most urgent next step: the first flag (the rules sort them most urgent first) that names one. Shown in
+ * the status box, so at 360 px the clinician sees the status and what to do without scrolling (issue 18.1).
+ */
+function NextStep({ flags, evidence }: { flags: readonly Flag[]; evidence: Assessment["evidence"] }) {
+  const first = sortFlags(flags).find((f) => f.action);
+  if (!first?.action) return null;
+  const tone = severityTone[first.severity];
+  const others = flags.length - 1;
+  return (
+    <Box
+      data-testid="first-next-step"
+      sx={{
+        mt: 1,
+        p: 1,
+        borderRadius: 1,
+        bgcolor: tone.bg,
+        color: tone.fg,
+        border: "1px solid",
+        borderColor: tone.fg,
+      }}
+    >
+      <Typography sx={{ fontWeight: 700 }}>
+        Next step ({severityLabel[first.severity].toLowerCase()}: {flagTitle[first.code]})
+      </Typography>
+      <Typography>{clinicalText(first.action, evidence)}</Typography>
+      {others > 0 ? (
+        <Typography sx={{ fontSize: "0.875rem" }}>
+          {others} more flag{others === 1 ? "" : "s"} below.
+        </Typography>
+      ) : null}
+    </Box>
+  );
 }
 
 /**
@@ -103,10 +160,9 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
           score is given. Check the pathology report before relying on this status.
         </Typography>
       ) : null}
+      <NextStep flags={assessment.flags} evidence={assessment.evidence} />
       <Box component="dl" sx={{ m: 0, mt: 1 }}>
-        <Row term="Category">
-          {categoryLabel[assessment.category]}: {categoryMeaningOf(assessment)}
-        </Row>
+        <Row term="Why">{whyText(assessment)}</Row>
         <Row term="Based on">{basisText(assessment.basis)}</Row>
         {assessment.tumours && assessment.tumours.length > 1 ? (
           <Row term="Tumours">
@@ -114,7 +170,9 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
           </Row>
         ) : null}
         <Row term="Setting">{settingLabel[assessment.setting]}</Row>
-        <Row term="Why">{assessment.statusReason}</Row>
+        <Row term="Category">
+          {categoryLabel[assessment.category]}: {categoryMeaningOf(assessment)}
+        </Row>
       </Box>
     </Box>
   );

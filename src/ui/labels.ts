@@ -26,8 +26,8 @@ export const statusLabel: Record<Her2Status, string> = {
 
 /** One line that says what the status means for the clinician. */
 export const statusMeaning: Record<Her2Status, string> = {
-  positive: "HER2 overexpression or amplification on the governing specimen.",
-  negative: "No HER2 overexpression or amplification on the governing specimen.",
+  positive: "HER2 overexpression or amplification on the most recent conclusive specimen.",
+  negative: "No HER2 overexpression or amplification on the most recent conclusive specimen.",
   equivocal: "Testing is not complete: the result is neither positive nor negative yet.",
   indeterminate: "HER2 tests were found, but none gives a conclusive result.",
   "no-result": "No HER2 test was found in the record.",
@@ -65,7 +65,7 @@ export const categoryMeaning: Record<Her2Category, string> = {
   "her2-low": "IHC 1+, or IHC 2+ with negative ISH.",
   "her2-ultralow": "IHC 0 with faint, incomplete membrane staining in ≤10% of tumour cells.",
   "her2-0": "IHC 0 (no ultralow staining reported).",
-  "her2-negative": "Negative by ISH; no IHC score to separate HER2-low from HER2 0.",
+  "her2-negative": "HER2-negative, but no IHC score is on record to separate HER2-low from HER2 0.",
   unknown: "Not enough conclusive data to assign a HER2 category.",
 };
 

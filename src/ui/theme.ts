@@ -47,6 +47,9 @@ export const timelineColour = {
   asOf: "#3b4450",
 } as const;
 
+/** The focus ring: dark blue, 3 px, contrast above 3:1 on the white and grey backgrounds and on the tone colours. */
+const FOCUS_RING = "#0b57d0";
+
 /** The theme the panel renders with; the app shell wraps the panel in `<ThemeProvider theme={her2Theme}>`. */
 export const her2Theme = createTheme({
   palette: {
@@ -71,6 +74,23 @@ export const her2Theme = createTheme({
   },
   shape: { borderRadius: 4 },
   components: {
+    // WCAG 2.4.7: a visible focus outline on every control, at once (MUI's focus ripple fades in and is faint), and
+    // 2.5.8: targets at least 24 px (issue 18.9). Inline links in sentences are exempt from the target size.
+    MuiCssBaseline: {
+      styleOverrides: {
+        ":focus-visible": { outline: `3px solid ${FOCUS_RING}`, outlineOffset: "2px" },
+        "summary:focus-visible": { outline: `3px solid ${FOCUS_RING}`, outlineOffset: "2px" },
+      },
+    },
+    MuiButtonBase: {
+      styleOverrides: {
+        root: {
+          minHeight: 24,
+          minWidth: 24,
+          "&.Mui-focusVisible, &:focus-visible": { outline: `3px solid ${FOCUS_RING}`, outlineOffset: "2px" },
+        },
+      },
+    },
     MuiButton: { defaultProps: { size: "small", disableElevation: true } },
     MuiIconButton: { defaultProps: { size: "small" } },
     MuiChip: { defaultProps: { size: "small" } },

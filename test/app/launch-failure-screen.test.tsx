@@ -73,3 +73,12 @@ describe("launch failure screens", () => {
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("HER2 status");
   });
 });
+
+describe("a refused sign-in (issue 18.9)", () => {
+  // A standalone launch has no chart: the Deny screen must not send the user back to one.
+  it("access_denied does not say 'from the chart'", () => {
+    render(<LaunchFailureScreen failure={{ kind: "denied", error: "access_denied" }} />);
+    expect(document.body).toHaveTextContent(/Launch the app again and allow access/);
+    expect(document.body).not.toHaveTextContent(/from the chart/);
+  });
+});

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { build, preview } from "vite";
+import { buildAndServe } from "./serve-app";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,25 +17,10 @@ const root = resolve(import.meta.dirname, "../..");
  */
 export default async function setup(project: TestProject) {
   const outDir = resolve(root, "artifacts/browser-dist");
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build: build as production ships.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = "production";
-  try {
-    await build({ root, logLevel: "warn", build: { outDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  const server = await preview({
-    root,
-    logLevel: "warn",
-    build: { outDir },
-    preview: { host: "127.0.0.1", port: 0, strictPort: false },
-  });
-  const address = server.httpServer.address();
-  if (address === null || typeof address === "string") throw new Error("preview server has no TCP address");
-  project.provide("baseUrl", `http://127.0.0.1:${address.port}`);
+  const app = await buildAndServe(root, outDir);
+  project.provide("baseUrl", app.baseUrl);
   project.provide("distDir", outDir);
   return async () => {
-    await server.close();
+    await app.close();
   };
 }

@@ -187,7 +187,9 @@ describe("setting and metastatic retest", () => {
     const a = run([ihc("1+", { specimen: PRIMARY, date: "2019-05-03" })], { events: [met] });
     expect(codes(a)).toEqual(["metastatic-retest-missing"]);
     expect(a.flags[0]?.severity).toBe("action");
-    expect(a.flags[0]?.message).toMatch(/Secondary malignant neoplasm of liver recorded on 2023-05-20/);
+    expect(a.flags[0]?.message).toMatch(
+      /Secondary malignant neoplasm of liver \(onset, or recorded date when no onset is given: 2023-05-20\)/,
+    );
     expect(a.flags[0]?.evidence).toEqual([met.source]);
     expect(a.flags[0]?.references?.[0]).toMatch(/Wolff AC .*2018/);
   });

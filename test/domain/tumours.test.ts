@@ -40,7 +40,7 @@ describe("bilateral primaries", () => {
     // Top level: the HER2-positive tumour, which decides anti-HER2 therapy; not "the most recent specimen".
     expect(a.status).toBe("positive");
     expect(a.basis?.specimenLabel).toBe("S-23-100");
-    expect(a.statusReason).toContain("right breast negative (her2-low)");
+    expect(a.statusReason).toContain("right breast negative (HER2-low)");
     // A new primary is not discordant with the earlier one.
     expect(codes(a)).not.toContain("discordant-results");
     // Both tumours' results are used, each for its own status.

@@ -51,6 +51,8 @@ describe("sandbox patients through loadPatientData + buildPatientInput + assess"
         setting: assessment.setting,
         flags: assessment.flags.map((f) => f.code).sort(),
       }).toEqual({ ...patient.expected, flags: [...patient.expected.flags].sort() });
+      // Every flag names its next step, which the panel shows on the first screen (issue 18.1).
+      for (const flag of assessment.flags) expect(flag.action, flag.code).toBeTruthy();
     });
   }
 });

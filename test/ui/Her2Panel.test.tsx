@@ -127,10 +127,46 @@ describe("status header", () => {
   it("shows the specimen, site and date the status rests on, and the rules' reason", () => {
     renderPanel({ state: ready(metastaticPositive), patient: { ...PATIENT, reference: "Patient/p-met" } });
     const header = screen.getByTestId("status-header");
-    expect(within(header).getByText("Specimen S-25-0456, Liver, 2025-06-10")).toBeInTheDocument();
+    // No collection date on record: the date is the test date, and says so (issue 18.3).
+    expect(within(header).getByText("Specimen S-25-0456, Liver, tested 2025-06-10")).toBeInTheDocument();
     expect(
       within(header).getByText("IHC 3+ on the most recent specimen (liver, 2025-06-10)."),
     ).toBeInTheDocument();
+  });
+
+  it("labels a collection date, and the Why gives the result without restating the specimen (issue 18.3)", () => {
+    renderPanel({
+      state: ready(
+        assessment({
+          status: "positive",
+          category: "her2-positive",
+          basis: {
+            specimen: "Specimen/s1",
+            specimenLabel: "S-24-1",
+            bodySite: "Liver structure",
+            date: "2024-01-20",
+            collected: "2024-01-20",
+            evidence: ["Observation/ihc-1"],
+          },
+          statusReason:
+            "Based on the most recent conclusive specimen, specimen S-24-1 (Liver structure, 2024-01-20): IHC 3+ is positive.",
+        }),
+      ),
+    });
+    const header = screen.getByTestId("status-header");
+    expect(within(header).getByText("Specimen S-24-1, Liver, collected 2024-01-20")).toBeInTheDocument();
+    expect(
+      within(header).getByText("IHC 3+ is positive, on the most recent conclusive specimen."),
+    ).toBeInTheDocument();
+    expect(header).not.toHaveTextContent("structure");
+  });
+
+  it("puts the most urgent next step in the status box, in clinical words", () => {
+    renderPanel({ state: ready(assessment({ flags: ALL_FLAGS, evidence: [IHC_2PLUS] })) });
+    const step = within(screen.getByTestId("status-header")).getByTestId("first-next-step");
+    const first = ALL_FLAGS.find((f) => f.severity === "action" && f.action);
+    expect(step).toHaveTextContent(first?.action ?? "missing");
+    expect(step).toHaveTextContent(`${String(ALL_FLAGS.length - 1)} more flags below.`);
   });
 
   it("says plainly when no specimen supports a status", () => {
@@ -165,9 +201,10 @@ describe("flags", () => {
     expect(reflex).toHaveTextContent(
       "Next step: Order reflex ISH on specimen S-24-1234 (IHC 2+ on 2024-03-02)",
     );
-    // A flag resting on a resource that is not a HER2 result shows the reference itself.
+    // A flag resting on a resource that is not a HER2 result names its kind, never the resource id (issue 18.2).
     const retest = region.querySelector('li[data-flag-code="metastatic-retest-missing"]') as HTMLElement;
-    expect(retest).toHaveTextContent("Condition/c2");
+    expect(retest).toHaveTextContent("Concerns: a diagnosis");
+    expect(retest).not.toHaveTextContent("Condition/c2");
   });
 
   it("a check that could not be made is shown as 'Not checked' with its reason (issue 18.4)", () => {
@@ -232,7 +269,7 @@ describe("evidence", () => {
       const headers = within(table)
         .getAllByRole("columnheader")
         .map((h) => h.textContent);
-      expect(headers).toEqual(["Date", "Method", "Value as recorded", "Read as", "Used", "Source"]);
+      expect(headers).toEqual(["Result date", "Method", "Result", "Read as", "Used", "Source"]);
       expect(
         within(table)
           .getAllByRole("rowheader")
@@ -265,14 +302,18 @@ describe("evidence", () => {
       ),
     });
     const [cancelled, ihc] = screen.getAllByTestId("evidence-item") as [HTMLElement, HTMLElement];
-    expect(ihc).toHaveTextContent("2024-03-02 · IHC");
-    expect(ihc).toHaveTextContent("As recordedScore 2+ (equivocal)");
-    expect(ihc).toHaveTextContent(
-      "Read asIHC 2+ (equivocal)valueCodeableConcept LA LOINC answer read as IHC score",
-    );
+    expect(ihc).toHaveTextContent("Result date2024-03-02");
+    expect(ihc).toHaveTextContent("Read asIHC 2+ (equivocal)Result date");
+    // The FHIR reading sits behind the "How it was read" disclosure, closed at first (issue 18.2).
+    const how = within(ihc).getByTestId<HTMLDetailsElement>("how-read");
+    expect(how.open).toBe(false);
+    expect(how).toHaveTextContent("As recordedScore 2+ (equivocal)");
+    expect(how).toHaveTextContent("Read fromvalueCodeableConcept LA LOINC answer read as IHC score");
     expect(ihc).toHaveTextContent("UsedUsed");
     // The dateTime keeps its recorded calendar date whatever the viewer's time zone.
-    expect(cancelled).toHaveTextContent("2024-03-05 · Dual-probe ISHCancelled");
+    expect(cancelled).toHaveTextContent("Dual-probe ISHCancelled");
+    expect(cancelled).toHaveTextContent("ResultHER2/CEP17 ratio 1.1");
+    expect(cancelled).toHaveTextContent("Result date2024-03-05");
     expect(cancelled).toHaveTextContent("Not used: cancelled");
   });
 
@@ -332,7 +373,7 @@ describe("source JSON viewer", () => {
   it("offers no viewer for a resource that was not loaded, and shows its reference instead", () => {
     renderPanel({ state: ready(assessment()), resources: new Map() });
     expect(screen.queryByRole("button", { name: /Source JSON/ })).not.toBeInTheDocument();
-    expect(screen.getByTestId("evidence-item")).toHaveTextContent("SourceObservation/ihc-1");
+    expect(screen.getByTestId("how-read")).toHaveTextContent("ResourceObservation/ihc-1");
   });
 });
 
