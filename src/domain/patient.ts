@@ -19,7 +19,7 @@ import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
-import { bilateralTumours, firstTherapyStart, residualSpecimens } from "./tumour";
+import { bilateralTumours, firstTherapyStart, isInSituOnly, residualSpecimens } from "./tumour";
 import {
   assessSpecimen,
   bySpecimenRecency,
@@ -363,6 +363,32 @@ function tumourAssessment(t: TumourJudgement): TumourAssessment {
   return assessment;
 }
 
+const IN_SITU: Usage = {
+  used: false,
+  notUsedReason:
+    "carcinoma in situ only (DCIS) on this specimen: information only; HER2 of in-situ carcinoma does not decide the status of invasive cancer (ASCO/CAP 2018 tests invasive tumour)",
+};
+
+/**
+ * The status and reason when HER2 results are on record only for in-situ carcinoma (tumour.ts `isInSituOnly`): the
+ * status of invasive cancer cannot be determined from them; with invasive results too, a note names the in-situ ones.
+ */
+function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement): Judgement {
+  if (inSitu.length === 0) return judged;
+  const named = inSitu.map((r) => specimenDescription(r.group)).join("; ");
+  if (judged.governing) {
+    return {
+      ...judged,
+      reason: `${judged.reason} HER2 results on carcinoma in situ only (${named}) are shown as information and not used: they do not decide the status of invasive cancer.`,
+    };
+  }
+  return {
+    ...judged,
+    found: "indeterminate",
+    reason: `HER2 status of invasive cancer cannot be determined: the only HER2 results on record are on carcinoma in situ (DCIS) with no invasive component (${named}). ASCO/CAP determines HER2 on invasive tumour; these results are shown as information.`,
+  };
+}
+
 function residualUsage(start: IsoDate): Usage {
   return {
     used: false,
@@ -386,11 +412,16 @@ function residualFlag(
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(input.tests, calendarDate(input.asOf));
-  const { groups, results, resultOf } = assessSpecimens(triaged);
+  const assessed = assessSpecimens(triaged);
+  const { groups, resultOf } = assessed;
+  // In-situ-only specimens (DCIS) are information, never the status of invasive cancer (tumour.ts).
+  const inSitu = assessed.results.filter(isInSituOnly);
+  const results = assessed.results.filter((r) => !isInSituOnly(r));
   const therapies = listOf(input.therapies);
   const therapyStart = firstTherapyStart(therapies);
   const split = bilateralTumours(results);
   const notes = new Map<SpecimenResult, Usage>();
+  for (const r of inSitu) notes.set(r, IN_SITU);
   const residualFlags: Flag[] = [];
   // Residual disease is judged within each tumour: the other breast's biopsy is not this tumour's pre-treatment one.
   const eligibleOf = (list: readonly SpecimenResult[]): SpecimenResult[] => {
@@ -420,6 +451,7 @@ export function assessPatient(input: PatientInput): Assessment {
   } else {
     judged = judge(eligibleOf(results), triaged);
   }
+  judged = inSituNote(inSitu, judged);
   const governing = judged.governing;
   const dataGaps = listOf(input.dataGaps);
   const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);

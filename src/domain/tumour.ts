@@ -131,3 +131,14 @@ export const RETEST_WINDOW_DAYS = 90;
 export function canBeRetest(result: SpecimenResult): boolean {
   return siteKind(result.group.bodySite) !== "breast";
 }
+
+/**
+ * In-situ-only tissue (DCIS, LCIS; the FHIR layer reads it from the Specimen and the report): its HER2 result does
+ * not decide the status of invasive cancer. ASCO/CAP 2018 (reaffirming 2013 recommendation 1) determines HER2 status
+ * on invasive breast cancer, primary or recurrent, and scores IHC on invasive tumour cells; HER2 testing of DCIS is
+ * not an ASCO/CAP indication. Such a result is shown as information; with only in-situ results the status is
+ * "cannot determine" (rules 1.3.0).
+ */
+export function isInSituOnly(result: SpecimenResult): boolean {
+  return result.group.inSituOnly;
+}

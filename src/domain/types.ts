@@ -46,6 +46,11 @@ export interface SpecimenInfo {
   collected?: IsoDate;
   /** True when the specimen's processing or description says it was decalcified (bone). Added in rules 1.2.0. */
   decalcified?: boolean;
+  /**
+   * True when the specimen or its report says carcinoma in situ only (DCIS, LCIS) with no invasive component: its
+   * HER2 does not decide invasive-cancer status (ASCO/CAP 2018 tests invasive cancer). Added in rules 1.3.0.
+   */
+  inSituOnly?: boolean;
 }
 
 interface TestRecordBase {

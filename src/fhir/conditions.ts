@@ -13,6 +13,7 @@ import {
   laterDate,
   refOf,
 } from "./fhir-utils";
+import { isInSituCondition } from "./in-situ";
 import {
   BREAST_CANCER_SNOMED,
   ICD10_BREAST_CANCER_PREFIX,
@@ -165,6 +166,9 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   if (isRefutedOrError(condition)) return [];
   const found = kindOf(condition);
   if (!found || found.kind === "history") return [];
+  // Carcinoma in situ only (DCIS, D05) is not invasive breast cancer: no primary event, so no "early" setting of its
+  // own (in-situ.ts; ASCO/CAP 2018 determines HER2 on invasive cancer; rules 1.3.0).
+  if (found.kind === "primary" && isInSituCondition(condition)) return [];
   const recurrence = isRecurrence(condition);
   // Regional nodes at diagnosis are an N category, not an event; recurrent regional nodes are a regional recurrence.
   if (found.kind === "regional-nodes" && !recurrence) return [];
