@@ -19,7 +19,7 @@ import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
-import { bilateralTumours, firstTherapyStart, isInSituOnly, residualSpecimens } from "./tumour";
+import { firstTherapyStart, isInSituOnly, residualSpecimens, tumoursOf } from "./tumour";
 import {
   assessSpecimen,
   bySpecimenRecency,
@@ -334,11 +334,17 @@ const UNASSIGNED: Usage = {
   notUsedReason:
     "which tumour this specimen came from cannot be determined (bilateral tumours; no breast side recorded)",
 };
+const UNASSIGNED_IPSILATERAL: Usage = {
+  used: false,
+  notUsedReason:
+    "which tumour this specimen came from cannot be determined (a new primary in the same breast; no breast side or collection date recorded)",
+};
 
 function bilateralNote(
   tumours: readonly TumourJudgement[],
   shown: TumourJudgement,
   unassigned: number,
+  ipsilateral: boolean,
 ): string {
   const each = tumours.map((t) => `${t.tumour} ${t.found} (${t.category})`).join("; ");
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
@@ -349,6 +355,13 @@ function bilateralNote(
     unassigned > 0
       ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
       : "";
+  if (ipsilateral) {
+    const undated =
+      unassigned > 0
+        ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side or collection date recorded cannot be assigned to a tumour.`
+        : "";
+    return ` Separate primary breast tumours (a new primary in the same breast is its own tumour, not a recurrence, and not discordant with the earlier one), each with its own HER2 status: ${each}.${rule}${undated}`;
+  }
   return ` Bilateral breast tumours, each with its own HER2 status: ${each}.${rule}${left}`;
 }
 
@@ -419,7 +432,8 @@ export function assessPatient(input: PatientInput): Assessment {
   const results = assessed.results.filter((r) => !isInSituOnly(r));
   const therapies = listOf(input.therapies);
   const therapyStart = firstTherapyStart(therapies);
-  const split = bilateralTumours(results);
+  const events = listOf<DiseaseEvent>(input.events);
+  const split = tumoursOf(results, events);
   const notes = new Map<SpecimenResult, Usage>();
   for (const r of inSitu) notes.set(r, IN_SITU);
   const residualFlags: Flag[] = [];
@@ -434,10 +448,10 @@ export function assessPatient(input: PatientInput): Assessment {
     }
     return eligible;
   };
-  const tumours: TumourJudgement[] | undefined = split?.map((t) => {
+  const tumours: TumourJudgement[] | undefined = split?.tumours.map((t) => {
     const eligible = eligibleOf(t.results);
     const j = judge(eligible, triaged);
-    return { ...j, tumour: `${t.side} breast`, results: eligible, category: categoryFor(j.found, j) };
+    return { ...j, tumour: t.name, results: eligible, category: categoryFor(j.found, j) };
   });
   let judged: Judgement;
   let note = "";
@@ -445,9 +459,10 @@ export function assessPatient(input: PatientInput): Assessment {
     const shown = [...tumours].sort(byTreatmentPriority)[0] as TumourJudgement;
     const assigned = new Set(tumours.flatMap((t) => t.results));
     const unassigned = results.filter((r) => !assigned.has(r) && !notes.has(r));
-    for (const r of unassigned) notes.set(r, UNASSIGNED);
+    const ipsilateral = split?.ipsilateral === true;
+    for (const r of unassigned) notes.set(r, ipsilateral ? UNASSIGNED_IPSILATERAL : UNASSIGNED);
     judged = shown;
-    note = bilateralNote(tumours, shown, unassigned.length);
+    note = bilateralNote(tumours, shown, unassigned.length, ipsilateral);
   } else {
     judged = judge(eligibleOf(results), triaged);
   }
@@ -455,7 +470,6 @@ export function assessPatient(input: PatientInput): Assessment {
   const governing = judged.governing;
   const dataGaps = listOf(input.dataGaps);
   const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
-  const events = listOf<DiseaseEvent>(input.events);
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
   const category = categoryFor(status, judged);

@@ -135,6 +135,13 @@ export interface DiseaseEvent {
    * e.g. ICD-10-CM C77.0 head and neck without a site: the setting cannot be told). Absent: as the kind says.
    */
   extent?: "locoregional" | "uncertain";
+  /**
+   * A primary's histology (morphology) code, e.g. "http://snomed.info/sct|408643008", when the record gives one: a
+   * later primary in the same breast with another histology is a new primary (tumour.ts). Added in rules 1.3.0.
+   */
+  morphology?: string;
+  /** True when the record names this primary a new, second or metachronous primary. Added in rules 1.3.0. */
+  newPrimary?: boolean;
   source: ResourceRef;
 }
 

@@ -13,7 +13,7 @@ import {
   laterDate,
   refOf,
 } from "./fhir-utils";
-import { isInSituCondition } from "./in-situ";
+import { histologyOf, isInSituCondition } from "./in-situ";
 import {
   BREAST_CANCER_SNOMED,
   ICD10_BREAST_CANCER_PREFIX,
@@ -161,6 +161,20 @@ function event(
   return e;
 }
 
+/** "New primary", "second primary", "metachronous primary" in the Condition's code text or notes. */
+const NEW_PRIMARY_TEXT =
+  /\b(?:new|second|2nd|another|metachronous|separate)\s+(?:ipsilateral\s+)?(?:breast\s+)?primary\b/i;
+
+function namesNewPrimary(condition: Condition): boolean {
+  const notes: unknown[] = Array.isArray(condition.note) ? condition.note : [];
+  const texts = [...allConceptText(condition.code)];
+  for (const n of notes) {
+    const text = typeof n === "object" && n !== null ? (n as { text?: unknown }).text : undefined;
+    if (typeof text === "string") texts.push(text);
+  }
+  return texts.some((t) => NEW_PRIMARY_TEXT.test(t));
+}
+
 /** Disease events of one Condition (none when it is not about breast cancer or metastasis). */
 export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   if (isRefutedOrError(condition)) return [];
@@ -205,7 +219,12 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
     }
     events.push(e);
   } else {
-    events.push(event("primary", source, onset ?? condition.recordedDate, description, bodySite));
+    const e = event("primary", source, onset ?? condition.recordedDate, description, bodySite);
+    // What tells an ipsilateral new primary from the same tumour recorded twice (domain tumour.ts; rules 1.3.0).
+    const histology = codingsOf(histologyOf(condition)).find((c) => c.code);
+    if (histology) e.morphology = `${histology.system ?? ""}|${histology.code ?? ""}`;
+    if (namesNewPrimary(condition)) e.newPrimary = true;
+    events.push(e);
   }
   for (const stage of condition.stage ?? []) {
     if (stageSaysMetastatic(stage.summary, "stage-group")) {

@@ -6,7 +6,7 @@
  * invasive component (invasive, infiltrating, microinvasion, a C50 or invasive-carcinoma code) wins: the record is
  * then read as before.
  */
-import type { CodeableConcept, Coding, Condition } from "fhir/r4";
+import type { CodeableConcept, Coding, Condition, Extension } from "fhir/r4";
 import { allConceptText, codingsOf } from "./fhir-utils";
 import {
   BREAST_CANCER_SNOMED,
@@ -61,15 +61,26 @@ export function saysInSituOnly(texts: readonly string[], codings: readonly Codin
   return (t.inSitu || c.inSitu) && !t.invasive && !c.invasive;
 }
 
+/** The histology (morphology and behaviour) of the mCODE histology-morphology-behavior extension, when present. */
+export function histologyOf(condition: Condition): CodeableConcept | undefined {
+  // Malformed data may hold holes or a non-array here: read only objects, never throw.
+  const extensions: unknown[] = Array.isArray(condition.extension) ? condition.extension : [];
+  const found = extensions.find(
+    (e): e is Extension =>
+      typeof e === "object" &&
+      e !== null &&
+      typeof (e as Extension).url === "string" &&
+      (e as Extension).url.includes(MCODE_HISTOLOGY_EXTENSION),
+  );
+  return found?.valueCodeableConcept;
+}
+
 /**
  * An in-situ-only Condition. The mCODE histology-morphology-behavior extension, when present, decides (mCODE codes
  * the primary as "Malignant neoplasm of breast" and puts the histology there); else the Condition's code.
  */
 export function isInSituCondition(condition: Condition): boolean {
-  const histology = (condition.extension ?? []).find(
-    (e) => typeof e.url === "string" && e.url.includes(MCODE_HISTOLOGY_EXTENSION),
-  );
-  const morphology: CodeableConcept | undefined = histology?.valueCodeableConcept;
+  const morphology = histologyOf(condition);
   if (morphology) return saysInSituOnly(allConceptText(morphology), codingsOf(morphology));
   return saysInSituOnly(allConceptText(condition.code), codingsOf(condition.code));
 }

@@ -4,6 +4,7 @@
  * note and the report conclusion (text or code) mark DCIS-only tissue; a Condition coded D05 / SNOMED 109889007 /
  * ICD-O-3 behaviour /2 (also in the mCODE histology-morphology-behavior extension), or named "ductal carcinoma in
  * situ" with no invasive component, is not an invasive primary. ASCO/CAP 2018 determines HER2 on invasive cancer.
+ * Also the Condition shapes of an ipsilateral new primary (mCODE histology, a "new primary" note; issue 12 point 3).
  */
 import type { Condition, DiagnosticReport, Resource, Specimen } from "fhir/r4";
 import { describe, expect, it } from "vitest";
@@ -193,5 +194,55 @@ describe("in-situ Conditions are not invasive primaries", () => {
     ],
   ])("%s: still a primary", (_, c) => {
     expect(eventsOfCondition(c).map((e) => e.kind)).toEqual(["primary"]);
+  });
+});
+
+describe("ipsilateral new primary from Conditions (rules 1.3.0)", () => {
+  const histology = (code: string, display: string) => [
+    { url: MCODE_HISTOLOGY, valueCodeableConcept: { coding: [{ system: SNOMED, code, display }] } },
+  ];
+  const primary = (id: string, onset: string, rest: Partial<Condition>): Condition =>
+    condition({
+      id,
+      onsetDateTime: onset,
+      code: { coding: [{ system: ICD, code: "C50.412" }], text: "Breast cancer" },
+      bodySite: [{ coding: [{ system: SNOMED, code: "80248007" }], text: "Left breast structure" }],
+      ...rest,
+    });
+  const specimenOn = (id: string, date: string): Specimen => ({
+    resourceType: "Specimen",
+    id,
+    subject: { reference: "Patient/p1" },
+    collection: { collectedDateTime: date, bodySite: { text: "Left breast" } },
+  });
+
+  it("reads the mCODE histology and a 'new primary' note into the primary event", () => {
+    const [e] = eventsOfCondition(
+      primary("dx2", "2025-02-10", {
+        extension: histology("278054005", "Infiltrating lobular carcinoma of breast"),
+        note: [{ text: "New ipsilateral primary, lower inner quadrant" }],
+      }),
+    );
+    expect(e?.morphology).toBe(`${SNOMED}|278054005`);
+    expect(e?.newPrimary).toBe(true);
+  });
+
+  it.each<[string, Partial<Condition>, number]>([
+    ["another mCODE histology", { extension: histology("278054005", "Infiltrating lobular carcinoma") }, 2],
+    ["a note naming a second primary", { note: [{ text: "Second primary, left breast" }] }, 2],
+    ["neither (same tumour recorded again)", {}, 0],
+  ])("a later left-breast Condition with %s", (_, rest, tumours) => {
+    const a = assessResources([
+      primary("dx1", "2019-03-04", {
+        extension: histology("408643008", "Infiltrating duct carcinoma of breast"),
+      }),
+      primary("dx2", "2025-02-10", rest),
+      specimenOn("s-2019", "2019-02-25"),
+      specimenOn("s-2025", "2025-02-03"),
+      ihcOn("ihc-2019", "Specimen/s-2019", "3+", "2019-02-27"),
+      ihcOn("ihc-2025", "Specimen/s-2025", "1+", "2025-02-05"),
+    ]);
+    expect(a.tumours?.length ?? 0).toBe(tumours);
+    expect(a.flags.some((f) => f.code === "discordant-results")).toBe(tumours === 0);
   });
 });
