@@ -17,6 +17,7 @@ import {
 } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
+import { cite } from "./citations";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
 import { firstTherapyStart, isInSituOnly, residualSpecimens, tumoursOf } from "./tumour";
@@ -382,6 +383,12 @@ const IN_SITU: Usage = {
     "carcinoma in situ only (DCIS) on this specimen: information only; HER2 of in-situ carcinoma does not decide the status of invasive cancer (ASCO/CAP 2018 tests invasive tumour)",
 };
 
+/** The recommendation when the only HER2 results are on in-situ carcinoma (ASCO/CAP 2018 tests invasive cancer). */
+const IN_SITU_RECOMMENDATION: Assessment["recommendation"] = {
+  text: "No HER2 status for invasive cancer: the HER2 results on record are on carcinoma in situ (DCIS) only, and HER2 of in-situ carcinoma does not decide anti-HER2 therapy. If invasive cancer is found, HER2 is tested on the invasive tumour.",
+  citations: cite("wolff2018"),
+};
+
 /**
  * The status and reason when HER2 results are on record only for in-situ carcinoma (tumour.ts `isInSituOnly`): the
  * status of invasive cancer cannot be determined from them; with invasive results too, a note names the in-situ ones.
@@ -468,6 +475,8 @@ export function assessPatient(input: PatientInput): Assessment {
   }
   judged = inSituNote(inSitu, judged);
   const governing = judged.governing;
+  // Only in-situ results: no HER2 testing is missing from them, so "complete the testing" would mislead.
+  const inSituOnlyRecord = inSitu.length > 0 && !governing;
   const dataGaps = listOf(input.dataGaps);
   const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
   const gap = eventsGap(dataGaps);
@@ -499,8 +508,9 @@ export function assessPatient(input: PatientInput): Assessment {
       comparable,
       residual: residualFlags,
     }),
-    recommendation:
-      setting === "unknown" && gap
+    recommendation: inSituOnlyRecord
+      ? IN_SITU_RECOMMENDATION
+      : setting === "unknown" && gap
         ? recommendWithSettingGap(status, category, gap)
         : recommend(status, category, setting),
     evidence: evidenceList(triaged, resultOf, governing, {

@@ -69,3 +69,11 @@ describe("in-situ-only specimens: decision table", () => {
     expect(codes(a)).toContain("reflex-ish-missing");
   });
 });
+
+describe("in-situ-only recommendation", () => {
+  it("does not ask to complete testing that the in-situ results do not miss", () => {
+    const a = run([ihc("3+", { specimen: DCIS, date: "2025-02-04" })]);
+    expect(a.recommendation.text).toContain("carcinoma in situ");
+    expect(a.recommendation.text).not.toContain("see the flags");
+  });
+});
