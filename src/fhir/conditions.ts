@@ -14,6 +14,7 @@ import {
   refOf,
 } from "./fhir-utils";
 import { histologyOf, isInSituCondition } from "./in-situ";
+import { bodySiteText, icdBreastSite } from "./laterality";
 import {
   BREAST_CANCER_SNOMED,
   ICD10_BREAST_CANCER_PREFIX,
@@ -189,7 +190,8 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   const source = refOf(condition);
   const name = conceptText(condition.code) ?? "Condition";
   const description = found.byText ? `${name} (identified by its text; code not recognised)` : name;
-  const bodySite = conceptText(condition.bodySite?.[0]);
+  // The side from codes too (laterality extension, sided site code; laterality.ts).
+  const bodySite = bodySiteText(condition.bodySite?.[0]);
   const onset = onsetOf(condition);
   const events: DiseaseEvent[] = [];
   if (found.kind === "metastasis") {
@@ -219,7 +221,8 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
     }
     events.push(e);
   } else {
-    const e = event("primary", source, onset ?? condition.recordedDate, description, bodySite);
+    const site = bodySite ?? icdBreastSite(condition.code);
+    const e = event("primary", source, onset ?? condition.recordedDate, description, site);
     // What tells an ipsilateral new primary from the same tumour recorded twice (domain tumour.ts; rules 1.3.0).
     const histology = codingsOf(histologyOf(condition)).find((c) => c.code);
     if (histology) e.morphology = `${histology.system ?? ""}|${histology.code ?? ""}`;

@@ -14,12 +14,12 @@ import type { SpecimenInfo } from "../domain/types";
 import {
   allConceptText,
   codingsOf,
-  conceptText,
   normaliseReference,
   resolveNormalised,
   type ResourceIndex,
 } from "./fhir-utils";
 import { saysInSituOnly } from "./in-situ";
+import { bodySiteText } from "./laterality";
 
 const DECALCIFIED = /decalcif/i;
 
@@ -62,7 +62,7 @@ export function specimenInfo(
   const label =
     specimen?.accessionIdentifier?.value ?? specimen?.identifier?.[0]?.value ?? reference?.display;
   if (label) info.label = label;
-  const bodySite = conceptText(specimen?.collection?.bodySite);
+  const bodySite = bodySiteText(specimen?.collection?.bodySite);
   if (bodySite) info.bodySite = bodySite;
   const collected = specimen?.collection?.collectedDateTime ?? specimen?.collection?.collectedPeriod?.start;
   if (collected) info.collected = collected;
@@ -76,7 +76,7 @@ export function withBodySite(
   info: SpecimenInfo | undefined,
   bodySite: CodeableConcept | undefined,
 ): SpecimenInfo | undefined {
-  const site = conceptText(bodySite);
+  const site = bodySiteText(bodySite);
   if (!site || info?.bodySite) return info;
   return Object.assign({}, info, { bodySite: site });
 }
