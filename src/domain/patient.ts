@@ -393,10 +393,10 @@ const IN_SITU_RECOMMENDATION: Assessment["recommendation"] = {
  * The status and reason when HER2 results are on record only for in-situ carcinoma (tumour.ts `isInSituOnly`): the
  * status of invasive cancer cannot be determined from them; with invasive results too, a note names the in-situ ones.
  */
-function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement): Judgement {
+function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement, onlyInSitu: boolean): Judgement {
   if (inSitu.length === 0) return judged;
   const named = inSitu.map((r) => specimenDescription(r.group)).join("; ");
-  if (judged.governing) {
+  if (!onlyInSitu) {
     return {
       ...judged,
       reason: `${judged.reason} HER2 results on carcinoma in situ only (${named}) are shown as information and not used: they do not decide the status of invasive cancer.`,
@@ -473,10 +473,14 @@ export function assessPatient(input: PatientInput): Assessment {
   } else {
     judged = judge(eligibleOf(results), triaged);
   }
-  judged = inSituNote(inSitu, judged);
+  // Only in-situ results (nothing else used, pending or unreadable): no HER2 testing is missing from them, so
+  // "complete the testing" would mislead.
+  const inSituOnlyRecord =
+    inSitu.length > 0 &&
+    results.length === 0 &&
+    !triaged.some((t) => t.use.use === "pending" || t.use.use === "unreadable");
+  judged = inSituNote(inSitu, judged, inSituOnlyRecord);
   const governing = judged.governing;
-  // Only in-situ results: no HER2 testing is missing from them, so "complete the testing" would mislead.
-  const inSituOnlyRecord = inSitu.length > 0 && !governing;
   const dataGaps = listOf(input.dataGaps);
   const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
   const gap = eventsGap(dataGaps);

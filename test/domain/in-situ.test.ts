@@ -77,3 +77,17 @@ describe("in-situ-only recommendation", () => {
     expect(a.recommendation.text).not.toContain("see the flags");
   });
 });
+
+describe("in-situ results beside a pending invasive result", () => {
+  it("keeps the pending reason and recommendation: the in-situ one is not the only HER2 result", () => {
+    const a = run([
+      ihc("3+", { specimen: DCIS, date: "2025-02-04" }),
+      ihc(undefined, { specimen: INVASIVE, date: "2025-04-15", status: "registered" }),
+    ]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toContain("1 pending");
+    expect(a.statusReason).toContain("shown as information");
+    expect(a.recommendation.text).not.toContain("carcinoma in situ (DCIS) only");
+    expect(codes(a)).toContain("result-pending");
+  });
+});
