@@ -26,6 +26,8 @@ export interface SpecimenGroup {
   collected?: IsoDate;
   /** True when any record's specimen says it was decalcified. */
   decalcified: boolean;
+  /** True when any record's specimen says carcinoma in situ only (DCIS; tumour.ts `isInSituOnly`). */
+  inSituOnly: boolean;
   /** False when grouped by date only (no Specimen reference or label). */
   hasSpecimenData: boolean;
   /** Collection date, else the latest test date: the date "most recent specimen" is judged by. */
@@ -94,6 +96,7 @@ function emptyGroup(kind: SpecimenKeyKind, value: string): SpecimenGroup {
     bodySite: undefined,
     collected: undefined,
     decalcified: false,
+    inSituOnly: false,
     hasSpecimenData: kind === "ref" || kind === "label",
     date: undefined,
     records: [],
@@ -130,6 +133,7 @@ function takeSpecimen(group: SpecimenGroup, record: ReadableRecord): void {
   group.bodySite = smallest(group.bodySite, s.bodySite);
   group.collected = smallest(group.collected, calendarDate(s.collected));
   if (s.decalcified === true) group.decalcified = true;
+  if (s.inSituOnly === true) group.inSituOnly = true;
 }
 
 /** The specimens, and the specimen of each used record (by position, so callers need no look-up by record). */

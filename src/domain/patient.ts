@@ -18,10 +18,11 @@ import {
 } from "./grouping";
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
+import { cite } from "./citations";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
 import { therapyNote, type TherapyNote } from "./therapy-note";
-import { bilateralTumours, firstTherapyStart, residualSpecimens } from "./tumour";
+import { firstTherapyStart, isInSituOnly, residualSpecimens, tumoursOf } from "./tumour";
 import {
   assessSpecimen,
   bySpecimenRecency,
@@ -353,6 +354,11 @@ const UNASSIGNED: Usage = {
   notUsedReason:
     "which tumour this specimen came from cannot be determined (bilateral tumours; no breast side recorded)",
 };
+const UNASSIGNED_IPSILATERAL: Usage = {
+  used: false,
+  notUsedReason:
+    "which tumour this specimen came from cannot be determined (a new primary in the same breast; no breast side or collection date recorded)",
+};
 
 /** Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2). */
 const CATEGORY_WORDS: Readonly<Record<Her2Category, string>> = {
@@ -368,6 +374,7 @@ function bilateralNote(
   tumours: readonly TumourJudgement[],
   shown: TumourJudgement,
   unassigned: number,
+  ipsilateral: boolean,
 ): string {
   const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
@@ -378,6 +385,13 @@ function bilateralNote(
     unassigned > 0
       ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
       : "";
+  if (ipsilateral) {
+    const undated =
+      unassigned > 0
+        ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side or collection date recorded cannot be assigned to a tumour.`
+        : "";
+    return ` Separate primary breast tumours (a new primary in the same breast is its own tumour, not a recurrence, and not discordant with the earlier one), each with its own HER2 status: ${each}.${rule}${undated}`;
+  }
   return ` Bilateral breast tumours, each with its own HER2 status: ${each}.${rule}${left}`;
 }
 
@@ -390,6 +404,38 @@ function tumourAssessment(t: TumourJudgement): TumourAssessment {
   };
   if (t.governing) assessment.basis = basisOf(t.governing);
   return assessment;
+}
+
+const IN_SITU: Usage = {
+  used: false,
+  notUsedReason:
+    "carcinoma in situ only (DCIS) on this specimen: information only; HER2 of in-situ carcinoma does not decide the status of invasive cancer (ASCO/CAP 2018 tests invasive tumour)",
+};
+
+/** The recommendation when the only HER2 results are on in-situ carcinoma (ASCO/CAP 2018 tests invasive cancer). */
+const IN_SITU_RECOMMENDATION: Assessment["recommendation"] = {
+  text: "No HER2 status for invasive cancer: the HER2 results on record are on carcinoma in situ (DCIS) only, and HER2 of in-situ carcinoma does not decide anti-HER2 therapy. If invasive cancer is found, HER2 is tested on the invasive tumour.",
+  citations: cite("wolff2018"),
+};
+
+/**
+ * The status and reason when HER2 results are on record only for in-situ carcinoma (tumour.ts `isInSituOnly`): the
+ * status of invasive cancer cannot be determined from them; with invasive results too, a note names the in-situ ones.
+ */
+function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement, onlyInSitu: boolean): Judgement {
+  if (inSitu.length === 0) return judged;
+  const named = inSitu.map((r) => specimenDescription(r.group)).join("; ");
+  if (!onlyInSitu) {
+    return {
+      ...judged,
+      reason: `${judged.reason} HER2 results on carcinoma in situ only (${named}) are shown as information and not used: they do not decide the status of invasive cancer.`,
+    };
+  }
+  return {
+    ...judged,
+    found: "indeterminate",
+    reason: `HER2 status of invasive cancer cannot be determined: the only HER2 results on record are on carcinoma in situ (DCIS) with no invasive component (${named}). ASCO/CAP determines HER2 on invasive tumour; these results are shown as information.`,
+  };
 }
 
 function residualUsage(start: IsoDate): Usage {
@@ -428,11 +474,17 @@ function withTherapy(
 /** Assesses one patient (see index.ts for the contract). */
 export function assessPatient(input: PatientInput): Assessment {
   const triaged = triageAll(input.tests, calendarDate(input.asOf));
-  const { groups, results, resultOf } = assessSpecimens(triaged);
+  const assessed = assessSpecimens(triaged);
+  const { groups, resultOf } = assessed;
+  // In-situ-only specimens (DCIS) are information, never the status of invasive cancer (tumour.ts).
+  const inSitu = assessed.results.filter(isInSituOnly);
+  const results = assessed.results.filter((r) => !isInSituOnly(r));
   const therapies = listOf(input.therapies);
   const therapyStart = firstTherapyStart(therapies);
-  const split = bilateralTumours(results);
+  const events = listOf<DiseaseEvent>(input.events);
+  const split = tumoursOf(results, events);
   const notes = new Map<SpecimenResult, Usage>();
+  for (const r of inSitu) notes.set(r, IN_SITU);
   const residualFlags: Flag[] = [];
   // Residual disease is judged within each tumour: the other breast's biopsy is not this tumour's pre-treatment one.
   const eligibleOf = (list: readonly SpecimenResult[]): SpecimenResult[] => {
@@ -445,10 +497,10 @@ export function assessPatient(input: PatientInput): Assessment {
     }
     return eligible;
   };
-  const tumours: TumourJudgement[] | undefined = split?.map((t) => {
+  const tumours: TumourJudgement[] | undefined = split?.tumours.map((t) => {
     const eligible = eligibleOf(t.results);
     const j = judge(eligible, triaged);
-    return { ...j, tumour: `${t.side} breast`, results: eligible, category: categoryFor(j.found, j) };
+    return { ...j, tumour: t.name, results: eligible, category: categoryFor(j.found, j) };
   });
   let judged: Judgement;
   let note = "";
@@ -456,16 +508,23 @@ export function assessPatient(input: PatientInput): Assessment {
     const shown = [...tumours].sort(byTreatmentPriority)[0] as TumourJudgement;
     const assigned = new Set(tumours.flatMap((t) => t.results));
     const unassigned = results.filter((r) => !assigned.has(r) && !notes.has(r));
-    for (const r of unassigned) notes.set(r, UNASSIGNED);
+    const ipsilateral = split?.ipsilateral === true;
+    for (const r of unassigned) notes.set(r, ipsilateral ? UNASSIGNED_IPSILATERAL : UNASSIGNED);
     judged = shown;
-    note = bilateralNote(tumours, shown, unassigned.length);
+    note = bilateralNote(tumours, shown, unassigned.length, ipsilateral);
   } else {
     judged = judge(eligibleOf(results), triaged);
   }
+  // Only in-situ results (nothing else used, pending or unreadable): no HER2 testing is missing from them, so
+  // "complete the testing" would mislead.
+  const inSituOnlyRecord =
+    inSitu.length > 0 &&
+    results.length === 0 &&
+    !triaged.some((t) => t.use.use === "pending" || t.use.use === "unreadable");
+  judged = inSituNote(inSitu, judged, inSituOnlyRecord);
   const governing = judged.governing;
   const dataGaps = listOf(input.dataGaps);
   const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
-  const events = listOf<DiseaseEvent>(input.events);
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
   const category = categoryFor(status, judged);
@@ -495,12 +554,14 @@ export function assessPatient(input: PatientInput): Assessment {
       comparable,
       residual: residualFlags,
     }),
-    recommendation: withTherapy(
-      setting === "unknown" && gap
-        ? recommendWithSettingGap(status, category, gap)
-        : recommend(status, category, setting),
-      therapyNote(status, setting, therapies, calendarDate(input.asOf), residualFlags.length > 0),
-    ),
+    recommendation: inSituOnlyRecord
+      ? IN_SITU_RECOMMENDATION
+      : withTherapy(
+          setting === "unknown" && gap
+            ? recommendWithSettingGap(status, category, gap)
+            : recommend(status, category, setting),
+          therapyNote(status, setting, therapies, calendarDate(input.asOf), residualFlags.length > 0),
+        ),
     evidence: evidenceList(triaged, resultOf, governing, {
       governing: new Set(tumours?.flatMap((t) => (t.governing ? [t.governing] : [])) ?? []),
       notes,

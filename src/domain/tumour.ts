@@ -6,9 +6,9 @@
  * disease, shown as information (KATHERINE, von Minckwitz 2019).
  */
 import { isConclusive } from "./calls";
-import { calendarDate } from "./dates";
+import { byText, calendarDate, daysBefore } from "./dates";
 import type { SpecimenResult } from "./specimen";
-import type { AntiHer2Therapy, IsoDate } from "./types";
+import type { AntiHer2Therapy, DiseaseEvent, IsoDate, ResourceRef } from "./types";
 
 export type Side = "left" | "right";
 export type SiteKind = "breast" | "regional-node" | "distant" | "unknown";
@@ -44,15 +44,98 @@ export function breastTumourOf(result: SpecimenResult): Side | undefined {
 
 export interface TumourSplit {
   side: Side;
+  /** How the tumour is named: "left breast", or "left breast, new primary of 2025-03-04" beside an earlier one. */
+  name: string;
   results: SpecimenResult[];
 }
 
+/** A later primary in one breast that is its own tumour (`ipsilateralNewPrimaries`). */
+export interface NewPrimary {
+  side: Side;
+  date: IsoDate;
+  source: ResourceRef;
+}
+
+function primarySide(e: DiseaseEvent): Side | undefined {
+  return sideOf(e.bodySite) ?? sideOf(e.description);
+}
+
 /**
- * The breast tumours when both sides have HER2 results (bilateral primaries), each with its specimens (most recent
- * first, as given); undefined when there is at most one breast side, so the patient has one tumour history. Specimens
- * with no side (distant tissue, or no body site) are left out of both: which tumour they came from cannot be told.
+ * Ipsilateral new primaries (issue 12, point 1/3; rules 1.3.0): a later primary Condition in the same breast is its own
+ * tumour, not a recurrence of the first nor discordant with it, when the record names it a new (second,
+ * metachronous) primary or gives it another histology than the tumour before it (Wolff 2018: each invasive tumour is
+ * tested and reported on its own; SEER multiple primary rules: another histology in the same breast is a separate
+ * primary). Its date must be more than RETEST_WINDOW_DAYS after the tumour before it, so the tumours' specimens can be
+ * told apart by date; two primaries closer than that (synchronous), or a second Condition with no such sign (often
+ * the same tumour recorded twice), stay one tumour history, and disagreement is then flagged, not hidden.
  */
-export function bilateralTumours(results: readonly SpecimenResult[]): TumourSplit[] | undefined {
+export function ipsilateralNewPrimaries(events: readonly DiseaseEvent[]): NewPrimary[] {
+  const found: NewPrimary[] = [];
+  for (const side of ["left", "right"] as const) {
+    const primaries = events
+      .filter((e) => e.kind === "primary" && primarySide(e) === side)
+      .map((e) => ({ e, date: calendarDate(e.date) }))
+      .filter((p): p is { e: DiseaseEvent; date: IsoDate } => p.date !== undefined)
+      .sort((a, b) => byText(a.date, b.date) || byText(a.e.source, b.e.source));
+    const [first, ...later] = primaries;
+    if (!first) continue;
+    let since = first.date;
+    let morphology = first.e.morphology;
+    for (const { e, date } of later) {
+      const otherHistology =
+        e.morphology !== undefined && morphology !== undefined && e.morphology !== morphology;
+      if ((e.newPrimary === true || otherHistology) && daysBefore(date, RETEST_WINDOW_DAYS) > since) {
+        found.push({ side, date, source: e.source });
+        since = date;
+        morphology = e.morphology;
+      } else {
+        morphology ??= e.morphology;
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * One breast's specimens split at its new primaries: a specimen collected on or after a new primary's date minus
+ * RETEST_WINDOW_DAYS (the biopsy that made the diagnosis comes before the Condition) belongs to it; earlier ones to
+ * the tumour before. Undated specimens cannot be placed and are left out.
+ */
+function splitByPrimary(
+  side: Side,
+  results: readonly SpecimenResult[],
+  starts: readonly NewPrimary[],
+): TumourSplit[] {
+  if (starts.length === 0)
+    return results.length > 0 ? [{ side, name: `${side} breast`, results: [...results] }] : [];
+  const from = starts.map((p) => daysBefore(p.date, RETEST_WINDOW_DAYS));
+  const buckets: SpecimenResult[][] = [[], ...starts.map(() => [])];
+  for (const r of results) {
+    const date = r.group.date === undefined ? undefined : calendarDate(r.group.date);
+    if (date === undefined) continue;
+    let at = 0;
+    from.forEach((f, i) => {
+      if (date >= f) at = i + 1;
+    });
+    buckets[at]?.push(r);
+  }
+  const names = [
+    `${side} breast, first primary`,
+    ...starts.map((p) => `${side} breast, new primary of ${p.date}`),
+  ];
+  return buckets.flatMap((b, i) => (b.length > 0 ? [{ side, name: names[i] ?? side, results: b }] : []));
+}
+
+/**
+ * The breast tumours when the patient has more than one (bilateral primaries, or an ipsilateral new primary), each
+ * with its specimens (most recent first, as given); undefined when there is one tumour history. Specimens with no side
+ * (distant tissue, or no body site), and in a breast with a new primary undated ones, are left out of all: which tumour
+ * they came from cannot be told.
+ */
+export function tumoursOf(
+  results: readonly SpecimenResult[],
+  events: readonly DiseaseEvent[] = [],
+): { tumours: TumourSplit[]; ipsilateral: boolean } | undefined {
   const left: SpecimenResult[] = [];
   const right: SpecimenResult[] = [];
   for (const r of results) {
@@ -60,11 +143,21 @@ export function bilateralTumours(results: readonly SpecimenResult[]): TumourSpli
     if (side === "left") left.push(r);
     else if (side === "right") right.push(r);
   }
-  if (left.length === 0 || right.length === 0) return undefined;
-  return [
-    { side: "left", results: left },
-    { side: "right", results: right },
+  const starts = ipsilateralNewPrimaries(events);
+  const tumours = [
+    ...splitByPrimary(
+      "left",
+      left,
+      starts.filter((p) => p.side === "left"),
+    ),
+    ...splitByPrimary(
+      "right",
+      right,
+      starts.filter((p) => p.side === "right"),
+    ),
   ];
+  if (tumours.length < 2) return undefined;
+  return { tumours, ipsilateral: tumours.some((t) => t.name !== `${t.side} breast`) };
 }
 
 /** Therapy record statuses that mean the drug was not given. */
@@ -130,4 +223,15 @@ export const RETEST_WINDOW_DAYS = 90;
  */
 export function canBeRetest(result: SpecimenResult): boolean {
   return siteKind(result.group.bodySite) !== "breast";
+}
+
+/**
+ * In-situ-only tissue (DCIS, LCIS; the FHIR layer reads it from the Specimen and the report): its HER2 result does
+ * not decide the status of invasive cancer. ASCO/CAP 2018 (reaffirming 2013 recommendation 1) determines HER2 status
+ * on invasive breast cancer, primary or recurrent, and scores IHC on invasive tumour cells; HER2 testing of DCIS is
+ * not an ASCO/CAP indication. Such a result is shown as information; with only in-situ results the status is
+ * "cannot determine" (rules 1.3.0).
+ */
+export function isInSituOnly(result: SpecimenResult): boolean {
+  return result.group.inSituOnly;
 }

@@ -46,6 +46,11 @@ export interface SpecimenInfo {
   collected?: IsoDate;
   /** True when the specimen's processing or description says it was decalcified (bone). Added in rules 1.2.0. */
   decalcified?: boolean;
+  /**
+   * True when the specimen or its report says carcinoma in situ only (DCIS, LCIS) with no invasive component: its
+   * HER2 does not decide invasive-cancer status (ASCO/CAP 2018 tests invasive cancer). Added in rules 1.3.0.
+   */
+  inSituOnly?: boolean;
 }
 
 interface TestRecordBase {
@@ -154,6 +159,13 @@ export interface DiseaseEvent {
    * e.g. ICD-10-CM C77.0 head and neck without a site: the setting cannot be told). Absent: as the kind says.
    */
   extent?: "locoregional" | "uncertain";
+  /**
+   * A primary's histology (morphology) code, e.g. "http://snomed.info/sct|408643008", when the record gives one: a
+   * later primary in the same breast with another histology is a new primary (tumour.ts). Added in rules 1.3.0.
+   */
+  morphology?: string;
+  /** True when the record names this primary a new, second or metachronous primary. Added in rules 1.3.0. */
+  newPrimary?: boolean;
   source: ResourceRef;
 }
 

@@ -13,6 +13,8 @@ import {
   laterDate,
   refOf,
 } from "./fhir-utils";
+import { histologyOf, isInSituCondition } from "./in-situ";
+import { bodySiteText, icdBreastSite } from "./laterality";
 import {
   BREAST_CANCER_SNOMED,
   ICD10_BREAST_CANCER_PREFIX,
@@ -160,18 +162,36 @@ function event(
   return e;
 }
 
+/** "New primary", "second primary", "metachronous primary" in the Condition's code text or notes. */
+const NEW_PRIMARY_TEXT =
+  /\b(?:new|second|2nd|another|metachronous|separate)\s+(?:ipsilateral\s+)?(?:breast\s+)?primary\b/i;
+
+function namesNewPrimary(condition: Condition): boolean {
+  const notes: unknown[] = Array.isArray(condition.note) ? condition.note : [];
+  const texts = [...allConceptText(condition.code)];
+  for (const n of notes) {
+    const text = typeof n === "object" && n !== null ? (n as { text?: unknown }).text : undefined;
+    if (typeof text === "string") texts.push(text);
+  }
+  return texts.some((t) => NEW_PRIMARY_TEXT.test(t));
+}
+
 /** Disease events of one Condition (none when it is not about breast cancer or metastasis). */
 export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   if (isRefutedOrError(condition)) return [];
   const found = kindOf(condition);
   if (!found || found.kind === "history") return [];
+  // Carcinoma in situ only (DCIS, D05) is not invasive breast cancer: no primary event, so no "early" setting of its
+  // own (in-situ.ts; ASCO/CAP 2018 determines HER2 on invasive cancer; rules 1.3.0).
+  if (found.kind === "primary" && isInSituCondition(condition)) return [];
   const recurrence = isRecurrence(condition);
   // Regional nodes at diagnosis are an N category, not an event; recurrent regional nodes are a regional recurrence.
   if (found.kind === "regional-nodes" && !recurrence) return [];
   const source = refOf(condition);
   const name = conceptText(condition.code) ?? "Condition";
   const description = found.byText ? `${name} (identified by its text; code not recognised)` : name;
-  const bodySite = conceptText(condition.bodySite?.[0]);
+  // The side from codes too (laterality extension, sided site code; laterality.ts).
+  const bodySite = bodySiteText(condition.bodySite?.[0]);
   const onset = onsetOf(condition);
   const events: DiseaseEvent[] = [];
   if (found.kind === "metastasis") {
@@ -201,7 +221,13 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
     }
     events.push(e);
   } else {
-    events.push(event("primary", source, onset ?? condition.recordedDate, description, bodySite));
+    const site = bodySite ?? icdBreastSite(condition.code);
+    const e = event("primary", source, onset ?? condition.recordedDate, description, site);
+    // What tells an ipsilateral new primary from the same tumour recorded twice (domain tumour.ts; rules 1.3.0).
+    const histology = codingsOf(histologyOf(condition)).find((c) => c.code);
+    if (histology) e.morphology = `${histology.system ?? ""}|${histology.code ?? ""}`;
+    if (namesNewPrimary(condition)) e.newPrimary = true;
+    events.push(e);
   }
   for (const stage of condition.stage ?? []) {
     if (stageSaysMetastatic(stage.summary, "stage-group")) {

@@ -35,7 +35,7 @@ import {
   parseIshNumbers,
   saysSingleProbe,
 } from "./observation-shapes";
-import { specimenInfo, withBodySite } from "./specimen";
+import { isInSituOnlyTissue, specimenInfo, withBodySite, withInSitu } from "./specimen";
 import { supersededResults } from "./superseded";
 
 interface Context {
@@ -601,7 +601,10 @@ export function buildHer2Records(
       specimenInfo(observation.specimen, index, observation) ??
       (panel && specimenInfo(panel.specimen, index, panel)) ??
       (report && specimenInfo(report.specimen?.[0], index, report));
-    const withSite = withBodySite(specimen, observation.bodySite);
+    const withSite = withInSitu(
+      withBodySite(specimen, observation.bodySite),
+      isInSituOnlyTissue(index, observation, panel, report),
+    );
     if (withSite) context.specimen = withSite;
     const group = panel ? refOf(panel) : report ? refOf(report) : undefined;
     if (group) context.group = group;
@@ -685,7 +688,10 @@ export function buildHer2Records(
     if (supersededBy) context.supersededBy = supersededBy;
     const date = effectiveDate(report);
     if (date) context.date = date;
-    const specimen = specimenInfo(report.specimen?.[0], index, report);
+    const specimen = withInSitu(
+      specimenInfo(report.specimen?.[0], index, report),
+      isInSituOnlyTissue(index, undefined, undefined, report),
+    );
     if (specimen) context.specimen = specimen;
     const codeNamesHer2 = allConceptText(report.code).some((t) => /\bher-?2\b|\berbb-?2\b/i.test(t));
     if (!report.conclusion && !report.conclusionCode?.length) {

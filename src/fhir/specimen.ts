@@ -1,13 +1,25 @@
 /** The specimen a HER2 result was obtained on: reference, accession label, body site and collection date. */
-import type { Annotation, CodeableConcept, Reference, Resource, Specimen, SpecimenProcessing } from "fhir/r4";
+import type {
+  Annotation,
+  CodeableConcept,
+  Coding,
+  DiagnosticReport,
+  Observation,
+  Reference,
+  Resource,
+  Specimen,
+  SpecimenProcessing,
+} from "fhir/r4";
 import type { SpecimenInfo } from "../domain/types";
 import {
   allConceptText,
-  conceptText,
+  codingsOf,
   normaliseReference,
   resolveNormalised,
   type ResourceIndex,
 } from "./fhir-utils";
+import { saysInSituOnly } from "./in-situ";
+import { bodySiteText } from "./laterality";
 
 const DECALCIFIED = /decalcif/i;
 
@@ -50,7 +62,7 @@ export function specimenInfo(
   const label =
     specimen?.accessionIdentifier?.value ?? specimen?.identifier?.[0]?.value ?? reference?.display;
   if (label) info.label = label;
-  const bodySite = conceptText(specimen?.collection?.bodySite);
+  const bodySite = bodySiteText(specimen?.collection?.bodySite);
   if (bodySite) info.bodySite = bodySite;
   const collected = specimen?.collection?.collectedDateTime ?? specimen?.collection?.collectedPeriod?.start;
   if (collected) info.collected = collected;
@@ -64,7 +76,47 @@ export function withBodySite(
   info: SpecimenInfo | undefined,
   bodySite: CodeableConcept | undefined,
 ): SpecimenInfo | undefined {
-  const site = conceptText(bodySite);
+  const site = bodySiteText(bodySite);
   if (!site || info?.bodySite) return info;
   return Object.assign({}, info, { bodySite: site });
+}
+
+function noteTexts(notes: unknown): string[] {
+  return objectsIn<Annotation>(notes).flatMap((n) => (typeof n.text === "string" ? [n.text] : []));
+}
+
+/**
+ * Whether a result's tissue is carcinoma in situ only (DCIS, LCIS; in-situ.ts), read from everything that describes
+ * it at once: the Specimen (type, note), the result's and its panel's notes, the report's conclusion and conclusion
+ * codes. One mention of an invasive component anywhere makes it invasive tissue (rules 1.3.0).
+ */
+export function isInSituOnlyTissue(
+  index: ResourceIndex,
+  observation: Observation | undefined,
+  panel: Observation | undefined,
+  report: DiagnosticReport | undefined,
+): boolean {
+  const texts: string[] = [];
+  const codings: Coding[] = [];
+  const owners = [observation, panel, report];
+  const specimenRefs = [observation?.specimen, panel?.specimen, report?.specimen?.[0]];
+  const at = specimenRefs.findIndex((r) => normaliseReference(r) !== undefined);
+  const ref = at < 0 ? undefined : normaliseReference(specimenRefs[at]);
+  const specimen = ref ? resolveNormalised<Specimen>(ref, "Specimen", index, owners[at]) : undefined;
+  if (specimen) {
+    texts.push(...allConceptText(specimen.type), ...noteTexts(specimen.note));
+    codings.push(...codingsOf(specimen.type));
+  }
+  texts.push(...noteTexts(observation?.note), ...noteTexts(panel?.note));
+  if (typeof report?.conclusion === "string") texts.push(report.conclusion);
+  for (const c of objectsIn<CodeableConcept>(report?.conclusionCode)) {
+    texts.push(...allConceptText(c));
+    codings.push(...codingsOf(c));
+  }
+  return saysInSituOnly(texts, codings);
+}
+
+/** Marks the specimen as in-situ-only tissue (a copy; a specimen with no other data gets one of its own). */
+export function withInSitu(info: SpecimenInfo | undefined, inSitu: boolean): SpecimenInfo | undefined {
+  return inSitu ? Object.assign({}, info, { inSituOnly: true }) : info;
 }

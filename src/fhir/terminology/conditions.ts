@@ -85,3 +85,22 @@ export const ICD10_HISTORY_OF_BREAST_CANCER = "Z85.3";
 export const RECURRENCE_CLINICAL_STATUS: readonly string[] = ["recurrence", "relapse"];
 
 export { ICD10CM, SNOMED };
+
+/**
+ * Carcinoma in situ of the breast (DCIS, LCIS): not invasive cancer, so neither an invasive-cancer event nor tissue
+ * whose HER2 decides invasive-cancer status (ASCO/CAP 2018, reaffirming 2013: HER2 is tested on invasive breast
+ * cancer, scored on invasive tumour cells; rules 1.3.0). Sources: ICD-10-CM D05 (D05.0 lobular, D05.1 intraductal
+ * carcinoma in situ of breast; [TERMINOLOGY.md] ICD-10-CM chapters); SNOMED CT 109889007 "Intraductal carcinoma in
+ * situ of breast (disorder)" and morphology 86616005 "Intraductal carcinoma, noninfiltrating" (German MII oncology
+ * and pathology IG value sets, checked 2026-12-03 with the project's code search); ICD-O-3 behaviour code /2 (in
+ * situ) in a morphology code such as "8500/2".
+ */
+export const ICD10_BREAST_IN_SITU_PREFIX = "D05";
+export const IN_SITU_SNOMED: readonly { code: string; display: string; source: string }[] = [
+  { code: "109889007", display: "Intraductal carcinoma in situ of breast", source: "MII oncology IG" },
+  { code: "86616005", display: "Intraductal carcinoma, noninfiltrating", source: "MII pathology IG" },
+];
+/** An ICD-O-3 morphology code with behaviour /2 (in situ), e.g. "8500/2", "8520/2". */
+export const ICDO3_IN_SITU_MORPHOLOGY = /^\d{4}\/2$/;
+/** mCODE extension holding a primary cancer's histology and behaviour (Condition.extension). */
+export const MCODE_HISTOLOGY_EXTENSION = "mcode-histology-morphology-behavior";
