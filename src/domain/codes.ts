@@ -20,6 +20,7 @@ export const FLAG_CODES = [
   "ihc-zero-review",
   "residual-disease-result",
   "decalcified-negative",
+  "therapy-duration-exceeds",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

@@ -8,6 +8,7 @@ import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
 import { type Triaged, testDate } from "./records";
 import { firstDistantDate, retestFlag } from "./setting";
+import { therapyDurationFlag } from "./therapy";
 import { wasGiven } from "./tumour";
 import {
   bySpecimenRecency,
@@ -302,6 +303,7 @@ export function collectFlags(c: FlagContext): Flag[] {
     retestFlag(c.events, conclusive),
     therapyFlag(c, c.governing ? usedSources(c.governing) : []),
     metastaticScoreFlag(c),
+    therapyDurationFlag(c.therapies, c.setting),
   );
   return sortFlags(flags.filter((f): f is Flag => f !== undefined));
 }

@@ -139,6 +139,12 @@ export interface AntiHer2Therapy {
   drug: string;
   start?: IsoDate;
   end?: IsoDate;
+  /**
+   * Without an end: the last date the record documents the therapy (an administration's date, an order's authoredOn
+   * plus its expected supply duration, a statement's date asserted). Added in rules 1.3.0; the timeline draws an open
+   * order only this far, never to the assessment date.
+   */
+  recordedUntil?: IsoDate;
   /** Resource status as recorded (active, completed, stopped, …). */
   status?: string;
   source: ResourceRef;
@@ -190,7 +196,8 @@ export type FlagCode =
   | "ihc-score-needed"
   | "ihc-zero-review"
   | "residual-disease-result"
-  | "decalcified-negative";
+  | "decalcified-negative"
+  | "therapy-duration-exceeds";
 
 export type FlagSeverity = "action" | "warning" | "info";
 

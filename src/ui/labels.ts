@@ -114,6 +114,7 @@ export const flagTitle: Record<FlagCode, string> = {
   "ihc-zero-review": "IHC 0: review for faint staining (ultralow)",
   "residual-disease-result": "Residual disease after neoadjuvant therapy",
   "decalcified-negative": "Negative on decalcified tissue",
+  "therapy-duration-exceeds": "Anti-HER2 therapy longer than one year (early disease)",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
