@@ -130,6 +130,12 @@ export interface DiseaseEvent {
    * e.g. ICD-10-CM C77.0 head and neck without a site: the setting cannot be told). Absent: as the kind says.
    */
   extent?: "locoregional" | "uncertain";
+  /**
+   * A recurrence read from a breast-cancer Condition whose clinical status became "recurrence": the Condition's
+   * onset, i.e. when the primary tumour was diagnosed (the recurrence itself has no date of its own; `date` is the
+   * earliest it can be). For display (the timeline marks the primary diagnosis there); the rules do not read it.
+   */
+  diagnosed?: IsoDate;
   source: ResourceRef;
 }
 

@@ -148,12 +148,12 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the six actions, then four warnings, then four notes.
+    // Severity order: the six actions, then four warnings, then five notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
       ...Array<string>(6).fill("Action needed"),
       ...Array<string>(4).fill("Warning"),
-      ...Array<string>(4).fill("Note"),
+      ...Array<string>(5).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
     expect(reflex).toHaveTextContent("The IHC 2+ result on specimen S-24-1234 has no ISH result.");
