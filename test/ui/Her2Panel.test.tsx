@@ -240,14 +240,14 @@ describe("evidence", () => {
     expect(cancelled).toHaveTextContent("Not used: cancelled");
   });
 
-  it("says so when no HER2 result was found", () => {
+  it("says so when no HER2 result was found", async () => {
     renderPanel({
       state: ready(assessment({ status: "no-result", evidence: [], flags: [], basis: undefined })),
     });
     expect(screen.getByTestId("no-evidence")).toHaveTextContent(
       "No HER2 test results were found in the record.",
     );
-    expect(screen.getByTestId("timeline-empty")).toBeInTheDocument();
+    expect(await screen.findByTestId("timeline-empty")).toBeInTheDocument();
   });
 
   it("folds away and back with a keyboard-reachable toggle", async () => {

@@ -215,7 +215,7 @@ describe("buildTimeline", () => {
 });
 
 describe("Timeline in the panel", () => {
-  it("is one image with a summary and a visually hidden text list", () => {
+  it("is one image with a summary and a visually hidden text list", async () => {
     renderPanel({
       patient: { name: "Ann Lee", birthDate: "1970-01-01", reference: "Patient/p-met" },
       state: {
@@ -225,7 +225,8 @@ describe("Timeline in the panel", () => {
         therapies: [TRASTUZUMAB_2019],
       },
     });
-    const img = screen.getByRole("img", { name: /HER2 timeline as of 2026-11-25/ });
+    // The timeline loads just after the first screen (a lazy chunk).
+    const img = await screen.findByRole("img", { name: /HER2 timeline as of 2026-11-25/ });
     expect(img.tagName.toLowerCase()).toBe("svg");
     const list = screen.getByRole("list", { name: "Timeline items, oldest first" });
     const items = within(list)
