@@ -247,7 +247,7 @@ describe("evidence", () => {
     expect(screen.getByTestId("no-evidence")).toHaveTextContent(
       "No HER2 test results were found in the record.",
     );
-    expect(await screen.findByTestId("timeline-empty")).toBeInTheDocument();
+    expect(await screen.findByTestId("timeline-empty", {}, { timeout: 10_000 })).toBeInTheDocument();
   });
 
   it("folds away and back with a keyboard-reachable toggle", async () => {

@@ -21,7 +21,7 @@ describe("print summary (issue 18.8)", () => {
       patient: { name: "Ann Lee", birthDate: "1970-01-01", reference: "Patient/p-met" },
       state: { kind: "ready", assessment: metastaticPositive },
     });
-    const summary = await screen.findByTestId("print-summary");
+    const summary = await screen.findByTestId("print-summary", {}, { timeout: 10_000 });
     expect(summary).toHaveAttribute("data-print", "only");
     expect(within(summary).getByRole("heading", { level: 2, hidden: true })).toHaveTextContent(
       "HER2-positive · Metastatic or recurrent disease",
@@ -46,7 +46,7 @@ describe("print summary (issue 18.8)", () => {
         }),
       },
     });
-    const summary = await screen.findByTestId("print-summary");
+    const summary = await screen.findByTestId("print-summary", {}, { timeout: 10_000 });
     const steps = within(summary).getByText("Next steps").nextElementSibling;
     expect(steps?.querySelectorAll("li")).toHaveLength(ALL_FLAGS.length);
     expect(summary).toHaveTextContent(

@@ -226,7 +226,11 @@ describe("Timeline in the panel", () => {
       },
     });
     // The timeline loads just after the first screen (a lazy chunk).
-    const img = await screen.findByRole("img", { name: /HER2 timeline as of 2026-11-25/ });
+    const img = await screen.findByRole(
+      "img",
+      { name: /HER2 timeline as of 2026-11-25/ },
+      { timeout: 10_000 },
+    );
     expect(img.tagName.toLowerCase()).toBe("svg");
     const list = screen.getByRole("list", { name: "Timeline items, oldest first" });
     const items = within(list)
