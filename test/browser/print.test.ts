@@ -42,7 +42,8 @@ describe.skipIf(SKIP_BROWSER_TESTS)("print summary in Chromium (issue 18.8)", ()
       await waitForPanel(page);
       await page.emulateMedia({ media: "print" });
       const summary = page.getByTestId("print-summary");
-      expect(await summary.isVisible()).toBe(true);
+      // It loads just after the first screen (a lazy chunk).
+      await summary.waitFor({ state: "visible" });
       // The screen panel is not printed.
       expect(await page.getByTestId("status-header").isVisible()).toBe(false);
       const text = await summary.innerText();
@@ -65,6 +66,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)("print summary in Chromium (issue 18.8)", ()
     await ehrLaunch(page, baseUrl, patient);
     await waitForPanel(page);
     await page.emulateMedia({ media: "print" });
+    await page.getByTestId("print-summary").waitFor({ state: "visible" });
     // More results than any sandbox patient has: copy the table's rows until there are twelve.
     await page.evaluate(() => {
       const body = document.querySelector('[data-testid="print-summary"] tbody');
