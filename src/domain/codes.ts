@@ -22,6 +22,7 @@ export const FLAG_CODES = [
   "decalcified-negative",
   "her2-test-missing",
   "undated-result",
+  "therapy-duration-exceeds",
 ] as const satisfies readonly FlagCode[];
 
 export const STATUSES = [

@@ -104,6 +104,12 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
     source:
       "Wolff 2018: the most recent conclusive specimen governs; a result with no test or collection date cannot be placed in time, so whether a later test replaced it cannot be told (rules 1.3.0)",
   },
+  "therapy-duration-exceeds": {
+    severity: "info",
+    references: ["romond2005", "goldhirsch2013", "vonMinckwitz2017"],
+    source:
+      "HER2-GUIDELINE.md (treatment): trastuzumab for one year in total in early disease; HERA (Goldhirsch 2013): two years no better than one; APHINITY: pertuzumab for one year (rules 1.3.0)",
+  },
 };
 
 const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, info: 2 };

@@ -9,6 +9,7 @@ import { makeFlag, sortFlags } from "./flags";
 import { her2TestMissingFlag, medicationGap, notCheckedFlags, undatedResultFlag } from "./gap-flags";
 import { type Triaged, testDate } from "./records";
 import { firstDistantDate, retestFlag } from "./setting";
+import { therapyDurationFlag } from "./therapy";
 import { wasGiven } from "./tumour";
 import {
   bySpecimenRecency,
@@ -324,6 +325,7 @@ export function collectFlags(c: FlagContext): Flag[] {
       c.dataGaps,
     ),
     undatedResultFlag(c.governing),
+    therapyDurationFlag(c.therapies, c.setting),
   );
   const raised = flags.filter((f): f is Flag => f !== undefined);
   const given = c.therapies.filter(wasGiven);

@@ -166,6 +166,12 @@ export interface DiseaseEvent {
   morphology?: string;
   /** True when the record names this primary a new, second or metachronous primary. Added in rules 1.3.0. */
   newPrimary?: boolean;
+  /**
+   * A recurrence read from a breast-cancer Condition whose clinical status became "recurrence": the Condition's
+   * onset, i.e. when the primary tumour was diagnosed (the recurrence itself has no date of its own; `date` is the
+   * earliest it can be). For display (the timeline marks the primary diagnosis there); the rules do not read it.
+   */
+  diagnosed?: IsoDate;
   source: ResourceRef;
 }
 
@@ -175,6 +181,12 @@ export interface AntiHer2Therapy {
   drug: string;
   start?: IsoDate;
   end?: IsoDate;
+  /**
+   * Without an end: the last date the record documents the therapy (an administration's date, an order's authoredOn
+   * plus its expected supply duration, a statement's date asserted). Added in rules 1.3.0; the timeline draws an open
+   * order only this far, never to the assessment date.
+   */
+  recordedUntil?: IsoDate;
   /** Resource status as recorded (active, completed, stopped, …). */
   status?: string;
   source: ResourceRef;
@@ -232,7 +244,8 @@ export type FlagCode =
   | "residual-disease-result"
   | "decalcified-negative"
   | "her2-test-missing"
-  | "undated-result";
+  | "undated-result"
+  | "therapy-duration-exceeds";
 
 export type FlagSeverity = "action" | "warning" | "info";
 

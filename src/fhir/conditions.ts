@@ -219,6 +219,7 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
     if (found.kind === "regional-nodes" || LOCOREGIONAL_RECURRENCE_TEXT.test(siteText(condition))) {
       e.extent = "locoregional";
     }
+    if (onset) e.diagnosed = onset;
     events.push(e);
   } else {
     const site = bodySite ?? icdBreastSite(condition.code);

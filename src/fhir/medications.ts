@@ -62,13 +62,72 @@ function medicationConcepts(resource: MedicationResource, index: ResourceIndex):
   return concepts;
 }
 
-function periodOf(resource: MedicationResource): { start?: string; end?: string } {
+const UNIT_DAYS: Readonly<Record<string, number>> = {
+  d: 1,
+  day: 1,
+  days: 1,
+  wk: 7,
+  week: 7,
+  weeks: 7,
+  mo: 30,
+  month: 30,
+  months: 30,
+  a: 365,
+  year: 365,
+  years: 365,
+};
+
+/** Days in a FHIR Duration (UCUM code or unit word); undefined when it cannot be read. */
+function durationDays(
+  duration: { value?: number; code?: string; unit?: string } | undefined,
+): number | undefined {
+  const per = UNIT_DAYS[duration?.code ?? ""] ?? UNIT_DAYS[(duration?.unit ?? "").toLowerCase()];
+  const value = duration?.value;
+  return per !== undefined && typeof value === "number" && value > 0 ? value * per : undefined;
+}
+
+/** The calendar date `days` after a date (undefined when the date is not a full date). */
+function addDays(date: string | undefined, days: number | undefined): string | undefined {
+  if (!date || days === undefined || !/^\d{4}-\d{2}-\d{2}/.test(date)) return undefined;
+  const day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return new Date(day + Math.round(days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * How long an order without an end runs by its own words: the timing's boundsDuration, a count of doses at a
+ * period (17 doses every 3 weeks), else the dispense request's expected supply duration.
+ */
+function requestDays(resource: MedicationRequest): number | undefined {
+  const repeat = resource.dosageInstruction?.[0]?.timing?.repeat;
+  const bounds = durationDays(repeat?.boundsDuration);
+  if (bounds !== undefined) return bounds;
+  const period = durationDays(
+    repeat?.period !== undefined ? { value: repeat.period, code: repeat.periodUnit } : undefined,
+  );
+  if (repeat?.count !== undefined && period !== undefined) return Math.max(repeat.count - 1, 0) * period;
+  return durationDays(resource.dispenseRequest?.expectedSupplyDuration);
+}
+
+function periodOf(resource: MedicationResource): { start?: string; end?: string; recordedUntil?: string } {
   switch (resource.resourceType) {
     case "MedicationRequest": {
       const bounds = resource.dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod;
-      return { start: bounds?.start ?? resource.authoredOn, end: bounds?.end };
+      const start = bounds?.start ?? resource.authoredOn;
+      const end = bounds?.end;
+      // An open order is documented only as far as its own duration says (never up to today).
+      return { start, end, recordedUntil: end ? undefined : addDays(start, requestDays(resource)) };
     }
-    case "MedicationStatement":
+    case "MedicationStatement": {
+      const start = resource.effectiveDateTime ?? resource.effectivePeriod?.start;
+      const end = resource.effectivePeriod?.end;
+      // The statement was last asserted on dateAsserted: the record supports the therapy up to then.
+      const asserted = resource.dateAsserted;
+      return {
+        start,
+        end,
+        recordedUntil: !end && asserted && start && asserted > start ? asserted : undefined,
+      };
+    }
     case "MedicationAdministration":
       return {
         start: resource.effectiveDateTime ?? resource.effectivePeriod?.start,
@@ -89,11 +148,12 @@ export function buildTherapies(
     if (resource.status === "entered-in-error") continue;
     // A request not to give the drug (FHIR MedicationRequest.doNotPerform) is the opposite of therapy.
     if (resource.resourceType === "MedicationRequest" && resource.doNotPerform === true) continue;
-    const { start, end } = periodOf(resource);
+    const { start, end, recordedUntil } = periodOf(resource);
     for (const drug of antiHer2DrugsOf(medicationConcepts(resource, index), codeMap)) {
       const therapy: AntiHer2Therapy = { drug, source: refOf(resource), status: resource.status };
       if (start) therapy.start = start;
       if (end) therapy.end = end;
+      if (recordedUntil) therapy.recordedUntil = recordedUntil;
       therapies.push(therapy);
     }
   }

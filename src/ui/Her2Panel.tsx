@@ -17,7 +17,6 @@ import { PatientBanner, patientLine, type PanelPatient } from "./PatientBanner";
 import { Recommendation } from "./Recommendation";
 import { SectionErrorBoundary } from "./SectionErrorBoundary";
 import { StatusHeader } from "./StatusHeader";
-import { Timeline } from "./Timeline";
 
 export type { PanelPatient } from "./PatientBanner";
 
@@ -47,6 +46,8 @@ export interface Her2PanelProps {
 const printStyles = {
   "@media print": {
     '[data-print="hide"]': { display: "none !important" },
+    // The one-page summary replaces the screen panel that follows it.
+    "[data-print-summary] ~ *": { display: "none !important" },
     ".MuiCollapse-root, .MuiCollapse-hidden": {
       height: "auto !important",
       minHeight: "0 !important",
@@ -72,6 +73,13 @@ const SourceJsonDialog = lazy(() =>
 );
 
 /** The last `Type/id` of a reference, so `https://ehr/fhir/Patient/1` and `Patient/1` compare equal. */
+/**
+ * The timeline and the print summary load just after the first screen (issue 18.7, 18.8): neither is first-screen
+ * content, and together they are about 4 kB gzipped that the index bundle budget (190 KiB) cannot carry.
+ */
+const Timeline = lazy(() => import("./Timeline").then((m) => ({ default: m.Timeline })));
+const PrintSummary = lazy(() => import("./PrintSummary").then((m) => ({ default: m.PrintSummary })));
+
 function relativeRef(ref: string): string {
   return ref.split("/").slice(-2).join("/");
 }
@@ -131,6 +139,12 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
   const flagCount = assessment.flags.length;
   return (
     <>
+      {/* On paper: the one-page summary; the print stylesheet hides the screen panel after it (issue 18.8). */}
+      <SectionErrorBoundary name="print summary">
+        <Suspense fallback={null}>
+          <PrintSummary assessment={assessment} sourceLabel={sourceLabel} />
+        </Suspense>
+      </SectionErrorBoundary>
       <DataGapAlert gaps={assessment.dataGaps} onRetry={onRetry} />
       <SectionErrorBoundary name="status" onRetry={onRetry}>
         <StatusHeader assessment={assessment} />
@@ -151,12 +165,14 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         <Recommendation assessment={assessment} />
       </PanelSection>
       <PanelSection title="Timeline" collapsible onRetry={onRetry}>
-        <Timeline
-          evidence={assessment.evidence}
-          events={events}
-          therapies={therapies}
-          asOf={assessment.asOf}
-        />
+        <Suspense fallback={<Box sx={{ minHeight: 200 }} />}>
+          <Timeline
+            evidence={assessment.evidence}
+            events={events}
+            therapies={therapies}
+            asOf={assessment.asOf}
+          />
+        </Suspense>
       </PanelSection>
       <PanelSection
         title="Evidence"

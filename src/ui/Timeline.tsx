@@ -1,11 +1,11 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
-import type { ReactNode } from "react";
+import { useCallback, useRef, useState } from "react";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import { visuallyHidden } from "./a11y";
 import { displayDate } from "./dates";
 import { timelineColour as c } from "./theme";
-import { buildTimeline } from "./timeline-model";
+import { buildTimeline, DEFAULT_WIDTH, FONT } from "./timeline-model";
 
 interface TimelineProps {
   evidence: readonly EvidenceItem[];
@@ -14,26 +14,37 @@ interface TimelineProps {
   asOf: IsoDate;
 }
 
-/** Row centres in px; the x axis is in percent so the picture fits any pane width without scaling the text. */
-const ROW = { tests: 12, events: 34, therapy: 56, axis: 72 } as const;
-const HEIGHT = 90;
-const LABEL_WIDTH = "5.75rem";
-
-/** A marker drawn around (0,0) and placed at a percentage x by a nested svg (polygons take no percentages). */
-function At({ x, y, children }: { x: number; y: number; children: ReactNode }) {
-  return (
-    <svg x={`${x.toFixed(2)}%`} y={y} overflow="visible">
-      {children}
-    </svg>
-  );
+/**
+ * The drawing's width in px, followed as the pane is resized (the layout is computed for it, text never scales). A
+ * callback ref, so measuring starts whenever the drawing appears.
+ */
+function useWidth(): [(el: HTMLDivElement | null) => void, number] {
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const measure = () => {
+      // The drawing sits inside a 1 px border and 6 px padding.
+      const w = Math.floor(el.clientWidth) - 14;
+      if (w > 0) setWidth(w);
+    };
+    measure();
+    observer.current = new ResizeObserver(measure);
+    observer.current.observe(el);
+  }, []);
+  return [ref, width];
 }
 
 /**
- * A compact picture of HER2 tests, diagnosis / recurrence / metastasis and anti-HER2 therapy over time, so a retest
- * gap shows at a glance. The picture is one `role="img"` with a summary; a visually hidden list gives every item.
+ * A picture of HER2 tests, diagnosis / recurrence / metastasis and anti-HER2 therapy over time, with the date on every
+ * mark, so a retest gap or an over-long course shows at a glance. The picture is one `role="img"` with a summary; a
+ * visually hidden list gives every item.
  */
 export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
-  const model = buildTimeline(evidence, events, therapies, asOf);
+  const [ref, width] = useWidth();
+  const model = buildTimeline(evidence, events, therapies, asOf, width);
   if (model.empty) {
     return (
       <Typography data-testid="timeline-empty">
@@ -42,97 +53,109 @@ export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
     );
   }
   return (
-    <Box>
+    <Box ref={ref}>
       <Box
         sx={{
-          display: "flex",
           bgcolor: "background.paper",
           border: "1px solid",
           borderColor: "divider",
           borderRadius: 1,
           p: 0.75,
+          overflow: "hidden",
         }}
       >
-        <Box
-          aria-hidden="true"
-          sx={{
-            position: "relative",
-            flex: `0 0 ${LABEL_WIDTH}`,
-            height: HEIGHT,
-            fontSize: "0.75rem",
-            color: "text.secondary",
-          }}
-        >
-          <Box sx={{ position: "absolute", top: ROW.tests - 8 }}>HER2 tests</Box>
-          <Box sx={{ position: "absolute", top: ROW.events - 8 }}>Diagnosis</Box>
-          <Box sx={{ position: "absolute", top: ROW.therapy - 8 }}>Anti-HER2</Box>
-        </Box>
-        <Box
-          component="svg"
+        <svg
           role="img"
           aria-label={model.summary}
-          sx={{ flex: "1 1 auto", minWidth: 0, height: HEIGHT, overflow: "visible", display: "block" }}
+          data-testid="timeline-svg"
+          width={model.width}
+          height={model.height}
+          viewBox={`0 0 ${String(model.width)} ${String(model.height)}`}
+          style={{ display: "block", maxWidth: "100%", height: "auto" }}
+          fontSize={FONT}
+          fontFamily="inherit"
         >
-          <line x1="0%" x2="100%" y1={ROW.axis} y2={ROW.axis} stroke={c.axis} strokeWidth={1} />
+          {model.titles.map((t) => (
+            <text key={t.text} x={0} y={t.y} fill={c.asOf} fontWeight={600}>
+              {t.text}
+            </text>
+          ))}
+          <line x1={0} x2={model.width} y1={model.axisY} y2={model.axisY} stroke={c.axis} />
           {model.ticks.map((t) => (
             <g key={t.label}>
-              <line
-                x1={`${t.x.toFixed(2)}%`}
-                x2={`${t.x.toFixed(2)}%`}
-                y1={ROW.axis - 3}
-                y2={ROW.axis + 3}
-                stroke={c.axis}
-              />
-              <text
-                x={`${t.x.toFixed(2)}%`}
-                y={ROW.axis + 15}
-                fontSize={11}
-                textAnchor="middle"
-                fill={c.axis}
-              >
+              <line x1={t.x} x2={t.x} y1={model.axisY - 3} y2={model.axisY + 3} stroke={c.axis} />
+              <text x={t.x} y={model.axisY + 16} textAnchor="middle" fill={c.axis}>
                 {t.label}
               </text>
             </g>
           ))}
           <line
-            x1={`${model.asOfX.toFixed(2)}%`}
-            x2={`${model.asOfX.toFixed(2)}%`}
-            y1={2}
-            y2={ROW.axis}
+            x1={model.asOfX}
+            x2={model.asOfX}
+            y1={14}
+            y2={model.axisY}
             stroke={c.asOf}
             strokeDasharray="3 3"
           />
           {model.therapies.map((t, i) => (
-            <rect
-              key={`t${String(i)}`}
-              x={`${t.x.toFixed(2)}%`}
-              width={`${t.width.toFixed(2)}%`}
-              y={ROW.therapy - 5}
-              height={10}
-              rx={2}
-              fill={c.therapy}
-            />
+            <g key={`t${String(i)}`} data-mark="therapy">
+              <text x={t.textX} y={t.textY} fill={c.therapy}>
+                {t.lines.map((line, j) => (
+                  <tspan key={String(j)} x={t.textX} dy={j === 0 ? 0 : 13}>
+                    {line}
+                  </tspan>
+                ))}
+              </text>
+              <rect x={t.x} width={t.width} y={t.y - 4} height={8} rx={2} fill={c.therapy} />
+              {t.open ? (
+                <line
+                  x1={t.x + t.width}
+                  x2={t.x + t.width + 10}
+                  y1={t.y}
+                  y2={t.y}
+                  stroke={c.therapy}
+                  strokeWidth={2}
+                  strokeDasharray="2 2"
+                />
+              ) : null}
+            </g>
           ))}
           {model.events.map((e, i) => (
-            <At key={`e${String(i)}`} x={e.x} y={ROW.events}>
+            <g key={`e${String(i)}`} data-mark="event" data-kind={e.kind}>
               {e.kind === "primary" ? (
-                <polygon points="0,-6 6,0 0,6 -6,0" fill="#fff" stroke={c.event} strokeWidth={2} />
+                <polygon
+                  points={`${String(e.x)},${String(e.y - 6)} ${String(e.x + 6)},${String(e.y)} ${String(e.x)},${String(e.y + 6)} ${String(e.x - 6)},${String(e.y)}`}
+                  fill="#fff"
+                  stroke={c.event}
+                  strokeWidth={2}
+                />
               ) : (
-                <polygon points="0,-7 6.5,5 -6.5,5" fill={c.event} />
+                <polygon
+                  points={`${String(e.x)},${String(e.y - 7)} ${String(e.x + 6.5)},${String(e.y + 5)} ${String(e.x - 6.5)},${String(e.y + 5)}`}
+                  fill={c.event}
+                />
               )}
-            </At>
+              <text x={e.textX} y={e.textY} fill={c.event}>
+                {e.text}
+              </text>
+            </g>
           ))}
           {model.tests.map((t, i) => (
-            <At key={`h${String(i)}`} x={t.x} y={ROW.tests}>
+            <g key={`h${String(i)}`} data-mark="test">
               <circle
+                cx={t.x}
+                cy={t.y}
                 r={5}
                 fill={t.used ? c.test : "#fff"}
                 stroke={t.used ? c.test : c.testNotUsed}
                 strokeWidth={2}
               />
-            </At>
+              <text x={t.textX} y={t.textY} fill={t.used ? c.test : c.testNotUsed}>
+                {t.text}
+              </text>
+            </g>
           ))}
-        </Box>
+        </svg>
       </Box>
       <Box
         aria-hidden="true"
@@ -150,9 +173,14 @@ export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
         <span>○ not used</span>
         <span>◇ primary diagnosis</span>
         <span>▲ recurrence / metastasis</span>
-        <span>▬ anti-HER2 therapy</span>
+        <span>▬ anti-HER2 therapy, as far as the record goes (┅ no end recorded)</span>
         <span>┆ as of {displayDate(asOf)}</span>
       </Box>
+      {model.undated.length > 0 ? (
+        <Typography sx={{ mt: 0.5, fontSize: "0.8125rem" }} data-testid="timeline-undated">
+          Not on the picture (no date): {model.undated.join("; ")}.
+        </Typography>
+      ) : null}
       <Box component="ul" style={visuallyHidden} aria-label="Timeline items, oldest first">
         {model.entries.map((entry, i) => (
           <li key={String(i)}>{entry}</li>

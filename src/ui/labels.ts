@@ -152,6 +152,7 @@ export const flagTitle: Record<FlagCode, string> = {
   "decalcified-negative": "Negative on decalcified tissue",
   "her2-test-missing": "No HER2 test on record",
   "undated-result": "Status rests on an undated result",
+  "therapy-duration-exceeds": "Anti-HER2 therapy longer than one year (early disease)",
 };
 
 export const resultStatusLabel: Record<ResultStatus, string> = {

@@ -44,6 +44,18 @@ describe("disease events from Conditions", () => {
     ]);
   });
 
+  it("a recurrence keeps the Condition's onset as the primary diagnosis date, for the timeline (issue 18.7)", () => {
+    const c = condition("c2b", {
+      code: { coding: [{ system: ICD, code: "C50.411" }], text: "Breast cancer" },
+      onsetDateTime: "2019-03-01",
+      recordedDate: "2019-03-01",
+      clinicalStatus: clinical("recurrence"),
+    });
+    expect(eventsOfCondition(c)).toEqual([
+      expect.objectContaining({ kind: "recurrence", date: "2019-03-01", diagnosed: "2019-03-01" }),
+    ]);
+  });
+
   it("ICD-10-CM C79.51 (bone): metastasis, with body site", () => {
     const c = condition("c3", {
       code: { coding: [{ system: ICD, code: "C79.51", display: "Secondary malignant neoplasm of bone" }] },

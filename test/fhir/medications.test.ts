@@ -161,3 +161,53 @@ describe("requests that are not therapy", () => {
     expect(therapies([r])).toEqual([]);
   });
 });
+
+describe("how long an order without an end is documented (recordedUntil, rules 1.3.0)", () => {
+  const trastuzumab = { text: "trastuzumab 420 mg" };
+  it("an open order without a duration is documented on its issue date only", () => {
+    const [t] = therapies([
+      request("mr1", { medicationCodeableConcept: trastuzumab, authoredOn: "2025-03-01" }),
+    ]);
+    expect(t?.start).toBe("2025-03-01");
+    expect(t?.end).toBeUndefined();
+    expect(t?.recordedUntil).toBeUndefined();
+  });
+
+  it("a count of doses at a period, a bounds duration or the expected supply sets how far it runs", () => {
+    const byCount = request("mr2", {
+      medicationCodeableConcept: trastuzumab,
+      authoredOn: "2025-03-01",
+      dosageInstruction: [{ timing: { repeat: { count: 18, period: 3, periodUnit: "wk" } } }],
+    });
+    const byBounds = request("mr3", {
+      medicationCodeableConcept: trastuzumab,
+      authoredOn: "2025-03-01",
+      dosageInstruction: [{ timing: { repeat: { boundsDuration: { value: 1, code: "a" } } } }],
+    });
+    const bySupply = request("mr4", {
+      medicationCodeableConcept: trastuzumab,
+      authoredOn: "2025-03-01",
+      dispenseRequest: { expectedSupplyDuration: { value: 21, unit: "days" } },
+    });
+    expect(therapies([byCount, byBounds, bySupply]).map((t) => t.recordedUntil)).toEqual([
+      "2026-02-21", // 17 intervals of 21 days: 357 days
+      "2026-03-01",
+      "2025-03-22",
+    ]);
+  });
+
+  it("a statement without an end is documented up to the date it was asserted", () => {
+    const [t] = therapies([
+      {
+        resourceType: "MedicationStatement",
+        id: "ms1",
+        status: "active",
+        subject: { reference: "Patient/p1" },
+        medicationCodeableConcept: trastuzumab,
+        effectivePeriod: { start: "2024-04-01" },
+        dateAsserted: "2024-10-02",
+      },
+    ]);
+    expect(t?.recordedUntil).toBe("2024-10-02");
+  });
+});

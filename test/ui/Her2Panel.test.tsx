@@ -188,12 +188,12 @@ describe("flags", () => {
     const rows = region.querySelectorAll("li[data-flag-code]");
     const codes = [...rows].map((r) => r.getAttribute("data-flag-code"));
     expect([...codes].sort()).toEqual([...EVERY_FLAG_CODE].sort());
-    // Severity order: the seven actions, then five warnings, then four notes.
+    // Severity order: the seven actions, then five warnings, then five notes.
     const badges = [...rows].map((r) => r.querySelector("span span:last-child")?.textContent);
     expect(badges).toEqual([
       ...Array<string>(7).fill("Action needed"),
       ...Array<string>(5).fill("Warning"),
-      ...Array<string>(4).fill("Note"),
+      ...Array<string>(5).fill("Note"),
     ]);
     const reflex = region.querySelector('li[data-flag-code="reflex-ish-missing"]') as HTMLElement;
     expect(reflex).toHaveTextContent("The IHC 2+ result on specimen S-24-1234 has no ISH result.");
@@ -317,14 +317,14 @@ describe("evidence", () => {
     expect(cancelled).toHaveTextContent("Not used: cancelled");
   });
 
-  it("says so when no HER2 result was found", () => {
+  it("says so when no HER2 result was found", async () => {
     renderPanel({
       state: ready(assessment({ status: "no-result", evidence: [], flags: [], basis: undefined })),
     });
     expect(screen.getByTestId("no-evidence")).toHaveTextContent(
       "No HER2 test results were found in the record.",
     );
-    expect(screen.getByTestId("timeline-empty")).toBeInTheDocument();
+    expect(await screen.findByTestId("timeline-empty", {}, { timeout: 10_000 })).toBeInTheDocument();
   });
 
   it("folds away and back with a keyboard-reachable toggle", async () => {

@@ -92,17 +92,19 @@ describe("sortFlags", () => {
       "info",
       "info",
       "info",
+      "info",
     ]);
     expect(sorted.slice(0, 2).map((f) => f.code)).toEqual([
       "reflex-ish-missing",
       "metastatic-retest-missing",
     ]);
-    // Within the notes, the rules' table order: pending, unreadable, then the flags added in rules 1.2.0.
-    expect(sorted.slice(-4).map((f) => f.code)).toEqual([
+    // Within the notes, the rules' table order: pending, unreadable, then the flags added in rules 1.2.0 and 1.3.0.
+    expect(sorted.slice(-5).map((f) => f.code)).toEqual([
       "result-pending",
       "result-unreadable",
       "ihc-zero-review",
       "residual-disease-result",
+      "therapy-duration-exceeds",
     ]);
   });
 });

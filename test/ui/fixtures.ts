@@ -278,6 +278,12 @@ export const ALL_FLAGS: Flag[] = [
     message: "The HER2 status rests on an undated result: no test or collection date is on record.",
     evidence: ["Observation/ihc-undated"],
   },
+  {
+    code: "therapy-duration-exceeds",
+    severity: "info",
+    message: "The record documents trastuzumab from 2023-02-01 to 2024-11-13 (21 months) in early disease.",
+    evidence: ["MedicationAdministration/ma-1"],
+  },
 ];
 
 /** Every flag code of the contract: the domain's list, so a flag added to the rules must be rendered here too. */

@@ -1,0 +1,150 @@
+import { allCitations } from "../domain/citations";
+import type { Assessment, DataGap, EvidenceItem } from "../domain/types";
+import { printOnly } from "./a11y";
+import { displayDate } from "./dates";
+import { sortFlags } from "./evidence";
+import { categoryLabel, flagTitle, methodLabel, settingLabel, statusLabel, statusMeaningOf } from "./labels";
+
+/**
+ * Clinical words only on paper: a FHIR reference (`Observation/abc`) becomes words, UCUM annotations lose their
+ * braces (`{copies}/{nucleus}` reads "copies/nucleus"). The screen keeps the detail one click away.
+ */
+export function paperText(text: string): string {
+  return text
+    .replace(/\bSpecimen\/[\w.-]+/g, "the specimen on record")
+    .replace(/\b(?:Observation|DiagnosticReport)\/[\w.-]+/g, "the result on record")
+    .replace(/\b(?:Condition|Procedure)\/[\w.-]+/g, "the diagnosis on record")
+    .replace(/\bMedication(?:Request|Statement|Administration)?\/[\w.-]+/g, "the medication record")
+    .replace(/\b[A-Z][A-Za-z]+\/[A-Za-z0-9][\w.-]*\b/g, "a record")
+    .replace(/[{}]/g, "");
+}
+
+const GAP_WORDS: Record<string, string> = {
+  Observation: "HER2 results",
+  DiagnosticReport: "pathology reports",
+  Condition: "diagnoses",
+  Specimen: "specimens",
+};
+
+function gapWords(gap: DataGap): string {
+  const what = gap.resourceType.startsWith("Medication")
+    ? "medications"
+    : (GAP_WORDS[gap.resourceType] ?? "other records");
+  return `${what}: ${gap.kind === "denied" ? "access denied" : gap.kind === "timeout" ? "timed out" : gap.kind === "excluded" ? "some left out (not proven to be this patient's)" : "not completely loaded"}`;
+}
+
+type Where = Pick<EvidenceItem, "specimen" | "specimenLabel" | "bodySite">;
+
+/** The specimen's label (never its resource id) and the site in plain words ("Liver structure" reads "liver"). */
+function specimenWords(e: Where): string | undefined {
+  const name = e.specimenLabel ?? (e.specimen && !e.specimen.includes("/") ? e.specimen : undefined);
+  const site = e.bodySite?.replace(/ structure$/i, "").toLowerCase();
+  return [name, site].filter(Boolean).join(", ") || undefined;
+}
+
+const cell = {
+  border: "1px solid #999",
+  padding: "1px 4px",
+  textAlign: "left",
+  verticalAlign: "top",
+} as const;
+
+/**
+ * The chart copy (issue 18.8): one page with the status, the next steps, the evidence table, the recommendation and
+ * its sources, in clinical words; no resource ids, element names or codes. Shown only when printing; the screen
+ * panel is hidden then (Her2Panel's print stylesheet).
+ */
+export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessment; sourceLabel?: string }) {
+  const flags = sortFlags(assessment.flags);
+  const cited = new Set([
+    ...assessment.recommendation.citations,
+    ...flags.flatMap((f) => f.references ?? []),
+  ]);
+  const citations = allCitations().filter((c) => cited.has(c.text));
+  const affecting = assessment.dataGaps.filter((g) => g.affectsAssessment);
+  const basis = assessment.basis ? specimenWords(assessment.basis) : undefined;
+  // The reason usually names the specimen already; say it once.
+  const basisNamed = assessment.statusReason.includes(assessment.basis?.specimenLabel ?? "\u0000");
+  return (
+    <section
+      {...printOnly}
+      data-print-summary=""
+      data-testid="print-summary"
+      style={{ fontSize: "9.5pt", lineHeight: 1.3 }}
+    >
+      <h2 style={{ fontSize: "13pt", margin: "4pt 0" }}>
+        {statusLabel[assessment.status]}
+        {assessment.category !== "unknown" && assessment.category !== "her2-positive"
+          ? ` · ${categoryLabel[assessment.category]}`
+          : ""}{" "}
+        · {settingLabel[assessment.setting]}
+      </h2>
+      <p style={{ margin: "2pt 0" }}>
+        {statusMeaningOf(assessment)}
+        {basis && !basisNamed ? ` Based on specimen ${basis}.` : ""} {paperText(assessment.statusReason)}
+      </p>
+      {affecting.length > 0 ? (
+        <p style={{ margin: "2pt 0", fontWeight: 600 }}>
+          Data incomplete, this summary may change: {affecting.map(gapWords).join("; ")}.
+        </p>
+      ) : null}
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>Next steps</h3>
+      {flags.length === 0 ? (
+        <p style={{ margin: 0 }}>No flags: nothing outstanding in the HER2 work-up.</p>
+      ) : (
+        <ol style={{ margin: 0, paddingLeft: "14pt" }}>
+          {flags.map((f, i) => (
+            <li key={String(i)}>
+              <strong>{flagTitle[f.code]}</strong>
+              {`: ${paperText(f.action ?? f.message)}`}
+            </li>
+          ))}
+        </ol>
+      )}
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>
+        HER2 results ({String(assessment.evidence.length)})
+      </h3>
+      <table style={{ borderCollapse: "collapse", width: "100%", fontSize: "8.5pt" }}>
+        <thead>
+          <tr>
+            {["Date", "Test", "Result", "Read as", "Specimen", "Used"].map((h) => (
+              <th key={h} style={cell}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {assessment.evidence.map((e, i) => (
+            <tr key={String(i)}>
+              <td style={cell}>{displayDate(e.date)}</td>
+              <td style={cell}>{methodLabel[e.method]}</td>
+              <td style={cell}>{paperText(e.value)}</td>
+              <td style={cell}>{paperText(e.interpretation ?? e.readAs ?? "")}</td>
+              <td style={cell}>{specimenWords(e) ?? "not recorded"}</td>
+              <td style={cell}>
+                {e.used ? "yes" : `no${e.notUsedReason ? `: ${paperText(e.notUsedReason)}` : ""}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>Guideline suggestion (decision support)</h3>
+      <p style={{ margin: 0 }}>{assessment.recommendation.text}</p>
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>Sources</h3>
+      <ol style={{ margin: 0, paddingLeft: "14pt", fontSize: "8pt" }}>
+        {citations.map((c) => (
+          <li key={c.id}>
+            {c.text}
+            {c.url ? `. ${c.url.replace(/^https:\/\//, "")}` : ""}
+          </li>
+        ))}
+      </ol>
+      <p style={{ margin: "4pt 0 0", fontSize: "8pt" }}>
+        Assessed as of {displayDate(assessment.asOf)} by the {assessment.guideline} rules (version{" "}
+        {assessment.rulesVersion}){sourceLabel ? ` from data on ${sourceLabel}` : ""}. Decision support only:
+        it informs, and never replaces, the clinician&apos;s judgement.
+      </p>
+    </section>
+  );
+}
