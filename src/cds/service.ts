@@ -42,6 +42,11 @@ export interface CdsServiceOptions {
   bodyLimit?: number;
   /** The fetch used to reach fhirServer (tests). */
   fetchImpl?: typeof fetch;
+  /**
+   * The service URL and FHIR allow-list for a request's Host header, when they depend on it (the sandbox, mounted on
+   * whatever loopback origin `npm start` or a test uses). Default: the config's.
+   */
+  forHost?: (host: string | undefined) => Pick<CdsConfig, "serviceUrl" | "fhirServers" | "appLaunchUrl">;
 }
 
 function localToday(): string {
@@ -80,7 +85,11 @@ interface HookRequest {
 }
 
 /** Checks a hook request's shape; what is wrong is a 400 naming the field. */
-function parseHookRequest(body: unknown, serviceId: string, config: CdsConfig): HookRequest {
+function parseHookRequest(
+  body: unknown,
+  serviceId: string,
+  config: Pick<CdsConfig, "fhirServers">,
+): HookRequest {
   if (!isRecord(body)) throw new BadRequest("the request body is not a JSON object");
   const expected = HOOKS[serviceId] ?? "";
   if (body.hook !== expected)
@@ -146,18 +155,22 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     disableRequestLogging: false,
   });
   const verifier = new JwtVerifier(config.issuers, options.now);
+  const siteOf = options.forHost ?? (() => config);
   const asOf = options.asOf ?? localToday;
   const kinds = new Map<string, CardKind>();
   const remember = (uuid: string, kind: CardKind): void => {
     kinds.set(uuid, kind);
     if (kinds.size > REMEMBERED_CARDS) kinds.delete(kinds.keys().next().value ?? "");
   };
-  const cardContext = (patientId: string) => ({
-    patientId,
-    remember,
-    ...(config.appLaunchUrl ? { appLaunchUrl: config.appLaunchUrl } : {}),
-    ...(config.ishOrderCode ? { ishOrderCode: config.ishOrderCode } : {}),
-  });
+  const cardContext = (patientId: string, host: string | undefined) => {
+    const appLaunchUrl = siteOf(host).appLaunchUrl;
+    return {
+      patientId,
+      remember,
+      ...(appLaunchUrl ? { appLaunchUrl } : {}),
+      ...(config.ishOrderCode ? { ishOrderCode: config.ishOrderCode } : {}),
+    };
+  };
 
   const fail = (reply: FastifyReply, status: number, code: IssueCode, text: string): FastifyReply =>
     reply.code(status).type("application/fhir+json").send(outcome(code, text));
@@ -181,7 +194,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
 
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
-    const audience = `${config.serviceUrl}${path.slice(PREFIX.length)}`;
+    const audience = `${siteOf(request.headers.host).serviceUrl}${path.slice(PREFIX.length)}`;
     const check = await verifier.verify(request.headers.authorization, audience);
     if (!check.ok) {
       request.log.info({ reason: check.reason }, "CDS client JWT rejected");
@@ -246,8 +259,8 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     return { assessment: assess(input), notes: [] };
   };
 
-  const cardsFor = async (req: HookRequest): Promise<Card[]> => {
-    const ctx = cardContext(req.patientId);
+  const cardsFor = async (req: HookRequest, host: string | undefined): Promise<Card[]> => {
+    const ctx = cardContext(req.patientId, host);
     let drafted: { drug: string; source: string }[] = [];
     if (req.hook === "order-sign") {
       const drafts = req.draftOrders ?? [];
@@ -269,18 +282,18 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     if (HOOKS[id] === undefined) return fail(reply, 404, "not-found", `no CDS service ${id}`);
     let hookRequest: HookRequest;
     try {
-      hookRequest = parseHookRequest(request.body, id, config);
+      hookRequest = parseHookRequest(request.body, id, siteOf(request.headers.host));
     } catch (error) {
       if (error instanceof BadRequest) return fail(reply, error.status, "invalid", error.message);
       throw error;
     }
     try {
-      return { cards: await cardsFor(hookRequest) };
+      return { cards: await cardsFor(hookRequest, request.headers.host) };
     } catch (error) {
       if (error instanceof BadRequest) return fail(reply, error.status, "invalid", error.message);
       // A FHIR server that fails in a way the loader did not absorb: say the check did not complete.
       request.log.warn({ error: error instanceof Error ? error.name : "unknown" }, "HER2 check failed");
-      const ctx = cardContext(hookRequest.patientId);
+      const ctx = cardContext(hookRequest.patientId, request.headers.host);
       const placeholder = assess({
         patient: `Patient/${hookRequest.patientId}`,
         asOf: asOf(),
