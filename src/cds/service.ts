@@ -151,8 +151,6 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // The access token is in the body, never in the URL; requests are logged by method and URL only.
-    disableRequestLogging: false,
   });
   const verifier = new JwtVerifier(config.issuers, options.now);
   const siteOf = options.forHost ?? (() => config);
