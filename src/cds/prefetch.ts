@@ -112,17 +112,17 @@ const NOT_PREFETCHED =
  * A FhirSource answering from the hook's prefetch, falling back to `fetchSource` (fhirServer with the hook's
  * access token) for what is missing.
  * @param prefetch the request's `prefetch` object (already checked to be an object)
+ * @param templates prefetchTemplates() of the service's code map (computed once)
  * @param fetchSource undefined when the request gave no fhirServer + fhirAuthorization
  */
 export function prefetchSource(
   prefetch: Readonly<Record<string, unknown>>,
   patientId: string,
-  codeMap: CodeMap,
+  templates: Readonly<Record<PrefetchKey, string>>,
   baseUrl: string,
   fetchSource: FhirSource | undefined,
 ): FhirSource {
   const byUrl = new Map<string, unknown>();
-  const templates = prefetchTemplates(codeMap);
   const values = new Map<PrefetchKey, unknown>();
   for (const [key, template] of Object.entries(templates) as [PrefetchKey, string][]) {
     const value = prefetch[key];

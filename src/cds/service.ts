@@ -234,7 +234,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
         : undefined;
     const hasPrefetch = req.prefetch !== undefined && Object.keys(req.prefetch).length > 0;
     const source = hasPrefetch
-      ? prefetchSource(req.prefetch ?? {}, req.patientId, config.codeMap, base, fetched)
+      ? prefetchSource(req.prefetch ?? {}, req.patientId, templates, base, fetched)
       : fetched;
     if (!source)
       throw new BadRequest(
