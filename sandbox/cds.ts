@@ -11,7 +11,8 @@ import { EMPTY_CODE_MAP } from "../src/fhir/code-map.ts";
 import { APP_LAUNCH_PATH, FHIR_BASE_PATH } from "./config.ts";
 import { handleFhirRequest } from "./fhir-api.ts";
 import type { FhirStore } from "./fhir-store.ts";
-import { sendJson } from "./http.ts";
+import { escapeHtml as h, readBody, sendHtml, sendJson, sendRedirect } from "./http.ts";
+import { page } from "./pages.ts";
 
 /**
  * The CDS Hooks service on the sandbox origin (`npm start`: `http://127.0.0.1:5173/cds-services`), and the sandbox
@@ -24,6 +25,8 @@ import { sendJson } from "./http.ts";
  *   loopback-only and holds synthetic data).
  * - `/sandbox/cds?patient=ID`: the sandbox acting as the EHR: fills the prefetch from its own FHIR store, signs a JWT
  *   and calls `her2-patient-view`; answers the service's response (the cards).
+ * - `/sandbox/cds-view?patient=ID`: the same call, shown as cards beside the launch link, with accept / override
+ *   forms posting to `/sandbox/cds-feedback` (forwarded to the service's feedback endpoint with a signed JWT).
  */
 export const SANDBOX_CDS_ISSUER = "her2-sandbox-ehr";
 export const SANDBOX_FEEDBACK_FILE = join(tmpdir(), "her2-sandbox-cds-feedback.ndjson");
@@ -85,7 +88,11 @@ export function createSandboxCds(): SandboxCds {
   return {
     async handle(req, res, path, origin, store) {
       const isService = path === CDS_PATH || path.startsWith(`${CDS_PATH}/`);
-      const isClient = path === "/sandbox/cds" || path.startsWith("/sandbox/cds-client/");
+      const isClient =
+        path === "/sandbox/cds" ||
+        path === "/sandbox/cds-view" ||
+        path === "/sandbox/cds-feedback" ||
+        path.startsWith("/sandbox/cds-client/");
       if (!isService && !isClient) return false;
       const { app, signer } = await (ready ??= start());
       if (isService) {
@@ -99,7 +106,39 @@ export function createSandboxCds(): SandboxCds {
         const aud = url.searchParams.get("aud") ?? `${origin}${CDS_PATH}`;
         res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
         res.end(await sign(signer, aud));
-      } else if (path === "/sandbox/cds") {
+      } else if (path === "/sandbox/cds-feedback" && req.method === "POST") {
+        const form = new URLSearchParams(await readBody(req));
+        const patientId = form.get("patient") ?? "";
+        const outcome = form.get("outcome") === "overridden" ? "overridden" : "accepted";
+        const [code = "", display = ""] = (form.get("reason") ?? "").split("|");
+        const feedbackPath = `${CDS_PATH}/${PATIENT_VIEW}/feedback`;
+        const answer = await app.inject({
+          method: "POST",
+          url: feedbackPath,
+          headers: {
+            host: new URL(origin).host,
+            authorization: `Bearer ${await sign(signer, `${origin}${feedbackPath}`)}`,
+          },
+          payload: {
+            feedback: [
+              {
+                card: form.get("card") ?? "",
+                outcome,
+                outcomeTimestamp: new Date().toISOString(),
+                ...(outcome === "overridden" ? { overrideReason: { reason: { code, display } } } : {}),
+              },
+            ],
+          },
+        });
+        const notice =
+          answer.statusCode === 200
+            ? `Feedback recorded: ${outcome}`
+            : `Feedback failed: HTTP ${String(answer.statusCode)}`;
+        sendRedirect(
+          res,
+          `/sandbox/cds-view?${new URLSearchParams({ patient: patientId, notice }).toString()}`,
+        );
+      } else if (path === "/sandbox/cds" || path === "/sandbox/cds-view") {
         const patientId = url.searchParams.get("patient") ?? "";
         if (!store.manifest.patients.some((p) => p.id === patientId)) {
           sendJson(res, 404, { error: `no sandbox patient ${patientId}` });
@@ -130,11 +169,71 @@ export function createSandboxCds(): SandboxCds {
             prefetch,
           },
         });
-        sendJson(res, answer.statusCode, answer.json());
+        if (path === "/sandbox/cds") sendJson(res, answer.statusCode, answer.json());
+        else {
+          const cards = answer.statusCode === 200 ? answer.json<{ cards: CardView[] }>().cards : [];
+          sendHtml(
+            res,
+            200,
+            cdsCardsPage(patientId, answer.statusCode, cards, url.searchParams.get("notice") ?? undefined),
+          );
+        }
       } else {
         sendJson(res, 404, { error: `nothing at ${path}` });
       }
       return true;
     },
   };
+}
+
+interface CardView {
+  uuid: string;
+  summary: string;
+  detail: string;
+  indicator: string;
+  overrideReasons: { code: string; display: string }[];
+  links?: { label: string; url: string; type: string }[];
+}
+
+/**
+ * `/sandbox/cds-view?patient=`: the cards beside the launch link, as Epic's and Oracle Health's sidebars show them,
+ * with accept / override forms that post feedback. The card's SMART link is launched the way an EHR does it: through
+ * the sandbox's EHR launch (a launch id, then the app's launch URL with `iss` and `launch`).
+ */
+export function cdsCardsPage(
+  patientId: string,
+  status: number,
+  cards: readonly CardView[],
+  notice?: string,
+): string {
+  const launch = `/sandbox/launch?patient=${encodeURIComponent(patientId)}`;
+  const views = cards.map((card) => {
+    const reasons = card.overrideReasons
+      .map((r) => `<option value="${h(r.code)}|${h(r.display)}">${h(r.display)}</option>`)
+      .join("");
+    const links = (card.links ?? [])
+      .map((l) => `<a href="${h(l.type === "smart" ? launch : l.url)}">${h(l.label)}</a>`)
+      .join(" ");
+    const form = (outcome: string, inner: string): string =>
+      `<form method="post" action="/sandbox/cds-feedback"><input type="hidden" name="patient" value="${h(patientId)}">` +
+      `<input type="hidden" name="card" value="${h(card.uuid)}"><input type="hidden" name="outcome" value="${outcome}">${inner}</form>`;
+    return `<section class="card ${h(card.indicator)}" aria-label="${h(card.indicator)} card">
+<h2>${h(card.summary)}</h2><p><strong>${h(card.indicator)}</strong> ${links}</p><pre>${h(card.detail)}</pre>
+${form("accepted", "<button>Accept</button>")}
+${form("overridden", `<label>Override reason <select name="reason">${reasons}</select></label> <button>Override</button>`)}
+</section>`;
+  });
+  const body =
+    status !== 200
+      ? `<p role="alert">The CDS service answered HTTP ${String(status)}.</p>`
+      : views.length === 0
+        ? "<p>No cards: nothing needs action for this patient.</p>"
+        : views.join("\n");
+  return page(
+    `CDS cards for ${patientId}`,
+    `<h1>CDS Hooks cards: <code>${h(patientId)}</code></h1>
+${notice ? `<p role="status">${h(notice)}</p>` : ""}
+<p><a href="${h(launch)}">EHR launch</a> · <a href="/sandbox/">Back to the sandbox</a></p>
+${body}`,
+  );
 }

@@ -96,3 +96,39 @@ describe("the CDS Hooks service on the sandbox origin", () => {
     expect(stored.map((l) => (JSON.parse(l) as { kind: string }).kind)).toEqual(["reflex-ish-missing"]);
   });
 });
+
+describe("the sandbox's card view (the EHR sidebar)", () => {
+  it("shows the cards with the launch link, and records an override posted from the form", async () => {
+    const view = await fetch(`${sandbox.url}/sandbox/cds-view?patient=her2-ihc2-no-ish`);
+    expect(view.status).toBe(200);
+    const html = await view.text();
+    expect(html).toContain("HER2 IHC 2+ (equivocal) without ISH: order reflex ISH on the same specimen");
+    expect(html).toContain('href="/sandbox/launch?patient=her2-ihc2-no-ish">Open the HER2 panel</a>');
+    const card = /name="card" value="([0-9a-f-]{36})"/.exec(html)?.[1] ?? "";
+    const posted = await fetch(`${sandbox.url}/sandbox/cds-feedback`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        patient: "her2-ihc2-no-ish",
+        card,
+        outcome: "overridden",
+        reason: "patient-declined|Patient declined",
+      }),
+    });
+    expect(posted.status).toBe(302);
+    expect(posted.headers.get("location")).toContain("notice=Feedback+recorded%3A+overridden");
+    const stored = readFileSync(SANDBOX_FEEDBACK_FILE, "utf8")
+      .split("\n")
+      .filter((l) => l.includes(card));
+    expect(stored.map((l) => JSON.parse(l) as { kind: string; overrideReason: unknown })).toEqual([
+      expect.objectContaining({
+        kind: "reflex-ish-missing",
+        outcome: "overridden",
+        overrideReason: { code: "patient-declined", display: "Patient declined" },
+      }),
+    ]);
+    const quiet = await (await fetch(`${sandbox.url}/sandbox/cds-view?patient=her2-ihc3`)).text();
+    expect(quiet).toContain("No cards: nothing needs action for this patient.");
+  });
+});
