@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCdsCommand } from "../../src/cli/cds-commands";
+import { prefetchTemplates } from "../../src/cds/prefetch";
+import { readCdsConfigFile, runCdsCommand } from "../../src/cli/cds-commands";
 import { clientJwt, clientKey, ISSUER, SERVICE_URL } from "../cds/helpers";
 import { allowLoopbackRequests } from "../sandbox/helpers";
 
@@ -73,6 +74,45 @@ describe("her2 cds-service", () => {
     const b = io();
     expect(await runCdsCommand(["cds-service", "--config", join(dir, "bad.json")], b.io)).toBe(2);
     expect(b.err()).toBe("her2: Invalid CDS service config: fhirServer: unknown field\n");
+  });
+});
+
+describe("readCdsConfigFile", () => {
+  it("reads the code map file and the feedback file relative to the config; the local codes are searched", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cds-cli-"));
+    writeFileSync(
+      join(dir, "codes.json"),
+      JSON.stringify({
+        observations: [{ system: "urn:oid:1.2.3", code: "768282-11", concept: "ihc" }],
+        answers: [],
+        medications: [],
+      }),
+    );
+    writeFileSync(
+      join(dir, "cds.json"),
+      JSON.stringify({
+        serviceUrl: SERVICE_URL,
+        issuers: [{ iss: ISSUER, jwksUrls: ["https://ehr.example.test/jwks.json"] }],
+        codeMapFile: "codes.json",
+        feedbackFile: "fb.ndjson",
+      }),
+    );
+    const config = readCdsConfigFile(join(dir, "cds.json"));
+    expect(config.feedbackFile).toBe(join(dir, "fb.ndjson"));
+    expect(decodeURIComponent(prefetchTemplates(config.codeMap).her2Observations)).toContain(
+      "urn:oid:1.2.3|768282-11",
+    );
+  });
+
+  it("an issuer without keys is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cds-cli-"));
+    writeFileSync(
+      join(dir, "cds.json"),
+      JSON.stringify({ serviceUrl: SERVICE_URL, issuers: [{ iss: ISSUER }] }),
+    );
+    expect(() => readCdsConfigFile(join(dir, "cds.json"))).toThrow(
+      "Invalid CDS service config: issuers[0]: give jwksUrls or jwks: an issuer without keys can never be verified",
+    );
   });
 });
 
