@@ -139,8 +139,6 @@ function parseHookRequest(
 
 export interface CdsService {
   app: FastifyInstance;
-  /** The patient-view cards' assessment path, exposed for the benchmark. */
-  assessFor(request: HookRequest): Promise<{ assessment: Assessment; notes: string[] }>;
 }
 
 /**
@@ -226,7 +224,8 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     ],
   }));
 
-  const assessFor = async (req: HookRequest): Promise<{ assessment: Assessment; notes: string[] }> => {
+  /** The app's data path (src/app/pipeline.ts): load through the FHIR layer, normalise, the rules. */
+  const assessFor = async (req: HookRequest): Promise<Assessment> => {
     const base = req.fhirServer ?? "https://fhir-server-not-given.invalid/";
     const fetched: FhirSource | undefined =
       req.fhirServer !== undefined && req.accessToken !== undefined
@@ -254,7 +253,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
       fhirBase: base,
       codeMap: config.codeMap,
     });
-    return { assessment: assess(input), notes: [] };
+    return assess(input);
   };
 
   const cardsFor = async (req: HookRequest, host: string | undefined): Promise<Card[]> => {
@@ -266,7 +265,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
       // No anti-HER2 drug among the drafts: nothing to check, no FHIR request.
       if (drafted.length === 0) return [];
     }
-    const { assessment } = await assessFor(req);
+    const assessment = await assessFor(req);
     const incomplete = assessment.dataGaps.some((g) => g.affectsAssessment);
     if (req.hook === "order-sign") {
       const cards = orderSignCards(assessment, drafted, ctx);
@@ -347,5 +346,5 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     return {};
   });
 
-  return { app, assessFor };
+  return { app };
 }
