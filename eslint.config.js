@@ -51,15 +51,26 @@ export default defineConfig(
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   {
     files: ["src/domain/**"],
-    rules: restrict([...platform, ...outerLayers("fhir", "smart", "ui", "cli", "sandbox")]),
+    rules: restrict([...platform, ...outerLayers("fhir", "smart", "ui", "cli", "sandbox", "cds")]),
   },
   {
     files: ["src/fhir/**"],
     rules: restrict([
       { group: ["react", "react-dom", "@mui/*"], message: "The FHIR layer has no UI." },
-      ...outerLayers("smart", "ui", "cli", "sandbox"),
+      ...outerLayers("smart", "ui", "cli", "sandbox", "cds"),
     ]),
   },
   { files: ["src/ui/**", "src/smart/**"], rules: restrict(outerLayers("cli", "sandbox")) },
   { files: ["src/cli/**"], rules: restrict(outerLayers("ui", "smart", "sandbox")) },
+  // The CDS Hooks service (issue 13): the FHIR layer and the rules, served over HTTP; no UI, no SMART launch.
+  {
+    files: ["src/cds/**"],
+    rules: restrict([
+      {
+        group: ["react", "react-dom", "@mui/*", "fhirclient", "fhirclient/*"],
+        message: "The CDS service has no UI and no fhirclient.",
+      },
+      ...outerLayers("app", "ui", "smart", "cli", "sandbox"),
+    ]),
+  },
 );

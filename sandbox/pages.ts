@@ -16,9 +16,13 @@ const STYLE = `
   a:focus, button:focus, input:focus, select:focus { outline: 3px solid #1a56db; outline-offset: 2px; }
   button { font: inherit; padding: .4rem 1rem; margin-right: .5rem; } fieldset { margin: 1rem 0; }
   .error { color: #a00; font-weight: bold; }
+  .card { border: 1px solid #bbb; border-left: 6px solid #1a56db; padding: .5rem 1rem; margin: 1rem 0; }
+  .card.warning { border-left-color: #b35c00; } .card.critical { border-left-color: #a00; }
+  .card pre { white-space: pre-wrap; font: inherit; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }`;
 
-function page(title: string, body: string): string {
+/** A sandbox page: the shared head and style around `body` (also used by cds.ts). */
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
@@ -88,7 +92,8 @@ export function sandboxHomePage(model: HomePageModel): string {
       const e = p.expected;
       return `<tr><td><code>${h(p.id)}</code></td><td>${h(p.name)}<br>born ${h(p.birthDate)}</td><td>${h(p.scenario)}</td>
 <td>${h(e.status)} / ${h(e.category)} / ${h(e.setting)}<div class="flags">${e.flags.length === 0 ? "no flags" : e.flags.map((f) => `<code>${h(f)}</code>`).join(" ")}</div></td>
-<td><a href="${h(model.launchUrl(p.id))}">EHR launch<span class="visually-hidden"> ${h(p.name)}</span></a></td></tr>`;
+<td><a href="${h(model.launchUrl(p.id))}">EHR launch<span class="visually-hidden"> ${h(p.name)}</span></a>
+<br><a href="/sandbox/cds-view?patient=${encodeURIComponent(p.id)}">CDS cards<span class="visually-hidden"> ${h(p.name)}</span></a></td></tr>`;
     })
     .join("\n");
   const patientOptions = model.patients

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { APP_LAUNCH_PATH, AUTHORIZE_PATH, FHIR_BASE_PATH, SANDBOX_PAGE_PATH, TOKEN_PATH } from "./config.ts";
+import type { SandboxCds } from "./cds.ts";
 import { parseFailures } from "./failures.ts";
 import { capabilityStatement, handleFhirRequest, operationOutcome, smartConfiguration } from "./fhir-api.ts";
 import { type FhirStore, loadFhirStore } from "./fhir-store.ts";
@@ -39,6 +40,7 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
   const warmUp = (): Promise<FhirStore> =>
     (loading ??= loadFhirStore(options.patientsDir ?? DEFAULT_PATIENTS_DIR).then((s) => (store = s)));
   const auth = new SandboxAuth(launches, () => store?.manifest.patients ?? [], options.appOrigin);
+  let cds: Promise<SandboxCds> | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
@@ -47,7 +49,9 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
     const inFhir = path === FHIR_BASE_PATH || path.startsWith(`${FHIR_BASE_PATH}/`);
     const isAuth = path === AUTHORIZE_PATH || path === TOKEN_PATH;
     const inSandbox = path === "/sandbox" || path.startsWith(SANDBOX_PAGE_PATH);
-    if (!inFhir && !isAuth && !inSandbox) return false;
+    const inCds =
+      path === "/cds-services" || path.startsWith("/cds-services/") || path.startsWith("/sandbox/cds");
+    if (!inFhir && !isAuth && !inSandbox && !inCds) return false;
 
     const cors = corsHeaders(req, auth);
     if (req.method === "OPTIONS" && (inFhir || path === TOKEN_PATH)) {
@@ -56,6 +60,11 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
       return true;
     }
     const loaded = await warmUp();
+    // The CDS Hooks service and the sandbox as its client (cds.ts).
+    if (inCds) {
+      const service = await (cds ??= loadSandboxCds());
+      if (await service.handle(req, res, path, origin, loaded)) return true;
+    }
 
     if (inFhir) {
       const sub = path.slice(FHIR_BASE_PATH.length);
@@ -121,6 +130,24 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
   }) as SandboxHandler;
   handler.warmUp = warmUp;
   return handler;
+}
+
+/**
+ * Loads cds.ts (the CDS Hooks service and its sandbox client) when first asked for, not with the Vite config: the
+ * service's source (src/cds, src/fhir) imports without file extensions, which Vite's config loader warns about on
+ * every `npm start`. Under Vite, Node cannot import TypeScript itself, so tsx does; under vitest, the import does.
+ */
+async function loadSandboxCds(): Promise<SandboxCds> {
+  const url = new URL("./cds.ts", import.meta.url).href;
+  type CdsModule = typeof import("./cds.ts");
+  let module: CdsModule;
+  try {
+    module = (await import(/* @vite-ignore */ url)) as CdsModule;
+  } catch {
+    const { tsImport } = await import("tsx/esm/api");
+    module = (await tsImport(url, import.meta.url)) as CdsModule;
+  }
+  return module.createSandboxCds();
 }
 
 function serveSandboxPage(

@@ -5,6 +5,7 @@
  */
 import { isMainThread, workerData } from "node:worker_threads";
 import { localDate, parseArgs } from "./args";
+import { CDS_COMMANDS, runCdsCommand } from "./cds-commands";
 import { WORKER_ROLE, type WorkerStart } from "./parallel-review";
 import { runReviewWorker } from "./review-worker";
 import { review, type ReviewIo } from "./review";
@@ -16,6 +17,8 @@ import { runScanWorker, SCAN_WORKER_ROLE, type ScanWorkerStart } from "./scan-wo
  * @returns The exit code.
  */
 export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = new Date()): Promise<number> {
+  // The CDS Hooks service and its feedback report (issue 13) have their own options (cds-commands.ts).
+  if (CDS_COMMANDS.includes(argv[0] ?? "")) return runCdsCommand(argv, io);
   const parsed = parseArgs(argv, io, localDate(now));
   if (parsed.kind === "exit") return parsed.code;
   const started = performance.now();

@@ -4,7 +4,7 @@
  * the compiled CLI, dist-cli/her2.js, built here first by the same script `npm run build:cli` runs.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -47,6 +47,19 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
     const run = her2("--help");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/review \[options\] <file-or-folder\.\.\.>/);
+  });
+
+  it("feedback-report summarises a CDS feedback file (the CDS commands are dispatched by main.ts)", () => {
+    const dir = tempDir();
+    const file = join(dir, "feedback.ndjson");
+    writeFileSync(
+      file,
+      `${JSON.stringify({ received: "2026-11-25T10:00:00Z", service: "her2-patient-view", card: "c", kind: "reflex-ish-missing", outcome: "accepted" })}\n`,
+    );
+    const run = her2("feedback-report", file);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("reflex-ish-missing\t1\t0\t100%");
   });
 
   it("review reads a Bulk Data folder: NDJSON on stdout, summary on stderr, exit 3 for the skipped line", () => {
