@@ -1,6 +1,7 @@
 // @vitest-environment node
 /**
- * package.json: the runtime `dependencies` are what the compiled CLI imports (commander, csv-stringify). The built pages
+ * package.json: the runtime `dependencies` are what the compiled CLI imports (commander, csv-stringify; jose for
+ * the Bulk Data backend-services client, issue 14). The built pages
  * bundle React, MUI, Emotion and fhirclient, and the build tools only build: all devDependencies.
  */
 import { readFileSync } from "node:fs";
@@ -19,7 +20,7 @@ describe("package.json", () => {
   it("its dependencies hold no UI library, fhirclient or build tool", () => {
     const runtime = Object.keys(pkg.dependencies ?? {});
     expect(runtime.filter((name) => BUILD_TIME.test(name))).toEqual([]);
-    expect(runtime.sort()).toEqual(["commander", "csv-stringify"]);
+    expect(runtime.sort()).toEqual(["commander", "csv-stringify", "jose"]);
   });
 
   it("the build-time packages are devDependencies", () => {
