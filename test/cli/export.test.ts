@@ -56,9 +56,15 @@ interface Run extends ExportResult {
 async function exportFrom(
   s: RunningSandbox,
   options: Partial<ExportOptions> = {},
-  more: { signal?: AbortSignal; backoff?: typeof FAST; onRequest?: (r: Recorded) => void } = {},
+  more: {
+    signal?: AbortSignal;
+    backoff?: typeof FAST;
+    onRequest?: (r: Recorded) => void;
+    tty?: boolean;
+  } = {},
 ): Promise<Run> {
   const stderr = new Sink();
+  if (more.tty === true) stderr.isTTY = true;
   const out = options.out ?? tempDir();
   const requests: Recorded[] = [];
   const recording: typeof fetch = (input, init) => {
@@ -221,6 +227,23 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(second.stderr).toContain("resuming: 1 of 8 files left to download");
     expect(second.requests.some((r) => r.url.includes("/$export?"))).toBe(false);
     expect(await reviewOf(out)).toBe(await reviewOf(whole.out));
+  });
+
+  it("a download cut once is retried within the run, and the export is complete", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 1 }] });
+    const run = await exportFrom(s);
+    expect(run.exitCode).toBe(0);
+    expect(run.requests.filter((r) => r.url.endsWith("/Observation.000.ndjson"))).toHaveLength(2);
+    expect(await reviewOf(run.out)).toBe(await reviewOf(join(root, "sandbox/patients")));
+  });
+
+  it("on a terminal: one progress line redrawn in place, no per-file lines", async () => {
+    const s = await sandbox({ pollsBeforeDone: 2 });
+    const run = await exportFrom(s, {}, { tty: true });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain("\r\x1b[2Kher2 export: server: 0% done");
+    expect(run.stderr).not.toContain("her2 export: downloaded ");
+    expect(run.stderr).toMatch(/her2 export: complete: 283 resources/);
   });
 
   it("renews a token that expires in the middle of the downloads, and never prints a token", async () => {
