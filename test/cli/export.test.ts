@@ -138,6 +138,17 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(statusUrl).toContain("/$export-status/");
   });
 
+  it("without --group: Patient/$export, every patient", async () => {
+    const s = await sandbox();
+    const run = await exportFrom(s, { group: undefined });
+    expect(run.exitCode).toBe(0);
+    expect(run.requests.find((r) => r.url.includes("/$export?"))?.url).toContain(
+      "/fhir/Patient/$export?_type=",
+    );
+    expect(run.stderr).toContain("export started (all patients)");
+    expect(run.stderr).toContain("complete: 283 resources");
+  });
+
   it("sends _since and, when asked, a _typeFilter for the HER2 codes", async () => {
     const s = await sandbox();
     const run = await exportFrom(s, { since: "2999-01-01T00:00:00Z", typeFilter: true });
