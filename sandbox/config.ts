@@ -50,3 +50,19 @@ export const SHARED_RESOURCE_TYPES: ReadonlySet<string> = new Set(["Practitioner
 export const DEFAULT_PAGE_SIZE = 20;
 /** Upper bound on `_count`, so a client cannot ask for everything in one page. */
 export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * SMART Backend Services clients (the Bulk Data export): client id and the JWKS of public keys their assertions are
+ * checked against (relative to this folder). `backend-client/private-jwks.json` is the matching private key set, for
+ * the offline demo and the tests only: it protects nothing but synthetic data.
+ */
+export const BACKEND_CLIENTS: readonly { clientId: string; jwksFile: string }[] = [
+  { clientId: "her2-bulk-sandbox", jwksFile: "./backend-client/jwks.json" },
+];
+/** System access tokens are short-lived (SMART Backend Services recommends at most five minutes). */
+export const BACKEND_TOKEN_LIFETIME_S = 300;
+/** The Group that `Group/…/$export` exports: every synthetic patient (a real EHR's breast-cancer registry group). */
+export const BULK_GROUP_ID = "her2-breast-cancer";
+/** Bulk Data status and file paths below the FHIR base. */
+export const BULK_STATUS_PATH = "/$export-status";
+export const BULK_FILE_PATH = "/$export-file";

@@ -53,8 +53,10 @@ export function smartConfiguration(origin: string): Record<string, unknown> {
   return {
     authorization_endpoint: `${origin}${AUTHORIZE_PATH}`,
     token_endpoint: `${origin}${TOKEN_PATH}`,
-    token_endpoint_auth_methods_supported: ["none"],
-    grant_types_supported: ["authorization_code"],
+    // "private_key_jwt" and client_credentials: SMART Backend Services, for the Bulk Data export (backend-auth.ts).
+    token_endpoint_auth_methods_supported: ["none", "private_key_jwt"],
+    token_endpoint_auth_signing_alg_values_supported: ["RS384", "ES384"],
+    grant_types_supported: ["authorization_code", "client_credentials"],
     response_types_supported: ["code"],
     code_challenge_methods_supported: ["S256"],
     scopes_supported: [
@@ -67,11 +69,14 @@ export function smartConfiguration(origin: string): Record<string, unknown> {
       ...SERVED_RESOURCE_TYPES.flatMap((t) => [`patient/${t}.rs`, `patient/${t}.read`]),
       "patient/*.rs",
       "patient/*.read",
+      "system/*.rs",
+      "system/*.read",
     ],
     capabilities: [
       "launch-ehr",
       "launch-standalone",
       "client-public",
+      "client-confidential-asymmetric",
       "context-ehr-patient",
       "context-standalone-patient",
       "context-banner",
@@ -139,6 +144,14 @@ export function capabilityStatement(origin: string): CapabilityStatement {
           ],
         },
         resource,
+        // FHIR Bulk Data Access STU2: Group and Patient level export (bulk.ts).
+        operation: [
+          { name: "export", definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export" },
+          {
+            name: "export",
+            definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export",
+          },
+        ],
         searchParam: [
           { name: "_count", type: "number" },
           { name: "_offset", type: "number" },

@@ -1,8 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { APP_LAUNCH_PATH, AUTHORIZE_PATH, FHIR_BASE_PATH, SANDBOX_PAGE_PATH, TOKEN_PATH } from "./config.ts";
+import {
+  APP_LAUNCH_PATH,
+  AUTHORIZE_PATH,
+  BULK_FILE_PATH,
+  BULK_STATUS_PATH,
+  FHIR_BASE_PATH,
+  SANDBOX_PAGE_PATH,
+  TOKEN_PATH,
+} from "./config.ts";
 import type { SandboxCds } from "./cds.ts";
+import { BackendAuth, registeredBackendClients } from "./backend-auth.ts";
+import { type BulkOptions, BulkExports, parseBulkFaults } from "./bulk.ts";
 import { parseFailures } from "./failures.ts";
 import { capabilityStatement, handleFhirRequest, operationOutcome, smartConfiguration } from "./fhir-api.ts";
 import { type FhirStore, loadFhirStore } from "./fhir-store.ts";
@@ -17,6 +27,10 @@ export interface SandboxOptions {
   readonly patientsDir?: string;
   /** An app origin other than this machine's loopback addresses, allowed in redirect URIs and CORS. */
   readonly appOrigin?: string;
+  /**
+   * Bulk Data settings and injected faults (default: none, or the codes in HER2_SANDBOX_BULK_FAULTS, comma-separated).
+   */
+  readonly bulk?: BulkOptions;
 }
 
 /** Connect-style middleware: handles the sandbox's paths and passes everything else to `next`. */
@@ -41,6 +55,10 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
     (loading ??= loadFhirStore(options.patientsDir ?? DEFAULT_PATIENTS_DIR).then((s) => (store = s)));
   const auth = new SandboxAuth(launches, () => store?.manifest.patients ?? [], options.appOrigin);
   let cds: Promise<SandboxCds> | undefined;
+  const backend = new BackendAuth(registeredBackendClients());
+  const bulk = new BulkExports(options.bulk ?? bulkOptionsFromEnvironment(), (token) => {
+    backend.expire(token);
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
@@ -72,6 +90,8 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
         sendJson(res, 200, smartConfiguration(origin), "application/json", cors);
       } else if (sub === "/metadata") {
         sendJson(res, 200, capabilityStatement(origin), FHIR_JSON, cors);
+      } else if (BulkExports.handles(sub)) {
+        await serveBulk(req, res, sub, url.searchParams, origin, loaded, backend, bulk, cors);
       } else {
         const grant = await auth.authenticate(req);
         const expired = !("error" in grant) && grant.failures.some((f) => f.kind === "fhir-401");
@@ -108,7 +128,11 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
           cors,
         );
       } else {
-        await auth.token(req, res, toRecord(new URLSearchParams(await readBody(req))), cors);
+        const form = toRecord(new URLSearchParams(await readBody(req)));
+        if (form.grant_type === "client_credentials") {
+          const answer = await backend.token(form, `${origin}${TOKEN_PATH}`);
+          sendJson(res, answer.status, answer.body, "application/json", { ...cors, pragma: "no-cache" });
+        } else await auth.token(req, res, form, cors);
       }
     } else {
       serveSandboxPage(path, url.searchParams, origin, loaded, launches, res);
@@ -148,6 +172,71 @@ async function loadSandboxCds(): Promise<SandboxCds> {
     module = (await tsImport(url, import.meta.url)) as CdsModule;
   }
   return module.createSandboxCds();
+}
+
+function bulkOptionsFromEnvironment(): BulkOptions {
+  const codes = process.env["HER2_SANDBOX_BULK_FAULTS"];
+  if (codes === undefined || codes === "") return {};
+  const faults = parseBulkFaults([codes]);
+  if ("error" in faults) throw new Error(`HER2_SANDBOX_BULK_FAULTS: ${faults.error}`);
+  return { faults };
+}
+
+/** The Bulk Data endpoints: a system token (SMART Backend Services) for kick-off and status; files as the manifest says. */
+async function serveBulk(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sub: string,
+  query: URLSearchParams,
+  origin: string,
+  store: FhirStore,
+  backend: BackendAuth,
+  bulk: BulkExports,
+  cors: Record<string, string>,
+): Promise<void> {
+  const grant = backend.authenticate(req.headers.authorization);
+  const isFile = sub.startsWith(BULK_FILE_PATH);
+  if ("error" in grant && !(isFile && !bulk.requiresAccessToken)) {
+    sendJson(
+      res,
+      401,
+      operationOutcome("login", `${grant.error} (Bulk Data needs a SMART Backend Services token)`),
+      FHIR_JSON,
+      {
+        ...cors,
+        "www-authenticate": `Bearer realm="her2-sandbox", error="invalid_token"`,
+      },
+    );
+    return;
+  }
+  const system = "error" in grant ? undefined : grant;
+  if (isFile) {
+    bulk.file(sub, system, res, cors);
+    return;
+  }
+  if (system === undefined) return;
+  const answer = sub.startsWith(BULK_STATUS_PATH)
+    ? bulk.status(req.method ?? "GET", sub, system, origin)
+    : await (async () => {
+        const params = new URLSearchParams(query);
+        if (req.method === "POST") {
+          // STU2: a POST kick-off carries its parameters in a Parameters resource.
+          const body = JSON.parse((await readBody(req)) || "{}") as {
+            parameter?: { name?: string; valueString?: string }[];
+          };
+          for (const p of body.parameter ?? [])
+            if (p.name && p.valueString !== undefined) params.append(p.name, p.valueString);
+        }
+        return bulk.kickOff(sub, params, String(req.headers.prefer ?? ""), system, origin, store);
+      })();
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, { "cache-control": "no-store", ...cors, ...answer.headers });
+    res.end();
+  } else
+    sendJson(res, answer.status, answer.body, answer.status === 200 ? "application/json" : FHIR_JSON, {
+      ...cors,
+      ...answer.headers,
+    });
 }
 
 function serveSandboxPage(
@@ -194,7 +283,7 @@ function corsHeaders(req: IncomingMessage, auth: SandboxAuth): Record<string, st
   if (origin === undefined || !auth.isAllowedCorsOrigin(origin)) return {};
   return {
     "access-control-allow-origin": origin,
-    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
     "access-control-allow-headers": "authorization, content-type, accept",
     vary: "Origin",
   };
@@ -213,7 +302,7 @@ export interface RunningSandbox {
  * @param options.appOrigin - where the app runs, if not on this server's origin (allowed as redirect target and in CORS)
  */
 export async function startSandbox(
-  options: { port?: number; appOrigin?: string; patientsDir?: string } = {},
+  options: { port?: number; appOrigin?: string; patientsDir?: string; bulk?: BulkOptions } = {},
 ): Promise<RunningSandbox> {
   const handler = createSandboxHandler(options);
   const server = createServer((req, res) => {

@@ -7,9 +7,90 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import type { FlagCode, Her2Status } from "../domain";
 import { FLAG_CODES, isFlagCode, isStatus, STATUSES } from "./filters";
 import { FORMAT_NAMES, type FormatName } from "./formats";
+import type { ExportOptions } from "./export";
 import type { ReviewIo, ReviewOptions } from "./review";
 
-export type ParsedArgs = { kind: "review"; options: ReviewOptions } | { kind: "exit"; code: 0 | 2 };
+export type ParsedArgs =
+  | { kind: "review"; options: ReviewOptions }
+  /** `her2 export`, or with `review`: `her2 review --from <base>` (export, then review the folder). */
+  | { kind: "export"; options: ExportOptions; review?: ReviewOptions }
+  | { kind: "exit"; code: 0 | 2 };
+
+/** The sandbox's backend client (sandbox/config.ts): the defaults, so the offline demo needs no option. */
+const SANDBOX_CLIENT_ID = "her2-bulk-sandbox";
+const SANDBOX_KEY_FILE = "sandbox/backend-client/private-jwks.json";
+
+interface ExportFlags {
+  from?: string;
+  group?: string;
+  out?: string;
+  clientId: string;
+  key: string;
+  scope: string;
+  since?: string;
+  typeFilter?: boolean;
+  parallel: number;
+  maxWait: number;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of 1 or more.");
+  return n;
+}
+
+function parseInstant(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    throw new InvalidArgumentError("expected a FHIR instant, e.g. 2026-01-01T00:00:00Z.");
+  return value;
+}
+
+/** The Bulk Data options shared by `export` and `review --from`. */
+function addExportOptions(command: Command, outRequired: boolean): Command {
+  return command
+    .option("--from <base>", "FHIR base URL of the Bulk Data server")
+    .option("--group <id>", "the Group to export (Group/<id>/$export); without it, Patient/$export")
+    .option(
+      "--out <folder>",
+      outRequired
+        ? "folder for the NDJSON files and the resume state"
+        : "folder for the export (default: export-<group>)",
+    )
+    .option("--client-id <id>", "SMART Backend Services client id", SANDBOX_CLIENT_ID)
+    .option("--key <jwks-file>", "JWKS file with the client's private RS384 or ES384 key", SANDBOX_KEY_FILE)
+    .option("--scope <scopes>", "system scopes to ask for", "system/*.rs")
+    .option("--since <instant>", "_since: only resources changed after this instant", parseInstant)
+    .option(
+      "--type-filter",
+      "send _typeFilter for the HER2 LOINC codes (may drop results coded only by text)",
+    )
+    .option("--parallel <n>", "parallel downloads", positiveInteger, 4)
+    .option("--max-wait <minutes>", "give up waiting for the server after this long", positiveInteger, 360);
+}
+
+function exportOptions(flags: ExportFlags, defaultOut: boolean): ExportOptions | string {
+  if (flags.from === undefined) return "missing --from <FHIR base URL>";
+  try {
+    const url = new URL(flags.from);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return "--from must be an http(s) URL";
+  } catch {
+    return `--from is not a URL: ${flags.from}`;
+  }
+  const out = flags.out ?? (defaultOut ? `export-${flags.group ?? "patients"}` : undefined);
+  if (out === undefined) return "missing --out <folder>";
+  return {
+    from: flags.from,
+    group: flags.group,
+    out,
+    clientId: flags.clientId,
+    keyFile: flags.key,
+    scope: flags.scope,
+    since: flags.since,
+    typeFilter: flags.typeFilter === true,
+    parallel: flags.parallel,
+    maxWaitMs: flags.maxWait * 60_000,
+  };
+}
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -64,7 +145,7 @@ Examples:
   $ npx her2 review bundles/*.json --status positive --format csv > positive.csv
   $ npx her2 review export/ --code-map site-codes.json > assessments.ndjson`;
 
-interface ReviewFlags {
+interface ReviewFlags extends Partial<ExportFlags> {
   format: FormatName;
   codeMap?: string;
   asOf?: string;
@@ -84,7 +165,8 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
     );
     return { kind: "exit", code: 2 };
   }
-  let parsed: ReviewOptions | undefined;
+  let parsed: ParsedArgs | undefined;
+  let usage: string | undefined;
   const program = new Command("her2")
     .description("HER2 status in breast cancer (ASCO/CAP 2018, 2023 update): chart review from FHIR files.")
     .exitOverride()
@@ -96,11 +178,13 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
         write(`her2: ${text.trim().replace(/\s*\n\s*/g, " ")} (see 'her2 review --help')\n`);
       },
     });
-  program
+  const reviewCommand = program
     .command("review")
-    .description("Assess every patient in FHIR Bundles, NDJSON files or Bulk Data export folders.")
+    .description(
+      "Assess every patient in FHIR Bundles, NDJSON files or Bulk Data export folders, or export them first (--from).",
+    )
     .argument(
-      "<file-or-folder...>",
+      "[file-or-folder...]",
       "FHIR R4 Bundle .json, .ndjson / .jsonl files, or Bulk Data export folders",
     )
     .addOption(new Option("--format <format>", "output format").choices(FORMAT_NAMES).default("ndjson"))
@@ -117,16 +201,49 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
       "the institution's local HER2 result, answer and drug codes (JSON; format in src/fhir/README.md)",
       onlyOnce("--code-map"),
     )
-    .addHelpText("after", EXAMPLES)
-    .action((inputs: string[], flags: ReviewFlags) => {
-      parsed = {
-        inputs,
-        format: flags.format,
-        asOf: flags.asOf ?? today,
-        flags: flags.flag ?? [],
-        statuses: flags.status ?? [],
-        codeMapFile: flags.codeMap,
-      };
+    .addHelpText("after", EXAMPLES);
+  addExportOptions(reviewCommand, false).action((inputs: string[], flags: ReviewFlags) => {
+    const review: ReviewOptions = {
+      inputs,
+      format: flags.format,
+      asOf: flags.asOf ?? today,
+      flags: flags.flag ?? [],
+      statuses: flags.status ?? [],
+      codeMapFile: flags.codeMap,
+    };
+    if (flags.from === undefined) {
+      if (inputs.length === 0) usage = "missing files or folders to review, or --from <FHIR base URL>";
+      else parsed = { kind: "review", options: review };
+      return;
+    }
+    if (inputs.length > 0) {
+      usage = "give files to review or --from <FHIR base URL>, not both";
+      return;
+    }
+    const options = exportOptions(flags as ExportFlags, true);
+    if (typeof options === "string") usage = options;
+    else parsed = { kind: "export", options, review: { ...review, inputs: [options.out] } };
+  });
+  addExportOptions(
+    program
+      .command("export")
+      .description("Export a Group (or all patients) from a FHIR Bulk Data server into a folder, resumably."),
+    true,
+  )
+    .addHelpText(
+      "after",
+      `
+Auth: SMART Backend Services (client_credentials, private_key_jwt). The defaults are the sandbox's demo client.
+Exit codes: 0 complete, 2 usage error, 4 incomplete or failed (run the same command again to resume), 130 cancelled.
+
+Examples:
+  $ npx her2 export --from http://127.0.0.1:5173/fhir --group her2-breast-cancer --out export/
+  $ npx her2 review --from http://127.0.0.1:5173/fhir --group her2-breast-cancer --format table`,
+    )
+    .action((flags: ExportFlags) => {
+      const options = exportOptions(flags, false);
+      if (typeof options === "string") usage = options;
+      else parsed = { kind: "export", options };
     });
 
   try {
@@ -138,5 +255,9 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
     }
     throw error;
   }
-  return parsed ? { kind: "review", options: parsed } : { kind: "exit", code: 2 };
+  if (usage !== undefined) {
+    io.stderr.write(`her2: error: ${usage} (see 'her2 --help')\n`);
+    return { kind: "exit", code: 2 };
+  }
+  return parsed ?? { kind: "exit", code: 2 };
 }

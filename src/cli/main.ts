@@ -6,6 +6,7 @@
 import { isMainThread, workerData } from "node:worker_threads";
 import { localDate, parseArgs } from "./args";
 import { CDS_COMMANDS, runCdsCommand } from "./cds-commands";
+import { exportCommand } from "./export-command";
 import { WORKER_ROLE, type WorkerStart } from "./parallel-review";
 import { runReviewWorker } from "./review-worker";
 import { review, type ReviewIo } from "./review";
@@ -21,6 +22,20 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
   if (CDS_COMMANDS.includes(argv[0] ?? "")) return runCdsCommand(argv, io);
   const parsed = parseArgs(argv, io, localDate(now));
   if (parsed.kind === "exit") return parsed.code;
+  if (parsed.kind === "export") {
+    // SIGINT cancels: the job is deleted on the server (export.ts). A second Ctrl-C ends the process at once.
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      if (controller.signal.aborted) process.exit(130);
+      controller.abort();
+    };
+    process.on("SIGINT", onSigint);
+    try {
+      return await exportCommand(parsed, io, controller.signal);
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+  }
   const started = performance.now();
   const statsWanted = process.env["HER2_REVIEW_STATS"] === "1";
   // Where the memory goes, sampled: the benchmark reports the peaks next to the peak RSS.

@@ -54,7 +54,8 @@ describe("parseArgs", () => {
 
   it.each([
     [[], /missing command/],
-    [["review"], /missing required argument/],
+    // Files are optional since `review --from <base>` exports them (issue 14); none and no --from is still an error.
+    [["review"], /missing files or folders to review, or --from/],
     [["review", "x", "--format", "xml"], /argument 'xml' is invalid/],
     [["review", "x", "--as-of", "2026-02-30"], /expected a date as YYYY-MM-DD/],
     [["review", "x", "--as-of", "25/11/2026"], /expected a date as YYYY-MM-DD/],

@@ -43,10 +43,12 @@ function run(
 }
 
 describe("bin/her2.js", { timeout: 60_000 }, () => {
-  it("--help lists the review command (exit 0)", () => {
+  it("--help lists the review and export commands (exit 0)", () => {
     const run = her2("--help");
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/review \[options\] <file-or-folder\.\.\.>/);
+    // Files are optional: `review --from <base>` exports them first (issue 14).
+    expect(run.stdout).toMatch(/review \[options\] \[file-or-folder\.\.\.\]/);
+    expect(run.stdout).toMatch(/export \[options\]/);
   });
 
   it("feedback-report summarises a CDS feedback file (the CDS commands are dispatched by main.ts)", () => {

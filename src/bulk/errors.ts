@@ -1,0 +1,29 @@
+/** Why a Bulk Data export stopped: what the user can do about it depends on the kind. */
+export type BulkErrorKind =
+  /** A wrong option or key file. */
+  | "usage"
+  /** The token endpoint refused the client, or the server refused its token (401). */
+  | "auth"
+  /** The token lacks a scope, or the client may not export this group (403). */
+  | "forbidden"
+  /** The group (or the status URL) does not exist (404). */
+  | "not-found"
+  /** The server kept failing (429 / 5xx) after the retries, or answered something the protocol does not allow. */
+  | "server"
+  /** The server could not be reached. */
+  | "network"
+  /** The server did not complete the export in the time allowed. */
+  | "timeout"
+  /** The user cancelled (SIGINT). */
+  | "cancelled";
+
+export class BulkError extends Error {
+  constructor(
+    readonly kind: BulkErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "BulkError";
+  }
+}

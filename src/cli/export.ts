@@ -1,0 +1,482 @@
+/**
+ * `her2 export`: a FHIR Bulk Data export into a folder, ready for `her2 review`. Kick-off, polling, then parallel
+ * streaming downloads with retries. The status URL and each finished file are saved in the folder
+ * (`.her2-export-state`), so an interrupted run continues where it stopped instead of exporting again. A file is
+ * written as `.part` and renamed only once it is whole: nothing half-downloaded is ever read as complete. The job is
+ * deleted on the server when the export is complete, or when the user cancels (SIGINT).
+ */
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import type { JSONWebKeySet } from "jose";
+import { BackendToken } from "../bulk/backend-token";
+import { BulkError } from "../bulk/errors";
+import {
+  type Backoff,
+  BulkClient,
+  DEFAULT_BACKOFF,
+  type ExportManifest,
+  type ExportRequest,
+  formatDuration,
+  type ManifestFile,
+  outcomeText,
+} from "../bulk/export-client";
+import { PATIENT_RESOURCE_TYPES } from "../fhir/patient-membership";
+import { observationCodeTokens } from "../fhir/query-plan";
+import { EMPTY_CODE_MAP } from "../fhir/code-map";
+import { Progress } from "./progress";
+import type { ReviewIo } from "./review";
+
+/**
+ * `_type`: what the rules and the CLI read (the patient-compartment types of patient-membership.ts, and Medication,
+ * which medication orders reference). Nothing else is exported.
+ */
+export const EXPORT_TYPES: readonly string[] = [...PATIENT_RESOURCE_TYPES, "Medication"];
+
+/** The state file in the output folder (no `.json`: `her2 review` of the folder does not read it). */
+export const STATE_FILE = ".her2-export-state";
+
+export interface ExportOptions {
+  /** FHIR base URL of the Bulk Data server. */
+  readonly from: string;
+  /** Group id; undefined: `Patient/$export`. */
+  readonly group?: string | undefined;
+  /** Output folder. */
+  readonly out: string;
+  readonly clientId: string;
+  /** A JWKS file with the client's private RS384 or ES384 key. */
+  readonly keyFile: string;
+  readonly scope: string;
+  readonly since?: string | undefined;
+  /**
+   * Send `_typeFilter=Observation?code=<HER2 LOINC codes>`. Off by default: a server that honours it drops the HER2
+   * results that name the test only in text or in a local code (her2-code.ts reads those), so the smaller export may
+   * miss a result the rules would have used.
+   */
+  readonly typeFilter: boolean;
+  /** Parallel downloads. */
+  readonly parallel: number;
+  /** The longest wait for the server to complete, ms. */
+  readonly maxWaitMs: number;
+}
+
+/** Knobs the tests turn (fast back-off). */
+export interface ExportTuning {
+  readonly backoff?: Backoff;
+  readonly fetch?: typeof fetch;
+}
+
+export interface ExportResult {
+  /** 0 complete; 2 usage error; 4 incomplete or failed (resumable); 130 cancelled. */
+  readonly exitCode: 0 | 2 | 4 | 130;
+  readonly complete: boolean;
+  /** What is missing from the folder: types the server reported errors for, and files not downloaded. */
+  readonly missing: readonly string[];
+  /** Tokens obtained during the run. */
+  readonly tokens: number;
+}
+
+interface FileState {
+  readonly url: string;
+  readonly type: string;
+  readonly name: string;
+  readonly count?: number;
+  done: boolean;
+  lines?: number;
+}
+
+interface State {
+  readonly version: 1;
+  /** The kick-off's identity: base, group, types, filters, since. A different export cannot resume this one. */
+  readonly requestKey: string;
+  statusUrl?: string;
+  manifest?: ExportManifest;
+  files?: FileState[];
+  complete?: boolean;
+}
+
+const PREFIX = "her2 export:";
+
+/** Runs an export. Messages go to `io.stderr` (never a token); nothing goes to stdout. */
+export async function runExport(
+  options: ExportOptions,
+  io: ReviewIo,
+  signal?: AbortSignal,
+  tuning: ExportTuning = {},
+): Promise<ExportResult> {
+  const say = (text: string): void => {
+    progress.clear();
+    io.stderr.write(`${PREFIX} ${text}\n`);
+  };
+  const progress = new Progress(io.stderr);
+  let jwks: JSONWebKeySet;
+  try {
+    jwks = JSON.parse(readFileSync(options.keyFile, "utf8")) as JSONWebKeySet;
+    if (!Array.isArray(jwks.keys)) throw new Error("no keys array");
+  } catch (error) {
+    io.stderr.write(`her2: cannot read the key file ${options.keyFile} as a JWKS (${errorText(error)})\n`);
+    return { exitCode: 2, complete: false, missing: [], tokens: 0 };
+  }
+  const request: ExportRequest = {
+    base: options.from.replace(/\/+$/, ""),
+    group: options.group,
+    types: EXPORT_TYPES,
+    // STU2: _typeFilter is a comma-separated list of queries, so each query is URL-encoded on its own (its commas
+    // become %2C) before it is put in the parameter.
+    typeFilters: options.typeFilter
+      ? [`Observation?code=${observationCodeTokens(EMPTY_CODE_MAP).map(encodeURIComponent).join("%2C")}`]
+      : [],
+    since: options.since,
+  };
+  const requestKey = JSON.stringify(request);
+  mkdirSync(options.out, { recursive: true });
+  const statePath = join(options.out, STATE_FILE);
+  let state: State = { version: 1, requestKey };
+  if (existsSync(statePath)) {
+    const saved = JSON.parse(readFileSync(statePath, "utf8")) as State;
+    if (saved.requestKey !== requestKey) {
+      io.stderr.write(
+        `her2: ${options.out} holds another export (other server, group, types or --since): choose another --out, or delete that folder\n`,
+      );
+      return { exitCode: 2, complete: false, missing: [], tokens: 0 };
+    }
+    state = saved;
+  }
+  const save = (): void => {
+    writeFileSync(`${statePath}.tmp`, JSON.stringify(state, null, 2));
+    renameSync(`${statePath}.tmp`, statePath);
+  };
+  if (state.complete === true) {
+    say(`${options.out} already holds this export, complete (delete the folder to export again)`);
+    return { exitCode: 0, complete: true, missing: [], tokens: 0 };
+  }
+
+  const token = new BackendToken(
+    request.base,
+    { clientId: options.clientId, jwks, scope: options.scope },
+    tuning.fetch,
+  );
+  const client = new BulkClient({
+    token,
+    backoff: tuning.backoff ?? DEFAULT_BACKOFF,
+    ...(tuning.fetch ? { fetch: tuning.fetch } : {}),
+  });
+  const resumeHint = `run the same command again to resume (the status URL is saved in ${statePath})`;
+  const stopped = (error: unknown): ExportResult => {
+    const missing = missingFiles(state);
+    if (error instanceof BulkError && error.kind === "cancelled")
+      return { exitCode: 130, complete: false, missing, tokens: token.issued };
+    const message = error instanceof Error ? error.message : String(error);
+    const done = (state.files ?? []).filter((f) => f.done).length;
+    const what =
+      state.files === undefined
+        ? "nothing was downloaded yet"
+        : `${String(done)} of ${String(state.files.length)} files were downloaded`;
+    say(`failed: ${message}`);
+    say(`${what}; ${state.statusUrl === undefined ? "run the same command again to retry" : resumeHint}`);
+    return { exitCode: 4, complete: false, missing, tokens: token.issued };
+  };
+
+  const cancel = async (): Promise<ExportResult> => {
+    if (state.statusUrl !== undefined) {
+      const deleted = await client.delete(state.statusUrl);
+      say(
+        deleted
+          ? "cancelled: the export job was deleted on the server"
+          : "cancelled (the job could not be deleted on the server)",
+      );
+    } else say("cancelled");
+    rmSync(statePath, { force: true });
+    return { exitCode: 130, complete: false, missing: missingFiles(state), tokens: token.issued };
+  };
+
+  try {
+    if (state.statusUrl === undefined) {
+      state.statusUrl = await client.kickOff(request, signal);
+      save();
+      say(
+        `export started (${request.group === undefined ? "all patients" : `Group/${request.group}`}); status URL saved`,
+      );
+    } else if (state.manifest === undefined) {
+      say("resuming: polling the saved status URL");
+    }
+    if (state.manifest === undefined) {
+      const started = Date.now();
+      let lastText = "";
+      state.manifest = await client.poll(
+        state.statusUrl,
+        (text) => {
+          if (progress.enabled)
+            progress.update(() => `${PREFIX} server: ${text} (${formatDuration(Date.now() - started)})`);
+          else if (text !== lastText) say(`server: ${text}`);
+          lastText = text;
+        },
+        options.maxWaitMs,
+        signal,
+      );
+      state.files = fileStates(state.manifest);
+      save();
+      say(
+        `the server completed the export: ${String(state.manifest.output.length)} files${state.manifest.error.length > 0 ? `, ${String(state.manifest.error.length)} error files` : ""}`,
+      );
+    } else if (state.files !== undefined) {
+      say(
+        `resuming: ${String(state.files.filter((f) => !f.done).length)} of ${String(state.files.length)} files left to download`,
+      );
+    }
+    const files = state.files ?? [];
+    const manifest = state.manifest;
+    const failed = await downloadAll(files, manifest.requiresAccessToken, options, client, {
+      save,
+      say,
+      progress,
+      ...(signal ? { signal } : {}),
+    });
+    if (signal?.aborted) return await cancel();
+
+    // STU2: error[] holds OperationOutcome files; they are shown, and their issues make the export incomplete.
+    const serverErrors: string[] = [];
+    for (const file of files.filter((f) => f.type === "OperationOutcome" && f.done)) {
+      for (const line of readFileSync(join(options.out, file.name), "utf8").split("\n")) {
+        if (line.trim() === "") continue;
+        try {
+          serverErrors.push(...outcomeText(JSON.parse(line)));
+        } catch {
+          serverErrors.push(`error: unreadable OperationOutcome line in ${file.name}`);
+        }
+      }
+    }
+    for (const text of serverErrors) say(`the server reported: ${text}`);
+    const missing = [
+      ...failed.map((f) => `${f.name} (${f.type})`),
+      ...serverErrors
+        .filter((t) => /^(error|fatal):/.test(t))
+        .map((t) => `server error: ${t.replace(/^\w+: /, "")}`),
+    ];
+    if (failed.length > 0) {
+      say(
+        `incomplete: ${String(failed.length)} files could not be downloaded: ${failed.map((f) => f.name).join(", ")}`,
+      );
+      say(resumeHint);
+      return { exitCode: 4, complete: false, missing, tokens: token.issued };
+    }
+    await client.delete(state.statusUrl);
+    state.complete = true;
+    save();
+    const resources = files
+      .filter((f) => f.type !== "OperationOutcome")
+      .reduce((n, f) => n + (f.lines ?? 0), 0);
+    if (missing.length > 0) {
+      say(
+        `incomplete: the server could not export everything (${String(missing.length)} errors above); ${String(resources)} resources in ${options.out}`,
+      );
+      return { exitCode: 4, complete: false, missing, tokens: token.issued };
+    }
+    say(
+      `complete: ${String(resources)} resources in ${String(files.length)} files in ${options.out}; the job was deleted on the server`,
+    );
+    return { exitCode: 0, complete: true, missing: [], tokens: token.issued };
+  } catch (error) {
+    if (signal?.aborted) return await cancel();
+    return stopped(error);
+  }
+}
+
+function fileStates(manifest: ExportManifest): FileState[] {
+  const seen = new Map<string, number>();
+  const name = (type: string, suffix: string): string => {
+    const n = seen.get(type) ?? 0;
+    seen.set(type, n + 1);
+    return `${type}.${String(n).padStart(3, "0")}${suffix}`;
+  };
+  return [
+    ...manifest.output.map((f: ManifestFile): FileState => ({
+      ...f,
+      name: name(f.type, ".ndjson"),
+      done: false,
+    })),
+    ...manifest.error.map((f: ManifestFile): FileState => ({
+      ...f,
+      type: "OperationOutcome",
+      name: name("OperationOutcome", ".ndjson"),
+      done: false,
+    })),
+  ];
+}
+
+function missingFiles(state: State): string[] {
+  return (state.files ?? []).filter((f) => !f.done).map((f) => `${f.name} (${f.type})`);
+}
+
+interface DownloadContext {
+  save: () => void;
+  say: (text: string) => void;
+  progress: Progress;
+  signal?: AbortSignal;
+}
+
+/** Downloads the files not yet done, `parallel` at a time. @returns the files that could not be downloaded */
+async function downloadAll(
+  files: FileState[],
+  withToken: boolean,
+  options: ExportOptions,
+  client: BulkClient,
+  ctx: DownloadContext,
+): Promise<FileState[]> {
+  const queue = files.filter((f) => !f.done || !existsSync(join(options.out, f.name)));
+  const total = files.length;
+  let finished = total - queue.length;
+  let bytes = 0;
+  const failed: FileState[] = [];
+  const worker = async (): Promise<void> => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      if (ctx.signal?.aborted) return;
+      try {
+        file.lines = await downloadFile(file, withToken, options.out, client, ctx.signal, (n) => {
+          bytes += n;
+          ctx.progress.update(
+            () =>
+              `${PREFIX} downloading: ${String(finished)}/${String(total)} files, ${(bytes / 1048576).toFixed(1)} MB`,
+          );
+        });
+        file.done = true;
+        finished++;
+        ctx.save();
+        if (!ctx.progress.enabled)
+          ctx.say(
+            `downloaded ${file.name} (${String(file.lines)} resources) [${String(finished)}/${String(total)}]`,
+          );
+      } catch (error) {
+        if (ctx.signal?.aborted) return;
+        failed.push(file);
+        ctx.say(`${file.name}: ${errorText(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.parallel) }, worker));
+  ctx.progress.clear();
+  return failed;
+}
+
+/**
+ * One file, streamed to `<name>.part` and renamed when whole. Retried on network errors, 429, 5xx and truncation
+ * (the manifest's count, or a last line cut short); a 401 gets a new token (BulkClient.send).
+ * @returns the number of resources (lines)
+ */
+async function downloadFile(
+  file: FileState,
+  withToken: boolean,
+  out: string,
+  client: BulkClient,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void,
+): Promise<number> {
+  const path = join(out, file.name);
+  const part = `${path}.part`;
+  for (let failures = 1; ; failures++) {
+    let response: Response | undefined;
+    let problem: string;
+    try {
+      response = await client.send(
+        file.url,
+        { headers: { accept: "application/fhir+ndjson" } },
+        withToken,
+        signal,
+      );
+      if (response.ok && response.body !== null) {
+        const counter = new LineCounter(onBytes);
+        await pipeline(
+          Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
+          counter,
+          createWriteStream(part),
+          ...(signal ? [{ signal }] : []),
+        );
+        const cut = counter.truncation(file.count);
+        if (cut === undefined) {
+          renameSync(part, path);
+          return counter.lines;
+        }
+        problem = cut;
+      } else {
+        const body: unknown = await response.json().catch(() => undefined);
+        const said = outcomeText(body);
+        problem = `HTTP ${String(response.status)}${said.length > 0 ? ` (${said.join("; ")})` : ""}`;
+        if (response.status !== 429 && response.status < 500)
+          throw new BulkError("server", problem, response.status);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw new BulkError("cancelled", "cancelled");
+      if (error instanceof BulkError && error.kind !== "network") throw error;
+      problem = errorText(error);
+    }
+    rmSync(part, { force: true });
+    if (failures > client.backoff.retries)
+      throw new BulkError("server", `${problem}, after ${String(failures)} attempts`);
+    await client.sleep(client.waitMs(failures, response), signal);
+  }
+}
+
+/** Counts NDJSON lines on the way to disk and keeps the last line, to tell a whole file from a cut one. */
+class LineCounter extends Transform {
+  /** Non-empty lines seen. */
+  lines = 0;
+  /** The text after the last newline (the last line, when the file does not end with one). */
+  private tail = "";
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly onBytes: (n: number) => void) {
+    super();
+  }
+
+  override _transform(
+    chunk: Buffer,
+    _encoding: string,
+    done: (error?: Error | null, data?: Buffer) => void,
+  ): void {
+    this.onBytes(chunk.length);
+    const text = this.tail + this.decoder.decode(chunk, { stream: true });
+    const parts = text.split("\n");
+    this.tail = parts.pop() ?? "";
+    for (const line of parts) if (line.trim() !== "") this.lines++;
+    done(null, chunk);
+  }
+
+  override _flush(done: (error?: Error | null) => void): void {
+    this.tail += this.decoder.decode();
+    done();
+  }
+
+  /**
+   * Why the file looks cut short: a last line without its newline that is not a whole JSON resource, or fewer lines
+   * than the manifest's `count`. Undefined for a whole file.
+   */
+  truncation(expected: number | undefined): string | undefined {
+    let lines = this.lines;
+    if (this.tail.trim() !== "") {
+      try {
+        JSON.parse(this.tail);
+        lines++;
+      } catch {
+        return `the download was cut short (its last line is incomplete after ${String(this.lines)} resources)`;
+      }
+    }
+    this.lines = lines;
+    if (expected !== undefined && lines !== expected)
+      return `the download holds ${String(lines)} resources, the manifest says ${String(expected)}`;
+    return undefined;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,402 @@
+// @vitest-environment node
+/**
+ * `her2 export` and `her2 review --from` against the sandbox's Bulk Data server, over real HTTP (issue 14): the whole
+ * flow, each server fault, resume, cancel (SIGINT) and the backend-services token.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { BulkOptions } from "../../sandbox/bulk";
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
+import { type ExportOptions, type ExportResult, runExport, STATE_FILE } from "../../src/cli/export";
+import { parseArgs } from "../../src/cli/args";
+import { exportCommand } from "../../src/cli/export-command";
+import { review } from "../../src/cli/review";
+import { allowLoopbackRequests } from "../sandbox/helpers";
+import { AS_OF, Sink, tempDir } from "./helpers";
+
+allowLoopbackRequests();
+
+/** The command line in-process, as main.ts runs it (fast back-off). */
+async function runCli(argv: string[], io: { stdout: Sink; stderr: Sink }): Promise<number> {
+  const parsed = parseArgs(argv, io, AS_OF);
+  if (parsed.kind === "exit") return parsed.code;
+  if (parsed.kind !== "export") throw new Error("expected an export command");
+  return exportCommand(parsed, io, undefined, { backoff: FAST });
+}
+
+const root = join(import.meta.dirname, "../..");
+const KEY_FILE = join(root, "sandbox/backend-client/private-jwks.json");
+const GROUP = "her2-breast-cancer";
+const FAST = { initialMs: 5, maxMs: 40, retries: 3 };
+
+const running: RunningSandbox[] = [];
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.close();
+});
+
+async function sandbox(bulk: BulkOptions = {}): Promise<RunningSandbox> {
+  const s = await startSandbox({ port: 0, bulk: { retryAfterS: 0, pollsBeforeDone: 1, ...bulk } });
+  running.push(s);
+  return s;
+}
+
+interface Recorded {
+  method: string;
+  url: string;
+  headers: Headers;
+}
+
+interface Run extends ExportResult {
+  stderr: string;
+  out: string;
+  requests: Recorded[];
+}
+
+async function exportFrom(
+  s: RunningSandbox,
+  options: Partial<ExportOptions> = {},
+  more: {
+    signal?: AbortSignal;
+    backoff?: typeof FAST;
+    onRequest?: (r: Recorded) => void;
+    tty?: boolean;
+  } = {},
+): Promise<Run> {
+  const stderr = new Sink();
+  if (more.tty === true) stderr.isTTY = true;
+  const out = options.out ?? tempDir();
+  const requests: Recorded[] = [];
+  const recording: typeof fetch = (input, init) => {
+    const r = {
+      method: init?.method ?? "GET",
+      url: input instanceof Request ? input.url : input.toString(),
+      headers: new Headers(init?.headers),
+    };
+    requests.push(r);
+    more.onRequest?.(r);
+    return fetch(input, init);
+  };
+  const result = await runExport(
+    {
+      from: `${s.url}/fhir`,
+      group: GROUP,
+      out,
+      clientId: "her2-bulk-sandbox",
+      keyFile: KEY_FILE,
+      scope: "system/*.rs",
+      typeFilter: false,
+      parallel: 3,
+      maxWaitMs: 30_000,
+      ...options,
+    },
+    { stdout: new Sink(), stderr },
+    more.signal,
+    { backoff: more.backoff ?? FAST, fetch: recording },
+  );
+  return { ...result, stderr: stderr.text, out, requests };
+}
+
+async function reviewOf(folder: string): Promise<string> {
+  const stdout = new Sink();
+  const result = await review(
+    { inputs: [folder], format: "ndjson", asOf: AS_OF, flags: [], statuses: [] },
+    { stdout, stderr: new Sink() },
+    { workers: 0 },
+  );
+  expect(result.exitCode).toBe(0);
+  return stdout.text;
+}
+
+const ndjsonFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".ndjson"))
+    .sort();
+
+describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
+  it("exports the group into NDJSON files whose review is the review of the sandbox's own patient files", async () => {
+    const s = await sandbox({ resourcesPerFile: 40 });
+    const run = await exportFrom(s);
+    expect(run.exitCode).toBe(0);
+    expect(run.complete).toBe(true);
+    expect(run.stderr).toMatch(/complete: 283 resources in \d+ files/);
+    // Observation (162 resources) split over five files of at most 40, downloaded in parallel.
+    expect(ndjsonFiles(run.out).filter((f) => f.startsWith("Observation."))).toHaveLength(5);
+    expect(readdirSync(run.out).some((f) => f.endsWith(".part"))).toBe(false);
+    expect(await reviewOf(run.out)).toBe(await reviewOf(join(root, "sandbox/patients")));
+
+    // The kick-off: Group level, asynchronous, only the types the rules read.
+    const kickOff = run.requests.find((r) => r.url.includes("/$export?"));
+    expect(kickOff?.url).toContain(`/fhir/Group/${GROUP}/$export?`);
+    expect(kickOff?.headers.get("prefer")).toBe("respond-async");
+    const types = new URL(kickOff?.url ?? "").searchParams.get("_type")?.split(",");
+    expect(types).toEqual(expect.arrayContaining(["Patient", "Observation", "Condition", "Specimen"]));
+    expect(types).not.toContain("Encounter");
+    // Done: the job was deleted on the server.
+    const statusUrl =
+      kickOff === undefined ? "" : (run.requests.find((r) => r.method === "DELETE")?.url ?? "");
+    expect(statusUrl).toContain("/$export-status/");
+  });
+
+  it("without --group: Patient/$export, every patient", async () => {
+    const s = await sandbox();
+    const run = await exportFrom(s, { group: undefined });
+    expect(run.exitCode).toBe(0);
+    expect(run.requests.find((r) => r.url.includes("/$export?"))?.url).toContain(
+      "/fhir/Patient/$export?_type=",
+    );
+    expect(run.stderr).toContain("export started (all patients)");
+    expect(run.stderr).toContain("complete: 283 resources");
+  });
+
+  it("sends _since and, when asked, a _typeFilter for the HER2 codes", async () => {
+    const s = await sandbox();
+    const run = await exportFrom(s, { since: "2999-01-01T00:00:00Z", typeFilter: true });
+    expect(run.exitCode).toBe(0);
+    const kickOff = new URL(run.requests.find((r) => r.url.includes("/$export?"))?.url ?? "");
+    expect(kickOff.searchParams.get("_since")).toBe("2999-01-01T00:00:00Z");
+    // One query, URL-encoded on its own: no bare comma that a server would split the list at.
+    const filter = kickOff.searchParams.get("_typeFilter") ?? "";
+    expect(filter).toMatch(/^Observation\?code=http%3A%2F%2Floinc\.org%7C[\d-]+%2C/);
+    expect(filter).not.toContain(",");
+    expect(new URLSearchParams(filter.split("?")[1]).get("code")).toContain("http://loinc.org|18474-7,");
+    // Nothing changed after 2999: an empty export, and it says so.
+    expect(ndjsonFiles(run.out)).toEqual([]);
+    expect(run.stderr).toContain("complete: 0 resources");
+  });
+
+  it("waits as Retry-After says on a 429 during polling, and backs off on a 429 without it and on a 500", async () => {
+    const s = await sandbox({
+      faults: [
+        { kind: "poll-429", times: 1, retryAfter: true },
+        { kind: "poll-429", times: 1, retryAfter: false },
+        { kind: "poll-500", times: 2 },
+      ],
+    });
+    const started = Date.now();
+    // Four failures in a row: one more retry than the default test back-off allows.
+    const run = await exportFrom(s, {}, { backoff: { ...FAST, retries: 4 } });
+    expect(run.exitCode).toBe(0);
+    // Retry-After: 1 was obeyed although our own back-off is capped at 40 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(run.stderr).toContain("server: HTTP 429, retrying");
+    expect(run.stderr).toContain("server: HTTP 500, retrying");
+  });
+
+  it("a status endpoint that keeps failing ends with what was exported and how to resume; the next run resumes the same job", async () => {
+    const s = await sandbox({ faults: [{ kind: "poll-500", times: 4 }] });
+    const out = tempDir();
+    const first = await exportFrom(s, { out });
+    expect(first.exitCode).toBe(4);
+    expect(first.stderr).toMatch(/failed: the status request .* failed \(HTTP 500\)/);
+    expect(first.stderr).toContain("nothing was downloaded yet; run the same command again to resume");
+    expect(existsSync(join(out, STATE_FILE))).toBe(true);
+
+    const second = await exportFrom(s, { out });
+    expect(second.exitCode).toBe(0);
+    expect(second.stderr).toContain("resuming: polling the saved status URL");
+    expect(second.requests.some((r) => r.url.includes("/$export?"))).toBe(false);
+  });
+
+  it("shows the manifest's error[] OperationOutcomes and does not call the export complete", async () => {
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const run = await exportFrom(s);
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain(
+      "the server reported: error: MedicationRequest could not be exported (sandbox fault manifest-error:MedicationRequest)",
+    );
+    expect(run.missing).toEqual([
+      "server error: MedicationRequest could not be exported (sandbox fault manifest-error:MedicationRequest)",
+    ]);
+  });
+
+  it("a file that 404s is named as missing, the others are kept, and no partial file is left", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-404", resourceType: "Condition" }] });
+    const run = await exportFrom(s);
+    expect(run.exitCode).toBe(4);
+    expect(run.missing).toEqual(["Condition.000.ndjson (Condition)"]);
+    expect(run.stderr).toContain("incomplete: 1 files could not be downloaded: Condition.000.ndjson");
+    expect(run.stderr).toContain("run the same command again to resume");
+    expect(ndjsonFiles(run.out)).not.toContain("Condition.000.ndjson");
+    expect(ndjsonFiles(run.out)).toContain("Observation.000.ndjson");
+    expect(readdirSync(run.out).some((f) => f.endsWith(".part"))).toBe(false);
+  });
+
+  it("a truncated NDJSON download is retried; a resumed export gives the same review as an uninterrupted one", async () => {
+    const whole = await exportFrom(await sandbox());
+    // Four cut downloads: more than the three retries of the first run, healed in the second.
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 4 }] });
+    const out = tempDir();
+    const first = await exportFrom(s, { out });
+    expect(first.exitCode).toBe(4);
+    expect(first.stderr).toMatch(/Observation\.000\.ndjson: the download was cut short/);
+    expect(first.missing).toEqual(["Observation.000.ndjson (Observation)"]);
+    expect(ndjsonFiles(out)).not.toContain("Observation.000.ndjson");
+
+    const second = await exportFrom(s, { out });
+    expect(second.exitCode).toBe(0);
+    expect(second.stderr).toContain("resuming: 1 of 8 files left to download");
+    expect(second.requests.some((r) => r.url.includes("/$export?"))).toBe(false);
+    expect(await reviewOf(out)).toBe(await reviewOf(whole.out));
+  });
+
+  it("a download cut once is retried within the run, and the export is complete", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 1 }] });
+    const run = await exportFrom(s);
+    expect(run.exitCode).toBe(0);
+    expect(run.requests.filter((r) => r.url.endsWith("/Observation.000.ndjson"))).toHaveLength(2);
+    expect(await reviewOf(run.out)).toBe(await reviewOf(join(root, "sandbox/patients")));
+  });
+
+  it("on a terminal: one progress line redrawn in place, no per-file lines", async () => {
+    const s = await sandbox({ pollsBeforeDone: 2 });
+    const run = await exportFrom(s, {}, { tty: true });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain("\r\x1b[2Kher2 export: server: 0% done");
+    expect(run.stderr).not.toContain("her2 export: downloaded ");
+    expect(run.stderr).toMatch(/her2 export: complete: 283 resources/);
+  });
+
+  it("renews a token that expires in the middle of the downloads, and never prints a token", async () => {
+    const s = await sandbox({ faults: [{ kind: "token-expire", after: 2 }] });
+    const tokens = new Set<string>();
+    const run = await exportFrom(
+      s,
+      {},
+      {
+        onRequest: (r) => {
+          const auth = r.headers.get("authorization");
+          if (auth !== null) tokens.add(auth.slice("Bearer ".length));
+        },
+      },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.tokens).toBe(2);
+    expect(tokens.size).toBe(2);
+    for (const token of tokens) expect(run.stderr).not.toContain(token);
+  });
+
+  it("downloads the files without the token when the manifest says requiresAccessToken: false", async () => {
+    const s = await sandbox({ requiresAccessToken: false });
+    const run = await exportFrom(s);
+    expect(run.exitCode).toBe(0);
+    const files = run.requests.filter((r) => r.url.includes("/$export-file/"));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((r) => !r.headers.has("authorization"))).toBe(true);
+  });
+
+  it("401: an unregistered client is refused at the token endpoint, with the server's reason", async () => {
+    const s = await sandbox();
+    const run = await exportFrom(s, { clientId: "not-registered" });
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain('refused client "not-registered" (HTTP 401, invalid_client');
+  });
+
+  it("403: a token whose scopes do not cover the types", async () => {
+    const s = await sandbox();
+    const run = await exportFrom(s, { scope: "system/Patient.rs" });
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toMatch(
+      /the kick-off .* was refused \(HTTP 403\).*lacks a system scope to read Observation/,
+    );
+  });
+
+  it("404: an unknown group", async () => {
+    const s = await sandbox();
+    const run = await exportFrom(s, { group: "no-such-group" });
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain("found nothing (HTTP 404): is Group/no-such-group right?");
+  });
+
+  it("a server that never completes: gives up after --max-wait, keeping the job for a later run", async () => {
+    const s = await sandbox({ faults: [{ kind: "never-complete" }] });
+    const run = await exportFrom(s, { maxWaitMs: 300 }, { backoff: { ...FAST, initialMs: 50 } });
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain("failed: the server has not completed the export after");
+    expect(run.stderr).toContain("run the same command again to resume");
+    expect(run.requests.some((r) => r.method === "DELETE")).toBe(false);
+  });
+
+  it("cancel (SIGINT): the job is deleted on the server and the resume state removed", async () => {
+    const s = await sandbox({ faults: [{ kind: "never-complete" }] });
+    const controller = new AbortController();
+    let polls = 0;
+    const run = await exportFrom(
+      s,
+      {},
+      {
+        backoff: { ...FAST, initialMs: 20 },
+        signal: controller.signal,
+        onRequest: (r) => {
+          if (r.url.includes("/$export-status/") && ++polls === 2) controller.abort();
+        },
+      },
+    );
+    expect(run.exitCode).toBe(130);
+    expect(run.stderr).toContain("cancelled: the export job was deleted on the server");
+    const deleted = run.requests.find((r) => r.method === "DELETE");
+    expect(deleted?.url).toContain("/$export-status/");
+    expect(existsSync(join(run.out, STATE_FILE))).toBe(false);
+  });
+
+  it("her2 review --from exports and reviews; an incomplete export is not reviewed", async () => {
+    const s = await sandbox();
+    const out = tempDir();
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const args = ["review", "--from", `${s.url}/fhir`, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+    const code = await runCli([...args, "--as-of", AS_OF], { stdout, stderr });
+    expect(code).toBe(0);
+    expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
+
+    const broken = await sandbox({ faults: [{ kind: "file-404", resourceType: "Observation" }] });
+    const brokenOut = new Sink();
+    const brokenErr = new Sink();
+    const partial = await runCli(
+      ["review", "--from", `${broken.url}/fhir`, "--group", GROUP, "--out", tempDir(), "--key", KEY_FILE],
+      { stdout: brokenOut, stderr: brokenErr },
+    );
+    expect(partial).toBe(4);
+    expect(brokenOut.text).toBe("");
+    expect(brokenErr.text).toContain(
+      "her2 review: not reviewed: the export is incomplete (Observation.000.ndjson (Observation))",
+    );
+  });
+});
+
+describe("her2 export / review --from: usage", () => {
+  const usage = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
+    const stderr = new Sink();
+    const code = await runCli(args, { stdout: new Sink(), stderr });
+    return { code, stderr: stderr.text };
+  };
+
+  it("export needs --from and --out; review needs inputs or --from, not both", async () => {
+    expect(await usage("export", "--out", "x")).toEqual({
+      code: 2,
+      stderr: "her2: error: missing --from <FHIR base URL> (see 'her2 --help')\n",
+    });
+    expect((await usage("export", "--from", "http://h/fhir")).stderr).toContain("missing --out <folder>");
+    expect((await usage("export", "--from", "ftp://h", "--out", "x")).stderr).toContain(
+      "must be an http(s) URL",
+    );
+    expect((await usage("review")).stderr).toContain("missing files or folders to review, or --from");
+    expect((await usage("review", "a.json", "--from", "http://h/fhir")).stderr).toContain("not both");
+    expect((await usage("export", "--from", "http://h/fhir", "--out", "x", "--since", "2020")).code).toBe(2);
+  });
+
+  it("a key file that is not a JWKS is a usage error naming the file", async () => {
+    const dir = tempDir();
+    const { code, stderr } = await usage(
+      "export",
+      "--from",
+      "http://127.0.0.1:9/fhir",
+      "--out",
+      dir,
+      "--key",
+      join(dir, "none.json"),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`cannot read the key file ${join(dir, "none.json")} as a JWKS`);
+  });
+});
