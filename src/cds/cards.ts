@@ -75,6 +75,11 @@ export const CARD_SUMMARIES: Readonly<Record<FlagCode, string>> = {
     "HER2 result on residual disease after neoadjuvant therapy: the pre-treatment biopsy governs",
   "decalcified-negative":
     "HER2-negative on a decalcified bone specimen: may be falsely negative; consider other tissue",
+  "her2-test-missing":
+    "Breast cancer with no HER2 test on record: order HER2 testing (IHC, reflex ISH if 2+)",
+  "undated-result": "The HER2 status rests on an undated result: confirm the date and specimen in the report",
+  "therapy-duration-exceeds":
+    "Trastuzumab/pertuzumab documented for over a year in early disease: check the planned duration",
 };
 
 /** Flags whose card may offer to order ISH (the site's ISH order code). */
@@ -237,8 +242,18 @@ export function incompleteCard(a: Assessment, ctx: CardContext, extra: readonly 
 
 /** patient-view: one card per flag, most urgent first (the rules' order), and the incomplete-check card. */
 export function patientViewCards(a: Assessment, ctx: CardContext): Card[] {
-  const cards = a.flags.map((flag) => flagCard(a, flag, ctx));
-  if (a.dataGaps.some((g) => g.affectsAssessment)) cards.push(incompleteCard(a, ctx));
+  // A check that could not run (its data did not load) is not a finding: it is named in the incomplete-check card,
+  // never sent as an order to act on.
+  const notChecked = a.flags.filter((flag) => flag.state === "not-checked");
+  const cards = a.flags.filter((flag) => flag.state !== "not-checked").map((flag) => flagCard(a, flag, ctx));
+  if (a.dataGaps.some((g) => g.affectsAssessment) || notChecked.length > 0)
+    cards.push(
+      incompleteCard(
+        a,
+        ctx,
+        notChecked.map((flag) => flag.message),
+      ),
+    );
   return cards;
 }
 
