@@ -46,7 +46,7 @@ describe("package.json", () => {
   it("npm start -- --port N: the extra arguments reach vite preview, whose last --port wins (issue 18.11)", () => {
     // npm appends `-- …` arguments to the end of the script: the last command must be the server, not the build.
     const last = (pkg.scripts?.start ?? "").split("&&").at(-1)?.trim() ?? "";
-    expect(last).toMatch(/^vite preview --host 127\.0\.0\.1 --port 5173 --strictPort$/);
+    expect(last).toMatch(/^vite preview --mode development --host 127\.0\.0\.1 --port 5173 --strictPort$/);
     // The README documents it, after the Node version, and matches what npm start runs.
     const readme = readFileSync(join(import.meta.dirname, "../README.md"), "utf8");
     expect(readme).toContain("npm start -- --port 8080");
