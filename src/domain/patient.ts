@@ -50,7 +50,7 @@ import type {
 
 export const GUIDELINE = "ASCO/CAP 2018, 2023 update";
 /** Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status. */
-export const RULES_VERSION = "1.2.0";
+export const RULES_VERSION = "1.3.0";
 
 /** The specimen the status rests on: the most recent conclusive one, else the most recent equivocal, else the newest. */
 function governingSpecimen(results: readonly SpecimenResult[]): SpecimenResult | undefined {
