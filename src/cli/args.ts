@@ -1,6 +1,6 @@
 /**
  * The command line (contract, DESIGN.md): `her2 review <file-or-folder>... [--format ndjson|csv|table]
- * [--as-of YYYY-MM-DD] [--flag CODE]... [--status STATUS]... [--code-map FILE]`, parsed with commander. Usage errors become one line on
+ * [--as-of YYYY-MM-DD] [--flag CODE]... [--status STATUS]... [--code-map FILE] [--out FILE]`, parsed with commander. Usage errors become one line on
  * stderr and exit code 2 (commander's own default would be exit 1 and a multi-line message).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -54,7 +54,7 @@ function addExportOptions(command: Command, outRequired: boolean): Command {
       "--out <folder>",
       outRequired
         ? "folder for the NDJSON files and the resume state"
-        : "folder for the export (default: export-<group>)",
+        : "with --from: folder for the export (default: export-<group>); without: write the output to this file",
     )
     .option("--client-id <id>", "SMART Backend Services client id", SANDBOX_CLIENT_ID)
     .option("--key <jwks-file>", "JWKS file with the client's private RS384 or ES384 key", SANDBOX_KEY_FILE)
@@ -143,7 +143,8 @@ Examples:
   $ npx her2 review export/ --as-of 2026-11-25 > assessments.ndjson
   $ npx her2 review export/ --flag reflex-ish-missing --flag metastatic-retest-missing --format table
   $ npx her2 review bundles/*.json --status positive --format csv > positive.csv
-  $ npx her2 review export/ --code-map site-codes.json > assessments.ndjson`;
+  $ npx her2 review export/ --code-map site-codes.json > assessments.ndjson
+  $ npx her2 review export/ --as-of 2026-11-25 --format html --out her2-report.html`;
 
 interface ReviewFlags extends Partial<ExportFlags> {
   format: FormatName;
@@ -212,6 +213,8 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
       codeMapFile: flags.codeMap,
     };
     if (flags.from === undefined) {
+      // Without --from, --out is the file the output goes to (e.g. the HTML report), instead of stdout.
+      review.outFile = flags.out;
       if (inputs.length === 0) usage = "missing files or folders to review, or --from <FHIR base URL>";
       else parsed = { kind: "review", options: review };
       return;

@@ -13,7 +13,7 @@ import type { Resource } from "fhir/r4";
 import type { CodeMap } from "../fhir/code-map";
 import { assessBatch, type BatchLoader, type BatchResult } from "./assess-batch";
 import type { Filters } from "./filters";
-import { outputFormat, type FormatName } from "./formats";
+import { outputFormat, type PerPatientFormatName } from "./formats";
 import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
 import { PatientResources } from "./patient-resources";
@@ -40,8 +40,8 @@ export interface WorkerSetup {
   codeMap: CodeMap;
   /** Tests only: the worker exits after serving this many batches (to check that the main thread takes over). */
   exitAfterBatches?: number;
-  /** A format whose text for a patient does not depend on the other patients (not `table`). */
-  format: Exclude<FormatName, "table">;
+  /** A format whose text for a patient does not depend on the other patients (not `table` or `html`). */
+  format: PerPatientFormatName;
   filters: Filters;
 }
 

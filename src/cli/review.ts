@@ -3,12 +3,13 @@
  * stdout / stderr. Reads the inputs in two passes (see grouping.ts for why), then assesses one patient at a time with
  * the app's own modules: `buildPatientInput` (FHIR layer) and `assess` (rules). Nothing here interprets HER2 data.
  */
+import { createWriteStream, openSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { EMPTY_CODE_MAP } from "../fhir/code-map";
 import { assessPatient, failureLine } from "./assess-patient";
 import { readCodeMapFile } from "./code-map-file";
-import { Diagnostics, UsageError } from "./diagnostics";
+import { Diagnostics, errorMessage, UsageError } from "./diagnostics";
 import { wholeNumberFromEnvironment } from "./environment";
 import type { Filters } from "./filters";
 import { outputFormat, type FormatName } from "./formats";
@@ -26,6 +27,8 @@ export interface ReviewOptions extends Filters {
   asOf: string;
   /** A JSON file with the institution's local codes (`--code-map`). */
   codeMapFile?: string | undefined;
+  /** Write the output to this file instead of stdout (`--out` without `--from`); removed again if the review fails. */
+  outFile?: string | undefined;
 }
 
 export interface ReviewIo {
@@ -162,6 +165,38 @@ class Output {
 }
 
 /**
+ * The `--out` file: opened before anything is written (a path that cannot be written is a usage error, exit 2), and
+ * removed again when the review fails, so a half-written report never looks complete.
+ */
+class OutFile {
+  readonly stream: Writable;
+
+  constructor(private readonly path: string) {
+    let fd: number;
+    try {
+      fd = openSync(path, "w");
+    } catch (error) {
+      throw new UsageError(`cannot write --out ${path}: ${errorMessage(error)}`);
+    }
+    this.stream = createWriteStream(path, { fd });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.stream.once("error", reject);
+      this.stream.end(() => {
+        resolve();
+      });
+    });
+  }
+
+  remove(): void {
+    this.stream.destroy();
+    rmSync(this.path, { force: true });
+  }
+}
+
+/**
  * Reviews the inputs and writes one assessment per patient, sorted by patient id, to `io.stdout`; warnings, progress
  * and the summary go to `io.stderr`.
  * @returns The exit code and counts. Never throws for bad input.
@@ -209,15 +244,32 @@ export async function review(
   }
   const firstPassMs = performance.now() - started;
 
-  const format = outputFormat(options.format);
-  const output = new Output(io.stdout);
+  const format = outputFormat(options.format, {
+    inputs: options.inputs,
+    asOf: options.asOf,
+    filters: [
+      ...options.flags.map((f) => `--flag ${f}`),
+      ...options.statuses.map((s) => `--status ${s}`),
+    ].join(" "),
+  });
+  let outFile: OutFile | undefined;
+  if (options.outFile !== undefined) {
+    try {
+      outFile = new OutFile(options.outFile);
+    } catch (error) {
+      population.close();
+      return fail(error);
+    }
+  }
+  const output = new Output(outFile?.stream ?? io.stdout);
   const summary = new Summary();
   const filtered = options.flags.length > 0 || options.statuses.length > 0;
   let failures = 0;
   let assessMs = 0;
   const plan = population.ndjsonOnly;
-  // A table's column widths depend on the first rows, so its text for a patient cannot be made apart.
-  const workerFormat = options.format === "table" ? undefined : options.format;
+  // A table's column widths depend on the first rows, and the HTML report counts every patient before it is
+  // written, so their text for a patient cannot be made apart.
+  const workerFormat = options.format === "table" || options.format === "html" ? undefined : options.format;
   const workersWouldRun =
     plan !== undefined &&
     workerFormat !== undefined &&
@@ -284,9 +336,19 @@ export async function review(
         if (outcome.text !== "") await output.write(outcome.text);
       }
     }
-    await output.write(format.end());
+    await output.write(
+      format.end({
+        patients: summary.patients,
+        resources: population.resources,
+        warnings: diagnostics.warnings,
+        skipped: diagnostics.skipped,
+        failures,
+      }),
+    );
     await output.flush();
+    await outFile?.close();
   } catch (error) {
+    outFile?.remove();
     // The index's temporary files could not be read back: one line and exit 2, never a review that looks complete.
     return fail(error);
   } finally {

@@ -382,6 +382,25 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
       "her2 review: not reviewed: the export is incomplete (Observation.000.ndjson (Observation))",
     );
   });
+
+  it("her2 review --from --format html writes the quality report of the exported folder on stdout (issue 14.4)", async () => {
+    const s = await sandbox();
+    const out = tempDir();
+    const stdout = new Sink();
+    const args = ["review", "--from", `${s.url}/fhir`, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+    const code = await runCli([...args, "--as-of", AS_OF, "--format", "html"], {
+      stdout,
+      stderr: new Sink(),
+    });
+    expect(code).toBe(0);
+    const folder = new Sink();
+    await review(
+      { inputs: [out], format: "html", asOf: AS_OF, flags: [], statuses: [] },
+      { stdout: folder, stderr: new Sink() },
+    );
+    expect(stdout.text).toContain("<!doctype html>");
+    expect(stdout.text).toBe(folder.text);
+  });
 });
 
 describe("her2 export / review --from: usage", () => {
