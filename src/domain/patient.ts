@@ -21,8 +21,15 @@ import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from ".
 import { cite } from "./citations";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
-import { therapyNote, type TherapyNote } from "./therapy-note";
-import { firstTherapyStart, isInSituOnly, residualSpecimens, tumoursOf } from "./tumour";
+import { isCurrent, therapyNote, type TherapyNote } from "./therapy-note";
+import {
+  currentPrimaryIndex,
+  firstTherapyStart,
+  isInSituOnly,
+  RETEST_WINDOW_DAYS,
+  residualSpecimens,
+  tumoursOf,
+} from "./tumour";
 import {
   assessSpecimen,
   bySpecimenRecency,
@@ -375,12 +382,14 @@ function bilateralNote(
   shown: TumourJudgement,
   unassigned: number,
   ipsilateral: boolean,
+  current: boolean,
 ): string {
   const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
-  const rule = differ
-    ? ` The tumours differ: the status shown is the ${shown.tumour} tumour's, the one that decides treatment; the other tumour's own result stands beside it and is not replaced.`
-    : "";
+  const why = current
+    ? `the current primary (its first specimen more than ${String(RETEST_WINDOW_DAYS)} days after the last specimen of the earlier tumour, with no anti-HER2 therapy current), which governs the current treatment decision; the earlier tumour keeps its own status beside it and does not decide this tumour's therapy.`
+    : "the one that decides treatment; the other tumour's own result stands beside it and is not replaced.";
+  const rule = differ ? ` The tumours differ: the status shown is the ${shown.tumour} tumour's, ${why}` : "";
   const left =
     unassigned > 0
       ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
@@ -505,13 +514,26 @@ export function assessPatient(input: PatientInput): Assessment {
   let judged: Judgement;
   let note = "";
   if (tumours) {
-    const shown = [...tumours].sort(byTreatmentPriority)[0] as TumourJudgement;
+    // Metachronous tumours, outside metastatic disease and with no anti-HER2 therapy current: the current (latest)
+    // primary governs (tumour.ts `currentPrimaryIndex`). Otherwise (synchronous tumours, metastatic disease whose
+    // origin the record does not settle, or a course still running for the earlier tumour) the treatment priority.
+    const asOf = calendarDate(input.asOf);
+    const latest = split ? currentPrimaryIndex(split.tumours) : undefined;
+    const currentIndex =
+      latest !== undefined &&
+      settingOf(events, eventsGap(listOf(input.dataGaps))) !== "metastatic" &&
+      !therapies.some((t) => isCurrent(t, asOf))
+        ? latest
+        : undefined;
+    const current = currentIndex === undefined ? undefined : tumours[currentIndex];
+    const byPriority = [...tumours].sort(byTreatmentPriority)[0] as TumourJudgement;
+    const shown = current ?? byPriority;
     const assigned = new Set(tumours.flatMap((t) => t.results));
     const unassigned = results.filter((r) => !assigned.has(r) && !notes.has(r));
     const ipsilateral = split?.ipsilateral === true;
     for (const r of unassigned) notes.set(r, ipsilateral ? UNASSIGNED_IPSILATERAL : UNASSIGNED);
     judged = shown;
-    note = bilateralNote(tumours, shown, unassigned.length, ipsilateral);
+    note = bilateralNote(tumours, shown, unassigned.length, ipsilateral, current !== undefined);
   } else {
     judged = judge(eligibleOf(results), triaged);
   }
