@@ -358,7 +358,7 @@ function byTreatmentPriority(a: TumourJudgement, b: TumourJudgement): number {
 }
 
 /** How metastatic tissue beside several breast tumours is named among the tumours. */
-const DISTANT_TISSUE = "distant (metastatic) tissue";
+const DISTANT_TISSUE = "tissue outside the breast (recurrence or metastasis)";
 
 const UNASSIGNED: Usage = {
   used: false,
@@ -392,7 +392,7 @@ function bilateralNote(
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
   const why =
     governs === "distant"
-      ? "the result on metastatic tissue, which governs treatment of metastatic disease (ASCO/CAP 2018: retest the metastatic tumour); the breast tumours keep their own status beside it."
+      ? "the result on recurrent or metastatic tissue, which governs treatment of recurrent or metastatic disease (ASCO/CAP 2018: retest the recurrent or metastatic tumour); the breast tumours keep their own status beside it."
       : governs === "current"
         ? `the current primary (its first specimen more than ${String(RETEST_WINDOW_DAYS)} days after the last specimen of the earlier tumour, with no anti-HER2 therapy current), which governs the current treatment decision; the earlier tumour keeps its own status beside it and does not decide this tumour's therapy.`
         : "the one that decides treatment; the other tumour's own result stands beside it and is not replaced.";

@@ -242,10 +242,10 @@ describe("bilateral primaries with metastatic tissue", () => {
     expect(a.tumours?.map((t) => [t.tumour, t.status])).toEqual([
       ["left breast", "positive"],
       ["right breast", "negative"],
-      ["distant (metastatic) tissue", "negative"],
+      ["tissue outside the breast (recurrence or metastasis)", "negative"],
     ]);
     expect(a.evidence.every((e) => e.used)).toBe(true);
-    expect(a.statusReason).toContain("governs treatment of metastatic disease");
+    expect(a.statusReason).toContain("governs treatment of recurrent or metastatic disease");
     expect(a.statusReason).not.toContain("no breast side recorded");
     // The metastasis disagrees with the HER2-positive primary: flagged; the two primaries are not discordant.
     const discordant = a.flags.find((f) => f.code === "discordant-results");
