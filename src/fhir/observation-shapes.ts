@@ -84,8 +84,20 @@ function negationProblem(what: string): string {
   return `a negation ("no", "not", "without", "absent", "negative for" …) stands next to the ${what}, so what the text reports is not clear`;
 }
 
+/**
+ * "Low positive" ("HER2 low positive", "low-positive") is not a HER2 call: HER2-low is HER2-negative by ASCO/CAP
+ * (Wolff 2023), and "low positive" is the ER/PR wording for 1-10 % staining. Read as "positive" it would give a
+ * confident HER2-positive (review of rules 1.3.0).
+ */
+const LOW_POSITIVE = /\blow[\s-]+positive\b/i;
+
 /** Finds the laboratory's call in free text. */
 export function parseCall(text: string): ParsedCall {
+  if (LOW_POSITIVE.test(text))
+    return {
+      ambiguous:
+        'the text says "low positive", which is no HER2 call (HER2-low is HER2-negative; "low positive" is the ER/PR wording)',
+    };
   let rest = text;
   const found = new Set<ReportedCall>();
   for (const { call, pattern } of CALL_PATTERNS) {

@@ -31,6 +31,15 @@ describe("parseCall", () => {
   it("finds no call in a bare score", () => {
     expect(parseCall("2+")).toEqual({});
   });
+
+  it.each(["HER2 low positive", "HER2: low-positive (IHC 1+)"])(
+    "%s is not read as HER2-positive (HER2-low is HER2-negative, Wolff 2023)",
+    (text) => {
+      const parsed = parseCall(text);
+      expect(parsed.call).toBeUndefined();
+      expect(parsed.ambiguous).toMatch(/low positive/);
+    },
+  );
 });
 
 describe("parseIhcScore", () => {
