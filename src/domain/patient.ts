@@ -534,10 +534,12 @@ export function assessPatient(input: PatientInput): Assessment {
     // origin the record does not settle, or a course still running for the earlier tumour) the treatment priority.
     const asOf = calendarDate(input.asOf);
     const latest = currentPrimaryIndex(split.tumours);
+    // Early disease, or no disease event at all; never when conditions did not load (a metastasis may be hidden).
+    const eventGap = eventsGap(listOf(input.dataGaps));
+    const known = settingOf(events, eventGap);
+    const notMetastatic = known === "early" || (known === "unknown" && events.length === 0 && !eventGap);
     const currentIndex =
-      latest !== undefined &&
-      settingOf(events, eventsGap(listOf(input.dataGaps))) !== "metastatic" &&
-      !therapies.some((t) => isCurrent(t, asOf))
+      latest !== undefined && notMetastatic && !therapies.some((t) => isCurrent(t, asOf))
         ? latest
         : undefined;
     const current = currentIndex === undefined ? undefined : breastTumours[currentIndex];

@@ -194,6 +194,23 @@ describe("metachronous tumours: the current primary governs the top level", () =
       "positive",
       "her2-positive",
     ],
+    [
+      "conditions did not load: a metastasis may be hidden, the HER2-positive tumour stays shown",
+      pair("3+", "1+"),
+      {
+        therapies: done,
+        dataGaps: [
+          {
+            resourceType: "Condition",
+            kind: "timeout",
+            reason: "timeout after 20 s",
+            affectsAssessment: true,
+          },
+        ],
+      },
+      "positive",
+      "her2-positive",
+    ],
   ])("%s", (_, tests, more, status, category) => {
     const a = run(tests, more);
     expect(a.tumours).toHaveLength(2);
