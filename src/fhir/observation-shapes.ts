@@ -91,8 +91,16 @@ function negationProblem(what: string): string {
  */
 const LOW_POSITIVE = /\blow[\s-]+positive\b/i;
 
+/**
+ * A control's result ("positive and negative controls stained appropriately", "internal negative control", "control:
+ * positive") is the run's quality check, never the tumour's call (review of rules 1.3.0).
+ */
+const CONTROL_CALL =
+  /\b(?:positive|negative)(?:\s+(?:and|\/)\s*(?:positive|negative))?\s+(?:(?:internal|external|tissue|on-?slide)\s+)?controls?\b(?:\s*(?:(?:is|are|was|were)\s*)?:?\s*(?:positive|negative)\b)?|\bcontrols?(?:\s+tissues?)?(?:\s+(?:is|are|was|were))?\s*:?\s*(?:positive|negative)(?:\s+and\s+(?:positive|negative))?\b/gi;
+
 /** Finds the laboratory's call in free text. */
-export function parseCall(text: string): ParsedCall {
+export function parseCall(whole: string): ParsedCall {
+  const text = whole.replace(CONTROL_CALL, " ");
   if (LOW_POSITIVE.test(text))
     return {
       ambiguous:
@@ -233,12 +241,20 @@ const AT_MOST_10_PERCENT =
  * and with ≤ / <= / "10% or less": "null" or "ultralow". Undefined for anything else, including any share above 10 %
  * (that is 1+) and a text that gives both.
  */
-export function capZeroWording(text: string): IhcZeroDetail | undefined {
+export function capZeroWording(whole: string): IhcZeroDetail | undefined {
+  // A control's staining ("internal negative control: no staining observed") says nothing about the tumour.
+  const text = whole
+    .split(/[.;\n](?!\d)/)
+    .filter((sentence) => !/\bcontrols?\b/i.test(sentence))
+    .join(". ");
   const none = /\bno (?:membrane )?staining (?:is )?(?:observed|seen|identified|present)\b/i.test(text);
   let ultralow = false;
   if (faintAndIncomplete(text) && /\bmembran/i.test(text)) {
     const shares = allMatches(text, AT_MOST_10_PERCENT);
     if (shares.length === 0 || shares.some((m) => Number(m[1]) > 10)) return undefined;
+    // A lower bound ("> 5 %", "more than 5 %") allows more than 10 %, which is 1+.
+    if (/(?:>|≥|more than|greater than|over|at least|above)\s*\d+(?:\.\d+)?\s*%/i.test(text))
+      return undefined;
     if (faintShareAbove10(text) !== undefined) return undefined;
     ultralow = true;
   }
