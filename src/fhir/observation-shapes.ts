@@ -98,6 +98,10 @@ const LOW_POSITIVE = /\blow[\s-]+positive\b/i;
 const CONTROL_CALL =
   /\b(?:positive|negative)(?:\s+(?:and|\/)\s*(?:positive|negative))?\s+(?:(?:internal|external|tissue|on-?slide)\s+)?controls?\b(?:\s*(?:(?:is|are|was|were)\s*)?:?\s*(?:positive|negative)\b)?|\bcontrols?(?:\s+tissues?)?(?:\s+(?:is|are|was|were))?\s*:?\s*(?:positive|negative)(?:\s+and\s+(?:positive|negative))?\b/gi;
 
+/** A checklist's "no" right after a call word: "Amplified: No", "Positive? no", "Amplification present - absent". */
+const ANSWERED_NO =
+  /^\s*[:?=-]\s*(?:no|none|absent|false|not (?:present|identified|seen|detected))\s*(?:[.;,)\n]|$)/i;
+
 /** Finds the laboratory's call in free text. */
 export function parseCall(whole: string): ParsedCall {
   const text = whole.replace(CONTROL_CALL, " ");
@@ -114,6 +118,9 @@ export function parseCall(whole: string): ParsedCall {
       // "not amplified" and "no amplification" are consumed by the first pattern, before "amplified" is looked for.
       if (isNegated(rest, match.index, match.index + match[0].length, false))
         return { ambiguous: negationProblem(`call "${match[0]}"`) };
+      // A checklist answer after the call word ("Amplified: No", "Positive? no") denies it (review, rules 1.3.0).
+      if (ANSWERED_NO.test(rest.slice(match.index + match[0].length)))
+        return { ambiguous: negationProblem(`call "${match[0]}" (answered "no")`) };
     }
     if (matches.length > 0) {
       found.add(call);

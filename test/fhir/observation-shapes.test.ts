@@ -32,6 +32,13 @@ describe("parseCall", () => {
     expect(parseCall("2+")).toEqual({});
   });
 
+  it.each(["Amplified: No", "HER2 positive? no", "Positive: No"])(
+    'a checklist "no" after the call word is not that call: %s',
+    (text) => {
+      expect(parseCall(text).call).toBeUndefined();
+    },
+  );
+
   it.each([
     ["See report. Positive and negative controls stained appropriately", undefined],
     ["Internal negative control: no staining", undefined],
