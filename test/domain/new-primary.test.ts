@@ -49,7 +49,7 @@ describe("ipsilateralNewPrimaries: decision table", () => {
       [first(), event("primary", undefined, { bodySite: "Left breast", newPrimary: true })],
       0,
     ],
-  ])("%s: %i new primaries", (_, events, n) => {
+  ])("%s", (_, events, n) => {
     expect(ipsilateralNewPrimaries(events)).toHaveLength(n);
   });
 });
