@@ -21,8 +21,16 @@ import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from ".
 import { cite } from "./citations";
 import { recommend, recommendWithSettingGap } from "./recommendation";
 import { eventsGap, settingOf } from "./setting";
-import { therapyNote, type TherapyNote } from "./therapy-note";
-import { firstTherapyStart, isInSituOnly, residualSpecimens, tumoursOf } from "./tumour";
+import { isCurrent, therapyNote, type TherapyNote } from "./therapy-note";
+import {
+  currentPrimaryIndex,
+  siteKind,
+  firstTherapyStart,
+  isInSituOnly,
+  RETEST_WINDOW_DAYS,
+  residualSpecimens,
+  tumoursOf,
+} from "./tumour";
 import {
   assessSpecimen,
   bySpecimenRecency,
@@ -349,6 +357,9 @@ function byTreatmentPriority(a: TumourJudgement, b: TumourJudgement): number {
   );
 }
 
+/** How metastatic tissue beside several breast tumours is named among the tumours. */
+const DISTANT_TISSUE = "tissue outside the breast (recurrence or metastasis)";
+
 const UNASSIGNED: Usage = {
   used: false,
   notUsedReason:
@@ -375,12 +386,18 @@ function bilateralNote(
   shown: TumourJudgement,
   unassigned: number,
   ipsilateral: boolean,
+  governs: "priority" | "current" | "distant",
 ): string {
   const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
-  const rule = differ
-    ? ` The tumours differ: the status shown is the ${shown.tumour} tumour's, the one that decides treatment; the other tumour's own result stands beside it and is not replaced.`
-    : "";
+  const why =
+    governs === "distant"
+      ? "the result on recurrent or metastatic tissue, which governs treatment of recurrent or metastatic disease (ASCO/CAP 2018: retest the recurrent or metastatic tumour); the breast tumours keep their own status beside it."
+      : governs === "current"
+        ? `the current primary (its first specimen more than ${String(RETEST_WINDOW_DAYS)} days after the last specimen of the earlier tumour, with no anti-HER2 therapy current), which governs the current treatment decision; the earlier tumour keeps its own status beside it and does not decide this tumour's therapy.`
+        : "the one that decides treatment; the other tumour's own result stands beside it and is not replaced.";
+  const shownAs = governs === "distant" ? `from ${shown.tumour}` : `the ${shown.tumour} tumour's`;
+  const rule = differ ? ` The tumours differ: the status shown is ${shownAs}, ${why}` : "";
   const left =
     unassigned > 0
       ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
@@ -483,6 +500,10 @@ export function assessPatient(input: PatientInput): Assessment {
   const therapyStart = firstTherapyStart(therapies);
   const events = listOf<DiseaseEvent>(input.events);
   const split = tumoursOf(results, events);
+  // Distant (metastatic) tissue beside several breast tumours is not any breast tumour's specimen, but it is the
+  // retest of metastatic disease: its own entry, and the result that governs treatment (HER2-GUIDELINE.md: "the result
+  // on that tissue governs treatment"; Wolff 2018). Tissue with no recorded site stays unassigned.
+  const distantResults = split ? results.filter((r) => siteKind(r.group.bodySite) === "distant") : [];
   const notes = new Map<SpecimenResult, Usage>();
   for (const r of inSitu) notes.set(r, IN_SITU);
   const residualFlags: Flag[] = [];
@@ -497,21 +518,40 @@ export function assessPatient(input: PatientInput): Assessment {
     }
     return eligible;
   };
-  const tumours: TumourJudgement[] | undefined = split?.tumours.map((t) => {
-    const eligible = eligibleOf(t.results);
+  const judgeTumour = (name: string, list: readonly SpecimenResult[]): TumourJudgement => {
+    const eligible = eligibleOf(list);
     const j = judge(eligible, triaged);
-    return { ...j, tumour: t.name, results: eligible, category: categoryFor(j.found, j) };
-  });
+    return { ...j, tumour: name, results: eligible, category: categoryFor(j.found, j) };
+  };
+  const breastTumours = split?.tumours.map((t) => judgeTumour(t.name, t.results));
+  const distantTumour = distantResults.length > 0 ? judgeTumour(DISTANT_TISSUE, distantResults) : undefined;
+  const tumours = breastTumours && (distantTumour ? [...breastTumours, distantTumour] : breastTumours);
   let judged: Judgement;
   let note = "";
-  if (tumours) {
-    const shown = [...tumours].sort(byTreatmentPriority)[0] as TumourJudgement;
+  if (tumours && split) {
+    // Metachronous tumours, outside metastatic disease and with no anti-HER2 therapy current: the current (latest)
+    // primary governs (tumour.ts `currentPrimaryIndex`). Otherwise (synchronous tumours, metastatic disease whose
+    // origin the record does not settle, or a course still running for the earlier tumour) the treatment priority.
+    const asOf = calendarDate(input.asOf);
+    const latest = currentPrimaryIndex(split.tumours);
+    // Early disease, or no disease event at all; never when conditions did not load (a metastasis may be hidden).
+    const eventGap = eventsGap(listOf(input.dataGaps));
+    const known = settingOf(events, eventGap);
+    const notMetastatic = known === "early" || (known === "unknown" && events.length === 0 && !eventGap);
+    const currentIndex =
+      latest !== undefined && notMetastatic && !therapies.some((t) => isCurrent(t, asOf))
+        ? latest
+        : undefined;
+    const current = currentIndex === undefined ? undefined : breastTumours[currentIndex];
+    const byPriority = [...breastTumours].sort(byTreatmentPriority)[0] as TumourJudgement;
+    const shown = distantTumour ?? current ?? byPriority;
     const assigned = new Set(tumours.flatMap((t) => t.results));
     const unassigned = results.filter((r) => !assigned.has(r) && !notes.has(r));
-    const ipsilateral = split?.ipsilateral === true;
+    const ipsilateral = split.ipsilateral;
     for (const r of unassigned) notes.set(r, ipsilateral ? UNASSIGNED_IPSILATERAL : UNASSIGNED);
     judged = shown;
-    note = bilateralNote(tumours, shown, unassigned.length, ipsilateral);
+    const governs = distantTumour ? "distant" : current ? "current" : "priority";
+    note = bilateralNote(tumours, shown, unassigned.length, ipsilateral, governs);
   } else {
     judged = judge(eligibleOf(results), triaged);
   }
@@ -528,7 +568,19 @@ export function assessPatient(input: PatientInput): Assessment {
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
   const category = categoryFor(status, judged);
-  const comparable = tumours ?? [{ results: results.filter((r) => !notes.has(r)), governing }];
+  // Metastatic tissue is compared with each breast tumour's governing result (one of them is its origin).
+  const breastGoverning = new Set(breastTumours?.flatMap((t) => (t.governing ? [t.governing] : [])));
+  const distantComparable = distantTumour
+    ? [
+        {
+          results: results.filter((r) => distantTumour.results.includes(r) || breastGoverning.has(r)),
+          governing: distantTumour.governing,
+        },
+      ]
+    : [];
+  const comparable = breastTumours
+    ? [...breastTumours, ...distantComparable]
+    : [{ results: results.filter((r) => !notes.has(r)), governing }];
 
   const assessment: Assessment = {
     patient: input.patient,

@@ -31,7 +31,7 @@ const TRASTUZUMAB_FAMILY: ReadonlySet<string> = new Set([
 ]);
 
 /** Current: given, not completed or stopped, and not ended on or before `asOf`. */
-function isCurrent(t: AntiHer2Therapy, asOf: IsoDate | undefined): boolean {
+export function isCurrent(t: AntiHer2Therapy, asOf: IsoDate | undefined): boolean {
   if (!wasGiven(t) || FINISHED.has(String(t.status))) return false;
   const end = calendarDate(t.end);
   return end === undefined || (asOf !== undefined && end > asOf);

@@ -160,6 +160,34 @@ export function tumoursOf(
   return { tumours, ipsilateral: tumours.some((t) => t.name !== `${t.side} breast`) };
 }
 
+/**
+ * The current primary among metachronous tumours (rules 1.3.0): the tumour whose first dated specimen comes more than
+ * RETEST_WINDOW_DAYS after the last dated specimen of every other tumour, so the others are earlier tumours with no
+ * specimen near the new diagnosis. Wolff 2018 tests and reports each invasive tumour on its own, and the most recent
+ * tumour's result governs the current status (HER2-GUIDELINE.md, patient-level rules): an earlier, treated tumour's
+ * result does not decide the therapy of a later primary. Undefined for synchronous tumours (specimens within the window of each other), when a tumour has no
+ * dated specimen, or when two tumours start on the same day.
+ */
+export function currentPrimaryIndex(
+  tumours: readonly { results: readonly SpecimenResult[] }[],
+): number | undefined {
+  const spans = tumours.map((t) => {
+    const dates = t.results
+      .map((r) => (r.group.date === undefined ? undefined : calendarDate(r.group.date)))
+      .filter((d): d is IsoDate => d !== undefined)
+      .sort(byText);
+    return { first: dates[0], last: dates[dates.length - 1] };
+  });
+  if (tumours.length < 2 || spans.some((s) => s.first === undefined)) return undefined;
+  let latest = 0;
+  spans.forEach((s, i) => {
+    if ((s.first as IsoDate) > (spans[latest]?.first as IsoDate)) latest = i;
+  });
+  const from = daysBefore(spans[latest]?.first as IsoDate, RETEST_WINDOW_DAYS);
+  const earlierOnly = spans.every((s, i) => i === latest || (s.last as IsoDate) < from);
+  return earlierOnly ? latest : undefined;
+}
+
 /** Therapy record statuses that mean the drug was not given. */
 const NOT_GIVEN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled", "not-taken", "not-done"]);
 

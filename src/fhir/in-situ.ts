@@ -18,12 +18,23 @@ import {
 } from "./terminology/conditions";
 import { ICD10CM, SNOMED } from "./terminology/systems";
 
-/** "Carcinoma in situ" (never "in situ hybridisation"), DCIS, LCIS, non-infiltrating intraductal carcinoma. */
+/**
+ * "Carcinoma in situ" (never "in situ hybridisation"), DCIS, LCIS, (non-infiltrating) intraductal carcinoma (the WHO
+ * and ICD-O-3 8500/2 name of DCIS).
+ */
 const IN_SITU_TEXT =
-  /\bcarcinoma in situ\b|\b[DL]CIS\b|\bnon-?infiltrating\b|\bnon-?invasive (?:ductal |lobular )?carcinoma\b/i;
+  /\bcarcinoma in situ\b|\b[DL]CIS\b|\bnon-?infiltrating\b|\bnon-?invasive (?:ductal |lobular )?carcinoma\b|\bintraductal carcinoma\b/i;
 /** Words that deny invasion: "without invasive component", "no evidence of invasive carcinoma", "non-invasive". */
 const DENIED_INVASION =
   /\b(?:no|without|negative for|absence of|absent|free of|not)\s+(?:(?:evidence|sign|signs|residual|an?|any|of|definite)\s+)*(?:invasive|infiltrating|invasion|infiltration|microinvasion|microinvasive)\b|\bnon-?(?:invasive|infiltrating)\b/gi;
+/**
+ * Invasion denied after the words, as CAP synoptic reports write it (CAP DCIS protocol: "Invasive Carcinoma: Not
+ * identified"; "Microinvasion: Not identified"): "invasive carcinoma not identified", "invasion is not seen",
+ * "invasive carcinoma: absent". Not a denial at a margin ("invasive carcinoma not identified at margins" says
+ * nothing about the tumour), nor "not excluded".
+ */
+const DENIED_INVASION_AFTER =
+  /\b(?:(?:invasive|infiltrating|microinvasive)(?:\s+(?:ductal|lobular|mammary|breast))?\s+(?:carcinoma|component|tumou?r|disease|cancer)|(?:micro)?invasion)\s*(?::|-|is|was|are)?\s*(?:not\s+(?:identified|seen|present|detected|found|observed)|absent|none(?:\s+(?:identified|seen))?)\b(?!\s+(?:at|in|on)\s+(?:the\s+)?(?:\w+\s+)?margins?\b)/gi;
 const INVASION = /\binvasi|\binfiltrat|\bmicroinvasi/i;
 /** Words that deny carcinoma in situ: "no DCIS", "without associated carcinoma in situ". */
 const DENIED_IN_SITU =
@@ -35,7 +46,7 @@ function textSays(texts: readonly string[]): { inSitu: boolean; invasive: boolea
   const text = texts.join(" \n ");
   return {
     inSitu: IN_SITU_TEXT.test(text.replace(DENIED_IN_SITU, " ")),
-    invasive: INVASION.test(text.replace(DENIED_INVASION, " ")),
+    invasive: INVASION.test(text.replace(DENIED_INVASION, " ").replace(DENIED_INVASION_AFTER, " ")),
   };
 }
 

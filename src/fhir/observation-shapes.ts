@@ -84,8 +84,32 @@ function negationProblem(what: string): string {
   return `a negation ("no", "not", "without", "absent", "negative for" …) stands next to the ${what}, so what the text reports is not clear`;
 }
 
+/**
+ * "Low positive" ("HER2 low positive", "low-positive") is not a HER2 call: HER2-low is HER2-negative by ASCO/CAP
+ * (Wolff 2023), and "low positive" is the ER/PR wording for 1-10 % staining. Read as "positive" it would give a
+ * confident HER2-positive (review of rules 1.3.0).
+ */
+const LOW_POSITIVE = /\blow[\s-]+positive\b/i;
+
+/**
+ * A control's result ("positive and negative controls stained appropriately", "internal negative control", "control:
+ * positive") is the run's quality check, never the tumour's call (review of rules 1.3.0).
+ */
+const CONTROL_CALL =
+  /\b(?:positive|negative)(?:\s+(?:and|\/)\s*(?:positive|negative))?\s+(?:(?:internal|external|tissue|on-?slide)\s+)?controls?\b(?:\s*(?:(?:is|are|was|were)\s*)?:?\s*(?:positive|negative)\b)?|\bcontrols?(?:\s+tissues?)?(?:\s+(?:is|are|was|were))?\s*:?\s*(?:positive|negative)(?:\s+and\s+(?:positive|negative))?\b/gi;
+
+/** A checklist's "no" right after a call word: "Amplified: No", "Positive? no", "Amplification present - absent". */
+const ANSWERED_NO =
+  /^\s*[:?=-]\s*(?:no|none|absent|false|not (?:present|identified|seen|detected))\s*(?:[.;,)\n]|$)/i;
+
 /** Finds the laboratory's call in free text. */
-export function parseCall(text: string): ParsedCall {
+export function parseCall(whole: string): ParsedCall {
+  const text = whole.replace(CONTROL_CALL, " ");
+  if (LOW_POSITIVE.test(text))
+    return {
+      ambiguous:
+        'the text says "low positive", which is no HER2 call (HER2-low is HER2-negative; "low positive" is the ER/PR wording)',
+    };
   let rest = text;
   const found = new Set<ReportedCall>();
   for (const { call, pattern } of CALL_PATTERNS) {
@@ -94,6 +118,9 @@ export function parseCall(text: string): ParsedCall {
       // "not amplified" and "no amplification" are consumed by the first pattern, before "amplified" is looked for.
       if (isNegated(rest, match.index, match.index + match[0].length, false))
         return { ambiguous: negationProblem(`call "${match[0]}"`) };
+      // A checklist answer after the call word ("Amplified: No", "Positive? no") denies it (review, rules 1.3.0).
+      if (ANSWERED_NO.test(rest.slice(match.index + match[0].length)))
+        return { ambiguous: negationProblem(`call "${match[0]}" (answered "no")`) };
     }
     if (matches.length > 0) {
       found.add(call);
@@ -221,12 +248,20 @@ const AT_MOST_10_PERCENT =
  * and with ≤ / <= / "10% or less": "null" or "ultralow". Undefined for anything else, including any share above 10 %
  * (that is 1+) and a text that gives both.
  */
-export function capZeroWording(text: string): IhcZeroDetail | undefined {
+export function capZeroWording(whole: string): IhcZeroDetail | undefined {
+  // A control's staining ("internal negative control: no staining observed") says nothing about the tumour.
+  const text = whole
+    .split(/[.;\n](?!\d)/)
+    .filter((sentence) => !/\bcontrols?\b/i.test(sentence))
+    .join(". ");
   const none = /\bno (?:membrane )?staining (?:is )?(?:observed|seen|identified|present)\b/i.test(text);
   let ultralow = false;
   if (faintAndIncomplete(text) && /\bmembran/i.test(text)) {
     const shares = allMatches(text, AT_MOST_10_PERCENT);
     if (shares.length === 0 || shares.some((m) => Number(m[1]) > 10)) return undefined;
+    // A lower bound ("> 5 %", "more than 5 %") allows more than 10 %, which is 1+.
+    if (/(?:>|≥|more than|greater than|over|at least|above)\s*\d+(?:\.\d+)?\s*%/i.test(text))
+      return undefined;
     if (faintShareAbove10(text) !== undefined) return undefined;
     ultralow = true;
   }

@@ -215,3 +215,68 @@ describe("negative on decalcified bone (issue 12, point 3)", () => {
     ]);
   });
 });
+
+/**
+ * Review of issue 12 (rules 1.3.0): metastatic tissue beside bilateral primaries. Expected from the guideline: HER2 is
+ * retested on the metastatic tumour and "the result on that tissue governs treatment" (HER2-GUIDELINE.md; Wolff
+ * 2018). Before, a liver biopsy was set aside as "no breast side recorded" and the top level kept a 2019 breast result.
+ */
+describe("bilateral primaries with metastatic tissue", () => {
+  const left = specimen("S-19-100", "2019-02-25", "Left breast");
+  const right = specimen("S-19-300", "2019-03-10", "Right breast");
+  const liver = specimen("S-25-500", "2025-05-01", "Liver");
+  const metastasis = event("metastasis", "2025-05-10", { bodySite: "Liver" });
+  const done = [therapy("trastuzumab", { status: "completed", start: "2019-04-01", end: "2020-03-01" })];
+
+  it("the metastatic tissue's result governs and the breast tumours keep their own status", () => {
+    const a = run(
+      [
+        ihc("3+", { specimen: left, date: "2019-02-27" }),
+        ihc("1+", { specimen: right, date: "2019-03-12" }),
+        ihc("0", { specimen: liver, date: "2025-05-02" }),
+      ],
+      { events: [metastasis], therapies: done },
+    );
+    expect([a.status, a.category, a.setting]).toEqual(["negative", "her2-0", "metastatic"]);
+    expect(a.basis?.specimen).toBe("Specimen/S-25-500");
+    expect(a.tumours?.map((t) => [t.tumour, t.status])).toEqual([
+      ["left breast", "positive"],
+      ["right breast", "negative"],
+      ["tissue outside the breast (recurrence or metastasis)", "negative"],
+    ]);
+    expect(a.evidence.every((e) => e.used)).toBe(true);
+    expect(a.statusReason).toContain("governs treatment of recurrent or metastatic disease");
+    expect(a.statusReason).not.toContain("no breast side recorded");
+    // The metastasis disagrees with the HER2-positive primary: flagged; the two primaries are not discordant.
+    const discordant = a.flags.find((f) => f.code === "discordant-results");
+    expect(discordant?.message).toContain("Liver");
+    expect(a.recommendation.text).not.toMatch(/anti-HER2 therapy is the standard option/);
+  });
+
+  it("a HER2-positive metastasis governs beside HER2-low primaries", () => {
+    const a = run(
+      [
+        ihc("1+", { specimen: left, date: "2019-02-27" }),
+        ihc("2+", { specimen: right, date: "2019-03-12" }),
+        dual(1.3, 2.5, { specimen: right, date: "2019-03-14" }),
+        ihc("3+", { specimen: liver, date: "2025-05-02" }),
+      ],
+      { events: [metastasis], therapies: [] },
+    );
+    expect([a.status, a.category, a.setting]).toEqual(["positive", "her2-positive", "metastatic"]);
+    expect(a.basis?.specimen).toBe("Specimen/S-25-500");
+  });
+
+  it("a specimen with no site recorded still cannot be assigned", () => {
+    const a = run(
+      [
+        ihc("3+", { specimen: left, date: "2019-02-27" }),
+        ihc("1+", { specimen: right, date: "2019-03-12" }),
+        ihc("0", { specimen: specimen("S-25-600", "2025-05-01"), date: "2025-05-02" }),
+      ],
+      { events: [metastasis], therapies: done },
+    );
+    expect(a.status).toBe("positive");
+    expect(a.evidence.find((e) => e.specimen === "Specimen/S-25-600")?.used).toBe(false);
+  });
+});

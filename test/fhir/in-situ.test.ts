@@ -32,6 +32,17 @@ describe("saysInSituOnly: decision table", () => {
     ["HER2 by fluorescence in situ hybridisation: amplified", false],
     ["No carcinoma in situ", false],
     ["Left breast core biopsy", false],
+    // Review (rules 1.3.0): invasion denied after the words, as the CAP DCIS protocol writes it.
+    ["Ductal carcinoma in situ. Invasive Carcinoma: Not identified", true],
+    ["DCIS, high grade; invasive carcinoma not identified", true],
+    ["DCIS. Microinvasion: Not identified", true],
+    ["DCIS, invasion is not seen", true],
+    ["Ductal carcinoma in situ; invasive carcinoma: absent", true],
+    ["Intraductal carcinoma, solid type", true],
+    ["DCIS; invasive carcinoma not identified at margins; invasive ductal carcinoma, grade 2", false],
+    ["Invasive carcinoma not identified at margins. DCIS present", false],
+    ["DCIS; invasive ductal carcinoma not excluded", false],
+    ["DCIS. Lymphovascular invasion: not identified. Invasive carcinoma: present", false],
   ])("%s: %s", (text, expected) => {
     expect(saysInSituOnly([text])).toBe(expected);
   });
@@ -81,6 +92,15 @@ describe("in-situ-only tissue from Specimen and report", () => {
       [dcisSpecimen({ type: { text: "Breast excision, ductal carcinoma in situ only" } })],
     ],
     ["Specimen.note", [dcisSpecimen({ note: [{ text: "DCIS, no invasive carcinoma identified." }] })]],
+    [
+      "CAP synoptic conclusion (Invasive Carcinoma: Not identified)",
+      [
+        dcisSpecimen({}),
+        report({
+          conclusion: "Ductal carcinoma in situ, high nuclear grade. Invasive Carcinoma: Not identified.",
+        }),
+      ],
+    ],
     [
       "DiagnosticReport.conclusion",
       [

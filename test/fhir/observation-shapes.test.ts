@@ -31,6 +31,32 @@ describe("parseCall", () => {
   it("finds no call in a bare score", () => {
     expect(parseCall("2+")).toEqual({});
   });
+
+  it.each(["Amplified: No", "HER2 positive? no", "Positive: No"])(
+    'a checklist "no" after the call word is not that call: %s',
+    (text) => {
+      expect(parseCall(text).call).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ["See report. Positive and negative controls stained appropriately", undefined],
+    ["Internal negative control: no staining", undefined],
+    ["Control tissue: positive", undefined],
+    ["HER2 negative (1+); external positive control reacted appropriately", "negative"],
+    ["Positive (3+). Negative control: negative", "positive"],
+  ])("a control's result is not the tumour's call: %s -> %s", (text, call) => {
+    expect(parseCall(text).call).toBe(call);
+  });
+
+  it.each(["HER2 low positive", "HER2: low-positive (IHC 1+)"])(
+    "%s is not read as HER2-positive (HER2-low is HER2-negative, Wolff 2023)",
+    (text) => {
+      const parsed = parseCall(text);
+      expect(parsed.call).toBeUndefined();
+      expect(parsed.ambiguous).toMatch(/low positive/);
+    },
+  );
 });
 
 describe("parseIhcScore", () => {

@@ -165,10 +165,21 @@ describe("2. the CAP wordings of IHC 0 decide HER2-0 (null) vs HER2-ultralow (Wo
   it.each([
     "Incomplete membrane staining that is faint/barely perceptible in >10% of tumour cells",
     "Incomplete, faint membrane staining in 15% of tumour cells",
+    // Review (rules 1.3.0): a lower bound allows more than 10 %.
+    "Incomplete, faint membrane staining in >5% of tumour cells",
+    "Faint incomplete membrane staining in more than 5% of tumour cells",
   ])('"%s" is not IHC 0 (more than 10 % is 1+): unreadable, never ultralow', (text) => {
     const a = assessed([ihc("ihc", { valueString: text })]);
     expect(a.category).not.toBe("her2-ultralow");
     expect(a.category).not.toBe("her2-0");
+  });
+
+  it("a control's staining is not the tumour's score (review, rules 1.3.0)", () => {
+    const a = assessed([
+      ihc("ihc", { valueString: "See final report. Internal negative control: no staining observed" }),
+    ]);
+    expect(a.category).not.toBe("her2-0");
+    expect(a.status).not.toBe("negative");
   });
 
   it("a text giving both CAP wordings is not read as either", () => {
