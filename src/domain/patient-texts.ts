@@ -1,6 +1,8 @@
 /**
  * The patient explanation (issue 15.1): plain-language texts held as data beside the recommendation table, versioned
- * with the rules (`PATIENT_TEXTS.rulesVersion`). Each text is an id -> message string with ICU-style placeholders
+ * with the rules: the page carries the assessment's `rulesVersion`, the rule set that chose its texts (this module
+ * does not import src/domain/patient.ts, so the lazy patient page does not split the domain out of the index
+ * bundle). Each text is an id -> message string with ICU-style placeholders
  * (`{date}`), so a message catalogue (react-intl) can take them over as they are. English texts stay at or below US
  * grade 8 (target 6) by a maintained readability library (test/domain/patient-texts.test.ts,
  * `npm run check:readability`).
@@ -10,7 +12,6 @@
  * Every benefit figure names its trial (PATIENT_MESSAGE_SOURCES, cited from src/domain/citations.ts).
  */
 import { CITATIONS, type CitationId } from "./citations";
-import { RULES_VERSION } from "./patient";
 import type { Assessment, FlagCode } from "./types";
 
 export const PATIENT_MESSAGES = {
@@ -182,15 +183,12 @@ export const FLAG_NEXT_STEP: Readonly<Record<FlagCode, PatientMessageId>> = {
   "therapy-duration-exceeds": "next.therapy-duration-exceeds",
 };
 
-/** The texts and their version, as one catalogue (the shape a message library loads). */
-export const PATIENT_TEXTS = {
-  rulesVersion: RULES_VERSION,
-  locale: "en",
-  messages: PATIENT_MESSAGES,
-} as const;
+/** The texts as one catalogue per locale (the shape a message library loads). */
+export const PATIENT_TEXTS = { locale: "en", messages: PATIENT_MESSAGES } as const;
 
 /** What the patient page shows, as message ids: the UI formats them (and later, translates them). */
 export interface PatientExplanation {
+  /** The rule set that chose these texts (the assessment's). */
   rulesVersion: string;
   /** The date of the test the status rests on, when there is one (the only date shown besides the page's). */
   testDate?: string;
@@ -285,7 +283,7 @@ export function explainForPatient(a: Assessment): PatientExplanation {
 
   const ids = new Set([...nextSteps, ...treatment].flatMap((msg) => PATIENT_MESSAGE_SOURCES[msg.id] ?? []));
   return {
-    rulesVersion: PATIENT_TEXTS.rulesVersion,
+    rulesVersion: a.rulesVersion,
     testDate: a.basis?.date,
     asOf: a.asOf,
     what: [m("what.protein"), m("what.test")],

@@ -25,8 +25,9 @@ const pageText = (page: PatientExplanation) =>
 const final = (overrides: Partial<Assessment>): Assessment => assessment({ flags: [], ...overrides });
 
 describe("patient texts (issue 15.1)", () => {
-  it("are versioned with the rules and every message is an id -> string with simple ICU placeholders", () => {
-    expect(PATIENT_TEXTS.rulesVersion).toBe(RULES_VERSION);
+  it("carry the rules version and every message is an id -> string with simple ICU placeholders", () => {
+    expect(PATIENT_TEXTS.locale).toBe("en");
+    expect(explainForPatient(assessment({ rulesVersion: RULES_VERSION })).rulesVersion).toBe(RULES_VERSION);
     for (const [id, text] of Object.entries(PATIENT_MESSAGES)) {
       expect(typeof text, id).toBe("string");
       // Only simple arguments ({name}), no plural/select syntax yet, and no unbalanced braces.

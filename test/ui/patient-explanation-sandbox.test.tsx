@@ -5,7 +5,6 @@
  * sandbox server). The expected wording is written here from the guideline's categories, not read from the texts.
  */
 import { readFileSync } from "node:fs";
-import { ThemeProvider } from "@mui/material/styles";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
@@ -16,7 +15,6 @@ import { fromFetch } from "../../src/fhir/fetch-source";
 import { loadPatientData } from "../../src/fhir/load";
 import { buildPatientInput } from "../../src/fhir/normalise";
 import { PatientExplanation } from "../../src/ui/patient/PatientExplanation";
-import { her2Theme } from "../../src/ui/theme";
 import { accessToken, allowLoopbackRequests } from "../sandbox/helpers";
 
 interface Scenario {
@@ -107,9 +105,7 @@ describe("patient page for every sandbox patient", () => {
         }),
       );
       const html = renderToStaticMarkup(
-        <ThemeProvider theme={her2Theme}>
-          <PatientExplanation assessment={assessment} patientName={patient.name} onBack={() => undefined} />
-        </ThemeProvider>,
+        <PatientExplanation assessment={assessment} patientName={patient.name} onBack={() => undefined} />,
       );
       const text = textOf(html);
       expect(text).toContain("Your HER2 test result");

@@ -1,5 +1,6 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import axe from "axe-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALL_FLAGS, PATIENT, assessment, metastaticPositive } from "./fixtures";
 import { renderPanel } from "./render";
@@ -64,5 +65,18 @@ describe("Explain to the patient (issue 15.1)", () => {
     unmount();
     renderPanel({ state: ready(), patient: { ...PATIENT, reference: "Patient/other" } });
     expect(screen.queryByRole("button", { name: "Explain to the patient" })).toBeNull();
+  });
+
+  it("has no axe violations (colour contrast needs a real browser)", async () => {
+    const user = userEvent.setup();
+    renderPanel({ state: ready(assessment({ flags: ALL_FLAGS })) });
+    await user.click(screen.getByRole("button", { name: "Explain to the patient" }));
+    await screen.findByTestId("patient-explanation", {}, { timeout: 10_000 });
+    const result = await axe.run(document.body, {
+      rules: { "color-contrast": { enabled: false } },
+      resultTypes: ["violations"],
+    });
+    expect(result.violations.map((v) => v.id)).toEqual([]);
+    expect(screen.getAllByRole("main")).toHaveLength(1);
   });
 });
