@@ -79,6 +79,10 @@ const SourceJsonDialog = lazy(() =>
  */
 const Timeline = lazy(() => import("./Timeline").then((m) => ({ default: m.Timeline })));
 const PrintSummary = lazy(() => import("./PrintSummary").then((m) => ({ default: m.PrintSummary })));
+/** The patient explanation (issue 15.1) loads only when asked for: its texts never weigh on the first screen. */
+const PatientExplanation = lazy(() =>
+  import("./patient/PatientExplanation").then((m) => ({ default: m.PatientExplanation })),
+);
 
 function relativeRef(ref: string): string {
   return ref.split("/").slice(-2).join("/");
@@ -226,6 +230,21 @@ export function Her2Panel({
     state.kind === "ready" &&
     patient !== undefined &&
     relativeRef(patient.reference) !== relativeRef(state.assessment.patient);
+  const [explain, setExplain] = useState(false);
+  if (explain && state.kind === "ready" && !mismatch)
+    return (
+      <SectionErrorBoundary name="patient explanation">
+        <Suspense fallback={<PanelSkeleton />}>
+          <PatientExplanation
+            assessment={state.assessment}
+            patientName={patient?.name}
+            onBack={() => {
+              setExplain(false);
+            }}
+          />
+        </Suspense>
+      </SectionErrorBoundary>
+    );
   return (
     <>
       <GlobalStyles styles={printStyles} />
@@ -243,6 +262,17 @@ export function Her2Panel({
               {...printHide}
             >
               Print summary
+            </Button>
+          ) : null}
+          {state.kind === "ready" && !mismatch ? (
+            <Button
+              variant="outlined"
+              onClick={() => {
+                setExplain(true);
+              }}
+              {...printHide}
+            >
+              Explain to the patient
             </Button>
           ) : null}
         </Box>
