@@ -14,7 +14,7 @@ export interface TextLevel {
   consensus: number;
 }
 
-const SAMPLE_VALUES: Record<string, string> = { name: "Maria Lopez", date: "2024-03-02", version: "1.3.0" };
+const SAMPLE_VALUES: Record<string, string> = { name: "Maria Lopez", date: "2024-03-02", version: "2.0.0" };
 
 /** The message as the page shows it, with sample values in its placeholders. */
 export function sampleText(id: PatientMessageId): string {

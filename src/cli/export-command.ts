@@ -17,7 +17,9 @@ export async function exportCommand(
   if (exported.exitCode !== 0) {
     if (exported.exitCode === 4)
       io.stderr.write(
-        `her2 review: not reviewed: the export is incomplete (${exported.missing.join(", ")})\n`,
+        `her2 review: not reviewed: the export is incomplete (${
+          exported.missing.length > 0 ? exported.missing.join(", ") : "nothing was downloaded"
+        })\n`,
       );
     return exported.exitCode;
   }

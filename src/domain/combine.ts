@@ -36,10 +36,10 @@ export interface SpecimenView {
 /**
  * A dual-probe ISH reported only as "equivocal" is read as group 2-4 of unknown group: all three resolve the same
  * way with IHC 3+ (positive) and IHC 0/1+ (negative); with IHC 2+ only a recount (or the lab's call) settles it.
- * Rules 1.3.0: "equivocal" is the 2013 ISH category (Wolff 2013) that Wolff 2018 replaced by groups 2-4 with their
+ * Rules 2.0.0: "equivocal" is the 2013 ISH category (Wolff 2013) that Wolff 2018 replaced by groups 2-4 with their
  * work-up; without the ratio and HER2 copy number the reason says that the 2013 call needs the 2018 work-up.
  */
-/** How a dual-probe ISH reported "equivocal" without its numbers is named (rules 1.3.0). */
+/** How a dual-probe ISH reported "equivocal" without its numbers is named (rules 2.0.0). */
 const EQUIVOCAL_2013 =
   'ISH reported "equivocal" without its ratio and HER2 copy number (a 2013 ASCO/CAP category; the 2018 groups cannot be told)';
 

@@ -96,19 +96,19 @@ export const FLAG_RULES: Readonly<Record<FlagCode, FlagRule>> = {
     severity: "action",
     references: ["wolff2018"],
     source:
-      "Wolff 2018: HER2 status must be determined on every primary invasive breast cancer (and on recurrent or metastatic tissue when available) (rules 1.3.0)",
+      "Wolff 2018: HER2 status must be determined on every primary invasive breast cancer (and on recurrent or metastatic tissue when available) (rules 2.0.0)",
   },
   "undated-result": {
     severity: "warning",
     references: ["wolff2018"],
     source:
-      "Wolff 2018: the most recent conclusive specimen governs; a result with no test or collection date cannot be placed in time, so whether a later test replaced it cannot be told (rules 1.3.0)",
+      "Wolff 2018: the most recent conclusive specimen governs; a result with no test or collection date cannot be placed in time, so whether a later test replaced it cannot be told (rules 2.0.0)",
   },
   "therapy-duration-exceeds": {
     severity: "info",
     references: ["romond2005", "goldhirsch2013", "vonMinckwitz2017"],
     source:
-      "HER2-GUIDELINE.md (treatment): trastuzumab for one year in total in early disease; HERA (Goldhirsch 2013): two years no better than one; APHINITY: pertuzumab for one year (rules 1.3.0)",
+      "HER2-GUIDELINE.md (treatment): trastuzumab for one year in total in early disease; HERA (Goldhirsch 2013): two years no better than one; APHINITY: pertuzumab for one year (rules 2.0.0)",
   },
 };
 

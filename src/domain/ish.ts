@@ -286,7 +286,7 @@ export function ishValue(record: DualIshRecord | SingleIshRecord): string {
   const her2 = measured(record.her2PerCell);
   const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
-  // A bound is shown as recorded, never the number standing for its band (rules 1.3.0).
+  // A bound is shown as recorded, never the number standing for its band (rules 2.0.0).
   const ratioBound = dual ? record.bounds?.ratio : undefined;
   const her2Bound = record.bounds?.her2PerCell;
   let text = ratio === undefined ? "" : `ratio ${ratioBound ?? formatNumber(ratio)}`;

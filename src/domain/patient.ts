@@ -57,8 +57,11 @@ import type {
 } from "./types";
 
 export const GUIDELINE = "ASCO/CAP 2018, 2023 update";
-/** Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status. */
-export const RULES_VERSION = "1.3.0";
+/**
+ * Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status (2.0.0: the
+ * current primary governs over an earlier treated one; in-situ tissue no longer sets the invasive status).
+ */
+export const RULES_VERSION = "2.0.0";
 
 /** The specimen the status rests on: the most recent conclusive one, else the most recent equivocal, else the newest. */
 function governingSpecimen(results: readonly SpecimenResult[]): SpecimenResult | undefined {

@@ -65,7 +65,7 @@ export function triage(
 ): RecordUse {
   const ignored = ignoredReason(record.status);
   if (ignored) return { use: "ignored", reason: ignored };
-  // Issue 12 point 5 (rules 1.3.0): HER2 status is an IHC / ISH result on invasive tumour tissue (Wolff 2018, affirmed
+  // Issue 12 point 5 (rules 2.0.0): HER2 status is an IHC / ISH result on invasive tumour tissue (Wolff 2018, affirmed
   // by Wolff 2023); a serum HER2 level or an ERBB2 variant is listed with its reason, never used.
   if (typeof record.notTissueHer2 === "string") {
     return { use: "ignored", reason: `not a tissue HER2 status: ${record.notTissueHer2}` };

@@ -237,7 +237,7 @@ function ihcView(
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
   if (!reading) return undefined;
   if (reading.mismatch) return { kind: "missing", reason: reading.text };
-  // Rules 1.3.0 (issue 12.5): "equivocal" is the 2013 ISH category that Wolff 2018 replaced with groups 2-4 and their
+  // Rules 2.0.0 (issue 12.5): "equivocal" is the 2013 ISH category that Wolff 2018 replaced with groups 2-4 and their
   // IHC work-up; with the ratio and HER2 copy number on record the 2018 group decides (a recount on record counts).
   const equivocal2013 = reading.reportedCall === "equivocal" && reading.row !== undefined;
   if (preferReported && reading.reportedCall && !equivocal2013)

@@ -104,7 +104,7 @@ const CONJUGATE = /emtansine|deruxtecan/i;
 const ONE_YEAR_LIMIT_DAYS = 396;
 
 /**
- * `therapy-duration-exceeds` (info, rules 1.3.0): in early disease, a trastuzumab or pertuzumab course that the
+ * `therapy-duration-exceeds` (info, rules 2.0.0): in early disease, a trastuzumab or pertuzumab course that the
  * record documents over more than 13 months. Guideline: trastuzumab for one year in total (HER2-GUIDELINE.md,
  * treatment recommendation; Romond 2005; HERA, Goldhirsch 2013; APHINITY, von Minckwitz 2017). Only what the record
  * supports counts: an order left open is not a longer course (see supportedEnd).

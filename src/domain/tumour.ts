@@ -61,7 +61,7 @@ function primarySide(e: DiseaseEvent): Side | undefined {
 }
 
 /**
- * Ipsilateral new primaries (issue 12, point 1/3; rules 1.3.0): a later primary Condition in the same breast is its own
+ * Ipsilateral new primaries (issue 12, point 1/3; rules 2.0.0): a later primary Condition in the same breast is its own
  * tumour, not a recurrence of the first nor discordant with it, when the record names it a new (second,
  * metachronous) primary or gives it another histology than the tumour before it (Wolff 2018: each invasive tumour is
  * tested and reported on its own; SEER multiple primary rules: another histology in the same breast is a separate
@@ -161,7 +161,7 @@ export function tumoursOf(
 }
 
 /**
- * The current primary among metachronous tumours (rules 1.3.0): the tumour whose first dated specimen comes more than
+ * The current primary among metachronous tumours (rules 2.0.0): the tumour whose first dated specimen comes more than
  * RETEST_WINDOW_DAYS after the last dated specimen of every other tumour, so the others are earlier tumours with no
  * specimen near the new diagnosis. Wolff 2018 tests and reports each invasive tumour on its own, and the most recent
  * tumour's result governs the current status (HER2-GUIDELINE.md, patient-level rules): an earlier, treated tumour's
@@ -258,7 +258,7 @@ export function canBeRetest(result: SpecimenResult): boolean {
  * not decide the status of invasive cancer. ASCO/CAP 2018 (reaffirming 2013 recommendation 1) determines HER2 status
  * on invasive breast cancer, primary or recurrent, and scores IHC on invasive tumour cells; HER2 testing of DCIS is
  * not an ASCO/CAP indication. Such a result is shown as information; with only in-situ results the status is
- * "cannot determine" (rules 1.3.0).
+ * "cannot determine" (rules 2.0.0).
  */
 export function isInSituOnly(result: SpecimenResult): boolean {
   return result.group.inSituOnly;

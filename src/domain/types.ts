@@ -48,7 +48,7 @@ export interface SpecimenInfo {
   decalcified?: boolean;
   /**
    * True when the specimen or its report says carcinoma in situ only (DCIS, LCIS) with no invasive component: its
-   * HER2 does not decide invasive-cancer status (ASCO/CAP 2018 tests invasive cancer). Added in rules 1.3.0.
+   * HER2 does not decide invasive-cancer status (ASCO/CAP 2018 tests invasive cancer). Added in rules 2.0.0.
    */
   inSituOnly?: boolean;
 }
@@ -78,7 +78,7 @@ interface TestRecordBase {
   textOnly?: true;
   /**
    * Set when the result names HER2 but is not a tissue HER2 status (serum HER2 protein, an ERBB2 gene variant from
-   * sequencing): listed with this reason, never used (rules 1.3.0; Wolff 2018/2023 define HER2 status by IHC and ISH
+   * sequencing): listed with this reason, never used (rules 2.0.0; Wolff 2018/2023 define HER2 status by IHC and ISH
    * on invasive tumour tissue).
    */
   notTissueHer2?: string;
@@ -107,7 +107,7 @@ export interface DualIshRecord extends TestRecordBase {
 }
 
 /**
- * ISH measures recorded only as a bound ("> 10", "< 2.0") that still settles the guideline's threshold (rules 1.3.0,
+ * ISH measures recorded only as a bound ("> 10", "< 2.0") that still settles the guideline's threshold (rules 2.0.0,
  * issue 12.5; thresholds of Wolff 2018 Figs. 2-3). The number in the measure's field then stands for the band the
  * bound settles and is never shown: this text is, e.g. "> 10 (settles HER2 signals per cell ≥ 6.0)".
  */
@@ -161,10 +161,10 @@ export interface DiseaseEvent {
   extent?: "locoregional" | "uncertain";
   /**
    * A primary's histology (morphology) code, e.g. "http://snomed.info/sct|408643008", when the record gives one: a
-   * later primary in the same breast with another histology is a new primary (tumour.ts). Added in rules 1.3.0.
+   * later primary in the same breast with another histology is a new primary (tumour.ts). Added in rules 2.0.0.
    */
   morphology?: string;
-  /** True when the record names this primary a new, second or metachronous primary. Added in rules 1.3.0. */
+  /** True when the record names this primary a new, second or metachronous primary. Added in rules 2.0.0. */
   newPrimary?: boolean;
   /**
    * A recurrence read from a breast-cancer Condition whose clinical status became "recurrence": the Condition's
@@ -183,7 +183,7 @@ export interface AntiHer2Therapy {
   end?: IsoDate;
   /**
    * Without an end: the last date the record documents the therapy (an administration's date, an order's authoredOn
-   * plus its expected supply duration, a statement's date asserted). Added in rules 1.3.0; the timeline draws an open
+   * plus its expected supply duration, a statement's date asserted). Added in rules 2.0.0; the timeline draws an open
    * order only this far, never to the assessment date.
    */
   recordedUntil?: IsoDate;
@@ -263,7 +263,7 @@ export interface Flag {
   /**
    * `not-checked`: the rule could not be checked because data it needs did not load (a query failed or timed out);
    * the flag is not raised, and the message names the check and what did not load (issue 18, point 4). Absent: the
-   * flag is raised. Added in rules 1.3.0.
+   * flag is raised. Added in rules 2.0.0.
    */
   state?: "not-checked";
 }

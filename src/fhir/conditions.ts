@@ -182,7 +182,7 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   const found = kindOf(condition);
   if (!found || found.kind === "history") return [];
   // Carcinoma in situ only (DCIS, D05) is not invasive breast cancer: no primary event, so no "early" setting of its
-  // own (in-situ.ts; ASCO/CAP 2018 determines HER2 on invasive cancer; rules 1.3.0).
+  // own (in-situ.ts; ASCO/CAP 2018 determines HER2 on invasive cancer; rules 2.0.0).
   if (found.kind === "primary" && isInSituCondition(condition)) return [];
   const recurrence = isRecurrence(condition);
   // Regional nodes at diagnosis are an N category, not an event; recurrent regional nodes are a regional recurrence.
@@ -224,7 +224,7 @@ export function eventsOfCondition(condition: Condition): DiseaseEvent[] {
   } else {
     const site = bodySite ?? icdBreastSite(condition.code);
     const e = event("primary", source, onset ?? condition.recordedDate, description, site);
-    // What tells an ipsilateral new primary from the same tumour recorded twice (domain tumour.ts; rules 1.3.0).
+    // What tells an ipsilateral new primary from the same tumour recorded twice (domain tumour.ts; rules 2.0.0).
     const histology = codingsOf(histologyOf(condition)).find((c) => c.code);
     if (histology) e.morphology = `${histology.system ?? ""}|${histology.code ?? ""}`;
     if (namesNewPrimary(condition)) e.newPrimary = true;

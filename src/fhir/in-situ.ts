@@ -2,7 +2,7 @@
  * Carcinoma in situ only (DCIS, LCIS) in a Condition, a Specimen or a pathology report (issue 12, point 1). HER2 is
  * tested and scored on invasive breast cancer (ASCO/CAP 2018, reaffirming 2013 recommendation 1; IHC scores count
  * invasive tumour cells); HER2 testing of DCIS is not an ASCO/CAP indication. So in-situ-only tissue does not decide
- * invasive-cancer status and an in-situ-only Condition is not an invasive primary (rules 1.3.0). Any sign of an
+ * invasive-cancer status and an in-situ-only Condition is not an invasive primary (rules 2.0.0). Any sign of an
  * invasive component (invasive, infiltrating, microinvasion, a C50 or invasive-carcinoma code) wins: the record is
  * then read as before.
  */

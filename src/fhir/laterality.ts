@@ -1,5 +1,5 @@
 /**
- * Which breast a body site is in, from codes as well as words (issue 12, point 1; rules 1.3.0): the SNOMED CT
+ * Which breast a body site is in, from codes as well as words (issue 12, point 1; rules 2.0.0): the SNOMED CT
  * laterality qualifier in an mCODE laterality extension on the body site, a sided body-site code ("Left breast
  * structure"), or for a Condition its ICD-10-CM C50 code (6th character 1 right, 2 left). The domain reads the side
  * from the body-site words (tumour.ts `sideOf`), so the side is written into them: "Left axillary lymph node

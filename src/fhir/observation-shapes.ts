@@ -87,13 +87,13 @@ function negationProblem(what: string): string {
 /**
  * "Low positive" ("HER2 low positive", "low-positive") is not a HER2 call: HER2-low is HER2-negative by ASCO/CAP
  * (Wolff 2023), and "low positive" is the ER/PR wording for 1-10 % staining. Read as "positive" it would give a
- * confident HER2-positive (review of rules 1.3.0).
+ * confident HER2-positive (review of rules 2.0.0).
  */
 const LOW_POSITIVE = /\blow[\s-]+positive\b/i;
 
 /**
  * A control's result ("positive and negative controls stained appropriately", "internal negative control", "control:
- * positive") is the run's quality check, never the tumour's call (review of rules 1.3.0).
+ * positive") is the run's quality check, never the tumour's call (review of rules 2.0.0).
  */
 const CONTROL_CALL =
   /\b(?:positive|negative)(?:\s+(?:and|\/)\s*(?:positive|negative))?\s+(?:(?:internal|external|tissue|on-?slide)\s+)?controls?\b(?:\s*(?:(?:is|are|was|were)\s*)?:?\s*(?:positive|negative)\b)?|\bcontrols?(?:\s+tissues?)?(?:\s+(?:is|are|was|were))?\s*:?\s*(?:positive|negative)(?:\s+and\s+(?:positive|negative))?\b/gi;
@@ -118,7 +118,7 @@ export function parseCall(whole: string): ParsedCall {
       // "not amplified" and "no amplification" are consumed by the first pattern, before "amplified" is looked for.
       if (isNegated(rest, match.index, match.index + match[0].length, false))
         return { ambiguous: negationProblem(`call "${match[0]}"`) };
-      // A checklist answer after the call word ("Amplified: No", "Positive? no") denies it (review, rules 1.3.0).
+      // A checklist answer after the call word ("Amplified: No", "Positive? no") denies it (review, rules 2.0.0).
       if (ANSWERED_NO.test(rest.slice(match.index + match[0].length)))
         return { ambiguous: negationProblem(`call "${match[0]}" (answered "no")`) };
     }

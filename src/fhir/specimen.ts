@@ -88,7 +88,7 @@ function noteTexts(notes: unknown): string[] {
 /**
  * Whether a result's tissue is carcinoma in situ only (DCIS, LCIS; in-situ.ts), read from everything that describes
  * it at once: the Specimen (type, note), the result's and its panel's notes, the report's conclusion and conclusion
- * codes. One mention of an invasive component anywhere makes it invasive tissue (rules 1.3.0).
+ * codes. One mention of an invasive component anywhere makes it invasive tissue (rules 2.0.0).
  */
 export function isInSituOnlyTissue(
   index: ResourceIndex,

@@ -383,6 +383,29 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     );
   });
 
+  it("her2 review --from a server that cannot be reached says nothing was downloaded, not an empty list", async () => {
+    const stderr = new Sink();
+    const code = await runCli(
+      [
+        "review",
+        "--from",
+        "http://127.0.0.1:9/fhir",
+        "--group",
+        GROUP,
+        "--out",
+        tempDir(),
+        "--key",
+        KEY_FILE,
+      ],
+      { stdout: new Sink(), stderr },
+    );
+    expect(code).toBe(4);
+    expect(stderr.text).toContain(
+      "her2 review: not reviewed: the export is incomplete (nothing was downloaded)",
+    );
+    expect(stderr.text).not.toContain("incomplete ()");
+  });
+
   it("her2 review --from --format html writes the quality report of the exported folder on stdout (issue 14.4)", async () => {
     const s = await sandbox();
     const out = tempDir();

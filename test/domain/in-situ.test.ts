@@ -1,5 +1,5 @@
 /**
- * In-situ-only specimens (issue 12, point 1; rules 1.3.0). Expected values from the guideline: ASCO/CAP 2018
+ * In-situ-only specimens (issue 12, point 1; rules 2.0.0). Expected values from the guideline: ASCO/CAP 2018
  * (reaffirming 2013 recommendation 1) determines HER2 status on invasive breast cancer and scores IHC on invasive
  * tumour cells; HER2 testing of DCIS is not an ASCO/CAP indication. So a DCIS result is information only, the status
  * comes from invasive tissue, and with only DCIS results the status cannot be determined.

@@ -1,5 +1,5 @@
 /**
- * Ipsilateral new primaries (issue 12, points 1 and 3; rules 1.3.0). Expected values from the guideline: each
+ * Ipsilateral new primaries (issue 12, points 1 and 3; rules 2.0.0). Expected values from the guideline: each
  * invasive tumour is tested and reported on its own (ASCO/CAP 2018), so a new primary in the same breast (named so,
  * or of another histology: SEER multiple primary rules) keeps its own status, is not discordant with the earlier
  * tumour and is not a recurrence. Without such a sign two primary Conditions stay one history and disagreement is
@@ -106,7 +106,7 @@ describe("ipsilateral new primary in the assessment", () => {
 });
 
 /**
- * Which tumour the top level shows (rules 1.3.0; review of issue 12). Expected values from the guideline: each
+ * Which tumour the top level shows (rules 2.0.0; review of issue 12). Expected values from the guideline: each
  * invasive tumour is tested on its own (Wolff 2018) and the most recent tumour's result governs the current status
  * (HER2-GUIDELINE.md, patient-level rules). So for metachronous tumours, with the earlier one treated (no anti-HER2
  * therapy current) and no metastatic disease, the current primary governs; synchronous tumours, a course still running

@@ -220,7 +220,7 @@ describe("properties", () => {
         expect(a.tumours.length).toBeGreaterThanOrEqual(2);
         const statuses = a.tumours.map((t) => t.status);
         expect(statuses).toContain(a.status);
-        // A HER2-positive tumour is shown unless the current primary of metachronous tumours governs (rules 1.3.0), which
+        // A HER2-positive tumour is shown unless the current primary of metachronous tumours governs (rules 2.0.0), which
         // never happens in metastatic disease, whose origin the record does not settle.
         if (statuses.includes("positive") && a.status !== "positive") {
           expect(a.statusReason).toContain("the current primary");

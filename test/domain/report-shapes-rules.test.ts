@@ -1,5 +1,5 @@
 /**
- * Decision-table rows for the rules 1.3.0 report-shape points (issue 12.5), from the guideline: a result that is not a
+ * Decision-table rows for the rules 2.0.0 report-shape points (issue 12.5), from the guideline: a result that is not a
  * tissue HER2 status is never used; an ISH bound that settles its threshold is shown as recorded; a 2013-era
  * "equivocal" ISH is re-read with the 2018 groups (Wolff 2018 Figs. 3-6) when its numbers are on record.
  */

@@ -217,7 +217,7 @@ describe("negative on decalcified bone (issue 12, point 3)", () => {
 });
 
 /**
- * Review of issue 12 (rules 1.3.0): metastatic tissue beside bilateral primaries. Expected from the guideline: HER2 is
+ * Review of issue 12 (rules 2.0.0): metastatic tissue beside bilateral primaries. Expected from the guideline: HER2 is
  * retested on the metastatic tumour and "the result on that tissue governs treatment" (HER2-GUIDELINE.md; Wolff
  * 2018). Before, a liver biopsy was set aside as "no breast side recorded" and the top level kept a 2019 breast result.
  */

@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * In-situ-only carcinoma read from FHIR (issue 12, point 1; rules 1.3.0): the Specimen (type, note), the result's
+ * In-situ-only carcinoma read from FHIR (issue 12, point 1; rules 2.0.0): the Specimen (type, note), the result's
  * note and the report conclusion (text or code) mark DCIS-only tissue; a Condition coded D05 / SNOMED 109889007 /
  * ICD-O-3 behaviour /2 (also in the mCODE histology-morphology-behavior extension), or named "ductal carcinoma in
  * situ" with no invasive component, is not an invasive primary. ASCO/CAP 2018 determines HER2 on invasive cancer.
@@ -32,7 +32,7 @@ describe("saysInSituOnly: decision table", () => {
     ["HER2 by fluorescence in situ hybridisation: amplified", false],
     ["No carcinoma in situ", false],
     ["Left breast core biopsy", false],
-    // Review (rules 1.3.0): invasion denied after the words, as the CAP DCIS protocol writes it.
+    // Review (rules 2.0.0): invasion denied after the words, as the CAP DCIS protocol writes it.
     ["Ductal carcinoma in situ. Invasive Carcinoma: Not identified", true],
     ["DCIS, high grade; invasive carcinoma not identified", true],
     ["DCIS. Microinvasion: Not identified", true],
@@ -217,7 +217,7 @@ describe("in-situ Conditions are not invasive primaries", () => {
   });
 });
 
-describe("ipsilateral new primary from Conditions (rules 1.3.0)", () => {
+describe("ipsilateral new primary from Conditions (rules 2.0.0)", () => {
   const histology = (code: string, display: string) => [
     { url: MCODE_HISTOLOGY, valueCodeableConcept: { coding: [{ system: SNOMED, code, display }] } },
   ];

@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * Laterality from codes (issue 12, point 1; rules 1.3.0): the mCODE laterality qualifier extension on a body site
+ * Laterality from codes (issue 12, point 1; rules 2.0.0): the mCODE laterality qualifier extension on a body site
  * (SNOMED 7771000 Left, 24028007 Right), a sided body-site code (80248007 Left breast structure, 73056007 Right
  * breast structure) with no words, and for a Condition the ICD-10-CM C50 6th character. Bilateral primaries are then
  * told apart (Wolff 2018: each tumour is tested and reported on its own) where only the codes say which breast.

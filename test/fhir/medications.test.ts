@@ -162,7 +162,7 @@ describe("requests that are not therapy", () => {
   });
 });
 
-describe("how long an order without an end is documented (recordedUntil, rules 1.3.0)", () => {
+describe("how long an order without an end is documented (recordedUntil, rules 2.0.0)", () => {
   const trastuzumab = { text: "trastuzumab 420 mg" };
   it("an open order without a duration is documented on its issue date only", () => {
     const [t] = therapies([

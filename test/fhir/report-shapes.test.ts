@@ -165,7 +165,7 @@ describe("2. the CAP wordings of IHC 0 decide HER2-0 (null) vs HER2-ultralow (Wo
   it.each([
     "Incomplete membrane staining that is faint/barely perceptible in >10% of tumour cells",
     "Incomplete, faint membrane staining in 15% of tumour cells",
-    // Review (rules 1.3.0): a lower bound allows more than 10 %.
+    // Review (rules 2.0.0): a lower bound allows more than 10 %.
     "Incomplete, faint membrane staining in >5% of tumour cells",
     "Faint incomplete membrane staining in more than 5% of tumour cells",
   ])('"%s" is not IHC 0 (more than 10 % is 1+): unreadable, never ultralow', (text) => {
@@ -174,7 +174,7 @@ describe("2. the CAP wordings of IHC 0 decide HER2-0 (null) vs HER2-ultralow (Wo
     expect(a.category).not.toBe("her2-0");
   });
 
-  it("a control's staining is not the tumour's score (review, rules 1.3.0)", () => {
+  it("a control's staining is not the tumour's score (review, rules 2.0.0)", () => {
     const a = assessed([
       ihc("ihc", { valueString: "See final report. Internal negative control: no staining observed" }),
     ]);

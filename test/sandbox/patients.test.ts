@@ -168,7 +168,7 @@ describe("manifest coverage (HER2-GUIDELINE.md, DESIGN.md flag table)", () => {
       "her2-ultralow",
       "unknown",
     ]);
-    // "unknown": no invasive cancer on record (her2-dcis-only; rules 1.3.0).
+    // "unknown": no invasive cancer on record (her2-dcis-only; rules 2.0.0).
     expect(new Set(manifest.patients.map((p) => p.expected.setting))).toEqual(
       new Set(["early", "metastatic", "unknown"]),
     );

@@ -98,7 +98,7 @@ describe("sortFlags", () => {
       "reflex-ish-missing",
       "metastatic-retest-missing",
     ]);
-    // Within the notes, the rules' table order: pending, unreadable, then the flags added in rules 1.2.0 and 1.3.0.
+    // Within the notes, the rules' table order: pending, unreadable, then the flags added in rules 1.2.0 and 2.0.0.
     expect(sorted.slice(-5).map((f) => f.code)).toEqual([
       "result-pending",
       "result-unreadable",

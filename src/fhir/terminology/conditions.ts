@@ -89,7 +89,7 @@ export { ICD10CM, SNOMED };
 /**
  * Carcinoma in situ of the breast (DCIS, LCIS): not invasive cancer, so neither an invasive-cancer event nor tissue
  * whose HER2 decides invasive-cancer status (ASCO/CAP 2018, reaffirming 2013: HER2 is tested on invasive breast
- * cancer, scored on invasive tumour cells; rules 1.3.0). Sources: ICD-10-CM D05 (D05.0 lobular, D05.1 intraductal
+ * cancer, scored on invasive tumour cells; rules 2.0.0). Sources: ICD-10-CM D05 (D05.0 lobular, D05.1 intraductal
  * carcinoma in situ of breast; [TERMINOLOGY.md] ICD-10-CM chapters); SNOMED CT 109889007 "Intraductal carcinoma in
  * situ of breast (disorder)" and morphology 86616005 "Intraductal carcinoma, noninfiltrating" (German MII oncology
  * and pathology IG value sets, checked 2026-12-03 with the project's code search); ICD-O-3 behaviour code /2 (in
