@@ -30,7 +30,7 @@ const LOW_METASTATIC =
 const ULTRALOW_METASTATIC =
   "HER2-negative, HER2-ultralow (IHC 0 with faint staining in ≤10% of cells), metastatic: when hormone-receptor positive, trastuzumab deruxtecan after endocrine therapy may be an option (DESTINY-Breast06, FDA 2025). Conventional anti-HER2 therapy is not indicated.";
 const ZERO_METASTATIC =
-  "HER2-negative, IHC 0, metastatic: anti-HER2 therapy is not indicated. Whether the IHC 0 shows faint staining in ≤10% of cells (ultralow) or none (null) is not recorded; it decides eligibility for trastuzumab deruxtecan after endocrine therapy.";
+  "HER2-negative, IHC 0 with no faint (ultralow) staining reported, metastatic: anti-HER2 therapy is not indicated. Faint staining in ≤10% of cells (HER2-ultralow) would make trastuzumab deruxtecan after endocrine therapy an option when hormone-receptor positive (DESTINY-Breast06, FDA 2025), so a careful review of the IHC slide for faint staining is worthwhile.";
 const NEGATIVE_METASTATIC =
   "HER2-negative, metastatic: anti-HER2 therapy is not indicated. No IHC score is on record for the specimen this result rests on, so HER2-low or ultralow (eligibility for trastuzumab deruxtecan) cannot be told.";
 const NEGATIVE =
@@ -83,7 +83,7 @@ export const RECOMMENDATION_TABLE: readonly RecommendationRow[] = [
     categories: ["her2-0"],
     setting: "metastatic",
     text: ZERO_METASTATIC,
-    citations: cite("wolff2018", "wolff2023", "bardia2024"),
+    citations: cite("wolff2018", "wolff2023", "bardia2024", "fdaTdxd"),
   },
   {
     status: "negative",

@@ -25,6 +25,21 @@ describe("recommendation", () => {
     );
   });
 
+  // Issue 18.3: the evidence of her2-met-no-retest shows "IHC 0 detail (null)"; the recommendation said "not recorded".
+  it("metastatic IHC 0: true whether null was reported or no detail was given, and asks for a review for ultralow", () => {
+    for (const zeroDetail of ["null", undefined] as const) {
+      const r = run(
+        [ihc("0", { ...LATE, ...(zeroDetail ? { zeroDetail } : {}) })],
+        METASTATIC,
+      ).recommendation;
+      // The table's text, before any note on the therapy on record.
+      expect(r.text.split(" On record:")[0]).not.toMatch(/not recorded/);
+      expect(r.text).toMatch(/no faint \(ultralow\) staining reported/);
+      expect(r.text).toMatch(/review of the IHC slide for faint staining/);
+      expect(r.citations).toContain(CITATIONS.bardia2024.text);
+    }
+  });
+
   it("HER2-positive without disease events covers both settings", () => {
     const r = run([ihc("3+")]).recommendation;
     expect(r.text).toMatch(/one year/);
