@@ -9,6 +9,7 @@ import { therapyCourses, type TherapyCourse } from "../domain/therapy";
 import { wasGiven } from "../domain/tumour";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import { calendarDate, compareNewestFirst, dayNumber, displayDate } from "./dates";
+import { labelIshValue } from "./clinical-text";
 import { eventKindLabel, methodLabel } from "./labels";
 
 /** Font size of mark labels and axis labels, in px, and the width estimate per character (no DOM measuring). */
@@ -103,8 +104,9 @@ const EVENT_WORD: Record<DiseaseEvent["kind"], string> = {
 };
 
 function testLabel(e: EvidenceItem): string {
-  const spec = e.specimenLabel ?? e.specimen;
-  return `HER2 test: ${methodLabel[e.method]} ${e.value}${spec ? `, specimen ${spec}` : ""}${e.used ? "" : " (not used)"}`;
+  // Clinical words (issue 18.2): labelled ISH values, and the lab's specimen label, never a resource reference.
+  const spec = e.specimenLabel;
+  return `HER2 test: ${methodLabel[e.method]} ${labelIshValue(e.value)}${spec ? `, specimen ${spec}` : ""}${e.used ? "" : " (not used)"}`;
 }
 
 function eventLabel(e: DiseaseEvent): string {

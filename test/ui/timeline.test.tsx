@@ -30,6 +30,21 @@ function overlaps(items: readonly Boxed[]): string[] {
 const allMarks = (m: ReturnType<typeof buildTimeline>): Boxed[] => [...m.tests, ...m.events, ...m.therapies];
 
 describe("buildTimeline", () => {
+  it("labels ISH values in clinical words and never shows a specimen's resource reference (issue 18.2)", () => {
+    const ish = evidence({
+      resource: "Observation/ish-x",
+      method: "ish-dual",
+      value: "ratio 2.6, HER2 5.1/cell",
+      date: "2024-05-01",
+      specimen: "Specimen/raw-id",
+    });
+    const model = buildTimeline([ish], [], [], AS_OF, 640);
+    const text = model.tests.map((t) => `${t.text} ${t.label}`).join(" ");
+    expect(text).toContain("HER2/CEP17 ratio 2.6");
+    expect(text).toContain("HER2 signals/cell 5.1");
+    expect(text).not.toContain("Specimen/raw-id");
+  });
+
   it("places the earliest item at the left edge and the as-of date at the right, with a year per tick", () => {
     const model = buildTimeline(
       METASTATIC_POSITIVE_EVIDENCE,
