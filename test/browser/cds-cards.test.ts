@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { expectAccessible, sandboxPatients, waitForPanel, watchedPage } from "./app-driver";
-import {
-  type Browser,
-  MISSING_CHROMIUM_MESSAGE,
-  SKIP_BROWSER_TESTS,
-  chromiumPath,
-  launchChromium,
-} from "./chromium";
+import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 
 /**
  * The sandbox as a CDS Hooks client (issue 13): a patient's patient-view cards appear on the sandbox's card view,
@@ -15,14 +9,7 @@ import {
 const baseUrl = inject("baseUrl");
 
 describe.skipIf(SKIP_BROWSER_TESTS)("CDS Hooks cards in the sandbox", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const browser = chromiumForSuite();
 
   it("shows a sandbox patient's card; its link launches the app to that patient's panel", async () => {
     const patient = sandboxPatients().find((p) => p.id === "her2-ihc2-no-ish");

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 /**
  * Debian's Chromium driven by playwright-core (never a downloaded browser). CHROME_PATH overrides the path.
@@ -45,6 +46,27 @@ export async function launchChromium(): Promise<Browser> {
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One Chromium for the enclosing `describe` block: started before its tests, closed after them. The returned object's
+ * `context` is the running browser's, read when a test asks for it.
+ */
+export function chromiumForSuite(): Pick<Browser, "context"> {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get context(): BrowserContext {
+      if (!browser)
+        throw new Error("Chromium is not running: chromiumForSuite() is used outside its describe block");
+      return browser.context;
     },
   };
 }

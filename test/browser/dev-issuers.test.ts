@@ -3,26 +3,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type PreviewServer, build, preview } from "vite";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { expectNoSecretsInBrowserStorage, waitForPanel, watchedPage } from "./app-driver";
-import {
-  type Browser,
-  MISSING_CHROMIUM_MESSAGE,
-  SKIP_BROWSER_TESTS,
-  chromiumPath,
-  launchChromium,
-} from "./chromium";
+import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const root = resolve(import.meta.dirname, "../..");
 
 describe.skipIf(SKIP_BROWSER_TESTS)("other SMART servers: the CSP and SMART_DEV_ISSUERS (issue 17.2)", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const browser = chromiumForSuite();
 
   it("says the app's security policy blocked a configured server it was not built for, instead of 'Failed to fetch'", async () => {
     // `localhost` matches the sandbox issuer's pattern, but the production build's connect-src is only 'self'

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { FLAG_RULES } from "../../src/domain/flags";
 import type { Her2Status } from "../../src/domain/types";
 import { statusLabel } from "../../src/ui/labels";
 import { ehrLaunch, expectAccessible, sandboxPatients, waitForPanel, watchedPage } from "./app-driver";
-import {
-  type Browser,
-  MISSING_CHROMIUM_MESSAGE,
-  SKIP_BROWSER_TESTS,
-  chromiumPath,
-  launchChromium,
-} from "./chromium";
+import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 /** A phone-sized EHR sidebar; the first screen is its top 600 px (issue 18.1). */
@@ -54,14 +48,7 @@ async function visibleText(page: import("playwright-core").Page): Promise<string
 }
 
 describe.skipIf(SKIP_BROWSER_TESTS)("the first screen at 360 x 740 px (issue 18.1, 18.2)", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const browser = chromiumForSuite();
 
   it.each(sandboxPatients().map((p) => [p.id, p] as const))("%s", async (id, patient) => {
     const { page } = await watchedPage(browser.context);
@@ -124,14 +111,7 @@ interface FocusState {
 }
 
 describe.skipIf(SKIP_BROWSER_TESTS)("focus and targets at 360 px (issue 18.9, WCAG 2.4.7 and 2.5.8)", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const browser = chromiumForSuite();
 
   it.each(["her2-met-discordant", "her2-ihc2-no-ish"])(
     "%s: every control shows its focus at once",

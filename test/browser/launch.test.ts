@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   type PageWatch,
   ehrLaunch,
@@ -11,13 +11,7 @@ import {
   waitForPanel,
   watchedPage,
 } from "./app-driver";
-import {
-  type Browser,
-  MISSING_CHROMIUM_MESSAGE,
-  SKIP_BROWSER_TESTS,
-  chromiumPath,
-  launchChromium,
-} from "./chromium";
+import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 const patients = sandboxPatients();
@@ -28,14 +22,7 @@ const byId = (id: string) => {
 };
 
 describe.skipIf(SKIP_BROWSER_TESTS)("SMART launch in Chromium against the embedded sandbox", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const browser = chromiumForSuite();
 
   function expectCleanConsole(watch: PageWatch) {
     expect(watch.consoleProblems.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { statusLabel } from "../../src/ui/labels";
 import type { Her2Status } from "../../src/domain/types";
 import { ehrLaunch, sandboxPatients, waitForPanel, watchedPage } from "./app-driver";
-import {
-  type Browser,
-  MISSING_CHROMIUM_MESSAGE,
-  SKIP_BROWSER_TESTS,
-  chromiumPath,
-  launchChromium,
-} from "./chromium";
+import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 
 const baseUrl = inject("baseUrl");
 
@@ -24,14 +18,7 @@ function pdfPages(pdf: Buffer): number {
 }
 
 describe.skipIf(SKIP_BROWSER_TESTS)("print summary in Chromium (issue 18.8)", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const browser = chromiumForSuite();
 
   it.each(patients.map((p) => [p.id, p] as const))(
     "%s prints on one page, in clinical words",

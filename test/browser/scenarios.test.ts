@@ -1,15 +1,9 @@
 import { mkdirSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { categoryLabel, settingLabel, statusLabel } from "../../src/ui/labels";
 import type { Her2Category, Her2Status, Setting } from "../../src/domain/types";
 import { ehrLaunch, expectAccessible, sandboxPatients, waitForPanel, watchedPage } from "./app-driver";
-import {
-  type Browser,
-  MISSING_CHROMIUM_MESSAGE,
-  SKIP_BROWSER_TESTS,
-  chromiumPath,
-  launchChromium,
-} from "./chromium";
+import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 
 /** Where the browser tests write screenshots (not committed; see README). */
 export const SCREENSHOT_DIR = "artifacts/screenshots";
@@ -23,14 +17,9 @@ const WIDE = { width: 1280, height: 900 };
  * sandbox/patients/index.json were written from the guideline, not from the code.
  */
 describe.skipIf(SKIP_BROWSER_TESTS)("every sandbox scenario in Chromium at 1280 px and 360 px", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!chromiumPath()) throw new Error(MISSING_CHROMIUM_MESSAGE);
-    browser = await launchChromium();
+  const browser = chromiumForSuite();
+  beforeAll(() => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser.close();
   });
 
   it.each(sandboxPatients().map((p) => [p.id, p] as const))("%s", async (id, patient) => {
