@@ -50,6 +50,7 @@ describe("package.json", () => {
     // The README documents it, after the Node version, and matches what npm start runs.
     const readme = readFileSync(join(import.meta.dirname, "../README.md"), "utf8");
     expect(readme).toContain("npm start -- --port 8080");
+    expect(readme).toContain(`\`npm start\` runs \`${pkg.scripts?.start ?? ""}\``);
     const node = readme.indexOf("Node.js");
     expect(node).toBeGreaterThan(0);
     expect(node).toBeLessThan(readme.indexOf("npm install && npm start"));
