@@ -20,7 +20,8 @@ describe("Explain to the patient (issue 15.1)", () => {
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Your HER2 test result");
     expect(screen.getByRole("heading", { level: 1 })).toHaveFocus();
     expect(page).toHaveTextContent(`This page is for ${PATIENT.name}.`);
-    expect(page).toHaveTextContent("Test date: 2024-03-02");
+    // The recorded calendar date, in words in the page's locale (en-US when no locale is provided).
+    expect(page).toHaveTextContent("Test date: March 2, 2024");
     // IHC 2+ without ISH: equivocal, the reflex-ISH next step, no treatment claim.
     expect(page).toHaveTextContent("Your result is not clear yet.");
     expect(page).toHaveTextContent("Your sample needs a second test, called ISH, to be sure of the result.");
