@@ -15,32 +15,51 @@ const LOADERS: Readonly<Record<Exclude<Locale, "en">, () => Promise<PatientCatal
   "zh-CN": () => import("../../domain/patient-page/messages/zh-CN.json").then((m) => m.default),
 };
 
-const loaded = new Map<Locale, PatientCatalog>([["en", PATIENT_MESSAGES]]);
-const pending = new Map<Locale, Promise<PatientCatalog>>();
+/**
+ * A catalog's load, marked with its outcome the way React's use() reads a thenable (`status` / `value`): a loaded
+ * catalog is then read in the same render, without suspending again.
+ */
+type CatalogLoad = Promise<PatientCatalog>;
+const markFulfilled = (load: CatalogLoad, catalog: PatientCatalog): void => {
+  const marked = load as CatalogLoad & { status?: "fulfilled"; value?: PatientCatalog };
+  marked.status = "fulfilled";
+  marked.value = catalog;
+};
 
-/** The catalog of `locale`, loading its chunk once (a failed load is retried on the next call). */
+const loads = new Map<Locale, CatalogLoad>();
+
+function settled(catalog: PatientCatalog): CatalogLoad {
+  const load = Promise.resolve(catalog);
+  markFulfilled(load, catalog);
+  return load;
+}
+loads.set("en", settled(PATIENT_MESSAGES));
+
+/** The catalog of `locale`, loading its chunk once (a failed load is tried again on the next call). */
 export function loadPatientCatalog(locale: Locale): Promise<PatientCatalog> {
-  const ready = loaded.get(locale);
-  if (ready) return Promise.resolve(ready);
-  if (locale === "en") return Promise.resolve(PATIENT_MESSAGES);
-  let promise = pending.get(locale);
-  if (!promise) {
-    promise = LOADERS[locale]().then(
+  return catalogLoad(locale);
+}
+
+function catalogLoad(locale: Locale): CatalogLoad {
+  let load = loads.get(locale);
+  if (!load && locale !== "en") {
+    const started: CatalogLoad = LOADERS[locale]().then(
       (catalog) => {
-        loaded.set(locale, catalog);
+        markFulfilled(started, catalog);
         return catalog;
       },
       (error: unknown) => {
-        pending.delete(locale);
+        loads.delete(locale);
         throw error;
       },
     );
-    pending.set(locale, promise);
+    load = started;
+    loads.set(locale, load);
   }
-  return promise;
+  return load ?? settled(PATIENT_MESSAGES);
 }
 
 /** The catalog of `locale` for a component: at once when loaded, else it suspends until its chunk is in. */
 export function usePatientCatalog(locale: Locale): PatientCatalog {
-  return loaded.get(locale) ?? use(loadPatientCatalog(locale));
+  return use(catalogLoad(locale));
 }
