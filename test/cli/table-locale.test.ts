@@ -215,3 +215,21 @@ describe("the stderr summary in each locale", () => {
     expect(es).toContain("her2 review: 3 pacientes (1 mostrado), ");
   });
 });
+
+describe("the progress line in each locale", () => {
+  it(
+    "--locale zh-CN on a terminal: the assessing line in Chinese (review workers running)",
+    { timeout: 60_000 },
+    async () => {
+      const { parsed } = parse(["review", population(), "--locale", "zh-CN"]);
+      if (parsed.kind !== "review") throw new Error("not a review");
+      const stdout = new Sink();
+      const stderr = new Sink();
+      stderr.isTTY = true;
+      const result = await review(parsed.options, { stdout, stderr }, { workers: 1, parallelFrom: 0 });
+      expect(result.workers).toBe(1);
+      expect(stderr.text).toMatch(/正在评估第 \d+ 位患者，共 3 位/);
+      expect(stderr.text).not.toContain("assessing patient");
+    },
+  );
+});
