@@ -45,27 +45,9 @@ export function tHtml(
   );
 }
 
-/**
- * Accept-Language's tags, best first: by `q` weight (a stable sort, so equal weights keep their order), `q=0`
- * ("not acceptable") dropped.
- */
-export function acceptLanguageTags(header: string | undefined): string[] {
-  if (header === undefined) return [];
-  return header
-    .split(",")
-    .map((part, index) => {
-      const [tag = "", ...params] = part.trim().split(";");
-      const q = params.map((p) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((e) => e.tag !== "" && e.tag !== "*" && e.q > 0 && !Number.isNaN(e.q))
-    .sort((a, b) => b.q - a.q || a.index - b.index)
-    .map((e) => e.tag);
-}
-
 /** `?lang=` when it names a supported locale, else the best of Accept-Language, else English. */
 export function pageLocale(lang: string | null | undefined, acceptLanguage: string | undefined): Locale {
-  return matchLocale(lang ?? undefined) ?? negotiateLocale(acceptLanguageTags(acceptLanguage));
+  return matchLocale(lang ?? undefined) ?? negotiateLocale([acceptLanguage]);
 }
 
 /**

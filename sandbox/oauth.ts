@@ -9,7 +9,7 @@ import {
 import { negotiateLocale } from "../src/i18n/locales.ts";
 import type { Failure } from "./failures.ts";
 import { isLoopbackHost, sendHtml, sendJson, sendRedirect } from "./http.ts";
-import { acceptLanguageTags, type Locale, t } from "./i18n.ts";
+import { type Locale, t } from "./i18n.ts";
 import type { LaunchRegistry } from "./launches.ts";
 import type { ManifestPatient } from "./manifest.ts";
 import { errorPage, patientPickerPage } from "./pages.ts";
@@ -103,7 +103,7 @@ export class SandboxAuth {
     isFormPost: boolean,
     acceptLanguage?: string,
   ): Promise<void> {
-    const locale = negotiateLocale([params.ui_locales, ...acceptLanguageTags(acceptLanguage)]);
+    const locale = negotiateLocale([params.ui_locales, acceptLanguage]);
     const clientId = params.client_id ?? "";
     const redirectUri = params.redirect_uri ?? "";
     if (!REGISTERED_CLIENT_IDS.includes(clientId)) {
