@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import type { Assessment } from "../../src/domain";
 import { parseArgs } from "../../src/cli/args";
+import { FORMAT_NAMES, isPerPatient } from "../../src/cli/formats";
 import { REPORT_CSV_COLUMNS, reportCsvFormat } from "../../src/cli/formats/report-csv";
 import { AS_OF, parseCsv, runReview, Sink } from "./helpers";
 
@@ -154,5 +155,7 @@ describe("her2 review --format report-csv", () => {
     const csv = await runReview([SANDBOX], { format: "csv" });
     expect(parseCsv(csv.stdout).length).toBe(44);
     expect(csv.stdout.startsWith("patient,status,")).toBe(true);
+    // The report counts every patient before it is written: never rendered by review workers.
+    expect(FORMAT_NAMES.filter(isPerPatient)).toEqual(["ndjson", "csv"]);
   });
 });
