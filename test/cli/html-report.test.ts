@@ -336,6 +336,18 @@ describe("her2 review --format html", () => {
     expect(run.stdout).not.toMatch(/url\(|@import/);
   });
 
+  it("an empty review is still a page: no rate (never 0 % or 100 %), and the rate charts say why", async () => {
+    const format = htmlFormat({ inputs: ["empty/"], asOf: AS_OF, filters: "" }, await loadCharts());
+    const doc = parse(format.begin() + format.end());
+    expect(rows(doc, "rates-table").map(([, n, d, rate]) => [n, d, rate])).toEqual([
+      ["0", "0", "no rate"],
+      ["0", "0", "no rate"],
+      ["0", "0", "no rate"],
+    ]);
+    expect(doc.getElementById("rate-her2-evaluated-chart")?.textContent).toContain("No dated patient");
+    expect(doc.getElementById("status-chart")?.querySelectorAll("rect").length).toBe(5);
+  });
+
   it("passes axe (WCAG 2.1 A/AA, colour contrast is checked in Chromium)", async () => {
     const run = await runReview([SANDBOX], { format: "html" });
     const doc = parse(run.stdout);
