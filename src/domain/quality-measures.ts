@@ -28,12 +28,13 @@ export const MEASURE_IDS = [
 ] as const satisfies readonly MeasureId[];
 
 /** Why a patient is left out of a rate (never counted as met or not met). */
-export type ExclusionReason = "not-loaded" | "unreadable" | "pending";
+export type ExclusionReason = "not-loaded" | "unreadable" | "pending" | "cannot-tell";
 
 export const EXCLUSION_REASONS = [
   "not-loaded",
   "unreadable",
   "pending",
+  "cannot-tell",
 ] as const satisfies readonly ExclusionReason[];
 
 export const EXCLUSION_TEXT: Readonly<Record<ExclusionReason, string>> = {
@@ -41,6 +42,8 @@ export const EXCLUSION_TEXT: Readonly<Record<ExclusionReason, string>> = {
     "data did not load (a query failed or resources were left out), so a missing test cannot be told",
   unreadable: "HER2 results on record could not be read",
   pending: "HER2 results on record are not final (registered or preliminary)",
+  "cannot-tell":
+    "the record cannot tell whether the test was done (a recurrence or metastasis without a date, and a HER2 result whose tissue is not known)",
 };
 
 export type MeasureOutcome =
@@ -108,8 +111,9 @@ function anyUsedResult(a: Assessment): boolean {
   return a.evidence.some((e) => e.used && e.method !== "unreadable");
 }
 
+/** Results the FHIR layer could not read (not those read and set aside, e.g. a serum HER2 that is not tissue HER2). */
 function anyUnreadable(a: Assessment): boolean {
-  return a.unreadable.length > 0 || a.evidence.some((e) => e.method === "unreadable");
+  return a.unreadable.length > 0;
 }
 
 function anyPending(a: Assessment): boolean {
@@ -183,6 +187,10 @@ const metastaticRetested: QualityMeasure = {
   classify(a) {
     if (a.setting !== "metastatic") return { kind: "not-eligible" };
     if (notChecked(a, "metastatic-retest-missing")) return { kind: "excluded", reason: "not-loaded" };
+    // The rule raises it as a warning, not an action, when the events are undated and a conclusive result exists that
+    // may have been on metastatic tissue (setting.ts): neither met nor not met.
+    const flag = raised(a, "metastatic-retest-missing");
+    if (flag?.severity === "warning") return { kind: "excluded", reason: "cannot-tell" };
     return gapOutcome(a, "metastatic-retest-missing");
   },
 };
@@ -232,7 +240,12 @@ export class RateCounter {
   met = 0;
   notMet = 0;
   notEligible = 0;
-  readonly excluded: Record<ExclusionReason, number> = { "not-loaded": 0, unreadable: 0, pending: 0 };
+  readonly excluded: Record<ExclusionReason, number> = {
+    "not-loaded": 0,
+    unreadable: 0,
+    pending: 0,
+    "cannot-tell": 0,
+  };
 
   add(outcome: MeasureOutcome): void {
     switch (outcome.kind) {

@@ -21,14 +21,16 @@ interface Spec {
   evidence?: Partial<EvidenceItem>[];
   flags?: FlagCode[];
   notChecked?: FlagCode[];
+  /** Raised as a warning instead of an action. */
+  warnings?: FlagCode[];
   gap?: boolean;
   unreadable?: boolean;
 }
 
-function flag(code: FlagCode, notChecked = false): Flag {
+function flag(code: FlagCode, notChecked = false, warning = false): Flag {
   return {
     code,
-    severity: notChecked ? "warning" : "action",
+    severity: notChecked || warning ? "warning" : "action",
     message: `${code} message`,
     action: `do ${code}`,
     evidence: [],
@@ -57,7 +59,11 @@ function assessment(s: Spec): Assessment {
       ? {}
       : { basis: { evidence: [], ...(s.date === null ? {} : { date: s.date }) } }),
     statusReason: "",
-    flags: [...(s.flags ?? []).map((c) => flag(c)), ...(s.notChecked ?? []).map((c) => flag(c, true))],
+    flags: [
+      ...(s.flags ?? []).map((c) => flag(c)),
+      ...(s.notChecked ?? []).map((c) => flag(c, true)),
+      ...(s.warnings ?? []).map((c) => flag(c, false, true)),
+    ],
     recommendation: { text: "", citations: [] },
     evidence,
     unreadable: s.unreadable ? [{ resource: `Observation/${s.id}-u`, reason: "unreadable" }] : [],
@@ -121,20 +127,20 @@ describe("quality measures", () => {
       numerator: 8,
       denominator: 10,
       percent: 80,
-      excluded: { "not-loaded": 1, unreadable: 1, pending: 1 },
+      excluded: { "not-loaded": 1, unreadable: 1, pending: 1, "cannot-tell": 0 },
       notEligible: 1,
     });
     expect(rates["equivocal-retested"]).toMatchObject({
       numerator: 2,
       denominator: 3,
-      excluded: { "not-loaded": 1, unreadable: 0, pending: 0 },
+      excluded: { "not-loaded": 1, unreadable: 0, pending: 0, "cannot-tell": 0 },
       notEligible: POPULATION.length - 4,
     });
     expect(rates["equivocal-retested"].percent).toBeCloseTo(66.667, 2);
     expect(rates["metastatic-retested"]).toMatchObject({
       numerator: 1,
       denominator: 3,
-      excluded: { "not-loaded": 1, unreadable: 0, pending: 0 },
+      excluded: { "not-loaded": 1, unreadable: 0, pending: 0, "cannot-tell": 0 },
       notEligible: POPULATION.length - 4,
     });
     expect(rates["metastatic-retested"].percent).toBeCloseTo(33.333, 2);
@@ -180,7 +186,7 @@ describe("quality measures", () => {
     expect(of(NO_GOVERNING_RESULT)?.["her2-evaluated"]).toMatchObject({
       numerator: 0,
       denominator: 2,
-      excluded: { "not-loaded": 1, unreadable: 1, pending: 1 },
+      excluded: { "not-loaded": 1, unreadable: 1, pending: 1, "cannot-tell": 0 },
       notEligible: 1,
     });
   });
@@ -199,6 +205,36 @@ describe("quality measures", () => {
     expect(ok["her2-evaluated"]).toEqual({ kind: "met" });
     const unproven = measureOutcomes(assessment({ id: "t", flags: ["her2-test-missing"], gap: true }));
     expect(unproven["her2-evaluated"]).toEqual({ kind: "excluded", reason: "not-loaded" });
+  });
+
+  it("excludes what the record cannot tell, and does not take a set-aside serum HER2 for an unreadable result", () => {
+    // An undated metastasis with a conclusive result of unknown tissue: the rule warns; neither met nor not met.
+    const undated = measureOutcomes(
+      assessment({
+        id: "m",
+        date: "2024-01-01",
+        setting: "metastatic",
+        evidence: [{}],
+        warnings: ["metastatic-retest-missing"],
+      }),
+    );
+    expect(undated["metastatic-retested"]).toEqual({ kind: "excluded", reason: "cannot-tell" });
+    // A serum HER2 (read, set aside as not tissue HER2) is no tissue test: breast cancer without one is a gap.
+    const serum = measureOutcomes(
+      assessment({
+        id: "s",
+        evidence: [
+          {
+            method: "unreadable",
+            used: false,
+            value: "15.2 ng/mL",
+            notUsedReason: "not a tissue HER2 status",
+          },
+        ],
+        flags: ["her2-test-missing"],
+      }),
+    );
+    expect(serum["her2-evaluated"]).toMatchObject({ kind: "not-met" });
   });
 
   it("gives no rate for an empty population", () => {

@@ -31,6 +31,7 @@ export const REPORT_CSV_COLUMNS = [
   "excluded_not_loaded",
   "excluded_unreadable",
   "excluded_pending",
+  "excluded_cannot_tell",
   "not_eligible",
   "patient",
   "status",
@@ -50,7 +51,7 @@ function line(row: Row): (string | number)[] {
 }
 
 function rateRow(table: string, year: string, id: MeasureId, r: Rate): Row {
-  const [notLoaded, unreadable, pending] = EXCLUSION_REASONS.map((reason) => r.excluded[reason]);
+  const [notLoaded, unreadable, pending, cannotTell] = EXCLUSION_REASONS.map((reason) => r.excluded[reason]);
   return {
     table,
     year,
@@ -61,6 +62,7 @@ function rateRow(table: string, year: string, id: MeasureId, r: Rate): Row {
     excluded_not_loaded: notLoaded,
     excluded_unreadable: unreadable,
     excluded_pending: pending,
+    excluded_cannot_tell: cannotTell,
     not_eligible: r.notEligible,
   };
 }
