@@ -275,6 +275,9 @@ describe("her2 review --format html", () => {
     const dated = years.filter((y) => /^\d{4}$/.test(y ?? ""));
     expect(dated).toEqual([...dated].sort());
     expect(years.slice(dated.length)).toEqual(["date not recorded", "no governing HER2 result"]);
+    // The chart: a bar per row, labelled with the row's year.
+    const labels = [...(doc.getElementById("trend-chart")?.querySelectorAll("text[text-anchor=end]") ?? [])];
+    expect(labels.map((l) => l.textContent)).toEqual(years);
     // Every patient is in exactly one row; the last column is the row's total.
     expect(status.reduce((n, row) => n + Number(row.at(-1)), 0)).toBe(44);
     for (const row of status)
@@ -309,6 +312,7 @@ describe("her2 review --format html", () => {
       "category-chart",
       "setting-chart",
       "flags-chart",
+      "trend-chart",
       "rate-her2-evaluated-chart",
       "rate-equivocal-retested-chart",
       "rate-metastatic-retested-chart",

@@ -234,16 +234,25 @@ function measuresSection(t: ReportTally, charts: Charts, sources: Sources): stri
   );
 }
 
-function trendsSection(t: ReportTally): string {
+function trendsSection(t: ReportTally, charts: Charts): string {
   const statuses = t.statusesByYear();
+  const total = (counts: ReadonlyMap<string, number>): number =>
+    [...counts.values()].reduce((a, b) => a + b, 0);
+  const chart = charts.bars({
+    id: "trend-chart",
+    title: "Patients per year of the governing HER2 test",
+    description: `Bar chart of the patients per year of the governing HER2 test, with the rows "date not recorded" and "no governing HER2 result"; the table below has the same numbers per status.`,
+    entries: statuses.map(([year, counts]) => [year, total(counts)]),
+  });
   const statusTable = table(
     "trend-status-table",
     "Patients per HER2 status and year of the governing test",
     ["Year of test", ...STATUSES, "Patients"],
-    statuses.map(([year, counts]) => {
-      const n = [...counts.values()].reduce((a, b) => a + b, 0);
-      return [year, ...STATUSES.map((s) => String(counts.get(s) ?? 0)), String(n)];
-    }),
+    statuses.map(([year, counts]) => [
+      year,
+      ...STATUSES.map((s) => String(counts.get(s) ?? 0)),
+      String(total(counts)),
+    ]),
   );
   const rateTable = table(
     "trend-rates-table",
@@ -255,7 +264,7 @@ function trendsSection(t: ReportTally): string {
     `<section aria-labelledby="trends-h"><h2 id="trends-h">Trends by year of test</h2>` +
     `<p>The year is that of the governing HER2 result's date (the result the status rests on). A governing result ` +
     `without a date is in the row "date not recorded", never given a year; patients with no governing result are in ` +
-    `their own row.</p>${statusTable}${rateTable}</section>`
+    `their own row.</p>${chart}${statusTable}${rateTable}</section>`
   );
 }
 
@@ -429,7 +438,7 @@ ${measures}
 ${distribution(charts, "status", "HER2 status", t.byStatus, t.patients)}
 ${distribution(charts, "category", "HER2 category", t.byCategory, t.patients)}
 ${distribution(charts, "setting", "Disease setting", t.bySetting, t.patients)}
-${trendsSection(t)}
+${trendsSection(t, charts)}
 ${flags}
 ${worklistSection(t)}
 <section aria-labelledby="quality-h"><h2 id="quality-h">Data quality</h2>
