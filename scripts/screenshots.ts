@@ -4,18 +4,64 @@
  * - the panel at 360 px (a narrow EHR sidebar): docs/screenshots/<patient>-360px.png;
  * - the patient page (issue 15) of three scenarios in en, es and zh-CN at 800 px, the whole page:
  *   docs/screenshots/patient-<patient>-<locale>.png (the Chinese one needs a CJK font, e.g. Debian's
- *   fonts-wqy-microhei or fonts-noto-cjk).
+ *   fonts-wqy-microhei or fonts-noto-cjk);
+ * - the quality report (`her2 review sandbox/patients --format html`, opened from disk):
+ *   docs/screenshots/quality-report.png, the top of the page (run and quality measures).
  *
- *   npx tsx scripts/screenshots.ts [patient-id ...]    panels of these patients (default: three) and the patient pages
- *   npx tsx scripts/screenshots.ts --patient-pages      the patient pages only
+ *   npx tsx scripts/screenshots.ts [patient-id ... | quality-report]   these (default: three panels, the patient
+ *                                                                       pages and the quality report)
+ *   npx tsx scripts/screenshots.ts --patient-pages                     the patient pages only
  */
-import { mkdirSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import type { BrowserContext } from "playwright-core";
+import { review } from "../src/cli/review";
 import type { Locale } from "../src/i18n/locales";
 import { type SandboxPatient, ehrLaunch, sandboxPatients, waitForPanel } from "../test/browser/app-driver";
-import { launchChromium } from "../test/browser/chromium";
+import { type Browser, launchChromium } from "../test/browser/chromium";
 import { buildAndServe } from "../test/browser/serve-app";
+
+const REPORT = "quality-report";
+/** The as-of date of the README's review examples, so the report matches them. */
+const REPORT_AS_OF = "2026-11-25";
+
+/** Writes docs/screenshots/quality-report.png: the sandbox's quality report, as a reviewer opens it from disk. */
+async function reportScreenshot(root: string, browser: Browser, target: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "her2-report-"));
+  const file = join(dir, "report.html");
+  const quiet = new Writable({
+    write: (_chunk, _encoding, done) => {
+      done();
+    },
+  });
+  try {
+    const result = await review(
+      {
+        // Relative, as a reviewer types it: the run section shows the input.
+        inputs: [relative(process.cwd(), resolve(root, "sandbox/patients")) || "."],
+        format: "html",
+        asOf: REPORT_AS_OF,
+        flags: [],
+        statuses: [],
+        outFile: file,
+      },
+      { stdout: quiet, stderr: quiet },
+    );
+    if (result.exitCode !== 0) throw new Error(`her2 review --format html: exit ${String(result.exitCode)}`);
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1100, height: 1500 });
+    await page.goto(pathToFileURL(file).href);
+    const path = resolve(target, `${REPORT}.png`);
+    await page.screenshot({ path });
+    console.log(path);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const DEFAULT_PATIENTS = ["her2-ihc2-no-ish", "her2-met-discordant", "her2-ihc3"];
 const VIEWPORT = { width: 360, height: 740 };
@@ -71,12 +117,21 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyPatientPages = args.includes("--patient-pages");
   const ids = args.filter((a) => !a.startsWith("--"));
-  const panels = onlyPatientPages ? [] : (ids.length > 0 ? ids : DEFAULT_PATIENTS).map(byId);
-  const outDir = resolve(root, "artifacts/screenshots-dist");
-  const app = await buildAndServe(root, outDir);
-  const browser = await launchChromium();
+  const wanted = ids.length > 0 ? ids : [...DEFAULT_PATIENTS, REPORT];
+  const panels = onlyPatientPages ? [] : wanted.filter((id) => id !== REPORT).map(byId);
   const target = resolve(root, "docs/screenshots");
   mkdirSync(target, { recursive: true });
+  const browser = await launchChromium();
+  if (!onlyPatientPages && wanted.includes(REPORT)) {
+    try {
+      await reportScreenshot(root, browser, target);
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
+  }
+  const outDir = resolve(root, "artifacts/screenshots-dist");
+  const app = await buildAndServe(root, outDir);
   try {
     for (const patient of panels) {
       const path = resolve(target, `${patient.id}-360px.png`);

@@ -13,7 +13,7 @@ import { readCodeMapFile } from "./code-map-file";
 import { Diagnostics, errorMessage, UsageError } from "./diagnostics";
 import { wholeNumberFromEnvironment } from "./environment";
 import type { Filters } from "./filters";
-import { outputFormat, type FormatName } from "./formats";
+import { isPerPatient, loadOutputFormat, type FormatName } from "./formats";
 import { reviewInWorkers } from "./parallel-review";
 import { readPopulation, type Population } from "./population";
 import { cliMessage } from "./messages";
@@ -245,7 +245,7 @@ export async function review(
   }
   const firstPassMs = performance.now() - started;
 
-  const format = outputFormat(
+  const format = await loadOutputFormat(
     options.format,
     {
       inputs: options.inputs,
@@ -272,9 +272,9 @@ export async function review(
   let failures = 0;
   let assessMs = 0;
   const plan = population.ndjsonOnly;
-  // A table's column widths depend on the first rows, and the HTML report counts every patient before it is
-  // written, so their text for a patient cannot be made apart.
-  const workerFormat = options.format === "table" || options.format === "html" ? undefined : options.format;
+  // A table's column widths depend on the first rows, and the quality report (HTML, report CSV) counts every patient
+  // before it is written, so their text for a patient cannot be made apart.
+  const workerFormat = isPerPatient(options.format) ? options.format : undefined;
   const workersWouldRun =
     plan !== undefined &&
     workerFormat !== undefined &&
