@@ -42,6 +42,8 @@ export interface CdsConfig {
   codeMap: CodeMap;
   /** Time allowed for one FHIR query when the service fetches; default 5 s (the hook has 500 ms to answer at best). */
   fhirTimeoutMs?: number;
+  /** Most unexpired JWT `jti`s remembered for replay detection (default 100,000); past it a call gets 401. */
+  replayCacheSize?: number;
 }
 
 const KEYS = new Set([
@@ -53,6 +55,7 @@ const KEYS = new Set([
   "feedbackFile",
   "codeMap",
   "fhirTimeoutMs",
+  "replayCacheSize",
 ]);
 
 function fail(path: string, what: string): never {
@@ -127,6 +130,11 @@ export function parseCdsConfig(json: unknown): CdsConfig {
     if (typeof json.fhirTimeoutMs !== "number" || !(json.fhirTimeoutMs > 0))
       fail("fhirTimeoutMs", "expected a positive number");
     config.fhirTimeoutMs = json.fhirTimeoutMs;
+  }
+  if (json.replayCacheSize !== undefined) {
+    if (!Number.isInteger(json.replayCacheSize) || !((json.replayCacheSize as number) > 0))
+      fail("replayCacheSize", "expected a positive integer");
+    config.replayCacheSize = json.replayCacheSize as number;
   }
   return config;
 }

@@ -150,7 +150,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   });
-  const verifier = new JwtVerifier(config.issuers, options.now);
+  const verifier = new JwtVerifier(config.issuers, options.now, config.replayCacheSize);
   const siteOf = options.forHost ?? (() => config);
   const asOf = options.asOf ?? localToday;
   const kinds = new Map<string, CardKind>();
