@@ -4,7 +4,8 @@
  * Every request, discovery included, needs a valid CDS client JWT (jwt.ts); a missing or bad one is a 401 with the
  * reason, never cards. The patient's data comes from the prefetch or from `fhirServer` with `fhirAuthorization`
  * (prefetch.ts), through the FHIR layer's loader and normaliser and the domain rules: the same path as the app.
- * Errors are OperationOutcomes (the 3.0 ballot's error format). The access token is never logged: fastify's request
+ * Errors are OperationOutcomes (the 3.0 ballot's error format); discovery names each service's `hookVersion` (the
+ * 3.0 ballot's field; 2.0 clients ignore it). The access token is never logged: fastify's request
  * log holds the method and URL only, and no handler logs a body.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
@@ -26,6 +27,11 @@ import { prefetchSource, prefetchTemplates } from "./prefetch";
 export const PATIENT_VIEW = "her2-patient-view";
 export const ORDER_SIGN = "her2-order-sign";
 const HOOKS: Record<string, string> = { [PATIENT_VIEW]: "patient-view", [ORDER_SIGN]: "order-sign" };
+/**
+ * The version of each hook's published definition that the service implements (CDS Hooks library: patient-view
+ * 1.0, order-sign 1.0), as discovery's `hookVersion` (CDS Hooks 3.0 ballot).
+ */
+export const HOOK_VERSION = "1.0";
 const PREFIX = "/cds-services";
 /** Largest request body accepted (a whole prefetch); larger is a 413. */
 const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -207,6 +213,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     services: [
       {
         hook: "patient-view",
+        hookVersion: HOOK_VERSION,
         id: PATIENT_VIEW,
         title: "HER2 status work-up (breast cancer)",
         description:
@@ -215,6 +222,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
       },
       {
         hook: "order-sign",
+        hookVersion: HOOK_VERSION,
         id: ORDER_SIGN,
         title: "Anti-HER2 drug vs HER2 status",
         description:
