@@ -5,9 +5,11 @@
  * reason, never cards. The patient's data comes from the prefetch or from `fhirServer` with `fhirAuthorization`
  * (prefetch.ts), through the FHIR layer's loader and normaliser and the domain rules: the same path as the app.
  * Errors are OperationOutcomes (the 3.0 ballot's error format); discovery names each service's `hookVersion` (the
- * 3.0 ballot's field; 2.0 clients ignore it). The access token is never logged: fastify's request
- * log holds the method and URL only, and no handler logs a body.
+ * 3.0 ballot's field; 2.0 clients ignore it). Browser-based CDS clients get CORS (@fastify/cors) for the configured
+ * origins only: the preflight needs no JWT (a browser never sends one there), every other request still does.
+ * The access token is never logged: fastify's request log holds the method and URL only, and no handler logs a body.
  */
+import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import type { Bundle, OperationOutcome, Resource } from "fhir/r4";
 import { assess } from "../domain";
@@ -32,6 +34,13 @@ const HOOKS: Record<string, string> = { [PATIENT_VIEW]: "patient-view", [ORDER_S
  * 1.0, order-sign 1.0), as discovery's `hookVersion` (CDS Hooks 3.0 ballot).
  */
 export const HOOK_VERSION = "1.0";
+/** What a browser-based client may send and read (CORS). No cookies are used, so no credentials. */
+const CORS = {
+  methods: ["GET", "POST", "OPTIONS"],
+  allowedHeaders: ["Authorization", "Content-Type"],
+  exposedHeaders: ["WWW-Authenticate"],
+  maxAge: 600,
+};
 const PREFIX = "/cds-services";
 /** Largest request body accepted (a whole prefetch); larger is a 413. */
 const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -52,7 +61,9 @@ export interface CdsServiceOptions {
    * The service URL and FHIR allow-list for a request's Host header, when they depend on it (the sandbox, mounted on
    * whatever loopback origin `npm start` or a test uses). Default: the config's.
    */
-  forHost?: (host: string | undefined) => Pick<CdsConfig, "serviceUrl" | "fhirServers" | "appLaunchUrl">;
+  forHost?: (
+    host: string | undefined,
+  ) => Pick<CdsConfig, "serviceUrl" | "fhirServers" | "appLaunchUrl" | "corsOrigins">;
 }
 
 function localToday(): string {
@@ -158,6 +169,13 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
   });
   const verifier = new JwtVerifier(config.issuers, options.now, config.replayCacheSize);
   const siteOf = options.forHost ?? (() => config);
+  // Registered before the JWT hook, so a 401 carries the CORS headers too and the browser can read its reason; the
+  // preflight is answered inside this hook, before the JWT check.
+  void app.register(cors, {
+    delegator: (request, callback) => {
+      callback(null, { ...CORS, origin: siteOf(request.headers.host).corsOrigins ?? [] });
+    },
+  });
   const asOf = options.asOf ?? localToday;
   const kinds = new Map<string, CardKind>();
   const remember = (uuid: string, kind: CardKind): void => {
