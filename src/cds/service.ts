@@ -47,6 +47,9 @@ const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 /** Card kinds remembered for feedback, oldest dropped first. */
 const REMEMBERED_CARDS = 20_000;
 
+/** The stages of a hook call that `onStage` reports (bench/cds.ts). */
+export type CdsStage = "jwt" | "body" | "load" | "normalise" | "assess" | "cards" | "serialise";
+
 export interface CdsServiceOptions {
   /** fastify's logger option (default off). */
   logger?: FastifyServerOptions["logger"];
@@ -64,6 +67,12 @@ export interface CdsServiceOptions {
   forHost?: (
     host: string | undefined,
   ) => Pick<CdsConfig, "serviceUrl" | "fhirServers" | "appLaunchUrl" | "corsOrigins">;
+  /**
+   * Called with the time (ms) of each stage of a call, for the benchmark's breakdown: the JWT check, reading and
+   * parsing the body, loading (prefetch checks, then the FHIR layer's loader), normalising, the rules, the cards and
+   * serialising the answer. Unset, nothing is timed.
+   */
+  onStage?: (stage: CdsStage, ms: number) => void;
 }
 
 function localToday(): string {
@@ -168,6 +177,21 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   });
   const verifier = new JwtVerifier(config.issuers, options.now, config.replayCacheSize);
+  const onStage = options.onStage;
+  const timed = <T>(stage: CdsStage, run: () => T): T => {
+    if (!onStage) return run();
+    const start = performance.now();
+    const result = run();
+    onStage(stage, performance.now() - start);
+    return result;
+  };
+  const timedAsync = async <T>(stage: CdsStage, run: () => Promise<T>): Promise<T> => {
+    if (!onStage) return run();
+    const start = performance.now();
+    const result = await run();
+    onStage(stage, performance.now() - start);
+    return result;
+  };
   const siteOf = options.forHost ?? (() => config);
   // Registered before the JWT hook, so a 401 carries the CORS headers too and the browser can read its reason; the
   // preflight is answered inside this hook, before the JWT check.
@@ -215,7 +239,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const audience = `${siteOf(request.headers.host).serviceUrl}${path.slice(PREFIX.length)}`;
-    const check = await verifier.verify(request.headers.authorization, audience);
+    const check = await timedAsync("jwt", () => verifier.verify(request.headers.authorization, audience));
     if (!check.ok) {
       request.log.info({ reason: check.reason }, "CDS client JWT rejected");
       await reply
@@ -225,6 +249,31 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
         .send(outcome("login", check.reason));
     }
   });
+
+  if (onStage) {
+    // Body: from before fastify reads it to after it is parsed; serialise: fastify's JSON.stringify of the answer.
+    const marks = new WeakMap<object, number>();
+    const since = (request: object, stage: CdsStage): void => {
+      const start = marks.get(request);
+      if (start !== undefined) onStage(stage, performance.now() - start);
+    };
+    app.addHook("preParsing", (request, _reply, payload, done) => {
+      marks.set(request, performance.now());
+      done(null, payload);
+    });
+    app.addHook("preValidation", (request, _reply, done) => {
+      since(request, "body");
+      done();
+    });
+    app.addHook("preSerialization", (request, _reply, payload, done) => {
+      marks.set(request, performance.now());
+      done(null, payload);
+    });
+    app.addHook("onSend", (request, _reply, payload, done) => {
+      since(request, "serialise");
+      done(null, payload);
+    });
+  }
 
   const templates = prefetchTemplates(config.codeMap);
   app.get(PREFIX, () => ({
@@ -258,28 +307,32 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
         ? fromFetch(req.fhirServer, req.accessToken, options.fetchImpl)
         : undefined;
     const hasPrefetch = req.prefetch !== undefined && Object.keys(req.prefetch).length > 0;
-    const source = hasPrefetch
-      ? prefetchSource(req.prefetch ?? {}, req.patientId, templates, base, fetched)
-      : fetched;
-    if (!source)
-      throw new BadRequest(
-        "no prefetch and no fhirServer + fhirAuthorization: no way to read the patient's data",
-        412,
-      );
-    const loaded = await loadPatientData(source, req.patientId, {
-      codeMap: config.codeMap,
-      timeoutMs: config.fhirTimeoutMs ?? 5000,
-      maxRetryWaitMs: 1000,
+    const loaded = await timedAsync("load", () => {
+      const source = hasPrefetch
+        ? prefetchSource(req.prefetch ?? {}, req.patientId, templates, base, fetched)
+        : fetched;
+      if (!source)
+        throw new BadRequest(
+          "no prefetch and no fhirServer + fhirAuthorization: no way to read the patient's data",
+          412,
+        );
+      return loadPatientData(source, req.patientId, {
+        codeMap: config.codeMap,
+        timeoutMs: config.fhirTimeoutMs ?? 5000,
+        maxRetryWaitMs: 1000,
+      });
     });
-    const input = buildPatientInput({
-      patient: `Patient/${req.patientId}`,
-      resources: loaded.resources,
-      asOf: asOf(),
-      dataGaps: loaded.gaps,
-      fhirBase: base,
-      codeMap: config.codeMap,
-    });
-    return assess(input);
+    const input = timed("normalise", () =>
+      buildPatientInput({
+        patient: `Patient/${req.patientId}`,
+        resources: loaded.resources,
+        asOf: asOf(),
+        dataGaps: loaded.gaps,
+        fhirBase: base,
+        codeMap: config.codeMap,
+      }),
+    );
+    return timed("assess", () => assess(input));
   };
 
   const cardsFor = async (req: HookRequest, host: string | undefined): Promise<Card[]> => {
@@ -293,11 +346,11 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     }
     const assessment = await assessFor(req);
     const incomplete = assessment.dataGaps.some((g) => g.affectsAssessment);
-    if (req.hook === "order-sign") {
+    return timed("cards", () => {
+      if (req.hook !== "order-sign") return patientViewCards(assessment, ctx);
       const cards = orderSignCards(assessment, drafted, ctx);
       return incomplete ? [...cards, incompleteCard(assessment, ctx)] : cards;
-    }
-    return patientViewCards(assessment, ctx);
+    });
   };
 
   app.post<{ Params: { id: string } }>(`${PREFIX}/:id`, async (request, reply) => {

@@ -256,6 +256,23 @@ describe("patient-view", () => {
     expect(res).toEqual({ status: 200, body: { cards: [] } });
   });
 
+  it("onStage (the bench's breakdown) reports each stage of a call once, and leaves the answer unchanged", async () => {
+    const key = await clientKey();
+    const stages: string[] = [];
+    const running = await start(
+      key,
+      {},
+      { onStage: (stage: string, ms: number) => stages.push(`${stage}:${String(ms >= 0)}`) },
+    );
+    const body = patientView("her2-ihc2-no-ish", { prefetch: prefetchOf("her2-ihc2-no-ish") });
+    const res = await call(running, key, PV, body);
+    expect(res.status).toBe(200);
+    expect(res.body.cards?.map((c) => c.source.topic?.code)).toEqual(["reflex-ish-missing"]);
+    expect([...stages].sort()).toEqual(
+      ["assess", "body", "cards", "jwt", "load", "normalise", "serialise"].map((s) => `${s}:true`),
+    );
+  });
+
   it("a missing reflex ISH: summary, Markdown evidence, citation, override reasons and the ISH order suggestion", async () => {
     const key = await clientKey();
     const ishOrderCode = { system: "urn:oid:1.2.3.4", code: "LAB-HER2-ISH", display: "HER2 FISH, breast" };
