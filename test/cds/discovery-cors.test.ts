@@ -4,19 +4,11 @@
  * for browser-based CDS clients (the preflight without a JWT for a configured origin, nothing for any other; the
  * sandbox allows its own origin).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox/server";
 import { parseCdsConfig } from "../../src/cds/config";
 import { allowLoopbackRequests } from "../sandbox/helpers";
-import {
-  call,
-  clientJwt,
-  clientKey,
-  SERVICE_URL,
-  startService,
-  type ClientKey,
-  type RunningService,
-} from "./helpers";
+import { call, clientJwt, clientKey, SERVICE_URL, serviceStarter } from "./helpers";
 
 allowLoopbackRequests();
 
@@ -24,19 +16,7 @@ const DISCOVERY = "/cds-services";
 const PV = "/cds-services/her2-patient-view";
 const BROWSER = "https://cds-client.example.test";
 
-const started: RunningService[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.close()));
-});
-async function start(
-  key: ClientKey,
-  overrides: Record<string, unknown> = {},
-  options = {},
-): Promise<RunningService> {
-  const running = await startService(key, overrides, options);
-  started.push(running);
-  return running;
-}
+const start = serviceStarter();
 
 function preflight(base: string, path: string, origin: string): Promise<Response> {
   return fetch(`${base}${path}`, {

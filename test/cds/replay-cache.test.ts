@@ -3,34 +3,15 @@
  * Over real HTTP (fastify on port 0): the bounded `jti` replay cache (entries expire with their token; a full cache
  * refuses with a 401 instead of growing).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { allowLoopbackRequests } from "../sandbox/helpers";
-import {
-  clientJwt,
-  clientKey,
-  SERVICE_URL,
-  startService,
-  type ClientKey,
-  type RunningService,
-} from "./helpers";
+import { clientJwt, clientKey, SERVICE_URL, serviceStarter, type RunningService } from "./helpers";
 
 allowLoopbackRequests();
 
 const DISCOVERY = "/cds-services";
 
-const started: RunningService[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.close()));
-});
-async function start(
-  key: ClientKey,
-  overrides: Record<string, unknown> = {},
-  options = {},
-): Promise<RunningService> {
-  const running = await startService(key, overrides, options);
-  started.push(running);
-  return running;
-}
+const start = serviceStarter();
 
 describe("jti replay cache", () => {
   async function discovery(
