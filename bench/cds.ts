@@ -232,7 +232,9 @@ export async function runCdsBench(): Promise<string> {
     const withPrefetch = await timedPosts(url, (c) => c.prefetchBody);
     const fetching = await timedPosts(url, (c) => c.fetchBody);
     const staged = await timedPosts(instrumentedUrl, (c) => c.prefetchBody);
-    const ratio = (a: number[], b: number[]): string => `${(stats(a).p95 / stats(b).p95).toFixed(1)}x`;
+    // The p50 ratio beside the target's p95 one: on a shared machine the p95s are mostly the machine's.
+    const ratio = (a: number[], b: number[]): string =>
+      `${(stats(a).p95 / stats(b).p95).toFixed(1)}x (p50 ${(stats(a).p50 / stats(b).p50).toFixed(1)}x)`;
     const stageSum = staged.map((_, i) => STAGES.reduce((sum, s) => sum + (stageTimes.get(s)?.[i] ?? 0), 0));
     const rest = staged.map((total, i) => total - (stageSum[i] ?? 0));
     lines = [
@@ -242,7 +244,7 @@ export async function runCdsBench(): Promise<string> {
       `  floor (JSON.parse + assess):                    ${ms(floor)}`,
       `  floor + ES384 JWT verification:                 ${ms(floorJwt)}`,
       `  floor + JWT over loopback HTTP (fastify route): ${ms(floorHttp)}`,
-      `  prefetch p95 / floor p95: ${ratio(withPrefetch, floor)} (target <= 3x); / floor + JWT: ${ratio(withPrefetch, floorJwt)}; / floor + JWT + HTTP: ${ratio(withPrefetch, floorHttp)}; spec limit 500 ms`,
+      `  prefetch p95 / floor p95: ${ratio(withPrefetch, floor)}, target <= 3x; / floor + JWT: ${ratio(withPrefetch, floorJwt)}; / floor + JWT + HTTP: ${ratio(withPrefetch, floorHttp)}; spec limit 500 ms`,
       `  stages of a call with prefetch (p50 / p95 ms, timed inside the service):`,
       `    ${STAGES.map((s) => {
         const { p50, p95 } = stats(stageTimes.get(s) ?? []);
