@@ -67,6 +67,8 @@ export function createSandboxCds(): SandboxCds {
         serviceUrl: `http://${host ?? "127.0.0.1"}${CDS_PATH}`,
         fhirServers: [`http://${host ?? "127.0.0.1"}${FHIR_BASE_PATH}`],
         appLaunchUrl: `http://${host ?? "127.0.0.1"}${APP_LAUNCH_PATH}`,
+        // The sandbox's own origin, as a browser-based CDS client on it (another loopback name or port) needs.
+        corsOrigins: [`http://${host ?? "127.0.0.1"}`],
       }),
     });
     await app.ready();

@@ -1,7 +1,8 @@
 // Builds the `her2` command: src/cli/main.ts bundled by esbuild into one ES module, dist-cli/her2.js, that bin/her2.js
 // runs. The worker threads of the review (review-worker.ts, scan-worker.ts) are in that module too: worker-start.ts
 // starts a worker from the module it is in, and main.ts serves the role named in `workerData`. The npm packages the CLI
-// imports at run time (commander, csv-stringify, fastify, jose, intl-messageformat) stay imports: they are the package's runtime `dependencies`.
+// imports at run time (commander, csv-stringify, fastify, @fastify/cors, jose, intl-messageformat) stay imports: they
+// are the package's runtime `dependencies`.
 // Run by `npm run build:cli`, by `prepare` (so `npm install` / `npm ci` build it) and by `npm test`.
 import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
