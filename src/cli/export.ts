@@ -84,6 +84,18 @@ export interface ExportResult {
   readonly missing: readonly string[];
   /** Tokens obtained during the run. */
   readonly tokens: number;
+  /** Wall time of each phase this run went through, ms (the benchmark's breakdown; 0 for a phase it skipped). */
+  readonly phases?: ExportPhases;
+}
+
+/** Where an export's time goes. */
+export interface ExportPhases {
+  /** The token and the kick-off request (the server prepares the job during it, or after it). */
+  kickOffMs: number;
+  /** Polling the status URL until the manifest. */
+  pollMs: number;
+  /** Downloading the files. */
+  downloadMs: number;
 }
 
 interface FileState {
@@ -200,9 +212,17 @@ export async function runExport(
     return { exitCode: 130, complete: false, missing: missingFiles(state), tokens: token.issued };
   };
 
+  const phases: ExportPhases = { kickOffMs: 0, pollMs: 0, downloadMs: 0 };
+  let phaseStart = performance.now();
+  const phaseEnd = (phase: keyof ExportPhases): void => {
+    const now = performance.now();
+    phases[phase] += now - phaseStart;
+    phaseStart = now;
+  };
   try {
     if (state.statusUrl === undefined) {
       state.statusUrl = await client.kickOff(request, signal);
+      phaseEnd("kickOffMs");
       save();
       say(
         `export started (${request.group === undefined ? "all patients" : `Group/${request.group}`}); status URL saved`,
@@ -225,6 +245,7 @@ export async function runExport(
         signal,
       );
       state.files = fileStates(state.manifest);
+      phaseEnd("pollMs");
       save();
       say(
         `the server completed the export: ${String(state.manifest.output.length)} files${state.manifest.error.length > 0 ? `, ${String(state.manifest.error.length)} error files` : ""}`,
@@ -242,6 +263,7 @@ export async function runExport(
       progress,
       ...(signal ? { signal } : {}),
     });
+    phaseEnd("downloadMs");
     if (signal?.aborted) return await cancel();
 
     // STU2: error[] holds OperationOutcome files; they are shown, and their issues make the export incomplete.
@@ -285,7 +307,7 @@ export async function runExport(
     say(
       `complete: ${String(resources)} resources in ${String(files.length)} files in ${options.out}; the job was deleted on the server`,
     );
-    return { exitCode: 0, complete: true, missing: [], tokens: token.issued };
+    return { exitCode: 0, complete: true, missing: [], tokens: token.issued, phases };
   } catch (error) {
     if (signal?.aborted) return await cancel();
     return stopped(error);

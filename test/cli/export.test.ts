@@ -22,7 +22,7 @@ async function runCli(argv: string[], io: { stdout: Sink; stderr: Sink }): Promi
   const parsed = parseArgs(argv, io, AS_OF);
   if (parsed.kind === "exit") return parsed.code;
   if (parsed.kind !== "export") throw new Error("expected an export command");
-  return exportCommand(parsed, io, undefined, { backoff: FAST });
+  return (await exportCommand(parsed, io, review, undefined, { backoff: FAST })).exitCode;
 }
 
 const root = join(import.meta.dirname, "../..");
