@@ -60,7 +60,7 @@ export interface CliBenchResult {
 }
 
 /** The floor: every line of every NDJSON file read and given to JSON.parse, nothing else. */
-async function jsonParseFloor(dir: string): Promise<{ ms: number; cpuMs: number; lines: number }> {
+export async function jsonParseFloor(dir: string): Promise<{ ms: number; cpuMs: number; lines: number }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   let lines = 0;

@@ -305,7 +305,6 @@ export function generatePatients(patients: number, sink: ResourceSink, seed = 20
     }
     sink.endPatient?.(id);
   }
-
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
