@@ -29,7 +29,7 @@ import type { JSONWebKeySet } from "jose";
 import { BackendToken } from "../src/bulk/backend-token";
 import { BulkClient } from "../src/bulk/export-client";
 import { EXPORT_TYPES } from "../src/cli/export";
-import { jsonParseFloor } from "./cli";
+import { jsonParseFloor, median, runHer2 } from "./cli";
 import { generatePatients } from "./generate-export";
 
 export const EXPORT_RATIO_TARGET = 1.5;
@@ -233,51 +233,23 @@ async function fetchFloor(base: string, parallel: number): Promise<FloorRun> {
 }
 
 /** (b) The real command, end to end, into a fresh folder; its NDJSON output is counted and discarded. */
-function runCli(base: string, out: string, parallel: number): Promise<CliRun> {
+async function runCli(base: string, out: string, parallel: number): Promise<CliRun> {
   rmSync(out, { recursive: true, force: true });
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/her2.js"),
-        "review",
-        "--from",
-        base,
-        "--group",
-        GROUP,
-        "--out",
-        out,
-        "--parallel",
-        String(parallel),
-        "--as-of",
-        AS_OF,
-      ],
-      { cwd: root, env: { ...process.env, HER2_REVIEW_STATS: "1" }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let outputBytes = 0;
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      outputBytes += chunk.length;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const wallMs = performance.now() - started;
-      const line = stderr.split("\n").find((l) => l.startsWith("her2-stats "));
-      if (code !== 0 || line === undefined) {
-        reject(new Error(`her2 review --from exited with ${String(code)}:\n${stderr.slice(-2000)}`));
-        return;
-      }
-      resolve({ wallMs, stats: JSON.parse(line.slice("her2-stats ".length)) as CliStats, outputBytes });
-    });
-  });
+  const run = await runHer2([
+    "review",
+    "--from",
+    base,
+    "--group",
+    GROUP,
+    "--out",
+    out,
+    "--parallel",
+    String(parallel),
+    "--as-of",
+    AS_OF,
+  ]);
+  return { ...run, stats: run.stats as CliStats };
 }
-
-const median = (values: readonly number[]): number =>
-  [...values].sort((x, y) => x - y)[values.length >> 1] ?? Number.NaN;
 
 export async function measure(settings: ExportBenchSettings): Promise<ExportBenchResult> {
   const { dir, resources: generated } = ensureSandboxPatients(settings.patients);
