@@ -131,7 +131,10 @@ describe("the compiled CLI (dist-cli/her2.js, scripts/build-cli.mjs)", { timeout
   });
 
   it("loads fastify and jose only for the commands that need them, not for a review of files (or its workers)", () => {
-    expect([...packagesLoadedWith(compiled)].sort()).toEqual(["commander", "csv-stringify"]);
+    const loaded = packagesLoadedWith(compiled);
+    expect(loaded).toContain("commander"); // the walk through the chunks finds the packages
+    expect(loaded).not.toContain("fastify");
+    expect(loaded).not.toContain("jose");
     // The lazily imported commands still run from the compiled chunks.
     const report = her2("feedback-report", join(tempDir(), "none.ndjson"));
     expect(report.status).toBe(2);
