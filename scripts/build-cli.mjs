@@ -4,7 +4,8 @@
 // worker threads, starts without loading them. The worker threads of the review (review-worker.ts, scan-worker.ts)
 // are in her2.js itself: worker-start.ts starts a worker from the module it is in, and main.ts serves the role named in
 // `workerData`; the build fails if splitting ever moves worker-start.ts into a chunk. The npm packages the CLI imports at
-// run time (commander, csv-stringify, fastify, jose) stay imports: they are the package's runtime `dependencies`.
+// run time (commander, csv-stringify, fastify, jose, intl-messageformat) stay imports: they are the package's runtime
+// `dependencies`.
 // Run by `npm run build:cli`, by `prepare` (so `npm install` / `npm ci` build it) and by `npm test`.
 import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";

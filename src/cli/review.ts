@@ -7,6 +7,7 @@ import { createWriteStream, openSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { EMPTY_CODE_MAP } from "../fhir/code-map";
+import type { Locale } from "../i18n/locales";
 import { assessPatient, failureLine } from "./assess-patient";
 import { readCodeMapFile } from "./code-map-file";
 import { Diagnostics, errorMessage, UsageError } from "./diagnostics";
@@ -15,6 +16,7 @@ import type { Filters } from "./filters";
 import { outputFormat, type FormatName } from "./formats";
 import { reviewInWorkers } from "./parallel-review";
 import { readPopulation, type Population } from "./population";
+import { cliMessage } from "./messages";
 import { Progress } from "./progress";
 import { Summary } from "./summary";
 import { Utf8Chunks } from "./utf8";
@@ -29,6 +31,8 @@ export interface ReviewOptions extends Filters {
   codeMapFile?: string | undefined;
   /** Write the output to this file instead of stdout (`--out` without `--from`); removed again if the review fails. */
   outFile?: string | undefined;
+  /** The language of the table headers, the summary line and the progress line (`--locale`, LANG); default en. */
+  locale?: Locale | undefined;
 }
 
 export interface ReviewIo {
@@ -98,10 +102,6 @@ function defaultWorkers(): { count: number; note?: string } {
     count: 0,
     note: `her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`,
   };
-}
-
-function count(n: number): string {
-  return n.toLocaleString("en-US");
 }
 
 /** Writes output in UTF-8 chunks (utf8.ts) and waits for the stream to drain when it asks to. */
@@ -208,6 +208,7 @@ export async function review(
 ): Promise<ReviewResult> {
   const diagnostics = new Diagnostics(io.stderr);
   const progress = new Progress(io.stderr);
+  const locale = options.locale ?? "en";
   const fail = (error: unknown): ReviewResult => {
     if (!(error instanceof UsageError)) throw error;
     progress.clear();
@@ -244,14 +245,18 @@ export async function review(
   }
   const firstPassMs = performance.now() - started;
 
-  const format = outputFormat(options.format, {
-    inputs: options.inputs,
-    asOf: options.asOf,
-    filters: [
-      ...options.flags.map((f) => `--flag ${f}`),
-      ...options.statuses.map((s) => `--status ${s}`),
-    ].join(" "),
-  });
+  const format = outputFormat(
+    options.format,
+    {
+      inputs: options.inputs,
+      asOf: options.asOf,
+      filters: [
+        ...options.flags.map((f) => `--flag ${f}`),
+        ...options.statuses.map((s) => `--status ${s}`),
+      ].join(" "),
+    },
+    locale,
+  );
   let outFile: OutFile | undefined;
   if (options.outFile !== undefined) {
     try {
@@ -262,7 +267,7 @@ export async function review(
     }
   }
   const output = new Output(outFile?.stream ?? io.stdout);
-  const summary = new Summary();
+  const summary = new Summary(locale);
   const filtered = options.flags.length > 0 || options.statuses.length > 0;
   let failures = 0;
   let assessMs = 0;
@@ -310,7 +315,9 @@ export async function review(
           for (const record of batch.records) summary.count(record);
           assessMs += batch.assessMs;
           done += patients;
-          progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
+          progress.update(() =>
+            cliMessage(locale, "progress.assessing", { done, total: population.patientCount }),
+          );
           await output.writeBytes(batch.text);
         },
         (reason) => {
