@@ -156,6 +156,10 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const statusUrl =
       kickOff === undefined ? "" : (run.requests.find((r) => r.method === "DELETE")?.url ?? "");
     expect(statusUrl).toContain("/$export-status/");
+    // Where the time went, for `npm run bench` (her2-stats): each phase this run went through took some.
+    expect(run.phases?.kickOffMs).toBeGreaterThan(0);
+    expect(run.phases?.pollMs).toBeGreaterThan(0);
+    expect(run.phases?.downloadMs).toBeGreaterThan(0);
   });
 
   it("without --group: Patient/$export, every patient", async () => {
