@@ -244,6 +244,7 @@ export async function review(
     return fail(error);
   }
   const firstPassMs = performance.now() - started;
+  progress.startPhase();
 
   const format = await loadOutputFormat(
     options.format,
