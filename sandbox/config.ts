@@ -26,7 +26,8 @@ export const AUTHORIZATION_CODE_LIFETIME_S = 300;
 
 /**
  * Resource types listed in `/metadata` and allowed through the FHIR API. Patient-compartment types are
- * forced to the launch patient; the others (none in the synthetic data today) would be readable by any token.
+ * forced to the launch patient; the others (Medication, which orders name by reference, as Epic's do) are readable by
+ * any token.
  */
 export const SERVED_RESOURCE_TYPES: readonly string[] = [
   "Patient",
@@ -35,6 +36,7 @@ export const SERVED_RESOURCE_TYPES: readonly string[] = [
   "MedicationRequest",
   "MedicationStatement",
   "MedicationAdministration",
+  "Medication",
   "Specimen",
   "DiagnosticReport",
   "Procedure",
@@ -44,7 +46,11 @@ export const SERVED_RESOURCE_TYPES: readonly string[] = [
 ];
 
 /** Types that are not in a patient's compartment: readable by any valid token with the right scope. */
-export const SHARED_RESOURCE_TYPES: ReadonlySet<string> = new Set(["Practitioner", "Organization"]);
+export const SHARED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  "Practitioner",
+  "Organization",
+  "Medication",
+]);
 
 /** Default page size when the client sends no `_count` (Medplum's own default is 20). */
 export const DEFAULT_PAGE_SIZE = 20;

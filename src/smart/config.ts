@@ -41,6 +41,8 @@ export const READ_RESOURCE_TYPES = [
   "MedicationRequest",
   "MedicationStatement",
   "MedicationAdministration",
+  // The drug of an order that names it by reference (Epic's MedicationRequest.medicationReference, _include=…:medication).
+  "Medication",
   "Specimen",
   "DiagnosticReport",
 ] as const;

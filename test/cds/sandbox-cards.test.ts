@@ -36,8 +36,15 @@ const index = JSON.parse(readFileSync("sandbox/patients/index.json", "utf8")) as
  * Patients whose data a prefetch cannot hold: the laboratory fallback search (no HER2 result under a known code) and
  * results on a search's later pages (the prefetch has the first page).
  */
-// her2-no-data and her2-met-untested have no coded HER2 result, so the lab-category fallback search (no template) runs.
-const NEEDS_FETCH = new Set(["her2-no-data", "her2-met-untested", "her2-local-code", "her2-paged"]);
+// her2-no-data and her2-met-untested have no coded HER2 result, so the lab-category fallback search (no template) runs;
+// her2-ihc3-med-ref's order names its Medication by reference, and that read has no template either.
+const NEEDS_FETCH = new Set([
+  "her2-no-data",
+  "her2-met-untested",
+  "her2-local-code",
+  "her2-paged",
+  "her2-ihc3-med-ref",
+]);
 
 allowLoopbackRequests();
 

@@ -259,7 +259,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
 
     const second = await exportFrom(s, { out });
     expect(second.exitCode).toBe(0);
-    expect(second.stderr).toContain("resuming: 1 of 8 files left to download");
+    expect(second.stderr).toContain("resuming: 1 of 9 files left to download");
     expect(second.requests.some((r) => r.url.includes("/$export?"))).toBe(false);
     expect(await reviewOf(out)).toBe(await reviewOf(whole.out));
   });

@@ -217,12 +217,12 @@ describe("her2 review --format html", () => {
   });
 
   /**
-   * The sandbox's 44 patients at AS_OF, counted by hand from the scenario table (sandbox/README.md):
+   * The sandbox's 45 patients at AS_OF, counted by hand from the scenario table (sandbox/README.md):
    * - HER2 evaluated: not met her2-met-untested, her2-no-data (her2-test-missing); excluded her2-pending (pending) and
-   *   her2-unreadable (unreadable); not eligible her2-dcis-only (in-situ only). 44 - 5 = 39 met: 39 / 41 = 95.1 %.
+   *   her2-unreadable (unreadable); not eligible her2-dcis-only (in-situ only). 45 - 5 = 40 met: 40 / 42 = 95.2 %.
    * - Equivocal retested: a read IHC 2+ in her2-ihc2-ish-neg, -ihc2-ish-pos, -ihc2-no-ish, -ish-2013-equivocal,
    *   -ish-components, -ish-g2-ihc2, -ish-g3-ihc2-final, -local-code, -multi-marker-report, -paged, -text-shapes (11);
-   *   no ISH for her2-ihc2-no-ish and her2-local-code: 9 / 11 = 81.8 %; 33 not eligible.
+   *   no ISH for her2-ihc2-no-ish and her2-local-code: 9 / 11 = 81.8 %; 34 not eligible.
    * - Metastatic retested: metastatic setting her2-abdominal-node-met, -bone-decalcified, -met-breast-retest,
    *   -met-discordant, -met-ish-only, -met-no-retest, -met-untested (7); not retested -met-breast-retest,
    *   -met-no-retest, -met-untested: 4 / 7 = 57.1 %; her2-chest-wall-recurrence is flagged but early (not eligible).
@@ -231,9 +231,9 @@ describe("her2 review --format html", () => {
     const run = await runReview([SANDBOX], { format: "html" });
     const doc = parse(run.stdout);
     expect(rows(doc, "rates-table")).toEqual([
-      ["HER2 evaluated", "39", "41", "95.1 %", "2", "1"],
-      ["Equivocal IHC retested by ISH", "9", "11", "81.8 %", "0", "33"],
-      ["Metastatic disease retested", "4", "7", "57.1 %", "0", "37"],
+      ["HER2 evaluated", "40", "42", "95.2 %", "2", "1"],
+      ["Equivocal IHC retested by ISH", "9", "11", "81.8 %", "0", "34"],
+      ["Metastatic disease retested", "4", "7", "57.1 %", "0", "38"],
     ]);
     const gaps = (id: string) => rows(doc, `gap-${id}-table`).map(([p]) => p);
     expect(gaps("her2-evaluated").sort()).toEqual(["Patient/her2-met-untested", "Patient/her2-no-data"]);
@@ -279,7 +279,7 @@ describe("her2 review --format html", () => {
     const labels = [...(doc.getElementById("trend-chart")?.querySelectorAll("text[text-anchor=end]") ?? [])];
     expect(labels.map((l) => l.textContent)).toEqual(years);
     // Every patient is in exactly one row; the last column is the row's total.
-    expect(status.reduce((n, row) => n + Number(row.at(-1)), 0)).toBe(44);
+    expect(status.reduce((n, row) => n + Number(row.at(-1)), 0)).toBe(45);
     for (const row of status)
       expect(row.slice(1, -1).reduce((n, c) => n + Number(c), 0)).toBe(Number(row.at(-1)));
     // her2-mcode-18474 (negative, no test date) is the only undated governing result.

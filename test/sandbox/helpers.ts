@@ -27,7 +27,7 @@ export const CLIENT_ID = "her2-smart-sandbox";
 /** The scopes the app asks for (v2), as in the brief. */
 export const APP_SCOPES =
   "launch openid fhirUser patient/Patient.rs patient/Observation.rs patient/Condition.rs patient/MedicationRequest.rs " +
-  "patient/MedicationStatement.rs patient/MedicationAdministration.rs patient/Specimen.rs patient/DiagnosticReport.rs";
+  "patient/MedicationStatement.rs patient/MedicationAdministration.rs patient/Medication.rs patient/Specimen.rs patient/DiagnosticReport.rs";
 
 /** A PKCE pair computed independently of the server (RFC 7636 §4.1-4.2). */
 export function pkcePair(): { verifier: string; challenge: string } {

@@ -59,6 +59,7 @@ describe("scopes", () => {
       "patient/MedicationRequest.read",
       "patient/MedicationStatement.read",
       "patient/MedicationAdministration.read",
+      "patient/Medication.read",
       "patient/Specimen.read",
       "patient/DiagnosticReport.read",
       "online_access",
