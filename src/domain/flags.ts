@@ -4,6 +4,7 @@
  */
 import { cite, type CitationId } from "./citations";
 import { byText } from "./dates";
+import { en, type Text } from "./text";
 import type { Flag, FlagCode, FlagSeverity, ResourceRef } from "./types";
 
 interface FlagRule {
@@ -116,9 +117,10 @@ const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, inf
 const CODE_RANK = new Map(Object.keys(FLAG_RULES).map((code, i) => [code, i]));
 
 export interface FlagDetails {
-  message: string;
+  /** The message: a descriptor (rendered in English here and kept as `i18n.message`), or English text as it is. */
+  message: string | Text;
   evidence: readonly ResourceRef[];
-  action?: string;
+  action?: string | Text;
   /** Overrides the code's usual severity (e.g. a missing work-up on a specimen a later result superseded). */
   severity?: FlagSeverity;
 }
@@ -129,11 +131,15 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
   const flag: Flag = {
     code,
     severity: details.severity ?? rule.severity,
-    message: details.message,
+    message: typeof details.message === "string" ? details.message : en(details.message),
     evidence: sortedUnique(details.evidence),
     references: referenceTexts(code).slice(),
   };
-  if (details.action) flag.action = details.action;
+  if (details.action) flag.action = typeof details.action === "string" ? details.action : en(details.action);
+  if (typeof details.message !== "string") {
+    flag.i18n = { message: details.message };
+    if (details.action && typeof details.action !== "string") flag.i18n.action = details.action;
+  }
   return flag;
 }
 
@@ -143,7 +149,7 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
  */
 export function makeNotCheckedFlag(
   code: FlagCode,
-  details: { message: string; action: string; evidence?: readonly ResourceRef[] },
+  details: { message: string | Text; action: string | Text; evidence?: readonly ResourceRef[] },
 ): Flag {
   return {
     ...makeFlag(code, { ...details, evidence: details.evidence ?? [], severity: "warning" }),

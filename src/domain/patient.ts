@@ -19,7 +19,8 @@ import {
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { cite } from "./citations";
-import { recommend, recommendWithSettingGap } from "./recommendation";
+import { recommend, type Recommendation, recommendWithSettingGap } from "./recommendation";
+import { en, text } from "./text";
 import { eventsGap, settingOf } from "./setting";
 import { isCurrent, therapyNote, type TherapyNote } from "./therapy-note";
 import {
@@ -36,7 +37,9 @@ import {
   bySpecimenRecency,
   capitalise,
   capitalisedDescription,
+  capitalisedDescriptionText,
   specimenDescription,
+  specimenDescriptionText,
   specimenName,
   type SpecimenResult,
   usedSources,
@@ -433,9 +436,10 @@ const IN_SITU: Usage = {
 };
 
 /** The recommendation when the only HER2 results are on in-situ carcinoma (ASCO/CAP 2018 tests invasive cancer). */
-const IN_SITU_RECOMMENDATION: Assessment["recommendation"] = {
-  text: "No HER2 status for invasive cancer: the HER2 results on record are on carcinoma in situ (DCIS) only, and HER2 of in-situ carcinoma does not decide anti-HER2 therapy. If invasive cancer is found, HER2 is tested on the invasive tumour.",
+const IN_SITU_RECOMMENDATION: Recommendation = {
+  text: en(text("recommendation.in-situ")),
   citations: cite("wolff2018"),
+  i18n: { text: text("recommendation.in-situ") },
 };
 
 /**
@@ -471,24 +475,23 @@ function residualFlag(
   start: IsoDate,
   therapies: readonly AntiHer2Therapy[],
 ): Flag {
-  const pre = governing ? ` (${specimenDescription(governing.group)})` : "";
+  const values = { specimen: capitalisedDescriptionText(residual.group), start, reason: residual.reason };
   return makeFlag("residual-disease-result", {
-    message: `${capitalisedDescription(residual.group)} was collected after anti-HER2 therapy began (${start}) and is read as residual disease after neoadjuvant therapy: ${residual.reason}. The pre-treatment specimen${pre} governs HER2 eligibility; a change of HER2 in residual disease is not a reason to stop anti-HER2 therapy (KATHERINE: T-DM1 for residual invasive HER2-positive disease).`,
-    action:
-      "Keep the pre-treatment HER2 result for treatment decisions; check that T-DM1 for residual invasive disease is considered (KATHERINE)",
+    message: governing
+      ? text("flag.residual.message.governing", { ...values, governing: specimenDescriptionText(governing.group) })
+      : text("flag.residual.message", values),
+    action: text("flag.residual.action"),
     evidence: [...usedSources(residual), ...therapies.map((t) => t.source)],
   });
 }
 
 /** The recommendation with the current therapy on record taken into account (therapy-note.ts, issue 18.6). */
-function withTherapy(
-  base: { text: string; citations: string[] },
-  note: TherapyNote,
-): { text: string; citations: string[] } {
-  if (note.text === "") return base;
+function withTherapy(base: Recommendation, note: TherapyNote): Recommendation {
+  if (note.text === "" || !note.message) return base;
   const citations = [...base.citations];
   for (const c of note.citations) if (!citations.includes(c)) citations.push(c);
-  return { text: `${base.text} ${note.text}`, citations };
+  const message = text("join.space", { first: base.i18n.text, rest: note.message });
+  return { text: `${base.text} ${note.text}`, citations, i18n: { text: message } };
 }
 
 /** Assesses one patient (see index.ts for the contract). */

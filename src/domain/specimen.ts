@@ -15,6 +15,7 @@
 import { asCall, type Call, CALLS, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
 import { byText, newestFirst } from "./dates";
+import { en, text, type TextValue } from "./text";
 import { statusRank, testDate } from "./records";
 import { readIhc, type IhcReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
@@ -366,17 +367,30 @@ export function capitalise(text: string): string {
  * capitalisedName(group), which would copy the joined text once more.
  */
 export function capitalisedName(group: SpecimenGroup): string {
-  if (group.label) return `Specimen ${group.label}`;
+  return en(capitalisedNameText(group));
+}
+
+/** capitalisedName as a message descriptor (a reference is a value as it is). */
+export function capitalisedNameText(group: SpecimenGroup): TextValue {
+  if (group.label) return text("specimen.name.label.start", { label: group.label });
   if (group.reference) return capitalise(group.reference);
-  return group.date ? `The specimen of ${group.date}` : "An undated specimen";
+  return group.date ? text("specimen.name.dated.start", { date: group.date }) : UNDATED_START;
 }
 
 /** A short name for a specimen in messages: its label, else its reference, else its date. */
 export function specimenName(group: SpecimenGroup): string {
-  if (group.label) return `specimen ${group.label}`;
-  if (group.reference) return group.reference;
-  return group.date ? `the specimen of ${group.date}` : "an undated specimen";
+  return en(specimenNameText(group));
 }
+
+/** specimenName as a message descriptor. */
+export function specimenNameText(group: SpecimenGroup): TextValue {
+  if (group.label) return text("specimen.name.label", { label: group.label });
+  if (group.reference) return group.reference;
+  return group.date ? text("specimen.name.dated", { date: group.date }) : UNDATED;
+}
+
+const UNDATED = text("specimen.name.undated");
+const UNDATED_START = text("specimen.name.undated.start");
 
 function readAll(latest: Latest): Readings {
   return {
@@ -533,20 +547,32 @@ export function bySpecimenRecency(a: SpecimenResult, b: SpecimenResult): number 
 
 /** The specimen for messages: name, body site and date, e.g. "specimen S-24-1234 (Liver, 2024-03-02)". */
 export function specimenDescription(group: SpecimenGroup): string {
-  return describeSpecimen(group, specimenName(group));
+  return en(specimenDescriptionText(group));
 }
 
 /** specimenDescription with its first letter in upper case, for the start of a message. */
 export function capitalisedDescription(group: SpecimenGroup): string {
-  return describeSpecimen(group, capitalisedName(group));
+  return en(capitalisedDescriptionText(group));
 }
 
-function describeSpecimen(group: SpecimenGroup, name: string): string {
+/** specimenDescription as a message descriptor. */
+export function specimenDescriptionText(group: SpecimenGroup): TextValue {
+  return describeSpecimen(group, specimenNameText(group));
+}
+
+/** capitalisedDescription as a message descriptor. */
+export function capitalisedDescriptionText(group: SpecimenGroup): TextValue {
+  return describeSpecimen(group, capitalisedNameText(group));
+}
+
+function describeSpecimen(group: SpecimenGroup, name: TextValue): TextValue {
   // specimenName already names the date when the specimen has no label or reference.
   const named = group.label !== undefined || group.reference !== undefined;
   const date = named ? group.date : undefined;
-  const details = group.bodySite && date ? `${group.bodySite}, ${date}` : (group.bodySite ?? date);
-  return details ? `${name} (${details})` : name;
+  // The body site is the record's own words, a value as it is.
+  const details =
+    group.bodySite && date ? text("specimen.details", { site: group.bodySite, date }) : (group.bodySite ?? date);
+  return details ? text("specimen.described", { name, details }) : name;
 }
 
 /** The records the specimen's call rests on (those not superseded on the same specimen). */
