@@ -117,10 +117,13 @@ const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, inf
 const CODE_RANK = new Map(Object.keys(FLAG_RULES).map((code, i) => [code, i]));
 
 export interface FlagDetails {
-  /** The message: a descriptor (rendered in English here and kept as `i18n.message`), or English text as it is. */
-  message: string | Text;
+  /**
+   * The message as a descriptor: rendered in English here, and kept as `i18n.message`. (A plain string, from a test
+   * or a caller outside the rules, is used as it is, without `i18n`; every flag the rules raise has a descriptor.)
+   */
+  message: Text | string;
   evidence: readonly ResourceRef[];
-  action?: string | Text;
+  action?: Text | string;
   /** Overrides the code's usual severity (e.g. a missing work-up on a specimen a later result superseded). */
   severity?: FlagSeverity;
 }
@@ -149,7 +152,7 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
  */
 export function makeNotCheckedFlag(
   code: FlagCode,
-  details: { message: string | Text; action: string | Text; evidence?: readonly ResourceRef[] },
+  details: { message: Text | string; action: Text | string; evidence?: readonly ResourceRef[] },
 ): Flag {
   return {
     ...makeFlag(code, { ...details, evidence: details.evidence ?? [], severity: "warning" }),

@@ -36,7 +36,6 @@ import {
   assessSpecimen,
   bySpecimenRecency,
   capitalise,
-  capitalisedDescription,
   capitalisedDescriptionText,
   specimenDescription,
   specimenDescriptionText,
@@ -478,7 +477,10 @@ function residualFlag(
   const values = { specimen: capitalisedDescriptionText(residual.group), start, reason: residual.reason };
   return makeFlag("residual-disease-result", {
     message: governing
-      ? text("flag.residual.message.governing", { ...values, governing: specimenDescriptionText(governing.group) })
+      ? text("flag.residual.message.governing", {
+          ...values,
+          governing: specimenDescriptionText(governing.group),
+        })
       : text("flag.residual.message", values),
     action: text("flag.residual.action"),
     evidence: [...usedSources(residual), ...therapies.map((t) => t.source)],

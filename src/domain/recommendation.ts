@@ -105,11 +105,7 @@ export const RECOMMENDATION_TABLE: readonly RecommendationRow[] = [
 ];
 
 /** The recommendation for a status, category and setting: the first row of the table that matches. */
-export function recommend(
-  status: Her2Status,
-  category: Her2Category,
-  setting: Setting,
-): Recommendation {
+export function recommend(status: Her2Status, category: Her2Category, setting: Setting): Recommendation {
   const found = RECOMMENDATION_TABLE.find(
     (r) =>
       (r.status === undefined || r.status === status) &&

@@ -57,7 +57,10 @@ function templateOf(source: string): Template | undefined {
     template = null;
     if (SIMPLE.test(source)) {
       const parts = source.split(/\{([A-Za-z0-9_]+)\}/);
-      template = { literals: parts.filter((_, i) => i % 2 === 0), names: parts.filter((_, i) => i % 2 === 1) };
+      template = {
+        literals: parts.filter((_, i) => i % 2 === 0),
+        names: parts.filter((_, i) => i % 2 === 1),
+      };
     }
     templates.set(source, template);
   }
@@ -108,7 +111,8 @@ function fill(template: Template, value: Text, locale: string, catalog: Catalog)
   let out = template.literals[0] ?? "";
   for (let i = 0; i < template.names.length; i++) {
     const v = value.values?.[template.names[i] ?? ""];
-    if (v === undefined) throw new Error(`Message "${value.id}" needs a value for {${template.names[i] ?? ""}}`);
+    if (v === undefined)
+      throw new Error(`Message "${value.id}" needs a value for {${template.names[i] ?? ""}}`);
     if (typeof v === "number") return undefined;
     out += (typeof v === "string" ? v : renderText(v, locale, catalog)) + (template.literals[i + 1] ?? "");
   }
