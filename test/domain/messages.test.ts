@@ -1,0 +1,74 @@
+/**
+ * The rules' texts as message ids (issue 15.3): every flag the rules raise, and every recommendation, carries a
+ * descriptor whose English rendering from messages/en.json is exactly the English text in the assessment; an id the
+ * catalog lacks is refused by the type and at run time.
+ */
+import { describe, expect, it } from "vitest";
+import { assess, type Assessment, CANNOT_ASSESS, type FlagCode } from "../../src/domain";
+import { FLAG_TITLES, flagTitleId } from "../../src/domain/flag-titles";
+import EN from "../../src/domain/messages/en.json";
+import { RECOMMENDATION_TABLE } from "../../src/domain/recommendation";
+import { en, EN_CATALOG, renderText, text } from "../../src/domain/text";
+import { builtInputs, sandboxInputs } from "./inputs";
+
+const cases = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({ name, a: assess(input) }));
+
+describe("every text the rules produce has a message descriptor", () => {
+  it.each(cases)("$name: flags and recommendation render to their English text", ({ a }) => {
+    for (const flag of a.flags) {
+      expect(flag.i18n, flag.code).toBeDefined();
+      expect(en(flag.i18n?.message ?? "")).toBe(flag.message);
+      expect(flag.i18n?.action ? en(flag.i18n.action) : undefined).toBe(flag.action);
+    }
+    expect(a.recommendation.i18n).toBeDefined();
+    expect(en(a.recommendation.i18n?.text ?? "")).toBe(a.recommendation.text);
+  });
+
+  it("the cases raise every flag code, raised and not checked, so no code's texts go unchecked", () => {
+    const raised = new Set<FlagCode>(cases.flatMap(({ a }) => a.flags.map((f) => f.code)));
+    expect([...raised].sort()).toEqual(Object.keys(FLAG_TITLES).sort());
+    expect(cases.some(({ a }) => a.flags.some((f) => f.state === "not-checked"))).toBe(true);
+  });
+
+  it("the recommendation table's texts are their messages' English", () => {
+    for (const row of RECOMMENDATION_TABLE) expect(en(row.message)).toBe(row.text);
+  });
+
+  it("flag titles come from the catalog", () => {
+    for (const [code, title] of Object.entries(FLAG_TITLES)) {
+      expect(EN[flagTitleId(code as FlagCode)]).toBe(title);
+    }
+  });
+
+  it("an assessment that could not be completed still has a descriptor for its recommendation", () => {
+    const exploding = {
+      get method(): never {
+        throw new Error("unforeseen data");
+      },
+    };
+    const input = { patient: "Patient/x", asOf: "2026-01-01", tests: [exploding], events: [], therapies: [] };
+    const broken: Assessment = assess(input as never);
+    expect(broken.statusReason).toMatch(new RegExp(`^${CANNOT_ASSESS}`));
+    expect(en(broken.recommendation.i18n?.text ?? "")).toBe(broken.recommendation.text);
+  });
+});
+
+describe("an unknown message id cannot slip through", () => {
+  it("is a type error, and throws at run time rather than rendering nothing", () => {
+    // @ts-expect-error -- not an id of messages/en.json
+    const unknown = text("flag.no-such-message");
+    expect(() => en(unknown)).toThrow(/No message "flag.no-such-message" in the en catalog/);
+  });
+
+  it("a message missing a value throws instead of printing a placeholder", () => {
+    expect(() => en(text("specimen.name.label"))).toThrow(/label/);
+    expect(() => renderText(text("flag.list.more", { details: "x" }), "en", EN_CATALOG)).toThrow();
+  });
+
+  it("plain {name} messages render as intl-messageformat would: apostrophes and symbols kept", () => {
+    expect(en(text("gap.how.excluded", { what: "conditions", reason: "r" }))).toBe(
+      "conditions could not be proven to be this patient's (r)",
+    );
+    expect(en(text("recommendation.ultralow-metastatic"))).toContain("faint staining in ≤10% of cells");
+  });
+});
