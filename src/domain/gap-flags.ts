@@ -104,12 +104,10 @@ export function undatedResultFlag(governing: SpecimenResult | undefined): Flag |
   });
 }
 
-/** The status reason's opening for a status that rests on an undated result (empty otherwise). */
-export function undatedNote(governing: SpecimenResult | undefined): string {
-  if (!governing || !isConclusive(governing.call) || governing.group.date !== undefined) return "";
-  return governing.group.hasSpecimenData
-    ? "Rests on an undated result (no test or collection date on record). "
-    : "Rests on an undated result with no specimen (no test or collection date, no specimen on record). ";
+/** The status reason's opening for a status that rests on an undated result (undefined otherwise). */
+export function undatedNote(governing: SpecimenResult | undefined): Text | undefined {
+  if (!governing || !isConclusive(governing.call) || governing.group.date !== undefined) return undefined;
+  return text(governing.group.hasSpecimenData ? "status.undated" : "status.undated.no-specimen");
 }
 
 interface NotCheckedContext {

@@ -20,7 +20,7 @@ import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { cite } from "./citations";
 import { recommend, type Recommendation, recommendWithSettingGap } from "./recommendation";
-import { en, text } from "./text";
+import { en, joinTexts, text, type Text } from "./text";
 import { eventsGap, settingOf } from "./setting";
 import { isCurrent, therapyNote, type TherapyNote } from "./therapy-note";
 import {
@@ -35,11 +35,9 @@ import {
 import {
   assessSpecimen,
   bySpecimenRecency,
-  capitalise,
   capitalisedDescriptionText,
-  specimenDescription,
   specimenDescriptionText,
-  specimenName,
+  specimenNameText,
   type SpecimenResult,
   usedSources,
 } from "./specimen";
@@ -81,11 +79,18 @@ function statusOf(governing: SpecimenResult | undefined, anyRecord: boolean): He
 }
 
 /** A note when a more recent specimen exists but is not conclusive, so the clinician sees it beside the status. */
-function newerInconclusive(governing: SpecimenResult, results: readonly SpecimenResult[]): string {
+function withNewerInconclusive(
+  reason: Text,
+  governing: SpecimenResult,
+  results: readonly SpecimenResult[],
+): Text {
   const newer = results.find((r) => r !== governing && bySpecimenRecency(r, governing) < 0);
-  return newer
-    ? ` A more recent specimen, ${specimenDescription(newer.group)}, is not conclusive: ${newer.reason}.`
-    : "";
+  if (!newer) return reason;
+  const note = text("status.newer-inconclusive", {
+    specimen: specimenDescriptionText(newer.group),
+    reason: newer.reason,
+  });
+  return text("join.space", { first: reason, rest: note });
 }
 
 function statusReason(
@@ -93,22 +98,25 @@ function statusReason(
   governing: SpecimenResult | undefined,
   results: readonly SpecimenResult[],
   triaged: readonly Triaged[],
-): string {
-  if (status === "no-result") return "No HER2 test result on record.";
+): Text {
+  if (status === "no-result") return text("status.no-result");
   if (!governing) {
     const pending = triaged.filter((t) => t.use.use === "pending").length;
     const unreadable = triaged.filter((t) => t.use.use === "unreadable").length;
-    return `HER2 tests were found but none can be used yet: ${pending} pending, ${unreadable} unreadable.`;
+    return text("status.none-usable", { pending, unreadable });
   }
-  const basis = `${specimenDescription(governing.group)}: ${governing.reason}.`;
+  const reason = governing.reason;
   if (status === "positive" || status === "negative") {
+    const basis = text("status.basis", { specimen: specimenDescriptionText(governing.group), reason });
     // An undated result cannot be shown to be the most recent: the reason says what the status rests on (18.5).
     const undated = undatedNote(governing);
-    if (undated) return `${undated}Based on ${basis}${newerInconclusive(governing, results)}`;
-    return `Based on the most recent conclusive specimen, ${basis}${newerInconclusive(governing, results)}`;
+    const based = undated
+      ? text("status.based-on.undated", { undated, basis })
+      : text("status.based-on", { basis });
+    return withNewerInconclusive(based, governing, results);
   }
-  if (status === "equivocal") return `No conclusive HER2 result. ${capitalise(basis)}`;
-  return `HER2 tests were found but none is conclusive. ${capitalise(basis)}`;
+  const basis = text("status.basis", { specimen: capitalisedDescriptionText(governing.group), reason });
+  return text(status === "equivocal" ? "status.equivocal" : "status.inconclusive", { basis });
 }
 
 /** The list, without holes: callers outside TypeScript may pass null or a non-array. */
@@ -230,32 +238,39 @@ const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticR
  */
 function withDataGaps(
   status: Her2Status,
-  reason: string,
+  reason: Text,
   dataGaps: readonly DataGap[],
-): { status: Her2Status; reason: string } {
+): { status: Her2Status; reason: Text } {
   const gaps = dataGaps.filter((g) => g.affectsAssessment);
   if (gaps.length === 0) return { status, reason };
   const resultsGap = gaps.find((g) => RESULT_SOURCES.has(g.resourceType));
   if (status === "no-result" && resultsGap) {
-    if (resultsGap.kind === "loading") {
-      return {
-        status: "indeterminate",
-        reason: "HER2 results are still loading, so whether any HER2 test exists cannot be told yet.",
-      };
-    }
+    if (resultsGap.kind === "loading")
+      return { status: "indeterminate", reason: text("status.results-loading") };
     return {
       status: "indeterminate",
-      reason: `HER2 results could not be ${resultsGap.kind === "excluded" ? "proven to be this patient's" : "loaded"} (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
+      reason: text(resultsGap.kind === "excluded" ? "status.results-excluded" : "status.results-not-loaded", {
+        resourceType: resultsGap.resourceType,
+        reason: resultsGap.reason,
+      }),
     };
   }
   // Queries that have not answered yet (the app's progressive display): named as still loading, not as failed.
   const loading = gaps.filter((g) => g.kind === "loading").map((g) => g.resourceType);
   const failed = gaps.filter((g) => g.kind !== "loading");
-  const named = failed.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
-  const still = loading.length > 0 ? ` Still loading: ${loading.join(", ")}; this may change.` : "";
-  const notLoaded =
-    failed.length > 0 ? ` Some data could not be loaded, so this may be incomplete (${named}).` : "";
-  return { status, reason: `${reason}${notLoaded}${still}` };
+  let out = reason;
+  if (failed.length > 0) {
+    const named = joinTexts(
+      failed.map((g) => text("status.gap", { resourceType: g.resourceType, reason: g.reason })),
+      "join.semicolon",
+    );
+    out = text("join.space", { first: out, rest: text("status.some-not-loaded", { gaps: named }) });
+  }
+  if (loading.length > 0) {
+    const types = joinTexts(loading, "join.comma");
+    out = text("join.space", { first: out, rest: text("status.still-loading", { types }) });
+  }
+  return { status, reason: out };
 }
 
 const ISH_METHODS: ReadonlySet<string> = new Set(["ish-dual", "ish-single"]);
@@ -286,17 +301,24 @@ function pairedIhc(
   );
 }
 
-function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefined): string {
-  return ` The category uses IHC ${paired.ihcScore ?? ""} of ${paired.group.date ?? "an unknown date"} (${usedSources(paired).join(", ")}), paired with this ISH by date: no specimen data links them, and an ISH on or after an IHC is read as its reflex test${governing ? ` (${specimenName(governing.group)})` : ""}.`;
+function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefined): Text {
+  const values = {
+    score: paired.ihcScore ?? "",
+    date: paired.group.date ?? text("date.unknown"),
+    sources: usedSources(paired).join(", "),
+  };
+  return governing
+    ? text("status.pairing.specimen", { ...values, specimen: specimenNameText(governing.group) })
+    : text("status.pairing", values);
 }
 
 /** One list of specimens judged: the governing specimen, its status and reason, and what the category rests on. */
 interface Judgement {
   governing: SpecimenResult | undefined;
   found: Her2Status;
-  reason: string;
+  reason: Text;
   /** Added after any data-gap note: the IHC pairing or the unconfirmed HER2-low. */
-  suffix: string;
+  suffix: Text | undefined;
   score: SpecimenResult | undefined;
   unconfirmedLow: boolean;
 }
@@ -313,8 +335,8 @@ function judge(results: readonly SpecimenResult[], triaged: readonly Triaged[]):
   const suffix = paired
     ? pairingNote(paired, conclusive)
     : unconfirmedLow && found === "negative"
-      ? " IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed."
-      : "";
+      ? text("status.unconfirmed-low")
+      : undefined;
   return {
     governing,
     found,
@@ -417,12 +439,19 @@ function bilateralNote(
   return ` Bilateral breast tumours, each with its own HER2 status: ${each}.${rule}${left}`;
 }
 
+/** A status reason with its suffix (the IHC pairing, the unconfirmed HER2-low) as one descriptor. */
+function withSuffix(reason: Text, suffix: Text | undefined): Text {
+  return suffix ? text("join.space", { first: reason, rest: suffix }) : reason;
+}
+
 function tumourAssessment(t: TumourJudgement): TumourAssessment {
+  const reason = withSuffix(t.reason, t.suffix);
   const assessment: TumourAssessment = {
     tumour: t.tumour,
     status: t.found,
     category: t.category,
-    statusReason: `${t.reason}${t.suffix}`,
+    statusReason: en(reason),
+    i18n: { statusReason: reason },
   };
   if (t.governing) assessment.basis = basisOf(t.governing);
   return assessment;
@@ -447,18 +476,14 @@ const IN_SITU_RECOMMENDATION: Recommendation = {
  */
 function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement, onlyInSitu: boolean): Judgement {
   if (inSitu.length === 0) return judged;
-  const named = inSitu.map((r) => specimenDescription(r.group)).join("; ");
+  const specimens = joinTexts(
+    inSitu.map((r) => specimenDescriptionText(r.group)),
+    "join.semicolon",
+  );
   if (!onlyInSitu) {
-    return {
-      ...judged,
-      reason: `${judged.reason} HER2 results on carcinoma in situ only (${named}) are shown as information and not used: they do not decide the status of invasive cancer.`,
-    };
+    return { ...judged, reason: text("status.in-situ.note", { reason: judged.reason, specimens }) };
   }
-  return {
-    ...judged,
-    found: "indeterminate",
-    reason: `HER2 status of invasive cancer cannot be determined: the only HER2 results on record are on carcinoma in situ (DCIS) with no invasive component (${named}). ASCO/CAP determines HER2 on invasive tumour; these results are shown as information.`,
-  };
+  return { ...judged, found: "indeterminate", reason: text("status.in-situ.only", { specimens }) };
 }
 
 function residualUsage(start: IsoDate): Usage {
@@ -572,7 +597,9 @@ export function assessPatient(input: PatientInput): Assessment {
   judged = inSituNote(inSitu, judged, inSituOnlyRecord);
   const governing = judged.governing;
   const dataGaps = listOf(input.dataGaps);
-  const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
+  // The bilateral note is English text for now (a value inside the reason's descriptor).
+  const noted = note ? text("join.space", { first: judged.reason, rest: note.slice(1) }) : judged.reason;
+  const { status, reason } = withDataGaps(judged.found, noted, dataGaps);
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
   const category = categoryFor(status, judged);
@@ -590,6 +617,7 @@ export function assessPatient(input: PatientInput): Assessment {
     ? [...breastTumours, ...distantComparable]
     : [{ results: results.filter((r) => !notes.has(r)), governing }];
 
+  const statusText = withSuffix(reason, judged.suffix);
   const assessment: Assessment = {
     patient: input.patient,
     asOf: input.asOf,
@@ -598,7 +626,7 @@ export function assessPatient(input: PatientInput): Assessment {
     status,
     category,
     setting,
-    statusReason: `${reason}${judged.suffix}`,
+    statusReason: en(statusText),
     flags: collectFlags({
       triaged,
       groups,
@@ -631,5 +659,6 @@ export function assessPatient(input: PatientInput): Assessment {
   };
   if (governing) assessment.basis = basisOf(governing);
   if (tumours) assessment.tumours = tumours.map(tumourAssessment);
+  assessment.i18n = { statusReason: statusText };
   return assessment;
 }

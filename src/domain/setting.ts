@@ -123,7 +123,7 @@ export function retestFlag(
   if (testedAtSite(distant, conclusive)) return undefined;
   const latest = conclusive[0];
   const event = describeEvent(firstRecorded);
-  const date = latest?.group.date ?? text("flag.retest.unknown-date");
+  const date = latest?.group.date ?? text("date.unknown");
   const site = latest?.group.bodySite;
   return makeFlag("metastatic-retest-missing", {
     message: !latest

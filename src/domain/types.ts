@@ -331,6 +331,11 @@ export interface Assessment {
   };
   /** Plain-language reason for the status (especially for indeterminate / equivocal / no-result). */
   statusReason: string;
+  /**
+   * `statusReason` as a message descriptor (as on Flag; rules 2.1.0). Values the rules copy from the record or the
+   * FHIR layer (a specimen's reading, a loader's reason, the bilateral-tumour note) are English text inside it.
+   */
+  i18n?: { statusReason: Text };
   flags: Flag[];
   /** `i18n.text`: the text as a message descriptor (as on Flag; rules 2.1.0). */
   recommendation: { text: string; citations: string[]; i18n?: { text: Text } };
@@ -353,5 +358,7 @@ export interface TumourAssessment {
   status: Her2Status;
   category: Her2Category;
   statusReason: string;
+  /** `statusReason` as a message descriptor (rules 2.1.0). */
+  i18n?: { statusReason: Text };
   basis?: Assessment["basis"];
 }

@@ -1,11 +1,12 @@
 /**
  * The assessment with every text a person reads that the rules hold as a message (flag messages and actions, the
- * recommendation; `i18n` descriptors, src/domain/text.ts) in `locale`; codes, references, dates, citations and every
+ * status reason, each tumour's status reason, the recommendation; `i18n` descriptors, src/domain/text.ts) in `locale`; codes, references, dates, citations and every
  * other field stay as they are. JSON output and CDS cards use the assessment as the rules return it (English); the
  * panel shows this copy. For `en` the assessment itself is returned: its strings are the English rendering.
  *
- * Texts the rules do not yet hold as messages (status reasons, evidence values, tumour names, and values inside a
- * message such as a specimen's reason or a reason the FHIR layer wrote) stay in English.
+ * Texts the rules do not yet hold as messages stay in English: evidence values and readings, tumour names, the
+ * bilateral-tumour note, and values inside a message such as a specimen's reading ("IHC 2+ is equivocal…") or a
+ * reason the FHIR layer wrote.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import ES from "../domain/messages/es.json";
@@ -34,11 +35,18 @@ export function localizeAssessment(assessment: Assessment, locale: Locale): Asse
         text: renderText(assessment.recommendation.i18n.text, locale, catalog),
       }
     : assessment.recommendation;
-  return {
+  const localized: Assessment = {
     ...assessment,
     flags: assessment.flags.map((f) => localizeFlag(f, locale, catalog)),
     recommendation,
   };
+  if (assessment.i18n) localized.statusReason = renderText(assessment.i18n.statusReason, locale, catalog);
+  if (assessment.tumours) {
+    localized.tumours = assessment.tumours.map((t) =>
+      t.i18n ? { ...t, statusReason: renderText(t.i18n.statusReason, locale, catalog) } : t,
+    );
+  }
+  return localized;
 }
 
 /** A flag code's short title in `locale` (the panel's and the HTML report's label). */

@@ -22,6 +22,9 @@ describe("every text the rules produce has a message descriptor", () => {
     }
     expect(a.recommendation.i18n).toBeDefined();
     expect(en(a.recommendation.i18n?.text ?? "")).toBe(a.recommendation.text);
+    expect(a.i18n).toBeDefined();
+    expect(en(a.i18n?.statusReason ?? "")).toBe(a.statusReason);
+    for (const t of a.tumours ?? []) expect(en(t.i18n?.statusReason ?? "")).toBe(t.statusReason);
   });
 
   it("the cases raise every flag code, raised and not checked, so no code's texts go unchecked", () => {
@@ -50,6 +53,7 @@ describe("every text the rules produce has a message descriptor", () => {
     const broken: Assessment = assess(input as never);
     expect(broken.statusReason).toMatch(new RegExp(`^${CANNOT_ASSESS}`));
     expect(en(broken.recommendation.i18n?.text ?? "")).toBe(broken.recommendation.text);
+    expect(en(broken.i18n?.statusReason ?? "")).toBe(broken.statusReason);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { assess, type Assessment, type FlagCode } from "../../src/domain";
 import { FLAG_TITLES } from "../../src/domain/flag-titles";
 import EN from "../../src/domain/messages/en.json";
-import { renderText, text } from "../../src/domain/text";
+import { renderText, text, type Text, type TextValue } from "../../src/domain/text";
 import { DOMAIN_CATALOGS, localizeAssessment, localizedFlagTitle } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
 import { patient, unreadable } from "../domain/build";
@@ -34,10 +34,31 @@ const ENGLISH_RUNS: readonly string[] = [
   ),
 ];
 
-/** Values the rules copy from the record (references, labels, lab reasons) stay as they are, in any locale. */
+/** The raw string values inside descriptors: the record's words, references, dates, a specimen's reading. */
+function rawValues(value: TextValue | undefined, into: Set<string>): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (typeof value === "object") for (const v of Object.values(value.values ?? {})) rawValues(v, into);
+  return into;
+}
+
+function descriptors(a: Assessment): Text[] {
+  return [
+    ...a.flags.flatMap((f) => (f.i18n ? [f.i18n.message, ...(f.i18n.action ? [f.i18n.action] : [])] : [])),
+    ...(a.recommendation.i18n ? [a.recommendation.i18n.text] : []),
+    ...(a.i18n ? [a.i18n.statusReason] : []),
+    ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.i18n.statusReason] : [])),
+  ];
+}
+
+/**
+ * The localized text without the values the rules pass on as they are (they are not catalog text: the record's own
+ * words, and readings not yet held as messages, listed in localize-assessment.ts), longest first.
+ */
 function withoutValues(localized: string, a: Assessment): string {
+  const values = new Set<string>();
+  for (const d of descriptors(a)) rawValues(d, values);
   let out = localized;
-  for (const item of a.evidence) out = out.split(item.resource).join("");
+  for (const v of [...values].sort((x, y) => y.length - x.length)) if (v) out = out.split(v).join("");
   return out;
 }
 
@@ -45,6 +66,8 @@ function humanTexts(a: Assessment): string[] {
   return [
     ...a.flags.flatMap((f) => (f.i18n ? [f.message, f.action ?? ""] : [])),
     ...(a.recommendation.i18n ? [a.recommendation.text] : []),
+    ...(a.i18n ? [a.statusReason] : []),
+    ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.statusReason] : [])),
   ];
 }
 
@@ -54,6 +77,8 @@ function skeleton(a: Assessment): unknown {
     ...a,
     flags: a.flags.map((f) => ({ ...f, message: undefined, action: f.action === undefined })),
     recommendation: { ...a.recommendation, text: undefined },
+    statusReason: undefined,
+    tumours: a.tumours?.map((t) => ({ ...t, statusReason: undefined })),
   };
 }
 
