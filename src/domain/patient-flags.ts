@@ -176,11 +176,14 @@ function listFlag(
       ),
     "join.semicolon",
   );
-  const details = count > 3 ? text("flag.list.more", { details: listed, more: count - 3 }) : listed;
+  const details =
+    count > 3
+      ? text("flag.list.more", { details: listed, more: text("flag.list.more.count", { more: count - 3 }) })
+      : listed;
   const which = code === "result-pending" ? "pending" : "unreadable";
   // The next step (issue 18.1): pending results come from the laboratory; an unreadable one is read at its source.
   return makeFlag(code, {
-    message: text(`flag.${which}.message`, { count, details }),
+    message: text(`flag.${which}.message`, { results: text(`flag.${which}.count`, { count }), details }),
     action: text(`flag.${which}.action`, { count }),
     evidence: items.map((i) => i.record.source),
   });

@@ -114,7 +114,7 @@ export function retestFlag(
         event: describeEvent(first.event),
         date: first.date,
         from,
-        days: RETEST_WINDOW_DAYS,
+        window: text("flag.retest.window", { days: RETEST_WINDOW_DAYS }),
       }),
       action: retestAction(first.date),
       evidence,

@@ -95,6 +95,36 @@ export function renderText(value: TextValue, locale: string, catalog: Catalog): 
     const filled = fill(template, value, locale, catalog);
     if (filled !== undefined) return filled;
   }
+  // A plural or number message whose values are all small numbers ("{count, plural, …}"): the few texts it gives are
+  // kept, as the rules and the panel ask for the same counts again and again.
+  const key = numbersKey(value);
+  if (key !== undefined) {
+    const memoKey = `${locale}\u0000${source}\u0000${key}`;
+    const known = byNumbers.get(memoKey);
+    if (known !== undefined) return known;
+    const out = formatCompiled(value, locale, source, catalog);
+    if (byNumbers.size < MAX_REMEMBERED) byNumbers.set(memoKey, out);
+    return out;
+  }
+  return formatCompiled(value, locale, source, catalog);
+}
+
+const byNumbers = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
+/** The values as a key when every one is an integer from 0 to 999 (else undefined). */
+function numbersKey(value: Text): string | undefined {
+  if (!value.values) return undefined;
+  let key = "";
+  for (const name in value.values) {
+    const v = value.values[name];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 999) return undefined;
+    key += `${name}=${String(v)};`;
+  }
+  return key;
+}
+
+function formatCompiled(value: Text, locale: string, source: string, catalog: Catalog): string {
   const values: Record<string, string | number> = {};
   if (value.values) {
     for (const [name, v] of Object.entries(value.values)) {

@@ -128,7 +128,7 @@ export function therapyDurationFlag(
         drug: c.drug,
         start: c.start,
         end: c.end,
-        months: monthsBetween(c.start, c.end),
+        months: text("flag.duration.months", { months: monthsBetween(c.start, c.end) }),
       }),
     ),
     "join.semicolon",

@@ -69,6 +69,22 @@ describe("an unknown message id cannot slip through", () => {
     expect(() => renderText(text("flag.list.more", { details: "x" }), "en", EN_CATALOG)).toThrow();
   });
 
+  it("plural messages give each count its own text, remembered or not (counts over 999 are not kept)", () => {
+    const pending = (count: number) => en(text("flag.pending.count", { count }));
+    expect(pending(1)).toMatch(/^1 HER2 result is not final yet/);
+    expect(pending(2)).toMatch(/^2 HER2 results are not final yet/);
+    expect(pending(1)).toMatch(/^1 HER2 result is /);
+    expect(pending(1000)).toMatch(
+      new RegExp(`^${new Intl.NumberFormat("en").format(1000)} HER2 results are `),
+    );
+    expect(
+      renderText(text("flag.pending.count", { count: 1 }), "es", {
+        ...EN_CATALOG,
+        "flag.pending.count": "{count, plural, one {# uno} other {# otros}}",
+      }),
+    ).toBe("1 uno");
+  });
+
   it("plain {name} messages render as intl-messageformat would: apostrophes and symbols kept", () => {
     expect(en(text("gap.how.excluded", { what: "conditions", reason: "r" }))).toBe(
       "conditions could not be proven to be this patient's (r)",

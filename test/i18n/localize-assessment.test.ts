@@ -127,7 +127,11 @@ describe("localizeAssessment", () => {
     expect(message(five, "zh-CN")).toContain("；另有 2 项");
     // Numbers through Intl: grouping as each locale writes it.
     const more = (locale: Locale) =>
-      renderText(text("flag.list.more", { details: "…", more: 12345 }), locale, DOMAIN_CATALOGS[locale]);
+      renderText(
+        text("flag.list.more", { details: "…", more: text("flag.list.more.count", { more: 12345 }) }),
+        locale,
+        DOMAIN_CATALOGS[locale],
+      );
     expect(more("en")).toBe(`…; and ${new Intl.NumberFormat("en").format(12345)} more`);
     expect(more("es")).toBe(`…; y ${new Intl.NumberFormat("es").format(12345)} más`);
     expect(more("zh-CN")).toBe(`…；另有 ${new Intl.NumberFormat("zh-CN").format(12345)} 项`);
