@@ -4,10 +4,9 @@
  * same text can be rendered in another locale (src/i18n/localize-assessment.ts) from `messages/<locale>.json`.
  *
  * Values are raw strings (references, specimen labels, dates as ISO strings, drug names, reasons the FHIR layer
- * wrote), numbers (formatted by the locale), or nested descriptors rendered in the same locale. Pure: the formatter
- * is intl-messageformat, the same ICU syntax react-intl uses.
+ * wrote), numbers (formatted by the locale), or nested descriptors rendered in the same locale. Pure: the messages
+ * are ICU MessageFormat (the syntax react-intl and intl-messageformat read), in the subset parsed below.
  */
-import { IntlMessageFormat } from "intl-messageformat";
 import EN from "./messages/en.json";
 
 /** An id of the English catalog: a descriptor with any other id does not type-check. */
@@ -39,49 +38,132 @@ export function joinTexts(items: readonly TextValue[], separator: MessageId): Te
 }
 
 /**
- * A message with only `{name}` placeholders (no plural, select, number or quoting) as its literal parts and names:
- * filled by concatenation, which gives intl-messageformat's output for string values at a fraction of its cost (the
- * rules build their English texts on every assessment). Undefined for any other message.
+ * A parsed message: literal text, `{name}` (a value as it is), `{name, number}` and `{name, plural, one {…} other {…}}`
+ * (with `#` and `{name}` in the branches): the part of ICU MessageFormat the catalogs use. intl-messageformat would
+ * add its parser to the panel's first screen for these few forms; test/domain/messages.test.ts checks that every
+ * message of every catalog renders here exactly as intl-messageformat renders it.
  */
-interface Template {
-  literals: string[];
-  names: string[];
+type Part =
+  | string
+  | { arg: string; kind: "simple" | "number" | "pound" }
+  | { arg: string; kind: "plural"; branches: ReadonlyMap<string, readonly Part[]> };
+type PluralPart = Extract<Part, { kind: "plural" }>;
+
+const parsed = new Map<string, readonly Part[]>();
+
+function unsupported(source: string): Error {
+  return new Error(`Unsupported message syntax: ${source}`);
 }
 
-const templates = new Map<string, Template | null>();
-const SIMPLE = /^(?:[^{}']|'(?![{}'#|]))*(?:\{[A-Za-z0-9_]+\}(?:[^{}']|'(?![{}'#|]))*)*$/;
+/** The message's parts, parsed once. Anything outside the subset throws (the catalog test runs every message). */
+export function parseMessage(source: string): readonly Part[] {
+  let parts = parsed.get(source);
+  if (!parts) {
+    const state = { at: 0 };
+    parts = parseParts(source, state, undefined);
+    if (state.at !== source.length) throw unsupported(source);
+    parsed.set(source, parts);
+  }
+  return parts;
+}
 
-function templateOf(source: string): Template | undefined {
-  let template = templates.get(source);
-  if (template === undefined) {
-    template = null;
-    if (SIMPLE.test(source)) {
-      const parts = source.split(/\{([A-Za-z0-9_]+)\}/);
-      template = {
-        literals: parts.filter((_, i) => i % 2 === 0),
-        names: parts.filter((_, i) => i % 2 === 1),
-      };
+function parseParts(source: string, state: { at: number }, plural: string | undefined): Part[] {
+  const parts: Part[] = [];
+  let literal = "";
+  while (state.at < source.length) {
+    const c = source.charAt(state.at);
+    if (c === "}" && plural !== undefined) break;
+    if (c === "}") throw unsupported(source);
+    // ICU quoting ('{', '#', '' …) is not used by the catalogs: refused rather than misread.
+    if (c === "'" && /['{}#|]/.test(source.charAt(state.at + 1))) throw unsupported(source);
+    if (c === "#" && plural !== undefined) {
+      if (literal) parts.push(literal);
+      literal = "";
+      parts.push({ arg: plural, kind: "pound" });
+      state.at++;
+    } else if (c === "{") {
+      if (literal) parts.push(literal);
+      literal = "";
+      parts.push(parseArgument(source, state));
+    } else {
+      literal += c;
+      state.at++;
     }
-    templates.set(source, template);
   }
-  return template ?? undefined;
+  if (literal) parts.push(literal);
+  return parts;
 }
 
-const compiled = new Map<string, Map<string, IntlMessageFormat>>();
+const ARGUMENT = /^\{\s*([A-Za-z0-9_]+)\s*(?:,\s*(number|plural)\s*(,)?\s*)?(\})?/;
+const BRANCH = /^\s*(=?[A-Za-z0-9]+)\s*\{/;
+const CLOSE = /^\s*\}/;
 
-function compile(locale: string, source: string): IntlMessageFormat {
-  let byLocale = compiled.get(locale);
-  if (!byLocale) {
-    byLocale = new Map();
-    compiled.set(locale, byLocale);
+function parseArgument(source: string, state: { at: number }): Part {
+  const head = ARGUMENT.exec(source.slice(state.at));
+  if (!head) throw unsupported(source);
+  const [whole, arg = "", type, comma, end] = head;
+  state.at += whole.length;
+  if (type === undefined && end) return { arg, kind: "simple" };
+  if (type === "number" && end && !comma) return { arg, kind: "number" };
+  if (type !== "plural" || !comma || end) throw unsupported(source);
+  const branches = new Map<string, readonly Part[]>();
+  for (let key = BRANCH.exec(source.slice(state.at)); key; key = BRANCH.exec(source.slice(state.at))) {
+    state.at += key[0].length;
+    branches.set(key[1] ?? "", parseParts(source, state, arg));
+    if (source.charAt(state.at) !== "}") throw unsupported(source);
+    state.at++;
   }
-  let format = byLocale.get(source);
+  const close = CLOSE.exec(source.slice(state.at));
+  if (!close || !branches.has("other")) throw unsupported(source);
+  state.at += close[0].length;
+  return { arg, kind: "plural", branches };
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+function formatNumber(n: number, locale: string): string {
+  let format = numberFormats.get(locale);
   if (!format) {
-    // Texts are plain prose: "<" is a less-than sign, never a rich-text tag.
-    format = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true });
-    byLocale.set(source, format);
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
   }
-  return format;
+  return format.format(n);
+}
+
+/** The branch for `n`: an exact `=n` first, then the locale's plural category, then `other` (as ICU selects). */
+function pluralBranch(part: PluralPart, n: number, locale: string): readonly Part[] {
+  const exact = part.branches.get(`=${String(n)}`);
+  if (exact) return exact;
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return part.branches.get(rules.select(n)) ?? part.branches.get("other") ?? [];
+}
+
+function formatParts(parts: readonly Part[], value: Text, locale: string, catalog: Catalog): string {
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "string") {
+      out += part;
+      continue;
+    }
+    const v = value.values?.[part.arg];
+    if (v === undefined) throw new Error(`Message "${value.id}" needs a value for {${part.arg}}`);
+    if (part.kind === "simple") {
+      out += typeof v === "object" ? renderText(v, locale, catalog) : String(v);
+    } else if (typeof v !== "number") {
+      throw new Error(`Message "${value.id}" needs a number for {${part.arg}}`);
+    } else {
+      out +=
+        part.kind === "plural"
+          ? formatParts(pluralBranch(part, v, locale), value, locale, catalog)
+          : formatNumber(v, locale);
+    }
+  }
+  return out;
 }
 
 /** The descriptor's text in `locale` from `catalog`, nested descriptors rendered the same way. */
@@ -90,63 +172,7 @@ export function renderText(value: TextValue, locale: string, catalog: Catalog): 
   if (typeof value === "number") return String(value);
   const source = (catalog as Readonly<Record<string, string | undefined>>)[value.id];
   if (source === undefined) throw new Error(`No message "${value.id}" in the ${locale} catalog`);
-  const template = templateOf(source);
-  if (template) {
-    const filled = fill(template, value, locale, catalog);
-    if (filled !== undefined) return filled;
-  }
-  // A plural or number message whose values are all small numbers ("{count, plural, …}"): the few texts it gives are
-  // kept, as the rules and the panel ask for the same counts again and again.
-  const key = numbersKey(value);
-  if (key !== undefined) {
-    const memoKey = `${locale}\u0000${source}\u0000${key}`;
-    const known = byNumbers.get(memoKey);
-    if (known !== undefined) return known;
-    const out = formatCompiled(value, locale, source, catalog);
-    if (byNumbers.size < MAX_REMEMBERED) byNumbers.set(memoKey, out);
-    return out;
-  }
-  return formatCompiled(value, locale, source, catalog);
-}
-
-const byNumbers = new Map<string, string>();
-const MAX_REMEMBERED = 10_000;
-
-/** The values as a key when every one is an integer from 0 to 999 (else undefined). */
-function numbersKey(value: Text): string | undefined {
-  if (!value.values) return undefined;
-  let key = "";
-  for (const name in value.values) {
-    const v = value.values[name];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 999) return undefined;
-    key += `${name}=${String(v)};`;
-  }
-  return key;
-}
-
-function formatCompiled(value: Text, locale: string, source: string, catalog: Catalog): string {
-  const values: Record<string, string | number> = {};
-  if (value.values) {
-    for (const [name, v] of Object.entries(value.values)) {
-      values[name] = typeof v === "object" ? renderText(v, locale, catalog) : v;
-    }
-  }
-  const out = compile(locale, source).format(values);
-  if (typeof out !== "string") throw new Error(`Message "${value.id}" formats to rich content`);
-  return out;
-}
-
-/** The template filled with string values (nested descriptors rendered); undefined when a value is a number. */
-function fill(template: Template, value: Text, locale: string, catalog: Catalog): string | undefined {
-  let out = template.literals[0] ?? "";
-  for (let i = 0; i < template.names.length; i++) {
-    const v = value.values?.[template.names[i] ?? ""];
-    if (v === undefined)
-      throw new Error(`Message "${value.id}" needs a value for {${template.names[i] ?? ""}}`);
-    if (typeof v === "number") return undefined;
-    out += (typeof v === "string" ? v : renderText(v, locale, catalog)) + (template.literals[i + 1] ?? "");
-  }
-  return out;
+  return formatParts(parseMessage(source), value, locale, catalog);
 }
 
 /** The English text of a descriptor (what the rules write into the assessment's string fields). */

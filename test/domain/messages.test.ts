@@ -8,7 +8,25 @@ import { assess, type Assessment, CANNOT_ASSESS, type FlagCode } from "../../src
 import { FLAG_TITLES, flagTitleId } from "../../src/domain/flag-titles";
 import EN from "../../src/domain/messages/en.json";
 import { RECOMMENDATION_TABLE } from "../../src/domain/recommendation";
-import { en, EN_CATALOG, renderText, text } from "../../src/domain/text";
+import {
+  type MessageFormatElement,
+  isArgumentElement,
+  isNumberElement,
+  isPluralElement,
+  parse,
+} from "@formatjs/icu-messageformat-parser";
+import { IntlMessageFormat } from "intl-messageformat";
+import ES from "../../src/domain/messages/es.json";
+import ZH_CN from "../../src/domain/messages/zh-CN.json";
+import {
+  type Catalog,
+  en,
+  EN_CATALOG,
+  type MessageId,
+  parseMessage,
+  renderText,
+  text,
+} from "../../src/domain/text";
 import { builtInputs, sandboxInputs } from "./inputs";
 
 const cases = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({ name, a: assess(input) }));
@@ -57,6 +75,49 @@ describe("every text the rules produce has a message descriptor", () => {
   });
 });
 
+describe("the domain's message formatter", () => {
+  const catalogs = { en: EN, es: ES, "zh-CN": ZH_CN } as Record<string, Record<string, string>>;
+  /** Each placeholder's kind, from the ICU parser react-intl uses (plural / number get numbers, the rest strings). */
+  function argKinds(elements: readonly MessageFormatElement[], into: Map<string, "number" | "string">): void {
+    for (const el of elements) {
+      if (isPluralElement(el)) {
+        into.set(el.value, "number");
+        for (const option of Object.values(el.options)) argKinds(option.value, into);
+      } else if (isNumberElement(el)) into.set(el.value, "number");
+      else if (isArgumentElement(el)) into.set(el.value, into.get(el.value) ?? "string");
+    }
+  }
+  it("renders every message of every catalog exactly as intl-messageformat does", () => {
+    let compared = 0;
+    for (const [locale, catalog] of Object.entries(catalogs)) {
+      for (const [id, source] of Object.entries(catalog)) {
+        const kinds = new Map<string, "number" | "string">();
+        argKinds(parse(source), kinds);
+        for (const n of [0, 1, 2, 3, 5, 11, 21, 1000, 12345]) {
+          const values = Object.fromEntries(
+            [...kinds].map(([name, kind]) => [name, kind === "number" ? n : `«${name}»`]),
+          );
+          const expected = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true }).format(
+            values,
+          );
+          expect(
+            renderText(text(id as MessageId, values), locale, catalog as Catalog),
+            `${locale} ${id}`,
+          ).toBe(expected);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1500);
+  });
+
+  it("refuses ICU it does not read (select, quoting) instead of misreading it", () => {
+    expect(() => parseMessage("{a, select, x {y} other {z}}")).toThrow(/Unsupported/);
+    expect(() => parseMessage("it''s '{literal}'")).toThrow(/Unsupported/);
+    expect(() => parseMessage("{n, plural, one {# x}}")).toThrow(/Unsupported/);
+  });
+});
+
 describe("an unknown message id cannot slip through", () => {
   it("is a type error, and throws at run time rather than rendering nothing", () => {
     // @ts-expect-error -- not an id of messages/en.json
@@ -69,7 +130,7 @@ describe("an unknown message id cannot slip through", () => {
     expect(() => renderText(text("flag.list.more", { details: "x" }), "en", EN_CATALOG)).toThrow();
   });
 
-  it("plural messages give each count its own text, remembered or not (counts over 999 are not kept)", () => {
+  it("plural messages give each count its own text, with the number formatted by the locale", () => {
     const pending = (count: number) => en(text("flag.pending.count", { count }));
     expect(pending(1)).toMatch(/^1 HER2 result is not final yet/);
     expect(pending(2)).toMatch(/^2 HER2 results are not final yet/);
