@@ -1,7 +1,7 @@
 // @vitest-environment node
 /**
  * package.json: the runtime `dependencies` are what the compiled CLI imports (commander, csv-stringify; fastify and jose
- * for the CDS Hooks service and the Bulk Data client; intl-messageformat for its table headers and summary in es / zh-CN). The built pages
+ * for the CDS Hooks service and the Bulk Data client). The built pages
  * bundle React, MUI, Emotion and fhirclient, and the build tools only build: all devDependencies.
  */
 import { readFileSync } from "node:fs";
@@ -20,7 +20,7 @@ describe("package.json", () => {
   it("its dependencies hold no UI library, fhirclient or build tool", () => {
     const runtime = Object.keys(pkg.dependencies ?? {});
     expect(runtime.filter((name) => BUILD_TIME.test(name))).toEqual([]);
-    expect(runtime.sort()).toEqual(["commander", "csv-stringify", "fastify", "intl-messageformat", "jose"]);
+    expect(runtime.sort()).toEqual(["commander", "csv-stringify", "fastify", "jose"]);
   });
 
   it("the build-time packages are devDependencies", () => {
