@@ -356,6 +356,7 @@ function categoryFor(status: Her2Status, j: Judgement): Her2Category {
 /** A bilateral tumour judged on its own specimens. */
 interface TumourJudgement extends Judgement {
   tumour: string;
+  tumourText: Text;
   results: SpecimenResult[];
   category: Her2Category;
 }
@@ -386,7 +387,7 @@ function byTreatmentPriority(a: TumourJudgement, b: TumourJudgement): number {
 }
 
 /** How metastatic tissue beside several breast tumours is named among the tumours. */
-const DISTANT_TISSUE = "tissue outside the breast (recurrence or metastasis)";
+const DISTANT_TISSUE = text("tumour.distant");
 
 const UNASSIGNED: Usage = {
   used: false,
@@ -399,15 +400,12 @@ const UNASSIGNED_IPSILATERAL: Usage = {
     "which tumour this specimen came from cannot be determined (a new primary in the same breast; no breast side or collection date recorded)",
 };
 
-/** Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2). */
-const CATEGORY_WORDS: Readonly<Record<Her2Category, string>> = {
-  "her2-positive": "HER2-positive",
-  "her2-low": "HER2-low",
-  "her2-ultralow": "HER2-ultralow",
-  "her2-0": "HER2 0",
-  "her2-negative": "HER2-negative, no IHC score",
-  unknown: "category not determined",
-};
+/**
+ * Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2):
+ * `category.words.<category>`, and the status in words, `status.word.<status>`.
+ */
+const categoryWords = (category: Her2Category): Text => text(`category.words.${category}`);
+const statusWords = (status: Her2Status): Text => text(`status.word.${status}`);
 
 function bilateralNote(
   tumours: readonly TumourJudgement[],
@@ -415,29 +413,38 @@ function bilateralNote(
   unassigned: number,
   ipsilateral: boolean,
   governs: "priority" | "current" | "distant",
-): string {
-  const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
+): Text {
+  const each = joinTexts(
+    tumours.map((t) =>
+      text("bilateral.each", {
+        tumour: t.tumourText,
+        status: statusWords(t.found),
+        category: categoryWords(t.category),
+      }),
+    ),
+    "join.semicolon",
+  );
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
   const why =
     governs === "distant"
-      ? "the result on recurrent or metastatic tissue, which governs treatment of recurrent or metastatic disease (ASCO/CAP 2018: retest the recurrent or metastatic tumour); the breast tumours keep their own status beside it."
+      ? text("bilateral.why.distant")
       : governs === "current"
-        ? `the current primary (its first specimen more than ${String(RETEST_WINDOW_DAYS)} days after the last specimen of the earlier tumour, with no anti-HER2 therapy current), which governs the current treatment decision; the earlier tumour keeps its own status beside it and does not decide this tumour's therapy.`
-        : "the one that decides treatment; the other tumour's own result stands beside it and is not replaced.";
-  const shownAs = governs === "distant" ? `from ${shown.tumour}` : `the ${shown.tumour} tumour's`;
-  const rule = differ ? ` The tumours differ: the status shown is ${shownAs}, ${why}` : "";
-  const left =
-    unassigned > 0
-      ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
-      : "";
-  if (ipsilateral) {
-    const undated =
-      unassigned > 0
-        ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side or collection date recorded cannot be assigned to a tumour.`
-        : "";
-    return ` Separate primary breast tumours (a new primary in the same breast is its own tumour, not a recurrence, and not discordant with the earlier one), each with its own HER2 status: ${each}.${rule}${undated}`;
+        ? text("bilateral.why.current", { days: RETEST_WINDOW_DAYS })
+        : text("bilateral.why.priority");
+  const shownAs =
+    governs === "distant"
+      ? text("bilateral.shown.distant", { tumour: shown.tumourText })
+      : text("bilateral.shown.tumour", { tumour: shown.tumourText });
+  let note = text(ipsilateral ? "bilateral.ipsilateral" : "bilateral.bilateral", { each });
+  if (differ)
+    note = text("join.space", { first: note, rest: text("bilateral.differ", { shown: shownAs, why }) });
+  if (unassigned > 0) {
+    const count = text(ipsilateral ? "bilateral.unassigned.ipsilateral" : "bilateral.unassigned", {
+      count: unassigned,
+    });
+    note = text("join.space", { first: note, rest: count });
   }
-  return ` Bilateral breast tumours, each with its own HER2 status: ${each}.${rule}${left}`;
+  return note;
 }
 
 /** A status reason with its suffix (the IHC pairing, the unconfirmed HER2-low) as one descriptor. */
@@ -452,7 +459,7 @@ function tumourAssessment(t: TumourJudgement): TumourAssessment {
     status: t.found,
     category: t.category,
     statusReason: en(reason),
-    i18n: { statusReason: reason },
+    i18n: { statusReason: reason, tumour: t.tumourText },
   };
   if (t.governing) assessment.basis = basisOf(t.governing);
   return assessment;
@@ -552,16 +559,16 @@ export function assessPatient(input: PatientInput): Assessment {
     }
     return eligible;
   };
-  const judgeTumour = (name: string, list: readonly SpecimenResult[]): TumourJudgement => {
+  const judgeTumour = (name: Text, list: readonly SpecimenResult[]): TumourJudgement => {
     const eligible = eligibleOf(list);
     const j = judge(eligible, triaged);
-    return { ...j, tumour: name, results: eligible, category: categoryFor(j.found, j) };
+    return { ...j, tumour: en(name), tumourText: name, results: eligible, category: categoryFor(j.found, j) };
   };
-  const breastTumours = split?.tumours.map((t) => judgeTumour(t.name, t.results));
+  const breastTumours = split?.tumours.map((t) => judgeTumour(t.nameText, t.results));
   const distantTumour = distantResults.length > 0 ? judgeTumour(DISTANT_TISSUE, distantResults) : undefined;
   const tumours = breastTumours && (distantTumour ? [...breastTumours, distantTumour] : breastTumours);
   let judged: Judgement;
-  let note = "";
+  let note: Text | undefined;
   if (tumours && split) {
     // Metachronous tumours, outside metastatic disease and with no anti-HER2 therapy current: the current (latest)
     // primary governs (tumour.ts `currentPrimaryIndex`). Otherwise (synchronous tumours, metastatic disease whose
@@ -598,8 +605,7 @@ export function assessPatient(input: PatientInput): Assessment {
   judged = inSituNote(inSitu, judged, inSituOnlyRecord);
   const governing = judged.governing;
   const dataGaps = listOf(input.dataGaps);
-  // The bilateral note is English text for now (a value inside the reason's descriptor).
-  const noted = note ? text("join.space", { first: judged.reason, rest: note.slice(1) }) : judged.reason;
+  const noted = note ? text("join.space", { first: judged.reason, rest: note }) : judged.reason;
   const { status, reason } = withDataGaps(judged.found, noted, dataGaps);
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);

@@ -333,7 +333,7 @@ export interface Assessment {
   statusReason: string;
   /**
    * `statusReason` as a message descriptor (as on Flag; rules 2.1.0). Values the rules copy from the record or the
-   * FHIR layer (a specimen's reading, a loader's reason, the bilateral-tumour note) are English text inside it.
+   * FHIR layer (a specimen's reading, a loader's reason) are English text inside it.
    */
   i18n?: { statusReason: Text };
   flags: Flag[];
@@ -358,7 +358,7 @@ export interface TumourAssessment {
   status: Her2Status;
   category: Her2Category;
   statusReason: string;
-  /** `statusReason` as a message descriptor (rules 2.1.0). */
-  i18n?: { statusReason: Text };
+  /** `statusReason` and `tumour` as message descriptors (rules 2.1.0). */
+  i18n?: { statusReason: Text; tumour: Text };
   basis?: Assessment["basis"];
 }

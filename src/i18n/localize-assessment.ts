@@ -1,12 +1,12 @@
 /**
  * The assessment with every text a person reads that the rules hold as a message (flag messages and actions, the
- * status reason, each tumour's status reason, the recommendation; `i18n` descriptors, src/domain/text.ts) in `locale`; codes, references, dates, citations and every
+ * status reason, each tumour's name and status reason, the recommendation; `i18n` descriptors, src/domain/text.ts) in `locale`; codes, references, dates, citations and every
  * other field stay as they are. JSON output and CDS cards use the assessment as the rules return it (English); the
  * panel shows this copy. For `en` the assessment itself is returned: its strings are the English rendering.
  *
- * Texts the rules do not yet hold as messages stay in English: evidence values and readings, tumour names, the
- * bilateral-tumour note, and values inside a message such as a specimen's reading ("IHC 2+ is equivocal…") or a
- * reason the FHIR layer wrote.
+ * Texts the rules do not yet hold as messages stay in English: evidence values, readings and not-used reasons, the
+ * unreadable list's reasons, and values inside a message such as a specimen's reading ("IHC 2+ (equivocal) without
+ * ISH on the same specimen") or a reason the FHIR layer wrote.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import ES from "../domain/messages/es.json";
@@ -43,7 +43,13 @@ export function localizeAssessment(assessment: Assessment, locale: Locale): Asse
   if (assessment.i18n) localized.statusReason = renderText(assessment.i18n.statusReason, locale, catalog);
   if (assessment.tumours) {
     localized.tumours = assessment.tumours.map((t) =>
-      t.i18n ? { ...t, statusReason: renderText(t.i18n.statusReason, locale, catalog) } : t,
+      t.i18n
+        ? {
+            ...t,
+            tumour: renderText(t.i18n.tumour, locale, catalog),
+            statusReason: renderText(t.i18n.statusReason, locale, catalog),
+          }
+        : t,
     );
   }
   return localized;

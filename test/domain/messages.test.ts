@@ -42,7 +42,10 @@ describe("every text the rules produce has a message descriptor", () => {
     expect(en(a.recommendation.i18n?.text ?? "")).toBe(a.recommendation.text);
     expect(a.i18n).toBeDefined();
     expect(en(a.i18n?.statusReason ?? "")).toBe(a.statusReason);
-    for (const t of a.tumours ?? []) expect(en(t.i18n?.statusReason ?? "")).toBe(t.statusReason);
+    for (const t of a.tumours ?? []) {
+      expect(en(t.i18n?.statusReason ?? "")).toBe(t.statusReason);
+      expect(en(t.i18n?.tumour ?? "")).toBe(t.tumour);
+    }
   });
 
   it("the cases raise every flag code, raised and not checked, so no code's texts go unchecked", () => {

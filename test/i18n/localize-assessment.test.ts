@@ -67,7 +67,7 @@ function humanTexts(a: Assessment): string[] {
     ...a.flags.flatMap((f) => (f.i18n ? [f.message, f.action ?? ""] : [])),
     ...(a.recommendation.i18n ? [a.recommendation.text] : []),
     ...(a.i18n ? [a.statusReason] : []),
-    ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.statusReason] : [])),
+    ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.tumour, t.statusReason] : [])),
   ];
 }
 
@@ -78,7 +78,7 @@ function skeleton(a: Assessment): unknown {
     flags: a.flags.map((f) => ({ ...f, message: undefined, action: f.action === undefined })),
     recommendation: { ...a.recommendation, text: undefined },
     statusReason: undefined,
-    tumours: a.tumours?.map((t) => ({ ...t, statusReason: undefined })),
+    tumours: a.tumours?.map((t) => ({ ...t, tumour: undefined, statusReason: undefined })),
   };
 }
 
