@@ -122,7 +122,11 @@ function parseArgument(source: string, state: { at: number }): Part {
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const pluralRules = new Map<string, Intl.PluralRules>();
 
+/** Locales that write small whole numbers in plain Latin digits, as String(n) does (no grouping below 1000). */
+const PLAIN_DIGITS: ReadonlySet<string> = new Set(["en", "es", "zh-CN"]);
+
 function formatNumber(n: number, locale: string): string {
+  if (Number.isInteger(n) && n >= 0 && n < 1000 && PLAIN_DIGITS.has(locale)) return String(n);
   let format = numberFormats.get(locale);
   if (!format) {
     format = new Intl.NumberFormat(locale);

@@ -96,7 +96,7 @@ describe("the domain's message formatter", () => {
       for (const [id, source] of Object.entries(catalog)) {
         const kinds = new Map<string, "number" | "string">();
         argKinds(parse(source), kinds);
-        for (const n of [0, 1, 2, 3, 5, 11, 21, 1000, 12345]) {
+        for (const n of [0, 1, 2, 3, 5, 11, 21, 999, 1000, 12345, 2.5]) {
           const values = Object.fromEntries(
             [...kinds].map(([name, kind]) => [name, kind === "number" ? n : `«${name}»`]),
           );
