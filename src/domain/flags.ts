@@ -4,6 +4,7 @@
  */
 import { cite, type CitationId } from "./citations";
 import { byText } from "./dates";
+import { en, type Text } from "./text";
 import type { Flag, FlagCode, FlagSeverity, ResourceRef } from "./types";
 
 interface FlagRule {
@@ -116,9 +117,13 @@ const SEVERITY_RANK: Record<FlagSeverity, number> = { action: 0, warning: 1, inf
 const CODE_RANK = new Map(Object.keys(FLAG_RULES).map((code, i) => [code, i]));
 
 export interface FlagDetails {
-  message: string;
+  /**
+   * The message as a descriptor: rendered in English here, and kept as `i18n.message`. (A plain string, from a test
+   * or a caller outside the rules, is used as it is, without `i18n`; every flag the rules raise has a descriptor.)
+   */
+  message: Text | string;
   evidence: readonly ResourceRef[];
-  action?: string;
+  action?: Text | string;
   /** Overrides the code's usual severity (e.g. a missing work-up on a specimen a later result superseded). */
   severity?: FlagSeverity;
 }
@@ -129,11 +134,15 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
   const flag: Flag = {
     code,
     severity: details.severity ?? rule.severity,
-    message: details.message,
+    message: typeof details.message === "string" ? details.message : en(details.message),
     evidence: sortedUnique(details.evidence),
     references: referenceTexts(code).slice(),
   };
-  if (details.action) flag.action = details.action;
+  if (details.action) flag.action = typeof details.action === "string" ? details.action : en(details.action);
+  if (typeof details.message !== "string") {
+    flag.i18n = { message: details.message };
+    if (details.action && typeof details.action !== "string") flag.i18n.action = details.action;
+  }
   return flag;
 }
 
@@ -143,7 +152,7 @@ export function makeFlag(code: FlagCode, details: FlagDetails): Flag {
  */
 export function makeNotCheckedFlag(
   code: FlagCode,
-  details: { message: string; action: string; evidence?: readonly ResourceRef[] },
+  details: { message: Text | string; action: Text | string; evidence?: readonly ResourceRef[] },
 ): Flag {
   return {
     ...makeFlag(code, { ...details, evidence: details.evidence ?? [], severity: "warning" }),

@@ -6,35 +6,34 @@
 import { isConclusive } from "./calls";
 import { makeFlag, makeNotCheckedFlag } from "./flags";
 import { eventsGap } from "./setting";
-import { specimenDescription, type SpecimenResult, usedSources } from "./specimen";
+import { specimenDescriptionText, type SpecimenResult, usedSources } from "./specimen";
+import { type MessageId, text, type Text } from "./text";
 import type { DataGap, DiseaseEvent, Flag, FlagCode, Her2Status } from "./types";
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
-  Condition: "conditions",
-  Observation: "observations",
-  DiagnosticReport: "pathology reports",
-  Specimen: "specimens",
-  MedicationRequest: "medication orders",
-  MedicationStatement: "medication statements",
-  MedicationAdministration: "medication administrations",
-  Medication: "medications",
-};
+/** The resource types named in words (`gap.type.<type>`); any other type is named as it is. */
+const TYPE_WORDS: ReadonlySet<string> = new Set([
+  "Condition",
+  "Observation",
+  "DiagnosticReport",
+  "Specimen",
+  "MedicationRequest",
+  "MedicationStatement",
+  "MedicationAdministration",
+  "Medication",
+] satisfies readonly TypeWord[]);
+type TypeWord = MessageId extends infer M ? (M extends `gap.type.${infer T}` ? T : never) : never;
 
-const HOW: Readonly<Record<DataGap["kind"], string>> = {
-  denied: "were not shared (access denied)",
-  "not-found": "were not found",
-  error: "did not load",
-  timeout: "did not load in time",
-  partial: "loaded only in part",
-  unsupported: "cannot be searched on this server",
-  excluded: "could not be proven to be this patient's",
-  loading: "are still loading",
-};
-
-/** "conditions did not load in time (timeout after 20 s)": what did not load, in words, with the loader's reason. */
-export function didNotLoad(gap: DataGap): string {
-  const what = TYPE_WORDS[gap.resourceType] ?? gap.resourceType;
-  return gap.kind === "loading" ? `${what} ${HOW.loading}` : `${what} ${HOW[gap.kind]} (${gap.reason})`;
+/**
+ * "conditions did not load in time (timeout after 20 s)": what did not load, in words, with the loader's reason
+ * (`gap.how.<kind>`; the reason is the FHIR layer's, a value as it is).
+ */
+export function didNotLoad(gap: DataGap): Text {
+  const what = TYPE_WORDS.has(gap.resourceType)
+    ? text(`gap.type.${gap.resourceType as TypeWord}`)
+    : gap.resourceType;
+  return gap.kind === "loading"
+    ? text("gap.how.loading", { what })
+    : text(`gap.how.${gap.kind}`, { what, reason: gap.reason });
 }
 
 const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);
@@ -47,8 +46,7 @@ export function medicationGap(dataGaps: readonly DataGap[]): DataGap | undefined
   return dataGaps.find((g) => g.affectsAssessment && g.resourceType.startsWith("Medication"));
 }
 
-const TEST_RULE =
-  "ASCO/CAP: HER2 status is determined on every primary invasive breast cancer, and on recurrent or metastatic tissue when it is available.";
+const TEST_RULE = text("flag.test-missing.rule");
 
 /**
  * `her2-test-missing` (Wolff 2018: HER2 testing on every primary invasive breast cancer): breast cancer is recorded
@@ -65,9 +63,8 @@ export function her2TestMissingFlag(
   const results = resultsGap(dataGaps);
   if (!anyRecord && results) {
     return makeNotCheckedFlag("her2-test-missing", {
-      message: `HER2 test on record: could not check, ${didNotLoad(results)}. ${TEST_RULE}`,
-      action:
-        "Check the chart's pathology reports for a HER2 result (IHC or ISH) before treatment decisions.",
+      message: text("flag.test-missing.results-gap.message", { gap: didNotLoad(results), rule: TEST_RULE }),
+      action: text("flag.test-missing.results-gap.action"),
     });
   }
   if (status !== "no-result") return undefined;
@@ -75,19 +72,15 @@ export function her2TestMissingFlag(
     const gap = eventsGap(dataGaps);
     return gap
       ? makeNotCheckedFlag("her2-test-missing", {
-          message: `HER2 test for a recorded breast cancer: could not check, ${didNotLoad(gap)}. No HER2 result is on record. ${TEST_RULE}`,
-          action:
-            "Check the chart for a breast cancer diagnosis; if there is one, HER2 testing of the invasive tumour is needed.",
+          message: text("flag.test-missing.events-gap.message", { gap: didNotLoad(gap), rule: TEST_RULE }),
+          action: text("flag.test-missing.events-gap.action"),
         })
       : undefined;
   }
   const metastatic = events.some((e) => e.kind !== "primary");
-  const where = metastatic
-    ? "the invasive tumour, and on recurrent or metastatic tissue when a biopsy is available"
-    : "the invasive tumour";
   return makeFlag("her2-test-missing", {
-    message: `Breast cancer is recorded, but no HER2 test result (IHC or ISH) is on record. ${TEST_RULE}`,
-    action: `Order HER2 testing (IHC, with reflex ISH if IHC 2+) on ${where}, or obtain the outside HER2 report.`,
+    message: text("flag.test-missing.message", { rule: TEST_RULE }),
+    action: text(metastatic ? "flag.test-missing.action.metastatic" : "flag.test-missing.action"),
     evidence: events.map((e) => e.source),
   });
 }
@@ -99,21 +92,22 @@ export function her2TestMissingFlag(
  */
 export function undatedResultFlag(governing: SpecimenResult | undefined): Flag | undefined {
   if (!governing || !isConclusive(governing.call) || governing.group.date !== undefined) return undefined;
-  const noSpecimen = governing.group.hasSpecimenData ? "" : " and no specimen";
   return makeFlag("undated-result", {
-    message: `The HER2 status rests on an undated result (${specimenDescription(governing.group)}): no test or collection date${noSpecimen} is on record, so when it was done, on which tissue, and whether a later HER2 test replaced it cannot be told.`,
-    action:
-      "Check the pathology report for the test date and the specimen (primary or metastasis), and whether a later HER2 test exists.",
+    message: text(
+      governing.group.hasSpecimenData ? "flag.undated.message" : "flag.undated.message.no-specimen",
+      {
+        specimen: specimenDescriptionText(governing.group),
+      },
+    ),
+    action: text("flag.undated.action"),
     evidence: usedSources(governing),
   });
 }
 
-/** The status reason's opening for a status that rests on an undated result (empty otherwise). */
-export function undatedNote(governing: SpecimenResult | undefined): string {
-  if (!governing || !isConclusive(governing.call) || governing.group.date !== undefined) return "";
-  return governing.group.hasSpecimenData
-    ? "Rests on an undated result (no test or collection date on record). "
-    : "Rests on an undated result with no specimen (no test or collection date, no specimen on record). ";
+/** The status reason's opening for a status that rests on an undated result (undefined otherwise). */
+export function undatedNote(governing: SpecimenResult | undefined): Text | undefined {
+  if (!governing || !isConclusive(governing.call) || governing.group.date !== undefined) return undefined;
+  return text(governing.group.hasSpecimenData ? "status.undated" : "status.undated.no-specimen");
 }
 
 interface NotCheckedContext {
@@ -140,8 +134,8 @@ export function notCheckedFlags(c: NotCheckedContext): Flag[] {
   if (events && !c.raised.has("metastatic-retest-missing")) {
     flags.push(
       makeNotCheckedFlag("metastatic-retest-missing", {
-        message: `Metastatic retest: could not check, ${didNotLoad(events)}. A recurrence or metastasis may be on record that was not seen; HER2 should be retested on recurrent or metastatic tissue when it is available (ASCO/CAP).`,
-        action: "Check the chart for a recurrence or metastasis, and for a HER2 test on that tissue.",
+        message: text("flag.not-checked.retest.message", { gap: didNotLoad(events) }),
+        action: text("flag.not-checked.retest.action"),
       }),
     );
   }
@@ -150,39 +144,37 @@ export function notCheckedFlags(c: NotCheckedContext): Flag[] {
     if (medications && !c.anyTherapyGiven) {
       flags.push(
         makeNotCheckedFlag("anti-her2-therapy-not-found", {
-          message: `Anti-HER2 therapy: could not check, ${didNotLoad(medications)}. No anti-HER2 medication is on record in what did load; HER2-positive disease is the indication for anti-HER2 therapy.`,
-          action: "Check the chart's medication list for trastuzumab, pertuzumab or another anti-HER2 drug.",
+          message: text("flag.not-checked.therapy.message", { gap: didNotLoad(medications) }),
+          action: text("flag.not-checked.therapy.action"),
           evidence: basis,
         }),
       );
     } else if (events && c.setting !== "metastatic" && c.anyTherapyGiven && !c.ongoingTherapy) {
       flags.push(
         makeNotCheckedFlag("anti-her2-therapy-not-found", {
-          message: `Current anti-HER2 therapy for metastatic disease: could not check, ${didNotLoad(events)}. The anti-HER2 therapy on record is a finished course; in metastatic disease anti-HER2 therapy continues until progression.`,
-          action: "Check the chart for metastatic disease and, if present, for current anti-HER2 therapy.",
+          message: text("flag.not-checked.metastatic-therapy.message", { gap: didNotLoad(events) }),
+          action: text("flag.not-checked.metastatic-therapy.action"),
           evidence: basis,
         }),
       );
     }
   }
   if (c.status === "negative" && c.governing && events && c.setting !== "metastatic") {
-    const where = specimenDescription(c.governing.group);
+    const specimen = specimenDescriptionText(c.governing.group);
     const evidence = usedSources(c.governing);
     if (c.ihcScore === undefined && !c.governing.ihcEquivocal) {
       flags.push(
         makeNotCheckedFlag("ihc-score-needed", {
-          message: `IHC score for metastatic disease: could not check, ${didNotLoad(events)}. No IHC score is on record for the result the status rests on (${where}); in metastatic disease it decides HER2-low or ultralow, and trastuzumab deruxtecan eligibility (DESTINY-Breast04, DESTINY-Breast06).`,
-          action:
-            "Check the chart for metastatic disease; if present, ask the laboratory for the IHC score of this specimen.",
+          message: text("flag.not-checked.score.message", { gap: didNotLoad(events), specimen }),
+          action: text("flag.not-checked.score.action"),
           evidence,
         }),
       );
     } else if (c.ihcScore === "0" && c.category === "her2-0") {
       flags.push(
         makeNotCheckedFlag("ihc-zero-review", {
-          message: `IHC 0 review for metastatic disease: could not check, ${didNotLoad(events)}. In metastatic disease, faint staining in up to 10% of cells (HER2-ultralow) makes trastuzumab deruxtecan an option (DESTINY-Breast06).`,
-          action:
-            "Check the chart for metastatic disease; if present, consider a pathologist re-review of the IHC 0 slide (ultralow vs null).",
+          message: text("flag.not-checked.zero.message", { gap: didNotLoad(events) }),
+          action: text("flag.not-checked.zero.action"),
           evidence,
         }),
       );

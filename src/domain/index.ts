@@ -45,6 +45,7 @@
  */
 import { assessPatient, GUIDELINE, RULES_VERSION } from "./patient";
 import { recommend } from "./recommendation";
+import { en, text } from "./text";
 import type { Assessment, PatientInput } from "./types";
 
 export type * from "./types";
@@ -70,11 +71,12 @@ export function assess(input: PatientInput): Assessment {
   }
 }
 
-/** The statusReason prefix of an assessment the rules could not complete. */
+/** The statusReason prefix of an assessment the rules could not complete (`status.cannot-assess`). */
 export const CANNOT_ASSESS = "The rules could not assess this patient's HER2 data";
 
 function cannotAssess(input: PatientInput, error: unknown): Assessment {
   const detail = error instanceof Error ? error.message : String(error);
+  const reason = text("status.cannot-assess", { detail });
   return {
     patient: input.patient,
     asOf: input.asOf,
@@ -83,11 +85,12 @@ function cannotAssess(input: PatientInput, error: unknown): Assessment {
     status: "indeterminate",
     category: "unknown",
     setting: "unknown",
-    statusReason: `${CANNOT_ASSESS} (${detail}); review the results in the chart.`,
+    statusReason: en(reason),
     flags: [],
     recommendation: recommend("indeterminate", "unknown", "unknown"),
     evidence: [],
     unreadable: [],
     dataGaps: Array.isArray(input.dataGaps) ? input.dataGaps : [],
+    i18n: { statusReason: reason },
   };
 }

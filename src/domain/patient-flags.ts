@@ -13,12 +13,13 @@ import { therapyDurationFlag } from "./therapy";
 import { wasGiven } from "./tumour";
 import {
   bySpecimenRecency,
-  capitalisedDescription,
-  specimenDescription,
-  specimenName,
+  capitalisedDescriptionText,
+  specimenDescriptionText,
+  specimenNameText,
   type SpecimenResult,
   usedSources,
 } from "./specimen";
+import { joinTexts, text, type Text } from "./text";
 import type {
   AntiHer2Therapy,
   DataGap,
@@ -42,34 +43,21 @@ const NEED_FLAGS: Record<Need, FlagCode> = {
   "dual-probe": "dual-probe-ish-needed",
 };
 
-/** What the guideline asks for, added after the specimen's reason (which already names the missing step). */
-const NEED_RULE: Record<Need, string> = {
-  "reflex-ish":
-    "ASCO/CAP: IHC 2+ is equivocal; ISH on the same specimen (or a new test on a new specimen) gives the final result.",
-  "ihc-workup":
-    "ASCO/CAP reads ISH groups 2 to 4 together with IHC on the same tissue; no IHC on this specimen is on record.",
-  recount:
-    "ASCO/CAP: a second observer, blinded to the first count, counts at least 20 cells; no recount or final laboratory interpretation is on record.",
-  "recount-adjudication": "No final laboratory interpretation is on record.",
-  "dual-probe": "No dual-probe ISH or conclusive IHC (0, 1+ or 3+) on this specimen is on record.",
-};
+/**
+ * What the guideline asks for, added after the specimen's reason (which already names the missing step):
+ * `flag.need.rule.<need>` in messages/en.json.
+ */
+const needRule = (need: Need): Text => text(`flag.need.rule.${need}`);
 
-function needAction(need: Need, result: SpecimenResult): string {
-  const name = specimenName(result.group);
-  switch (need) {
-    case "reflex-ish": {
-      const ihcDate = result.ihcEquivocal ? testDate(result.ihcEquivocal) : undefined;
-      return `Order reflex ISH on ${name} (IHC 2+${ihcDate ? ` on ${ihcDate}` : ""})`;
-    }
-    case "ihc-workup":
-      return `Request HER2 IHC on the same tissue as the ISH (${name})`;
-    case "recount":
-      return `Ask the laboratory for the blinded second-observer ISH recount or its final interpretation (${name})`;
-    case "recount-adjudication":
-      return `Ask the laboratory for its final, adjudicated HER2 interpretation (${name})`;
-    case "dual-probe":
-      return `Request dual-probe ISH on ${name}`;
+function needAction(need: Need, result: SpecimenResult): Text {
+  const specimen = specimenNameText(result.group);
+  if (need === "reflex-ish") {
+    const date = result.ihcEquivocal ? testDate(result.ihcEquivocal) : undefined;
+    return date
+      ? text("flag.need.action.reflex-ish.dated", { specimen, date })
+      : text("flag.need.action.reflex-ish", { specimen });
   }
+  return text(`flag.need.action.${need}`, { specimen });
 }
 
 /**
@@ -106,11 +94,15 @@ function needFlag(
     governing !== result &&
     isConclusive(governing.call) &&
     bySpecimenRecency(governing, result) < 0;
-  const later = superseded
-    ? ` A later conclusive result (${specimenDescription(governing.group)}) sets the current status.`
-    : "";
+  const values = {
+    specimen: capitalisedDescriptionText(result.group),
+    reason: result.reason,
+    rule: needRule(need),
+  };
   return makeFlag(NEED_FLAGS[need], {
-    message: `${capitalisedDescription(result.group)}: ${result.reason}. ${NEED_RULE[need]}${later}`,
+    message: superseded
+      ? text("flag.need.message.superseded", { ...values, later: specimenDescriptionText(governing.group) })
+      : text("flag.need.message", values),
     action: needAction(need, result),
     evidence: usedSources(result),
     severity: superseded ? "info" : undefined,
@@ -125,7 +117,12 @@ function unconfirmedLowFlag(result: SpecimenResult, groups: readonly SpecimenGro
   if (result.call !== "negative" || result.ihcScore !== "2+" || result.negativeIsh) return undefined;
   if (reflexFoundWithoutSpecimen(result, groups)) return undefined;
   return makeFlag("reflex-ish-missing", {
-    message: `${capitalisedDescription(result.group)}: IHC 2+ with a final negative call, but ${ishOnRecord(result) ? "the ISH on this specimen is not negative by its own results" : "no ISH on this specimen is on record"}, so HER2-low (IHC 2+ with negative ISH) cannot be confirmed.`,
+    message: text(
+      ishOnRecord(result) ? "flag.unconfirmed-low.ish-not-negative" : "flag.unconfirmed-low.no-ish",
+      {
+        specimen: capitalisedDescriptionText(result.group),
+      },
+    ),
     action: needAction("reflex-ish", result),
     evidence: usedSources(result),
     severity: "info",
@@ -146,8 +143,15 @@ function discordantFlag(
   const negative = results.find((r) => r.call === "negative");
   if (!positive || !negative || !governing) return undefined;
   return makeFlag("discordant-results", {
-    message: `Conclusive HER2 results disagree between specimens: positive on ${specimenDescription(positive.group)}, negative on ${specimenDescription(negative.group)}. The most recent conclusive specimen (${specimenDescription(governing.group)}) sets the current status; review the results with the pathologist.`,
-    action: `Ask the pathologist to review the discordant HER2 results (${specimenName(positive.group)} positive, ${specimenName(negative.group)} negative) and confirm which reflects the current disease`,
+    message: text("flag.discordant.message", {
+      positive: specimenDescriptionText(positive.group),
+      negative: specimenDescriptionText(negative.group),
+      governing: specimenDescriptionText(governing.group),
+    }),
+    action: text("flag.discordant.action", {
+      positive: specimenNameText(positive.group),
+      negative: specimenNameText(negative.group),
+    }),
     // The governing specimen is usually one of the two: its sources are then listed (and sorted) once.
     evidence:
       governing === positive || governing === negative
@@ -161,29 +165,32 @@ function listFlag(
   items: readonly { record: Her2TestRecord; reason?: string }[],
 ): Flag | undefined {
   if (items.length === 0) return undefined;
-  const n = items.length;
-  const results = n === 1 ? "result" : "results";
-  const is = n === 1 ? "is" : "are";
-  const details = items
-    .slice(0, 3)
-    .map((i) => `${i.record.source}${i.reason ? `: ${i.reason}` : ` (${i.record.status})`}`)
-    .join("; ");
-  const more = n > 3 ? `; and ${n - 3} more` : "";
-  const message =
-    code === "result-pending"
-      ? `${n} HER2 ${results} ${is} not final yet (registered or preliminary) and not used for the status: ${details}${more}.`
-      : `${n} HER2 ${results} could not be interpreted and ${is} not used: ${details}${more}.`;
+  const count = items.length;
+  const listed = joinTexts(
+    items
+      .slice(0, 3)
+      .map((i) =>
+        i.reason
+          ? text("flag.list.item.reason", { source: i.record.source, reason: i.reason })
+          : text("flag.list.item.status", { source: i.record.source, status: i.record.status }),
+      ),
+    "join.semicolon",
+  );
+  const details =
+    count > 3
+      ? text("flag.list.more", { details: listed, more: text("flag.list.more.count", { more: count - 3 }) })
+      : listed;
+  const which = code === "result-pending" ? "pending" : "unreadable";
   // The next step (issue 18.1): pending results come from the laboratory; an unreadable one is read at its source.
-  const action =
-    code === "result-pending"
-      ? `Ask the pathology laboratory when the final HER2 ${results} will be issued, and reassess once ${n === 1 ? "it is" : "they are"} final`
-      : `Ask the pathology laboratory for the HER2 ${results} in a readable form, or read the signed pathology report`;
-  return makeFlag(code, { message, action, evidence: items.map((i) => i.record.source) });
+  return makeFlag(code, {
+    message: text(`flag.${which}.message`, { results: text(`flag.${which}.count`, { count }), details }),
+    action: text(`flag.${which}.action`, { count }),
+    evidence: items.map((i) => i.record.source),
+  });
 }
 
 /** The next step for HER2-positive disease without (current) anti-HER2 therapy on record (issue 18.1). */
-const THERAPY_ACTION =
-  "Ask the treating oncologist whether anti-HER2 therapy was given elsewhere, is planned, or was declined, and record it";
+const THERAPY_ACTION = text("flag.therapy.action");
 
 const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
 
@@ -202,12 +209,13 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   if (c.status !== "positive") return undefined;
   const given = c.therapies.filter(wasGiven);
   const gap = c.dataGaps.find((g) => g.resourceType.startsWith("Medication"));
-  const gapText = gap ? ` Medication data may be incomplete (${gap.reason}).` : "";
+  const withGap = (message: Text): Text =>
+    gap ? text("flag.therapy.gap", { text: message, reason: gap.reason }) : message;
   // Medications that did not load: the check is listed as not made (gap-flags.ts), never raised on missing data.
   if (given.length === 0 && medicationGap(c.dataGaps)) return undefined;
   if (given.length === 0) {
     return makeFlag("anti-her2-therapy-not-found", {
-      message: `HER2-positive, but no anti-HER2 medication (such as trastuzumab or pertuzumab) is on record.${gapText}`,
+      message: withGap(text("flag.therapy.none")),
       action: THERAPY_ACTION,
       evidence: basis,
     });
@@ -215,13 +223,21 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   if (c.setting !== "metastatic") return undefined;
   const metastasisDate = firstDistantDate(c.events);
   if (given.some((t) => isCurrentForMetastatic(t, metastasisDate))) return undefined;
-  const courses = given
-    .slice(0, 3)
-    .map((t) => `${t.drug} (${t.status ?? "status not recorded"}${t.end ? `, ended ${t.end}` : ""})`)
-    .join("; ");
-  const since = metastasisDate ? ` before the metastatic disease recorded on ${metastasisDate}` : "";
+  const courses = joinTexts(
+    given.slice(0, 3).map((t) => {
+      const status = t.status ?? text("flag.therapy.status-not-recorded");
+      return t.end
+        ? text("flag.therapy.course.ended", { drug: t.drug, status, end: t.end })
+        : text("flag.therapy.course", { drug: t.drug, status });
+    }),
+    "join.semicolon",
+  );
   return makeFlag("anti-her2-therapy-not-found", {
-    message: `HER2-positive metastatic disease, but no current anti-HER2 therapy is on record: the only anti-HER2 therapy is a finished course${since}: ${courses}.${gapText}`,
+    message: withGap(
+      metastasisDate
+        ? text("flag.therapy.finished.before", { date: metastasisDate, courses })
+        : text("flag.therapy.finished", { courses }),
+    ),
     action: THERAPY_ACTION,
     evidence: [...basis, ...given.map((t) => t.source)],
   });
@@ -234,8 +250,8 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
 function decalcifiedNegativeFlag(result: SpecimenResult): Flag | undefined {
   if (result.call !== "negative" || !result.group.decalcified) return undefined;
   return makeFlag("decalcified-negative", {
-    message: `${capitalisedDescription(result.group)}: HER2 negative on decalcified tissue. Decalcification may cause false-negative HER2 results (ASCO/CAP 2018), so this negative is less reliable.`,
-    action: `Consider retesting HER2 on tissue that was not acid-decalcified (soft-tissue metastasis, or bone processed with EDTA) (${specimenName(result.group)})`,
+    message: text("flag.decalcified.message", { specimen: capitalisedDescriptionText(result.group) }),
+    action: text("flag.decalcified.action", { specimen: specimenNameText(result.group) }),
     evidence: usedSources(result),
   });
 }
@@ -269,21 +285,19 @@ export interface FlagContext {
  */
 function metastaticScoreFlag(c: FlagContext): Flag | undefined {
   if (c.setting !== "metastatic" || c.status !== "negative" || !c.governing) return undefined;
-  const where = specimenDescription(c.governing.group);
+  const specimen = specimenDescriptionText(c.governing.group);
   const evidence = usedSources(c.governing);
   if (c.ihcScore === undefined && !c.governing.ihcEquivocal) {
     return makeFlag("ihc-score-needed", {
-      message: `HER2-negative metastatic disease, but no IHC score is on record for the result the status rests on (${where}). In metastatic disease the IHC score decides HER2-low (IHC 1+, or 2+ with negative ISH) or HER2-ultralow, and with it trastuzumab deruxtecan eligibility (DESTINY-Breast04, DESTINY-Breast06).`,
-      action:
-        "Ask the laboratory for the IHC score (0, ultralow, 1+, 2+) of this specimen, or test IHC on it.",
+      message: text("flag.score-needed.message", { specimen }),
+      action: text("flag.score-needed.action"),
       evidence,
     });
   }
   if (c.ihcScore === "0" && c.category === "her2-0") {
     return makeFlag("ihc-zero-review", {
-      message: `HER2 IHC 0 in metastatic disease (${where}): faint, incomplete membrane staining in up to 10% of tumour cells (HER2-ultralow) makes trastuzumab deruxtecan after endocrine therapy an option for HR-positive disease (DESTINY-Breast06).`,
-      action:
-        "Consider asking the pathologist to re-review the IHC 0 slide for faint membrane staining (ultralow vs null).",
+      message: text("flag.zero-review.message", { specimen }),
+      action: text("flag.zero-review.action"),
       evidence,
     });
   }

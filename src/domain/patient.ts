@@ -19,7 +19,8 @@ import {
 import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { cite } from "./citations";
-import { recommend, recommendWithSettingGap } from "./recommendation";
+import { recommend, type Recommendation, recommendWithSettingGap } from "./recommendation";
+import { en, joinTexts, text, type Text } from "./text";
 import { eventsGap, settingOf } from "./setting";
 import { isCurrent, therapyNote, type TherapyNote } from "./therapy-note";
 import {
@@ -34,10 +35,9 @@ import {
 import {
   assessSpecimen,
   bySpecimenRecency,
-  capitalise,
-  capitalisedDescription,
-  specimenDescription,
-  specimenName,
+  capitalisedDescriptionText,
+  specimenDescriptionText,
+  specimenNameText,
   type SpecimenResult,
   usedSources,
 } from "./specimen";
@@ -59,9 +59,10 @@ import type {
 export const GUIDELINE = "ASCO/CAP 2018, 2023 update";
 /**
  * Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status (2.0.0: the
- * current primary governs over an earlier treated one; in-situ tissue no longer sets the invasive status).
+ * current primary governs over an earlier treated one; in-situ tissue no longer sets the invasive status; 2.1.0: the
+ * texts carry message descriptors, `i18n`, beside their unchanged English; no status changes).
  */
-export const RULES_VERSION = "2.0.0";
+export const RULES_VERSION = "2.1.0";
 
 /** The specimen the status rests on: the most recent conclusive one, else the most recent equivocal, else the newest. */
 function governingSpecimen(results: readonly SpecimenResult[]): SpecimenResult | undefined {
@@ -79,11 +80,18 @@ function statusOf(governing: SpecimenResult | undefined, anyRecord: boolean): He
 }
 
 /** A note when a more recent specimen exists but is not conclusive, so the clinician sees it beside the status. */
-function newerInconclusive(governing: SpecimenResult, results: readonly SpecimenResult[]): string {
+function withNewerInconclusive(
+  reason: Text,
+  governing: SpecimenResult,
+  results: readonly SpecimenResult[],
+): Text {
   const newer = results.find((r) => r !== governing && bySpecimenRecency(r, governing) < 0);
-  return newer
-    ? ` A more recent specimen, ${specimenDescription(newer.group)}, is not conclusive: ${newer.reason}.`
-    : "";
+  if (!newer) return reason;
+  const note = text("status.newer-inconclusive", {
+    specimen: specimenDescriptionText(newer.group),
+    reason: newer.reason,
+  });
+  return text("join.space", { first: reason, rest: note });
 }
 
 function statusReason(
@@ -91,22 +99,25 @@ function statusReason(
   governing: SpecimenResult | undefined,
   results: readonly SpecimenResult[],
   triaged: readonly Triaged[],
-): string {
-  if (status === "no-result") return "No HER2 test result on record.";
+): Text {
+  if (status === "no-result") return text("status.no-result");
   if (!governing) {
     const pending = triaged.filter((t) => t.use.use === "pending").length;
     const unreadable = triaged.filter((t) => t.use.use === "unreadable").length;
-    return `HER2 tests were found but none can be used yet: ${pending} pending, ${unreadable} unreadable.`;
+    return text("status.none-usable", { pending, unreadable });
   }
-  const basis = `${specimenDescription(governing.group)}: ${governing.reason}.`;
+  const reason = governing.reason;
   if (status === "positive" || status === "negative") {
+    const basis = text("status.basis", { specimen: specimenDescriptionText(governing.group), reason });
     // An undated result cannot be shown to be the most recent: the reason says what the status rests on (18.5).
     const undated = undatedNote(governing);
-    if (undated) return `${undated}Based on ${basis}${newerInconclusive(governing, results)}`;
-    return `Based on the most recent conclusive specimen, ${basis}${newerInconclusive(governing, results)}`;
+    const based = undated
+      ? text("status.based-on.undated", { undated, basis })
+      : text("status.based-on", { basis });
+    return withNewerInconclusive(based, governing, results);
   }
-  if (status === "equivocal") return `No conclusive HER2 result. ${capitalise(basis)}`;
-  return `HER2 tests were found but none is conclusive. ${capitalise(basis)}`;
+  const basis = text("status.basis", { specimen: capitalisedDescriptionText(governing.group), reason });
+  return text(status === "equivocal" ? "status.equivocal" : "status.inconclusive", { basis });
 }
 
 /** The list, without holes: callers outside TypeScript may pass null or a non-array. */
@@ -228,32 +239,39 @@ const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticR
  */
 function withDataGaps(
   status: Her2Status,
-  reason: string,
+  reason: Text,
   dataGaps: readonly DataGap[],
-): { status: Her2Status; reason: string } {
+): { status: Her2Status; reason: Text } {
   const gaps = dataGaps.filter((g) => g.affectsAssessment);
   if (gaps.length === 0) return { status, reason };
   const resultsGap = gaps.find((g) => RESULT_SOURCES.has(g.resourceType));
   if (status === "no-result" && resultsGap) {
-    if (resultsGap.kind === "loading") {
-      return {
-        status: "indeterminate",
-        reason: "HER2 results are still loading, so whether any HER2 test exists cannot be told yet.",
-      };
-    }
+    if (resultsGap.kind === "loading")
+      return { status: "indeterminate", reason: text("status.results-loading") };
     return {
       status: "indeterminate",
-      reason: `HER2 results could not be ${resultsGap.kind === "excluded" ? "proven to be this patient's" : "loaded"} (${resultsGap.resourceType}: ${resultsGap.reason}), so whether any HER2 test exists cannot be told.`,
+      reason: text(resultsGap.kind === "excluded" ? "status.results-excluded" : "status.results-not-loaded", {
+        resourceType: resultsGap.resourceType,
+        reason: resultsGap.reason,
+      }),
     };
   }
   // Queries that have not answered yet (the app's progressive display): named as still loading, not as failed.
   const loading = gaps.filter((g) => g.kind === "loading").map((g) => g.resourceType);
   const failed = gaps.filter((g) => g.kind !== "loading");
-  const named = failed.map((g) => `${g.resourceType}: ${g.reason}`).join("; ");
-  const still = loading.length > 0 ? ` Still loading: ${loading.join(", ")}; this may change.` : "";
-  const notLoaded =
-    failed.length > 0 ? ` Some data could not be loaded, so this may be incomplete (${named}).` : "";
-  return { status, reason: `${reason}${notLoaded}${still}` };
+  let out = reason;
+  if (failed.length > 0) {
+    const named = joinTexts(
+      failed.map((g) => text("status.gap", { resourceType: g.resourceType, reason: g.reason })),
+      "join.semicolon",
+    );
+    out = text("join.space", { first: out, rest: text("status.some-not-loaded", { gaps: named }) });
+  }
+  if (loading.length > 0) {
+    const types = joinTexts(loading, "join.comma");
+    out = text("join.space", { first: out, rest: text("status.still-loading", { types }) });
+  }
+  return { status, reason: out };
 }
 
 const ISH_METHODS: ReadonlySet<string> = new Set(["ish-dual", "ish-single"]);
@@ -284,17 +302,24 @@ function pairedIhc(
   );
 }
 
-function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefined): string {
-  return ` The category uses IHC ${paired.ihcScore ?? ""} of ${paired.group.date ?? "an unknown date"} (${usedSources(paired).join(", ")}), paired with this ISH by date: no specimen data links them, and an ISH on or after an IHC is read as its reflex test${governing ? ` (${specimenName(governing.group)})` : ""}.`;
+function pairingNote(paired: SpecimenResult, governing: SpecimenResult | undefined): Text {
+  const values = {
+    score: paired.ihcScore ?? "",
+    date: paired.group.date ?? text("date.unknown"),
+    sources: usedSources(paired).join(", "),
+  };
+  return governing
+    ? text("status.pairing.specimen", { ...values, specimen: specimenNameText(governing.group) })
+    : text("status.pairing", values);
 }
 
 /** One list of specimens judged: the governing specimen, its status and reason, and what the category rests on. */
 interface Judgement {
   governing: SpecimenResult | undefined;
   found: Her2Status;
-  reason: string;
+  reason: Text;
   /** Added after any data-gap note: the IHC pairing or the unconfirmed HER2-low. */
-  suffix: string;
+  suffix: Text | undefined;
   score: SpecimenResult | undefined;
   unconfirmedLow: boolean;
 }
@@ -311,8 +336,8 @@ function judge(results: readonly SpecimenResult[], triaged: readonly Triaged[]):
   const suffix = paired
     ? pairingNote(paired, conclusive)
     : unconfirmedLow && found === "negative"
-      ? " IHC 2+ without a negative ISH on record for this specimen, so HER2-low cannot be confirmed."
-      : "";
+      ? text("status.unconfirmed-low")
+      : undefined;
   return {
     governing,
     found,
@@ -331,6 +356,7 @@ function categoryFor(status: Her2Status, j: Judgement): Her2Category {
 /** A bilateral tumour judged on its own specimens. */
 interface TumourJudgement extends Judgement {
   tumour: string;
+  tumourText: Text;
   results: SpecimenResult[];
   category: Her2Category;
 }
@@ -361,7 +387,7 @@ function byTreatmentPriority(a: TumourJudgement, b: TumourJudgement): number {
 }
 
 /** How metastatic tissue beside several breast tumours is named among the tumours. */
-const DISTANT_TISSUE = "tissue outside the breast (recurrence or metastasis)";
+const DISTANT_TISSUE = text("tumour.distant");
 
 const UNASSIGNED: Usage = {
   used: false,
@@ -374,15 +400,12 @@ const UNASSIGNED_IPSILATERAL: Usage = {
     "which tumour this specimen came from cannot be determined (a new primary in the same breast; no breast side or collection date recorded)",
 };
 
-/** Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2). */
-const CATEGORY_WORDS: Readonly<Record<Her2Category, string>> = {
-  "her2-positive": "HER2-positive",
-  "her2-low": "HER2-low",
-  "her2-ultralow": "HER2-ultralow",
-  "her2-0": "HER2 0",
-  "her2-negative": "HER2-negative, no IHC score",
-  unknown: "category not determined",
-};
+/**
+ * Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2):
+ * `category.words.<category>`, and the status in words, `status.word.<status>`.
+ */
+const categoryWords = (category: Her2Category): Text => text(`category.words.${category}`);
+const statusWords = (status: Her2Status): Text => text(`status.word.${status}`);
 
 function bilateralNote(
   tumours: readonly TumourJudgement[],
@@ -390,37 +413,53 @@ function bilateralNote(
   unassigned: number,
   ipsilateral: boolean,
   governs: "priority" | "current" | "distant",
-): string {
-  const each = tumours.map((t) => `${t.tumour} ${t.found} (${CATEGORY_WORDS[t.category]})`).join("; ");
+): Text {
+  const each = joinTexts(
+    tumours.map((t) =>
+      text("bilateral.each", {
+        tumour: t.tumourText,
+        status: statusWords(t.found),
+        category: categoryWords(t.category),
+      }),
+    ),
+    "join.semicolon",
+  );
   const differ = tumours.some((t) => t.found !== shown.found || t.category !== shown.category);
   const why =
     governs === "distant"
-      ? "the result on recurrent or metastatic tissue, which governs treatment of recurrent or metastatic disease (ASCO/CAP 2018: retest the recurrent or metastatic tumour); the breast tumours keep their own status beside it."
+      ? text("bilateral.why.distant")
       : governs === "current"
-        ? `the current primary (its first specimen more than ${String(RETEST_WINDOW_DAYS)} days after the last specimen of the earlier tumour, with no anti-HER2 therapy current), which governs the current treatment decision; the earlier tumour keeps its own status beside it and does not decide this tumour's therapy.`
-        : "the one that decides treatment; the other tumour's own result stands beside it and is not replaced.";
-  const shownAs = governs === "distant" ? `from ${shown.tumour}` : `the ${shown.tumour} tumour's`;
-  const rule = differ ? ` The tumours differ: the status shown is ${shownAs}, ${why}` : "";
-  const left =
-    unassigned > 0
-      ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side recorded cannot be assigned to either tumour.`
-      : "";
-  if (ipsilateral) {
-    const undated =
-      unassigned > 0
-        ? ` ${unassigned} specimen${unassigned === 1 ? "" : "s"} with no breast side or collection date recorded cannot be assigned to a tumour.`
-        : "";
-    return ` Separate primary breast tumours (a new primary in the same breast is its own tumour, not a recurrence, and not discordant with the earlier one), each with its own HER2 status: ${each}.${rule}${undated}`;
+        ? text("bilateral.why.current", { days: RETEST_WINDOW_DAYS })
+        : text("bilateral.why.priority");
+  const shownAs =
+    governs === "distant"
+      ? text("bilateral.shown.distant", { tumour: shown.tumourText })
+      : text("bilateral.shown.tumour", { tumour: shown.tumourText });
+  let note = text(ipsilateral ? "bilateral.ipsilateral" : "bilateral.bilateral", { each });
+  if (differ)
+    note = text("join.space", { first: note, rest: text("bilateral.differ", { shown: shownAs, why }) });
+  if (unassigned > 0) {
+    const count = text(ipsilateral ? "bilateral.unassigned.ipsilateral" : "bilateral.unassigned", {
+      count: unassigned,
+    });
+    note = text("join.space", { first: note, rest: count });
   }
-  return ` Bilateral breast tumours, each with its own HER2 status: ${each}.${rule}${left}`;
+  return note;
+}
+
+/** A status reason with its suffix (the IHC pairing, the unconfirmed HER2-low) as one descriptor. */
+function withSuffix(reason: Text, suffix: Text | undefined): Text {
+  return suffix ? text("join.space", { first: reason, rest: suffix }) : reason;
 }
 
 function tumourAssessment(t: TumourJudgement): TumourAssessment {
+  const reason = withSuffix(t.reason, t.suffix);
   const assessment: TumourAssessment = {
     tumour: t.tumour,
     status: t.found,
     category: t.category,
-    statusReason: `${t.reason}${t.suffix}`,
+    statusReason: en(reason),
+    i18n: { statusReason: reason, tumour: t.tumourText },
   };
   if (t.governing) assessment.basis = basisOf(t.governing);
   return assessment;
@@ -433,9 +472,10 @@ const IN_SITU: Usage = {
 };
 
 /** The recommendation when the only HER2 results are on in-situ carcinoma (ASCO/CAP 2018 tests invasive cancer). */
-const IN_SITU_RECOMMENDATION: Assessment["recommendation"] = {
-  text: "No HER2 status for invasive cancer: the HER2 results on record are on carcinoma in situ (DCIS) only, and HER2 of in-situ carcinoma does not decide anti-HER2 therapy. If invasive cancer is found, HER2 is tested on the invasive tumour.",
+const IN_SITU_RECOMMENDATION: Recommendation = {
+  text: en(text("recommendation.in-situ")),
   citations: cite("wolff2018"),
+  i18n: { text: text("recommendation.in-situ") },
 };
 
 /**
@@ -444,18 +484,14 @@ const IN_SITU_RECOMMENDATION: Assessment["recommendation"] = {
  */
 function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement, onlyInSitu: boolean): Judgement {
   if (inSitu.length === 0) return judged;
-  const named = inSitu.map((r) => specimenDescription(r.group)).join("; ");
+  const specimens = joinTexts(
+    inSitu.map((r) => specimenDescriptionText(r.group)),
+    "join.semicolon",
+  );
   if (!onlyInSitu) {
-    return {
-      ...judged,
-      reason: `${judged.reason} HER2 results on carcinoma in situ only (${named}) are shown as information and not used: they do not decide the status of invasive cancer.`,
-    };
+    return { ...judged, reason: text("status.in-situ.note", { reason: judged.reason, specimens }) };
   }
-  return {
-    ...judged,
-    found: "indeterminate",
-    reason: `HER2 status of invasive cancer cannot be determined: the only HER2 results on record are on carcinoma in situ (DCIS) with no invasive component (${named}). ASCO/CAP determines HER2 on invasive tumour; these results are shown as information.`,
-  };
+  return { ...judged, found: "indeterminate", reason: text("status.in-situ.only", { specimens }) };
 }
 
 function residualUsage(start: IsoDate): Usage {
@@ -471,24 +507,26 @@ function residualFlag(
   start: IsoDate,
   therapies: readonly AntiHer2Therapy[],
 ): Flag {
-  const pre = governing ? ` (${specimenDescription(governing.group)})` : "";
+  const values = { specimen: capitalisedDescriptionText(residual.group), start, reason: residual.reason };
   return makeFlag("residual-disease-result", {
-    message: `${capitalisedDescription(residual.group)} was collected after anti-HER2 therapy began (${start}) and is read as residual disease after neoadjuvant therapy: ${residual.reason}. The pre-treatment specimen${pre} governs HER2 eligibility; a change of HER2 in residual disease is not a reason to stop anti-HER2 therapy (KATHERINE: T-DM1 for residual invasive HER2-positive disease).`,
-    action:
-      "Keep the pre-treatment HER2 result for treatment decisions; check that T-DM1 for residual invasive disease is considered (KATHERINE)",
+    message: governing
+      ? text("flag.residual.message.governing", {
+          ...values,
+          governing: specimenDescriptionText(governing.group),
+        })
+      : text("flag.residual.message", values),
+    action: text("flag.residual.action"),
     evidence: [...usedSources(residual), ...therapies.map((t) => t.source)],
   });
 }
 
 /** The recommendation with the current therapy on record taken into account (therapy-note.ts, issue 18.6). */
-function withTherapy(
-  base: { text: string; citations: string[] },
-  note: TherapyNote,
-): { text: string; citations: string[] } {
-  if (note.text === "") return base;
+function withTherapy(base: Recommendation, note: TherapyNote): Recommendation {
+  if (note.text === "" || !note.message) return base;
   const citations = [...base.citations];
   for (const c of note.citations) if (!citations.includes(c)) citations.push(c);
-  return { text: `${base.text} ${note.text}`, citations };
+  const message = text("join.space", { first: base.i18n.text, rest: note.message });
+  return { text: `${base.text} ${note.text}`, citations, i18n: { text: message } };
 }
 
 /** Assesses one patient (see index.ts for the contract). */
@@ -521,16 +559,16 @@ export function assessPatient(input: PatientInput): Assessment {
     }
     return eligible;
   };
-  const judgeTumour = (name: string, list: readonly SpecimenResult[]): TumourJudgement => {
+  const judgeTumour = (name: Text, list: readonly SpecimenResult[]): TumourJudgement => {
     const eligible = eligibleOf(list);
     const j = judge(eligible, triaged);
-    return { ...j, tumour: name, results: eligible, category: categoryFor(j.found, j) };
+    return { ...j, tumour: en(name), tumourText: name, results: eligible, category: categoryFor(j.found, j) };
   };
-  const breastTumours = split?.tumours.map((t) => judgeTumour(t.name, t.results));
+  const breastTumours = split?.tumours.map((t) => judgeTumour(t.nameText, t.results));
   const distantTumour = distantResults.length > 0 ? judgeTumour(DISTANT_TISSUE, distantResults) : undefined;
   const tumours = breastTumours && (distantTumour ? [...breastTumours, distantTumour] : breastTumours);
   let judged: Judgement;
-  let note = "";
+  let note: Text | undefined;
   if (tumours && split) {
     // Metachronous tumours, outside metastatic disease and with no anti-HER2 therapy current: the current (latest)
     // primary governs (tumour.ts `currentPrimaryIndex`). Otherwise (synchronous tumours, metastatic disease whose
@@ -567,7 +605,8 @@ export function assessPatient(input: PatientInput): Assessment {
   judged = inSituNote(inSitu, judged, inSituOnlyRecord);
   const governing = judged.governing;
   const dataGaps = listOf(input.dataGaps);
-  const { status, reason } = withDataGaps(judged.found, `${judged.reason}${note}`, dataGaps);
+  const noted = note ? text("join.space", { first: judged.reason, rest: note }) : judged.reason;
+  const { status, reason } = withDataGaps(judged.found, noted, dataGaps);
   const gap = eventsGap(dataGaps);
   const setting = settingOf(events, gap);
   const category = categoryFor(status, judged);
@@ -585,6 +624,7 @@ export function assessPatient(input: PatientInput): Assessment {
     ? [...breastTumours, ...distantComparable]
     : [{ results: results.filter((r) => !notes.has(r)), governing }];
 
+  const statusText = withSuffix(reason, judged.suffix);
   const assessment: Assessment = {
     patient: input.patient,
     asOf: input.asOf,
@@ -593,7 +633,7 @@ export function assessPatient(input: PatientInput): Assessment {
     status,
     category,
     setting,
-    statusReason: `${reason}${judged.suffix}`,
+    statusReason: en(statusText),
     flags: collectFlags({
       triaged,
       groups,
@@ -626,5 +666,6 @@ export function assessPatient(input: PatientInput): Assessment {
   };
   if (governing) assessment.basis = basisOf(governing);
   if (tumours) assessment.tumours = tumours.map(tumourAssessment);
+  assessment.i18n = { statusReason: statusText };
   return assessment;
 }

@@ -6,6 +6,7 @@ import { byText, calendarDate, daysBefore, onOrAfter } from "./dates";
 import { makeFlag } from "./flags";
 import type { SpecimenResult } from "./specimen";
 import { canBeRetest, RETEST_WINDOW_DAYS } from "./tumour";
+import { text, type Text, type TextValue } from "./text";
 import type { DataGap, DiseaseEvent, Flag, IsoDate, Setting } from "./types";
 
 const RETEST_KINDS: ReadonlySet<string> = new Set(["recurrence", "metastasis"]);
@@ -57,9 +58,12 @@ export function settingOf(events: readonly DiseaseEvent[], gap?: DataGap): Setti
   return events.some((e) => e.kind === "primary") ? "early" : "unknown";
 }
 
-function describeEvent(event: DiseaseEvent): string {
-  const text = event.description ?? (event.kind === "metastasis" ? "metastasis" : "recurrence");
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** The event in the record's own words (capitalised), else "Metastasis" / "Recurrence" from the catalog. */
+function describeEvent(event: DiseaseEvent): TextValue {
+  const words = event.description;
+  if (words === undefined)
+    return text(event.kind === "metastasis" ? "event.metastasis.start" : "event.recurrence.start");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /**
@@ -76,9 +80,8 @@ function testedAtSite(events: readonly DiseaseEvent[], conclusive: readonly Spec
   });
 }
 
-function retestAction(since?: IsoDate): string {
-  const when = since ? ` (a specimen collected on or after ${since})` : "";
-  return `Consider HER2 testing on recurrent or metastatic tissue${when}, if tissue is available.`;
+function retestAction(since?: IsoDate): Text {
+  return since ? text("flag.retest.action.since", { date: since }) : text("flag.retest.action");
 }
 
 /**
@@ -104,23 +107,30 @@ export function retestFlag(
     // A biopsy shortly before the event was recorded is often the one that made the diagnosis (tumour.ts).
     const from = daysBefore(first.date, RETEST_WINDOW_DAYS);
     if (conclusive.some((r) => canBeRetest(r) && onOrAfter(r.group.date, from))) return undefined;
-    const breastOnly = conclusive.some((r) => !canBeRetest(r) && onOrAfter(r.group.date, from))
-      ? " A breast specimen in that time does not count: it may be a new primary or the original tumour."
-      : "";
+    const breastOnly = conclusive.some((r) => !canBeRetest(r) && onOrAfter(r.group.date, from));
     // DiseaseEvent.date is the onset, else the recorded date: the message must not call an onset "recorded" (18.3).
     return makeFlag("metastatic-retest-missing", {
-      message: `${describeEvent(first.event)} (onset, or recorded date when no onset is given: ${first.date}), but no conclusive HER2 result is on record for recurrent or metastatic tissue collected on or after ${from} (${RETEST_WINDOW_DAYS} days before).${breastOnly} HER2 should be retested on recurrent or metastatic tissue when it is available.`,
+      message: text(breastOnly ? "flag.retest.message.breast-only" : "flag.retest.message", {
+        event: describeEvent(first.event),
+        date: first.date,
+        from,
+        window: text("flag.retest.window", { days: RETEST_WINDOW_DAYS }),
+      }),
       action: retestAction(first.date),
       evidence,
     });
   }
   if (testedAtSite(distant, conclusive)) return undefined;
   const latest = conclusive[0];
-  const since = latest
-    ? ` The most recent conclusive HER2 result is from ${latest.group.date ?? "an unknown date"}${latest.group.bodySite ? ` (${latest.group.bodySite})` : ""}; check whether it was on recurrent or metastatic tissue.`
-    : " No conclusive HER2 result is on record.";
+  const event = describeEvent(firstRecorded);
+  const date = latest?.group.date ?? text("date.unknown");
+  const site = latest?.group.bodySite;
   return makeFlag("metastatic-retest-missing", {
-    message: `${describeEvent(firstRecorded)} is recorded without a date, so it cannot be told whether HER2 was retested on recurrent or metastatic tissue.${since}`,
+    message: !latest
+      ? text("flag.retest.undated.none", { event })
+      : site
+        ? text("flag.retest.undated.latest.site", { event, date, site })
+        : text("flag.retest.undated.latest", { event, date }),
     action: retestAction(),
     evidence,
     severity: latest ? "warning" : "action",

@@ -15,6 +15,7 @@
 import { asCall, type Call, CALLS, isConclusive, type Need, type Outcome } from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
 import { byText, newestFirst } from "./dates";
+import { en, text, type Text, type TextValue } from "./text";
 import { statusRank, testDate } from "./records";
 import { readIhc, type IhcReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
@@ -31,10 +32,10 @@ import type {
 } from "./types";
 
 export interface Mismatch {
-  message: string;
+  message: Text;
   evidence: ResourceRef[];
   /** The next step: what to ask, of whom (issue 18.1). */
-  action: string;
+  action: Text;
   /** "action" for a record contradicting itself; the code's usual severity otherwise. */
   severity?: "action";
 }
@@ -78,10 +79,10 @@ interface Latest {
  * the opposite: the later one is used, and the disagreement is still shown.
  */
 export interface Discordance {
-  message: string;
+  message: Text;
   evidence: ResourceRef[];
   /** The next step: what to ask, of whom (issue 18.1). */
-  action: string;
+  action: Text;
   severity: "action" | "warning";
 }
 
@@ -116,12 +117,11 @@ function ownResult(record: ReadableRecord): OwnResult {
   }
 }
 
-const METHOD_NAMES: Record<ReadableRecord["method"], string> = {
-  ihc: "IHC",
-  "ish-dual": "dual-probe ISH",
-  "ish-single": "single-probe ISH",
-  interpretation: "HER2 interpretation",
-};
+/** A method in words (`method.<method>`). */
+const methodName = (method: ReadableRecord["method"]): Text => text(`method.${method}`);
+
+/** A call in words (`call.<call>`). */
+const callWords = (call: Call): Text => text(`call.${call}`);
 
 /**
  * Compares an older (or same-date) record with the one kept for its method. A record replaces another only when it
@@ -137,21 +137,36 @@ function compareWithKept(
   const b = ownResult(other);
   const replaces = isLater(kept, other) || statusRank(kept) < statusRank(other);
   if (a.key === b.key) return "superseded";
-  const method = METHOD_NAMES[kept.method];
-  const both = `${other.source} (${readRecord(other)}) and ${kept.source} (${readRecord(kept)})`;
+  const method = methodName(kept.method);
+  const specimen = capitalisedNameText(group);
+  const name = specimenNameText(group);
   if (!replaces) {
     return {
       severity: "action",
-      message: `${capitalisedName(group)}: conflicting ${method} results that neither supersedes (same date and status): ${both}. The specimen is not conclusive; ask the laboratory which result is valid.`,
-      action: `Ask the pathology laboratory which of the two ${method} results on ${specimenName(group)} is valid, and to amend or retract the other`,
+      message: text("flag.conflict.message", {
+        specimen,
+        method,
+        other: other.source,
+        otherReading: readRecord(other),
+        kept: kept.source,
+        keptReading: readRecord(kept),
+      }),
+      action: text("flag.conflict.action", { method, name }),
       evidence: [kept.source, other.source],
     };
   }
   if (isConclusive(a.call) && isConclusive(b.call) && a.call !== b.call) {
     return {
       severity: "warning",
-      message: `${capitalisedName(group)}: a repeat ${method} on the same specimen disagrees with the earlier one: ${other.source} was ${b.call}, ${kept.source} (the later or corrected result, used) is ${a.call}. Review the disagreement with the pathologist.`,
-      action: `Review the repeat ${method} results on ${specimenName(group)} with the pathologist`,
+      message: text("flag.repeat.message", {
+        specimen,
+        method,
+        other: other.source,
+        otherCall: callWords(b.call),
+        kept: kept.source,
+        keptCall: callWords(a.call),
+      }),
+      action: text("flag.repeat.action", { method, name }),
       evidence: [kept.source, other.source],
     };
   }
@@ -293,8 +308,11 @@ function addMismatch(
 ): void {
   if (record && reading?.mismatch) {
     out.push({
-      message: `${capitalisedName(group)}: ${reading.text}. A record that contradicts itself is not used as a conclusive result; ask the laboratory to correct it.`,
-      action: `Ask the pathology laboratory to correct the contradictory result on ${specimenName(group)} (amended report)`,
+      message: text("flag.self-contradiction.message", {
+        specimen: capitalisedNameText(group),
+        reading: reading.text,
+      }),
+      action: text("flag.self-contradiction.action", { name: specimenNameText(group) }),
       evidence: [record.source],
       severity: "action",
     });
@@ -323,8 +341,14 @@ function withIhcIshDiscordance(
     ...discordances,
     {
       severity: "warning",
-      message: `${capitalisedName(group)}: IHC and ISH on the same specimen point opposite ways: ${latest.ihc.source} (${ihcText}) and ${ishRecord.source} (${ish.reason}). Positive by either test is HER2-positive; review the discordance with the pathologist (tumour heterogeneity, testing or sampling error).`,
-      action: `Review the IHC/ISH discordance on ${specimenName(group)} with the pathologist (heterogeneity, testing or sampling error)`,
+      message: text("flag.ihc-ish.message", {
+        specimen: capitalisedNameText(group),
+        ihc: latest.ihc.source,
+        ihcReading: ihcText,
+        ish: ishRecord.source,
+        ishReason: ish.reason,
+      }),
+      action: text("flag.ihc-ish.action", { name: specimenNameText(group) }),
       evidence: [latest.ihc.source, ishRecord.source],
     },
   ];
@@ -366,17 +390,30 @@ export function capitalise(text: string): string {
  * capitalisedName(group), which would copy the joined text once more.
  */
 export function capitalisedName(group: SpecimenGroup): string {
-  if (group.label) return `Specimen ${group.label}`;
+  return en(capitalisedNameText(group));
+}
+
+/** capitalisedName as a message descriptor (a reference is a value as it is). */
+export function capitalisedNameText(group: SpecimenGroup): TextValue {
+  if (group.label) return text("specimen.name.label.start", { label: group.label });
   if (group.reference) return capitalise(group.reference);
-  return group.date ? `The specimen of ${group.date}` : "An undated specimen";
+  return group.date ? text("specimen.name.dated.start", { date: group.date }) : UNDATED_START;
 }
 
 /** A short name for a specimen in messages: its label, else its reference, else its date. */
 export function specimenName(group: SpecimenGroup): string {
-  if (group.label) return `specimen ${group.label}`;
-  if (group.reference) return group.reference;
-  return group.date ? `the specimen of ${group.date}` : "an undated specimen";
+  return en(specimenNameText(group));
 }
+
+/** specimenName as a message descriptor. */
+export function specimenNameText(group: SpecimenGroup): TextValue {
+  if (group.label) return text("specimen.name.label", { label: group.label });
+  if (group.reference) return group.reference;
+  return group.date ? text("specimen.name.dated", { date: group.date }) : UNDATED;
+}
+
+const UNDATED = text("specimen.name.undated");
+const UNDATED_START = text("specimen.name.undated.start");
 
 function readAll(latest: Latest): Readings {
   return {
@@ -453,8 +490,12 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   const unreachable = contradicted && isConclusive(final.call);
   if (unreachable) {
     mismatches.push({
-      message: `${capitalisedName(group)}: the laboratory's interpretation (${final.call}) cannot be reached by the guideline from the same specimen's results (${measuredOutcome.reason}). No status is taken from this specimen; ask for pathology review or an amended report.`,
-      action: `Ask the pathologist to review the HER2 report on ${specimenName(group)} and issue an amended report if the interpretation is wrong`,
+      message: text("flag.unreachable.message", {
+        specimen: capitalisedNameText(group),
+        call: callWords(final.call),
+        reason: measuredOutcome.reason,
+      }),
+      action: text("flag.unreachable.action", { name: specimenNameText(group) }),
       evidence,
       severity: "action",
     });
@@ -472,8 +513,12 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   }
   if (contradicted) {
     mismatches.push({
-      message: `${capitalisedName(group)}: the laboratory's call (${final.call}) contradicts its components (${measuredOutcome.reason}). The laboratory's call is used; check it with the laboratory.`,
-      action: `Ask the pathology laboratory to confirm its final HER2 interpretation of ${specimenName(group)} against the test results`,
+      message: text("flag.contradicted.message", {
+        specimen: capitalisedNameText(group),
+        call: callWords(final.call),
+        reason: measuredOutcome.reason,
+      }),
+      action: text("flag.contradicted.action", { name: specimenNameText(group) }),
       evidence,
     });
   }
@@ -533,20 +578,34 @@ export function bySpecimenRecency(a: SpecimenResult, b: SpecimenResult): number 
 
 /** The specimen for messages: name, body site and date, e.g. "specimen S-24-1234 (Liver, 2024-03-02)". */
 export function specimenDescription(group: SpecimenGroup): string {
-  return describeSpecimen(group, specimenName(group));
+  return en(specimenDescriptionText(group));
 }
 
 /** specimenDescription with its first letter in upper case, for the start of a message. */
 export function capitalisedDescription(group: SpecimenGroup): string {
-  return describeSpecimen(group, capitalisedName(group));
+  return en(capitalisedDescriptionText(group));
 }
 
-function describeSpecimen(group: SpecimenGroup, name: string): string {
+/** specimenDescription as a message descriptor. */
+export function specimenDescriptionText(group: SpecimenGroup): TextValue {
+  return describeSpecimen(group, specimenNameText(group));
+}
+
+/** capitalisedDescription as a message descriptor. */
+export function capitalisedDescriptionText(group: SpecimenGroup): TextValue {
+  return describeSpecimen(group, capitalisedNameText(group));
+}
+
+function describeSpecimen(group: SpecimenGroup, name: TextValue): TextValue {
   // specimenName already names the date when the specimen has no label or reference.
   const named = group.label !== undefined || group.reference !== undefined;
   const date = named ? group.date : undefined;
-  const details = group.bodySite && date ? `${group.bodySite}, ${date}` : (group.bodySite ?? date);
-  return details ? `${name} (${details})` : name;
+  // The body site is the record's own words, a value as it is.
+  const details =
+    group.bodySite && date
+      ? text("specimen.details", { site: group.bodySite, date })
+      : (group.bodySite ?? date);
+  return details ? text("specimen.described", { name, details }) : name;
 }
 
 /** The records the specimen's call rests on (those not superseded on the same specimen). */

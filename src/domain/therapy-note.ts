@@ -6,16 +6,17 @@
 import { cite, type CitationId } from "./citations";
 import { byText, calendarDate } from "./dates";
 import { wasGiven } from "./tumour";
+import { en, joinTexts, text, type Text, type TextValue } from "./text";
 import type { AntiHer2Therapy, Her2Status, IsoDate, Setting } from "./types";
 
 const FINISHED: ReadonlySet<string> = new Set(["completed", "stopped"]);
 
 /** Names as a clinician writes them (the FHIR layer's ingredient names are RxNorm's). */
-const DISPLAY: Readonly<Record<string, string>> = {
-  "ado-trastuzumab emtansine": "trastuzumab emtansine (T-DM1)",
-  "fam-trastuzumab deruxtecan": "trastuzumab deruxtecan (T-DXd)",
-  "pertuzumab, trastuzumab and hyaluronidase": "trastuzumab + pertuzumab (subcutaneous)",
-  "trastuzumab and hyaluronidase": "trastuzumab (subcutaneous)",
+const DISPLAY: Readonly<Record<string, Text>> = {
+  "ado-trastuzumab emtansine": text("therapy.drug.tdm1"),
+  "fam-trastuzumab deruxtecan": text("therapy.drug.tdxd"),
+  "pertuzumab, trastuzumab and hyaluronidase": text("therapy.drug.trastuzumab-pertuzumab-sc"),
+  "trastuzumab and hyaluronidase": text("therapy.drug.trastuzumab-sc"),
 };
 
 /** Trastuzumab before pertuzumab, as clinicians write the pair ("trastuzumab + pertuzumab"); others by name. */
@@ -46,6 +47,8 @@ function oneYearAfter(date: IsoDate): IsoDate {
 export interface TherapyNote {
   text: string;
   citations: string[];
+  /** `text` as a message descriptor; absent when `text` is empty. */
+  message?: Text;
 }
 
 /**
@@ -74,51 +77,47 @@ export function therapyNote(
     .filter((d): d is IsoDate => d !== undefined)
     .sort(byText);
   const since = starts[0];
-  const names = drugs.map((d) => DISPLAY[d] ?? d).join(" + ");
-  const onRecord = `On record: ${names}${since ? ` since ${since}` : " (start date not recorded)"} (current).`;
+  const names = joinTexts(
+    drugs.map((d) => DISPLAY[d] ?? d),
+    "therapy.drug.join",
+  );
+  const onRecord = since
+    ? text("therapy.on-record.since", { names, since })
+    : text("therapy.on-record.no-start", { names });
   const ids: CitationId[] = [];
-  const sentences: string[] = [onRecord];
+  const sentences: TextValue[] = [onRecord];
   const has = (drug: string) => drugs.includes(drug);
   const trastuzumabBased = drugs.some((d) => TRASTUZUMAB_FAMILY.has(d));
 
   if (status === "positive" && setting === "early") {
     if (has(TDM1)) {
-      sentences.push(
-        "T-DM1 after neoadjuvant therapy is the KATHERINE regimen for residual invasive disease (14 cycles).",
-      );
+      sentences.push(text("therapy.early.tdm1"));
       ids.push("vonMinckwitz2019");
     } else if (trastuzumabBased && residualDisease) {
-      sentences.push(
-        "Residual invasive disease after neoadjuvant therapy is on record: trastuzumab emtansine (T-DM1, 14 cycles) in place of trastuzumab is the option to discuss (KATHERINE).",
-      );
+      sentences.push(text("therapy.early.residual"));
       ids.push("vonMinckwitz2019");
     } else if (trastuzumabBased) {
-      const until = since ? ` (from ${since}: until about ${oneYearAfter(since)})` : "";
+      const until = since === undefined ? undefined : oneYearAfter(since);
       const past = since !== undefined && asOf !== undefined && asOf > oneYearAfter(since);
       sentences.push(
-        past
-          ? `Trastuzumab is given for one year in total; this course started more than a year ago${until}: check the planned duration.`
-          : `Trastuzumab continues to complete one year in total${until}.`,
+        since === undefined || until === undefined
+          ? text("therapy.early.continues.no-start")
+          : text(past ? "therapy.early.past-year" : "therapy.early.continues", { since, until }),
       );
       ids.push("romond2005", "goldhirsch2013");
     }
   } else if (status === "positive" && setting === "metastatic") {
     if (has(TDXD)) {
-      sentences.push(
-        "Trastuzumab deruxtecan is the second-line standard after trastuzumab and a taxane (DESTINY-Breast03), continued until progression.",
-      );
+      sentences.push(text("therapy.metastatic.tdxd"));
       ids.push("cortes2022");
     } else if (trastuzumabBased) {
-      sentences.push(
-        "Anti-HER2 therapy continues until progression (CLEOPATRA); at progression, trastuzumab deruxtecan is the second-line option to discuss (DESTINY-Breast03).",
-      );
+      sentences.push(text("therapy.metastatic.continues"));
       ids.push("swain2015", "cortes2022");
     }
   } else if (status === "negative" && !(setting === "metastatic" && has(TDXD))) {
-    sentences.push(
-      "Anti-HER2 therapy is on record although the current status is HER2-negative: check which HER2 result it was started on.",
-    );
+    sentences.push(text("therapy.negative"));
     ids.push("wolff2018");
   }
-  return { text: sentences.join(" "), citations: cite(...ids) };
+  const message = joinTexts(sentences, "join.space") as Text;
+  return { text: en(message), citations: cite(...ids), message };
 }

@@ -5,6 +5,7 @@
 import { calendarDate } from "./dates";
 import { makeFlag } from "./flags";
 import { wasGiven } from "./tumour";
+import { joinTexts, text } from "./text";
 import type { AntiHer2Therapy, Flag, IsoDate, ResourceRef, Setting } from "./types";
 
 const DAY_MS = 86_400_000;
@@ -121,13 +122,20 @@ export function therapyDurationFlag(
       (dayOf(c.end) ?? 0) - (dayOf(c.start) ?? 0) > ONE_YEAR_LIMIT_DAYS,
   );
   if (long.length === 0) return undefined;
-  const courses = long
-    .map((c) => `${c.drug} from ${c.start} to ${c.end} (${String(monthsBetween(c.start, c.end))} months)`)
-    .join("; ");
+  const courses = joinTexts(
+    long.map((c) =>
+      text("flag.duration.course", {
+        drug: c.drug,
+        start: c.start,
+        end: c.end,
+        months: text("flag.duration.months", { months: monthsBetween(c.start, c.end) }),
+      }),
+    ),
+    "join.semicolon",
+  );
   return makeFlag("therapy-duration-exceeds", {
-    message: `The record documents anti-HER2 therapy for longer than one year in early disease: ${courses}. In early disease trastuzumab (with pertuzumab where indicated) is given for one year in total; two years were no better than one (HERA).`,
-    action:
-      "Check whether the course has ended and the record is complete; if therapy continues, review the planned duration with the treating oncologist.",
+    message: text("flag.duration.message", { courses }),
+    action: text("flag.duration.action"),
     evidence: long.flatMap((c) => c.sources),
   });
 }

@@ -8,6 +8,7 @@
 import { isConclusive } from "./calls";
 import { byText, calendarDate, daysBefore } from "./dates";
 import type { SpecimenResult } from "./specimen";
+import { en, text, type Text } from "./text";
 import type { AntiHer2Therapy, DiseaseEvent, IsoDate, ResourceRef } from "./types";
 
 export type Side = "left" | "right";
@@ -46,6 +47,8 @@ export interface TumourSplit {
   side: Side;
   /** How the tumour is named: "left breast", or "left breast, new primary of 2025-03-04" beside an earlier one. */
   name: string;
+  /** `name` as a message descriptor (`tumour.<side>…`). */
+  nameText: Text;
   results: SpecimenResult[];
 }
 
@@ -106,8 +109,10 @@ function splitByPrimary(
   results: readonly SpecimenResult[],
   starts: readonly NewPrimary[],
 ): TumourSplit[] {
-  if (starts.length === 0)
-    return results.length > 0 ? [{ side, name: `${side} breast`, results: [...results] }] : [];
+  if (starts.length === 0) {
+    const nameText = text(`tumour.${side}`);
+    return results.length > 0 ? [{ side, name: en(nameText), nameText, results: [...results] }] : [];
+  }
   const from = starts.map((p) => daysBefore(p.date, RETEST_WINDOW_DAYS));
   const buckets: SpecimenResult[][] = [[], ...starts.map(() => [])];
   for (const r of results) {
@@ -120,10 +125,13 @@ function splitByPrimary(
     buckets[at]?.push(r);
   }
   const names = [
-    `${side} breast, first primary`,
-    ...starts.map((p) => `${side} breast, new primary of ${p.date}`),
+    text(`tumour.${side}.first`),
+    ...starts.map((p) => text(`tumour.${side}.new`, { date: p.date })),
   ];
-  return buckets.flatMap((b, i) => (b.length > 0 ? [{ side, name: names[i] ?? side, results: b }] : []));
+  return buckets.flatMap((b, i) => {
+    const nameText = names[i] ?? text(`tumour.${side}`);
+    return b.length > 0 ? [{ side, name: en(nameText), nameText, results: b }] : [];
+  });
 }
 
 /**
@@ -157,7 +165,7 @@ export function tumoursOf(
     ),
   ];
   if (tumours.length < 2) return undefined;
-  return { tumours, ipsilateral: tumours.some((t) => t.name !== `${t.side} breast`) };
+  return { tumours, ipsilateral: tumours.some((t) => t.nameText.id !== `tumour.${t.side}`) };
 }
 
 /**

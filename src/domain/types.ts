@@ -6,6 +6,10 @@
  * them by their calendar-date prefix. References are relative FHIR references such as `Observation/ihc-1`.
  */
 
+import type { Text } from "./text";
+
+export type { MessageId, Text, TextValue } from "./text";
+
 /** A relative FHIR reference, e.g. `Observation/ihc-1`. */
 export type ResourceRef = string;
 /** An ISO 8601 date or dateTime as FHIR writes it. */
@@ -266,6 +270,12 @@ export interface Flag {
    * flag is raised. Added in rules 2.0.0.
    */
   state?: "not-checked";
+  /**
+   * The texts as message descriptors (src/domain/text.ts; ids of src/domain/messages/en.json, whose English rendering
+   * is `message` / `action` exactly), so the panel can show them in the reader's language (localizeAssessment). Absent
+   * for a text not yet held as a message. Added in rules 2.1.0.
+   */
+  i18n?: { message: Text; action?: Text };
 }
 
 export type EvidenceMethod = "ihc" | "ish-dual" | "ish-single" | "interpretation" | "unreadable";
@@ -321,8 +331,14 @@ export interface Assessment {
   };
   /** Plain-language reason for the status (especially for indeterminate / equivocal / no-result). */
   statusReason: string;
+  /**
+   * `statusReason` as a message descriptor (as on Flag; rules 2.1.0). Values the rules copy from the record or the
+   * FHIR layer (a specimen's reading, a loader's reason) are English text inside it.
+   */
+  i18n?: { statusReason: Text };
   flags: Flag[];
-  recommendation: { text: string; citations: string[] };
+  /** `i18n.text`: the text as a message descriptor (as on Flag; rules 2.1.0). */
+  recommendation: { text: string; citations: string[]; i18n?: { text: Text } };
   evidence: EvidenceItem[];
   unreadable: { resource: ResourceRef; reason: string }[];
   /** Data that could not be loaded; when non-empty the assessment may be incomplete. */
@@ -342,5 +358,7 @@ export interface TumourAssessment {
   status: Her2Status;
   category: Her2Category;
   statusReason: string;
+  /** `statusReason` and `tumour` as message descriptors (rules 2.1.0). */
+  i18n?: { statusReason: Text; tumour: Text };
   basis?: Assessment["basis"];
 }

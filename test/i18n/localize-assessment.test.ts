@@ -1,0 +1,173 @@
+/**
+ * localizeAssessment (issue 15.3): the panel's copy of the assessment with the rules' texts in the reader's locale.
+ * No English catalog text is left in a Spanish or Chinese flag or recommendation, codes / references / dates are
+ * the rules' own, plural and number placeholders follow the locale, and English is the assessment itself.
+ */
+import { describe, expect, it } from "vitest";
+import { assess, type Assessment, type FlagCode } from "../../src/domain";
+import { FLAG_TITLES } from "../../src/domain/flag-titles";
+import EN from "../../src/domain/messages/en.json";
+import { renderText, text, type Text, type TextValue } from "../../src/domain/text";
+import { DOMAIN_CATALOGS, localizeAssessment, localizedFlagTitle } from "../../src/i18n/localize-assessment";
+import type { Locale } from "../../src/i18n/locales";
+import { patient, unreadable } from "../domain/build";
+import { builtInputs, sandboxInputs } from "../domain/inputs";
+
+const assessments = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({
+  name,
+  a: assess(input),
+}));
+const OTHER: readonly Locale[] = ["es", "zh-CN"];
+
+/**
+ * The English catalog's own words: each message's literal runs between placeholders (and ICU syntax), of four words
+ * or more, so that a run in a localized text means an English message slipped through untranslated.
+ */
+const ENGLISH_RUNS: readonly string[] = [
+  ...new Set(
+    Object.values(EN as Record<string, string>).flatMap((source) =>
+      source
+        .split(/\{[^{}]*\}|[{}#]/)
+        .map((run) => run.trim())
+        .filter((run) => run.split(/\s+/).length >= 4),
+    ),
+  ),
+];
+
+/** The raw string values inside descriptors: the record's words, references, dates, a specimen's reading. */
+function rawValues(value: TextValue | undefined, into: Set<string>): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (typeof value === "object") for (const v of Object.values(value.values ?? {})) rawValues(v, into);
+  return into;
+}
+
+function descriptors(a: Assessment): Text[] {
+  return [
+    ...a.flags.flatMap((f) => (f.i18n ? [f.i18n.message, ...(f.i18n.action ? [f.i18n.action] : [])] : [])),
+    ...(a.recommendation.i18n ? [a.recommendation.i18n.text] : []),
+    ...(a.i18n ? [a.i18n.statusReason] : []),
+    ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.i18n.statusReason] : [])),
+  ];
+}
+
+/**
+ * The localized text without the values the rules pass on as they are (they are not catalog text: the record's own
+ * words, and readings not yet held as messages, listed in localize-assessment.ts), longest first.
+ */
+function withoutValues(localized: string, a: Assessment): string {
+  const values = new Set<string>();
+  for (const d of descriptors(a)) rawValues(d, values);
+  let out = localized;
+  for (const v of [...values].sort((x, y) => y.length - x.length)) if (v) out = out.split(v).join("");
+  return out;
+}
+
+function humanTexts(a: Assessment): string[] {
+  return [
+    ...a.flags.flatMap((f) => (f.i18n ? [f.message, f.action ?? ""] : [])),
+    ...(a.recommendation.i18n ? [a.recommendation.text] : []),
+    ...(a.i18n ? [a.statusReason] : []),
+    ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.tumour, t.statusReason] : [])),
+  ];
+}
+
+/** Everything but the localized texts: what must come through unchanged. */
+function skeleton(a: Assessment): unknown {
+  return {
+    ...a,
+    flags: a.flags.map((f) => ({ ...f, message: undefined, action: f.action === undefined })),
+    recommendation: { ...a.recommendation, text: undefined },
+    statusReason: undefined,
+    tumours: a.tumours?.map((t) => ({ ...t, tumour: undefined, statusReason: undefined })),
+  };
+}
+
+describe("localizeAssessment", () => {
+  it("returns the assessment itself for English", () => {
+    for (const { a } of assessments) expect(localizeAssessment(a, "en")).toBe(a);
+  });
+
+  for (const locale of OTHER) {
+    it.each(assessments)(
+      `${locale}: $name has no English catalog text and the same codes and references`,
+      ({ a }) => {
+        const localized = localizeAssessment(a, locale);
+        expect(skeleton(localized)).toEqual(skeleton(a));
+        const texts = humanTexts(localized);
+        expect(texts).toHaveLength(humanTexts(a).length);
+        for (const t of texts) {
+          const words = withoutValues(t, a);
+          for (const run of ENGLISH_RUNS) expect(words, `${locale}: "${run}" in "${t}"`).not.toContain(run);
+        }
+        // Each flag's localized text differs from its English one (a message that is only values is the exception).
+        a.flags.forEach((f, i) => {
+          if (f.i18n) expect(localized.flags[i]?.message, f.code).not.toBe(f.message);
+        });
+        // The rules' object is not changed.
+        expect(localized).not.toBe(a);
+      },
+    );
+  }
+
+  it("leaves a flag without descriptors (built outside the rules) as it is", () => {
+    const a = assess(patient([unreadable("x")]));
+    const plain = { ...a, flags: a.flags.map((f) => ({ ...f, i18n: undefined })) };
+    expect(localizeAssessment(plain, "es").flags).toEqual(plain.flags);
+  });
+
+  it("formats plural and number placeholders by the locale's rules", () => {
+    const one = assess(patient([unreadable("bad value")]));
+    const five = assess(patient([1, 2, 3, 4, 5].map((i) => unreadable(`bad ${String(i)}`))));
+    const message = (a: Assessment, locale: Locale) =>
+      localizeAssessment(a, locale).flags.find((f) => f.code === "result-unreadable")?.message ?? "";
+    expect(message(one, "es")).toMatch(/^1 resultado de HER2 no se pudo interpretar y no se usa: /);
+    expect(message(five, "es")).toMatch(/^5 resultados de HER2 no se pudieron interpretar y no se usan: /);
+    expect(message(five, "es")).toContain("; y 2 más.");
+    expect(message(one, "zh-CN")).toMatch(/^1 项 HER2 结果无法判读/);
+    expect(message(five, "zh-CN")).toContain("；另有 2 项");
+    // Numbers through Intl: grouping as each locale writes it.
+    const more = (locale: Locale) =>
+      renderText(
+        text("flag.list.more", { details: "…", more: text("flag.list.more.count", { more: 12345 }) }),
+        locale,
+        DOMAIN_CATALOGS[locale],
+      );
+    expect(more("en")).toBe(`…; and ${new Intl.NumberFormat("en").format(12345)} more`);
+    expect(more("es")).toBe(`…; y ${new Intl.NumberFormat("es").format(12345)} más`);
+    expect(more("zh-CN")).toBe(`…；另有 ${new Intl.NumberFormat("zh-CN").format(12345)} 项`);
+    expect(more("es")).not.toBe(more("en"));
+  });
+
+  it("keeps dates as the record's ISO strings", () => {
+    let checked = 0;
+    for (const { a } of assessments) {
+      for (const locale of OTHER) {
+        localizeAssessment(a, locale).flags.forEach((f, i) => {
+          for (const d of a.flags[i]?.message.match(/\d{4}-\d{2}-\d{2}/g) ?? []) {
+            expect(f.message).toContain(d);
+            checked++;
+          }
+        });
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it("names flag codes by localized titles, English as the rules' own", () => {
+    for (const code of Object.keys(FLAG_TITLES) as FlagCode[]) {
+      expect(localizedFlagTitle(code, "en")).toBe(FLAG_TITLES[code]);
+      expect(localizedFlagTitle(code, "es")).not.toBe(FLAG_TITLES[code]);
+      expect(localizedFlagTitle(code, "zh-CN")).not.toBe(FLAG_TITLES[code]);
+    }
+  });
+
+  it("each catalog translates every message with words in it (none copied from English)", () => {
+    for (const locale of OTHER) {
+      const catalog = DOMAIN_CATALOGS[locale] as Record<string, string>;
+      for (const [id, source] of Object.entries(EN as Record<string, string>)) {
+        const words = source.replace(/\{[^{}]*\}/g, "").match(/[a-z]{3,}/gi) ?? [];
+        if (words.length >= 2) expect(catalog[id], `${locale} ${id}`).not.toBe(source);
+      }
+    }
+  });
+});
