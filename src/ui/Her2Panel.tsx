@@ -76,7 +76,7 @@ const SourceJsonDialog = lazy(() =>
 /** The last `Type/id` of a reference, so `https://ehr/fhir/Patient/1` and `Patient/1` compare equal. */
 /**
  * The timeline and the print summary load just after the first screen (issue 18.7, 18.8): neither is first-screen
- * content, and together they are about 4 kB gzipped that the index bundle budget (200 KiB) cannot carry.
+ * content, and together they are about 4 kB gzipped that the index bundle budget cannot carry.
  */
 const Timeline = lazy(() => import("./Timeline").then((m) => ({ default: m.Timeline })));
 const PrintSummary = lazy(() => import("./PrintSummary").then((m) => ({ default: m.PrintSummary })));
