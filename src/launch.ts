@@ -8,6 +8,7 @@ import { handOverAppConfig } from "./smart/config-handoff";
 import { blockedOrigin, blockedText, watchCspViolations } from "./smart/csp";
 import { configureFhirClient } from "./smart/embedding";
 import { forgetLaunchFailure } from "./smart/failure-memory";
+import { handOverLaunchLocale } from "./smart/locale-choice";
 import { authorizeWithTimeout, decideLaunch } from "./smart/launch-flow";
 import { renderMessage } from "./smart/message-page";
 import { SmartTimeoutError } from "./smart/timeouts";
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   configureFhirClient();
   // A new launch: an earlier failure in this tab must not be shown for it.
   forgetLaunchFailure();
+  // The EHR's language for this launch (or none), for index.html; never carried in a URL of ours.
+  handOverLaunchLocale(new URL(window.location.href));
   const config = await loadAppConfig();
   const decision = await decideLaunch(config, new URL(window.location.href));
   if (decision.kind === "message") {
