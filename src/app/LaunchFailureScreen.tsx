@@ -15,7 +15,7 @@ export function LaunchFailureScreen({
   shownAgain?: boolean;
 }) {
   const t = useT();
-  const text = describeLaunchFailure(failure);
+  const text = describeLaunchFailure(failure, t);
   const what = shownAgain ? t("message.shownAgain", { what: text.what }) : text.what;
   return <MessageScreen title={text.title} what={what} todo={text.todo} detail={text.detail} />;
 }

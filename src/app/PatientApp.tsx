@@ -124,7 +124,7 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
           ? { ok: true, value: partial.value }
           : undefined;
   if (current && "session" in current) {
-    const text = describeSessionProblem(current.session);
+    const text = describeSessionProblem(current.session, t);
     return <MessageScreen title={text.title} what={text.what} todo={text.todo} detail={text.detail} />;
   }
   const result = current?.ok ? current.value : undefined;
