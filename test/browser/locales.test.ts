@@ -99,4 +99,16 @@ describe.skipIf(SKIP_BROWSER_TESTS)("the panel in each language at 360 px (issue
     await expectAccessible(page, "the panel after switching to zh-CN");
     await page.close();
   });
+
+  it("the launch page opened without an EHR speaks the browser's or the URL's language", async () => {
+    const { page } = await watchedPage(browser.context);
+    await page.setViewportSize(PANE);
+    await page.goto(`${baseUrl}/launch.html?locale=zh-CN`);
+    await expect
+      .poll(() => page.getByRole("heading", { level: 1 }).textContent())
+      .toBe("请从患者病历中打开本应用");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+    await expectAccessible(page, "the zh-CN launch page");
+    await page.close();
+  });
 });
