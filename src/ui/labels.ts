@@ -118,20 +118,20 @@ export const settingLabel: Record<Setting, string> = {
 };
 
 export const methodLabel: Record<EvidenceMethod, string> = {
-  ihc: "IHC",
-  "ish-dual": "Dual-probe ISH",
-  "ish-single": "Single-probe ISH",
-  interpretation: "Reported interpretation",
-  unreadable: "Unreadable result",
+  ihc: en["method.ihc"],
+  "ish-dual": en["method.ish-dual"],
+  "ish-single": en["method.ish-single"],
+  interpretation: en["method.interpretation"],
+  unreadable: en["method.unreadable"],
 };
 
 /** Longer method names for screen readers and the print view. */
 export const methodLongLabel: Record<EvidenceMethod, string> = {
-  ihc: "Immunohistochemistry (IHC)",
-  "ish-dual": "Dual-probe in situ hybridisation (HER2/CEP17)",
-  "ish-single": "Single-probe in situ hybridisation (HER2 copies)",
-  interpretation: "Laboratory's final HER2 interpretation",
-  unreadable: "HER2 result that could not be read",
+  ihc: en["methodLong.ihc"],
+  "ish-dual": en["methodLong.ish-dual"],
+  "ish-single": en["methodLong.ish-single"],
+  interpretation: en["methodLong.interpretation"],
+  unreadable: en["methodLong.unreadable"],
 };
 
 export const severityLabel: Record<FlagSeverity, string> = {
@@ -144,14 +144,14 @@ export const severityLabel: Record<FlagSeverity, string> = {
 export const flagTitle: Record<FlagCode, string> = FLAG_TITLES;
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
-  registered: "Registered (not yet resulted)",
-  preliminary: "Preliminary",
-  final: "Final",
-  amended: "Amended",
-  corrected: "Corrected",
-  cancelled: "Cancelled",
-  "entered-in-error": "Entered in error",
-  unknown: "Status unknown",
+  registered: en["resultStatus.registered"],
+  preliminary: en["resultStatus.preliminary"],
+  final: en["resultStatus.final"],
+  amended: en["resultStatus.amended"],
+  corrected: en["resultStatus.corrected"],
+  cancelled: en["resultStatus.cancelled"],
+  "entered-in-error": en["resultStatus.entered-in-error"],
+  unknown: en["resultStatus.unknown"],
 };
 
 export const gapKindLabel: Record<DataGap["kind"], string> = {

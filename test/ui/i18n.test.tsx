@@ -105,6 +105,12 @@ const ENGLISH_CHROME = [
   "Metastatic or recurrent disease",
   "Decision support",
   "Language",
+  "Result date",
+  "Read as",
+  "Used",
+  "How it was read",
+  "As recorded",
+  "Source JSON",
 ];
 
 describe.each([
@@ -126,7 +132,7 @@ describe.each([
     const chrome = [
       ...screen.getAllByRole("heading"),
       ...screen.getAllByRole("button"),
-      ...document.querySelectorAll("dt, label"),
+      ...document.querySelectorAll("dt, label, summary, th"),
     ].map((el) => el.textContent);
     for (const word of ENGLISH_CHROME) {
       expect(chrome.filter((text) => text.startsWith(word))).toEqual([]);
