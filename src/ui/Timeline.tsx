@@ -3,7 +3,7 @@ import Typography from "@mui/material/Typography";
 import { useCallback, useRef, useState } from "react";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import { visuallyHidden } from "./a11y";
-import { displayDate } from "./dates";
+import { useDisplayDate, useT } from "./i18n/translate";
 import { timelineColour as c } from "./theme";
 import { buildTimeline, DEFAULT_WIDTH, FONT } from "./timeline-model";
 
@@ -45,12 +45,10 @@ function useWidth(): [(el: HTMLDivElement | null) => void, number] {
 export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
   const [ref, width] = useWidth();
   const model = buildTimeline(evidence, events, therapies, asOf, width);
+  const t = useT();
+  const displayDate = useDisplayDate();
   if (model.empty) {
-    return (
-      <Typography data-testid="timeline-empty">
-        No dated HER2 tests, diagnoses or therapies to show.
-      </Typography>
-    );
+    return <Typography data-testid="timeline-empty">{t("timeline.empty")}</Typography>;
   }
   return (
     <Box ref={ref}>
@@ -169,19 +167,19 @@ export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
           color: "text.secondary",
         }}
       >
-        <span>● HER2 test used</span>
-        <span>○ not used</span>
-        <span>◇ primary diagnosis</span>
-        <span>▲ recurrence / metastasis</span>
-        <span>▬ anti-HER2 therapy, as far as the record goes (┅ no end recorded)</span>
-        <span>┆ as of {displayDate(asOf)}</span>
+        <span>{t("timeline.legend.used")}</span>
+        <span>{t("timeline.legend.notUsed")}</span>
+        <span>{t("timeline.legend.primary")}</span>
+        <span>{t("timeline.legend.recurrence")}</span>
+        <span>{t("timeline.legend.therapy")}</span>
+        <span>{t("timeline.legend.asOf", { date: displayDate(asOf) })}</span>
       </Box>
       {model.undated.length > 0 ? (
         <Typography sx={{ mt: 0.5, fontSize: "0.8125rem" }} data-testid="timeline-undated">
-          Not on the picture (no date): {model.undated.join("; ")}.
+          {t("timeline.undated", { items: model.undated.join("; ") })}
         </Typography>
       ) : null}
-      <Box component="ul" style={visuallyHidden} aria-label="Timeline items, oldest first">
+      <Box component="ul" style={visuallyHidden} aria-label={t("timeline.items")}>
         {model.entries.map((entry, i) => (
           <li key={String(i)}>{entry}</li>
         ))}
