@@ -9,7 +9,7 @@ import type { AntiHer2Therapy, Assessment, DiseaseEvent, ResourceRef } from "../
 import { printHide, printOnly } from "./a11y";
 import { DataCompleteness, DataGapAlert } from "./DataCompleteness";
 import { LocaleSwitcher } from "./i18n/LocaleSwitcher";
-import { useDisplayDate, useT } from "./i18n/translate";
+import { useAssessedLine, useT } from "./i18n/translate";
 import { EvidenceList } from "./EvidenceList";
 import { FlagList } from "./FlagList";
 import { PanelSection } from "./PanelSection";
@@ -144,12 +144,7 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
   );
   const flagCount = assessment.flags.length;
   const t = useT();
-  const displayDate = useDisplayDate();
-  const footer = {
-    date: displayDate(assessment.asOf),
-    guideline: assessment.guideline,
-    version: assessment.rulesVersion,
-  };
+  const assessedLine = useAssessedLine();
   return (
     <>
       {/* On paper: the one-page summary; the print stylesheet hides the screen panel after it (issue 18.8). */}
@@ -203,7 +198,7 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         />
       </PanelSection>
       <Typography sx={{ mt: 2.5, fontSize: "0.8125rem", color: "text.secondary" }}>
-        {sourceLabel ? t("panel.footerFrom", { ...footer, source: sourceLabel }) : t("panel.footer", footer)}
+        {assessedLine("panel", assessment, sourceLabel)}
       </Typography>
       {viewerWanted ? (
         <SectionErrorBoundary name="source JSON viewer">

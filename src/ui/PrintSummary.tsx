@@ -2,7 +2,7 @@ import { allCitations } from "../domain/citations";
 import type { Assessment, DataGap, EvidenceItem } from "../domain/types";
 import { printOnly } from "./a11y";
 import { sortFlags } from "./evidence";
-import { type Translate, useDisplayDate, useT } from "./i18n/translate";
+import { type Translate, useAssessedLine, useDisplayDate, useT } from "./i18n/translate";
 import { statusMeaningOf } from "./labels";
 
 /**
@@ -73,11 +73,7 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
   const basisNamed = assessment.statusReason.includes(assessment.basis?.specimenLabel ?? "\u0000");
   const t = useT();
   const displayDate = useDisplayDate();
-  const footer = {
-    date: displayDate(assessment.asOf),
-    guideline: assessment.guideline,
-    version: assessment.rulesVersion,
-  };
+  const assessedLine = useAssessedLine();
   const columns = [
     t("print.col.date"),
     t("print.col.test"),
@@ -165,9 +161,7 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
           </li>
         ))}
       </ol>
-      <p style={{ margin: "4pt 0 0", fontSize: "8pt" }}>
-        {sourceLabel ? t("print.footerFrom", { ...footer, source: sourceLabel }) : t("print.footer", footer)}
-      </p>
+      <p style={{ margin: "4pt 0 0", fontSize: "8pt" }}>{assessedLine("print", assessment, sourceLabel)}</p>
     </section>
   );
 }

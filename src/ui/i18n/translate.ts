@@ -66,3 +66,29 @@ export function useDisplayDate(): (iso: string | undefined) => string {
   const locale = useContext(LocaleContext);
   return useCallback((iso) => formatRecordedDate(iso, locale) ?? t("date.notRecorded"), [t, locale]);
 }
+
+/**
+ * "Assessed as of <date> by the <guideline> rules (version <v>) [from data on <source>]. …": the panel's and the
+ * paper's closing line (`panel.footer` / `print.footer`, each with a `…From` variant naming the data source).
+ */
+export function useAssessedLine(): (
+  kind: "panel" | "print",
+  assessment: { asOf: string; guideline: string; rulesVersion: string },
+  source?: string,
+) => string {
+  const t = useT();
+  const displayDate = useDisplayDate();
+  return useCallback(
+    (kind, assessment, source) => {
+      const values = {
+        date: displayDate(assessment.asOf),
+        guideline: assessment.guideline,
+        version: assessment.rulesVersion,
+      };
+      return source
+        ? t(kind === "panel" ? "panel.footerFrom" : "print.footerFrom", { ...values, source })
+        : t(kind === "panel" ? "panel.footer" : "print.footer", values);
+    },
+    [t, displayDate],
+  );
+}
