@@ -3,7 +3,7 @@ import Typography from "@mui/material/Typography";
 import type { DataGap, EvidenceItem, Flag, ResourceRef } from "../domain/types";
 import { clinicalText, labelIshValue } from "./clinical-text";
 import { describeEvidence, resolveRefs, sortFlags } from "./evidence";
-import { useT } from "./i18n/translate";
+import { useDisplayDate, useT } from "./i18n/translate";
 import { SourceButton } from "./SourceButton";
 import { severityTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
@@ -20,6 +20,7 @@ interface FlagListProps {
 /** One row per flag, most urgent first: what is wrong, which result it concerns, and the suggested next step. */
 export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListProps) {
   const t = useT();
+  const displayDate = useDisplayDate();
   if (flags.length === 0 && gaps.some((g) => g.affectsAssessment)) {
     return <Typography data-testid="no-flags">{t("flags.noneWithGaps")}</Typography>;
   }
@@ -67,7 +68,9 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
                   {concerns.map(({ ref, item }, i) => (
                     <li key={`${ref}-${String(i)}`}>
-                      {item ? labelIshValue(describeEvidence(item)) : clinicalText(ref, evidence)}{" "}
+                      {item
+                        ? labelIshValue(describeEvidence(item, t, displayDate))
+                        : clinicalText(ref, evidence)}{" "}
                       <SourceButton reference={ref} onShow={sourceOpener(ref)} />
                     </li>
                   ))}

@@ -19,8 +19,15 @@ export function patientLine(
   date: (iso: string) => string = displayDate,
 ): string {
   const parts = [patient.name, dobText(patient, t, date)];
-  if (patient.gender) parts.push(patient.gender);
+  if (patient.gender) parts.push(genderText(patient.gender, t));
   return parts.join(" · ");
+}
+
+const GENDERS = new Set(["male", "female", "other", "unknown"]);
+
+/** FHIR administrative gender in words; any other value is shown as recorded. */
+function genderText(gender: string, t: Translate): string {
+  return GENDERS.has(gender) ? t(`gender.${gender as "male" | "female" | "other" | "unknown"}`) : gender;
 }
 
 function dobText(patient: PanelPatient, t: Translate, date: (iso: string) => string): string {
@@ -60,7 +67,7 @@ export function PatientBanner({ patient, loading = false }: PatientBannerProps) 
           <Box component="span" sx={{ fontWeight: 400 }}>
             {" · "}
             {dobText(patient, t, date)}
-            {patient.gender ? ` · ${patient.gender}` : ""}
+            {patient.gender ? ` · ${genderText(patient.gender, t)}` : ""}
           </Box>
         </Typography>
       ) : loading ? (

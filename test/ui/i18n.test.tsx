@@ -154,6 +154,8 @@ describe("dates", () => {
     await screen.findByRole("heading", { level: 1, name: "Estado de HER2" });
     // The banner's birth date 1961-04-12 and the assessment's basis date in the locale's form.
     expect(screen.getByTestId("patient-banner").textContent).toContain("12 abr 1961");
+    // FHIR's gender code in words; the code itself stays in the data.
+    expect(screen.getByTestId("patient-banner").textContent).toContain("mujer");
   });
 
   it("English keeps the ISO dates the existing panel shows", () => {
