@@ -1,11 +1,19 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
+import type { Locale } from "../i18n/locales";
 import { visuallyHidden } from "./a11y";
-import { useDisplayDate, useT } from "./i18n/translate";
+import { useLocale } from "./i18n/locale-context";
+import { type Translate, useDisplayDate, useT } from "./i18n/translate";
 import { timelineColour as c } from "./theme";
-import { buildTimeline, DEFAULT_WIDTH, FONT } from "./timeline-model";
+import {
+  buildTimeline,
+  DEFAULT_WIDTH,
+  ENGLISH_TIMELINE_WORDS,
+  FONT,
+  type TimelineWords,
+} from "./timeline-model";
 
 interface TimelineProps {
   evidence: readonly EvidenceItem[];
@@ -37,6 +45,20 @@ function useWidth(): [(el: HTMLDivElement | null) => void, number] {
   return [ref, width];
 }
 
+/** The lane titles and month ticks in the page's language (English keeps the model's own words). */
+function timelineWords(t: Translate, locale: Locale): TimelineWords {
+  if (locale === "en") return ENGLISH_TIMELINE_WORDS;
+  const month = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+  return {
+    lanes: {
+      tests: t("timeline.lane.tests"),
+      events: t("timeline.lane.events"),
+      therapy: t("timeline.lane.therapy"),
+    },
+    monthTick: (m, y) => month.format(new Date(Date.UTC(y, m, 1))),
+  };
+}
+
 /**
  * A picture of HER2 tests, diagnosis / recurrence / metastasis and anti-HER2 therapy over time, with the date on every
  * mark, so a retest gap or an over-long course shows at a glance. The picture is one `role="img"` with a summary; a
@@ -44,8 +66,10 @@ function useWidth(): [(el: HTMLDivElement | null) => void, number] {
  */
 export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
   const [ref, width] = useWidth();
-  const model = buildTimeline(evidence, events, therapies, asOf, width);
   const t = useT();
+  const locale = useLocale();
+  const words = useMemo(() => timelineWords(t, locale), [t, locale]);
+  const model = buildTimeline(evidence, events, therapies, asOf, width, words);
   const displayDate = useDisplayDate();
   if (model.empty) {
     return <Typography data-testid="timeline-empty">{t("timeline.empty")}</Typography>;

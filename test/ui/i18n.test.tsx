@@ -172,3 +172,15 @@ describe("one English source", () => {
       expect(en[`flag.${code}` as keyof typeof en]).toBe(title);
   });
 });
+
+describe("the timeline picture", () => {
+  it("has its lane titles and month ticks in Chinese", async () => {
+    renderIn("zh-CN");
+    const svg = await screen.findByTestId("timeline-svg");
+    const text = svg.textContent;
+    expect(text).toContain("HER2 检测");
+    expect(text).toContain("抗 HER2 治疗");
+    expect(text).not.toContain("HER2 tests");
+    expect(text).not.toMatch(/\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}/);
+  });
+});
