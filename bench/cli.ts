@@ -60,7 +60,7 @@ export interface CliBenchResult {
 }
 
 /** The floor: every line of every NDJSON file read and given to JSON.parse, nothing else. */
-async function jsonParseFloor(dir: string): Promise<{ ms: number; cpuMs: number; lines: number }> {
+export async function jsonParseFloor(dir: string): Promise<{ ms: number; cpuMs: number; lines: number }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   let lines = 0;
@@ -104,18 +104,25 @@ interface ReviewStats {
 }
 
 /** Runs the real command on the folder, discarding its output, and returns its own statistics line. */
-function runReview(dir: string): Promise<{ wallMs: number; stats: ReviewStats; outputBytes: number }> {
+async function runReview(dir: string): Promise<{ wallMs: number; stats: ReviewStats; outputBytes: number }> {
+  const run = await runHer2(["review", dir, "--as-of", "2026-11-25"]);
+  return { ...run, stats: run.stats as ReviewStats };
+}
+
+/**
+ * Runs `node bin/her2.js <args>` with HER2_REVIEW_STATS=1, counting and discarding its stdout: its wall time (process
+ * start to exit) and its `her2-stats` line. Rejects on a non-zero exit, with the end of its stderr.
+ */
+export function runHer2(
+  args: readonly string[],
+): Promise<{ wallMs: number; stats: unknown; outputBytes: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(
-      process.execPath,
-      [join(root, "bin/her2.js"), "review", dir, "--as-of", "2026-11-25"],
-      {
-        cwd: root,
-        env: { ...process.env, HER2_REVIEW_STATS: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawn(process.execPath, [join(root, "bin/her2.js"), ...args], {
+      cwd: root,
+      env: { ...process.env, HER2_REVIEW_STATS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let outputBytes = 0;
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -129,10 +136,10 @@ function runReview(dir: string): Promise<{ wallMs: number; stats: ReviewStats; o
       const wallMs = performance.now() - started;
       const line = stderr.split("\n").find((l) => l.startsWith("her2-stats "));
       if (code !== 0 || line === undefined) {
-        reject(new Error(`her2 review exited with ${String(code)}:\n${stderr.slice(-2000)}`));
+        reject(new Error(`her2 ${args[0] ?? ""} exited with ${String(code)}:\n${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ wallMs, stats: JSON.parse(line.slice("her2-stats ".length)) as ReviewStats, outputBytes });
+      resolve({ wallMs, stats: JSON.parse(line.slice("her2-stats ".length)) as unknown, outputBytes });
     });
   });
 }
@@ -192,7 +199,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   );
 }
 
-const median = (values: readonly number[]): number =>
+export const median = (values: readonly number[]): number =>
   [...values].sort((x, y) => x - y)[values.length >> 1] ?? Number.NaN;
 
 /**

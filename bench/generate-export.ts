@@ -128,21 +128,58 @@ export interface GeneratedExport {
   resources: number;
 }
 
+/** Receives the synthetic resources, patient by patient (the shared Medications first). */
+export interface ResourceSink {
+  add(resource: { resourceType: string; id: string }): void;
+  /** After the last resource of one patient (the Medications come before the first patient). */
+  endPatient?(patientId: string): void;
+}
+
 /**
  * Writes the export into `dir` (created if needed).
  * @param patients Number of patients (about 10.6 resources each).
  */
 export function generateExport(dir: string, patients: number, seed = 20261125): GeneratedExport {
   mkdirSync(dir, { recursive: true });
+  const writers = new Map<string, NdjsonWriter>();
+  const sink: ResourceSink = {
+    add(resource) {
+      let writer = writers.get(resource.resourceType);
+      if (writer === undefined) {
+        writer = new NdjsonWriter(dir, resource.resourceType, resource.resourceType === "Observation");
+        writers.set(resource.resourceType, writer);
+      }
+      writer.add(resource);
+    },
+  };
+  generatePatients(patients, sink, seed);
+  const byType: Record<string, number> = {};
+  let resources = 0;
+  for (const [type, writer] of writers) {
+    writer.close();
+    byType[type] = writer.written;
+    resources += writer.written;
+  }
+  return { patients, byType, resources };
+}
+
+/**
+ * The synthetic patients' resources, in a fixed order from a fixed seed: the same bytes on every run.
+ * @param patients Number of patients (about 10.6 resources each).
+ */
+export function generatePatients(patients: number, sink: ResourceSink, seed = 20261125): void {
   const rand = random(seed);
+  const add = (resource: object): void => {
+    sink.add(resource as { resourceType: string; id: string });
+  };
   const writers = {
-    Patient: new NdjsonWriter(dir, "Patient", false),
-    Condition: new NdjsonWriter(dir, "Condition", false),
-    Specimen: new NdjsonWriter(dir, "Specimen", false),
-    Observation: new NdjsonWriter(dir, "Observation", true),
-    DiagnosticReport: new NdjsonWriter(dir, "DiagnosticReport", false),
-    MedicationRequest: new NdjsonWriter(dir, "MedicationRequest", false),
-    Medication: new NdjsonWriter(dir, "Medication", false),
+    Patient: { add },
+    Condition: { add },
+    Specimen: { add },
+    Observation: { add },
+    DiagnosticReport: { add },
+    MedicationRequest: { add },
+    Medication: { add },
   };
   for (const m of MEDICATIONS) {
     writers.Medication.add({ resourceType: "Medication", id: m.id, code: coded(RXNORM, m.code, m.display) });
@@ -266,16 +303,8 @@ export function generateExport(dir: string, patients: number, seed = 20261125): 
         authoredOn: diagnosed,
       });
     }
+    sink.endPatient?.(id);
   }
-
-  const byType: Record<string, number> = {};
-  let resources = 0;
-  for (const [type, writer] of Object.entries(writers)) {
-    writer.close();
-    byType[type] = writer.written;
-    resources += writer.written;
-  }
-  return { patients, byType, resources };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

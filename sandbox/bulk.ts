@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { matchesSearchRequest, parseSearchRequest } from "@medplum/core";
-import type { OperationOutcome, Resource } from "@medplum/fhirtypes";
+import type { OperationOutcome, Reference, Resource } from "@medplum/fhirtypes";
 import { type BackendGrant, systemScopeAllows } from "./backend-auth.ts";
 import {
   BULK_FILE_PATH,
@@ -199,6 +199,21 @@ export class BulkExports {
       filters.set(type, [...(filters.get(type) ?? []), filter]);
     }
     const patients = new Set(store.manifest.patients.map((p) => p.id));
+    // A resource is in the group when it is in some patient's compartment. Only these ids can put it there: its own
+    // (a Patient), those its subject / patient reference, or any one (a shared type such as Medication). Checking just
+    // them, instead of every patient, keeps a 10,000-patient kick-off (npm run bench) from taking half a minute.
+    const anyPatient = patients.values().next().value;
+    const referenced = (reference: string | undefined): string | undefined =>
+      reference?.startsWith("Patient/") ? reference.slice("Patient/".length) : undefined;
+    const inGroup = (r: Resource): boolean => {
+      const owner = r as { subject?: Reference; patient?: Reference };
+      return [
+        anyPatient,
+        r.id,
+        referenced(owner.subject?.reference),
+        referenced(owner.patient?.reference),
+      ].some((id) => id !== undefined && patients.has(id) && inCompartment(r, id));
+    };
     const perFile = Math.max(1, this.options.resourcesPerFile ?? 1000);
     const files: ExportFile[] = [];
     const errors: ExportFile[] = [];
@@ -223,7 +238,7 @@ export class BulkExports {
       const typeFilters = (filters.get(type) ?? []).map((f) => parseSearchRequest(f));
       const selected = all.filter(
         (r) =>
-          [...patients].some((id) => inCompartment(r, id)) &&
+          inGroup(r) &&
           (since === null || Date.parse(r.meta?.lastUpdated ?? "") > Date.parse(since)) &&
           (typeFilters.length === 0 || typeFilters.some((f) => matchesSearchRequest(r, f))),
       );

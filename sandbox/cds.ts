@@ -12,6 +12,7 @@ import { APP_LAUNCH_PATH, FHIR_BASE_PATH } from "./config.ts";
 import { handleFhirRequest } from "./fhir-api.ts";
 import type { FhirStore } from "./fhir-store.ts";
 import { escapeHtml as h, readBody, sendHtml, sendJson, sendRedirect } from "./http.ts";
+import { type Locale, languageSwitcher, pageLocale, t, tHtml } from "./i18n.ts";
 import { page } from "./pages.ts";
 
 /**
@@ -66,6 +67,8 @@ export function createSandboxCds(): SandboxCds {
         serviceUrl: `http://${host ?? "127.0.0.1"}${CDS_PATH}`,
         fhirServers: [`http://${host ?? "127.0.0.1"}${FHIR_BASE_PATH}`],
         appLaunchUrl: `http://${host ?? "127.0.0.1"}${APP_LAUNCH_PATH}`,
+        // The sandbox's own origin, as a browser-based CDS client on it (another loopback name or port) needs.
+        corsOrigins: [`http://${host ?? "127.0.0.1"}`],
       }),
     });
     await app.ready();
@@ -100,6 +103,7 @@ export function createSandboxCds(): SandboxCds {
         return true;
       }
       const url = new URL(req.url ?? "/", origin);
+      const acceptLanguage = req.headers["accept-language"];
       if (path === "/sandbox/cds-client/jwks.json") {
         sendJson(res, 200, { keys: [signer.jwk] });
       } else if (path === "/sandbox/cds-client/jwt") {
@@ -108,6 +112,7 @@ export function createSandboxCds(): SandboxCds {
         res.end(await sign(signer, aud));
       } else if (path === "/sandbox/cds-feedback" && req.method === "POST") {
         const form = new URLSearchParams(await readBody(req));
+        const locale = pageLocale(form.get("lang"), acceptLanguage);
         const patientId = form.get("patient") ?? "";
         const outcome = form.get("outcome") === "overridden" ? "overridden" : "accepted";
         const [code = "", display = ""] = (form.get("reason") ?? "").split("|");
@@ -132,11 +137,11 @@ export function createSandboxCds(): SandboxCds {
         });
         const notice =
           answer.statusCode === 200
-            ? `Feedback recorded: ${outcome}`
-            : `Feedback failed: HTTP ${String(answer.statusCode)}`;
+            ? t(locale, "cds.recorded", { outcome })
+            : t(locale, "cds.failed", { status: String(answer.statusCode) });
         sendRedirect(
           res,
-          `/sandbox/cds-view?${new URLSearchParams({ patient: patientId, notice }).toString()}`,
+          `/sandbox/cds-view?${new URLSearchParams({ patient: patientId, lang: locale, notice }).toString()}`,
         );
       } else if (path === "/sandbox/cds" || path === "/sandbox/cds-view") {
         const patientId = url.searchParams.get("patient") ?? "";
@@ -175,7 +180,13 @@ export function createSandboxCds(): SandboxCds {
           sendHtml(
             res,
             200,
-            cdsCardsPage(patientId, answer.statusCode, cards, url.searchParams.get("notice") ?? undefined),
+            cdsCardsPage(
+              patientId,
+              answer.statusCode,
+              cards,
+              url.searchParams.get("notice") ?? undefined,
+              pageLocale(url.searchParams.get("lang"), acceptLanguage),
+            ),
           );
         }
       } else {
@@ -198,15 +209,18 @@ interface CardView {
 /**
  * `/sandbox/cds-view?patient=`: the cards beside the launch link, as Epic's and Oracle Health's sidebars show them,
  * with accept / override forms that post feedback. The card's SMART link is launched the way an EHR does it: through
- * the sandbox's EHR launch (a launch id, then the app's launch URL with `iss` and `launch`).
+ * the sandbox's EHR launch (a launch id, then the app's launch URL with `iss` and `launch`). The page's chrome is in
+ * `locale`; the cards' texts are the service's own.
  */
 export function cdsCardsPage(
   patientId: string,
   status: number,
   cards: readonly CardView[],
   notice?: string,
+  locale: Locale = "en",
 ): string {
-  const launch = `/sandbox/launch?patient=${encodeURIComponent(patientId)}`;
+  const m = (id: string): string => h(t(locale, id));
+  const launch = `/sandbox/launch?patient=${encodeURIComponent(patientId)}&lang=${encodeURIComponent(locale)}`;
   const views = cards.map((card) => {
     const reasons = card.overrideReasons
       .map((r) => `<option value="${h(r.code)}|${h(r.display)}">${h(r.display)}</option>`)
@@ -216,24 +230,29 @@ export function cdsCardsPage(
       .join(" ");
     const form = (outcome: string, inner: string): string =>
       `<form method="post" action="/sandbox/cds-feedback"><input type="hidden" name="patient" value="${h(patientId)}">` +
-      `<input type="hidden" name="card" value="${h(card.uuid)}"><input type="hidden" name="outcome" value="${outcome}">${inner}</form>`;
-    return `<section class="card ${h(card.indicator)}" aria-label="${h(card.indicator)} card">
+      `<input type="hidden" name="card" value="${h(card.uuid)}"><input type="hidden" name="outcome" value="${outcome}">` +
+      `<input type="hidden" name="lang" value="${h(locale)}">${inner}</form>`;
+    return `<section class="card ${h(card.indicator)}" aria-label="${h(t(locale, "cds.cardLabel", { indicator: card.indicator }))}">
 <h2>${h(card.summary)}</h2><p><strong>${h(card.indicator)}</strong> ${links}</p><pre>${h(card.detail)}</pre>
-${form("accepted", "<button>Accept</button>")}
-${form("overridden", `<label>Override reason <select name="reason">${reasons}</select></label> <button>Override</button>`)}
+${form("accepted", `<button>${m("cds.accept")}</button>`)}
+${form("overridden", `<label>${m("cds.overrideReason")} <select name="reason">${reasons}</select></label> <button>${m("cds.override")}</button>`)}
 </section>`;
   });
   const body =
     status !== 200
-      ? `<p role="alert">The CDS service answered HTTP ${String(status)}.</p>`
+      ? `<p role="alert">${h(t(locale, "cds.httpError", { status: String(status) }))}</p>`
       : views.length === 0
-        ? "<p>No cards: nothing needs action for this patient.</p>"
-        : views.join("\n");
+        ? `<p>${m("cds.none")}</p>`
+        : `<p>${m("cds.textsNote")}</p>\n${views.join("\n")}`;
+  const here = (l: Locale): string =>
+    `/sandbox/cds-view?${new URLSearchParams({ patient: patientId, lang: l }).toString()}`;
   return page(
-    `CDS cards for ${patientId}`,
-    `<h1>CDS Hooks cards: <code>${h(patientId)}</code></h1>
+    t(locale, "cds.title", { patient: patientId }),
+    `${languageSwitcher(locale, here)}
+<h1>${tHtml(locale, "cds.heading", { patient: `<code>${h(patientId)}</code>` })}</h1>
 ${notice ? `<p role="status">${h(notice)}</p>` : ""}
-<p><a href="${h(launch)}">EHR launch</a> · <a href="/sandbox/">Back to the sandbox</a></p>
+<p><a href="${h(launch)}">${m("home.ehrLaunch")}</a> · <a href="/sandbox/?lang=${encodeURIComponent(locale)}">${m("error.back")}</a></p>
 ${body}`,
+    locale,
   );
 }

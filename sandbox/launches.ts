@@ -1,10 +1,15 @@
 import { randomBytes } from "node:crypto";
+import type { Locale } from "../src/i18n/locales.ts";
 import { type Failure, formatFailure } from "./failures.ts";
 
-/** What an EHR launch id stands for: the patient in context and any injected faults. */
+/**
+ * What an EHR launch id stands for: the patient in context, any injected faults, and the clinician's language (the
+ * sandbox page's), which the token response passes to the app as `locale`.
+ */
 export interface LaunchContext {
   readonly patientId: string;
   readonly failures: readonly Failure[];
+  readonly locale?: Locale;
 }
 
 /**
@@ -16,13 +21,13 @@ export class LaunchRegistry {
   private readonly byId = new Map<string, LaunchContext>();
   private readonly idByKey = new Map<string, string>();
 
-  /** Returns the launch id for this patient and faults, creating it on first use. */
-  launchFor(patientId: string, failures: readonly Failure[] = []): string {
-    const key = JSON.stringify([patientId, failures.map(formatFailure).sort()]);
+  /** Returns the launch id for this patient, faults and locale, creating it on first use. */
+  launchFor(patientId: string, failures: readonly Failure[] = [], locale?: Locale): string {
+    const key = JSON.stringify([patientId, failures.map(formatFailure).sort(), locale ?? null]);
     const known = this.idByKey.get(key);
     if (known !== undefined) return known;
     const id = randomBytes(12).toString("base64url");
-    this.byId.set(id, { patientId, failures: [...failures] });
+    this.byId.set(id, { patientId, failures: [...failures], ...(locale === undefined ? {} : { locale }) });
     this.idByKey.set(key, id);
     return id;
   }

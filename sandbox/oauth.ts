@@ -6,17 +6,23 @@ import {
   FHIR_BASE_PATH,
   REGISTERED_CLIENT_IDS,
 } from "./config.ts";
+import { negotiateLocale } from "../src/i18n/locales.ts";
 import type { Failure } from "./failures.ts";
 import { isLoopbackHost, sendHtml, sendJson, sendRedirect } from "./http.ts";
+import { type Locale, t } from "./i18n.ts";
 import type { LaunchRegistry } from "./launches.ts";
 import type { ManifestPatient } from "./manifest.ts";
 import { errorPage, patientPickerPage } from "./pages.ts";
 import { REFRESH_SCOPES, grantScopes, splitScope } from "./scopes.ts";
 
-/** The "user" of an authorization: which patient was put in context and which faults ride along. */
+/**
+ * The "user" of an authorization: which patient was put in context, which faults ride along, and the clinician's
+ * language, which the token response carries as `locale` (as EHRs send the user's preference with the launch context).
+ */
 export interface LaunchUser {
   readonly patientId: string;
   readonly failures: readonly Failure[];
+  readonly locale?: Locale;
 }
 
 /** What a valid bearer token stands for. */
@@ -87,21 +93,28 @@ export class SandboxAuth {
   /**
    * GET or POST `/auth/authorize`: checks the client and redirect URI (errors shown as a page, never redirected),
    * then PKCE, `aud` and the launch context (errors redirected as RFC 6749 §4.1.2.1 says), shows the patient
-   * picker for a standalone launch, and lets the OAuth library issue the code.
+   * picker for a standalone launch, and lets the OAuth library issue the code. The pages are in the language of
+   * `ui_locales` (OpenID Connect's authorize parameter), else the browser's Accept-Language.
    */
   async authorize(
     res: ServerResponse,
     params: Record<string, string>,
     origin: string,
     isFormPost: boolean,
+    acceptLanguage?: string,
   ): Promise<void> {
+    const locale = negotiateLocale([params.ui_locales, acceptLanguage]);
     const clientId = params.client_id ?? "";
     const redirectUri = params.redirect_uri ?? "";
     if (!REGISTERED_CLIENT_IDS.includes(clientId)) {
       sendHtml(
         res,
         400,
-        errorPage("Unknown app", `The client_id "${clientId}" is not registered with this sandbox.`),
+        errorPage(
+          t(locale, "error.unknownAppTitle"),
+          t(locale, "error.unknownApp", { client: clientId }),
+          locale,
+        ),
       );
       return;
     }
@@ -110,8 +123,9 @@ export class SandboxAuth {
         res,
         400,
         errorPage(
-          "Redirect not allowed",
-          `The redirect_uri "${redirectUri}" is not on this machine or the app's origin.`,
+          t(locale, "error.redirectTitle"),
+          t(locale, "error.redirect", { uri: redirectUri }),
+          locale,
         ),
       );
       return;
@@ -128,10 +142,14 @@ export class SandboxAuth {
       redirectError(problem.error, problem.description);
       return;
     }
-    const user = this.launchUser(params, isFormPost);
+    const user = this.launchUser(params, isFormPost, locale);
     if (user === "picker" || user === "picker-again") {
-      const again = user === "picker-again" ? "Choose a patient, then press Allow." : undefined;
-      sendHtml(res, again === undefined ? 200 : 400, patientPickerPage(params, this.patients(), again));
+      const again = user === "picker-again" ? t(locale, "picker.again") : undefined;
+      sendHtml(
+        res,
+        again === undefined ? 200 : 400,
+        patientPickerPage(params, this.patients(), again, locale),
+      );
       return;
     }
     if ("error" in user) {
@@ -152,11 +170,7 @@ export class SandboxAuth {
     const location = response.get("location") as unknown;
     if (response.status === 302 && typeof location === "string") sendRedirect(res, location);
     else
-      sendHtml(
-        res,
-        400,
-        errorPage("Authorization failed", "The authorization request could not be completed."),
-      );
+      sendHtml(res, 400, errorPage(t(locale, "error.authorizeTitle"), t(locale, "error.authorize"), locale));
   }
 
   /** PKCE S256, state, response type and `aud`: the checks whose failure is redirected back to the app. */
@@ -189,12 +203,14 @@ export class SandboxAuth {
   }
 
   /**
-   * The patient context: from the EHR launch id, or chosen on the picker for a standalone launch.
+   * The patient context: from the EHR launch id (with the sandbox page's locale), or chosen on the picker for a
+   * standalone launch (with the picker's locale).
    * @returns the user, an error to redirect, or which picker page to show
    */
   private launchUser(
     params: Record<string, string>,
     isFormPost: boolean,
+    locale: Locale,
   ): LaunchUser | { error: string; description: string } | "picker" | "picker-again" {
     if (params.launch) {
       const context = this.launches.resolve(params.launch);
@@ -216,7 +232,7 @@ export class SandboxAuth {
       return { error: "access_denied", description: "The user denied access to the app" };
     const patientId = params.patient ?? "";
     if (!this.patients().some((p) => p.id === patientId)) return "picker-again";
-    return { patientId, failures: [] };
+    return { patientId, failures: [], locale };
   }
 
   /** POST `/auth/token`: the authorization-code grant, PKCE verified by the library, a single-use code. */
@@ -336,6 +352,8 @@ export class SandboxAuth {
           });
         }
         if (!launch.failures.some((f) => f.kind === "no-patient")) saved.patient = launch.patientId;
+        // The clinician's language (the sandbox page's, or the picker's): a launch-context field, like `patient`.
+        if (launch.locale !== undefined) saved.locale = launch.locale;
         this.tokens.set(token.accessToken, saved);
         const fromCode: unknown = token.authorizationCode;
         if (typeof fromCode === "string") this.spentCodes.get(fromCode)?.push(token.accessToken);

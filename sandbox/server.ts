@@ -19,6 +19,7 @@ import { type FhirStore, loadFhirStore } from "./fhir-store.ts";
 import { readBody, requestOrigin, sendHtml, sendJson, sendRedirect, toRecord } from "./http.ts";
 import { LaunchRegistry } from "./launches.ts";
 import { SandboxAuth } from "./oauth.ts";
+import { pageLocale, t } from "./i18n.ts";
 import { errorPage, sandboxHomePage } from "./pages.ts";
 
 /** Options shared by the Vite plugin and the stand-alone server. */
@@ -117,7 +118,7 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
     } else if (path === AUTHORIZE_PATH) {
       const isPost = req.method === "POST";
       const params = isPost ? toRecord(new URLSearchParams(await readBody(req))) : toRecord(url.searchParams);
-      await auth.authorize(res, params, origin, isPost);
+      await auth.authorize(res, params, origin, isPost, headerText(req.headers["accept-language"]));
     } else if (path === TOKEN_PATH) {
       if (req.method !== "POST") {
         sendJson(
@@ -135,7 +136,15 @@ export function createSandboxHandler(options: SandboxOptions = {}): SandboxHandl
         } else await auth.token(req, res, form, cors);
       }
     } else {
-      serveSandboxPage(path, url.searchParams, origin, loaded, launches, res);
+      serveSandboxPage(
+        path,
+        url.searchParams,
+        origin,
+        loaded,
+        launches,
+        res,
+        headerText(req.headers["accept-language"]),
+      );
     }
     return true;
   };
@@ -239,6 +248,14 @@ async function serveBulk(
     });
 }
 
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+/**
+ * `/sandbox/…` in the page's locale (`?lang=`, else Accept-Language): the launch ids made here carry it, so the app's
+ * token response says which language the clinician launched in; the launch URL itself gains nothing.
+ */
 function serveSandboxPage(
   path: string,
   query: URLSearchParams,
@@ -246,8 +263,10 @@ function serveSandboxPage(
   store: FhirStore,
   launches: LaunchRegistry,
   res: ServerResponse,
+  acceptLanguage: string | undefined,
 ): void {
   const patients = store.manifest.patients;
+  const locale = pageLocale(query.get("lang"), acceptLanguage);
   const launchUrl = (patientId: string, launchId: string): string =>
     `${origin}${APP_LAUNCH_PATH}?${new URLSearchParams({ iss: `${origin}${FHIR_BASE_PATH}`, launch: launchId }).toString()}`;
   if (path === "/sandbox") {
@@ -256,25 +275,46 @@ function serveSandboxPage(
     sendHtml(
       res,
       200,
-      sandboxHomePage({ origin, patients, launchUrl: (id) => launchUrl(id, launches.launchFor(id)) }),
+      sandboxHomePage({
+        origin,
+        patients,
+        locale,
+        launchUrl: (id) => launchUrl(id, launches.launchFor(id, [], locale)),
+      }),
     );
   } else if (path === `${SANDBOX_PAGE_PATH}launch`) {
     const patientId = query.get("patient") ?? "";
     const parsed = parseFailures(query.getAll("fail"));
     if (!patients.some((p) => p.id === patientId)) {
-      sendHtml(res, 400, errorPage("Unknown patient", `No synthetic patient has the id "${patientId}".`));
+      sendHtml(
+        res,
+        400,
+        errorPage(
+          t(locale, "error.unknownPatientTitle"),
+          t(locale, "error.unknownPatient", { id: patientId }),
+          locale,
+        ),
+      );
     } else if ("error" in parsed) {
-      sendHtml(res, 400, errorPage("Unknown failure injection", parsed.error));
+      // The parser's message names the bad code; it stays English, like the codes.
+      sendHtml(res, 400, errorPage(t(locale, "error.unknownFailureTitle"), parsed.error, locale));
     } else {
-      sendRedirect(res, launchUrl(patientId, launches.launchFor(patientId, parsed.failures)));
+      sendRedirect(res, launchUrl(patientId, launches.launchFor(patientId, parsed.failures, locale)));
     }
   } else if (path === `${SANDBOX_PAGE_PATH}patients.json`) {
     sendJson(res, 200, {
       ...store.manifest,
-      patients: patients.map((p) => ({ ...p, launchUrl: launchUrl(p.id, launches.launchFor(p.id)) })),
+      patients: patients.map((p) => ({
+        ...p,
+        launchUrl: launchUrl(p.id, launches.launchFor(p.id, [], locale)),
+      })),
     });
   } else {
-    sendHtml(res, 404, errorPage("Not found", `Nothing at ${path}.`));
+    sendHtml(
+      res,
+      404,
+      errorPage(t(locale, "error.notFoundTitle"), t(locale, "error.notFound", { path }), locale),
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 // @vitest-environment node
 /**
- * package.json: the runtime `dependencies` are what the compiled CLI imports (commander, csv-stringify; fastify and jose
- * for the CDS Hooks service and the Bulk Data client). The built pages
+ * package.json: the runtime `dependencies` are what the compiled CLI imports (commander, csv-stringify; fastify,
+ * @fastify/cors and jose for the CDS Hooks service and the Bulk Data client; d3-scale and d3-shape for the quality
+ * report's charts; intl-messageformat for the table headers and summary in es / zh-CN). The built pages
  * bundle React, MUI, Emotion and fhirclient, and the build tools only build: all devDependencies.
  */
 import { readFileSync } from "node:fs";
@@ -20,7 +21,16 @@ describe("package.json", () => {
   it("its dependencies hold no UI library, fhirclient or build tool", () => {
     const runtime = Object.keys(pkg.dependencies ?? {});
     expect(runtime.filter((name) => BUILD_TIME.test(name))).toEqual([]);
-    expect(runtime.sort()).toEqual(["commander", "csv-stringify", "fastify", "jose"]);
+    expect(runtime.sort()).toEqual([
+      "@fastify/cors",
+      "commander",
+      "csv-stringify",
+      "d3-scale",
+      "d3-shape",
+      "fastify",
+      "intl-messageformat",
+      "jose",
+    ]);
   });
 
   it("the build-time packages are devDependencies", () => {

@@ -42,6 +42,13 @@ export interface CdsConfig {
   codeMap: CodeMap;
   /** Time allowed for one FHIR query when the service fetches; default 5 s (the hook has 500 ms to answer at best). */
   fhirTimeoutMs?: number;
+  /**
+   * Browser origins (`scheme://host[:port]`, compared exactly) allowed to call the service cross-origin (CORS), for
+   * browser-based CDS clients; default none. The JWT is still required: CORS only lets the browser read the answer.
+   */
+  corsOrigins?: string[];
+  /** Most unexpired JWT `jti`s remembered for replay detection (default 100,000); past it a call gets 401. */
+  replayCacheSize?: number;
 }
 
 const KEYS = new Set([
@@ -53,6 +60,8 @@ const KEYS = new Set([
   "feedbackFile",
   "codeMap",
   "fhirTimeoutMs",
+  "corsOrigins",
+  "replayCacheSize",
 ]);
 
 function fail(path: string, what: string): never {
@@ -78,6 +87,13 @@ function httpUrl(value: unknown, path: string): string {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") fail(path, "expected an http(s) URL");
   return text.replace(/\/+$/, "");
+}
+
+/** A browser origin exactly as the `Origin` header sends it: scheme, host and port, no path or trailing slash. */
+function origin(value: unknown, path: string): string {
+  const text = httpUrl(value, path);
+  if (new URL(text).origin !== text) fail(path, `not an origin (scheme://host[:port], no path): ${text}`);
+  return text;
 }
 
 function strings(value: unknown, path: string, item: (v: unknown, p: string) => string): string[] {
@@ -127,6 +143,12 @@ export function parseCdsConfig(json: unknown): CdsConfig {
     if (typeof json.fhirTimeoutMs !== "number" || !(json.fhirTimeoutMs > 0))
       fail("fhirTimeoutMs", "expected a positive number");
     config.fhirTimeoutMs = json.fhirTimeoutMs;
+  }
+  if (json.corsOrigins !== undefined) config.corsOrigins = strings(json.corsOrigins, "corsOrigins", origin);
+  if (json.replayCacheSize !== undefined) {
+    if (!Number.isInteger(json.replayCacheSize) || !((json.replayCacheSize as number) > 0))
+      fail("replayCacheSize", "expected a positive integer");
+    config.replayCacheSize = json.replayCacheSize as number;
   }
   return config;
 }

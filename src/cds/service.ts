@@ -4,9 +4,12 @@
  * Every request, discovery included, needs a valid CDS client JWT (jwt.ts); a missing or bad one is a 401 with the
  * reason, never cards. The patient's data comes from the prefetch or from `fhirServer` with `fhirAuthorization`
  * (prefetch.ts), through the FHIR layer's loader and normaliser and the domain rules: the same path as the app.
- * Errors are OperationOutcomes (the 3.0 ballot's error format). The access token is never logged: fastify's request
- * log holds the method and URL only, and no handler logs a body.
+ * Errors are OperationOutcomes (the 3.0 ballot's error format); discovery names each service's `hookVersion` (the
+ * 3.0 ballot's field; 2.0 clients ignore it). Browser-based CDS clients get CORS (@fastify/cors) for the configured
+ * origins only: the preflight needs no JWT (a browser never sends one there), every other request still does.
+ * The access token is never logged: fastify's request log holds the method and URL only, and no handler logs a body.
  */
+import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import type { Bundle, OperationOutcome, Resource } from "fhir/r4";
 import { assess } from "../domain";
@@ -26,11 +29,26 @@ import { prefetchSource, prefetchTemplates } from "./prefetch";
 export const PATIENT_VIEW = "her2-patient-view";
 export const ORDER_SIGN = "her2-order-sign";
 const HOOKS: Record<string, string> = { [PATIENT_VIEW]: "patient-view", [ORDER_SIGN]: "order-sign" };
+/**
+ * The version of each hook's published definition that the service implements (CDS Hooks library: patient-view
+ * 1.0, order-sign 1.0), as discovery's `hookVersion` (CDS Hooks 3.0 ballot).
+ */
+export const HOOK_VERSION = "1.0";
+/** What a browser-based client may send and read (CORS). No cookies are used, so no credentials. */
+const CORS = {
+  methods: ["GET", "POST", "OPTIONS"],
+  allowedHeaders: ["Authorization", "Content-Type"],
+  exposedHeaders: ["WWW-Authenticate"],
+  maxAge: 600,
+};
 const PREFIX = "/cds-services";
 /** Largest request body accepted (a whole prefetch); larger is a 413. */
 const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 /** Card kinds remembered for feedback, oldest dropped first. */
 const REMEMBERED_CARDS = 20_000;
+
+/** The stages of a hook call that `onStage` reports (bench/cds.ts). */
+export type CdsStage = "jwt" | "body" | "load" | "normalise" | "assess" | "cards" | "serialise";
 
 export interface CdsServiceOptions {
   /** fastify's logger option (default off). */
@@ -46,7 +64,15 @@ export interface CdsServiceOptions {
    * The service URL and FHIR allow-list for a request's Host header, when they depend on it (the sandbox, mounted on
    * whatever loopback origin `npm start` or a test uses). Default: the config's.
    */
-  forHost?: (host: string | undefined) => Pick<CdsConfig, "serviceUrl" | "fhirServers" | "appLaunchUrl">;
+  forHost?: (
+    host: string | undefined,
+  ) => Pick<CdsConfig, "serviceUrl" | "fhirServers" | "appLaunchUrl" | "corsOrigins">;
+  /**
+   * Called with the time (ms) of each stage of a call, for the benchmark's breakdown: the JWT check, reading and
+   * parsing the body, loading (prefetch checks, then the FHIR layer's loader), normalising, the rules, the cards and
+   * serialising the answer. Unset, nothing is timed.
+   */
+  onStage?: (stage: CdsStage, ms: number) => void;
 }
 
 function localToday(): string {
@@ -150,8 +176,30 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   });
-  const verifier = new JwtVerifier(config.issuers, options.now);
+  const verifier = new JwtVerifier(config.issuers, options.now, config.replayCacheSize);
+  const onStage = options.onStage;
+  const timed = <T>(stage: CdsStage, run: () => T): T => {
+    if (!onStage) return run();
+    const start = performance.now();
+    const result = run();
+    onStage(stage, performance.now() - start);
+    return result;
+  };
+  const timedAsync = async <T>(stage: CdsStage, run: () => Promise<T>): Promise<T> => {
+    if (!onStage) return run();
+    const start = performance.now();
+    const result = await run();
+    onStage(stage, performance.now() - start);
+    return result;
+  };
   const siteOf = options.forHost ?? (() => config);
+  // Registered before the JWT hook, so a 401 carries the CORS headers too and the browser can read its reason; the
+  // preflight is answered inside this hook, before the JWT check.
+  void app.register(cors, {
+    delegator: (request, callback) => {
+      callback(null, { ...CORS, origin: siteOf(request.headers.host).corsOrigins ?? [] });
+    },
+  });
   const asOf = options.asOf ?? localToday;
   const kinds = new Map<string, CardKind>();
   const remember = (uuid: string, kind: CardKind): void => {
@@ -191,7 +239,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const audience = `${siteOf(request.headers.host).serviceUrl}${path.slice(PREFIX.length)}`;
-    const check = await verifier.verify(request.headers.authorization, audience);
+    const check = await timedAsync("jwt", () => verifier.verify(request.headers.authorization, audience));
     if (!check.ok) {
       request.log.info({ reason: check.reason }, "CDS client JWT rejected");
       await reply
@@ -202,11 +250,37 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     }
   });
 
+  if (onStage) {
+    // Body: from before fastify reads it to after it is parsed; serialise: fastify's JSON.stringify of the answer.
+    const marks = new WeakMap<object, number>();
+    const since = (request: object, stage: CdsStage): void => {
+      const start = marks.get(request);
+      if (start !== undefined) onStage(stage, performance.now() - start);
+    };
+    app.addHook("preParsing", (request, _reply, payload, done) => {
+      marks.set(request, performance.now());
+      done(null, payload);
+    });
+    app.addHook("preValidation", (request, _reply, done) => {
+      since(request, "body");
+      done();
+    });
+    app.addHook("preSerialization", (request, _reply, payload, done) => {
+      marks.set(request, performance.now());
+      done(null, payload);
+    });
+    app.addHook("onSend", (request, _reply, payload, done) => {
+      since(request, "serialise");
+      done(null, payload);
+    });
+  }
+
   const templates = prefetchTemplates(config.codeMap);
   app.get(PREFIX, () => ({
     services: [
       {
         hook: "patient-view",
+        hookVersion: HOOK_VERSION,
         id: PATIENT_VIEW,
         title: "HER2 status work-up (breast cancer)",
         description:
@@ -215,6 +289,7 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
       },
       {
         hook: "order-sign",
+        hookVersion: HOOK_VERSION,
         id: ORDER_SIGN,
         title: "Anti-HER2 drug vs HER2 status",
         description:
@@ -232,28 +307,32 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
         ? fromFetch(req.fhirServer, req.accessToken, options.fetchImpl)
         : undefined;
     const hasPrefetch = req.prefetch !== undefined && Object.keys(req.prefetch).length > 0;
-    const source = hasPrefetch
-      ? prefetchSource(req.prefetch ?? {}, req.patientId, templates, base, fetched)
-      : fetched;
-    if (!source)
-      throw new BadRequest(
-        "no prefetch and no fhirServer + fhirAuthorization: no way to read the patient's data",
-        412,
-      );
-    const loaded = await loadPatientData(source, req.patientId, {
-      codeMap: config.codeMap,
-      timeoutMs: config.fhirTimeoutMs ?? 5000,
-      maxRetryWaitMs: 1000,
+    const loaded = await timedAsync("load", () => {
+      const source = hasPrefetch
+        ? prefetchSource(req.prefetch ?? {}, req.patientId, templates, base, fetched)
+        : fetched;
+      if (!source)
+        throw new BadRequest(
+          "no prefetch and no fhirServer + fhirAuthorization: no way to read the patient's data",
+          412,
+        );
+      return loadPatientData(source, req.patientId, {
+        codeMap: config.codeMap,
+        timeoutMs: config.fhirTimeoutMs ?? 5000,
+        maxRetryWaitMs: 1000,
+      });
     });
-    const input = buildPatientInput({
-      patient: `Patient/${req.patientId}`,
-      resources: loaded.resources,
-      asOf: asOf(),
-      dataGaps: loaded.gaps,
-      fhirBase: base,
-      codeMap: config.codeMap,
-    });
-    return assess(input);
+    const input = timed("normalise", () =>
+      buildPatientInput({
+        patient: `Patient/${req.patientId}`,
+        resources: loaded.resources,
+        asOf: asOf(),
+        dataGaps: loaded.gaps,
+        fhirBase: base,
+        codeMap: config.codeMap,
+      }),
+    );
+    return timed("assess", () => assess(input));
   };
 
   const cardsFor = async (req: HookRequest, host: string | undefined): Promise<Card[]> => {
@@ -267,11 +346,11 @@ export function buildCdsService(config: CdsConfig, options: CdsServiceOptions = 
     }
     const assessment = await assessFor(req);
     const incomplete = assessment.dataGaps.some((g) => g.affectsAssessment);
-    if (req.hook === "order-sign") {
+    return timed("cards", () => {
+      if (req.hook !== "order-sign") return patientViewCards(assessment, ctx);
       const cards = orderSignCards(assessment, drafted, ctx);
       return incomplete ? [...cards, incompleteCard(assessment, ctx)] : cards;
-    }
-    return patientViewCards(assessment, ctx);
+    });
   };
 
   app.post<{ Params: { id: string } }>(`${PREFIX}/:id`, async (request, reply) => {

@@ -5,9 +5,11 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FlagCode, Her2Status } from "../domain";
+import { type Locale, SUPPORTED_LOCALES } from "../i18n/locales";
 import { FLAG_CODES, isFlagCode, isStatus, STATUSES } from "./filters";
 import { FORMAT_NAMES, type FormatName } from "./formats";
 import type { ExportOptions } from "./export";
+import { localeFromEnvironment, localeOption } from "./messages";
 import type { ReviewIo, ReviewOptions } from "./review";
 
 export type ParsedArgs =
@@ -123,6 +125,15 @@ function onlyOnce(name: string): (value: string, previous: string | undefined) =
   };
 }
 
+function parseLocale(value: string): Locale {
+  const locale = localeOption(value);
+  if (locale === undefined)
+    throw new InvalidArgumentError(
+      `expected one of: ${SUPPORTED_LOCALES.join(", ")} (or a tag such as es-MX).`,
+    );
+  return locale;
+}
+
 function collectFlag(value: string, previous: FlagCode[] | undefined): FlagCode[] {
   if (!isFlagCode(value)) throw new InvalidArgumentError(`expected one of: ${FLAG_CODES.join(", ")}.`);
   return [...(previous ?? []), value];
@@ -144,7 +155,8 @@ Examples:
   $ npx her2 review export/ --flag reflex-ish-missing --flag metastatic-retest-missing --format table
   $ npx her2 review bundles/*.json --status positive --format csv > positive.csv
   $ npx her2 review export/ --code-map site-codes.json > assessments.ndjson
-  $ npx her2 review export/ --as-of 2026-11-25 --format html --out her2-report.html`;
+  $ npx her2 review export/ --as-of 2026-11-25 --format html --out her2-report.html
+  $ npx her2 review export/ --format table --locale es`;
 
 interface ReviewFlags extends Partial<ExportFlags> {
   format: FormatName;
@@ -152,13 +164,20 @@ interface ReviewFlags extends Partial<ExportFlags> {
   asOf?: string;
   flag?: FlagCode[];
   status?: Her2Status[];
+  locale?: Locale;
 }
 
 /**
  * Parses the arguments after `her2`. Help goes to stdout (exit 0), usage errors to stderr (exit 2).
  * @param today The default for `--as-of`.
+ * @param env Where the locale comes from without `--locale` (LC_ALL, LC_MESSAGES, LANG).
  */
-export function parseArgs(argv: readonly string[], io: ReviewIo, today: string): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  io: ReviewIo,
+  today: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ParsedArgs {
   if (argv.length === 0) {
     // Commander would print the whole help on stderr; a usage error is one line.
     io.stderr.write(
@@ -202,6 +221,11 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
       "the institution's local HER2 result, answer and drug codes (JSON; format in src/fhir/README.md)",
       onlyOnce("--code-map"),
     )
+    .option(
+      "--locale <tag>",
+      `language of the table headers and the stderr summary: ${SUPPORTED_LOCALES.join(", ")} (default: from LC_ALL / LC_MESSAGES / LANG, else en); codes, NDJSON and CSV are not translated`,
+      parseLocale,
+    )
     .addHelpText("after", EXAMPLES);
   addExportOptions(reviewCommand, false).action((inputs: string[], flags: ReviewFlags) => {
     const review: ReviewOptions = {
@@ -211,6 +235,7 @@ export function parseArgs(argv: readonly string[], io: ReviewIo, today: string):
       flags: flags.flag ?? [],
       statuses: flags.status ?? [],
       codeMapFile: flags.codeMap,
+      locale: flags.locale ?? localeFromEnvironment(env),
     };
     if (flags.from === undefined) {
       // Without --from, --out is the file the output goes to (e.g. the HTML report), instead of stdout.

@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { JSONWebKeySet } from "jose";
@@ -34,6 +34,7 @@ import {
 import { PATIENT_RESOURCE_TYPES } from "../fhir/patient-membership";
 import { observationCodeTokens } from "../fhir/query-plan";
 import { EMPTY_CODE_MAP } from "../fhir/code-map";
+import { LineCounter } from "./export-lines";
 import { Progress } from "./progress";
 import type { ReviewIo } from "./review";
 
@@ -84,6 +85,18 @@ export interface ExportResult {
   readonly missing: readonly string[];
   /** Tokens obtained during the run. */
   readonly tokens: number;
+  /** Wall time of each phase this run went through, ms (the benchmark's breakdown; 0 for a phase it skipped). */
+  readonly phases?: ExportPhases;
+}
+
+/** Where an export's time goes. */
+export interface ExportPhases {
+  /** The token and the kick-off request (the server prepares the job during it, or after it). */
+  kickOffMs: number;
+  /** Polling the status URL until the manifest. */
+  pollMs: number;
+  /** Downloading the files. */
+  downloadMs: number;
 }
 
 interface FileState {
@@ -200,9 +213,17 @@ export async function runExport(
     return { exitCode: 130, complete: false, missing: missingFiles(state), tokens: token.issued };
   };
 
+  const phases: ExportPhases = { kickOffMs: 0, pollMs: 0, downloadMs: 0 };
+  let phaseStart = performance.now();
+  const phaseEnd = (phase: keyof ExportPhases): void => {
+    const now = performance.now();
+    phases[phase] += now - phaseStart;
+    phaseStart = now;
+  };
   try {
     if (state.statusUrl === undefined) {
       state.statusUrl = await client.kickOff(request, signal);
+      phaseEnd("kickOffMs");
       save();
       say(
         `export started (${request.group === undefined ? "all patients" : `Group/${request.group}`}); status URL saved`,
@@ -225,6 +246,7 @@ export async function runExport(
         signal,
       );
       state.files = fileStates(state.manifest);
+      phaseEnd("pollMs");
       save();
       say(
         `the server completed the export: ${String(state.manifest.output.length)} files${state.manifest.error.length > 0 ? `, ${String(state.manifest.error.length)} error files` : ""}`,
@@ -242,6 +264,7 @@ export async function runExport(
       progress,
       ...(signal ? { signal } : {}),
     });
+    phaseEnd("downloadMs");
     if (signal?.aborted) return await cancel();
 
     // STU2: error[] holds OperationOutcome files; they are shown, and their issues make the export incomplete.
@@ -285,7 +308,7 @@ export async function runExport(
     say(
       `complete: ${String(resources)} resources in ${String(files.length)} files in ${options.out}; the job was deleted on the server`,
     );
-    return { exitCode: 0, complete: true, missing: [], tokens: token.issued };
+    return { exitCode: 0, complete: true, missing: [], tokens: token.issued, phases };
   } catch (error) {
     if (signal?.aborted) return await cancel();
     return stopped(error);
@@ -423,57 +446,6 @@ async function downloadFile(
     if (failures > client.backoff.retries)
       throw new BulkError("server", `${problem}, after ${String(failures)} attempts`);
     await client.sleep(client.waitMs(failures, response), signal);
-  }
-}
-
-/** Counts NDJSON lines on the way to disk and keeps the last line, to tell a whole file from a cut one. */
-class LineCounter extends Transform {
-  /** Non-empty lines seen. */
-  lines = 0;
-  /** The text after the last newline (the last line, when the file does not end with one). */
-  private tail = "";
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly onBytes: (n: number) => void) {
-    super();
-  }
-
-  override _transform(
-    chunk: Buffer,
-    _encoding: string,
-    done: (error?: Error | null, data?: Buffer) => void,
-  ): void {
-    this.onBytes(chunk.length);
-    const text = this.tail + this.decoder.decode(chunk, { stream: true });
-    const parts = text.split("\n");
-    this.tail = parts.pop() ?? "";
-    for (const line of parts) if (line.trim() !== "") this.lines++;
-    done(null, chunk);
-  }
-
-  override _flush(done: (error?: Error | null) => void): void {
-    this.tail += this.decoder.decode();
-    done();
-  }
-
-  /**
-   * Why the file looks cut short: a last line without its newline that is not a whole JSON resource, or fewer lines
-   * than the manifest's `count`. Undefined for a whole file.
-   */
-  truncation(expected: number | undefined): string | undefined {
-    let lines = this.lines;
-    if (this.tail.trim() !== "") {
-      try {
-        JSON.parse(this.tail);
-        lines++;
-      } catch {
-        return `the download was cut short (its last line is incomplete after ${String(this.lines)} resources)`;
-      }
-    }
-    this.lines = lines;
-    if (expected !== undefined && lines !== expected)
-      return `the download holds ${String(lines)} resources, the manifest says ${String(expected)}`;
-    return undefined;
   }
 }
 

@@ -2,11 +2,12 @@
  * Entry point of `her2` (bin/her2.js imports this module). Parses the arguments, runs the review against the
  * process's stdout / stderr, and sets the exit code. With HER2_REVIEW_STATS=1 it also prints one JSON line of run
  * statistics (peak RSS, counts) on stderr, for the benchmark.
+ *
+ * The CDS Hooks commands (fastify, jose) and the Bulk Data export (jose) are imported only when one of them runs: a
+ * review of files, and every worker thread of it, starts without loading them.
  */
 import { isMainThread, workerData } from "node:worker_threads";
 import { localDate, parseArgs } from "./args";
-import { CDS_COMMANDS, runCdsCommand } from "./cds-commands";
-import { exportCommand } from "./export-command";
 import { WORKER_ROLE, type WorkerStart } from "./parallel-review";
 import { runReviewWorker } from "./review-worker";
 import { review, type ReviewIo } from "./review";
@@ -17,12 +18,21 @@ import { runScanWorker, SCAN_WORKER_ROLE, type ScanWorkerStart } from "./scan-wo
  * @param argv The arguments after `her2`.
  * @returns The exit code.
  */
+/** The commands of cds-commands.ts, named here so that it is imported only for them (test/cli/bin.test.ts runs each). */
+const LAZY_CDS_COMMANDS: readonly string[] = ["cds-service", "feedback-report"];
+
 export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = new Date()): Promise<number> {
+  const started = performance.now();
   // The CDS Hooks service and its feedback report (issue 13) have their own options (cds-commands.ts).
-  if (CDS_COMMANDS.includes(argv[0] ?? "")) return runCdsCommand(argv, io);
+  if (LAZY_CDS_COMMANDS.includes(argv[0] ?? "")) {
+    const { runCdsCommand } = await import("./cds-commands");
+    return runCdsCommand(argv, io);
+  }
   const parsed = parseArgs(argv, io, localDate(now));
   if (parsed.kind === "exit") return parsed.code;
+  const statsWanted = process.env["HER2_REVIEW_STATS"] === "1";
   if (parsed.kind === "export") {
+    const { exportCommand } = await import("./export-command");
     // SIGINT cancels: the job is deleted on the server (export.ts). A second Ctrl-C ends the process at once.
     const controller = new AbortController();
     const onSigint = (): void => {
@@ -31,13 +41,28 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
     };
     process.on("SIGINT", onSigint);
     try {
-      return await exportCommand(parsed, io, controller.signal);
+      const result = await exportCommand(parsed, io, review, controller.signal);
+      if (statsWanted) {
+        const { phases } = result.exported;
+        const reviewed = result.reviewed;
+        writeStats(io, started, {
+          ...(phases === undefined
+            ? {}
+            : {
+                kickOffMs: Math.round(phases.kickOffMs),
+                pollMs: Math.round(phases.pollMs),
+                downloadMs: Math.round(phases.downloadMs),
+              }),
+          ...(reviewed === undefined
+            ? {}
+            : { patients: reviewed.patients, resources: reviewed.resources, workers: reviewed.workers }),
+        });
+      }
+      return result.exitCode;
     } finally {
       process.off("SIGINT", onSigint);
     }
   }
-  const started = performance.now();
-  const statsWanted = process.env["HER2_REVIEW_STATS"] === "1";
   // Where the memory goes, sampled: the benchmark reports the peaks next to the peak RSS.
   const peaks = { heapTotal: 0, external: 0, arrayBuffers: 0 };
   const sampler = statsWanted
@@ -51,24 +76,31 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
   const result = await review(parsed.options, io);
   clearInterval(sampler);
   if (statsWanted) {
-    const usage = process.resourceUsage();
-    const stats = {
-      maxRssKb: usage.maxRSS,
-      /** User + system CPU time of the whole process, start-up included. */
-      cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
+    writeStats(io, started, {
       patients: result.patients,
       resources: result.resources,
-      ms: Math.round(performance.now() - started),
       assessMs: Math.round(result.assessMs),
       firstPassMs: Math.round(result.firstPassMs),
       workers: result.workers,
       scanWorkers: result.scanWorkers,
       peakHeapMb: Math.round(peaks.heapTotal / 1048576),
       peakExternalMb: Math.round(peaks.external / 1048576),
-    };
-    io.stderr.write(`her2-stats ${JSON.stringify(stats)}\n`);
+    });
   }
   return result.exitCode;
+}
+
+/** The `her2-stats` line: peak RSS, CPU and wall time of the run, and the command's own figures. */
+function writeStats(io: ReviewIo, started: number, figures: Record<string, number>): void {
+  const usage = process.resourceUsage();
+  const stats = {
+    maxRssKb: usage.maxRSS,
+    /** User + system CPU time of the whole process, start-up included. */
+    cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
+    ms: Math.round(performance.now() - started),
+    ...figures,
+  };
+  io.stderr.write(`her2-stats ${JSON.stringify(stats)}\n`);
 }
 
 if (isMainThread) {

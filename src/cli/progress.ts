@@ -7,7 +7,7 @@ import type { Writable } from "node:stream";
 const INTERVAL_MS = 250;
 
 export class Progress {
-  private last = 0;
+  private last = Number.NEGATIVE_INFINITY;
   private drawn = false;
 
   constructor(
@@ -27,6 +27,11 @@ export class Progress {
     this.last = now;
     this.stderr.write(`\r\x1b[2K${text()}`);
     this.drawn = true;
+  }
+
+  /** The next update draws at once: a new phase (reading, then assessing) shows as it starts, not 250 ms later. */
+  startPhase(): void {
+    this.last = Number.NEGATIVE_INFINITY;
   }
 
   /** Clears the line, so the next message starts on a clean line. */

@@ -7,14 +7,16 @@ import { createWriteStream, openSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Writable } from "node:stream";
 import { EMPTY_CODE_MAP } from "../fhir/code-map";
+import type { Locale } from "../i18n/locales";
 import { assessPatient, failureLine } from "./assess-patient";
 import { readCodeMapFile } from "./code-map-file";
 import { Diagnostics, errorMessage, UsageError } from "./diagnostics";
 import { wholeNumberFromEnvironment } from "./environment";
 import type { Filters } from "./filters";
-import { outputFormat, type FormatName } from "./formats";
+import { isPerPatient, loadOutputFormat, type FormatName } from "./formats";
 import { reviewInWorkers } from "./parallel-review";
 import { readPopulation, type Population } from "./population";
+import { cliMessage } from "./messages";
 import { Progress } from "./progress";
 import { Summary } from "./summary";
 import { Utf8Chunks } from "./utf8";
@@ -29,6 +31,8 @@ export interface ReviewOptions extends Filters {
   codeMapFile?: string | undefined;
   /** Write the output to this file instead of stdout (`--out` without `--from`); removed again if the review fails. */
   outFile?: string | undefined;
+  /** The language of the table headers, the summary line and the progress line (`--locale`, LANG); default en. */
+  locale?: Locale | undefined;
 }
 
 export interface ReviewIo {
@@ -98,10 +102,6 @@ function defaultWorkers(): { count: number; note?: string } {
     count: 0,
     note: `her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`,
   };
-}
-
-function count(n: number): string {
-  return n.toLocaleString("en-US");
 }
 
 /** Writes output in UTF-8 chunks (utf8.ts) and waits for the stream to drain when it asks to. */
@@ -208,6 +208,7 @@ export async function review(
 ): Promise<ReviewResult> {
   const diagnostics = new Diagnostics(io.stderr);
   const progress = new Progress(io.stderr);
+  const locale = options.locale ?? "en";
   const fail = (error: unknown): ReviewResult => {
     if (!(error instanceof UsageError)) throw error;
     progress.clear();
@@ -243,15 +244,20 @@ export async function review(
     return fail(error);
   }
   const firstPassMs = performance.now() - started;
+  progress.startPhase();
 
-  const format = outputFormat(options.format, {
-    inputs: options.inputs,
-    asOf: options.asOf,
-    filters: [
-      ...options.flags.map((f) => `--flag ${f}`),
-      ...options.statuses.map((s) => `--status ${s}`),
-    ].join(" "),
-  });
+  const format = await loadOutputFormat(
+    options.format,
+    {
+      inputs: options.inputs,
+      asOf: options.asOf,
+      filters: [
+        ...options.flags.map((f) => `--flag ${f}`),
+        ...options.statuses.map((s) => `--status ${s}`),
+      ].join(" "),
+    },
+    locale,
+  );
   let outFile: OutFile | undefined;
   if (options.outFile !== undefined) {
     try {
@@ -262,14 +268,14 @@ export async function review(
     }
   }
   const output = new Output(outFile?.stream ?? io.stdout);
-  const summary = new Summary();
+  const summary = new Summary(locale);
   const filtered = options.flags.length > 0 || options.statuses.length > 0;
   let failures = 0;
   let assessMs = 0;
   const plan = population.ndjsonOnly;
-  // A table's column widths depend on the first rows, and the HTML report counts every patient before it is
-  // written, so their text for a patient cannot be made apart.
-  const workerFormat = options.format === "table" || options.format === "html" ? undefined : options.format;
+  // A table's column widths depend on the first rows, and the quality report (HTML, report CSV) counts every patient
+  // before it is written, so their text for a patient cannot be made apart.
+  const workerFormat = isPerPatient(options.format) ? options.format : undefined;
   const workersWouldRun =
     plan !== undefined &&
     workerFormat !== undefined &&
@@ -310,7 +316,9 @@ export async function review(
           for (const record of batch.records) summary.count(record);
           assessMs += batch.assessMs;
           done += patients;
-          progress.update(() => `assessing patient ${count(done)} of ${count(population.patientCount)}`);
+          progress.update(() =>
+            cliMessage(locale, "progress.assessing", { done, total: population.patientCount }),
+          );
           await output.writeBytes(batch.text);
         },
         (reason) => {

@@ -1,6 +1,8 @@
 /** The one-line summary printed on stderr at the end of a review: the whole population, before filters. */
 import type { Assessment, FlagCode, Her2Status } from "../domain";
+import type { Locale } from "../i18n/locales";
 import { FLAG_CODES, STATUSES } from "./filters";
+import { cliMessage, cliNumber } from "./messages";
 
 /** What the summary counts of one patient's assessment. */
 export interface SummaryRecord {
@@ -25,6 +27,9 @@ export function summaryRecord(assessment: Assessment, shown: boolean): SummaryRe
 }
 
 export class Summary {
+  /** @param locale The language of the line (`--locale`, LANG); status and flag codes stay codes. */
+  constructor(private readonly locale: Locale = "en") {}
+
   patients = 0;
   shown = 0;
   results = 0;
@@ -53,18 +58,29 @@ export class Summary {
    * 2 warnings` (skipped: lines, entries and files not read that may hold a patient's data)
    */
   line(resources: number, warnings: number, filtered: boolean, skipped = 0): string {
-    const statuses = [...this.byStatus].map(([s, n]) => `${s} ${n}`).join(", ");
-    const flagged = [...this.byFlag].filter(([, n]) => n > 0);
-    const flags = flagged.length === 0 ? "none" : flagged.map(([f, n]) => `${f} ${n}`).join(", ");
-    return [
-      `her2 review: ${plural(this.patients, "patient")}${filtered ? ` (${this.shown} shown)` : ""}`,
-      `${plural(resources, "resource")} read`,
-      plural(this.results, "HER2 result"),
-      `${this.unreadable} unreadable; status ${statuses}; flags ${flags}; ${skipped} skipped; ${plural(warnings, "warning")}`,
-    ].join(", ");
+    const { locale } = this;
+    const n = (value: number): string => cliNumber(locale, value);
+    const statuses = [...this.byStatus].map(([s, count]) => `${s} ${n(count)}`).join(", ");
+    const flagged = [...this.byFlag].filter(([, count]) => count > 0);
+    const flags =
+      flagged.length === 0
+        ? cliMessage(locale, "summary.flagsNone")
+        : cliMessage(locale, "summary.flags", {
+            list: flagged.map(([f, count]) => `${f} ${n(count)}`).join(", "),
+          });
+    const patients = filtered
+      ? cliMessage(locale, "summary.patientsShown", { count: this.patients, shown: this.shown })
+      : cliMessage(locale, "summary.patients", { count: this.patients });
+    // The prefix is the command's name, in every locale, so a script can find the line.
+    return `her2 review: ${cliMessage(locale, "summary.line", {
+      patients,
+      resources: cliMessage(locale, "summary.resources", { count: resources }),
+      results: cliMessage(locale, "summary.results", { count: this.results }),
+      unreadable: cliMessage(locale, "summary.unreadable", { count: this.unreadable }),
+      status: cliMessage(locale, "summary.status", { list: statuses }),
+      flags,
+      skipped: cliMessage(locale, "summary.skipped", { count: skipped }),
+      warnings: cliMessage(locale, "summary.warnings", { count: warnings }),
+    })}`;
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

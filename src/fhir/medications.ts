@@ -11,7 +11,7 @@ import type {
   MedicationStatement,
   Resource,
 } from "fhir/r4";
-import type { AntiHer2Therapy } from "../domain/types";
+import type { AntiHer2Therapy, DataGap } from "../domain/types";
 import type { CodeMap } from "./code-map";
 import { allConceptText, codingsOf, refOf, resolveReference, type ResourceIndex } from "./fhir-utils";
 import { ANTI_HER2_DRUGS, RXNORM } from "./terminology/medications";
@@ -136,6 +136,56 @@ function periodOf(resource: MedicationResource): { start?: string; end?: string;
   }
 }
 
+/** Whether an entry counts as given or planned therapy: not entered in error, not a request NOT to give the drug. */
+function isTherapyEntry(resource: MedicationResource): boolean {
+  if (resource.status === "entered-in-error") return false;
+  // A request not to give the drug (FHIR MedicationRequest.doNotPerform) is the opposite of therapy.
+  return !(resource.resourceType === "MedicationRequest" && resource.doNotPerform === true);
+}
+
+/** Whether a concept says what drug it is: a text or display a person wrote, an RxNorm code, or a mapped local code. */
+function namesADrug(concept: CodeableConcept, codeMap: CodeMap): boolean {
+  if (concept.text?.trim()) return true;
+  return codingsOf(concept).some(
+    (c) =>
+      Boolean(c.display?.trim()) ||
+      (c.system === RXNORM && Boolean(c.code)) ||
+      codeMap.medications.some((m) => m.system === c.system && m.code === c.code),
+  );
+}
+
+/**
+ * Medication entries whose drug cannot be told (a medicationReference to a Medication that did not load, with no
+ * display; or a concept with neither text nor a known code), as one data gap. Without it such an order would count as
+ * "not anti-HER2" and a HER2-positive patient on trastuzumab would be flagged as untreated; with it the therapy check
+ * is reported as not made (gap-flags.ts).
+ */
+export function unidentifiedMedicationGap(
+  resources: readonly Resource[],
+  index: ResourceIndex,
+  codeMap: CodeMap,
+): DataGap | undefined {
+  const unknown: string[] = [];
+  for (const resource of resources) {
+    if (!isMedicationResource(resource) || !isTherapyEntry(resource)) continue;
+    if (medicationConcepts(resource, index).some((c) => namesADrug(c, codeMap))) continue;
+    const target = resource.medicationReference?.reference;
+    unknown.push(
+      target
+        ? `${refOf(resource)} names ${target}, which did not load`
+        : `${refOf(resource)} has no drug name or known code`,
+    );
+  }
+  if (unknown.length === 0) return undefined;
+  const more = unknown.length > 3 ? `; and ${String(unknown.length - 3)} more` : "";
+  return {
+    resourceType: "Medication",
+    kind: "not-found",
+    reason: `the drug of ${String(unknown.length)} medication ${unknown.length === 1 ? "entry" : "entries"} cannot be identified: ${unknown.slice(0, 3).join("; ")}${more}`,
+    affectsAssessment: true,
+  };
+}
+
 /** Anti-HER2 therapies among a patient's resources. Entries entered in error and do-not-perform requests are skipped. */
 export function buildTherapies(
   resources: readonly Resource[],
@@ -144,10 +194,7 @@ export function buildTherapies(
 ): AntiHer2Therapy[] {
   const therapies: AntiHer2Therapy[] = [];
   for (const resource of resources) {
-    if (!isMedicationResource(resource)) continue;
-    if (resource.status === "entered-in-error") continue;
-    // A request not to give the drug (FHIR MedicationRequest.doNotPerform) is the opposite of therapy.
-    if (resource.resourceType === "MedicationRequest" && resource.doNotPerform === true) continue;
+    if (!isMedicationResource(resource) || !isTherapyEntry(resource)) continue;
     const { start, end, recordedUntil } = periodOf(resource);
     for (const drug of antiHer2DrugsOf(medicationConcepts(resource, index), codeMap)) {
       const therapy: AntiHer2Therapy = { drug, source: refOf(resource), status: resource.status };

@@ -9,7 +9,7 @@ import { buildDiseaseEvents } from "./conditions";
 import { splitDuplicates } from "./duplicates";
 import { indexResources, refOf, type ResourceIndex } from "./fhir-utils";
 import { buildHer2Records } from "./her2-records";
-import { buildTherapies } from "./medications";
+import { buildTherapies, unidentifiedMedicationGap } from "./medications";
 import { observationTextMayMatter } from "./observation-prefilter";
 import { malformedField } from "./resource-shape";
 import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
@@ -256,6 +256,8 @@ function buildFrom(args: BuildPatientInputArgs): PatientInput {
     if ("method" in entry) copies.tests.push(entry);
     else gaps.push(entry);
   }
+  const unidentified = unidentifiedMedicationGap(own, index, codeMap);
+  if (unidentified) gaps.push(unidentified);
   return {
     patient: args.patient,
     asOf: args.asOf,

@@ -118,28 +118,67 @@ function expected(shape: Shape): string {
   return Array.isArray(shape) ? "a list" : "an object";
 }
 
+/**
+ * Where misfit is in the resource: field names and list indexes below a prefix. Kept as a stack and spelt out only
+ * for a misfit (`collection.bodySite[0].text`): the check runs over every field of every resource of a review, and
+ * nearly all of them fit.
+ */
+class FieldPath {
+  private readonly steps: (string | number)[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  push(step: string | number): void {
+    this.steps.push(step);
+  }
+
+  pop(): void {
+    this.steps.pop();
+  }
+
+  toString(): string {
+    let text = this.prefix;
+    for (const step of this.steps)
+      text = typeof step === "number" ? `${text}[${String(step)}]` : text === "" ? step : `${text}.${step}`;
+    return text;
+  }
+}
+
+function wrong(path: FieldPath, value: unknown, shape: Shape): string {
+  return `${path.toString()} is ${kindOf(value)}, not ${expected(shape)}`;
+}
+
 /** The first field of `value` that does not fit `shape`, as `path: found X, expected Y`; undefined when it fits. */
-function misfit(value: unknown, shape: Shape, path: string): string | undefined {
-  const wrong = `${path} is ${kindOf(value)}, not ${expected(shape)}`;
+function misfit(value: unknown, shape: Shape, path: FieldPath): string | undefined {
   if (typeof shape === "string") {
     if (shape === "object")
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? undefined : wrong;
-    return typeof value === shape && (shape !== "number" || Number.isFinite(value)) ? undefined : wrong;
+      return typeof value === "object" && value !== null && !Array.isArray(value)
+        ? undefined
+        : wrong(path, value, shape);
+    return typeof value === shape && (shape !== "number" || Number.isFinite(value))
+      ? undefined
+      : wrong(path, value, shape);
   }
   if (Array.isArray(shape)) {
-    if (!Array.isArray(value)) return wrong;
+    if (!Array.isArray(value)) return wrong(path, value, shape);
     const item = shape[0] as Shape;
-    for (const [i, element] of (value as unknown[]).entries()) {
-      const found = misfit(element, item, `${path}[${String(i)}]`);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const found = misfit(value[i], item, path);
+      path.pop();
       if (found) return found;
     }
     return undefined;
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return wrong;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return wrong(path, value, shape);
   const fields = value as Record<string, unknown>;
-  for (const [field, fieldShape] of Object.entries(shape as Record<string, Shape>)) {
-    if (fields[field] === undefined) continue;
-    const found = misfit(fields[field], fieldShape, path === "" ? field : `${path}.${field}`);
+  const shapes = shape as Record<string, Shape>;
+  for (const field in shapes) {
+    const fieldValue = fields[field];
+    if (fieldValue === undefined) continue;
+    path.push(field);
+    const found = misfit(fieldValue, shapes[field] as Shape, path);
+    path.pop();
     if (found) return found;
   }
   return undefined;
@@ -152,7 +191,7 @@ function misfit(value: unknown, shape: Shape, path: string): string | undefined 
 export function malformedField(resource: Resource, path = ""): string | undefined {
   const shape = SHAPES[resource.resourceType];
   if (shape === undefined) return undefined;
-  const found = misfit(resource, shape, path);
+  const found = misfit(resource, shape, new FieldPath(path));
   if (found) return found;
   const contained = (resource as { contained?: unknown }).contained;
   if (!Array.isArray(contained)) return undefined;

@@ -24,8 +24,10 @@ export function isLocale(tag: string): tag is Locale {
  */
 export function matchLocale(tag: string | undefined): Locale | undefined {
   if (!tag) return undefined;
+  // POSIX locale names carry a codeset and modifier (`zh_TW.UTF-8@x`): drop them, or they would hide the region.
   const parts = tag
     .trim()
+    .replace(/[.@].*$/, "")
     .replace(/_/g, "-")
     .split(/[-;]/)
     .filter(Boolean)
@@ -42,14 +44,30 @@ export function matchLocale(tag: string | undefined): Locale | undefined {
 }
 
 /**
- * The first supported locale in a list of preferences, each entry a tag or a space / comma separated list of tags
- * (`ui_locales` is space separated; `Accept-Language` comma separated with `;q=` weights, which are in order here).
+ * The tags of one preference entry, most preferred first: a space separated `ui_locales`, or a comma separated
+ * `Accept-Language` whose `;q=` weights order it (stable for equal weights; `q=0` means "not this one").
  */
+function rankedTags(entry: string): string[] {
+  return entry
+    .replace(/\s*([;=])\s*/g, "$1")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((item, index) => {
+      const [tag = "", ...params] = item.split(";");
+      const q = params.map((p) => /^q=([\d.]+)$/i.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag, weight: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((t) => t.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index)
+    .map((t) => t.tag);
+}
+
+/** The first supported locale in a list of preferences (SMART `locale`, `ui_locales`, browser, `Accept-Language`). */
 export function negotiateLocale(preferences: readonly (string | null | undefined)[]): Locale {
   for (const entry of preferences) {
     if (!entry) continue;
-    for (const tag of entry.split(/[\s,]+/)) {
-      const match = matchLocale(tag.split(";")[0]);
+    for (const tag of rankedTags(entry)) {
+      const match = matchLocale(tag);
       if (match) return match;
     }
   }

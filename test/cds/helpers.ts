@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { parseCdsConfig, type CdsConfig } from "../../src/cds/config";
 import { buildCdsService, type CdsService, type CdsServiceOptions } from "../../src/cds/service";
@@ -72,6 +72,28 @@ export async function startService(
   await service.app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = service.app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${String(port)}`, service, config, close: () => service.app.close() };
+}
+
+/**
+ * A test file's `start`: startService with `defaults` under the test's own options, every service started closed
+ * after each test.
+ */
+export function serviceStarter(
+  defaults: CdsServiceOptions = {},
+): (
+  key: ClientKey,
+  overrides?: Record<string, unknown>,
+  options?: CdsServiceOptions,
+) => Promise<RunningService> {
+  const started: RunningService[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.close()));
+  });
+  return async (key, overrides = {}, options = {}) => {
+    const running = await startService(key, overrides, { ...defaults, ...options });
+    started.push(running);
+    return running;
+  };
 }
 
 /** Calls the service over HTTP with a fresh JWT for the path's audience. */

@@ -12,7 +12,7 @@ import { Writable } from "node:stream";
 import type { Bundle, Resource } from "fhir/r4";
 import { generateKeyPair, SignJWT } from "jose";
 import { http, HttpResponse } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prefetchTemplates } from "../../src/cds/prefetch";
 import { readFeedback, summariseFeedback } from "../../src/cds/feedback";
 import { EMPTY_CODE_MAP } from "../../src/fhir/code-map";
@@ -25,8 +25,7 @@ import {
   ISSUER,
   patientView,
   SERVICE_URL,
-  startService,
-  type ClientKey,
+  serviceStarter,
   type RunningService,
 } from "./helpers";
 
@@ -36,19 +35,7 @@ const AS_OF = "2026-11-25";
 const PV = "/cds-services/her2-patient-view";
 const PV_AUD = `${SERVICE_URL}/her2-patient-view`;
 
-const started: RunningService[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.close()));
-});
-async function start(
-  key: ClientKey,
-  overrides: Record<string, unknown> = {},
-  options = {},
-): Promise<RunningService> {
-  const running = await startService(key, overrides, { asOf: () => AS_OF, ...options });
-  started.push(running);
-  return running;
-}
+const start = serviceStarter({ asOf: () => AS_OF });
 
 function searchset(resources: readonly Resource[], next?: string): Bundle {
   return {
@@ -254,6 +241,23 @@ describe("patient-view", () => {
     const running = await start(key);
     const res = await call(running, key, PV, patientView("her2-ihc3", { prefetch: prefetchOf("her2-ihc3") }));
     expect(res).toEqual({ status: 200, body: { cards: [] } });
+  });
+
+  it("onStage (the bench's breakdown) reports each stage of a call once, and leaves the answer unchanged", async () => {
+    const key = await clientKey();
+    const stages: string[] = [];
+    const running = await start(
+      key,
+      {},
+      { onStage: (stage: string, ms: number) => stages.push(`${stage}:${String(ms >= 0)}`) },
+    );
+    const body = patientView("her2-ihc2-no-ish", { prefetch: prefetchOf("her2-ihc2-no-ish") });
+    const res = await call(running, key, PV, body);
+    expect(res.status).toBe(200);
+    expect(res.body.cards?.map((c) => c.source.topic?.code)).toEqual(["reflex-ish-missing"]);
+    expect([...stages].sort()).toEqual(
+      ["assess", "body", "cards", "jwt", "load", "normalise", "serialise"].map((s) => `${s}:true`),
+    );
   });
 
   it("a missing reflex ISH: summary, Markdown evidence, citation, override reasons and the ISH order suggestion", async () => {

@@ -7,7 +7,8 @@ import { Sink } from "./helpers";
 function parse(argv: string[]): { parsed: ReturnType<typeof parseArgs>; stdout: string; stderr: string } {
   const stdout = new Sink();
   const stderr = new Sink();
-  const parsed = parseArgs(argv, { stdout, stderr }, "2026-11-25");
+  // No LANG: the tests do not depend on the machine's locale (test/cli/table-locale.test.ts covers it).
+  const parsed = parseArgs(argv, { stdout, stderr }, "2026-11-25", {});
   return { parsed, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -21,6 +22,7 @@ describe("parseArgs", () => {
         asOf: "2026-11-25",
         flags: [],
         statuses: [],
+        locale: "en",
       },
     });
   });
@@ -48,6 +50,7 @@ describe("parseArgs", () => {
         asOf: "2024-02-29",
         flags: ["reflex-ish-missing", "metastatic-retest-missing"],
         statuses: ["positive"],
+        locale: "en",
       },
     });
   });

@@ -4,9 +4,9 @@
  * the compiled CLI, dist-cli/her2.js, built here first by the same script `npm run build:cli` runs.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AS_OF, ihc, patient, tempDir, writeNdjson } from "./helpers";
 
@@ -22,6 +22,25 @@ beforeAll(() => {
   expect(build.stderr).toBe("");
   expect(build.status).toBe(0);
 }, 60_000);
+
+/** The modules a compiled file imports statically (loaded with it), in `import … from "x"` statements. */
+function staticImports(code: string): string[] {
+  return [...code.matchAll(/^\s*import\s[^"'()]*["']([^"']+)["']/gm)].map((m) => m[1] ?? "");
+}
+
+/** The npm packages loaded with a compiled file: its static imports, and those of the chunks it imports, and so on. */
+function packagesLoadedWith(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  for (const name of staticImports(readFileSync(file, "utf8"))) {
+    if (name.startsWith("."))
+      for (const p of packagesLoadedWith(join(dirname(file), name), seen)) packages.add(p);
+    else if (!name.startsWith("node:") && !builtinModules.includes(name))
+      packages.add(name.split("/")[0] ?? name);
+  }
+  return packages;
+}
 
 function her2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return run(args, {});
@@ -99,15 +118,47 @@ describe("the compiled CLI (dist-cli/her2.js, scripts/build-cli.mjs)", { timeout
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };
-    const imported = [...readFileSync(compiled, "utf8").matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm)].map(
-      (m) => m[1] ?? "",
-    );
+    // her2.js and the chunks of main.ts's dynamic imports (scripts/build-cli.mjs splits them off), with the packages
+    // they import dynamically (the HTML report's d3).
+    const imported = readdirSync(dirname(compiled))
+      .filter((name) => name.endsWith(".js"))
+      .flatMap((name) => {
+        const code = readFileSync(join(dirname(compiled), name), "utf8");
+        const dynamic = [...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? "");
+        return [...staticImports(code), ...dynamic];
+      });
     const packages = imported
-      .filter((name) => !name.startsWith("node:") && !builtinModules.includes(name))
+      .filter((name) => !name.startsWith(".") && !name.startsWith("node:") && !builtinModules.includes(name))
       .map((name) =>
         (name.startsWith("@") ? name.split("/").slice(0, 2) : name.split("/").slice(0, 1)).join("/"),
       );
     expect(new Set(packages)).toEqual(new Set(Object.keys(pkg.dependencies)));
+  });
+
+  it("loads fastify, jose and d3 only for the commands and formats that need them, not for a review of files (or its workers)", () => {
+    const loaded = packagesLoadedWith(compiled);
+    expect(loaded).toContain("commander"); // the walk through the chunks finds the packages
+    expect(loaded).not.toContain("fastify");
+    expect(loaded).not.toContain("jose");
+    // The quality report's chart library loads only for --format html.
+    expect(loaded).not.toContain("d3-scale");
+    expect(loaded).not.toContain("d3-shape");
+    // The lazily imported commands still run from the compiled chunks.
+    const report = her2("feedback-report", join(tempDir(), "none.ndjson"));
+    expect(report.status).toBe(2);
+    expect(report.stderr).toContain("none.ndjson");
+    expect(her2("cds-service", "--help").stdout).toContain("--config");
+    const exported = her2(
+      "export",
+      "--from",
+      "http://127.0.0.1:9/fhir",
+      "--out",
+      tempDir(),
+      "--max-wait",
+      "1",
+    );
+    expect(exported.status).toBe(4);
+    expect(exported.stderr).toContain("cannot reach");
   });
 
   it("bin/her2.js without a build: exit 2 and says how to build it", () => {

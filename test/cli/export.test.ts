@@ -22,7 +22,7 @@ async function runCli(argv: string[], io: { stdout: Sink; stderr: Sink }): Promi
   const parsed = parseArgs(argv, io, AS_OF);
   if (parsed.kind === "exit") return parsed.code;
   if (parsed.kind !== "export") throw new Error("expected an export command");
-  return exportCommand(parsed, io, undefined, { backoff: FAST });
+  return (await exportCommand(parsed, io, review, undefined, { backoff: FAST })).exitCode;
 }
 
 const root = join(import.meta.dirname, "../..");
@@ -156,6 +156,10 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const statusUrl =
       kickOff === undefined ? "" : (run.requests.find((r) => r.method === "DELETE")?.url ?? "");
     expect(statusUrl).toContain("/$export-status/");
+    // Where the time went, for `npm run bench` (her2-stats): each phase this run went through took some.
+    expect(run.phases?.kickOffMs).toBeGreaterThan(0);
+    expect(run.phases?.pollMs).toBeGreaterThan(0);
+    expect(run.phases?.downloadMs).toBeGreaterThan(0);
   });
 
   it("without --group: Patient/$export, every patient", async () => {

@@ -26,4 +26,18 @@ describe("Progress", () => {
     progress.clear();
     expect(stderr.text).toBe("\r\x1b[2Kone\r\x1b[2Ktwo\r\x1b[2K");
   });
+
+  it("a new phase's first line is drawn at once, however soon after the last one", () => {
+    const stderr = new Sink();
+    stderr.isTTY = true;
+    let now = 1000;
+    const progress = new Progress(stderr, () => now);
+    progress.update(() => "reading");
+    now += 10;
+    progress.startPhase();
+    progress.update(() => "assessing 1 of 3");
+    now += 10;
+    progress.update(() => "assessing 2 of 3");
+    expect(stderr.text).toBe("\r\x1b[2Kreading\r\x1b[2Kassessing 1 of 3");
+  });
 });

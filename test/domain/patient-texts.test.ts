@@ -12,7 +12,12 @@ import {
   type PatientExplanation,
 } from "../../src/domain/patient-texts";
 import type { Assessment, Flag } from "../../src/domain/types";
-import { patientTextLevels } from "../../scripts/readability";
+import {
+  MAX_SENTENCE,
+  measureSentences,
+  patientTextLevels,
+  sentenceLengths,
+} from "../../scripts/readability";
 import { ALL_FLAGS, assessment } from "../ui/fixtures";
 
 const ids = (page: PatientExplanation, part: "result" | "nextSteps" | "treatment" | "questions") =>
@@ -164,5 +169,22 @@ describe("reading level (issue 15.2)", () => {
         "Immunohistochemistry demonstrated equivocal membranous immunoreactivity necessitating reflex in situ hybridization.",
       ),
     ).toBeGreaterThan(8);
+  });
+
+  it.each(["es", "zh-CN"] as const)("keeps every %s sentence within its length limit", (locale) => {
+    const rows = sentenceLengths(locale);
+    expect(rows.map((r) => r.id)).toEqual(Object.keys(PATIENT_MESSAGES));
+    const over = rows.filter((r) => r.lengths.some((n) => n > MAX_SENTENCE[locale]));
+    expect(over.map((r) => `${r.id} ${r.lengths.join(",")}`)).toEqual([]);
+  });
+
+  it("counts Spanish words and Chinese characters per sentence, so the limit can fail", () => {
+    expect(measureSentences("¿Qué es HER2? El 56,5 de DESTINY-Breast04 cuenta una vez.", "es")).toEqual([
+      3, 7,
+    ]);
+    expect(measureSentences("什么是 HER2？它是一种蛋白质。", "zh-CN")).toEqual([4, 7]);
+    const long =
+      "La inmunohistoquímica mostró una tinción membranosa incompleta y débil en más del diez por ciento de las células tumorales invasivas, lo que obliga a una hibridación in situ.";
+    expect(measureSentences(long, "es")[0]).toBeGreaterThan(MAX_SENTENCE.es);
   });
 });

@@ -2,6 +2,7 @@
 import axe from "axe-core";
 import { describe, expect, it } from "vitest";
 import { readManifest } from "../../sandbox/manifest";
+import { cdsCardsPage } from "../../sandbox/cds";
 import { errorPage, patientPickerPage, sandboxHomePage } from "../../sandbox/pages";
 
 const patients = readManifest("sandbox/patients/index.json").patients;
@@ -43,6 +44,45 @@ describe("sandbox pages are accessible (axe)", { timeout: 60_000 }, () => {
     const radios = [...document.querySelectorAll<HTMLInputElement>("input[type=radio]")];
     expect(radios).toHaveLength(patients.length);
     for (const radio of radios) expect(document.querySelector(`label[for="${radio.id}"]`)).not.toBeNull();
+  });
+
+  it.each(["es", "zh-CN"] as const)("the home page, the picker and the card view in %s", async (locale) => {
+    const home = sandboxHomePage({
+      origin: "http://127.0.0.1:5173",
+      patients,
+      locale,
+      launchUrl: (id) => `http://127.0.0.1:5173/launch.html?launch=${id}`,
+    });
+    expect(await violations(home)).toEqual([]);
+    expect(document.documentElement.lang).toBe(locale);
+    // The switcher is a labelled navigation landmark with one link per locale, the current one marked.
+    const nav = document.querySelector("nav");
+    expect(nav?.getAttribute("aria-label")).toBe(locale === "es" ? "Idioma" : "语言");
+    expect(nav?.querySelectorAll("a")).toHaveLength(3);
+    expect(nav?.querySelector('a[aria-current="true"]')?.getAttribute("hreflang")).toBe(locale);
+    const picker = patientPickerPage(
+      { client_id: "c", scope: "launch/patient", state: "s" },
+      patients,
+      undefined,
+      locale,
+    );
+    expect(await violations(picker)).toEqual([]);
+    const cards = cdsCardsPage(
+      "her2-ihc2-no-ish",
+      200,
+      [
+        {
+          uuid: "u",
+          summary: "s",
+          detail: "d",
+          indicator: "warning",
+          overrideReasons: [{ code: "c", display: "d" }],
+        },
+      ],
+      undefined,
+      locale,
+    );
+    expect(await violations(cards)).toEqual([]);
   });
 
   it("the picker's error state and the error page announce the problem", async () => {

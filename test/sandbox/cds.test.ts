@@ -103,7 +103,9 @@ describe("the sandbox's card view (the EHR sidebar)", () => {
     expect(view.status).toBe(200);
     const html = await view.text();
     expect(html).toContain("HER2 IHC 2+ (equivocal) without ISH: order reflex ISH on the same specimen");
-    expect(html).toContain('href="/sandbox/launch?patient=her2-ihc2-no-ish">Open the HER2 panel</a>');
+    expect(html).toContain(
+      'href="/sandbox/launch?patient=her2-ihc2-no-ish&amp;lang=en">Open the HER2 panel</a>',
+    );
     const card = /name="card" value="([0-9a-f-]{36})"/.exec(html)?.[1] ?? "";
     const posted = await fetch(`${sandbox.url}/sandbox/cds-feedback`, {
       method: "POST",

@@ -107,9 +107,19 @@ describe("authorization code flow with PKCE (EHR launch)", () => {
     expect(body.expires_in).toBeGreaterThanOrEqual(3590);
     expect(body.expires_in).toBeLessThanOrEqual(3600);
     expect(body.access_token).toMatch(/^\S{20,}$/);
-    // Whitelisted attributes only: no authorization code, no refresh token, no id_token.
+    // Whitelisted attributes only: no authorization code, no refresh token, no id_token. `locale` is the sandbox
+    // page's language the launch was made in (English here: no ?lang=, no Accept-Language).
+    expect(body.locale).toBe("en");
     expect(Object.keys(body).sort()).toEqual(
-      ["access_token", "expires_in", "need_patient_banner", "patient", "scope", "token_type"].sort(),
+      [
+        "access_token",
+        "expires_in",
+        "locale",
+        "need_patient_banner",
+        "patient",
+        "scope",
+        "token_type",
+      ].sort(),
     );
   });
 

@@ -1,7 +1,10 @@
-import { screen } from "@testing-library/react";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { LocaleContext } from "../../src/ui/i18n/locale-context";
+import { PatientExplanation } from "../../src/ui/patient/PatientExplanation";
+import { loadPatientCatalog } from "../../src/ui/patient/catalogs";
 import { ALL_FLAGS, PATIENT, assessment, metastaticPositive } from "./fixtures";
 import { renderPanel } from "./render";
 
@@ -20,7 +23,8 @@ describe("Explain to the patient (issue 15.1)", () => {
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Your HER2 test result");
     expect(screen.getByRole("heading", { level: 1 })).toHaveFocus();
     expect(page).toHaveTextContent(`This page is for ${PATIENT.name}.`);
-    expect(page).toHaveTextContent("Test date: 2024-03-02");
+    // The recorded calendar date, in words in the page's locale (en-US when no locale is provided).
+    expect(page).toHaveTextContent("Test date: March 2, 2024");
     // IHC 2+ without ISH: equivocal, the reflex-ISH next step, no treatment claim.
     expect(page).toHaveTextContent("Your result is not clear yet.");
     expect(page).toHaveTextContent("Your sample needs a second test, called ISH, to be sure of the result.");
@@ -78,5 +82,40 @@ describe("Explain to the patient (issue 15.1)", () => {
     });
     expect(result.violations.map((v) => v.id)).toEqual([]);
     expect(screen.getAllByRole("main")).toHaveLength(1);
+  });
+
+  it("speaks the panel's locale, and its own menu switches the page to the patient's language", async () => {
+    const user = userEvent.setup();
+    // The Chinese catalog loads as its own chunk: the page suspends until it is in, then React renders it again.
+    await act(async () => {
+      render(
+        <LocaleContext.Provider value="zh-CN">
+          <PatientExplanation
+            assessment={metastaticPositive}
+            patientName={PATIENT.name}
+            onBack={() => undefined}
+          />
+        </LocaleContext.Provider>,
+      );
+      await loadPatientCatalog("zh-CN");
+    });
+    const page = await screen.findByTestId("patient-explanation", {}, { timeout: 10_000 });
+    expect(page).toHaveAttribute("lang", "zh-CN");
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("您的 HER2 检测结果");
+    expect(page).toHaveTextContent("检测日期：2025年6月10日");
+    expect(page).toHaveTextContent("您的结果是 HER2 阳性。");
+    // The sources stay as published, marked as English for screen readers.
+    expect(page.querySelector("ol")).toHaveAttribute("lang", "en");
+    // In jsdom, act does not replay a transition that suspended after it returned: load the chunk first (the switch
+    // while loading is checked in Chromium, test/browser/patient-locales.test.ts).
+    await loadPatientCatalog("es");
+    await user.selectOptions(screen.getByRole("combobox", { name: "阅读语言" }), "es");
+    await waitFor(() => {
+      expect(page).toHaveAttribute("lang", "es");
+    });
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("El resultado de su prueba de HER2");
+    expect(page).toHaveTextContent("Fecha de la prueba: 10 de junio de 2025");
+    expect(page).toHaveTextContent("56,5 meses");
+    expect(screen.getByRole("button", { name: "Imprimir" })).toBeVisible();
   });
 });

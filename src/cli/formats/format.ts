@@ -19,7 +19,18 @@ export interface OutputFormat {
   end(run?: RunFacts): string;
 }
 
-export type FormatName = "ndjson" | "csv" | "table" | "html";
-export const FORMAT_NAMES: readonly FormatName[] = ["ndjson", "csv", "table", "html"];
+/**
+ * `csv` is one row per patient (a spreadsheet work list); `report-csv` is the quality report's tables (html's counts,
+ * rates, trends and work list) as CSV: a distinct name, so `csv` keeps its meaning.
+ */
+export type FormatName = "ndjson" | "csv" | "table" | "html" | "report-csv";
+export const FORMAT_NAMES: readonly FormatName[] = ["ndjson", "csv", "table", "html", "report-csv"];
 /** Formats whose text for a patient does not depend on the other patients, so review workers can render them. */
-export type PerPatientFormatName = Exclude<FormatName, "table" | "html">;
+export type PerPatientFormatName = Exclude<FormatName, "table" | "html" | "report-csv">;
+
+const WHOLE_RUN: ReadonlySet<FormatName> = new Set(["table", "html", "report-csv"]);
+
+/** Whether each patient's text can be made apart from the others' (by a review worker). */
+export function isPerPatient(name: FormatName): name is PerPatientFormatName {
+  return !WHOLE_RUN.has(name);
+}

@@ -1,11 +1,11 @@
-import type { CSSProperties, ReactNode } from "react";
-import {
-  explainForPatient,
-  formatPatientMessage,
-  type PatientMessage,
-  type PatientMessageId,
-} from "../../domain/patient-texts";
+import { type CSSProperties, type ReactNode, useState, useTransition } from "react";
+import { explainForPatient, type PatientMessage, type PatientMessageId } from "../../domain/patient-texts";
 import type { Assessment } from "../../domain/types";
+import { formatMessage } from "../../i18n/format";
+import { LOCALE_NAMES, SUPPORTED_LOCALES, type Locale, isLocale } from "../../i18n/locales";
+import { useLocale } from "../i18n/locale-context";
+import { usePatientCatalog } from "./catalogs";
+import { formatPatientDate } from "./patient-dates";
 
 /*
  * Plain elements and one style sheet, no MUI components and no other UI module: the chunk then shares nothing new
@@ -19,10 +19,11 @@ const CSS = `
 [data-patient-page] ul,[data-patient-page] ol{margin:0;padding-left:24px}
 [data-patient-page] li{margin-bottom:6px}
 [data-patient-page] section{break-inside:avoid}
-[data-patient-page] .pe-buttons{display:flex;justify-content:space-between;gap:8px;margin-bottom:12px}
+[data-patient-page] .pe-buttons{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:8px;margin-bottom:12px}
+[data-patient-page] select{font:inherit;font-size:1rem;min-height:44px;margin-left:6px;padding:4px 8px;border:1px solid #1f5f99;border-radius:4px;background:#fff;color:#1a1a1a}
 [data-patient-page] button{font:inherit;font-size:1rem;padding:6px 16px;min-height:44px;border-radius:4px;cursor:pointer;border:1px solid #1f5f99;background:#fff;color:#1f5f99}
 [data-patient-page] button.pe-primary{background:#1f5f99;color:#fff}
-[data-patient-page] button:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
+[data-patient-page] button:focus-visible,[data-patient-page] select:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 @media print{
   [data-print="hide"]{display:none !important}
   body{background:#fff !important}
@@ -32,33 +33,28 @@ const CSS = `
 
 const small: CSSProperties = { fontSize: "0.875rem" };
 
-/** The calendar date as recorded (YYYY, YYYY-MM or YYYY-MM-DD), never shifted by a time zone. */
-const calendar = (iso: string | undefined): string | undefined =>
-  /^\d{4}(?:-\d{2}){0,2}/.exec(iso ?? "")?.[0];
-
 const focusOnMount = (el: HTMLElement | null): void => {
   el?.focus();
 };
 
-const t = (id: PatientMessageId, values?: Record<string, string>): string =>
-  formatPatientMessage({ id, values });
+type Format = (msg: PatientMessage) => string;
 
-function Section({ id, children }: { id: PatientMessageId; children: ReactNode }) {
+function Section({ heading, children }: { heading: string; children: ReactNode }) {
   return (
     <section>
-      <h2>{t(id)}</h2>
+      <h2>{heading}</h2>
       {children}
     </section>
   );
 }
 
-const paragraphs = (messages: readonly PatientMessage[]) =>
-  messages.map((msg) => <p key={msg.id}>{formatPatientMessage(msg)}</p>);
+const paragraphs = (messages: readonly PatientMessage[], f: Format) =>
+  messages.map((msg) => <p key={msg.id}>{f(msg)}</p>);
 
-const bullets = (messages: readonly PatientMessage[]) => (
+const bullets = (messages: readonly PatientMessage[], f: Format) => (
   <ul>
     {messages.map((msg) => (
-      <li key={msg.id}>{formatPatientMessage(msg)}</li>
+      <li key={msg.id}>{f(msg)}</li>
     ))}
   </ul>
 );
@@ -74,17 +70,49 @@ export interface PatientExplanationProps {
  * The page the clinician shows or prints for the patient (issue 15.1): what HER2 is, what this result means, what
  * happens next (one text per flag), what treatment may follow with its trial figures and sources, questions to ask,
  * and that it does not replace the doctor's advice. Only the name and the test date identify the patient.
+ *
+ * It speaks the panel's locale (useLocale(), English without a provider), and its own language menu lets the
+ * clinician print it in the patient's language when that is not the panel's. Dates are formatted in that locale;
+ * the sources stay as published (English references, marked `lang="en"`).
  */
 export function PatientExplanation({ assessment, patientName, onBack }: PatientExplanationProps) {
+  const panelLocale = useLocale();
+  const [chosen, setChosen] = useState<Locale>();
+  // A switch keeps the current page on screen while the other catalog's chunk loads (no skeleton flash).
+  const [, startTransition] = useTransition();
+  const locale = chosen ?? panelLocale;
+  const catalog = usePatientCatalog(locale);
+  const t = (id: PatientMessageId, values?: Readonly<Record<string, string>>): string =>
+    formatMessage(locale, catalog, id, values);
+  const f: Format = (msg) => t(msg.id, msg.values);
   const page = explainForPatient(assessment);
-  const testDate = calendar(page.testDate);
+  const testDate = formatPatientDate(page.testDate, locale);
   return (
-    <main data-patient-page="" data-testid="patient-explanation">
+    <main data-patient-page="" data-testid="patient-explanation" lang={locale}>
       <style>{CSS}</style>
       <div className="pe-buttons" data-print="hide">
         <button type="button" onClick={onBack}>
           {t("page.back")}
         </button>
+        <label>
+          {t("page.language")}
+          <select
+            value={locale}
+            onChange={(event) => {
+              const next = event.target.value;
+              if (isLocale(next))
+                startTransition(() => {
+                  setChosen(next);
+                });
+            }}
+          >
+            {SUPPORTED_LOCALES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LOCALE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </label>
         <button
           type="button"
           className="pe-primary"
@@ -101,14 +129,14 @@ export function PatientExplanation({ assessment, patientName, onBack }: PatientE
       </h1>
       {patientName ? <p>{t("page.for", { name: patientName })}</p> : null}
       <p>{testDate ? t("page.testDate", { date: testDate }) : t("page.noTestDate")}</p>
-      <Section id="section.what">{paragraphs(page.what)}</Section>
-      <Section id="section.result">{paragraphs(page.result)}</Section>
-      <Section id="section.next">{bullets(page.nextSteps)}</Section>
-      <Section id="section.treatment">{paragraphs(page.treatment)}</Section>
-      <Section id="section.questions">{bullets(page.questions)}</Section>
+      <Section heading={t("section.what")}>{paragraphs(page.what, f)}</Section>
+      <Section heading={t("section.result")}>{paragraphs(page.result, f)}</Section>
+      <Section heading={t("section.next")}>{bullets(page.nextSteps, f)}</Section>
+      <Section heading={t("section.treatment")}>{paragraphs(page.treatment, f)}</Section>
+      <Section heading={t("section.questions")}>{bullets(page.questions, f)}</Section>
       {page.sources.length > 0 ? (
-        <Section id="section.sources">
-          <ol style={small}>
+        <Section heading={t("section.sources")}>
+          <ol style={small} lang="en">
             {page.sources.map((s) => (
               <li key={s}>{s}</li>
             ))}
@@ -117,7 +145,10 @@ export function PatientExplanation({ assessment, patientName, onBack }: PatientE
       ) : null}
       <p style={{ marginTop: 24, fontWeight: 600 }}>{t("page.disclaimer")}</p>
       <p style={{ ...small, color: "#555" }}>
-        {t("page.madeOn", { date: calendar(page.asOf) ?? page.asOf, version: page.rulesVersion })}
+        {t("page.madeOn", {
+          date: formatPatientDate(page.asOf, locale) ?? page.asOf,
+          version: page.rulesVersion,
+        })}
       </p>
     </main>
   );

@@ -1,0 +1,72 @@
+/**
+ * Counts the NDJSON lines of a download on its way to disk, and tells a whole file from one cut short (src/cli/export.ts).
+ * It works on the bytes: a newline byte (0x0A) never occurs inside a UTF-8 sequence, so lines are found without
+ * decoding the file. A line that starts with `{` (every resource line) is not blank; only another line is decoded, to
+ * tell a blank one (`trim()` empty) from the rest. Only the text after the last newline is kept, as bytes, and decoded
+ * at the end, when the file does not end with a newline.
+ */
+import { Transform, type TransformCallback } from "node:stream";
+
+const OPEN_BRACE = 0x7b;
+const NEWLINE = 0x0a;
+
+export class LineCounter extends Transform {
+  /** Non-blank lines seen. */
+  lines = 0;
+  /** The bytes after the last newline so far (the start of a line that a later chunk ends). */
+  private tail: Buffer[] = [];
+  /** No newline yet: a byte order mark at the start is dropped, as a decoder of the whole file drops it. */
+  private atStart = true;
+
+  constructor(private readonly onBytes: (n: number) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.onBytes(chunk.length);
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      if (this.tail.length === 0) {
+        if (!this.blank(chunk.subarray(start, end))) this.lines++;
+      } else {
+        this.tail.push(chunk.subarray(start, end));
+        if (!this.blank(Buffer.concat(this.tail))) this.lines++;
+        this.tail = [];
+      }
+      this.atStart = false;
+      start = end + 1;
+    }
+    if (start < chunk.length) this.tail.push(chunk.subarray(start));
+    done(null, chunk);
+  }
+
+  private blank(line: Buffer): boolean {
+    if (line.length === 0) return true;
+    if (line[0] === OPEN_BRACE) return false;
+    return this.text(line).trim() === "";
+  }
+
+  private text(bytes: Buffer): string {
+    return new TextDecoder("utf-8", { ignoreBOM: !this.atStart }).decode(bytes);
+  }
+
+  /**
+   * Why the file looks cut short: a last line without its newline that is not a whole JSON resource, or fewer lines
+   * than the manifest's `count`. Undefined for a whole file; then `lines` includes such a whole last line.
+   */
+  truncation(expected: number | undefined): string | undefined {
+    const last = this.text(Buffer.concat(this.tail));
+    this.tail = [];
+    if (last.trim() !== "") {
+      try {
+        JSON.parse(last);
+        this.lines++;
+      } catch {
+        return `the download was cut short (its last line is incomplete after ${String(this.lines)} resources)`;
+      }
+    }
+    if (expected !== undefined && this.lines !== expected)
+      return `the download holds ${String(this.lines)} resources, the manifest says ${String(expected)}`;
+    return undefined;
+  }
+}
