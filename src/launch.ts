@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     return;
   }
   handOverAppConfig(config);
-  await authorizeWithTimeout(decision.params);
+  // The launch's and the browser's languages, for the EHR's sign-in page (and its token response's `locale`).
+  const uiLocales = [...(launchLocales(pageUrl.searchParams)?.split(/\s+/) ?? []), ...browserLocales()];
+  await authorizeWithTimeout(decision.params, undefined, [...new Set(uiLocales)].slice(0, 10).join(" "));
 }
 
 main().catch((error: unknown) => {

@@ -119,14 +119,24 @@ export async function decideLaunch(
 export async function authorizeWithTimeout(
   params: Parameters<typeof FHIR.oauth2.authorize>[0],
   timeoutMs = SMART_TIMEOUT_MS,
+  uiLocales?: string,
 ): ReturnType<typeof FHIR.oauth2.authorize> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    return await FHIR.oauth2.authorize({
+    const options = {
       ...params,
       wellKnownRequestOptions: { ...params.wellKnownRequestOptions, signal },
       conformanceRequestOptions: { ...params.conformanceRequestOptions, signal },
-    });
+    };
+    if (!uiLocales) return await FHIR.oauth2.authorize(options);
+    // The user's languages for the EHR's sign-in page (OpenID Connect `ui_locales`): fhirclient has no option for
+    // extra parameters, so it returns the authorize URL (its state and PKCE already stored) and the page goes there.
+    const url = await FHIR.oauth2.authorize({ ...options, noRedirect: true });
+    if (typeof url !== "string") return url;
+    const target = new URL(url);
+    target.searchParams.set("ui_locales", uiLocales);
+    window.location.assign(target.toString());
+    return target.toString();
   } catch (error) {
     if (signal.aborted)
       throw new SmartTimeoutError(
