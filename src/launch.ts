@@ -8,6 +8,8 @@ import { handOverAppConfig } from "./smart/config-handoff";
 import { blockedOrigin, blockedText, watchCspViolations } from "./smart/csp";
 import { configureFhirClient } from "./smart/embedding";
 import { forgetLaunchFailure } from "./smart/failure-memory";
+import { browserLocales, handOverLaunchLocale, launchLocales, pickLocale } from "./smart/locale-choice";
+import { type LaunchText, englishLaunchText, launchText } from "./smart/launch-text";
 import { authorizeWithTimeout, decideLaunch } from "./smart/launch-flow";
 import { renderMessage } from "./smart/message-page";
 import { SmartTimeoutError } from "./smart/timeouts";
@@ -15,14 +17,20 @@ import { SmartTimeoutError } from "./smart/timeouts";
 const root = document.getElementById("root") ?? document.body;
 /** The EHR's FHIR base once known, to tell a policy-blocked discovery from a server that is down. */
 let iss: string | undefined;
+/** The page's texts: English until the launch's language is known (and its catalog fetched). */
+let t: LaunchText = englishLaunchText;
 
 function showBlocked(origin: string): void {
   const text = blockedText(origin);
-  renderMessage(root, {
-    title: "The app's security policy blocked the EHR server",
-    paragraphs: [text.what, text.todo],
-    detail: `iss=${iss ?? ""}\nblocked origin: ${origin}`,
-  });
+  renderMessage(
+    root,
+    {
+      title: t("blocked.title"),
+      paragraphs: [text.what, text.todo],
+      detail: `iss=${iss ?? ""}\nblocked origin: ${origin}`,
+    },
+    t,
+  );
 }
 
 async function main(): Promise<void> {
@@ -30,10 +38,18 @@ async function main(): Promise<void> {
   configureFhirClient();
   // A new launch: an earlier failure in this tab must not be shown for it.
   forgetLaunchFailure();
+  // The EHR's language for this launch (or none), for index.html; never carried in a URL of ours.
+  const pageUrl = new URL(window.location.href);
+  handOverLaunchLocale(pageUrl);
+  const text = await launchText(
+    pickLocale({ launchUrl: launchLocales(pageUrl.searchParams), browser: browserLocales() }),
+  );
+  t = text.t;
+  document.documentElement.lang = text.locale;
   const config = await loadAppConfig();
-  const decision = await decideLaunch(config, new URL(window.location.href));
+  const decision = await decideLaunch(config, pageUrl, undefined, t);
   if (decision.kind === "message") {
-    renderMessage(root, decision.message);
+    renderMessage(root, decision.message, t);
     return;
   }
   iss = decision.params.iss;
@@ -44,20 +60,26 @@ async function main(): Promise<void> {
     return;
   }
   handOverAppConfig(config);
-  await authorizeWithTimeout(decision.params);
+  // The launch's and the browser's languages, for the EHR's sign-in page (and its token response's `locale`).
+  const uiLocales = [...(launchLocales(pageUrl.searchParams)?.split(/\s+/) ?? []), ...browserLocales()];
+  await authorizeWithTimeout(decision.params, undefined, [...new Set(uiLocales)].slice(0, 10).join(" "));
 }
 
 main().catch((error: unknown) => {
   if (error instanceof SmartTimeoutError) {
-    renderMessage(root, {
-      title: "The EHR did not answer",
-      paragraphs: [
-        `The app asked for ${error.step} and got no answer within ${String(error.timeoutMs / 1000)} s, so sign-in did not start.`,
-        "Try again below, or launch the app again from the patient's chart. If it keeps happening, contact your EHR integration team.",
-      ],
-      links: [{ href: window.location.href, text: "Try again" }],
-      detail: error.message,
-    });
+    renderMessage(
+      root,
+      {
+        title: t("timeout.title"),
+        paragraphs: [
+          t("timeout.p1", { step: error.step, seconds: String(error.timeoutMs / 1000) }),
+          t("timeout.p2"),
+        ],
+        links: [{ href: window.location.href, text: t("timeout.retry") }],
+        detail: error.message,
+      },
+      t,
+    );
     return;
   }
   const blocked = error instanceof TypeError && iss !== undefined ? blockedOrigin(iss) : undefined;
@@ -66,16 +88,13 @@ main().catch((error: unknown) => {
     return;
   }
   const configProblem = error instanceof ConfigError;
-  renderMessage(root, {
-    title: configProblem ? "The app's configuration is invalid" : "Could not start the sign-in with the EHR",
-    paragraphs: configProblem
-      ? [
-          "The launch configuration file (smart-config.json) has an error. Ask your EHR integration team to fix it.",
-        ]
-      : [
-          "The app could not read the EHR server's SMART configuration, so sign-in did not start.",
-          "Try launching again from the chart. If it keeps failing, contact your EHR integration team.",
-        ],
-    detail: error instanceof Error ? error.message : String(error),
-  });
+  renderMessage(
+    root,
+    {
+      title: t(configProblem ? "config.title" : "start.title"),
+      paragraphs: configProblem ? [t("config.p1")] : [t("start.p1"), t("start.p2")],
+      detail: error instanceof Error ? error.message : String(error),
+    },
+    t,
+  );
 });

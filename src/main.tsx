@@ -9,6 +9,8 @@ import { createRoot } from "react-dom/client";
 import { Boot } from "./app/Boot";
 import { watchCspViolations } from "./smart/csp";
 import { configureFhirClient } from "./smart/embedding";
+import { browserLocales, pickLocale } from "./smart/locale-choice";
+import { I18nProvider } from "./ui/i18n/I18nProvider";
 import { her2Theme } from "./ui/theme";
 
 watchCspViolations();
@@ -21,7 +23,9 @@ createRoot(container).render(
   <StrictMode>
     <ThemeProvider theme={her2Theme}>
       <CssBaseline />
-      <Boot />
+      <I18nProvider initialLocale={pickLocale({ browser: browserLocales() })}>
+        <Boot />
+      </I18nProvider>
     </ThemeProvider>
   </StrictMode>,
 );

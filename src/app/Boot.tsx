@@ -1,7 +1,10 @@
 import { useEffect, useState } from "react";
 import { ConfigError } from "../smart/config";
 import { takeAppConfig } from "../smart/config-handoff";
+import { browserLocales, pickLocale } from "../smart/locale-choice";
 import { type ReadyOutcome, completeLaunch } from "../smart/ready";
+import { useLocaleSetter } from "../ui/i18n/I18nProvider";
+import { useT } from "../ui/i18n/translate";
 import { LaunchFailureScreen, MessageScreen } from "./LaunchFailureScreen";
 import { PatientApp } from "./PatientApp";
 import Box from "@mui/material/Box";
@@ -28,30 +31,37 @@ function startOnce(): Promise<BootState> {
 /** Completes the SMART launch, then shows either the patient's panel or a screen explaining what went wrong. */
 export function Boot() {
   const [state, setState] = useState<BootState>({ kind: "starting" });
+  const t = useT();
+  const localeSetter = useLocaleSetter();
   useEffect(() => {
     let live = true;
     void startOnce().then((next) => {
-      if (live) setState(next);
+      if (!live) return;
+      // The EHR's language in the token response comes before the browser's (a switcher choice before both).
+      const token =
+        next.kind === "done" && next.outcome.kind === "ready" ? next.outcome.launchLocale : undefined;
+      if (token !== undefined) localeSetter?.setLocale(pickLocale({ token, browser: browserLocales() }));
+      setState(next);
     });
     return () => {
       live = false;
     };
-  }, []);
+  }, [localeSetter]);
 
   if (state.kind === "starting") {
     return (
       <Box component="main" sx={{ p: 2, display: "flex", gap: 1, alignItems: "center" }}>
         <CircularProgress size={20} aria-hidden />
-        <Typography role="status">Completing sign-in with the EHR…</Typography>
+        <Typography role="status">{t("app.signingIn")}</Typography>
       </Box>
     );
   }
   if (state.kind === "config-error") {
     return (
       <MessageScreen
-        title="The app's configuration is invalid"
-        what="The launch configuration (smart-config.json) could not be read, so the app cannot continue."
-        todo="Ask your EHR integration team to fix smart-config.json."
+        title={t("app.configInvalid.title")}
+        what={t("app.configInvalid.what")}
+        todo={t("app.configInvalid.todo")}
         detail={state.detail}
       />
     );

@@ -3,6 +3,7 @@ import AlertTitle from "@mui/material/AlertTitle";
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
 import type { LaunchFailure } from "../smart/ready";
+import { useT } from "../ui/i18n/translate";
 import { describeLaunchFailure } from "./launch-failure-text";
 
 /** Full-page explanation of why the launch did not produce a usable session, and what to do next. */
@@ -13,8 +14,9 @@ export function LaunchFailureScreen({
   failure: LaunchFailure;
   shownAgain?: boolean;
 }) {
-  const text = describeLaunchFailure(failure);
-  const what = shownAgain ? `${text.what} (Shown again after the page was reloaded.)` : text.what;
+  const t = useT();
+  const text = describeLaunchFailure(failure, t);
+  const what = shownAgain ? t("message.shownAgain", { what: text.what }) : text.what;
   return <MessageScreen title={text.title} what={what} todo={text.todo} detail={text.detail} />;
 }
 
@@ -24,10 +26,11 @@ export function MessageScreen(props: {
   todo: string;
   detail?: string | undefined;
 }) {
+  const t = useT();
   return (
     <Box component="main" sx={{ p: 2, maxWidth: 720 }}>
       <Typography variant="h5" component="h1" gutterBottom>
-        HER2 status
+        {t("app.title")}
       </Typography>
       <Alert severity="error" role="alert">
         <AlertTitle component="h2">{props.title}</AlertTitle>
@@ -35,13 +38,13 @@ export function MessageScreen(props: {
           {props.what}
         </Typography>
         <Typography variant="body2" component="p">
-          <strong>What to do: </strong>
+          <strong>{t("message.whatToDo")} </strong>
           {props.todo}
         </Typography>
       </Alert>
       {props.detail ? (
         <Box component="details" sx={{ mt: 2 }}>
-          <summary>Technical detail</summary>
+          <summary>{t("message.technicalDetail")}</summary>
           <Box component="pre" sx={{ whiteSpace: "pre-wrap", wordBreak: "break-word", fontSize: 12 }}>
             {props.detail}
           </Box>

@@ -4,7 +4,10 @@ import { type CodeMap, parseCodeMap } from "../fhir/code-map";
 import { fromFhirClient } from "../fhir/fhirclient-source";
 import type { IssuerConfig } from "../smart/config";
 import { rememberLaunchFailure } from "../smart/failure-memory";
+import { localizeAssessment } from "../i18n/localize-assessment";
 import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
+import { useLocale } from "../ui/i18n/locale-context";
+import { useT } from "../ui/i18n/translate";
 import { MessageScreen } from "./LaunchFailureScreen";
 import { describeSessionProblem } from "./launch-failure-text";
 import { type SessionProblem, guardSession } from "./session-guard";
@@ -19,7 +22,7 @@ interface Props {
 
 type Outcome =
   | { ok: true; value: PatientAssessment }
-  | { ok: false; message: string; detail?: string }
+  | { ok: false; message: "app.loadFailed" | "app.codeMapInvalid"; detail?: string }
   | { ok: false; session: SessionProblem };
 
 function hostOf(url: string): string {
@@ -55,6 +58,8 @@ function useCodeMap(issuer: IssuerConfig): { codeMap?: CodeMap; error?: string }
 /** Loads one launch's data, runs the rules and renders the panel; the retry button loads again. */
 export function PatientApp({ client, patientId, issuer, needPatientBanner }: Props) {
   const { codeMap, error: codeMapError } = useCodeMap(issuer);
+  const t = useT();
+  const locale = useLocale();
   const [attempt, setAttempt] = useState(0);
   // The outcome remembers which attempt it answers, so a retry shows the loading state without resetting it here.
   const [outcome, setOutcome] = useState<{ attempt: number; outcome: Outcome }>();
@@ -92,7 +97,7 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
           attempt,
           outcome: {
             ok: false,
-            message: "The patient's data could not be loaded.",
+            message: "app.loadFailed",
             detail: describeError(e),
           },
         });
@@ -110,8 +115,7 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
     codeMapError !== undefined
       ? {
           ok: false,
-          message:
-            "The local code map in smart-config.json is invalid, so results could be misread. Nothing was loaded.",
+          message: "app.codeMapInvalid",
           detail: codeMapError,
         }
       : outcome?.attempt === attempt
@@ -120,7 +124,7 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
           ? { ok: true, value: partial.value }
           : undefined;
   if (current && "session" in current) {
-    const text = describeSessionProblem(current.session);
+    const text = describeSessionProblem(current.session, t);
     return <MessageScreen title={text.title} what={text.what} todo={text.todo} detail={text.detail} />;
   }
   const result = current?.ok ? current.value : undefined;
@@ -130,11 +134,12 @@ export function PatientApp({ client, patientId, issuer, needPatientBanner }: Pro
     : current.ok
       ? {
           kind: "ready",
-          assessment: current.value.assessment,
+          // The one place the panel receives the assessment: its texts follow the page's locale (issue 15.5).
+          assessment: localizeAssessment(current.value.assessment, locale),
           events: current.value.input.events,
           therapies: current.value.input.therapies,
         }
-      : { kind: "error", message: current.message, ...(current.detail ? { detail: current.detail } : {}) };
+      : { kind: "error", message: t(current.message), ...(current.detail ? { detail: current.detail } : {}) };
 
   return (
     <Her2Panel

@@ -6,6 +6,7 @@ import {
   isPlaceholderClientId,
   standaloneIssFor,
 } from "./config";
+import { type LaunchText, englishLaunchText } from "./launch-text";
 import type { LaunchMessage } from "./message-page";
 import { buildScopes, supportsV2Scopes } from "./scopes";
 import { SMART_TIMEOUT_MS, SmartTimeoutError } from "./timeouts";
@@ -49,6 +50,7 @@ export async function decideLaunch(
   config: AppConfig,
   pageUrl: URL,
   timeoutMs = SMART_TIMEOUT_MS,
+  t: LaunchText = englishLaunchText,
 ): Promise<LaunchDecision> {
   const iss = pageUrl.searchParams.get("iss") ?? pageUrl.searchParams.get("fhirServiceUrl");
   const launch = pageUrl.searchParams.get("launch");
@@ -63,11 +65,8 @@ export async function decideLaunch(
     return {
       kind: "message",
       message: {
-        title: "Open this app from the patient's chart",
-        paragraphs: [
-          "This page was opened without an EHR server address (the SMART 'iss' parameter), so it cannot tell which record system to connect to.",
-          "In Epic or Oracle Health (Cerner), start the app from the patient's chart. To try it outside an EHR, pick a server below and sign in there (standalone launch).",
-        ],
+        title: t("noIss.title"),
+        paragraphs: [t("noIss.p1"), t("noIss.p2")],
         links: servers,
       },
     };
@@ -78,11 +77,8 @@ export async function decideLaunch(
     return {
       kind: "message",
       message: {
-        title: "This EHR is not configured for the app",
-        paragraphs: [
-          `The launch came from ${hostOf(iss)}, which is not listed in the app's configuration, so the app did not contact it.`,
-          "Ask your EHR integration team to add this server to smart-config.json (see the README, 'Configuration').",
-        ],
+        title: t("unknownIss.title"),
+        paragraphs: [t("unknownIss.p1", { host: hostOf(iss) }), t("unknownIss.p2")],
         detail: `iss=${iss}`,
       },
     };
@@ -91,11 +87,8 @@ export async function decideLaunch(
     return {
       kind: "message",
       message: {
-        title: "The app is not registered with this EHR yet",
-        paragraphs: [
-          `${issuer.name} is recognised, but its client id in smart-config.json is still a placeholder.`,
-          "Register the app with the EHR (see the README) and put the client id it gives you in smart-config.json.",
-        ],
+        title: t("placeholder.title"),
+        paragraphs: [t("placeholder.p1", { name: issuer.name }), t("placeholder.p2")],
         detail: `issuer id: ${issuer.id}`,
       },
     };
@@ -126,14 +119,24 @@ export async function decideLaunch(
 export async function authorizeWithTimeout(
   params: Parameters<typeof FHIR.oauth2.authorize>[0],
   timeoutMs = SMART_TIMEOUT_MS,
+  uiLocales?: string,
 ): ReturnType<typeof FHIR.oauth2.authorize> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    return await FHIR.oauth2.authorize({
+    const options = {
       ...params,
       wellKnownRequestOptions: { ...params.wellKnownRequestOptions, signal },
       conformanceRequestOptions: { ...params.conformanceRequestOptions, signal },
-    });
+    };
+    if (!uiLocales) return await FHIR.oauth2.authorize(options);
+    // The user's languages for the EHR's sign-in page (OpenID Connect `ui_locales`): fhirclient has no option for
+    // extra parameters, so it returns the authorize URL (its state and PKCE already stored) and the page goes there.
+    const url = await FHIR.oauth2.authorize({ ...options, noRedirect: true });
+    if (typeof url !== "string") return url;
+    const target = new URL(url);
+    target.searchParams.set("ui_locales", uiLocales);
+    window.location.assign(target.toString());
+    return target.toString();
   } catch (error) {
     if (signal.aborted)
       throw new SmartTimeoutError(

@@ -1,4 +1,6 @@
 /** Plain-DOM message screen for the launch page (which ships no React). Text only: never innerHTML. */
+import { type LaunchText, englishLaunchText } from "./launch-text";
+
 export interface MessageLink {
   href: string;
   text: string;
@@ -12,7 +14,11 @@ export interface LaunchMessage {
   detail?: string;
 }
 
-export function renderMessage(root: HTMLElement, message: LaunchMessage): void {
+export function renderMessage(
+  root: HTMLElement,
+  message: LaunchMessage,
+  t: LaunchText = englishLaunchText,
+): void {
   const doc = root.ownerDocument;
   const main = doc.createElement("main");
   const h1 = doc.createElement("h1");
@@ -38,12 +44,12 @@ export function renderMessage(root: HTMLElement, message: LaunchMessage): void {
   if (message.detail) {
     const details = doc.createElement("details");
     const summary = doc.createElement("summary");
-    summary.textContent = "Technical detail";
+    summary.textContent = t("detail");
     const pre = doc.createElement("pre");
     pre.textContent = message.detail;
     details.append(summary, pre);
     main.append(details);
   }
   root.replaceChildren(main);
-  doc.title = `${message.title} – HER2 status`;
+  doc.title = `${message.title} – ${t("page.suffix")}`;
 }

@@ -2,6 +2,7 @@ import FHIR from "fhirclient";
 import type Client from "fhirclient/lib/Client";
 import { type AppConfig, type IssuerConfig, findIssuer } from "./config";
 import { blockedOrigin } from "./csp";
+import { launchLocales } from "./locale-choice";
 import { forgetLaunchFailure, rememberLaunchFailure, rememberedLaunchFailure } from "./failure-memory";
 import { SMART_TIMEOUT_MS, SmartTimeoutError, withTimeout } from "./timeouts";
 
@@ -42,6 +43,8 @@ export type ReadyOutcome =
       issuer: IssuerConfig;
       /** False only when the EHR says it already shows the patient banner (`need_patient_banner: false`). */
       needPatientBanner: boolean;
+      /** The token response's `locale` / `ui_locales`, when the EHR sends them (a language preference, not a rule). */
+      launchLocale?: string;
     }
   /** `shownAgain`: the failure of an earlier load of this page in this tab, shown again after a reload. */
   | { kind: "failed"; failure: LaunchFailure; shownAgain?: boolean };
@@ -161,6 +164,15 @@ export async function completeLaunch(
   const patientId = client.patient.id;
   if (!patientId) return { kind: "failed", failure: { kind: "no-patient" } };
 
-  const needPatientBanner = client.state.tokenResponse.need_patient_banner !== false;
-  return { kind: "ready", client, patientId, issuer, needPatientBanner };
+  const tokenResponse = client.state.tokenResponse;
+  const needPatientBanner = tokenResponse.need_patient_banner !== false;
+  const launchLocale = launchLocales({ get: (name) => tokenResponse[name] as unknown });
+  return {
+    kind: "ready",
+    client,
+    patientId,
+    issuer,
+    needPatientBanner,
+    ...(launchLocale === undefined ? {} : { launchLocale }),
+  };
 }

@@ -5,7 +5,7 @@ import Button from "@mui/material/Button";
 import Typography from "@mui/material/Typography";
 import type { DataGap } from "../domain/types";
 import { printHide } from "./a11y";
-import { gapKindLabel } from "./labels";
+import { useT } from "./i18n/translate";
 
 /** The server's reason as a sentence, so the next sentence does not run on from it. */
 function asSentence(text: string): string {
@@ -14,19 +14,14 @@ function asSentence(text: string): string {
 }
 
 function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: boolean }) {
+  const t = useT();
   return (
     <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
       {gaps.map((g, i) => (
         <li key={`${g.resourceType}-${String(i)}`} data-testid="data-gap">
-          <strong>
-            {g.resourceType}: {gapKindLabel[g.kind]}
-          </strong>
+          <strong>{t("gap.item", { type: g.resourceType, kind: t(`gap.${g.kind}`) })}</strong>
           {`. ${asSentence(g.reason)}`}
-          {showEffect
-            ? g.affectsAssessment
-              ? " Could change the HER2 status or flags."
-              : " Does not change the HER2 status or flags."
-            : null}
+          {showEffect ? (g.affectsAssessment ? ` ${t("gap.affects")}` : ` ${t("gap.noEffect")}`) : null}
         </li>
       ))}
     </Box>
@@ -43,6 +38,7 @@ interface DataGapAlertProps {
  * the EHR returned, and the clinician must know before reading it.
  */
 export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
+  const t = useT();
   const loading = gaps.filter((g) => g.kind === "loading" && g.affectsAssessment);
   const failed = <DataGapFailedAlert gaps={gaps.filter((g) => g.kind !== "loading")} onRetry={onRetry} />;
   if (loading.length === 0) return failed;
@@ -50,9 +46,10 @@ export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
   return (
     <>
       <Alert severity="info" role="status" data-testid="data-loading-alert" sx={{ mt: 1.5 }}>
-        <AlertTitle>Still loading: {loading.map((g) => g.resourceType).join(", ")}</AlertTitle>
-        What is shown rests on the data that has arrived; checks that wait for the rest are marked &quot;Not
-        checked&quot;. The panel updates when it arrives.
+        <AlertTitle>
+          {t("gap.stillLoadingTitle", { types: loading.map((g) => g.resourceType).join(", ") })}
+        </AlertTitle>
+        {t("gap.stillLoadingText")}
       </Alert>
       {failed}
     </>
@@ -60,6 +57,7 @@ export function DataGapAlert({ gaps, onRetry }: DataGapAlertProps) {
 }
 
 function DataGapFailedAlert({ gaps, onRetry }: DataGapAlertProps) {
+  const t = useT();
   const affecting = gaps.filter((g) => g.affectsAssessment);
   if (affecting.length === 0) return null;
   // Resources left out as not this patient's come back the same on a retry: the chart is where to look.
@@ -74,18 +72,16 @@ function DataGapFailedAlert({ gaps, onRetry }: DataGapAlertProps) {
       action={
         retry ? (
           <Button color="inherit" onClick={onRetry} {...printHide}>
-            Retry
+            {t("panel.retry")}
           </Button>
         ) : undefined
       }
     >
-      <AlertTitle>Incomplete data: the HER2 result below may change</AlertTitle>
+      <AlertTitle>{t("gap.incompleteTitle")}</AlertTitle>
       <GapItems gaps={affecting} showEffect={false} />
       <Typography sx={{ mt: 0.5, fontSize: "0.875rem" }}>
-        {affecting.some((g) => g.kind === "excluded")
-          ? "The status, flags and suggestion rest only on the data that could be loaded and proven to be this patient's; what was left out is not shown. "
-          : "The status, flags and suggestion rest only on the data that could be loaded. "}
-        {retry ? "Check the chart, or retry." : "Check the chart."}
+        {t(affecting.some((g) => g.kind === "excluded") ? "gap.restsOnLoadedExcluded" : "gap.restsOnLoaded")}{" "}
+        {t(retry ? "gap.checkChartOrRetry" : "gap.checkChart")}
       </Typography>
     </Alert>
   );
@@ -99,40 +95,41 @@ interface DataCompletenessProps {
 
 /** Everything that could not be loaded or read, and what that means for the result. */
 export function DataCompleteness({ gaps, unreadableCount, sourceLabel }: DataCompletenessProps) {
+  const t = useT();
   const loading = gaps.filter((g) => g.kind === "loading");
   const failed = gaps.filter((g) => g.kind !== "excluded" && g.kind !== "loading");
   const excluded = gaps.filter((g) => g.kind === "excluded");
   return (
     <Box data-testid="data-completeness">
       {loading.length > 0 ? (
-        <Typography>Still loading: {loading.map((g) => g.resourceType).join(", ")}.</Typography>
+        <Typography>
+          {t("completeness.stillLoading", { types: loading.map((g) => g.resourceType).join(", ") })}
+        </Typography>
       ) : null}
       {failed.length === 0 && loading.length > 0 ? null : failed.length === 0 ? (
-        <Typography>All requested data was loaded{sourceLabel ? ` from ${sourceLabel}` : ""}.</Typography>
+        <Typography>
+          {sourceLabel
+            ? t("completeness.allLoadedFrom", { source: sourceLabel })
+            : t("completeness.allLoaded")}
+        </Typography>
       ) : (
         <>
           <Typography>
-            {failed.length === 1 ? "One request" : `${String(failed.length)} requests`} could not be completed
-            {sourceLabel ? ` on ${sourceLabel}` : ""}:
+            {sourceLabel
+              ? t("completeness.failedOn", { count: failed.length, source: sourceLabel })
+              : t("completeness.failed", { count: failed.length })}
           </Typography>
           <GapItems gaps={failed} showEffect />
         </>
       )}
       {excluded.length > 0 ? (
         <>
-          <Typography sx={{ mt: 0.5 }}>
-            Resources left out because they cannot be proven to be this patient&apos;s (not shown, not used):
-          </Typography>
+          <Typography sx={{ mt: 0.5 }}>{t("completeness.excluded")}</Typography>
           <GapItems gaps={excluded} showEffect />
         </>
       ) : null}
       {unreadableCount > 0 ? (
-        <Typography sx={{ mt: 0.5 }}>
-          {unreadableCount === 1
-            ? "One HER2 result could not be read"
-            : `${String(unreadableCount)} HER2 results could not be read`}
-          ; see Evidence (not used) and the flags.
-        </Typography>
+        <Typography sx={{ mt: 0.5 }}>{t("completeness.unreadable", { count: unreadableCount })}</Typography>
       ) : null}
     </Box>
   );

@@ -11,9 +11,8 @@ import useMediaQuery from "@mui/material/useMediaQuery";
 import type { ReactNode } from "react";
 import type { EvidenceItem, ResourceRef } from "../domain/types";
 import { labelIshValue, siteLabel } from "./clinical-text";
-import { displayDate } from "./dates";
+import { type Translate, useDisplayDate, useT } from "./i18n/translate";
 import { groupEvidence, type EvidenceGroup } from "./evidence";
-import { methodLabel, methodLongLabel, resultStatusLabel } from "./labels";
 import { printHide } from "./a11y";
 import { SourceButton } from "./SourceButton";
 
@@ -25,8 +24,10 @@ interface EvidenceListProps {
 /** Result statuses that are ordinary for a reported result and need no mention. */
 const QUIET_STATUSES = new Set(["final", "amended", "corrected"]);
 
-function groupTitle(group: EvidenceGroup): string {
-  const title = group.specimenKnown ? `Specimen ${group.specimenName}` : "Specimen not recorded";
+function groupTitle(group: EvidenceGroup, t: Translate): string {
+  const title = group.specimenKnown
+    ? t("evidence.groupTitle", { name: group.specimenName })
+    : t("basis.noSpecimen");
   return group.bodySite ? `${title} · ${siteLabel(group.bodySite)}` : title;
 }
 
@@ -57,21 +58,22 @@ function ReadAs({ item }: { item: EvidenceItem }) {
  * it (elements, codes, units) and the resource reference. Closed by default, so the first screen stays clinical.
  */
 function HowRead({ item }: { item: EvidenceItem }) {
+  const t = useT();
   return (
     <Box component="details" data-testid="how-read" sx={{ fontSize: "0.8125rem", mt: 0.25 }} {...printHide}>
       <Box component="summary" sx={{ cursor: "pointer", minHeight: 24, lineHeight: "24px" }}>
-        How it was read
+        {t("evidence.howRead")}
       </Box>
       <Box component="dl" sx={{ m: 0, wordBreak: "break-word" }}>
-        <dt>As recorded</dt>
+        <dt>{t("evidence.asRecorded")}</dt>
         <dd>{item.rawValue ?? item.value}</dd>
         {item.readAs ? (
           <>
-            <dt>Read from</dt>
+            <dt>{t("evidence.readFrom")}</dt>
             <dd>{item.readAs}</dd>
           </>
         ) : null}
-        <dt>Resource</dt>
+        <dt>{t("evidence.resource")}</dt>
         <dd>
           <Reference value={item.resource} />
         </dd>
@@ -81,26 +83,28 @@ function HowRead({ item }: { item: EvidenceItem }) {
 }
 
 function UsedText({ item }: { item: EvidenceItem }) {
-  if (item.used) return <>Used</>;
+  const t = useT();
+  if (item.used) return <>{t("evidence.used")}</>;
   return (
     <>
       <Box component="span" sx={{ fontWeight: 600 }}>
-        Not used
+        {t("evidence.notUsed")}
       </Box>
-      {`: ${item.notUsedReason ?? "reason not given"}`}
+      {`: ${item.notUsedReason ?? t("evidence.noReason")}`}
     </>
   );
 }
 
 function MethodText({ item }: { item: EvidenceItem }) {
+  const t = useT();
   return (
     <>
-      <abbr title={methodLongLabel[item.method]} style={{ textDecoration: "none" }}>
-        {methodLabel[item.method]}
+      <abbr title={t(`methodLong.${item.method}`)} style={{ textDecoration: "none" }}>
+        {t(`method.${item.method}`)}
       </abbr>
       {QUIET_STATUSES.has(item.status) ? null : (
         <Box component="span" sx={{ display: "block", fontSize: "0.8125rem" }}>
-          {resultStatusLabel[item.status]}
+          {t(`resultStatus.${item.status}`)}
         </Box>
       )}
     </>
@@ -112,19 +116,21 @@ function EvidenceTable({
   groups,
   sourceOpener,
 }: { groups: EvidenceGroup[] } & Pick<EvidenceListProps, "sourceOpener">) {
+  const t = useT();
+  const displayDate = useDisplayDate();
   return (
     <TableContainer
       sx={{ border: "1px solid", borderColor: "divider", borderRadius: 1, bgcolor: "background.paper" }}
     >
-      <Table aria-label="HER2 results, newest first, grouped by specimen">
+      <Table aria-label={t("evidence.tableLabel")}>
         <TableHead>
           <TableRow>
-            <TableCell scope="col">Result date</TableCell>
-            <TableCell scope="col">Method</TableCell>
-            <TableCell scope="col">Result</TableCell>
-            <TableCell scope="col">Read as</TableCell>
-            <TableCell scope="col">Used</TableCell>
-            <TableCell scope="col">Source</TableCell>
+            <TableCell scope="col">{t("evidence.date")}</TableCell>
+            <TableCell scope="col">{t("evidence.method")}</TableCell>
+            <TableCell scope="col">{t("evidence.result")}</TableCell>
+            <TableCell scope="col">{t("evidence.readAs")}</TableCell>
+            <TableCell scope="col">{t("evidence.used")}</TableCell>
+            <TableCell scope="col">{t("evidence.source")}</TableCell>
           </TableRow>
         </TableHead>
         {groups.map((group) => (
@@ -136,7 +142,7 @@ function EvidenceTable({
                 colSpan={6}
                 sx={{ bgcolor: "background.default", fontWeight: 600 }}
               >
-                {groupTitle(group)}
+                {groupTitle(group, t)}
               </TableCell>
             </TableRow>
             {group.items.map((item, i) => (
@@ -187,6 +193,8 @@ function EvidenceCards({
   groups,
   sourceOpener,
 }: { groups: EvidenceGroup[] } & Pick<EvidenceListProps, "sourceOpener">) {
+  const t = useT();
+  const displayDate = useDisplayDate();
   return (
     <Box sx={{ display: "grid", gap: 1 }}>
       {groups.map((group) => (
@@ -199,7 +207,7 @@ function EvidenceCards({
             component="h3"
             sx={{ fontWeight: 600, fontSize: "1rem", px: 1.25, py: 0.75, bgcolor: "background.default" }}
           >
-            {groupTitle(group)}
+            {groupTitle(group, t)}
           </Typography>
           <Box component="ul" sx={{ listStyle: "none", m: 0, p: 0 }}>
             {group.items.map((item, i) => (
@@ -225,12 +233,12 @@ function EvidenceCards({
                   </Box>
                 </Box>
                 <Box component="dl" sx={{ m: 0, mt: 0.25 }}>
-                  <Field term="Result">{resultText(item)}</Field>
-                  <Field term="Read as">
+                  <Field term={t("evidence.result")}>{resultText(item)}</Field>
+                  <Field term={t("evidence.readAs")}>
                     <ReadAs item={item} />
                   </Field>
-                  <Field term="Result date">{displayDate(item.date)}</Field>
-                  <Field term="Used">
+                  <Field term={t("evidence.date")}>{displayDate(item.date)}</Field>
+                  <Field term={t("evidence.used")}>
                     <UsedText item={item} />
                   </Field>
                 </Box>
@@ -251,8 +259,9 @@ function EvidenceCards({
 export function EvidenceList({ evidence, sourceOpener }: EvidenceListProps) {
   const theme = useTheme();
   const wide = useMediaQuery(theme.breakpoints.up("md"));
+  const t = useT();
   if (evidence.length === 0) {
-    return <Typography data-testid="no-evidence">No HER2 test results were found in the record.</Typography>;
+    return <Typography data-testid="no-evidence">{t("evidence.none")}</Typography>;
   }
   const groups = groupEvidence(evidence);
   return wide ? (

@@ -3,7 +3,7 @@ import Typography from "@mui/material/Typography";
 import type { DataGap, EvidenceItem, Flag, ResourceRef } from "../domain/types";
 import { clinicalText, labelIshValue } from "./clinical-text";
 import { describeEvidence, resolveRefs, sortFlags } from "./evidence";
-import { flagTitle, severityLabel } from "./labels";
+import { useDisplayDate, useT } from "./i18n/translate";
 import { SourceButton } from "./SourceButton";
 import { severityTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
@@ -19,20 +19,13 @@ interface FlagListProps {
 
 /** One row per flag, most urgent first: what is wrong, which result it concerns, and the suggested next step. */
 export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListProps) {
+  const t = useT();
+  const displayDate = useDisplayDate();
   if (flags.length === 0 && gaps.some((g) => g.affectsAssessment)) {
-    return (
-      <Typography data-testid="no-flags">
-        No flags from the data that loaded, but some data did not load (see the alert above): a flag may be
-        missing.
-      </Typography>
-    );
+    return <Typography data-testid="no-flags">{t("flags.noneWithGaps")}</Typography>;
   }
   if (flags.length === 0) {
-    return (
-      <Typography data-testid="no-flags">
-        No flags: nothing in the HER2 results needs follow-up under the guideline rules.
-      </Typography>
-    );
+    return <Typography data-testid="no-flags">{t("flags.none")}</Typography>;
   }
   return (
     <Box component="ul" sx={{ listStyle: "none", m: 0, p: 0, display: "grid", gap: 1 }}>
@@ -59,21 +52,25 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
             }}
           >
             <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 1 }}>
-              <ToneBadge tone={tone}>{notChecked ? "Not checked" : severityLabel[flag.severity]}</ToneBadge>
+              <ToneBadge tone={tone}>
+                {notChecked ? t("flags.notChecked") : t(`severity.${flag.severity}`)}
+              </ToneBadge>
               <Typography component="h3" sx={{ fontWeight: 600, fontSize: "1rem" }}>
-                {flagTitle[flag.code]}
+                {t(`flag.${flag.code}`)}
               </Typography>
             </Box>
             <Typography sx={{ mt: 0.5 }}>{clinicalText(flag.message, evidence)}</Typography>
             {concerns.length > 0 ? (
               <Box sx={{ mt: 0.5 }}>
                 <Typography component="span" sx={{ fontWeight: 600 }}>
-                  Concerns:{" "}
+                  {t("flags.concerns")}{" "}
                 </Typography>
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
                   {concerns.map(({ ref, item }, i) => (
                     <li key={`${ref}-${String(i)}`}>
-                      {item ? labelIshValue(describeEvidence(item)) : clinicalText(ref, evidence)}{" "}
+                      {item
+                        ? labelIshValue(describeEvidence(item, t, displayDate))
+                        : clinicalText(ref, evidence)}{" "}
                       <SourceButton reference={ref} onShow={sourceOpener(ref)} />
                     </li>
                   ))}
@@ -83,7 +80,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
             {flag.action ? (
               <Typography sx={{ mt: 0.5 }}>
                 <Box component="span" sx={{ fontWeight: 600 }}>
-                  Next step:{" "}
+                  {t("flags.nextStep")}{" "}
                 </Box>
                 {clinicalText(flag.action, evidence)}
               </Typography>

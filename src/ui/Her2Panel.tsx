@@ -8,7 +8,8 @@ import { Suspense, lazy, useCallback, useState } from "react";
 import type { AntiHer2Therapy, Assessment, DiseaseEvent, ResourceRef } from "../domain/types";
 import { printHide, printOnly } from "./a11y";
 import { DataCompleteness, DataGapAlert } from "./DataCompleteness";
-import { displayDate } from "./dates";
+import { LocaleSwitcher } from "./i18n/LocaleSwitcher";
+import { useAssessedLine, useT } from "./i18n/translate";
 import { EvidenceList } from "./EvidenceList";
 import { FlagList } from "./FlagList";
 import { PanelSection } from "./PanelSection";
@@ -75,7 +76,7 @@ const SourceJsonDialog = lazy(() =>
 /** The last `Type/id` of a reference, so `https://ehr/fhir/Patient/1` and `Patient/1` compare equal. */
 /**
  * The timeline and the print summary load just after the first screen (issue 18.7, 18.8): neither is first-screen
- * content, and together they are about 4 kB gzipped that the index bundle budget (200 KiB) cannot carry.
+ * content, and together they are about 4 kB gzipped that the index bundle budget cannot carry.
  */
 const Timeline = lazy(() => import("./Timeline").then((m) => ({ default: m.Timeline })));
 const PrintSummary = lazy(() => import("./PrintSummary").then((m) => ({ default: m.PrintSummary })));
@@ -89,6 +90,7 @@ function relativeRef(ref: string): string {
 }
 
 function LoadError({ message, detail, onRetry }: { message: string; detail?: string; onRetry?: () => void }) {
+  const t = useT();
   return (
     <Alert
       severity="error"
@@ -97,16 +99,16 @@ function LoadError({ message, detail, onRetry }: { message: string; detail?: str
       action={
         onRetry ? (
           <Button color="inherit" onClick={onRetry} {...printHide}>
-            Retry
+            {t("panel.retry")}
           </Button>
         ) : undefined
       }
     >
-      <AlertTitle>HER2 results could not be loaded</AlertTitle>
+      <AlertTitle>{t("panel.loadError.title")}</AlertTitle>
       {message}
       {detail ? (
         <Box component="details" sx={{ mt: 0.5 }}>
-          <summary>Technical detail</summary>
+          <summary>{t("message.technicalDetail")}</summary>
           <Box
             component="pre"
             sx={{ whiteSpace: "pre-wrap", wordBreak: "break-word", m: 0, fontSize: "0.8125rem" }}
@@ -141,6 +143,8 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
     [resources, openSource],
   );
   const flagCount = assessment.flags.length;
+  const t = useT();
+  const assessedLine = useAssessedLine();
   return (
     <>
       {/* On paper: the one-page summary; the print stylesheet hides the screen panel after it (issue 18.8). */}
@@ -154,7 +158,7 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         <StatusHeader assessment={assessment} />
       </SectionErrorBoundary>
       <PanelSection
-        title="Flags"
+        title={t("section.flags")}
         titleNote={flagCount > 0 ? `(${String(flagCount)})` : undefined}
         onRetry={onRetry}
       >
@@ -165,10 +169,10 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
           gaps={assessment.dataGaps}
         />
       </PanelSection>
-      <PanelSection title="Guideline suggestion" onRetry={onRetry}>
+      <PanelSection title={t("section.recommendation")} onRetry={onRetry}>
         <Recommendation assessment={assessment} />
       </PanelSection>
-      <PanelSection title="Timeline" collapsible onRetry={onRetry}>
+      <PanelSection title={t("section.timeline")} collapsible onRetry={onRetry}>
         <Suspense fallback={<Box sx={{ minHeight: 200 }} />}>
           <Timeline
             evidence={assessment.evidence}
@@ -179,14 +183,14 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         </Suspense>
       </PanelSection>
       <PanelSection
-        title="Evidence"
-        titleNote={`(${String(assessment.evidence.length)} result${assessment.evidence.length === 1 ? "" : "s"})`}
+        title={t("section.evidence")}
+        titleNote={t("section.evidenceCount", { count: assessment.evidence.length })}
         collapsible
         onRetry={onRetry}
       >
         <EvidenceList evidence={assessment.evidence} sourceOpener={sourceOpener} />
       </PanelSection>
-      <PanelSection title="Data completeness" collapsible onRetry={onRetry}>
+      <PanelSection title={t("section.completeness")} collapsible onRetry={onRetry}>
         <DataCompleteness
           gaps={assessment.dataGaps}
           unreadableCount={assessment.unreadable.length}
@@ -194,8 +198,7 @@ function ReadyPanel({ assessment, events, therapies, resources, onRetry, sourceL
         />
       </PanelSection>
       <Typography sx={{ mt: 2.5, fontSize: "0.8125rem", color: "text.secondary" }}>
-        Assessed as of {displayDate(assessment.asOf)} by the {assessment.guideline} rules (version{" "}
-        {assessment.rulesVersion}){sourceLabel ? ` from data on ${sourceLabel}` : ""}. Decision support only.
+        {assessedLine("panel", assessment, sourceLabel)}
       </Typography>
       {viewerWanted ? (
         <SectionErrorBoundary name="source JSON viewer">
@@ -231,6 +234,7 @@ export function Her2Panel({
     patient !== undefined &&
     relativeRef(patient.reference) !== relativeRef(state.assessment.patient);
   const [explain, setExplain] = useState(false);
+  const t = useT();
   if (explain && state.kind === "ready" && !mismatch)
     return (
       <SectionErrorBoundary name="patient explanation">
@@ -251,7 +255,7 @@ export function Her2Panel({
       {showPatientBanner ? <PatientBanner patient={patient} loading={state.kind === "loading"} /> : null}
       <Box component="main" sx={{ px: { xs: 1.5, sm: 2 }, py: 1.5, maxWidth: 1200, mx: "auto" }}>
         <Box sx={{ display: "flex", alignItems: "center", flexWrap: "wrap", gap: 1 }}>
-          <Typography variant="h1">HER2 status</Typography>
+          <Typography variant="h1">{t("app.title")}</Typography>
           {state.kind === "ready" && !mismatch ? (
             <Button
               variant="outlined"
@@ -261,7 +265,7 @@ export function Her2Panel({
               sx={{ ml: "auto" }}
               {...printHide}
             >
-              Print summary
+              {t("panel.print")}
             </Button>
           ) : null}
           {state.kind === "ready" && !mismatch ? (
@@ -272,13 +276,16 @@ export function Her2Panel({
               }}
               {...printHide}
             >
-              Explain to the patient
+              {t("panel.explain")}
             </Button>
           ) : null}
+          <Box sx={{ ml: state.kind === "ready" && !mismatch ? 0 : "auto" }}>
+            <LocaleSwitcher />
+          </Box>
         </Box>
         {!showPatientBanner && patient ? (
           <Typography sx={{ fontWeight: 600 }} {...printOnly}>
-            Patient: {patientLine(patient)}
+            {t("panel.patientLine", { line: patientLine(patient) })}
           </Typography>
         ) : null}
         {state.kind === "loading" ? <PanelSkeleton /> : null}
@@ -287,9 +294,8 @@ export function Her2Panel({
         ) : null}
         {state.kind === "ready" && mismatch ? (
           <Alert severity="error" role="alert" sx={{ mt: 1.5 }}>
-            <AlertTitle>Patient mismatch: results not shown</AlertTitle>
-            These results belong to {state.assessment.patient}, but the EHR opened the panel for{" "}
-            {patient.reference}. Close the panel and relaunch it from the patient&apos;s chart.
+            <AlertTitle>{t("panel.mismatch.title")}</AlertTitle>
+            {t("panel.mismatch.text", { results: state.assessment.patient, opened: patient.reference })}
           </Alert>
         ) : null}
         {state.kind === "ready" && !mismatch ? (

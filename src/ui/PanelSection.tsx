@@ -4,6 +4,8 @@ import Collapse from "@mui/material/Collapse";
 import Typography from "@mui/material/Typography";
 import { useId, useState, type ReactNode } from "react";
 import { printHide } from "./a11y";
+import { useLocale } from "./i18n/locale-context";
+import { useT } from "./i18n/translate";
 import { SectionErrorBoundary } from "./SectionErrorBoundary";
 
 interface PanelSectionProps {
@@ -31,6 +33,8 @@ export function PanelSection({
   const headingId = `${id}-heading`;
   const bodyId = `${id}-body`;
   const [open, setOpen] = useState(true);
+  const t = useT();
+  const lowerTitle = title.toLocaleLowerCase(useLocale());
   return (
     <Box component="section" aria-labelledby={headingId} sx={{ mt: 2.5 }}>
       <Box sx={{ display: "flex", alignItems: "baseline", gap: 1, flexWrap: "wrap", mb: 1 }}>
@@ -53,7 +57,7 @@ export function PanelSection({
             sx={{ ml: "auto" }}
             {...printHide}
           >
-            {open ? `Hide ${title.toLowerCase()}` : `Show ${title.toLowerCase()}`}
+            {t(open ? "section.hide" : "section.show", { title: lowerTitle })}
           </Button>
         ) : null}
       </Box>

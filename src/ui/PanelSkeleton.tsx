@@ -1,13 +1,15 @@
 import Box from "@mui/material/Box";
 import Skeleton from "@mui/material/Skeleton";
 import { visuallyHidden } from "./a11y";
+import { useT } from "./i18n/translate";
 
 /** Placeholder shapes of the panel while the FHIR queries run, announced once as a status. */
 export function PanelSkeleton() {
+  const t = useT();
   return (
     <Box aria-busy="true" data-testid="panel-skeleton" sx={{ mt: 1.5 }}>
       <span role="status" style={visuallyHidden}>
-        Loading HER2 results from the record…
+        {t("panel.loading")}
       </span>
       <Box aria-hidden="true">
         <Skeleton variant="rounded" height={112} />

@@ -1,6 +1,7 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
 import { displayDate } from "./dates";
+import { type Translate, englishT, useDisplayDate, useT } from "./i18n/translate";
 
 /** The patient as the launch context names them (from `client.patient.read()`). */
 export interface PanelPatient {
@@ -12,10 +13,25 @@ export interface PanelPatient {
 }
 
 /** "Name · DOB 1961-04-12 · female": the line a clinician checks against the EHR's own header. */
-export function patientLine(patient: PanelPatient): string {
-  const parts = [patient.name, `DOB ${patient.birthDate ? displayDate(patient.birthDate) : "not recorded"}`];
-  if (patient.gender) parts.push(patient.gender);
+export function patientLine(
+  patient: PanelPatient,
+  t: Translate = englishT,
+  date: (iso: string) => string = displayDate,
+): string {
+  const parts = [patient.name, dobText(patient, t, date)];
+  if (patient.gender) parts.push(genderText(patient.gender, t));
   return parts.join(" · ");
+}
+
+const GENDERS = new Set(["male", "female", "other", "unknown"]);
+
+/** FHIR administrative gender in words; any other value is shown as recorded. */
+function genderText(gender: string, t: Translate): string {
+  return GENDERS.has(gender) ? t(`gender.${gender as "male" | "female" | "other" | "unknown"}`) : gender;
+}
+
+function dobText(patient: PanelPatient, t: Translate, date: (iso: string) => string): string {
+  return patient.birthDate ? t("banner.dob", { date: date(patient.birthDate) }) : t("banner.dobUnknown");
 }
 
 interface PatientBannerProps {
@@ -29,6 +45,8 @@ interface PatientBannerProps {
  * visible. Without a patient the banner says so rather than disappearing.
  */
 export function PatientBanner({ patient, loading = false }: PatientBannerProps) {
+  const t = useT();
+  const date = useDisplayDate();
   return (
     <Box
       component="header"
@@ -47,17 +65,15 @@ export function PatientBanner({ patient, loading = false }: PatientBannerProps) 
             {patient.name}
           </Box>
           <Box component="span" sx={{ fontWeight: 400 }}>
-            {" · "}DOB {patient.birthDate ? displayDate(patient.birthDate) : "not recorded"}
-            {patient.gender ? ` · ${patient.gender}` : ""}
+            {" · "}
+            {dobText(patient, t, date)}
+            {patient.gender ? ` · ${genderText(patient.gender, t)}` : ""}
           </Box>
         </Typography>
       ) : loading ? (
-        <Typography sx={{ color: "text.secondary" }}>Loading patient…</Typography>
+        <Typography sx={{ color: "text.secondary" }}>{t("banner.loading")}</Typography>
       ) : (
-        <Typography sx={{ fontWeight: 600, color: "error.main" }}>
-          Patient name and date of birth could not be read. Confirm the patient in the EHR before using this
-          panel.
-        </Typography>
+        <Typography sx={{ fontWeight: 600, color: "error.main" }}>{t("banner.unreadable")}</Typography>
       )}
     </Box>
   );

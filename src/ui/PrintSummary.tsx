@@ -1,9 +1,9 @@
 import { allCitations } from "../domain/citations";
 import type { Assessment, DataGap, EvidenceItem } from "../domain/types";
 import { printOnly } from "./a11y";
-import { displayDate } from "./dates";
 import { sortFlags } from "./evidence";
-import { categoryLabel, flagTitle, methodLabel, settingLabel, statusLabel, statusMeaningOf } from "./labels";
+import { type Translate, useAssessedLine, useDisplayDate, useT } from "./i18n/translate";
+import { statusMeaningOf } from "./labels";
 
 /**
  * Clinical words only on paper: a FHIR reference (`Observation/abc`) becomes words, UCUM annotations lose their
@@ -19,18 +19,24 @@ export function paperText(text: string): string {
     .replace(/[{}]/g, "");
 }
 
-const GAP_WORDS: Record<string, string> = {
-  Observation: "HER2 results",
-  DiagnosticReport: "pathology reports",
-  Condition: "diagnoses",
-  Specimen: "specimens",
-};
+const GAP_WORDS = {
+  Observation: "print.what.Observation",
+  DiagnosticReport: "print.what.DiagnosticReport",
+  Condition: "print.what.Condition",
+  Specimen: "print.what.Specimen",
+} as const;
 
-function gapWords(gap: DataGap): string {
+function gapWords(gap: DataGap, t: Translate): string {
   const what = gap.resourceType.startsWith("Medication")
-    ? "medications"
-    : (GAP_WORDS[gap.resourceType] ?? "other records");
-  return `${what}: ${gap.kind === "denied" ? "access denied" : gap.kind === "timeout" ? "timed out" : gap.kind === "excluded" ? "some left out (not proven to be this patient's)" : "not completely loaded"}`;
+    ? "print.what.Medication"
+    : gap.resourceType in GAP_WORDS
+      ? GAP_WORDS[gap.resourceType as keyof typeof GAP_WORDS]
+      : "print.what.other";
+  const how =
+    gap.kind === "denied" || gap.kind === "timeout" || gap.kind === "excluded"
+      ? (`print.how.${gap.kind}` as const)
+      : "print.how.other";
+  return t("print.gap", { what: t(what), how: t(how) });
 }
 
 type Where = Pick<EvidenceItem, "specimen" | "specimenLabel" | "bodySite">;
@@ -65,6 +71,17 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
   const basis = assessment.basis ? specimenWords(assessment.basis) : undefined;
   // The reason usually names the specimen already; say it once.
   const basisNamed = assessment.statusReason.includes(assessment.basis?.specimenLabel ?? "\u0000");
+  const t = useT();
+  const displayDate = useDisplayDate();
+  const assessedLine = useAssessedLine();
+  const columns = [
+    t("print.col.date"),
+    t("print.col.test"),
+    t("print.col.result"),
+    t("print.col.readAs"),
+    t("print.col.specimen"),
+    t("print.col.used"),
+  ];
   return (
     <section
       {...printOnly}
@@ -73,41 +90,41 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
       style={{ fontSize: "9.5pt", lineHeight: 1.3 }}
     >
       <h2 style={{ fontSize: "13pt", margin: "4pt 0" }}>
-        {statusLabel[assessment.status]}
+        {t(`status.${assessment.status}`)}
         {assessment.category !== "unknown" && assessment.category !== "her2-positive"
-          ? ` · ${categoryLabel[assessment.category]}`
+          ? ` · ${t(`category.${assessment.category}`)}`
           : ""}{" "}
-        · {settingLabel[assessment.setting]}
+        · {t(`setting.${assessment.setting}`)}
       </h2>
       <p style={{ margin: "2pt 0" }}>
-        {statusMeaningOf(assessment)}
-        {basis && !basisNamed ? ` Based on specimen ${basis}.` : ""} {paperText(assessment.statusReason)}
+        {statusMeaningOf(assessment, t)}
+        {basis && !basisNamed ? ` ${t("print.basedOn", { basis })}` : ""} {paperText(assessment.statusReason)}
       </p>
       {affecting.length > 0 ? (
         <p style={{ margin: "2pt 0", fontWeight: 600 }}>
-          Data incomplete, this summary may change: {affecting.map(gapWords).join("; ")}.
+          {t("print.incomplete", { gaps: affecting.map((g) => gapWords(g, t)).join("; ") })}
         </p>
       ) : null}
-      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>Next steps</h3>
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>{t("print.nextSteps")}</h3>
       {flags.length === 0 ? (
-        <p style={{ margin: 0 }}>No flags: nothing outstanding in the HER2 work-up.</p>
+        <p style={{ margin: 0 }}>{t("print.noFlags")}</p>
       ) : (
         <ol style={{ margin: 0, paddingLeft: "14pt" }}>
           {flags.map((f, i) => (
             <li key={String(i)}>
-              <strong>{flagTitle[f.code]}</strong>
+              <strong>{t(`flag.${f.code}`)}</strong>
               {`: ${paperText(f.action ?? f.message)}`}
             </li>
           ))}
         </ol>
       )}
       <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>
-        HER2 results ({String(assessment.evidence.length)})
+        {t("print.results", { count: assessment.evidence.length })}
       </h3>
       <table style={{ borderCollapse: "collapse", width: "100%", fontSize: "8.5pt" }}>
         <thead>
           <tr>
-            {["Date", "Test", "Result", "Read as", "Specimen", "Used"].map((h) => (
+            {columns.map((h) => (
               <th key={h} style={cell}>
                 {h}
               </th>
@@ -118,20 +135,24 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
           {assessment.evidence.map((e, i) => (
             <tr key={String(i)}>
               <td style={cell}>{displayDate(e.date)}</td>
-              <td style={cell}>{methodLabel[e.method]}</td>
+              <td style={cell}>{t(`method.${e.method}`)}</td>
               <td style={cell}>{paperText(e.value)}</td>
               <td style={cell}>{paperText(e.interpretation ?? e.readAs ?? "")}</td>
-              <td style={cell}>{specimenWords(e) ?? "not recorded"}</td>
+              <td style={cell}>{specimenWords(e) ?? t("print.notRecorded")}</td>
               <td style={cell}>
-                {e.used ? "yes" : `no${e.notUsedReason ? `: ${paperText(e.notUsedReason)}` : ""}`}
+                {e.used
+                  ? t("print.yes")
+                  : e.notUsedReason
+                    ? t("print.noBecause", { reason: paperText(e.notUsedReason) })
+                    : t("print.no")}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>Guideline suggestion (decision support)</h3>
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>{t("print.recommendation")}</h3>
       <p style={{ margin: 0 }}>{assessment.recommendation.text}</p>
-      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>Sources</h3>
+      <h3 style={{ fontSize: "10.5pt", margin: "6pt 0 2pt" }}>{t("recommendation.sources")}</h3>
       <ol style={{ margin: 0, paddingLeft: "14pt", fontSize: "8pt" }}>
         {citations.map((c) => (
           <li key={c.id}>
@@ -140,11 +161,7 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
           </li>
         ))}
       </ol>
-      <p style={{ margin: "4pt 0 0", fontSize: "8pt" }}>
-        Assessed as of {displayDate(assessment.asOf)} by the {assessment.guideline} rules (version{" "}
-        {assessment.rulesVersion}){sourceLabel ? ` from data on ${sourceLabel}` : ""}. Decision support only:
-        it informs, and never replaces, the clinician&apos;s judgement.
-      </p>
+      <p style={{ margin: "4pt 0 0", fontSize: "8pt" }}>{assessedLine("print", assessment, sourceLabel)}</p>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import Link from "@mui/material/Link";
 import Typography from "@mui/material/Typography";
 import { allCitations } from "../domain/citations";
 import type { Assessment } from "../domain/types";
+import { useT } from "./i18n/translate";
 
 /** The DOI link of a citation the rules give by its text (or id); undefined for a source the table does not know. */
 function citationUrl(citation: string): string | undefined {
@@ -16,6 +17,7 @@ interface RecommendationProps {
 /** The guideline-based statement for this status and setting, with its sources, marked as decision support. */
 export function Recommendation({ assessment }: RecommendationProps) {
   const { recommendation } = assessment;
+  const t = useT();
   return (
     <Box
       sx={{
@@ -28,11 +30,11 @@ export function Recommendation({ assessment }: RecommendationProps) {
       }}
     >
       <Typography sx={{ fontSize: "0.8125rem", fontWeight: 600, color: "text.secondary" }}>
-        Decision support: it informs, and never replaces, the clinician&apos;s judgement.
+        {t("recommendation.decisionSupport")}
       </Typography>
       <Typography sx={{ mt: 0.5 }}>{recommendation.text}</Typography>
       <Typography component="h3" sx={{ mt: 1, fontWeight: 600, fontSize: "0.9375rem" }}>
-        Sources
+        {t("recommendation.sources")}
       </Typography>
       {recommendation.citations.length > 0 ? (
         <Box component="ol" sx={{ m: 0, pl: 2.5, fontSize: "0.875rem" }}>
@@ -58,7 +60,7 @@ export function Recommendation({ assessment }: RecommendationProps) {
         <Typography sx={{ fontSize: "0.875rem" }}>{assessment.guideline}</Typography>
       )}
       <Typography sx={{ mt: 0.75, fontSize: "0.8125rem", color: "text.secondary" }}>
-        Guideline: {assessment.guideline}. Rules version {assessment.rulesVersion}.
+        {t("recommendation.guideline", { guideline: assessment.guideline, version: assessment.rulesVersion })}
       </Typography>
     </Box>
   );

@@ -2,6 +2,7 @@ import Alert from "@mui/material/Alert";
 import Button from "@mui/material/Button";
 import { Component, type ErrorInfo, type ReactNode } from "react";
 import { printHide } from "./a11y";
+import { useT } from "./i18n/translate";
 
 interface SectionErrorBoundaryProps {
   /** Section name in words, for the message ("Evidence"). */
@@ -19,6 +20,24 @@ interface SectionErrorBoundaryState {
  * Keeps one section's failure (odd data the component did not expect) from blanking the whole panel: the other
  * sections, above all the status, still show, and this one says plainly that it could not be displayed.
  */
+/** The boundary's message (a class component cannot read the locale's texts itself). */
+function SectionFailed({ name, onReset }: { name: string; onReset: () => void }) {
+  const t = useT();
+  return (
+    <Alert
+      severity="error"
+      role="alert"
+      action={
+        <Button color="inherit" onClick={onReset} {...printHide}>
+          {t("section.tryAgain")}
+        </Button>
+      }
+    >
+      {t("section.failed", { name })}
+    </Alert>
+  );
+}
+
 export class SectionErrorBoundary extends Component<SectionErrorBoundaryProps, SectionErrorBoundaryState> {
   override state: SectionErrorBoundaryState = {};
 
@@ -39,18 +58,6 @@ export class SectionErrorBoundary extends Component<SectionErrorBoundaryProps, S
   override render(): ReactNode {
     const { error } = this.state;
     if (!error) return this.props.children;
-    return (
-      <Alert
-        severity="error"
-        role="alert"
-        action={
-          <Button color="inherit" onClick={this.reset} {...printHide}>
-            Try again
-          </Button>
-        }
-      >
-        The {this.props.name} section could not be displayed. Check this information in the chart.
-      </Alert>
-    );
+    return <SectionFailed name={this.props.name} onReset={this.reset} />;
   }
 }

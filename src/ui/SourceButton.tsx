@@ -1,6 +1,7 @@
 import Button from "@mui/material/Button";
 import type { ResourceRef } from "../domain/types";
 import { printHide } from "./a11y";
+import { useT } from "./i18n/translate";
 
 interface SourceButtonProps {
   reference: ResourceRef;
@@ -13,18 +14,19 @@ interface SourceButtonProps {
  * speech input users can say what they see and screen-reader users know which result it opens.
  */
 export function SourceButton({ reference, onShow }: SourceButtonProps) {
+  const t = useT();
   if (!onShow) return null;
   return (
     <Button
       variant="text"
-      aria-label={`Source JSON of ${reference}`}
+      aria-label={t("source.label", { reference })}
       onClick={() => {
         onShow(reference);
       }}
       sx={{ minWidth: 0, px: 0.75, py: 0, whiteSpace: "nowrap" }}
       {...printHide}
     >
-      Source JSON
+      {t("source.button")}
     </Button>
   );
 }

@@ -9,6 +9,7 @@ import useMediaQuery from "@mui/material/useMediaQuery";
 import { useId, useState } from "react";
 import { monoFontStack } from "./theme";
 
+import { useT } from "./i18n/translate";
 interface SourceJsonDialogProps {
   /** The resource shown, e.g. `Observation/ihc-1`; null when closed. */
   reference: string | null;
@@ -22,6 +23,7 @@ interface SourceJsonDialogProps {
  */
 export function SourceJsonDialog({ reference, resource, onClose }: SourceJsonDialogProps) {
   const titleId = useId();
+  const t = useT();
   // In the EHR's narrow sidebar the JSON needs every pixel: full screen below the small breakpoint.
   const narrow = useMediaQuery(useTheme().breakpoints.down("sm"));
   const [copied, setCopied] = useState<string | null>(null);
@@ -48,14 +50,14 @@ export function SourceJsonDialog({ reference, resource, onClose }: SourceJsonDia
       scroll="paper"
     >
       <DialogTitle id={titleId} sx={{ fontSize: "1.0625rem", wordBreak: "break-all" }}>
-        Source JSON: {reference}
+        {t("json.title", { reference: reference ?? "" })}
       </DialogTitle>
       <DialogContent dividers>
         <Typography
           component="pre"
           data-testid="source-json"
           tabIndex={0}
-          aria-label={`JSON of ${reference ?? ""}`}
+          aria-label={t("json.label", { reference: reference ?? "" })}
           sx={{
             m: 0,
             fontFamily: monoFontStack,
@@ -69,13 +71,13 @@ export function SourceJsonDialog({ reference, resource, onClose }: SourceJsonDia
       </DialogContent>
       <DialogActions>
         <Typography role="status" sx={{ mr: "auto", fontSize: "0.875rem" }}>
-          {copied !== null && copied === reference ? "Copied to the clipboard." : ""}
+          {copied !== null && copied === reference ? t("json.copied") : ""}
         </Typography>
         {typeof navigator !== "undefined" && "clipboard" in navigator ? (
-          <Button onClick={copy}>Copy JSON</Button>
+          <Button onClick={copy}>{t("json.copy")}</Button>
         ) : null}
         <Button onClick={onClose} variant="contained">
-          Close
+          {t("json.close")}
         </Button>
       </DialogActions>
     </Dialog>

@@ -3,18 +3,9 @@ import Typography from "@mui/material/Typography";
 import type { ReactNode } from "react";
 import type { Assessment, Flag } from "../domain/types";
 import { clinicalText, siteLabel } from "./clinical-text";
-import { displayDate } from "./dates";
+import { type Translate, useDisplayDate, useT } from "./i18n/translate";
 import { sortFlags } from "./evidence";
-import {
-  categoryLabel,
-  categoryMeaningOf,
-  flagTitle,
-  restsOnTextOnly,
-  settingLabel,
-  severityLabel,
-  statusLabel,
-  statusMeaningOf,
-} from "./labels";
+import { categoryMeaningOf, restsOnTextOnly, statusMeaningOf } from "./labels";
 import { severityTone } from "./theme";
 import { statusTone } from "./theme";
 import { ToneBadge } from "./ToneBadge";
@@ -40,13 +31,18 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
  * Words for the specimen and date the status rests on. The date is labelled: the collection date when a record gives
  * it, else the date of the latest test on the specimen (issue 18.3).
  */
-function basisText(basis: Assessment["basis"]): string {
-  if (!basis) return "No conclusive specimen.";
+function basisText(
+  basis: Assessment["basis"],
+  t: Translate,
+  displayDate: (iso: string | undefined) => string,
+): string {
+  if (!basis) return t("basis.none");
   const specimen = basis.specimenLabel ?? basis.specimen;
-  const parts = [specimen ? `Specimen ${specimen}` : "Specimen not recorded"];
+  const parts = [specimen ? t("basis.specimen", { specimen }) : t("basis.noSpecimen")];
   if (basis.bodySite) parts.push(siteLabel(basis.bodySite));
-  if (basis.date) parts.push(`${basis.collected ? "collected" : "tested"} ${displayDate(basis.date)}`);
-  else parts.push("date not recorded");
+  if (basis.date)
+    parts.push(t(basis.collected ? "basis.collected" : "basis.tested", { date: displayDate(basis.date) }));
+  else parts.push(t("date.notRecorded"));
   return parts.join(", ");
 }
 
@@ -69,6 +65,7 @@ function whyText(assessment: Assessment): string {
  * the status box, so at 360 px the clinician sees the status and what to do without scrolling (issue 18.1).
  */
 function NextStep({ flags, evidence }: { flags: readonly Flag[]; evidence: Assessment["evidence"] }) {
+  const t = useT();
   const first = sortFlags(flags).find((f) => f.action);
   if (!first?.action) return null;
   const tone = severityTone[first.severity];
@@ -87,13 +84,14 @@ function NextStep({ flags, evidence }: { flags: readonly Flag[]; evidence: Asses
       }}
     >
       <Typography sx={{ fontWeight: 700 }}>
-        Next step ({severityLabel[first.severity].toLowerCase()}: {flagTitle[first.code]})
+        {t("header.nextStep", {
+          severity: t(`severity.${first.severity}`).toLowerCase(),
+          title: t(`flag.${first.code}`),
+        })}
       </Typography>
       <Typography>{clinicalText(first.action, evidence)}</Typography>
       {others > 0 ? (
-        <Typography sx={{ fontSize: "0.875rem" }}>
-          {others} more flag{others === 1 ? "" : "s"} below.
-        </Typography>
+        <Typography sx={{ fontSize: "0.875rem" }}>{t("header.moreFlags", { count: others })}</Typography>
       ) : null}
     </Box>
   );
@@ -104,16 +102,18 @@ function NextStep({ flags, evidence }: { flags: readonly Flag[]; evidence: Asses
  * top-level status is never read as the other tumour's.
  */
 function TumourList({ tumours }: { tumours: NonNullable<Assessment["tumours"]> }) {
+  const t = useT();
+  const displayDate = useDisplayDate();
   return (
     <Box component="ul" data-testid="tumour-list" sx={{ m: 0, pl: 2.5 }}>
-      {tumours.map((t) => (
-        <li key={t.tumour}>
+      {tumours.map((tumour) => (
+        <li key={tumour.tumour}>
           <Box component="span" sx={{ fontWeight: 600, textTransform: "capitalize" }}>
-            {t.tumour}
+            {tumour.tumour}
           </Box>
           {": "}
-          <ToneBadge tone={statusTone[t.status]}>{statusLabel[t.status]}</ToneBadge>{" "}
-          {categoryLabel[t.category]} ({basisText(t.basis)})
+          <ToneBadge tone={statusTone[tumour.status]}>{t(`status.${tumour.status}`)}</ToneBadge>{" "}
+          {t(`category.${tumour.category}`)} ({basisText(tumour.basis, t, displayDate)})
         </li>
       ))}
     </Box>
@@ -126,6 +126,8 @@ function TumourList({ tumours }: { tumours: NonNullable<Assessment["tumours"]> }
  */
 export function StatusHeader({ assessment }: StatusHeaderProps) {
   const tone = statusTone[assessment.status];
+  const t = useT();
+  const displayDate = useDisplayDate();
   return (
     <Box
       data-testid="status-header"
@@ -144,34 +146,36 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
       <Box sx={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 1 }}>
         <Typography component="p" sx={{ m: 0 }}>
           <ToneBadge tone={tone} large>
-            {statusLabel[assessment.status]}
+            {t(`status.${assessment.status}`)}
           </ToneBadge>
         </Typography>
         {assessment.category !== "unknown" && assessment.category !== "her2-positive" ? (
           <Typography component="p" sx={{ fontSize: "1.125rem", fontWeight: 600 }}>
-            {categoryLabel[assessment.category]}
+            {t(`category.${assessment.category}`)}
           </Typography>
         ) : null}
       </Box>
-      <Typography sx={{ mt: 0.75 }}>{statusMeaningOf(assessment)}</Typography>
+      <Typography sx={{ mt: 0.75 }}>{statusMeaningOf(assessment, t)}</Typography>
       {restsOnTextOnly(assessment) ? (
         <Typography data-testid="text-only-basis" sx={{ mt: 0.5, fontWeight: 600 }}>
-          Read from the report&apos;s words only: the result&apos;s code is not a recognised HER2 code and no
-          score is given. Check the pathology report before relying on this status.
+          {t("header.textOnly")}
         </Typography>
       ) : null}
       <NextStep flags={assessment.flags} evidence={assessment.evidence} />
       <Box component="dl" sx={{ m: 0, mt: 1 }}>
-        <Row term="Why">{whyText(assessment)}</Row>
-        <Row term="Based on">{basisText(assessment.basis)}</Row>
+        <Row term={t("header.why")}>{whyText(assessment)}</Row>
+        <Row term={t("header.basedOn")}>{basisText(assessment.basis, t, displayDate)}</Row>
         {assessment.tumours && assessment.tumours.length > 1 ? (
-          <Row term="Tumours">
+          <Row term={t("header.tumours")}>
             <TumourList tumours={assessment.tumours} />
           </Row>
         ) : null}
-        <Row term="Setting">{settingLabel[assessment.setting]}</Row>
-        <Row term="Category">
-          {categoryLabel[assessment.category]}: {categoryMeaningOf(assessment)}
+        <Row term={t("header.setting")}>{t(`setting.${assessment.setting}`)}</Row>
+        <Row term={t("header.category")}>
+          {t("header.categoryLine", {
+            label: t(`category.${assessment.category}`),
+            meaning: categoryMeaningOf(assessment, t),
+          })}
         </Row>
       </Box>
     </Box>

@@ -1,11 +1,19 @@
 import Box from "@mui/material/Box";
 import Typography from "@mui/material/Typography";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
+import type { Locale } from "../i18n/locales";
 import { visuallyHidden } from "./a11y";
-import { displayDate } from "./dates";
+import { useLocale } from "./i18n/locale-context";
+import { type Translate, useDisplayDate, useT } from "./i18n/translate";
 import { timelineColour as c } from "./theme";
-import { buildTimeline, DEFAULT_WIDTH, FONT } from "./timeline-model";
+import {
+  buildTimeline,
+  DEFAULT_WIDTH,
+  ENGLISH_TIMELINE_WORDS,
+  FONT,
+  type TimelineWords,
+} from "./timeline-model";
 
 interface TimelineProps {
   evidence: readonly EvidenceItem[];
@@ -37,6 +45,20 @@ function useWidth(): [(el: HTMLDivElement | null) => void, number] {
   return [ref, width];
 }
 
+/** The lane titles and month ticks in the page's language (English keeps the model's own words). */
+function timelineWords(t: Translate, locale: Locale): TimelineWords {
+  if (locale === "en") return ENGLISH_TIMELINE_WORDS;
+  const month = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+  return {
+    lanes: {
+      tests: t("timeline.lane.tests"),
+      events: t("timeline.lane.events"),
+      therapy: t("timeline.lane.therapy"),
+    },
+    monthTick: (m, y) => month.format(new Date(Date.UTC(y, m, 1))),
+  };
+}
+
 /**
  * A picture of HER2 tests, diagnosis / recurrence / metastasis and anti-HER2 therapy over time, with the date on every
  * mark, so a retest gap or an over-long course shows at a glance. The picture is one `role="img"` with a summary; a
@@ -44,13 +66,13 @@ function useWidth(): [(el: HTMLDivElement | null) => void, number] {
  */
 export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
   const [ref, width] = useWidth();
-  const model = buildTimeline(evidence, events, therapies, asOf, width);
+  const t = useT();
+  const locale = useLocale();
+  const words = useMemo(() => timelineWords(t, locale), [t, locale]);
+  const model = buildTimeline(evidence, events, therapies, asOf, width, words);
+  const displayDate = useDisplayDate();
   if (model.empty) {
-    return (
-      <Typography data-testid="timeline-empty">
-        No dated HER2 tests, diagnoses or therapies to show.
-      </Typography>
-    );
+    return <Typography data-testid="timeline-empty">{t("timeline.empty")}</Typography>;
   }
   return (
     <Box ref={ref}>
@@ -169,19 +191,19 @@ export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
           color: "text.secondary",
         }}
       >
-        <span>● HER2 test used</span>
-        <span>○ not used</span>
-        <span>◇ primary diagnosis</span>
-        <span>▲ recurrence / metastasis</span>
-        <span>▬ anti-HER2 therapy, as far as the record goes (┅ no end recorded)</span>
-        <span>┆ as of {displayDate(asOf)}</span>
+        <span>{t("timeline.legend.used")}</span>
+        <span>{t("timeline.legend.notUsed")}</span>
+        <span>{t("timeline.legend.primary")}</span>
+        <span>{t("timeline.legend.recurrence")}</span>
+        <span>{t("timeline.legend.therapy")}</span>
+        <span>{t("timeline.legend.asOf", { date: displayDate(asOf) })}</span>
       </Box>
       {model.undated.length > 0 ? (
         <Typography sx={{ mt: 0.5, fontSize: "0.8125rem" }} data-testid="timeline-undated">
-          Not on the picture (no date): {model.undated.join("; ")}.
+          {t("timeline.undated", { items: model.undated.join("; ") })}
         </Typography>
       ) : null}
-      <Box component="ul" style={visuallyHidden} aria-label="Timeline items, oldest first">
+      <Box component="ul" style={visuallyHidden} aria-label={t("timeline.items")}>
         {model.entries.map((entry, i) => (
           <li key={String(i)}>{entry}</li>
         ))}

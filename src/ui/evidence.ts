@@ -4,6 +4,7 @@
  */
 import type { EvidenceItem, EvidenceMethod, Flag, FlagSeverity, ResourceRef } from "../domain/types";
 import { compareNewestFirst, displayDate } from "./dates";
+import type { Translate } from "./i18n/translate";
 import { methodLabel } from "./labels";
 
 /** The results of one specimen (or one result without specimen data), newest first. */
@@ -77,12 +78,19 @@ export function sortFlags(flags: readonly Flag[]): Flag[] {
   return [...flags].sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }
 
-/** One line naming a result, e.g. "IHC 2+, 2024-03-02, specimen S-24-1234". */
-export function describeEvidence(item: EvidenceItem): string {
-  const parts = [`${methodLabel[item.method]} ${item.value}`.trim(), displayDate(item.date)];
+/** One line naming a result, e.g. "IHC 2+, 2024-03-02, specimen S-24-1234" (English unless given the locale's). */
+export function describeEvidence(
+  item: EvidenceItem,
+  t?: Translate,
+  date: (iso: string | undefined) => string = displayDate,
+): string {
+  const method = t ? t(`method.${item.method}`) : methodLabel[item.method];
+  const test = `${method} ${item.value}`.trim();
   const spec = item.specimenLabel ?? item.specimen;
-  if (spec) parts.push(`specimen ${spec}`);
-  return parts.join(", ");
+  if (!t) return [test, date(item.date), ...(spec ? [`specimen ${spec}`] : [])].join(", ");
+  return spec
+    ? t("evidence.lineSpecimen", { test, date: date(item.date), specimen: spec })
+    : t("evidence.line", { test, date: date(item.date) });
 }
 
 /** Looks up the evidence items a flag or basis refers to; references without an item are returned as-is. */

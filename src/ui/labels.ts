@@ -3,6 +3,7 @@
  * header, the evidence, the timeline summary and the print view.
  */
 import { FLAG_TITLES } from "../domain/flag-titles";
+import { ENGLISH_MESSAGES as en, type Translate, englishT } from "./i18n/translate";
 import type {
   Assessment,
   DataGap,
@@ -18,20 +19,20 @@ import type {
 
 /** The headline for each patient-level status. */
 export const statusLabel: Record<Her2Status, string> = {
-  positive: "HER2-positive",
-  negative: "HER2-negative",
-  equivocal: "HER2 equivocal",
-  indeterminate: "HER2 indeterminate",
-  "no-result": "No HER2 result",
+  positive: en["status.positive"],
+  negative: en["status.negative"],
+  equivocal: en["status.equivocal"],
+  indeterminate: en["status.indeterminate"],
+  "no-result": en["status.no-result"],
 };
 
 /** One line that says what the status means for the clinician. */
 export const statusMeaning: Record<Her2Status, string> = {
-  positive: "HER2 overexpression or amplification on the most recent conclusive specimen.",
-  negative: "No HER2 overexpression or amplification on the most recent conclusive specimen.",
-  equivocal: "Testing is not complete: the result is neither positive nor negative yet.",
-  indeterminate: "HER2 tests were found, but none gives a conclusive result.",
-  "no-result": "No HER2 test was found in the record.",
+  positive: en["statusMeaning.positive"],
+  negative: en["statusMeaning.negative"],
+  equivocal: en["statusMeaning.equivocal"],
+  indeterminate: en["statusMeaning.indeterminate"],
+  "no-result": en["statusMeaning.no-result"],
 };
 
 const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);
@@ -40,34 +41,35 @@ const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticR
  * The status line for this assessment. An indeterminate status with no HER2 result on record and the result query
  * failed (or its results left out) means the results are not known, not that tests were found (issue 16, point 11).
  */
-export function statusMeaningOf(assessment: Pick<Assessment, "status" | "evidence" | "dataGaps">): string {
+export function statusMeaningOf(
+  assessment: Pick<Assessment, "status" | "evidence" | "dataGaps">,
+  t: Translate = englishT,
+): string {
   const resultsGap = assessment.dataGaps.find(
     (g) => g.affectsAssessment && RESULT_SOURCES.has(g.resourceType),
   );
   if (assessment.status === "indeterminate" && assessment.evidence.length === 0 && resultsGap) {
-    return resultsGap.kind === "excluded"
-      ? "The HER2 results on record could not be proven to be this patient's, so the status cannot be determined."
-      : "The HER2 results could not be loaded, so the status cannot be determined.";
+    return t(resultsGap.kind === "excluded" ? "statusMeaning.excluded" : "statusMeaning.notLoaded");
   }
-  return statusMeaning[assessment.status];
+  return t(`statusMeaning.${assessment.status}`);
 }
 
 export const categoryLabel: Record<Her2Category, string> = {
-  "her2-positive": "HER2-positive",
-  "her2-low": "HER2-low",
-  "her2-ultralow": "HER2-ultralow",
-  "her2-0": "HER2 0",
-  "her2-negative": "HER2-negative (no IHC score)",
-  unknown: "Category not determined",
+  "her2-positive": en["category.her2-positive"],
+  "her2-low": en["category.her2-low"],
+  "her2-ultralow": en["category.her2-ultralow"],
+  "her2-0": en["category.her2-0"],
+  "her2-negative": en["category.her2-negative"],
+  unknown: en["category.unknown"],
 };
 
 export const categoryMeaning: Record<Her2Category, string> = {
-  "her2-positive": "IHC 3+ or ISH positive.",
-  "her2-low": "IHC 1+, or IHC 2+ with negative ISH.",
-  "her2-ultralow": "IHC 0 with faint, incomplete membrane staining in ≤10% of tumour cells.",
-  "her2-0": "IHC 0 (no ultralow staining reported).",
-  "her2-negative": "HER2-negative, but no IHC score is on record to separate HER2-low from HER2 0.",
-  unknown: "Not enough conclusive data to assign a HER2 category.",
+  "her2-positive": en["categoryMeaning.her2-positive"],
+  "her2-low": en["categoryMeaning.her2-low"],
+  "her2-ultralow": en["categoryMeaning.her2-ultralow"],
+  "her2-0": en["categoryMeaning.her2-0"],
+  "her2-negative": en["categoryMeaning.her2-negative"],
+  unknown: en["categoryMeaning.unknown"],
 };
 
 /** The used results the status rests on (the basis's evidence). */
@@ -80,21 +82,24 @@ function basisEvidence(assessment: Pick<Assessment, "basis" | "evidence">): Asse
  * The category's meaning. "HER2-negative (no IHC score)" names the test that gave the negative (issue 17.5): an
  * IHC-coded "Negative" without a score is not "negative by ISH".
  */
-export function categoryMeaningOf(assessment: Pick<Assessment, "category" | "basis" | "evidence">): string {
-  if (assessment.category !== "her2-negative") return categoryMeaning[assessment.category];
+export function categoryMeaningOf(
+  assessment: Pick<Assessment, "category" | "basis" | "evidence">,
+  t: Translate = englishT,
+): string {
+  if (assessment.category !== "her2-negative") return t(`categoryMeaning.${assessment.category}`);
   const methods = new Set(basisEvidence(assessment).map((e) => e.method));
   const ish = methods.has("ish-dual") || methods.has("ish-single");
   const by =
     ish && methods.has("ihc")
-      ? "Negative by ISH, and by IHC reported without a score"
+      ? "negativeBy.ishAndIhc"
       : ish
-        ? "Negative by ISH"
+        ? "negativeBy.ish"
         : methods.has("ihc")
-          ? "Negative by IHC, reported without a score"
+          ? "negativeBy.ihc"
           : methods.has("interpretation")
-            ? "Negative by the laboratory's reported interpretation"
-            : "Negative";
-  return `${by}; no IHC score to separate HER2-low from HER2 0.`;
+            ? "negativeBy.interpretation"
+            : "negativeBy.other";
+  return t("negativeBy.sentence", { by: t(by) });
 }
 
 /**
@@ -107,57 +112,57 @@ export function restsOnTextOnly(assessment: Pick<Assessment, "basis" | "evidence
 }
 
 export const settingLabel: Record<Setting, string> = {
-  early: "Early breast cancer",
-  metastatic: "Metastatic or recurrent disease",
-  unknown: "Disease setting not recorded",
+  early: en["setting.early"],
+  metastatic: en["setting.metastatic"],
+  unknown: en["setting.unknown"],
 };
 
 export const methodLabel: Record<EvidenceMethod, string> = {
-  ihc: "IHC",
-  "ish-dual": "Dual-probe ISH",
-  "ish-single": "Single-probe ISH",
-  interpretation: "Reported interpretation",
-  unreadable: "Unreadable result",
+  ihc: en["method.ihc"],
+  "ish-dual": en["method.ish-dual"],
+  "ish-single": en["method.ish-single"],
+  interpretation: en["method.interpretation"],
+  unreadable: en["method.unreadable"],
 };
 
 /** Longer method names for screen readers and the print view. */
 export const methodLongLabel: Record<EvidenceMethod, string> = {
-  ihc: "Immunohistochemistry (IHC)",
-  "ish-dual": "Dual-probe in situ hybridisation (HER2/CEP17)",
-  "ish-single": "Single-probe in situ hybridisation (HER2 copies)",
-  interpretation: "Laboratory's final HER2 interpretation",
-  unreadable: "HER2 result that could not be read",
+  ihc: en["methodLong.ihc"],
+  "ish-dual": en["methodLong.ish-dual"],
+  "ish-single": en["methodLong.ish-single"],
+  interpretation: en["methodLong.interpretation"],
+  unreadable: en["methodLong.unreadable"],
 };
 
 export const severityLabel: Record<FlagSeverity, string> = {
-  action: "Action needed",
-  warning: "Warning",
-  info: "Note",
+  action: en["severity.action"],
+  warning: en["severity.warning"],
+  info: en["severity.info"],
 };
 
 /** Short titles for flag codes (the flag's own message carries the detail); kept in the domain, shared with the CLI's report. */
 export const flagTitle: Record<FlagCode, string> = FLAG_TITLES;
 
 export const resultStatusLabel: Record<ResultStatus, string> = {
-  registered: "Registered (not yet resulted)",
-  preliminary: "Preliminary",
-  final: "Final",
-  amended: "Amended",
-  corrected: "Corrected",
-  cancelled: "Cancelled",
-  "entered-in-error": "Entered in error",
-  unknown: "Status unknown",
+  registered: en["resultStatus.registered"],
+  preliminary: en["resultStatus.preliminary"],
+  final: en["resultStatus.final"],
+  amended: en["resultStatus.amended"],
+  corrected: en["resultStatus.corrected"],
+  cancelled: en["resultStatus.cancelled"],
+  "entered-in-error": en["resultStatus.entered-in-error"],
+  unknown: en["resultStatus.unknown"],
 };
 
 export const gapKindLabel: Record<DataGap["kind"], string> = {
-  denied: "Access denied",
-  "not-found": "Not found",
-  error: "Server error",
-  timeout: "Timed out",
-  partial: "Only partly loaded",
-  unsupported: "Not supported by this server",
-  excluded: "Left out: not proven to be this patient's",
-  loading: "Still loading",
+  denied: en["gap.denied"],
+  "not-found": en["gap.not-found"],
+  error: en["gap.error"],
+  timeout: en["gap.timeout"],
+  partial: en["gap.partial"],
+  unsupported: en["gap.unsupported"],
+  excluded: en["gap.excluded"],
+  loading: en["gap.loading"],
 };
 
 export const eventKindLabel: Record<DiseaseEvent["kind"], string> = {

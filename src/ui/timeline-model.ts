@@ -130,10 +130,28 @@ function fit(text: string, width: number): string {
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The picture's own words in the page's language (the item texts and the summary are still English). */
+export interface TimelineWords {
+  lanes: { tests: string; events: string; therapy: string };
+  /** "Mar 2024": a month tick of the axis (month 0-11). */
+  monthTick: (month: number, year: number) => string;
+}
+
+export const ENGLISH_TIMELINE_WORDS: TimelineWords = {
+  lanes: { tests: "HER2 tests", events: "Diagnosis, recurrence, metastasis", therapy: "Anti-HER2 therapy" },
+  monthTick: (month, year) => `${MONTHS[month] ?? ""} ${String(year)}`,
+};
 const TICK_STEPS_MONTHS = [1, 2, 3, 6, 12, 24, 60, 120];
 
 /** Axis ticks on month or year boundaries, as many as fit without their labels touching. */
-function axisTicks(lo: number, hi: number, x: (day: number) => number, width: number): Tick[] {
+function axisTicks(
+  lo: number,
+  hi: number,
+  x: (day: number) => number,
+  width: number,
+  monthTick: TimelineWords["monthTick"],
+): Tick[] {
   const start = new Date(lo * 86_400_000);
   const end = new Date(hi * 86_400_000);
   const months =
@@ -154,7 +172,7 @@ function axisTicks(lo: number, hi: number, x: (day: number) => number, width: nu
       if (day > hi) break;
       if (step < 12 || y % (step / 12) === 0) {
         const tx = x(day);
-        const text = step < 12 ? `${MONTHS[m] ?? ""} ${String(y)}` : String(y);
+        const text = step < 12 ? monthTick(m, y) : String(y);
         if (tx - textWidth(text) / 2 >= 0 && tx + textWidth(text) / 2 <= width)
           ticks.push({ x: tx, label: text });
       }
@@ -307,6 +325,7 @@ export function buildTimeline(
   therapies: readonly AntiHer2Therapy[],
   asOf: IsoDate,
   width: number = DEFAULT_WIDTH,
+  words: TimelineWords = ENGLISH_TIMELINE_WORDS,
 ): TimelineModel {
   const events = shownEvents(diseaseEvents);
   const courses = therapyCourses(therapies);
@@ -336,7 +355,7 @@ export function buildTimeline(
   const titles: RowTitle[] = [];
   let top = 0;
 
-  titles.push({ y: top + 11, text: "HER2 tests" });
+  titles.push({ y: top + 11, text: words.lanes.tests });
   top += TITLE_H;
   const testGroups = byDate(evidence, (e) => e.date);
   const testRow = markRow(
@@ -352,7 +371,7 @@ export function buildTimeline(
   );
   top = Math.max(testRow.bottom, top + MARK_LANE_H);
 
-  titles.push({ y: top + 11, text: "Diagnosis, recurrence, metastasis" });
+  titles.push({ y: top + 11, text: words.lanes.events });
   top += TITLE_H;
   const eventGroups = byDate(
     events,
@@ -375,7 +394,7 @@ export function buildTimeline(
   );
   top = Math.max(eventRow.bottom, top + MARK_LANE_H);
 
-  titles.push({ y: top + 11, text: "Anti-HER2 therapy" });
+  titles.push({ y: top + 11, text: words.lanes.therapy });
   top += TITLE_H;
   const bars = courses.map((c) => {
     const x0 = x(dayNumber(c.start) ?? lo);
@@ -421,7 +440,7 @@ export function buildTimeline(
   top = bars.length === 0 ? top + BAR_LANE_H : laneTop;
 
   const axisY = top + 4;
-  const ticks = axisTicks(lo, hi, x, width);
+  const ticks = axisTicks(lo, hi, x, width, words.monthTick);
 
   const dated: { date?: string; text: string }[] = [
     ...evidence.map((e) => ({ date: e.date, text: testLabel(e) })),
