@@ -9,14 +9,31 @@
  * ISH on the same specimen") or a reason the FHIR layer wrote.
  */
 import { flagTitleId } from "../domain/flag-titles";
-import ES from "../domain/messages/es.json";
-import ZH_CN from "../domain/messages/zh-CN.json";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";
 import type { Assessment, Flag, FlagCode } from "../domain/types";
 import type { Locale } from "./locales";
 
-/** The domain's catalog of each locale (the catalog test keeps their ids and placeholders equal to English). */
-export const DOMAIN_CATALOGS: Readonly<Record<Locale, Catalog>> = { en: EN_CATALOG, es: ES, "zh-CN": ZH_CN };
+// Spanish and Chinese are chunks of their own, fetched with the panel's catalog of that locale (src/ui/i18n), so an
+// English page does not download them (index.html's size budget).
+const loaders: Readonly<Record<Exclude<Locale, "en">, () => Promise<{ default: Catalog }>>> = {
+  es: () => import("../domain/messages/es.json"),
+  "zh-CN": () => import("../domain/messages/zh-CN.json"),
+};
+const loaded: Partial<Record<Locale, Catalog>> = { en: EN_CATALOG };
+
+/** Fetches the rules' catalog of `locale` (the catalog test keeps its ids and placeholders equal to English). */
+export async function loadDomainCatalog(locale: Locale): Promise<Catalog> {
+  const cached = loaded[locale];
+  if (cached) return cached;
+  const catalog = (await loaders[locale as Exclude<Locale, "en">]()).default;
+  loaded[locale] = catalog;
+  return catalog;
+}
+
+/** The rules' catalog of `locale` once loadDomainCatalog has fetched it; English is always there. */
+export function domainCatalog(locale: Locale): Catalog | undefined {
+  return loaded[locale];
+}
 
 function localizeFlag(flag: Flag, locale: Locale, catalog: Catalog): Flag {
   if (!flag.i18n) return flag;
@@ -25,10 +42,17 @@ function localizeFlag(flag: Flag, locale: Locale, catalog: Catalog): Flag {
   return copy;
 }
 
-/** Pure and cheap enough per render: compiled messages are cached by locale (src/domain/text.ts). */
-export function localizeAssessment(assessment: Assessment, locale: Locale): Assessment {
-  if (locale === "en") return assessment;
-  const catalog = DOMAIN_CATALOGS[locale];
+/**
+ * Cheap enough per render: compiled messages are cached by locale (src/domain/text.ts). The provider shows the page in
+ * a locale only once its catalogs are loaded; should the rules' catalog be missing all the same, the texts stay in
+ * the rules' English rather than failing the panel.
+ */
+export function localizeAssessment(
+  assessment: Assessment,
+  locale: Locale,
+  catalog: Catalog | undefined = domainCatalog(locale),
+): Assessment {
+  if (locale === "en" || !catalog) return assessment;
   const recommendation = assessment.recommendation.i18n
     ? {
         ...assessment.recommendation,
@@ -56,6 +80,6 @@ export function localizeAssessment(assessment: Assessment, locale: Locale): Asse
 }
 
 /** A flag code's short title in `locale` (the panel's and the HTML report's label). */
-export function localizedFlagTitle(code: FlagCode, locale: Locale): string {
-  return renderText({ id: flagTitleId(code) }, locale, DOMAIN_CATALOGS[locale]);
+export function localizedFlagTitle(code: FlagCode, locale: Locale, catalog = domainCatalog(locale)): string {
+  return renderText({ id: flagTitleId(code) }, catalog ? locale : "en", catalog ?? EN_CATALOG);
 }

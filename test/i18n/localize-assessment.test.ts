@@ -3,12 +3,19 @@
  * No English catalog text is left in a Spanish or Chinese flag or recommendation, codes / references / dates are
  * the rules' own, plural and number placeholders follow the locale, and English is the assessment itself.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { assess, type Assessment, type FlagCode } from "../../src/domain";
 import { FLAG_TITLES } from "../../src/domain/flag-titles";
 import EN from "../../src/domain/messages/en.json";
 import { renderText, text, type Text, type TextValue } from "../../src/domain/text";
-import { DOMAIN_CATALOGS, localizeAssessment, localizedFlagTitle } from "../../src/i18n/localize-assessment";
+import ES from "../../src/domain/messages/es.json";
+import ZH_CN from "../../src/domain/messages/zh-CN.json";
+import {
+  domainCatalog,
+  loadDomainCatalog,
+  localizeAssessment,
+  localizedFlagTitle,
+} from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
 import { patient, unreadable } from "../domain/build";
 import { builtInputs, sandboxInputs } from "../domain/inputs";
@@ -18,6 +25,16 @@ const assessments = [...sandboxInputs(), ...builtInputs()].map(({ name, input })
   a: assess(input),
 }));
 const OTHER: readonly Locale[] = ["es", "zh-CN"];
+const CATALOGS: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
+  en: EN,
+  es: ES,
+  "zh-CN": ZH_CN,
+};
+
+// The panel's provider fetches these chunks before it shows a page in the locale.
+beforeAll(async () => {
+  for (const locale of OTHER) await loadDomainCatalog(locale);
+});
 
 /**
  * The English catalog's own words: each message's literal runs between placeholders (and ICU syntax), of four words
@@ -82,6 +99,20 @@ function skeleton(a: Assessment): unknown {
   };
 }
 
+describe("the rules' catalogs are chunks of their own", () => {
+  it("loadDomainCatalog fetches the locale's catalog once, and localizeAssessment then uses it", async () => {
+    expect(await loadDomainCatalog("es")).toBe(domainCatalog("es"));
+    expect(domainCatalog("es")).toEqual(ES);
+  });
+
+  it("a catalog that is not loaded leaves the rules' English, never a failed panel", async () => {
+    vi.resetModules();
+    const fresh = await import("../../src/i18n/localize-assessment");
+    expect(fresh.domainCatalog("zh-CN")).toBeUndefined();
+    for (const { a } of assessments.slice(0, 5)) expect(fresh.localizeAssessment(a, "zh-CN")).toBe(a);
+  });
+});
+
 describe("localizeAssessment", () => {
   it("returns the assessment itself for English", () => {
     for (const { a } of assessments) expect(localizeAssessment(a, "en")).toBe(a);
@@ -130,7 +161,7 @@ describe("localizeAssessment", () => {
       renderText(
         text("flag.list.more", { details: "…", more: text("flag.list.more.count", { more: 12345 }) }),
         locale,
-        DOMAIN_CATALOGS[locale],
+        CATALOGS[locale],
       );
     expect(more("en")).toBe(`…; and ${new Intl.NumberFormat("en").format(12345)} more`);
     expect(more("es")).toBe(`…; y ${new Intl.NumberFormat("es").format(12345)} más`);
@@ -163,7 +194,7 @@ describe("localizeAssessment", () => {
 
   it("each catalog translates every message with words in it (none copied from English)", () => {
     for (const locale of OTHER) {
-      const catalog = DOMAIN_CATALOGS[locale] as Record<string, string>;
+      const catalog = CATALOGS[locale] as Record<string, string>;
       for (const [id, source] of Object.entries(EN as Record<string, string>)) {
         const words = source.replace(/\{[^{}]*\}/g, "").match(/[a-z]{3,}/gi) ?? [];
         if (words.length >= 2) expect(catalog[id], `${locale} ${id}`).not.toBe(source);

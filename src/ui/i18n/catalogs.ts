@@ -2,6 +2,7 @@
  * The panel's message catalogs. English ships with the bundle; Spanish and Chinese are separate chunks fetched only
  * when a page is shown in them, so an English user does not download them.
  */
+import { loadDomainCatalog } from "../../i18n/localize-assessment";
 import type { Locale } from "../../i18n/locales";
 import en from "../messages/en.json";
 
@@ -14,8 +15,12 @@ const loaders: Readonly<Record<Exclude<Locale, "en">, () => Promise<{ default: U
 
 export const ENGLISH_CATALOG: UiCatalog = en;
 
-/** The catalog of `locale`; rejects when its chunk cannot be fetched (the provider then stays in English). */
+/**
+ * The catalog of `locale`, with the rules' catalog of the same locale (localizeAssessment); rejects when either chunk
+ * cannot be fetched (the provider then stays in English).
+ */
 export async function loadCatalog(locale: Locale): Promise<UiCatalog> {
   if (locale === "en") return en;
-  return (await loaders[locale]()).default;
+  const [ui] = await Promise.all([loaders[locale](), loadDomainCatalog(locale)]);
+  return ui.default;
 }
