@@ -4,6 +4,9 @@
  * set, axe finds nothing, and the switcher changes the page. Expected words are the clinical terms, written here.
  */
 import { describe, expect, inject, it } from "vitest";
+import EN_RULES from "../../src/domain/messages/en.json";
+import ES_RULES from "../../src/domain/messages/es.json";
+import ZH_RULES from "../../src/domain/messages/zh-CN.json";
 import type { Page } from "playwright-core";
 import {
   expectAccessible,
@@ -17,6 +20,11 @@ import { SKIP_BROWSER_TESTS, chromiumForSuite } from "./chromium";
 const baseUrl = inject("baseUrl");
 const PANE = { width: 360, height: 740 };
 /** IHC 2+ with ISH negative: HER2-negative, HER2-low, early disease. */
+const RULES_CATALOGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  en: EN_RULES,
+  es: ES_RULES,
+  "zh-CN": ZH_RULES,
+};
 const patient = sandboxPatients().find((p) => p.id === "her2-ihc2-ish-neg");
 
 /**
@@ -78,6 +86,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)("the panel in each language at 360 px (issue
     expect(await header.getByText(status, { exact: true }).count()).toBeGreaterThan(0);
     expect(await header.getByText(category, { exact: true }).count()).toBeGreaterThan(0);
     expect(await page.getByLabel(switcher).inputValue()).toBe(locale);
+    // The rules' own texts follow too (their es / zh-CN catalogs are chunks fetched with the panel's): the
+    // recommendation's first sentence, from the rules' catalog of the locale.
+    const recommendation = RULES_CATALOGS[locale]?.["recommendation.negative"]?.split(/[.。]/)[0] ?? "";
+    expect(recommendation.length).toBeGreaterThan(10);
+    await expect.poll(() => page.locator("body").textContent()).toContain(recommendation);
     // Nothing wider than the pane.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PANE.width);
     await expectAccessible(page, `the ${locale} panel`);
