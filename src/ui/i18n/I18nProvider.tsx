@@ -3,7 +3,16 @@
  * and the switcher's setter. A locale whose catalog is still being fetched shows the skeleton, never the previous
  * language's text under the new `lang` (or the reverse).
  */
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import {
+  type ReactNode,
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useState,
+} from "react";
 import { IntlProvider } from "react-intl";
 import { DEFAULT_LOCALE, type Locale } from "../../i18n/locales";
 import { rememberLocaleChoice } from "../../smart/locale-choice";
@@ -61,7 +70,8 @@ export function I18nProvider({
       : undefined;
   const messages = shown ? catalogs[shown] : undefined;
 
-  useEffect(() => {
+  // In the same commit as the text: a screen reader never reads the new language's words under the old `lang`.
+  useLayoutEffect(() => {
     if (shown) document.documentElement.lang = shown;
   }, [shown]);
 
