@@ -66,7 +66,7 @@ describe.each(CASES)("data gaps in $locale", ({ locale, denied, unsupported, tim
       expect(quoted).toHaveAttribute("lang", "en");
       expect(quoted.textContent).toContain(gap.reason);
       // Outside the quote nothing is English: the lead-in is not the English one.
-      const outside = item.textContent?.replace(quoted.textContent ?? "", "") ?? "";
+      const outside = item.textContent.replace(quoted.textContent, "");
       expect(outside).not.toContain(en["gap.lead.denied"]);
       expect(outside).not.toContain(en["gap.detail"]);
       expect(outside).not.toContain(gap.reason);
