@@ -10,6 +10,7 @@ import { wasGiven } from "../domain/tumour";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import { calendarDate, compareNewestFirst, dayNumber, displayDate } from "./dates";
 import { labelIshValue } from "./clinical-text";
+import { type Translate, englishT } from "./i18n/translate";
 import { eventKindLabel, methodLabel } from "./labels";
 
 /** Font size of mark labels and axis labels, in px, and the width estimate per character (no DOM measuring). */
@@ -114,10 +115,22 @@ function eventLabel(e: DiseaseEvent): string {
   return `${eventKindLabel[e.kind]}${where ? `: ${where}` : ""}`;
 }
 
-/** The course in words: its dates as the record supports them, and an open order said to be open. */
-function courseSpan(c: TherapyCourse): string {
-  const span = c.start === c.end ? (c.open ? `ordered ${c.start}` : c.start) : `${c.start} to ${c.end}`;
-  return `${span}${c.open ? ", no end recorded" : ""}`;
+/**
+ * The course in words: its dates as the record supports them, and an open order said to be open (in `t`'s language,
+ * dates written by `date`; English and ISO dates by default).
+ */
+function courseSpan(
+  c: TherapyCourse,
+  t: Translate = englishT,
+  date: (iso: string) => string = (d) => d,
+): string {
+  const span =
+    c.start === c.end
+      ? c.open
+        ? t("timeline.span.ordered", { date: date(c.start) })
+        : date(c.start)
+      : t("timeline.span.range", { start: date(c.start), end: date(c.end) });
+  return c.open ? t("timeline.span.open", { span }) : span;
 }
 
 const textWidth = (text: string): number => text.length * CHAR;
@@ -131,11 +144,14 @@ function fit(text: string, width: number): string {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** The picture's own words in the page's language (the item texts and the summary are still English). */
+/** The picture's own words in the page's language (the item texts are still English; the summary is in `t`'s). */
 export interface TimelineWords {
   lanes: { tests: string; events: string; therapy: string };
   /** "Mar 2024": a month tick of the axis (month 0-11). */
   monthTick: (month: number, year: number) => string;
+  /** The screen-reader summary's words and dates (English and ISO dates when absent). */
+  t?: Translate;
+  date?: (iso: string) => string;
 }
 
 export const ENGLISH_TIMELINE_WORDS: TimelineWords = {
@@ -466,7 +482,7 @@ export function buildTimeline(
     ticks,
     axisY,
     asOfX: asOfDay === undefined ? width - SIDE : x(asOfDay),
-    summary: summarise(evidence, events, courses, undatedTherapies, asOf),
+    summary: summarise(evidence, events, courses, undatedTherapies, asOf, words),
     entries,
     undated: dated.filter((d) => calendarDate(d.date) === undefined).map((d) => d.text),
     empty,
@@ -481,40 +497,54 @@ function latest(dates: (IsoDate | undefined)[]): string | undefined {
     .at(-1);
 }
 
-/** The sentence a screen-reader user hears for the picture: counts, the latest test, and any retest gap. */
+/**
+ * The sentence a screen-reader user hears for the picture: counts, the latest test, and any retest gap, in the
+ * page's language (`words.t`), since the picture's accessible name is read in the page's `lang`.
+ */
 function summarise(
   evidence: readonly EvidenceItem[],
   events: readonly ShownEvent[],
   courses: readonly TherapyCourse[],
   undatedTherapies: readonly AntiHer2Therapy[],
   asOf: IsoDate,
+  words: TimelineWords,
 ): string {
+  const t = words.t ?? englishT;
+  const date = words.date ?? ((d: string) => d);
   const parts: string[] = [];
   const lastTest = latest(evidence.map((e) => e.date));
   parts.push(
     evidence.length === 0
-      ? "No HER2 tests"
-      : `${String(evidence.length)} HER2 test${evidence.length === 1 ? "" : "s"}${lastTest ? `, latest ${lastTest}` : ""}`,
+      ? t("timeline.sum.noTests")
+      : lastTest
+        ? t("timeline.sum.testsLatest", { count: evidence.length, date: date(lastTest) })
+        : t("timeline.sum.tests", { count: evidence.length }),
   );
   const primary = latest(events.filter((e) => e.kind === "primary").map((e) => e.date));
-  if (primary) parts.push(`primary diagnosis ${primary}`);
+  if (primary) parts.push(t("timeline.sum.primary", { date: date(primary) }));
   const spread = events.filter((e) => e.kind !== "primary");
   const lastSpread = latest(spread.map((e) => e.date));
   if (lastSpread) {
     const kind = spread.find((e) => calendarDate(e.date) === lastSpread)?.kind ?? "recurrence";
-    const gap = !lastTest || lastTest < lastSpread ? "; no HER2 test dated after it" : "";
-    parts.push(`latest ${eventKindLabel[kind].toLowerCase()} ${lastSpread}${gap}`);
+    const values = { kind, date: date(lastSpread) };
+    parts.push(
+      !lastTest || lastTest < lastSpread
+        ? t("timeline.sum.latestEventNoTest", values)
+        : t("timeline.sum.latestEvent", values),
+    );
   }
-  if (spread.some((e) => calendarDate(e.date) === undefined))
-    parts.push("a recurrence or metastasis without a date");
+  if (spread.some((e) => calendarDate(e.date) === undefined)) parts.push(t("timeline.sum.undatedEvent"));
   const therapyWords = [
-    ...courses.map((c) => `${c.drug} ${courseSpan(c)}`),
-    ...undatedTherapies.map((t) => `${t.drug} from an unrecorded date`),
+    ...courses.map((c) => t("timeline.sum.course", { drug: c.drug, span: courseSpan(c, t, date) })),
+    ...undatedTherapies.map((u) => t("timeline.sum.undatedTherapy", { drug: u.drug })),
   ];
   parts.push(
     therapyWords.length === 0
-      ? "no anti-HER2 therapy on record"
-      : `anti-HER2 therapy: ${therapyWords.join(", ")}`,
+      ? t("timeline.sum.noTherapy")
+      : t("timeline.sum.therapy", { list: therapyWords.join(t("timeline.sum.listSeparator")) }),
   );
-  return `HER2 timeline as of ${displayDate(asOf)}: ${parts.join("; ")}.`;
+  return t("timeline.sum.sentence", {
+    date: words.date ? words.date(asOf) : displayDate(asOf),
+    parts: parts.join(t("timeline.sum.separator")),
+  });
 }

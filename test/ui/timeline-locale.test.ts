@@ -1,0 +1,68 @@
+/**
+ * The timeline's screen-reader summary in Spanish and Chinese (issue 15.3): it is the picture's accessible name,
+ * read in the page's language, and was English on an es / zh-CN panel. The expected words are written here, not read
+ * from the catalogs; dates in the locale's words.
+ */
+import { createIntl } from "react-intl";
+import { describe, expect, it } from "vitest";
+import type { Locale } from "../../src/i18n/locales";
+import { formatRecordedDate } from "../../src/ui/i18n/translate";
+import es from "../../src/ui/messages/es.json";
+import zh from "../../src/ui/messages/zh-CN.json";
+import { ENGLISH_TIMELINE_WORDS, type TimelineWords, buildTimeline } from "../../src/ui/timeline-model";
+import { METASTATIC_EVENTS, METASTATIC_POSITIVE_EVIDENCE, TRASTUZUMAB_2019 } from "./fixtures";
+
+const AS_OF = "2026-11-25";
+
+function wordsIn(locale: Locale, messages: Readonly<Record<string, string>>): TimelineWords {
+  const intl = createIntl({ locale, messages });
+  return {
+    ...ENGLISH_TIMELINE_WORDS,
+    t: (id, values) => intl.formatMessage({ id }, values),
+    date: (iso) => formatRecordedDate(iso, locale) ?? iso,
+  };
+}
+
+const ENGLISH = /\b(?:HER2 tests?|latest|no HER2 test dated|anti-HER2 therapy|timeline as of|to|on record)\b/;
+
+describe.each([
+  {
+    locale: "es" as const,
+    words: wordsIn("es", es),
+    gap: [
+      "última metástasis el 28 may 2025; ninguna prueba de HER2 posterior",
+      "no consta tratamiento anti-HER2",
+    ],
+    retested: [
+      "3 pruebas de HER2, la más reciente el 10 jun 2025",
+      "trastuzumab del 15 jun 2019 al 10 jun 2020",
+    ],
+    opening: "Cronología de HER2 a fecha de 25 nov 2026: ",
+  },
+  {
+    locale: "zh-CN" as const,
+    words: wordsIn("zh-CN", zh),
+    gap: ["最近转移 2025年5月28日；此后无 HER2 检测", "无抗 HER2 治疗记录"],
+    retested: ["3 项 HER2 检测，最近一次 2025年6月10日", "trastuzumab 2019年6月15日 至 2020年6月10日"],
+    opening: "截至 2026年11月25日 的 HER2 时间线：",
+  },
+])("the timeline summary in $locale", ({ words, gap, retested, opening }) => {
+  it("says the retest gap, the tests and the therapy in the page's words and dates", () => {
+    const primaryOnly = METASTATIC_POSITIVE_EVIDENCE.filter((e) => e.date?.startsWith("2019"));
+    const withGap = buildTimeline(primaryOnly, METASTATIC_EVENTS, [], AS_OF, 800, words).summary;
+    expect(withGap.startsWith(opening)).toBe(true);
+    for (const part of gap) expect(withGap).toContain(part);
+    expect(withGap).not.toMatch(ENGLISH);
+
+    const full = buildTimeline(
+      METASTATIC_POSITIVE_EVIDENCE,
+      METASTATIC_EVENTS,
+      [TRASTUZUMAB_2019],
+      AS_OF,
+      800,
+      words,
+    ).summary;
+    for (const part of retested) expect(full).toContain(part);
+    expect(full).not.toMatch(ENGLISH);
+  });
+});
