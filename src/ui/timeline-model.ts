@@ -11,7 +11,6 @@ import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../do
 import { calendarDate, compareNewestFirst, dayNumber, displayDate } from "./dates";
 import { labelIshValue } from "./clinical-text";
 import { type Translate, englishT } from "./i18n/translate";
-import { eventKindLabel, methodLabel } from "./labels";
 
 /** Font size of mark labels and axis labels, in px, and the width estimate per character (no DOM measuring). */
 export const FONT = 11;
@@ -104,15 +103,23 @@ const EVENT_WORD: Record<DiseaseEvent["kind"], string> = {
   metastasis: "Metastasis",
 };
 
-function testLabel(e: EvidenceItem): string {
+function testLabel(e: EvidenceItem, t: Translate): string {
   // Clinical words (issue 18.2): labelled ISH values, and the lab's specimen label, never a resource reference.
   const spec = e.specimenLabel;
-  return `HER2 test: ${methodLabel[e.method]} ${labelIshValue(e.value)}${spec ? `, specimen ${spec}` : ""}${e.used ? "" : " (not used)"}`;
+  const values = { method: t(`method.${e.method}`), value: labelIshValue(e.value) };
+  const text = spec
+    ? t("timeline.item.testSpecimen", { ...values, specimen: spec })
+    : t("timeline.item.test", values);
+  return e.used ? text : t("timeline.item.notUsed", { text });
 }
 
-function eventLabel(e: DiseaseEvent): string {
-  const where = e.description ?? e.bodySite;
-  return `${eventKindLabel[e.kind]}${where ? `: ${where}` : ""}`;
+/** "Metastasis: Liver" (the kind in `t`'s words; the site as the record writes it). */
+function eventWords(kind: DiseaseEvent["kind"], where: string | undefined, t: Translate): string {
+  return where ? t("timeline.item.eventAt", { kind, where }) : t("timeline.item.event", { kind });
+}
+
+function eventLabel(e: DiseaseEvent, t: Translate): string {
+  return eventWords(e.kind, e.description ?? e.bodySite, t);
 }
 
 /**
@@ -302,7 +309,7 @@ interface ShownEvent {
  * is placed only when it was recorded later than the onset (else it is listed as undated, never drawn at the
  * primary's date).
  */
-function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
+function shownEvents(events: readonly DiseaseEvent[], t: Translate): ShownEvent[] {
   const shown: ShownEvent[] = [];
   const primaryDates = new Set(
     events.filter((e) => e.kind === "primary").map((e) => calendarDate(e.date) ?? ""),
@@ -310,7 +317,7 @@ function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
   for (const e of events) {
     const diagnosed = e.kind === "recurrence" ? calendarDate(e.diagnosed) : undefined;
     if (diagnosed === undefined) {
-      shown.push({ kind: e.kind, date: e.date, word: EVENT_WORD[e.kind], label: eventLabel(e) });
+      shown.push({ kind: e.kind, date: e.date, word: EVENT_WORD[e.kind], label: eventLabel(e, t) });
       continue;
     }
     if (!primaryDates.has(diagnosed)) {
@@ -320,7 +327,7 @@ function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
         kind: "primary",
         date: diagnosed,
         word: EVENT_WORD.primary,
-        label: `${eventKindLabel.primary}${where ? `: ${where}` : ""} (later recorded as a recurrence)`,
+        label: t("timeline.item.laterRecurrence", { label: eventWords("primary", where, t) }),
       });
     }
     const recorded = calendarDate(e.date);
@@ -328,7 +335,10 @@ function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
       kind: "recurrence",
       date: recorded !== undefined && recorded > diagnosed ? recorded : undefined,
       word: "Recurrence recorded",
-      label: `${eventLabel(e)}${recorded !== undefined && recorded > diagnosed ? "" : " (date of the recurrence not recorded)"}`,
+      label:
+        recorded !== undefined && recorded > diagnosed
+          ? eventLabel(e, t)
+          : t("timeline.item.recurrenceUndated", { label: eventLabel(e, t) }),
     });
   }
   return shown;
@@ -343,7 +353,9 @@ export function buildTimeline(
   width: number = DEFAULT_WIDTH,
   words: TimelineWords = ENGLISH_TIMELINE_WORDS,
 ): TimelineModel {
-  const events = shownEvents(diseaseEvents);
+  // The item texts (hidden list, undated line, mark labels) in `words.t`'s language; the drawn words stay short.
+  const t = words.t ?? englishT;
+  const events = shownEvents(diseaseEvents, t);
   const courses = therapyCourses(therapies);
   // Given therapies without a start cannot be drawn; the text list and the summary still name them.
   const undatedTherapies = therapies.filter((t) => wasGiven(t) && calendarDate(t.start) === undefined);
@@ -379,7 +391,7 @@ export function buildTimeline(
       day: dayNumber(g.date) ?? 0,
       text: `${[...new Set(g.items.map((e) => (e.method === "ihc" ? `IHC ${e.value}` : SHORT_METHOD[e.method])))].join(", ")} ${g.date}`,
       extra: { used: g.items.some((e) => e.used) },
-      label: g.items.map(testLabel).join("; "),
+      label: g.items.map((e) => testLabel(e, t)).join(t("timeline.sum.separator")),
     })),
     x,
     width,
@@ -401,7 +413,7 @@ export function buildTimeline(
         day: dayNumber(g.date) ?? 0,
         text: `${g.items[0]?.word ?? EVENT_WORD[kind]} ${g.date}`,
         extra: { kind },
-        label: g.items.map((e) => e.label).join("; "),
+        label: g.items.map((e) => e.label).join(t("timeline.sum.separator")),
       };
     }),
     x,
@@ -438,19 +450,19 @@ export function buildTimeline(
   }
   const therapyMarks: TherapyMark[] = bars.map((b, i) => {
     const lane = barLanes[i] ?? 0;
-    const t = laneTops[lane] ?? top;
+    const laneY = laneTops[lane] ?? top;
     const textH = (laneLines[lane] ?? 1) * LINE_H;
     return {
       x: b.x0,
       width: b.x1 - b.x0,
-      y: t + textH + 7,
+      y: laneY + textH + 7,
       open: b.c.open,
       text: b.text,
       lines: b.lines,
       textX: b.textX,
-      textY: t + 11,
-      box: { ...b.box, y0: t, y1: t + textH + 12 },
-      label: `Anti-HER2 therapy: ${b.c.drug}, ${courseSpan(b.c)}`,
+      textY: laneY + 11,
+      box: { ...b.box, y0: laneY, y1: laneY + textH + 12 },
+      label: t("timeline.item.therapy", { drug: b.c.drug, span: courseSpan(b.c, t, words.date) }),
     };
   });
   top = bars.length === 0 ? top + BAR_LANE_H : laneTop;
@@ -459,10 +471,10 @@ export function buildTimeline(
   const ticks = axisTicks(lo, hi, x, width, words.monthTick);
 
   const dated: { date?: string; text: string }[] = [
-    ...evidence.map((e) => ({ date: e.date, text: testLabel(e) })),
+    ...evidence.map((e) => ({ date: e.date, text: testLabel(e, t) })),
     ...events.map((e) => ({ date: e.date, text: e.label })),
-    ...therapyMarks.map((t, i) => ({ date: courses[i]?.start, text: t.label })),
-    ...undatedTherapies.map((t) => ({ text: `Anti-HER2 therapy: ${t.drug}, start not recorded` })),
+    ...therapyMarks.map((m, i) => ({ date: courses[i]?.start, text: m.label })),
+    ...undatedTherapies.map((u) => ({ text: t("timeline.item.therapyUndated", { drug: u.drug }) })),
   ];
   // Oldest first for a timeline; undated items last.
   dated.sort((a, b) => {
@@ -470,7 +482,12 @@ export function buildTimeline(
     if (!calendarDate(b.date)) return -1;
     return -compareNewestFirst(a.date, b.date);
   });
-  const entries = dated.map((d) => `${displayDate(d.date)}: ${d.text}`);
+  const entryDate = (iso: string | undefined): string => {
+    const date = calendarDate(iso);
+    if (!words.date) return displayDate(iso);
+    return date === undefined ? t("date.notRecorded") : words.date(date);
+  };
+  const entries = dated.map((d) => t("timeline.item.entry", { date: entryDate(d.date), text: d.text }));
 
   return {
     width,

@@ -1,6 +1,7 @@
 /**
- * The timeline's screen-reader summary in Spanish and Chinese (issue 15.3): it is the picture's accessible name,
- * read in the page's language, and was English on an es / zh-CN panel. The expected words are written here, not read
+ * The timeline's screen-reader summary and item texts (the hidden list, the undated line) in Spanish and Chinese
+ * (issue 15.3): the summary is the picture's accessible name, read in the page's language; both were English on an
+ * es / zh-CN panel. The words drawn on the marks stay short (test names and ISO dates). The expected words are written here, not read
  * from the catalogs; dates in the locale's words.
  */
 import { createIntl } from "react-intl";
@@ -10,7 +11,7 @@ import { formatRecordedDate } from "../../src/ui/i18n/translate";
 import es from "../../src/ui/messages/es.json";
 import zh from "../../src/ui/messages/zh-CN.json";
 import { ENGLISH_TIMELINE_WORDS, type TimelineWords, buildTimeline } from "../../src/ui/timeline-model";
-import { METASTATIC_EVENTS, METASTATIC_POSITIVE_EVIDENCE, TRASTUZUMAB_2019 } from "./fixtures";
+import { METASTATIC_EVENTS, METASTATIC_POSITIVE_EVIDENCE, TRASTUZUMAB_2019, evidence } from "./fixtures";
 
 const AS_OF = "2026-11-25";
 
@@ -29,6 +30,12 @@ describe.each([
   {
     locale: "es" as const,
     words: wordsIn("es", es),
+    entries: [
+      "20 abr 2019: Diagnóstico primario: Invasive ductal carcinoma of right breast",
+      "1 jul 2025: Tratamiento anti-HER2: trastuzumab deruxtecan, prescrito el 1 jul 2025, sin fecha de fin registrada",
+      "fecha no registrada: Prueba de HER2: IHQ 0",
+    ],
+    undated: "Prueba de HER2: IHQ 0",
     gap: [
       "última metástasis el 28 may 2025; ninguna prueba de HER2 posterior",
       "no consta tratamiento anti-HER2",
@@ -42,11 +49,32 @@ describe.each([
   {
     locale: "zh-CN" as const,
     words: wordsIn("zh-CN", zh),
+    entries: [
+      "2019年4月20日：原发诊断：Invasive ductal carcinoma of right breast",
+      "2025年7月1日：抗 HER2 治疗：trastuzumab deruxtecan，2025年7月1日 开具医嘱，未记录结束日期",
+      "日期未记录：HER2 检测：IHC 0",
+    ],
+    undated: "HER2 检测：IHC 0",
     gap: ["最近转移 2025年5月28日；此后无 HER2 检测", "无抗 HER2 治疗记录"],
     retested: ["3 项 HER2 检测，最近一次 2025年6月10日", "trastuzumab 2019年6月15日 至 2020年6月10日"],
     opening: "截至 2026年11月25日 的 HER2 时间线：",
   },
-])("the timeline summary in $locale", ({ words, gap, retested, opening }) => {
+])("the timeline in $locale", ({ words, entries, undated, gap, retested, opening }) => {
+  it("lists every item in the page's words and dates, the record's own words (site, drug) as written", () => {
+    const model = buildTimeline(
+      [evidence({ resource: "Observation/undated", value: "0" }), ...METASTATIC_POSITIVE_EVIDENCE],
+      METASTATIC_EVENTS,
+      [{ drug: "trastuzumab deruxtecan", start: "2025-07-01", source: "MedicationRequest/m2" }],
+      AS_OF,
+      800,
+      words,
+    );
+    expect(model.entries[0]).toBe(entries[0]);
+    expect(model.entries.at(-2)).toBe(entries[1]);
+    expect(model.entries.at(-1)).toBe(entries[2]);
+    expect(model.undated).toEqual([undated]);
+  });
+
   it("says the retest gap, the tests and the therapy in the page's words and dates", () => {
     const primaryOnly = METASTATIC_POSITIVE_EVIDENCE.filter((e) => e.date?.startsWith("2019"));
     const withGap = buildTimeline(primaryOnly, METASTATIC_EVENTS, [], AS_OF, 800, words).summary;
