@@ -18,10 +18,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { IntlProvider } from "react-intl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
-import { type Assessment, assess } from "../../src/domain";
-import { fromFetch } from "../../src/fhir/fetch-source";
-import { loadPatientData } from "../../src/fhir/load";
-import { buildPatientInput } from "../../src/fhir/normalise";
+import type { Assessment } from "../../src/domain";
 import { loadDomainCatalog, localizeAssessment } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
 import { Her2Panel } from "../../src/ui/Her2Panel";
@@ -29,7 +26,8 @@ import { LocaleContext } from "../../src/ui/i18n/locale-context";
 import en from "../../src/ui/messages/en.json";
 import es from "../../src/ui/messages/es.json";
 import zh from "../../src/ui/messages/zh-CN.json";
-import { accessToken, allowLoopbackRequests } from "../sandbox/helpers";
+import { allowLoopbackRequests } from "../sandbox/helpers";
+import { sandboxAssessments } from "./sandbox-assessments";
 
 interface Scenario {
   id: string;
@@ -83,26 +81,9 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const assessments = new Map<string, Promise<Assessment>>();
-function assessmentOf(patient: Scenario): Promise<Assessment> {
-  let pending = assessments.get(patient.id);
-  if (!pending) {
-    pending = (async () => {
-      const token = await accessToken(sandbox.url, patient.id);
-      const data = await loadPatientData(fromFetch(`${sandbox.url}/fhir`, token), patient.id);
-      return assess(
-        buildPatientInput({
-          patient: `Patient/${patient.id}`,
-          resources: data.resources,
-          asOf: index.asOf,
-          dataGaps: data.gaps,
-        }),
-      );
-    })();
-    assessments.set(patient.id, pending);
-  }
-  return pending;
-}
+/** The patient's assessment, loaded once and shared by the locales. */
+const assessmentFor = sandboxAssessments(() => sandbox.url, index.asOf);
+const assessmentOf = (patient: Scenario): Promise<Assessment> => assessmentFor(patient.id);
 
 /** The rules' evidence texts (being translated elsewhere), longest first so that none is cut by a shorter one. */
 function evidenceStrings(a: Assessment): string[] {
