@@ -89,19 +89,11 @@ export interface TimelineModel {
   empty: boolean;
 }
 
-const SHORT_METHOD: Record<EvidenceItem["method"], string> = {
-  ihc: "IHC",
-  "ish-dual": "ISH",
-  "ish-single": "ISH",
-  interpretation: "Report",
-  unreadable: "Unreadable",
-};
-
-const EVENT_WORD: Record<DiseaseEvent["kind"], string> = {
-  primary: "Primary diagnosis",
-  recurrence: "Recurrence",
-  metastasis: "Metastasis",
-};
+/** The short word a test's mark shows: "IHC 2+", "ISH", "Report" (in `t`'s language). */
+function shortTest(e: EvidenceItem, t: Translate): string {
+  const word = t("timeline.mark.method", { method: e.method });
+  return e.method === "ihc" ? `${word} ${e.value}` : word;
+}
 
 function testLabel(e: EvidenceItem, t: Translate): string {
   // Clinical words (issue 18.2): labelled ISH values, and the lab's specimen label, never a resource reference.
@@ -317,7 +309,12 @@ function shownEvents(events: readonly DiseaseEvent[], t: Translate): ShownEvent[
   for (const e of events) {
     const diagnosed = e.kind === "recurrence" ? calendarDate(e.diagnosed) : undefined;
     if (diagnosed === undefined) {
-      shown.push({ kind: e.kind, date: e.date, word: EVENT_WORD[e.kind], label: eventLabel(e, t) });
+      shown.push({
+        kind: e.kind,
+        date: e.date,
+        word: t("timeline.item.event", { kind: e.kind }),
+        label: eventLabel(e, t),
+      });
       continue;
     }
     if (!primaryDates.has(diagnosed)) {
@@ -326,7 +323,7 @@ function shownEvents(events: readonly DiseaseEvent[], t: Translate): ShownEvent[
       shown.push({
         kind: "primary",
         date: diagnosed,
-        word: EVENT_WORD.primary,
+        word: t("timeline.item.event", { kind: "primary" }),
         label: t("timeline.item.laterRecurrence", { label: eventWords("primary", where, t) }),
       });
     }
@@ -334,7 +331,7 @@ function shownEvents(events: readonly DiseaseEvent[], t: Translate): ShownEvent[
     shown.push({
       kind: "recurrence",
       date: recorded !== undefined && recorded > diagnosed ? recorded : undefined,
-      word: "Recurrence recorded",
+      word: t("timeline.mark.recurrenceRecorded"),
       label:
         recorded !== undefined && recorded > diagnosed
           ? eventLabel(e, t)
@@ -389,7 +386,7 @@ export function buildTimeline(
   const testRow = markRow(
     testGroups.map((g) => ({
       day: dayNumber(g.date) ?? 0,
-      text: `${[...new Set(g.items.map((e) => (e.method === "ihc" ? `IHC ${e.value}` : SHORT_METHOD[e.method])))].join(", ")} ${g.date}`,
+      text: `${[...new Set(g.items.map((e) => shortTest(e, t)))].join(", ")} ${g.date}`,
       extra: { used: g.items.some((e) => e.used) },
       label: g.items.map((e) => testLabel(e, t)).join(t("timeline.sum.separator")),
     })),
@@ -411,7 +408,7 @@ export function buildTimeline(
       const kind = g.items[0]?.kind ?? "primary";
       return {
         day: dayNumber(g.date) ?? 0,
-        text: `${g.items[0]?.word ?? EVENT_WORD[kind]} ${g.date}`,
+        text: `${g.items[0]?.word ?? t("timeline.item.event", { kind })} ${g.date}`,
         extra: { kind },
         label: g.items.map((e) => e.label).join(t("timeline.sum.separator")),
       };

@@ -36,6 +36,7 @@ describe.each([
       "fecha no registrada: Prueba de HER2: IHQ 0",
     ],
     undated: "Prueba de HER2: IHQ 0",
+    marks: { test: "IHQ 3+", primary: "Diagnóstico primario", metastasis: "Metástasis" },
     gap: [
       "última metástasis el 28 may 2025; ninguna prueba de HER2 posterior",
       "no consta tratamiento anti-HER2",
@@ -55,11 +56,12 @@ describe.each([
       "日期未记录：HER2 检测：IHC 0",
     ],
     undated: "HER2 检测：IHC 0",
+    marks: { test: "IHC 3+", primary: "原发诊断", metastasis: "转移" },
     gap: ["最近转移 2025年5月28日；此后无 HER2 检测", "无抗 HER2 治疗记录"],
     retested: ["3 项 HER2 检测，最近一次 2025年6月10日", "trastuzumab 2019年6月15日 至 2020年6月10日"],
     opening: "截至 2026年11月25日 的 HER2 时间线：",
   },
-])("the timeline in $locale", ({ words, entries, undated, gap, retested, opening }) => {
+])("the timeline in $locale", ({ words, entries, undated, marks, gap, retested, opening }) => {
   it("lists every item in the page's words and dates, the record's own words (site, drug) as written", () => {
     const model = buildTimeline(
       [evidence({ resource: "Observation/undated", value: "0" }), ...METASTATIC_POSITIVE_EVIDENCE],
@@ -73,6 +75,12 @@ describe.each([
     expect(model.entries.at(-2)).toBe(entries[1]);
     expect(model.entries.at(-1)).toBe(entries[2]);
     expect(model.undated).toEqual([undated]);
+    // The words drawn on the marks (dates stay ISO there, to keep the marks short).
+    expect(model.tests.map((m) => m.text)).toContain(`${marks.test} 2025-06-10`);
+    expect(model.events.map((m) => m.text)).toEqual([
+      `${marks.primary} 2019-04-20`,
+      `${marks.metastasis} 2025-05-28`,
+    ]);
   });
 
   it("says the retest gap, the tests and the therapy in the page's words and dates", () => {
