@@ -21,7 +21,7 @@ let iss: string | undefined;
 let t: LaunchText = englishLaunchText;
 
 function showBlocked(origin: string): void {
-  const text = blockedText(origin);
+  const text = blockedText(origin, t);
   renderMessage(
     root,
     {

@@ -91,7 +91,7 @@ export function describeLaunchFailure(failure: LaunchFailure, t: Translate = eng
     case "blocked":
       return {
         title: t("failure.blocked.title"),
-        ...blockedText(failure.origin),
+        ...blockedText(failure.origin, (id, values) => t(`failure.${id}`, values)),
         detail: `step: ${failure.step}\nblocked origin: ${failure.origin}\n${failure.detail}`,
       };
     case "session-ended":

@@ -56,10 +56,15 @@ export function blockedOrigin(url: string, doc: Document = document): string | u
   return allowed ? undefined : origin;
 }
 
-/** Words for a connection the policy blocked, shared by launch.html and index.html. */
-export function blockedText(origin: string): { what: string; todo: string } {
-  return {
-    what: `The browser refused to connect to ${origin}: the app's Content-Security-Policy (connect-src), written when the app was built, does not list that server. This is the app's configuration, not a network failure.`,
-    todo: `Ask your EHR integration team to add ${origin} to that issuer's connectSrc in smart-config.json and rebuild the app. For a SMART server on this machine (development), start the app with SMART_DEV_ISSUERS (README, "Development SMART servers").`,
-  };
+/** The two texts of a blocked connection: ids of src/smart/messages/ (launch.html) and, as `failure.blocked.*`, of
+ * src/ui/messages/ (index.html), each catalog in its page's locale. */
+export type BlockedWords = (id: "blocked.what" | "blocked.todo", values: { origin: string }) => string;
+
+/**
+ * Words for a connection the policy blocked, shared by launch.html and index.html, in the locale of the page's
+ * catalog. The origin, `connect-src`, `connectSrc`, smart-config.json and SMART_DEV_ISSUERS stay as written (names
+ * the integration team types).
+ */
+export function blockedText(origin: string, words: BlockedWords): { what: string; todo: string } {
+  return { what: words("blocked.what", { origin }), todo: words("blocked.todo", { origin }) };
 }

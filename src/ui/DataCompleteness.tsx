@@ -20,7 +20,11 @@ function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: 
       {gaps.map((g, i) => (
         <li key={`${g.resourceType}-${String(i)}`} data-testid="data-gap">
           <strong>{t("gap.item", { type: g.resourceType, kind: t(`gap.${g.kind}`) })}</strong>
-          {`. ${asSentence(g.reason)}`}
+          {`. ${t(`gap.lead.${g.kind}`)} ${t("gap.detail")} `}
+          {/* The FHIR layer's words (status code, server message) stay as written, in English, quoted. */}
+          <q lang="en" data-testid="gap-reason">
+            {asSentence(g.reason)}
+          </q>
           {showEffect ? (g.affectsAssessment ? ` ${t("gap.affects")}` : ` ${t("gap.noEffect")}`) : null}
         </li>
       ))}

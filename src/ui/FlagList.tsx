@@ -59,7 +59,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                 {t(`flag.${flag.code}`)}
               </Typography>
             </Box>
-            <Typography sx={{ mt: 0.5 }}>{clinicalText(flag.message, evidence)}</Typography>
+            <Typography sx={{ mt: 0.5 }}>{clinicalText(flag.message, evidence, t, displayDate)}</Typography>
             {concerns.length > 0 ? (
               <Box sx={{ mt: 0.5 }}>
                 <Typography component="span" sx={{ fontWeight: 600 }}>
@@ -70,7 +70,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                     <li key={`${ref}-${String(i)}`}>
                       {item
                         ? labelIshValue(describeEvidence(item, t, displayDate))
-                        : clinicalText(ref, evidence)}{" "}
+                        : clinicalText(ref, evidence, t, displayDate)}{" "}
                       <SourceButton reference={ref} onShow={sourceOpener(ref)} />
                     </li>
                   ))}
@@ -82,7 +82,7 @@ export function FlagList({ flags, evidence, sourceOpener, gaps = [] }: FlagListP
                 <Box component="span" sx={{ fontWeight: 600 }}>
                   {t("flags.nextStep")}{" "}
                 </Box>
-                {clinicalText(flag.action, evidence)}
+                {clinicalText(flag.action, evidence, t, displayDate)}
               </Typography>
             ) : null}
           </Box>

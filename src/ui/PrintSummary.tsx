@@ -2,20 +2,21 @@ import { allCitations } from "../domain/citations";
 import type { Assessment, DataGap, EvidenceItem } from "../domain/types";
 import { printOnly } from "./a11y";
 import { sortFlags } from "./evidence";
-import { type Translate, useAssessedLine, useDisplayDate, useT } from "./i18n/translate";
+import { type Translate, englishT, useAssessedLine, useDisplayDate, useT } from "./i18n/translate";
 import { statusMeaningOf } from "./labels";
 
 /**
- * Clinical words only on paper: a FHIR reference (`Observation/abc`) becomes words, UCUM annotations lose their
- * braces (`{copies}/{nucleus}` reads "copies/nucleus"). The screen keeps the detail one click away.
+ * Clinical words only on paper: a FHIR reference (`Observation/abc`) becomes words in the page's language (`t`; the
+ * references are the same in every locale's rules texts), UCUM annotations lose their braces (`{copies}/{nucleus}`
+ * reads "copies/nucleus"). The screen keeps the detail one click away.
  */
-export function paperText(text: string): string {
+export function paperText(text: string, t: Translate = englishT): string {
   return text
-    .replace(/\bSpecimen\/[\w.-]+/g, "the specimen on record")
-    .replace(/\b(?:Observation|DiagnosticReport)\/[\w.-]+/g, "the result on record")
-    .replace(/\b(?:Condition|Procedure)\/[\w.-]+/g, "the diagnosis on record")
-    .replace(/\bMedication(?:Request|Statement|Administration)?\/[\w.-]+/g, "the medication record")
-    .replace(/\b[A-Z][A-Za-z]+\/[A-Za-z0-9][\w.-]*\b/g, "a record")
+    .replace(/\bSpecimen\/[\w.-]+/g, () => t("print.ref.specimen"))
+    .replace(/\b(?:Observation|DiagnosticReport)\/[\w.-]+/g, () => t("print.ref.result"))
+    .replace(/\b(?:Condition|Procedure)\/[\w.-]+/g, () => t("print.ref.diagnosis"))
+    .replace(/\bMedication(?:Request|Statement|Administration)?\/[\w.-]+/g, () => t("print.ref.medication"))
+    .replace(/\b[A-Z][A-Za-z]+\/[A-Za-z0-9][\w.-]*\b/g, () => t("print.ref.other"))
     .replace(/[{}]/g, "");
 }
 
@@ -98,7 +99,8 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
       </h2>
       <p style={{ margin: "2pt 0" }}>
         {statusMeaningOf(assessment, t)}
-        {basis && !basisNamed ? ` ${t("print.basedOn", { basis })}` : ""} {paperText(assessment.statusReason)}
+        {basis && !basisNamed ? ` ${t("print.basedOn", { basis })}` : ""}{" "}
+        {paperText(assessment.statusReason, t)}
       </p>
       {affecting.length > 0 ? (
         <p style={{ margin: "2pt 0", fontWeight: 600 }}>
@@ -113,7 +115,7 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
           {flags.map((f, i) => (
             <li key={String(i)}>
               <strong>{t(`flag.${f.code}`)}</strong>
-              {`: ${paperText(f.action ?? f.message)}`}
+              {`: ${paperText(f.action ?? f.message, t)}`}
             </li>
           ))}
         </ol>
@@ -136,14 +138,14 @@ export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessme
             <tr key={String(i)}>
               <td style={cell}>{displayDate(e.date)}</td>
               <td style={cell}>{t(`method.${e.method}`)}</td>
-              <td style={cell}>{paperText(e.value)}</td>
-              <td style={cell}>{paperText(e.interpretation ?? e.readAs ?? "")}</td>
+              <td style={cell}>{paperText(e.value, t)}</td>
+              <td style={cell}>{paperText(e.interpretation ?? e.readAs ?? "", t)}</td>
               <td style={cell}>{specimenWords(e) ?? t("print.notRecorded")}</td>
               <td style={cell}>
                 {e.used
                   ? t("print.yes")
                   : e.notUsedReason
-                    ? t("print.noBecause", { reason: paperText(e.notUsedReason) })
+                    ? t("print.noBecause", { reason: paperText(e.notUsedReason, t) })
                     : t("print.no")}
               </td>
             </tr>

@@ -3,6 +3,8 @@ import Typography from "@mui/material/Typography";
 import type { ReactNode } from "react";
 import type { Assessment, Flag } from "../domain/types";
 import { clinicalText, siteLabel } from "./clinical-text";
+import type { Locale } from "../i18n/locales";
+import { useLocale } from "./i18n/locale-context";
 import { type Translate, useDisplayDate, useT } from "./i18n/translate";
 import { sortFlags } from "./evidence";
 import { categoryMeaningOf, restsOnTextOnly, statusMeaningOf } from "./labels";
@@ -47,17 +49,32 @@ function basisText(
 }
 
 /**
+ * How each locale's rules catalog opens `status.based-on` + `status.basis` (src/domain/messages/): "Based on the most
+ * recent conclusive specimen, <specimen> (<site>, <date>): <reason>." and its Spanish and Chinese forms. Group 1 is
+ * the reason, group 2 what follows it.
+ */
+const BASED_ON: Readonly<Record<Locale, RegExp>> = {
+  en: /^Based on the most recent conclusive specimen, [^:]*?\([^)]*\): (.+?)\.(?=\s|$)(.*)$/s,
+  es: /^Según la muestra concluyente más reciente, [^:]*?\([^)]*\): (.+?)\.(?=\s|$)(.*)$/s,
+  "zh-CN": /^依据最近的明确标本，[^：]*?[（(][^）)]*[）)]：(.+?)。(.*)$/s,
+};
+
+/**
  * The reason in the patient's own facts, without restating the specimen the "Based on" line names: "Based on the most
  * recent conclusive specimen, specimen S-1 (Liver structure, 2024-01-20): IHC 3+ is positive." reads "IHC 3+ is
- * positive, on the most recent conclusive specimen." (issue 18.1, 18.3).
+ * positive, on the most recent conclusive specimen." (issue 18.1, 18.3), in each locale.
  */
-function whyText(assessment: Assessment): string {
-  const reason = clinicalText(assessment.statusReason, assessment.evidence);
-  const m = /^Based on the most recent conclusive specimen, [^:]*?\([^)]*\): (.+?)\.(?=\s|$)(.*)$/s.exec(
-    reason,
-  );
+function whyText(
+  assessment: Assessment,
+  t: Translate,
+  locale: Locale,
+  displayDate: (iso: string | undefined) => string,
+): string {
+  const reason = clinicalText(assessment.statusReason, assessment.evidence, t, displayDate);
+  const m = BASED_ON[locale].exec(reason);
   if (!assessment.basis || !m?.[1]) return reason;
-  return `${m[1].charAt(0).toUpperCase()}${m[1].slice(1)}, on the most recent conclusive specimen.${m[2] ?? ""}`;
+  const first = `${m[1].charAt(0).toUpperCase()}${m[1].slice(1)}`;
+  return `${t("header.whyOnRecent", { reason: first })}${m[2] ?? ""}`;
 }
 
 /**
@@ -66,6 +83,7 @@ function whyText(assessment: Assessment): string {
  */
 function NextStep({ flags, evidence }: { flags: readonly Flag[]; evidence: Assessment["evidence"] }) {
   const t = useT();
+  const displayDate = useDisplayDate();
   const first = sortFlags(flags).find((f) => f.action);
   if (!first?.action) return null;
   const tone = severityTone[first.severity];
@@ -89,7 +107,7 @@ function NextStep({ flags, evidence }: { flags: readonly Flag[]; evidence: Asses
           title: t(`flag.${first.code}`),
         })}
       </Typography>
-      <Typography>{clinicalText(first.action, evidence)}</Typography>
+      <Typography>{clinicalText(first.action, evidence, t, displayDate)}</Typography>
       {others > 0 ? (
         <Typography sx={{ fontSize: "0.875rem" }}>{t("header.moreFlags", { count: others })}</Typography>
       ) : null}
@@ -127,6 +145,7 @@ function TumourList({ tumours }: { tumours: NonNullable<Assessment["tumours"]> }
 export function StatusHeader({ assessment }: StatusHeaderProps) {
   const tone = statusTone[assessment.status];
   const t = useT();
+  const locale = useLocale();
   const displayDate = useDisplayDate();
   return (
     <Box
@@ -163,7 +182,7 @@ export function StatusHeader({ assessment }: StatusHeaderProps) {
       ) : null}
       <NextStep flags={assessment.flags} evidence={assessment.evidence} />
       <Box component="dl" sx={{ m: 0, mt: 1 }}>
-        <Row term={t("header.why")}>{whyText(assessment)}</Row>
+        <Row term={t("header.why")}>{whyText(assessment, t, locale, displayDate)}</Row>
         <Row term={t("header.basedOn")}>{basisText(assessment.basis, t, displayDate)}</Row>
         {assessment.tumours && assessment.tumours.length > 1 ? (
           <Row term={t("header.tumours")}>

@@ -5,7 +5,7 @@ import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../do
 import type { Locale } from "../i18n/locales";
 import { visuallyHidden } from "./a11y";
 import { useLocale } from "./i18n/locale-context";
-import { type Translate, useDisplayDate, useT } from "./i18n/translate";
+import { type Translate, formatRecordedDate, useDisplayDate, useT } from "./i18n/translate";
 import { timelineColour as c } from "./theme";
 import {
   buildTimeline,
@@ -56,6 +56,8 @@ function timelineWords(t: Translate, locale: Locale): TimelineWords {
       therapy: t("timeline.lane.therapy"),
     },
     monthTick: (m, y) => month.format(new Date(Date.UTC(y, m, 1))),
+    t,
+    date: (iso) => formatRecordedDate(iso, locale) ?? iso,
   };
 }
 

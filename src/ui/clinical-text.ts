@@ -6,20 +6,21 @@
  */
 import type { EvidenceItem } from "../domain/types";
 import { describeEvidence } from "./evidence";
+import { type Translate, englishT } from "./i18n/translate";
 
 /** `Type/id` references the rules write into their texts. */
 const REFERENCE =
   /\b(?:Observation|DiagnosticReport|Condition|MedicationRequest|MedicationStatement|MedicationAdministration|Procedure|Specimen|Patient)\/[A-Za-z0-9.-]+/g;
 
-/** What a reference without an evidence item is, in words. */
-const KIND_WORDS: Readonly<Record<string, string>> = {
-  Observation: "a HER2 result",
-  DiagnosticReport: "a pathology report",
-  Condition: "a diagnosis",
-  Procedure: "a procedure",
-  Specimen: "a specimen",
-  Patient: "the patient",
-};
+/** What a reference without an evidence item is, in words (message ids `ref.<type>`, `ref.other`). */
+const KIND_WORDS = {
+  Observation: "ref.Observation",
+  DiagnosticReport: "ref.DiagnosticReport",
+  Condition: "ref.Condition",
+  Procedure: "ref.Procedure",
+  Specimen: "ref.Specimen",
+  Patient: "ref.Patient",
+} as const;
 
 /** "Breast structure" -> "Breast", "Structure of left breast" -> "Left breast" (SNOMED CT body-structure displays). */
 export function siteLabel(site: string): string {
@@ -39,14 +40,25 @@ export function labelIshValue(value: string): string {
     .replace(/\bCEP17 (\d[\d.]*)\/cell/g, "CEP17 signals/cell $1");
 }
 
-/** A rules text with references replaced by the results they name and SNOMED site displays in plain words. */
-export function clinicalText(text: string, evidence: readonly EvidenceItem[]): string {
+/**
+ * A rules text with references replaced by the results they name and SNOMED site displays in plain words, in the
+ * page's language (`t`, `date`): the references and the SNOMED displays the rules write are the same in every
+ * locale (data, not words), the words put in their place come from the panel's catalog. The last rewrite (the
+ * laboratory's "call") only concerns the English catalog of the rules; the Spanish and Chinese ones already say it.
+ */
+export function clinicalText(
+  text: string,
+  evidence: readonly EvidenceItem[],
+  t: Translate = englishT,
+  date?: (iso: string | undefined) => string,
+): string {
   const byRef = new Map(evidence.map((e) => [e.resource, e]));
   return text
     .replace(REFERENCE, (ref) => {
       const item = byRef.get(ref);
-      if (item) return labelIshValue(describeEvidence(item));
-      return KIND_WORDS[ref.slice(0, ref.indexOf("/"))] ?? "a record";
+      if (item) return labelIshValue(describeEvidence(item, t, date));
+      const type = ref.slice(0, ref.indexOf("/"));
+      return t(type in KIND_WORDS ? KIND_WORDS[type as keyof typeof KIND_WORDS] : "ref.other");
     })
     .replace(
       /\b(?:(Left|Right) )?([Bb]reast|[Ll]iver|[Bb]one|[Ll]ung|[Bb]rain|[Ss]kin|[Ll]ymph node) structure\b/g,

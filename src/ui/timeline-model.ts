@@ -10,7 +10,7 @@ import { wasGiven } from "../domain/tumour";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import { calendarDate, compareNewestFirst, dayNumber, displayDate } from "./dates";
 import { labelIshValue } from "./clinical-text";
-import { eventKindLabel, methodLabel } from "./labels";
+import { type Translate, englishT } from "./i18n/translate";
 
 /** Font size of mark labels and axis labels, in px, and the width estimate per character (no DOM measuring). */
 export const FONT = 11;
@@ -89,35 +89,47 @@ export interface TimelineModel {
   empty: boolean;
 }
 
-const SHORT_METHOD: Record<EvidenceItem["method"], string> = {
-  ihc: "IHC",
-  "ish-dual": "ISH",
-  "ish-single": "ISH",
-  interpretation: "Report",
-  unreadable: "Unreadable",
-};
+/** The short word a test's mark shows: "IHC 2+", "ISH", "Report" (in `t`'s language). */
+function shortTest(e: EvidenceItem, t: Translate): string {
+  const word = t("timeline.mark.method", { method: e.method });
+  return e.method === "ihc" ? `${word} ${e.value}` : word;
+}
 
-const EVENT_WORD: Record<DiseaseEvent["kind"], string> = {
-  primary: "Primary diagnosis",
-  recurrence: "Recurrence",
-  metastasis: "Metastasis",
-};
-
-function testLabel(e: EvidenceItem): string {
+function testLabel(e: EvidenceItem, t: Translate): string {
   // Clinical words (issue 18.2): labelled ISH values, and the lab's specimen label, never a resource reference.
   const spec = e.specimenLabel;
-  return `HER2 test: ${methodLabel[e.method]} ${labelIshValue(e.value)}${spec ? `, specimen ${spec}` : ""}${e.used ? "" : " (not used)"}`;
+  const values = { method: t(`method.${e.method}`), value: labelIshValue(e.value) };
+  const text = spec
+    ? t("timeline.item.testSpecimen", { ...values, specimen: spec })
+    : t("timeline.item.test", values);
+  return e.used ? text : t("timeline.item.notUsed", { text });
 }
 
-function eventLabel(e: DiseaseEvent): string {
-  const where = e.description ?? e.bodySite;
-  return `${eventKindLabel[e.kind]}${where ? `: ${where}` : ""}`;
+/** "Metastasis: Liver" (the kind in `t`'s words; the site as the record writes it). */
+function eventWords(kind: DiseaseEvent["kind"], where: string | undefined, t: Translate): string {
+  return where ? t("timeline.item.eventAt", { kind, where }) : t("timeline.item.event", { kind });
 }
 
-/** The course in words: its dates as the record supports them, and an open order said to be open. */
-function courseSpan(c: TherapyCourse): string {
-  const span = c.start === c.end ? (c.open ? `ordered ${c.start}` : c.start) : `${c.start} to ${c.end}`;
-  return `${span}${c.open ? ", no end recorded" : ""}`;
+function eventLabel(e: DiseaseEvent, t: Translate): string {
+  return eventWords(e.kind, e.description ?? e.bodySite, t);
+}
+
+/**
+ * The course in words: its dates as the record supports them, and an open order said to be open (in `t`'s language,
+ * dates written by `date`; English and ISO dates by default).
+ */
+function courseSpan(
+  c: TherapyCourse,
+  t: Translate = englishT,
+  date: (iso: string) => string = (d) => d,
+): string {
+  const span =
+    c.start === c.end
+      ? c.open
+        ? t("timeline.span.ordered", { date: date(c.start) })
+        : date(c.start)
+      : t("timeline.span.range", { start: date(c.start), end: date(c.end) });
+  return c.open ? t("timeline.span.open", { span }) : span;
 }
 
 const textWidth = (text: string): number => text.length * CHAR;
@@ -131,11 +143,14 @@ function fit(text: string, width: number): string {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** The picture's own words in the page's language (the item texts and the summary are still English). */
+/** The picture's own words in the page's language (the item texts are still English; the summary is in `t`'s). */
 export interface TimelineWords {
   lanes: { tests: string; events: string; therapy: string };
   /** "Mar 2024": a month tick of the axis (month 0-11). */
   monthTick: (month: number, year: number) => string;
+  /** The screen-reader summary's words and dates (English and ISO dates when absent). */
+  t?: Translate;
+  date?: (iso: string) => string;
 }
 
 export const ENGLISH_TIMELINE_WORDS: TimelineWords = {
@@ -286,7 +301,7 @@ interface ShownEvent {
  * is placed only when it was recorded later than the onset (else it is listed as undated, never drawn at the
  * primary's date).
  */
-function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
+function shownEvents(events: readonly DiseaseEvent[], t: Translate): ShownEvent[] {
   const shown: ShownEvent[] = [];
   const primaryDates = new Set(
     events.filter((e) => e.kind === "primary").map((e) => calendarDate(e.date) ?? ""),
@@ -294,7 +309,12 @@ function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
   for (const e of events) {
     const diagnosed = e.kind === "recurrence" ? calendarDate(e.diagnosed) : undefined;
     if (diagnosed === undefined) {
-      shown.push({ kind: e.kind, date: e.date, word: EVENT_WORD[e.kind], label: eventLabel(e) });
+      shown.push({
+        kind: e.kind,
+        date: e.date,
+        word: t("timeline.item.event", { kind: e.kind }),
+        label: eventLabel(e, t),
+      });
       continue;
     }
     if (!primaryDates.has(diagnosed)) {
@@ -303,16 +323,19 @@ function shownEvents(events: readonly DiseaseEvent[]): ShownEvent[] {
       shown.push({
         kind: "primary",
         date: diagnosed,
-        word: EVENT_WORD.primary,
-        label: `${eventKindLabel.primary}${where ? `: ${where}` : ""} (later recorded as a recurrence)`,
+        word: t("timeline.item.event", { kind: "primary" }),
+        label: t("timeline.item.laterRecurrence", { label: eventWords("primary", where, t) }),
       });
     }
     const recorded = calendarDate(e.date);
     shown.push({
       kind: "recurrence",
       date: recorded !== undefined && recorded > diagnosed ? recorded : undefined,
-      word: "Recurrence recorded",
-      label: `${eventLabel(e)}${recorded !== undefined && recorded > diagnosed ? "" : " (date of the recurrence not recorded)"}`,
+      word: t("timeline.mark.recurrenceRecorded"),
+      label:
+        recorded !== undefined && recorded > diagnosed
+          ? eventLabel(e, t)
+          : t("timeline.item.recurrenceUndated", { label: eventLabel(e, t) }),
     });
   }
   return shown;
@@ -327,7 +350,9 @@ export function buildTimeline(
   width: number = DEFAULT_WIDTH,
   words: TimelineWords = ENGLISH_TIMELINE_WORDS,
 ): TimelineModel {
-  const events = shownEvents(diseaseEvents);
+  // The item texts (hidden list, undated line, mark labels) in `words.t`'s language; the drawn words stay short.
+  const t = words.t ?? englishT;
+  const events = shownEvents(diseaseEvents, t);
   const courses = therapyCourses(therapies);
   // Given therapies without a start cannot be drawn; the text list and the summary still name them.
   const undatedTherapies = therapies.filter((t) => wasGiven(t) && calendarDate(t.start) === undefined);
@@ -361,9 +386,9 @@ export function buildTimeline(
   const testRow = markRow(
     testGroups.map((g) => ({
       day: dayNumber(g.date) ?? 0,
-      text: `${[...new Set(g.items.map((e) => (e.method === "ihc" ? `IHC ${e.value}` : SHORT_METHOD[e.method])))].join(", ")} ${g.date}`,
+      text: `${[...new Set(g.items.map((e) => shortTest(e, t)))].join(", ")} ${g.date}`,
       extra: { used: g.items.some((e) => e.used) },
-      label: g.items.map(testLabel).join("; "),
+      label: g.items.map((e) => testLabel(e, t)).join(t("timeline.sum.separator")),
     })),
     x,
     width,
@@ -383,9 +408,9 @@ export function buildTimeline(
       const kind = g.items[0]?.kind ?? "primary";
       return {
         day: dayNumber(g.date) ?? 0,
-        text: `${g.items[0]?.word ?? EVENT_WORD[kind]} ${g.date}`,
+        text: `${g.items[0]?.word ?? t("timeline.item.event", { kind })} ${g.date}`,
         extra: { kind },
-        label: g.items.map((e) => e.label).join("; "),
+        label: g.items.map((e) => e.label).join(t("timeline.sum.separator")),
       };
     }),
     x,
@@ -422,19 +447,19 @@ export function buildTimeline(
   }
   const therapyMarks: TherapyMark[] = bars.map((b, i) => {
     const lane = barLanes[i] ?? 0;
-    const t = laneTops[lane] ?? top;
+    const laneY = laneTops[lane] ?? top;
     const textH = (laneLines[lane] ?? 1) * LINE_H;
     return {
       x: b.x0,
       width: b.x1 - b.x0,
-      y: t + textH + 7,
+      y: laneY + textH + 7,
       open: b.c.open,
       text: b.text,
       lines: b.lines,
       textX: b.textX,
-      textY: t + 11,
-      box: { ...b.box, y0: t, y1: t + textH + 12 },
-      label: `Anti-HER2 therapy: ${b.c.drug}, ${courseSpan(b.c)}`,
+      textY: laneY + 11,
+      box: { ...b.box, y0: laneY, y1: laneY + textH + 12 },
+      label: t("timeline.item.therapy", { drug: b.c.drug, span: courseSpan(b.c, t, words.date) }),
     };
   });
   top = bars.length === 0 ? top + BAR_LANE_H : laneTop;
@@ -443,10 +468,10 @@ export function buildTimeline(
   const ticks = axisTicks(lo, hi, x, width, words.monthTick);
 
   const dated: { date?: string; text: string }[] = [
-    ...evidence.map((e) => ({ date: e.date, text: testLabel(e) })),
+    ...evidence.map((e) => ({ date: e.date, text: testLabel(e, t) })),
     ...events.map((e) => ({ date: e.date, text: e.label })),
-    ...therapyMarks.map((t, i) => ({ date: courses[i]?.start, text: t.label })),
-    ...undatedTherapies.map((t) => ({ text: `Anti-HER2 therapy: ${t.drug}, start not recorded` })),
+    ...therapyMarks.map((m, i) => ({ date: courses[i]?.start, text: m.label })),
+    ...undatedTherapies.map((u) => ({ text: t("timeline.item.therapyUndated", { drug: u.drug }) })),
   ];
   // Oldest first for a timeline; undated items last.
   dated.sort((a, b) => {
@@ -454,7 +479,12 @@ export function buildTimeline(
     if (!calendarDate(b.date)) return -1;
     return -compareNewestFirst(a.date, b.date);
   });
-  const entries = dated.map((d) => `${displayDate(d.date)}: ${d.text}`);
+  const entryDate = (iso: string | undefined): string => {
+    const date = calendarDate(iso);
+    if (!words.date) return displayDate(iso);
+    return date === undefined ? t("date.notRecorded") : words.date(date);
+  };
+  const entries = dated.map((d) => t("timeline.item.entry", { date: entryDate(d.date), text: d.text }));
 
   return {
     width,
@@ -466,7 +496,7 @@ export function buildTimeline(
     ticks,
     axisY,
     asOfX: asOfDay === undefined ? width - SIDE : x(asOfDay),
-    summary: summarise(evidence, events, courses, undatedTherapies, asOf),
+    summary: summarise(evidence, events, courses, undatedTherapies, asOf, words),
     entries,
     undated: dated.filter((d) => calendarDate(d.date) === undefined).map((d) => d.text),
     empty,
@@ -481,40 +511,54 @@ function latest(dates: (IsoDate | undefined)[]): string | undefined {
     .at(-1);
 }
 
-/** The sentence a screen-reader user hears for the picture: counts, the latest test, and any retest gap. */
+/**
+ * The sentence a screen-reader user hears for the picture: counts, the latest test, and any retest gap, in the
+ * page's language (`words.t`), since the picture's accessible name is read in the page's `lang`.
+ */
 function summarise(
   evidence: readonly EvidenceItem[],
   events: readonly ShownEvent[],
   courses: readonly TherapyCourse[],
   undatedTherapies: readonly AntiHer2Therapy[],
   asOf: IsoDate,
+  words: TimelineWords,
 ): string {
+  const t = words.t ?? englishT;
+  const date = words.date ?? ((d: string) => d);
   const parts: string[] = [];
   const lastTest = latest(evidence.map((e) => e.date));
   parts.push(
     evidence.length === 0
-      ? "No HER2 tests"
-      : `${String(evidence.length)} HER2 test${evidence.length === 1 ? "" : "s"}${lastTest ? `, latest ${lastTest}` : ""}`,
+      ? t("timeline.sum.noTests")
+      : lastTest
+        ? t("timeline.sum.testsLatest", { count: evidence.length, date: date(lastTest) })
+        : t("timeline.sum.tests", { count: evidence.length }),
   );
   const primary = latest(events.filter((e) => e.kind === "primary").map((e) => e.date));
-  if (primary) parts.push(`primary diagnosis ${primary}`);
+  if (primary) parts.push(t("timeline.sum.primary", { date: date(primary) }));
   const spread = events.filter((e) => e.kind !== "primary");
   const lastSpread = latest(spread.map((e) => e.date));
   if (lastSpread) {
     const kind = spread.find((e) => calendarDate(e.date) === lastSpread)?.kind ?? "recurrence";
-    const gap = !lastTest || lastTest < lastSpread ? "; no HER2 test dated after it" : "";
-    parts.push(`latest ${eventKindLabel[kind].toLowerCase()} ${lastSpread}${gap}`);
+    const values = { kind, date: date(lastSpread) };
+    parts.push(
+      !lastTest || lastTest < lastSpread
+        ? t("timeline.sum.latestEventNoTest", values)
+        : t("timeline.sum.latestEvent", values),
+    );
   }
-  if (spread.some((e) => calendarDate(e.date) === undefined))
-    parts.push("a recurrence or metastasis without a date");
+  if (spread.some((e) => calendarDate(e.date) === undefined)) parts.push(t("timeline.sum.undatedEvent"));
   const therapyWords = [
-    ...courses.map((c) => `${c.drug} ${courseSpan(c)}`),
-    ...undatedTherapies.map((t) => `${t.drug} from an unrecorded date`),
+    ...courses.map((c) => t("timeline.sum.course", { drug: c.drug, span: courseSpan(c, t, date) })),
+    ...undatedTherapies.map((u) => t("timeline.sum.undatedTherapy", { drug: u.drug })),
   ];
   parts.push(
     therapyWords.length === 0
-      ? "no anti-HER2 therapy on record"
-      : `anti-HER2 therapy: ${therapyWords.join(", ")}`,
+      ? t("timeline.sum.noTherapy")
+      : t("timeline.sum.therapy", { list: therapyWords.join(t("timeline.sum.listSeparator")) }),
   );
-  return `HER2 timeline as of ${displayDate(asOf)}: ${parts.join("; ")}.`;
+  return t("timeline.sum.sentence", {
+    date: words.date ? words.date(asOf) : displayDate(asOf),
+    parts: parts.join(t("timeline.sum.separator")),
+  });
 }

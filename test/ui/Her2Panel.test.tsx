@@ -403,8 +403,12 @@ describe("data completeness", () => {
     const alert = screen.getByTestId("data-gap-alert");
     expect(alert).toHaveTextContent("Incomplete data: the HER2 result below may change");
     expect(alert).toHaveTextContent(
-      "Observation: Access denied. 403 Forbidden: scope patient/Observation.rs",
+      "Observation: Access denied. The EHR did not let the app read these records.",
     );
+    // The FHIR layer's own words are kept, quoted and marked English (they are not translated).
+    const reason = within(alert).getByTestId("gap-reason");
+    expect(reason).toHaveTextContent(/^403 Forbidden: scope patient\/Observation\.rs/);
+    expect(reason).toHaveAttribute("lang", "en");
     expect(alert).not.toHaveTextContent("DocumentReference");
     const status = screen.getByTestId("status-header");
     expect(alert.compareDocumentPosition(status) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
@@ -426,9 +430,8 @@ describe("data completeness", () => {
     };
     renderPanel({ state: ready(assessment({ dataGaps: [excluded] })), onRetry: vi.fn() });
     const alert = screen.getByTestId("data-gap-alert");
-    expect(alert).toHaveTextContent(
-      "Observation: Left out: not proven to be this patient's. 2 Observation resource(s)",
-    );
+    expect(alert).toHaveTextContent("Observation: Left out: not proven to be this patient's.");
+    expect(within(alert).getByTestId("gap-reason")).toHaveTextContent(/^2 Observation resource\(s\)/);
     expect(within(alert).queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
     const section = screen.getByTestId("data-completeness");
     expect(section).toHaveTextContent("All requested data was loaded");

@@ -11,20 +11,18 @@ import { readFileSync } from "node:fs";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
-import { type Assessment, assess } from "../../src/domain";
+import type { Assessment } from "../../src/domain";
 import en from "../../src/domain/patient-page/messages/en.json";
 import es from "../../src/domain/patient-page/messages/es.json";
 import zh from "../../src/domain/patient-page/messages/zh-CN.json";
 import { FLAG_NEXT_STEP, type PatientMessageId } from "../../src/domain/patient-texts";
 import type { FlagCode } from "../../src/domain/types";
-import { fromFetch } from "../../src/fhir/fetch-source";
-import { loadPatientData } from "../../src/fhir/load";
-import { buildPatientInput } from "../../src/fhir/normalise";
 import type { Locale } from "../../src/i18n/locales";
 import { LocaleContext } from "../../src/ui/i18n/locale-context";
 import { PatientExplanation } from "../../src/ui/patient/PatientExplanation";
 import { loadPatientCatalog } from "../../src/ui/patient/catalogs";
-import { accessToken, allowLoopbackRequests } from "../sandbox/helpers";
+import { allowLoopbackRequests } from "../sandbox/helpers";
+import { sandboxAssessments } from "./sandbox-assessments";
 
 interface Scenario {
   id: string;
@@ -121,27 +119,9 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const assessments = new Map<string, Promise<Assessment>>();
-/** The patient's assessment, loaded once and shared by the three locales. */
-function assessmentOf(patient: Scenario): Promise<Assessment> {
-  let pending = assessments.get(patient.id);
-  if (!pending) {
-    pending = (async () => {
-      const token = await accessToken(sandbox.url, patient.id);
-      const data = await loadPatientData(fromFetch(`${sandbox.url}/fhir`, token), patient.id);
-      return assess(
-        buildPatientInput({
-          patient: `Patient/${patient.id}`,
-          resources: data.resources,
-          asOf: index.asOf,
-          dataGaps: data.gaps,
-        }),
-      );
-    })();
-    assessments.set(patient.id, pending);
-  }
-  return pending;
-}
+/** The patient's assessment, loaded once and shared by the locales. */
+const assessmentFor = sandboxAssessments(() => sandbox.url, index.asOf);
+const assessmentOf = (patient: Scenario): Promise<Assessment> => assessmentFor(patient.id);
 
 /** The text of a section, found by its heading in the page's locale. */
 function section(root: Element, heading: string): Element {
