@@ -2,6 +2,7 @@
 import { ishValue } from "./ish";
 import type { RecordUse, Triaged } from "./records";
 import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen";
+import { en, type Text, text } from "./text";
 import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
 
 /** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
@@ -24,6 +25,13 @@ export function recordValue(record: Her2TestRecord): string {
 export interface Usage {
   used: boolean;
   notUsedReason?: string;
+  /** `notUsedReason` as a message descriptor, when the rules wrote it. */
+  reasonText?: Text;
+}
+
+/** A usage "not used" for a reason the rules wrote: `notUsedReason` is the message's English rendering. */
+export function notUsed(message: Text): Usage {
+  return { used: false, notUsedReason: en(message), reasonText: message };
 }
 
 /**
@@ -52,29 +60,25 @@ export function evidenceItem(
     used: usage.used,
     notUsedReason: usage.notUsedReason,
     textOnly: record.textOnly,
+    i18n: usage.reasonText && { notUsedReason: usage.reasonText },
   };
 }
 
 // Shared, never modified: most records have one of these usages, and evidenceItem copies the fields.
 const USED: Usage = { used: true };
-const PENDING: Usage = { used: false, notUsedReason: "pending" };
-const UNREADABLE: Usage = { used: false, notUsedReason: "unreadable" };
-const SUPERSEDED_ON_SPECIMEN: Usage = {
-  used: false,
-  notUsedReason: "superseded by a newer result on the same specimen",
-};
-const SAME_DATE_GOVERNS: Usage = {
-  used: false,
-  notUsedReason: "another specimen of the same date sets the status",
-};
-const SUPERSEDED_BY_SPECIMEN: Usage = { used: false, notUsedReason: "superseded by a more recent specimen" };
+const PENDING = notUsed(text("evidence.pending"));
+const UNREADABLE = notUsed(text("evidence.unreadable"));
+const SUPERSEDED_ON_SPECIMEN = notUsed(text("evidence.superseded-on-specimen"));
+const SAME_DATE_GOVERNS = notUsed(text("evidence.same-date-governs"));
+const SUPERSEDED_BY_SPECIMEN = notUsed(text("evidence.superseded-by-specimen"));
 
 /** Why the records of a specimen that does not set the status are not used: the same for each of its records. */
 function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | undefined): Usage {
   if (governing && bySpecimenRecency(governing, result) < 0) {
     return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
-  return { used: false, notUsedReason: `not conclusive: ${result.reason}` };
+  // The specimen's reason is English inside the message (its readings are not yet messages).
+  return notUsed(text("evidence.not-conclusive", { reason: result.reason }));
 }
 
 /**
@@ -107,7 +111,11 @@ function usageOf(
   tumours: TumourUsage,
 ): Usage {
   if (use.use === "pending") return PENDING;
-  if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
+  if (use.use === "ignored") {
+    return typeof use.text === "object"
+      ? { used: false, notUsedReason: use.reason, reasonText: use.text }
+      : { used: false, notUsedReason: use.reason };
+  }
   if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
   if (result === governing || tumours.governing.has(result)) {
     return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;

@@ -64,6 +64,8 @@ function descriptors(a: Assessment): Text[] {
     ...(a.recommendation.i18n ? [a.recommendation.i18n.text] : []),
     ...(a.i18n ? [a.i18n.statusReason] : []),
     ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.i18n.statusReason] : [])),
+    ...a.evidence.flatMap((e) => Object.values(e.i18n ?? {}) as Text[]),
+    ...(a.i18n?.unreadable ?? []).filter((r): r is Text => typeof r === "object"),
   ];
 }
 
@@ -85,6 +87,12 @@ function humanTexts(a: Assessment): string[] {
     ...(a.recommendation.i18n ? [a.recommendation.text] : []),
     ...(a.i18n ? [a.statusReason] : []),
     ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.tumour, t.statusReason] : [])),
+    ...a.evidence.flatMap((e) => [
+      ...(e.i18n?.value ? [e.value] : []),
+      ...(e.i18n?.interpretation ? [e.interpretation ?? ""] : []),
+      ...(e.i18n?.notUsedReason ? [e.notUsedReason ?? ""] : []),
+    ]),
+    ...a.unreadable.flatMap((u, i) => (typeof a.i18n?.unreadable?.[i] === "object" ? [u.reason] : [])),
   ];
 }
 
@@ -96,6 +104,16 @@ function skeleton(a: Assessment): unknown {
     recommendation: { ...a.recommendation, text: undefined },
     statusReason: undefined,
     tumours: a.tumours?.map((t) => ({ ...t, tumour: undefined, statusReason: undefined })),
+    evidence: a.evidence.map((e) => ({
+      ...e,
+      value: e.i18n?.value ? undefined : e.value,
+      interpretation: e.i18n?.interpretation ? undefined : e.interpretation,
+      notUsedReason: e.i18n?.notUsedReason ? undefined : e.notUsedReason,
+    })),
+    unreadable: a.unreadable.map((u, i) => ({
+      ...u,
+      reason: typeof a.i18n?.unreadable?.[i] === "object" ? undefined : u.reason,
+    })),
   };
 }
 
@@ -133,6 +151,17 @@ describe("localizeAssessment", () => {
         // Each flag's localized text differs from its English one (a message that is only values is the exception).
         a.flags.forEach((f, i) => {
           if (f.i18n) expect(localized.flags[i]?.message, f.code).not.toBe(f.message);
+        });
+        // So does each reason the rules wrote for an evidence item or an unreadable result (short ones too).
+        a.evidence.forEach((e, i) => {
+          if (e.i18n?.notUsedReason) {
+            expect(localized.evidence[i]?.notUsedReason, e.resource).not.toBe(e.notUsedReason);
+          }
+        });
+        a.unreadable.forEach((u, i) => {
+          if (typeof a.i18n?.unreadable?.[i] === "object") {
+            expect(localized.unreadable[i]?.reason, u.resource).not.toBe(u.reason);
+          }
         });
         // The rules' object is not changed.
         expect(localized).not.toBe(a);
