@@ -2,8 +2,8 @@
 import { ishValue } from "./ish";
 import type { RecordUse, Triaged } from "./records";
 import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen";
-import { en, type Text, text } from "./text";
-import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
+import { en, type Text, text, type TextValue } from "./text";
+import type { EvidenceItem, EvidenceTexts, Her2TestRecord, IsoDate } from "./types";
 
 /** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
 export function recordValue(record: Her2TestRecord): string {
@@ -42,7 +42,7 @@ export function evidenceItem(
   record: Her2TestRecord,
   date: IsoDate | undefined,
   usage: Usage,
-  interpretation: string | undefined,
+  interpretation: { text: string; message: TextValue } | undefined,
 ): EvidenceItem {
   const s = record.specimen;
   return {
@@ -54,14 +54,24 @@ export function evidenceItem(
     specimenLabel: s?.label,
     bodySite: s?.bodySite,
     status: record.status,
-    interpretation,
+    interpretation: interpretation?.text,
     readAs: record.readAs,
     rawValue: record.rawValue,
     used: usage.used,
     notUsedReason: usage.notUsedReason,
     textOnly: record.textOnly,
-    i18n: usage.reasonText && { notUsedReason: usage.reasonText },
+    i18n: evidenceTexts(interpretation?.message, usage.reasonText),
   };
+}
+
+/** The item's texts as messages, present when the rules wrote one of them. */
+function evidenceTexts(
+  interpretation: TextValue | undefined,
+  notUsedReason: Text | undefined,
+): EvidenceTexts | undefined {
+  const reading = typeof interpretation === "object" ? interpretation : undefined;
+  if (!reading) return notUsedReason && { notUsedReason };
+  return notUsedReason ? { interpretation: reading, notUsedReason } : { interpretation: reading };
 }
 
 // Shared, never modified: most records have one of these usages, and evidenceItem copies the fields.
@@ -88,8 +98,13 @@ function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | 
 export function interpretationOf(
   record: Her2TestRecord,
   result: SpecimenResult | undefined,
-): string | undefined {
-  return record.method === "unreadable" ? record.reason : readingText(record, result);
+): { text: string; message: TextValue } | undefined {
+  // The FHIR layer's reason for an unreadable record stays as it wrote it.
+  return record.method === "unreadable" ? plainReading(record.reason) : readingText(record, result);
+}
+
+function plainReading(reason: string | undefined): { text: string; message: TextValue } | undefined {
+  return reason === undefined ? undefined : { text: reason, message: reason };
 }
 
 /** The last specimen whose records were listed, with its usage when it does not set the status. */

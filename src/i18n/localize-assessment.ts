@@ -5,9 +5,11 @@
  * references, dates, citations and every other field stay as they are. JSON output and CDS cards use the assessment as the rules return it (English); the
  * panel shows this copy. For `en` the assessment itself is returned: its strings are the English rendering.
  *
- * Texts the rules do not yet hold as messages stay in English: evidence values, readings and not-used reasons, the
- * unreadable list's reasons, and values inside a message such as a specimen's reading ("IHC 2+ (equivocal) without
- * ISH on the same specimen") or a reason the FHIR layer wrote.
+ * Each evidence item's reading (`interpretation`: "IHC 2+ (equivocal)", "ISH group 2 (…)") and not-used reason, and
+ * the unreadable list's reasons the rules wrote (`Assessment.i18n.unreadable`), are messages too. Texts the rules do
+ * not yet hold as messages stay in English: evidence values ("ratio 2.3, HER2 4.5/cell"), the implausible-number
+ * reasons of ish.ts, and a specimen's combined reason inside a message ("IHC 2+ (equivocal) without ISH on the same
+ * specimen", combine.ts). What the record or the FHIR layer wrote (`readAs`, a loader's reason) stays as written.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";

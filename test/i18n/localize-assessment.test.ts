@@ -17,7 +17,7 @@ import {
   localizedFlagTitle,
 } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
-import { patient, unreadable } from "../domain/build";
+import { dual, ihc, interpretation, patient, unreadable } from "../domain/build";
 import { builtInputs, sandboxInputs } from "../domain/inputs";
 
 const assessments = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({
@@ -157,6 +157,9 @@ describe("localizeAssessment", () => {
           if (e.i18n?.notUsedReason) {
             expect(localized.evidence[i]?.notUsedReason, e.resource).not.toBe(e.notUsedReason);
           }
+          if (e.i18n?.interpretation) {
+            expect(localized.evidence[i]?.interpretation, e.resource).not.toBe(e.interpretation);
+          }
         });
         a.unreadable.forEach((u, i) => {
           if (typeof a.i18n?.unreadable?.[i] === "object") {
@@ -168,6 +171,32 @@ describe("localizeAssessment", () => {
       },
     );
   }
+
+  it("reads the specimen readings in the locale's terms, with scores, groups and numbers as the rules wrote them", () => {
+    const a = assess(
+      patient([
+        ihc("2+"),
+        dual(1.8, 4.5, { cellsCounted: 15, recount: { ratio: 1.7, her2PerCell: 4.4 } }),
+        interpretation("negative"),
+      ]),
+    );
+    const read = (locale: Locale) => localizeAssessment(a, locale).evidence.map((e) => e.interpretation);
+    expect(read("en")).toEqual([
+      "Reported interpretation: negative",
+      "ISH group 4 (ratio <2.0, HER2 ≥4.0 and <6.0); recount group 4; only 15 cells counted (guideline: ≥20)",
+      "IHC 2+ (equivocal)",
+    ]);
+    expect(read("es")).toEqual([
+      "Interpretación informada: negativo",
+      "ISH grupo 4 (cociente <2.0, HER2 ≥4.0 y <6.0); recuento: grupo 4; solo se contaron 15 células (guía: ≥20)",
+      "IHQ 2+ (equívoco)",
+    ]);
+    expect(read("zh-CN")).toEqual([
+      "报告的判读：阴性",
+      "原位杂交 (ISH) 第 4 组（比值 <2.0，HER2 ≥4.0 且 <6.0）；复核计数为第 4 组；仅计数 15 个细胞（指南：≥20）",
+      "免疫组化 (IHC) 2+（不确定）",
+    ]);
+  });
 
   it("leaves a flag without descriptors (built outside the rules) as it is", () => {
     const a = assess(patient([unreadable("x")]));
