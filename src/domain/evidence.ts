@@ -5,22 +5,41 @@ import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen"
 import { en, type Text, text, type TextValue } from "./text";
 import type { EvidenceItem, EvidenceTexts, Her2TestRecord, IsoDate } from "./types";
 
-/** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
-export function recordValue(record: Her2TestRecord): string {
+/**
+ * The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive", with the rules' message when the words
+ * are the rules' own ("no score", "no call").
+ */
+export function recordValue(record: Her2TestRecord): { text: string; message?: Text } | undefined {
   switch (record.method) {
     case "ihc":
       return typeof record.score === "string"
-        ? record.score
-        : (record.reported ?? record.rawValue ?? "no score");
+        ? { text: record.score }
+        : recorded(record.reported ?? record.rawValue, NO_SCORE);
     case "ish-dual":
     case "ish-single":
-      return ishValue(record);
+      // The measured values stay in the rules' English shorthand ("ratio 2.3, HER2 4.5/cell"): rendering them from
+      // the catalog for every ISH record took assess() over its budget (bench/domain.ts: 46 -> 55 µs).
+      return { text: ishValue(record) };
     case "interpretation":
-      return record.reported ?? record.rawValue ?? "no call";
+      return recorded(record.reported ?? record.rawValue, NO_CALL);
     case "unreadable":
-      return record.rawValue ?? "unreadable";
+      return recorded(record.rawValue, UNREADABLE_VALUE);
   }
+  // A method outside the type (data from outside TypeScript): no value, as before the value was a message.
+  return undefined;
 }
+
+/** The value as recorded, or the rules' words for its absence. */
+function recorded(value: string | undefined, absent: { text: string; message: Text }) {
+  return value === undefined ? absent : { text: value };
+}
+
+function valueText(message: Text): { text: string; message: Text } {
+  return { text: en(message), message };
+}
+const NO_SCORE = valueText(text("value.no-score"));
+const NO_CALL = valueText(text("value.no-call"));
+const UNREADABLE_VALUE = valueText(text("value.unreadable"));
 
 export interface Usage {
   used: boolean;
@@ -45,10 +64,11 @@ export function evidenceItem(
   interpretation: { text: string; message: TextValue } | undefined,
 ): EvidenceItem {
   const s = record.specimen;
+  const value = recordValue(record);
   return {
     resource: record.source,
     method: record.method,
-    value: recordValue(record),
+    value: value?.text as string,
     date,
     specimen: s?.reference ?? s?.label,
     specimenLabel: s?.label,
@@ -60,18 +80,23 @@ export function evidenceItem(
     used: usage.used,
     notUsedReason: usage.notUsedReason,
     textOnly: record.textOnly,
-    i18n: evidenceTexts(interpretation?.message, usage.reasonText),
+    i18n: evidenceTexts(value?.message, interpretation?.message, usage.reasonText),
   };
 }
 
 /** The item's texts as messages, present when the rules wrote one of them. */
 function evidenceTexts(
+  value: Text | undefined,
   interpretation: TextValue | undefined,
   notUsedReason: Text | undefined,
 ): EvidenceTexts | undefined {
   const reading = typeof interpretation === "object" ? interpretation : undefined;
-  if (!reading) return notUsedReason && { notUsedReason };
-  return notUsedReason ? { interpretation: reading, notUsedReason } : { interpretation: reading };
+  if (!value && !reading && !notUsedReason) return undefined;
+  const texts: EvidenceTexts = {};
+  if (value) texts.value = value;
+  if (reading) texts.interpretation = reading;
+  if (notUsedReason) texts.notUsedReason = notUsedReason;
+  return texts;
 }
 
 // Shared, never modified: most records have one of these usages, and evidenceItem copies the fields.
