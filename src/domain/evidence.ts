@@ -2,28 +2,55 @@
 import { ishValue } from "./ish";
 import type { RecordUse, Triaged } from "./records";
 import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen";
-import type { EvidenceItem, Her2TestRecord, IsoDate } from "./types";
+import { en, type Text, text, type TextValue } from "./text";
+import type { EvidenceItem, EvidenceTexts, Her2TestRecord, IsoDate } from "./types";
 
-/** The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive". */
-export function recordValue(record: Her2TestRecord): string {
+/**
+ * The recorded value in short: "2+", "ratio 2.3, HER2 4.5/cell", "positive", with the rules' message when the words
+ * are the rules' own ("no score", "no call").
+ */
+export function recordValue(record: Her2TestRecord): { text: string; message?: Text } | undefined {
   switch (record.method) {
     case "ihc":
       return typeof record.score === "string"
-        ? record.score
-        : (record.reported ?? record.rawValue ?? "no score");
+        ? { text: record.score }
+        : recorded(record.reported ?? record.rawValue, NO_SCORE);
     case "ish-dual":
     case "ish-single":
-      return ishValue(record);
+      // The measured values stay in the rules' English shorthand ("ratio 2.3, HER2 4.5/cell"): rendering them from
+      // the catalog for every ISH record took assess() over its budget (bench/domain.ts: 46 -> 55 µs).
+      return { text: ishValue(record) };
     case "interpretation":
-      return record.reported ?? record.rawValue ?? "no call";
+      return recorded(record.reported ?? record.rawValue, NO_CALL);
     case "unreadable":
-      return record.rawValue ?? "unreadable";
+      return recorded(record.rawValue, UNREADABLE_VALUE);
   }
+  // A method outside the type (data from outside TypeScript): no value, as before the value was a message.
+  return undefined;
 }
+
+/** The value as recorded, or the rules' words for its absence. */
+function recorded(value: string | undefined, absent: { text: string; message: Text }) {
+  return value === undefined ? absent : { text: value };
+}
+
+function valueText(message: Text): { text: string; message: Text } {
+  return { text: en(message), message };
+}
+const NO_SCORE = valueText(text("value.no-score"));
+const NO_CALL = valueText(text("value.no-call"));
+const UNREADABLE_VALUE = valueText(text("value.unreadable"));
 
 export interface Usage {
   used: boolean;
   notUsedReason?: string;
+  /** `notUsedReason` as a message descriptor, when the rules wrote it. */
+  reasonText?: Text;
+}
+
+/** A usage "not used" for a reason the rules wrote: `notUsedReason` is the message's English rendering. */
+export function notUsed(message: Text): Usage {
+  return { used: false, notUsedReason: en(message), reasonText: message };
 }
 
 /**
@@ -34,47 +61,59 @@ export function evidenceItem(
   record: Her2TestRecord,
   date: IsoDate | undefined,
   usage: Usage,
-  interpretation: string | undefined,
+  interpretation: { text: string; message: TextValue } | undefined,
 ): EvidenceItem {
   const s = record.specimen;
+  const value = recordValue(record);
   return {
     resource: record.source,
     method: record.method,
-    value: recordValue(record),
+    value: value?.text as string,
     date,
     specimen: s?.reference ?? s?.label,
     specimenLabel: s?.label,
     bodySite: s?.bodySite,
     status: record.status,
-    interpretation,
+    interpretation: interpretation?.text,
     readAs: record.readAs,
     rawValue: record.rawValue,
     used: usage.used,
     notUsedReason: usage.notUsedReason,
     textOnly: record.textOnly,
+    i18n: evidenceTexts(value?.message, interpretation?.message, usage.reasonText),
   };
+}
+
+/** The item's texts as messages, present when the rules wrote one of them. */
+function evidenceTexts(
+  value: Text | undefined,
+  interpretation: TextValue | undefined,
+  notUsedReason: Text | undefined,
+): EvidenceTexts | undefined {
+  const reading = typeof interpretation === "object" ? interpretation : undefined;
+  if (!value && !reading && !notUsedReason) return undefined;
+  const texts: EvidenceTexts = {};
+  if (value) texts.value = value;
+  if (reading) texts.interpretation = reading;
+  if (notUsedReason) texts.notUsedReason = notUsedReason;
+  return texts;
 }
 
 // Shared, never modified: most records have one of these usages, and evidenceItem copies the fields.
 const USED: Usage = { used: true };
-const PENDING: Usage = { used: false, notUsedReason: "pending" };
-const UNREADABLE: Usage = { used: false, notUsedReason: "unreadable" };
-const SUPERSEDED_ON_SPECIMEN: Usage = {
-  used: false,
-  notUsedReason: "superseded by a newer result on the same specimen",
-};
-const SAME_DATE_GOVERNS: Usage = {
-  used: false,
-  notUsedReason: "another specimen of the same date sets the status",
-};
-const SUPERSEDED_BY_SPECIMEN: Usage = { used: false, notUsedReason: "superseded by a more recent specimen" };
+const PENDING = notUsed(text("evidence.pending"));
+const UNREADABLE = notUsed(text("evidence.unreadable"));
+const SUPERSEDED_ON_SPECIMEN = notUsed(text("evidence.superseded-on-specimen"));
+const SAME_DATE_GOVERNS = notUsed(text("evidence.same-date-governs"));
+const SUPERSEDED_BY_SPECIMEN = notUsed(text("evidence.superseded-by-specimen"));
 
 /** Why the records of a specimen that does not set the status are not used: the same for each of its records. */
 function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | undefined): Usage {
   if (governing && bySpecimenRecency(governing, result) < 0) {
     return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
-  return { used: false, notUsedReason: `not conclusive: ${result.reason}` };
+  // The specimen's reason is English inside the message (its readings are not yet messages).
+  return notUsed(text("evidence.not-conclusive", { reason: result.reason }));
 }
 
 /**
@@ -84,8 +123,13 @@ function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | 
 export function interpretationOf(
   record: Her2TestRecord,
   result: SpecimenResult | undefined,
-): string | undefined {
-  return record.method === "unreadable" ? record.reason : readingText(record, result);
+): { text: string; message: TextValue } | undefined {
+  // The FHIR layer's reason for an unreadable record stays as it wrote it.
+  return record.method === "unreadable" ? plainReading(record.reason) : readingText(record, result);
+}
+
+function plainReading(reason: string | undefined): { text: string; message: TextValue } | undefined {
+  return reason === undefined ? undefined : { text: reason, message: reason };
 }
 
 /** The last specimen whose records were listed, with its usage when it does not set the status. */
@@ -107,7 +151,11 @@ function usageOf(
   tumours: TumourUsage,
 ): Usage {
   if (use.use === "pending") return PENDING;
-  if (use.use === "ignored") return { used: false, notUsedReason: use.reason };
+  if (use.use === "ignored") {
+    return typeof use.text === "object"
+      ? { used: false, notUsedReason: use.reason, reasonText: use.text }
+      : { used: false, notUsedReason: use.reason };
+  }
   if (use.use === "unreadable" || record.method === "unreadable" || !result) return UNREADABLE;
   if (result === governing || tumours.governing.has(result)) {
     return result.superseded.has(record.source) ? SUPERSEDED_ON_SPECIMEN : USED;

@@ -3,6 +3,7 @@
  * interpreter reads a record into an IHC reading the specimen rules combine.
  */
 import { asCall, type Call } from "./calls";
+import { en, type Text, text } from "./text";
 import type { IhcRecord, IhcScore } from "./types";
 
 export interface IhcRow {
@@ -51,28 +52,60 @@ export interface IhcReading {
   reportedCall?: Call;
   /** True when the laboratory's call contradicts its own score. */
   mismatch: boolean;
-  /** Plain words for the evidence list, e.g. "IHC 2+ (equivocal)". */
+  /** Plain words for the evidence list, e.g. "IHC 2+ (equivocal)": `message` in English. */
   text: string;
+  message: Text;
 }
 
 function rowFor(score: unknown): IhcRow | undefined {
   return IHC_TABLE.find((row) => row.score === score);
 }
 
-function zeroDetailText(record: IhcRecord): string {
-  if (record.zeroDetail === "ultralow") return "; faint incomplete staining in ≤10% of cells (ultralow)";
-  if (record.zeroDetail === "null") return "; no staining (null)";
-  return "";
+function zeroDetailText(record: IhcRecord): Text | undefined {
+  if (record.zeroDetail === "ultralow") return ULTRALOW;
+  if (record.zeroDetail === "null") return NULL_DETAIL;
+  return undefined;
 }
 
-function readingText(row: IhcRow, detail: string, contradiction: string): string {
-  return `IHC ${row.score} (${row.call}${detail})${contradiction}`;
+const ULTRALOW = text("reading.ihc.ultralow");
+const NULL_DETAIL = text("reading.ihc.null");
+
+/** The words of a call ("positive"), as a message. */
+export function callText(call: Call): Text {
+  return CALL_TEXTS[call];
+}
+const CALL_TEXTS: Readonly<Record<Call, Text>> = {
+  positive: text("call.positive"),
+  negative: text("call.negative"),
+  equivocal: text("call.equivocal"),
+  indeterminate: text("call.indeterminate"),
+};
+
+function readingText(row: IhcRow, detail: Text | undefined, contradiction: Call | undefined): Text {
+  const call = callText(row.call);
+  const reading = detail
+    ? text("reading.ihc.detail", { score: row.score, call, detail })
+    : text("reading.ihc", { score: row.score, call });
+  return contradiction
+    ? text("reading.contradicts-score", { reading, call: callText(contradiction) })
+    : reading;
+}
+
+/** A reading's words, in English and as the message they come from. */
+export interface ReadingText {
+  text: string;
+  message: Text;
+}
+
+export function readingOf(message: Text): ReadingText {
+  return { text: en(message), message };
 }
 
 /** "IHC 2+ (equivocal)" for each row, written once: most IHC records read as exactly that. */
-const PLAIN_TEXTS: ReadonlyMap<IhcRow, string> = new Map(
-  IHC_TABLE.map((row) => [row, readingText(row, "", "")]),
+const PLAIN_TEXTS: ReadonlyMap<IhcRow, ReadingText> = new Map(
+  IHC_TABLE.map((row) => [row, readingOf(readingText(row, undefined, undefined))]),
 );
+const NO_SCORE = readingOf(text("reading.ihc.none"));
 
 /** Reads one IHC record by the scoring table, keeping the laboratory's call beside it. */
 export function readIhc(record: IhcRecord): IhcReading {
@@ -80,18 +113,25 @@ export function readIhc(record: IhcRecord): IhcReading {
   const reportedCall = asCall(record.reported);
   if (!row) {
     return reportedCall
-      ? { reportedCall, mismatch: false, text: `IHC reported ${reportedCall} (no score)` }
-      : { mismatch: false, text: "IHC without a usable score or call" };
+      ? {
+          reportedCall,
+          mismatch: false,
+          ...readingOf(text("reading.ihc.reported", { call: callText(reportedCall) })),
+        }
+      : { mismatch: false, ...NO_SCORE };
   }
   const mismatch = reportedCall !== undefined && reportedCall !== row.call;
-  const detail = row.score === "0" ? zeroDetailText(record) : "";
-  const contradiction = mismatch ? `; reported ${reportedCall} contradicts the score` : "";
+  const detail = row.score === "0" ? zeroDetailText(record) : undefined;
+  const contradiction = mismatch ? reportedCall : undefined;
+  const reading =
+    (!detail && !contradiction && PLAIN_TEXTS.get(row)) || readingOf(readingText(row, detail, contradiction));
   return {
     score: row.score,
     zeroDetail: row.score === "0" ? record.zeroDetail : undefined,
     scoreCall: row.call,
     reportedCall,
     mismatch,
-    text: (!detail && !contradiction && PLAIN_TEXTS.get(row)) || readingText(row, detail, contradiction),
+    text: reading.text,
+    message: reading.message,
   };
 }

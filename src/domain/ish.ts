@@ -4,6 +4,8 @@
  * inclusive exactly as the guideline writes them: ratio ≥2.0, ≥4.0 and ≥6.0 HER2 signals per cell.
  */
 import { asCall, type Call, formatNumber, measured, type Outcome } from "./calls";
+import { callText, readingOf, type ReadingText } from "./ihc";
+import { type Text, text, type TextValue } from "./text";
 import type { DualIshRecord, SingleIshRecord } from "./types";
 
 export type IshGroup = 1 | 2 | 3 | 4 | 5;
@@ -105,13 +107,22 @@ export function dualGroupOf(ratio: unknown, her2PerCell: unknown): DualGroupRow 
   return DUAL_PROBE_GROUPS.find((row) => row.matches(r, c));
 }
 
-export function groupText(row: DualGroupRow): string {
-  return `ISH group ${row.group} (ratio ${row.ratio}, HER2 ${row.copies})`;
+/** A table's band as words: "≥4.0 and <6.0" as a message, a single bound ("≥2.0") as it is. */
+function bandWords(band: string): TextValue {
+  const [low, high] = band.split(" and ");
+  return low !== undefined && high !== undefined ? text("reading.band", { low, high }) : band;
+}
+
+function groupMessage(row: DualGroupRow): Text {
+  return text("reading.dual.group", { group: row.group, ratio: row.ratio, copies: bandWords(row.copies) });
 }
 
 /** Each group's description, written once: every dual-probe reading with numbers starts with it. */
-const GROUP_TEXTS: ReadonlyMap<DualGroupRow, string> = new Map(
-  DUAL_PROBE_GROUPS.map((row) => [row, groupText(row)]),
+const GROUP_TEXTS: ReadonlyMap<DualGroupRow, Text> = new Map(
+  DUAL_PROBE_GROUPS.map((row) => [row, groupMessage(row)]),
+);
+const GROUP_READINGS: ReadonlyMap<DualGroupRow, ReadingText> = new Map(
+  DUAL_PROBE_GROUPS.map((row) => [row, readingOf(groupMessage(row))]),
 );
 
 export interface DualReading {
@@ -124,13 +135,26 @@ export interface DualReading {
   /** Why the numbers give no group (missing or unusable components). */
   missing?: string;
   text: string;
+  message: TextValue;
 }
 
-function missingDualComponents(record: DualIshRecord): string {
-  const parts: string[] = [];
-  if (measured(record.ratio) === undefined) parts.push("HER2/CEP17 ratio");
-  if (measured(record.her2PerCell) === undefined) parts.push("average HER2 copies per cell");
-  return `${parts.join(" and ")} missing or not a valid number`;
+const MISSING_RATIO = readingOf(text("reading.missing.ratio"));
+const MISSING_COPIES = readingOf(text("reading.missing.copies"));
+const MISSING_BOTH = readingOf(text("reading.missing.both"));
+
+function missingDualComponents(record: DualIshRecord): ReadingText | string {
+  const ratio = measured(record.ratio) === undefined;
+  const copies = measured(record.her2PerCell) === undefined;
+  if (ratio && copies) return MISSING_BOTH;
+  if (ratio) return MISSING_RATIO;
+  if (copies) return MISSING_COPIES;
+  // Not reached (both numbers give a group): the old wording, kept as it was.
+  return " missing or not a valid number";
+}
+
+/** A reading from a message or, for a plain string, the string itself. */
+function plainOr(value: ReadingText | string): { text: string; message: TextValue } {
+  return typeof value === "string" ? { text: value, message: value } : value;
 }
 
 function readRecount(record: DualIshRecord): DualReading["recount"] {
@@ -138,11 +162,10 @@ function readRecount(record: DualIshRecord): DualReading["recount"] {
   return dualGroupOf(record.recount.ratio, record.recount.her2PerCell) ?? "invalid";
 }
 
-function lowCellNote(cellsCounted: unknown): string {
+/** The number of cells counted, as written, when fewer than the guideline's 20. */
+function lowCells(cellsCounted: unknown): string | undefined {
   const cells = measured(cellsCounted);
-  return cells !== undefined && cells < MIN_CELLS_COUNTED
-    ? `; only ${cells} cells counted (guideline: ≥20)`
-    : "";
+  return cells !== undefined && cells < MIN_CELLS_COUNTED ? String(cells) : undefined;
 }
 
 /** Reads one dual-probe ISH record into its group (and recount group), keeping the laboratory's call beside it. */
@@ -151,29 +174,59 @@ export function readDualIsh(record: DualIshRecord): DualReading {
   const reportedCall = asCall(record.reported);
   const recount = readRecount(record);
   if (!row) {
-    const missing = missingDualComponents(record);
-    const text = reportedCall
-      ? `Dual-probe ISH reported ${reportedCall} (${missing})`
-      : `Dual-probe ISH: ${missing}`;
-    return { reportedCall, recount, mismatch: false, missing, text };
+    const missing = plainOr(missingDualComponents(record));
+    const message = reportedCall
+      ? text("reading.dual.reported-missing", { call: callText(reportedCall), missing: missing.message })
+      : text("reading.dual.missing", { missing: missing.message });
+    return { reportedCall, recount, mismatch: false, missing: missing.text, ...readingOf(message) };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
-  const recountText =
-    recount === undefined
-      ? ""
-      : `; recount ${recount === "invalid" ? "without usable numbers" : `group ${recount.group}`}`;
-  const contradiction = mismatch
-    ? `; reported ${reportedCall} contradicts the group`
-    : reportedCall === "equivocal"
-      ? "; reported equivocal, the 2013 ASCO/CAP category, re-read with the 2018 groups (Wolff 2018)"
-      : "";
-  return {
-    row,
-    recount,
-    reportedCall,
-    mismatch,
-    text: `${GROUP_TEXTS.get(row) ?? groupText(row)}${recountText}${lowCellNote(record.cellsCounted)}${contradiction}`,
-  };
+  const reading = dualReadingText(row, recount, record.cellsCounted, mismatch, reportedCall);
+  return { row, recount, reportedCall, mismatch, text: reading.text, message: reading.message };
+}
+
+/**
+ * Dual-probe readings without a low-cell note, written once per group, recount group and laboratory call: the same
+ * few recur for every patient, and rendering them is most of a reading's cost.
+ */
+const DUAL_READINGS = new Map<string, ReadingText>();
+
+function dualReadingText(
+  row: DualGroupRow,
+  recount: DualReading["recount"],
+  cellsCounted: unknown,
+  mismatch: boolean,
+  reportedCall: Call | undefined,
+): ReadingText {
+  const low = lowCells(cellsCounted);
+  if (recount === undefined && low === undefined && reportedCall === undefined) {
+    const plain = GROUP_READINGS.get(row);
+    if (plain) return plain;
+  }
+  const key =
+    low === undefined
+      ? `${String(row.group)}|${recountKey(recount)}|${String(mismatch)}|${String(reportedCall)}`
+      : undefined;
+  const cached = key === undefined ? undefined : DUAL_READINGS.get(key);
+  if (cached) return cached;
+  let message: Text = GROUP_TEXTS.get(row) ?? groupMessage(row);
+  if (recount !== undefined) {
+    message =
+      recount === "invalid"
+        ? text("reading.recount-invalid", { reading: message })
+        : text("reading.recount-group", { reading: message, group: recount.group });
+  }
+  if (low !== undefined) message = text("reading.low-cells", { reading: message, cells: low });
+  if (mismatch && reportedCall) {
+    message = text("reading.contradicts-group", { reading: message, call: callText(reportedCall) });
+  } else if (reportedCall === "equivocal") message = text("reading.equivocal-2013", { reading: message });
+  const reading = readingOf(message);
+  if (key !== undefined) DUAL_READINGS.set(key, reading);
+  return reading;
+}
+
+function recountKey(recount: DualReading["recount"]): string {
+  return recount === undefined ? "" : recount === "invalid" ? "invalid" : String(recount.group);
 }
 
 /**
@@ -231,16 +284,17 @@ export interface SingleReading {
   mismatch: boolean;
   missing?: string;
   text: string;
+  message: TextValue;
 }
 
-function bandText(row: SingleProbeRow): string {
+function bandMessage(row: SingleProbeRow): Text {
   const band = row.result === "work-up" ? "equivocal" : row.result;
-  return `Single-probe ISH ${row.copies} HER2 copies/cell (${band})`;
+  return text("reading.single.band", { copies: bandWords(row.copies), call: callText(band) });
 }
 
 /** Each band's description, written once: every single-probe reading with a number starts with it. */
-const BAND_TEXTS: ReadonlyMap<SingleProbeRow, string> = new Map(
-  SINGLE_PROBE_TABLE.map((row) => [row, bandText(row)]),
+const BAND_TEXTS: ReadonlyMap<SingleProbeRow, ReadingText> = new Map(
+  SINGLE_PROBE_TABLE.map((row) => [row, readingOf(bandMessage(row))]),
 );
 
 /** Reads one single-probe ISH record into its copy-number band. */
@@ -248,20 +302,24 @@ export function readSingleIsh(record: SingleIshRecord): SingleReading {
   const row = singleRowOf(record.her2PerCell);
   const reportedCall = asCall(record.reported);
   if (!row) {
-    const missing = "average HER2 copies per cell missing or not a valid number";
-    const text = reportedCall
-      ? `Single-probe ISH reported ${reportedCall} (${missing})`
-      : `Single-probe ISH: ${missing}`;
-    return { reportedCall, mismatch: false, missing, text };
+    const missing = MISSING_COPIES;
+    const message = reportedCall
+      ? text("reading.single.reported-missing", { call: callText(reportedCall), missing: missing.message })
+      : text("reading.single.missing", { missing: missing.message });
+    return { reportedCall, mismatch: false, missing: missing.text, ...readingOf(message) };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
-  const contradiction = mismatch ? `; reported ${reportedCall} contradicts the copy number` : "";
-  return {
-    row,
-    reportedCall,
-    mismatch,
-    text: `${BAND_TEXTS.get(row) ?? bandText(row)}${lowCellNote(record.cellsCounted)}${contradiction}`,
-  };
+  const low = lowCells(record.cellsCounted);
+  let reading = BAND_TEXTS.get(row) ?? readingOf(bandMessage(row));
+  if (low !== undefined || mismatch) {
+    let message: Text = reading.message;
+    if (low !== undefined) message = text("reading.low-cells", { reading: message, cells: low });
+    if (mismatch) {
+      message = text("reading.contradicts-copies", { reading: message, call: callText(reportedCall) });
+    }
+    reading = readingOf(message);
+  }
+  return { row, reportedCall, mismatch, text: reading.text, message: reading.message };
 }
 
 /** Resolves a single-probe band with the concurrent IHC call and any dual-probe result (2018 Fig. 2). */

@@ -5,7 +5,7 @@
 import { isConclusive } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
-import { evidenceList, type Usage } from "./evidence";
+import { evidenceList, notUsed, type Usage } from "./evidence";
 import { makeFlag } from "./flags";
 import { undatedNote } from "./gap-flags";
 import {
@@ -20,7 +20,7 @@ import { collectFlags } from "./patient-flags";
 import { newestRecordFirst, statusRank, type Triaged, testDate, triage } from "./records";
 import { cite } from "./citations";
 import { recommend, type Recommendation, recommendWithSettingGap } from "./recommendation";
-import { en, joinTexts, text, type Text } from "./text";
+import { en, joinTexts, text, type Text, type TextValue } from "./text";
 import { eventsGap, settingOf } from "./setting";
 import { isCurrent, therapyNote, type TherapyNote } from "./therapy-note";
 import {
@@ -145,6 +145,13 @@ function unreadableList(triaged: readonly Triaged[]): Assessment["unreadable"] {
   const list: Assessment["unreadable"] = [];
   for (const t of triaged)
     if (t.use.use === "unreadable") list.push({ resource: t.record.source, reason: t.use.reason });
+  return list;
+}
+
+/** The unreadable list's reasons as descriptors, in its order (Assessment.i18n.unreadable). */
+function unreadableTexts(triaged: readonly Triaged[]): TextValue[] {
+  const list: TextValue[] = [];
+  for (const t of triaged) if (t.use.use === "unreadable") list.push(t.use.text);
   return list;
 }
 
@@ -389,16 +396,8 @@ function byTreatmentPriority(a: TumourJudgement, b: TumourJudgement): number {
 /** How metastatic tissue beside several breast tumours is named among the tumours. */
 const DISTANT_TISSUE = text("tumour.distant");
 
-const UNASSIGNED: Usage = {
-  used: false,
-  notUsedReason:
-    "which tumour this specimen came from cannot be determined (bilateral tumours; no breast side recorded)",
-};
-const UNASSIGNED_IPSILATERAL: Usage = {
-  used: false,
-  notUsedReason:
-    "which tumour this specimen came from cannot be determined (a new primary in the same breast; no breast side or collection date recorded)",
-};
+const UNASSIGNED = notUsed(text("evidence.unassigned-bilateral"));
+const UNASSIGNED_IPSILATERAL = notUsed(text("evidence.unassigned-ipsilateral"));
 
 /**
  * Category words for the rules' own texts: a clinician reads "HER2-low", not the code her2-low (issue 18.2):
@@ -465,11 +464,7 @@ function tumourAssessment(t: TumourJudgement): TumourAssessment {
   return assessment;
 }
 
-const IN_SITU: Usage = {
-  used: false,
-  notUsedReason:
-    "carcinoma in situ only (DCIS) on this specimen: information only; HER2 of in-situ carcinoma does not decide the status of invasive cancer (ASCO/CAP 2018 tests invasive tumour)",
-};
+const IN_SITU = notUsed(text("evidence.in-situ"));
 
 /** The recommendation when the only HER2 results are on in-situ carcinoma (ASCO/CAP 2018 tests invasive cancer). */
 const IN_SITU_RECOMMENDATION: Recommendation = {
@@ -495,10 +490,7 @@ function inSituNote(inSitu: readonly SpecimenResult[], judged: Judgement, onlyIn
 }
 
 function residualUsage(start: IsoDate): Usage {
-  return {
-    used: false,
-    notUsedReason: `residual disease after neoadjuvant anti-HER2 therapy (from ${start}): information only; the pre-treatment specimen governs`,
-  };
+  return notUsed(text("evidence.residual", { start }));
 }
 
 function residualFlag(
@@ -666,6 +658,9 @@ export function assessPatient(input: PatientInput): Assessment {
   };
   if (governing) assessment.basis = basisOf(governing);
   if (tumours) assessment.tumours = tumours.map(tumourAssessment);
-  assessment.i18n = { statusReason: statusText };
+  assessment.i18n =
+    assessment.unreadable.length > 0
+      ? { statusReason: statusText, unreadable: unreadableTexts(triaged) }
+      : { statusReason: statusText };
   return assessment;
 }

@@ -8,24 +8,39 @@
  */
 import { byText, calendarDate, newestFirst } from "./dates";
 import { implausibleIshNumbers } from "./ish";
+import { en, type MessageId, text, type TextValue } from "./text";
 import type { Her2TestRecord, IsoDate } from "./types";
 
 export type RecordUse =
   | { use: "active" }
   | { use: "pending" }
-  | { use: "ignored"; reason: string }
-  | { use: "unreadable"; reason: string };
+  | { use: "ignored"; reason: string; text: TextValue }
+  | { use: "unreadable"; reason: string; text: TextValue };
 
 const ACTIVE: RecordUse = { use: "active" };
 const PENDING: RecordUse = { use: "pending" };
 
-const IGNORED: Partial<Record<string, string>> = {
-  cancelled: "cancelled",
-  "entered-in-error": "entered in error",
+function ignoredUse(id: MessageId): RecordUse {
+  const message = text(id);
+  return { use: "ignored", reason: en(message), text: message };
+}
+
+// Shared, never modified (one of these per cancelled record).
+const IGNORED: Partial<Record<string, RecordUse>> = {
+  cancelled: ignoredUse("record.cancelled"),
+  "entered-in-error": ignoredUse("record.entered-in-error"),
 };
 
+/**
+ * The use of a record whose reason is a message (`text`; `reason` is its English rendering). A value a record or the
+ * FHIR layer wrote stays a plain string inside it.
+ */
+function withReason(use: "ignored" | "unreadable", message: TextValue): RecordUse {
+  return { use, reason: en(message), text: message };
+}
+
 /** Why a record with this status is not used, when it is cancelled or entered in error. */
-function ignoredReason(status: string): string | undefined {
+function ignoredReason(status: string): RecordUse | undefined {
   switch (status) {
     // The usual statuses answered without a table look-up (this runs for every record).
     case "final":
@@ -64,33 +79,36 @@ export function triage(
   date: IsoDate | undefined = testDate(record),
 ): RecordUse {
   const ignored = ignoredReason(record.status);
-  if (ignored) return { use: "ignored", reason: ignored };
+  if (ignored) return ignored;
   // Issue 12 point 5 (rules 2.0.0): HER2 status is an IHC / ISH result on invasive tumour tissue (Wolff 2018, affirmed
   // by Wolff 2023); a serum HER2 level or an ERBB2 variant is listed with its reason, never used.
   if (typeof record.notTissueHer2 === "string") {
-    return { use: "ignored", reason: `not a tissue HER2 status: ${record.notTissueHer2}` };
+    return withReason("ignored", text("record.not-tissue-her2", { reason: record.notTissueHer2 }));
   }
   // Issue 12 point 5: an amended or corrected version replaces the result it amends, however the EHR stores it.
   if (typeof record.supersededBy === "string") {
-    return { use: "ignored", reason: `superseded by ${record.supersededBy}` };
+    return withReason("ignored", text("record.superseded-by", { resource: record.supersededBy }));
   }
   if (record.method === "unreadable") {
-    return { use: "unreadable", reason: record.reason || "could not be interpreted" };
+    // The FHIR layer's reason stays as it wrote it.
+    return record.reason
+      ? { use: "unreadable", reason: record.reason, text: record.reason }
+      : withReason("unreadable", text("record.not-interpreted"));
   }
   const method: unknown = record.method;
   if (!isReadableMethod(method)) {
-    return { use: "unreadable", reason: `unknown HER2 test method "${String(method)}"` };
+    return withReason("unreadable", text("record.unknown-method", { method: String(method) }));
   }
   if (record.method === "ish-dual" || record.method === "ish-single") {
     // A number no count can give is a data error: never a group, never the laboratory's call beside it.
     const implausible = implausibleIshNumbers(record);
-    if (implausible) return { use: "unreadable", reason: implausible };
+    if (implausible) return { use: "unreadable", reason: implausible, text: implausible };
   }
   if (asOf !== undefined && date !== undefined && date > asOf) {
     // Never dropped silently (that could read as "no result"), and never used either: a date after "today" is a
     // data error or a time-zone skew the rules cannot tell apart, so the conservative reading is "cannot be read"
     // (listed and flagged) rather than a one-day tolerance that would base a status on it.
-    return { use: "unreadable", reason: `dated after the assessment date (${date}, assessed as of ${asOf})` };
+    return withReason("unreadable", text("record.dated-after", { date, asOf }));
   }
   switch (record.status) {
     case "registered":
@@ -101,7 +119,7 @@ export function triage(
     case "corrected":
       return ACTIVE;
     default:
-      return { use: "unreadable", reason: `result status is "${record.status}", not final` };
+      return withReason("unreadable", text("record.status-not-final", { status: record.status }));
   }
 }
 

@@ -17,7 +17,7 @@ import { combine, type DualView, type SingleView, type SpecimenView } from "./co
 import { byText, newestFirst } from "./dates";
 import { en, text, type Text, type TextValue } from "./text";
 import { statusRank, testDate } from "./records";
-import { readIhc, type IhcReading } from "./ihc";
+import { callText, readIhc, type IhcReading, readingOf, type ReadingText } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
 import type { ReadableRecord, SpecimenGroup } from "./grouping";
 import type {
@@ -425,36 +425,45 @@ function readAll(latest: Latest): Readings {
 }
 
 /** What an interpretation record reads as, by its call, written once (an evidence list often has several). */
-const INTERPRETATION_TEXTS: ReadonlyMap<Call | undefined, string> = new Map(
-  CALLS.map((call) => [call, `Reported interpretation: ${call}`]),
+const INTERPRETATION_TEXTS: ReadonlyMap<Call | undefined, ReadingText> = new Map(
+  CALLS.map((call) => [call, readingOf(text("reading.interpretation", { call: callText(call) }))]),
 );
+const NO_CALL = readingOf(text("reading.interpretation.none"));
 
-/** The reading of one record on its own, for the evidence list. */
-export function readRecord(record: ReadableRecord): string {
+/** The reading of one record on its own, for the evidence list: English and its message. */
+export function recordReading(record: ReadableRecord): { text: string; message: TextValue } {
   switch (record.method) {
     case "ihc":
-      return readIhc(record).text;
+      return readIhc(record);
     case "ish-dual":
-      return readDualIsh(record).text;
+      return readDualIsh(record);
     case "ish-single":
-      return readSingleIsh(record).text;
+      return readSingleIsh(record);
     case "interpretation":
-      return INTERPRETATION_TEXTS.get(asCall(record.reported)) ?? "Interpretation without a usable call";
+      return INTERPRETATION_TEXTS.get(asCall(record.reported)) ?? NO_CALL;
   }
+}
+
+/** The reading of one record on its own, in English. */
+export function readRecord(record: ReadableRecord): string {
+  return recordReading(record).text;
 }
 
 /**
  * What the rules read a record as: for a record its specimen kept, the reading the specimen's call rests on (already
  * made); for any other, its own reading.
  */
-export function readingText(record: ReadableRecord, result: SpecimenResult | undefined): string {
+export function readingText(
+  record: ReadableRecord,
+  result: SpecimenResult | undefined,
+): { text: string; message: TextValue } {
   if (result) {
     const { latest, readings } = result;
-    if (record === latest.ihc && readings.ihc) return readings.ihc.text;
-    if (record === latest.dual && readings.dual) return readings.dual.text;
-    if (record === latest.single && readings.single) return readings.single.text;
+    if (record === latest.ihc && readings.ihc) return readings.ihc;
+    if (record === latest.dual && readings.dual) return readings.dual;
+    if (record === latest.single && readings.single) return readings.single;
   }
-  return readRecord(record);
+  return recordReading(record);
 }
 
 /** Combines one specimen's tests into its call, with the laboratory's call taken as final where present. */

@@ -6,7 +6,7 @@
  * them by their calendar-date prefix. References are relative FHIR references such as `Observation/ihc-1`.
  */
 
-import type { Text } from "./text";
+import type { Text, TextValue } from "./text";
 
 export type { MessageId, Text, TextValue } from "./text";
 
@@ -302,6 +302,18 @@ export interface EvidenceItem {
   textOnly?: true;
   /** Why it was not used: superseded, cancelled, entered in error, unreadable, pending. */
   notUsedReason?: string;
+  /**
+   * The rules' own wording of `value`, `interpretation` and `notUsedReason` as message descriptors (as on Flag; rules
+   * 2.1.0), each present when the rules wrote that text; values the record or the FHIR layer wrote stay as written.
+   */
+  i18n?: EvidenceTexts;
+}
+
+/** EvidenceItem.i18n. */
+export interface EvidenceTexts {
+  value?: Text;
+  interpretation?: Text;
+  notUsedReason?: Text;
 }
 
 export interface Citation {
@@ -335,7 +347,14 @@ export interface Assessment {
    * `statusReason` as a message descriptor (as on Flag; rules 2.1.0). Values the rules copy from the record or the
    * FHIR layer (a specimen's reading, a loader's reason) are English text inside it.
    */
-  i18n?: { statusReason: Text };
+  i18n?: {
+    statusReason: Text;
+    /**
+     * The `unreadable` list's reasons, in its order, present when the list is not empty: a descriptor for a reason the
+     * rules wrote, the string itself for one the FHIR layer or the record wrote (it stays as written).
+     */
+    unreadable?: TextValue[];
+  };
   flags: Flag[];
   /** `i18n.text`: the text as a message descriptor (as on Flag; rules 2.1.0). */
   recommendation: { text: string; citations: string[]; i18n?: { text: Text } };

@@ -1,16 +1,19 @@
 /**
  * The assessment with every text a person reads that the rules hold as a message (flag messages and actions, the
- * status reason, each tumour's name and status reason, the recommendation; `i18n` descriptors, src/domain/text.ts) in `locale`; codes, references, dates, citations and every
- * other field stay as they are. JSON output and CDS cards use the assessment as the rules return it (English); the
+ * status reason, each tumour's name and status reason, the recommendation, the evidence items' not-used reasons and
+ * the unreadable list's reasons the rules wrote; `i18n` descriptors, src/domain/text.ts) in `locale`; codes,
+ * references, dates, citations and every other field stay as they are. JSON output and CDS cards use the assessment as the rules return it (English); the
  * panel shows this copy. For `en` the assessment itself is returned: its strings are the English rendering.
  *
- * Texts the rules do not yet hold as messages stay in English: evidence values, readings and not-used reasons, the
- * unreadable list's reasons, and values inside a message such as a specimen's reading ("IHC 2+ (equivocal) without
- * ISH on the same specimen") or a reason the FHIR layer wrote.
+ * Each evidence item's reading (`interpretation`: "IHC 2+ (equivocal)", "ISH group 2 (…)") and not-used reason, and
+ * the unreadable list's reasons the rules wrote (`Assessment.i18n.unreadable`), are messages too. Texts the rules do
+ * not yet hold as messages stay in English: evidence values ("ratio 2.3, HER2 4.5/cell"), the implausible-number
+ * reasons of ish.ts, and a specimen's combined reason inside a message ("IHC 2+ (equivocal) without ISH on the same
+ * specimen", combine.ts). What the record or the FHIR layer wrote (`readAs`, a loader's reason) stays as written.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";
-import type { Assessment, Flag, FlagCode } from "../domain/types";
+import type { Assessment, EvidenceItem, Flag, FlagCode } from "../domain/types";
 import type { Locale } from "./locales";
 
 // Spanish and Chinese are chunks of their own, fetched with the panel's catalog of that locale (src/ui/i18n), so an
@@ -33,6 +36,16 @@ export async function loadDomainCatalog(locale: Locale): Promise<Catalog> {
 /** The rules' catalog of `locale` once loadDomainCatalog has fetched it; English is always there. */
 export function domainCatalog(locale: Locale): Catalog | undefined {
   return loaded[locale];
+}
+
+function localizeEvidence(item: EvidenceItem, locale: Locale, catalog: Catalog): EvidenceItem {
+  const texts = item.i18n;
+  if (!texts) return item;
+  const copy: EvidenceItem = { ...item };
+  if (texts.value) copy.value = renderText(texts.value, locale, catalog);
+  if (texts.interpretation) copy.interpretation = renderText(texts.interpretation, locale, catalog);
+  if (texts.notUsedReason) copy.notUsedReason = renderText(texts.notUsedReason, locale, catalog);
+  return copy;
 }
 
 function localizeFlag(flag: Flag, locale: Locale, catalog: Catalog): Flag {
@@ -63,7 +76,15 @@ export function localizeAssessment(
     ...assessment,
     flags: assessment.flags.map((f) => localizeFlag(f, locale, catalog)),
     recommendation,
+    evidence: assessment.evidence.map((e) => localizeEvidence(e, locale, catalog)),
   };
+  const reasons = assessment.i18n?.unreadable;
+  if (reasons) {
+    localized.unreadable = assessment.unreadable.map((u, i) => {
+      const reason = reasons[i];
+      return typeof reason === "object" ? { ...u, reason: renderText(reason, locale, catalog) } : u;
+    });
+  }
   if (assessment.i18n) localized.statusReason = renderText(assessment.i18n.statusReason, locale, catalog);
   if (assessment.tumours) {
     localized.tumours = assessment.tumours.map((t) =>

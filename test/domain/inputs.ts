@@ -4,7 +4,7 @@
  * hand-built cases for the flags the sandbox does not raise.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import type { DataGap, PatientInput } from "../../src/domain";
+import type { DataGap, Her2TestRecord, PatientInput } from "../../src/domain";
 import { buildPatientInput } from "../../src/fhir/normalise";
 import type { Resource } from "fhir/r4";
 import { AS_OF, dual, event, ihc, interpretation, patient, specimen, therapy, unreadable } from "./build";
@@ -117,6 +117,21 @@ export function builtInputs(): { name: string; input: PatientInput }[] {
     [
       "conflicting same-date IHC",
       patient([ihc("3+", { date: "2024-03-02" }), ihc("0", { date: "2024-03-02" })]),
+    ],
+    [
+      // Every reason the rules themselves give for not reading or not using a record (evidence and unreadable list).
+      "not used, each rules' reason",
+      patient([
+        ihc("3+", { source: "Observation/future", date: "2026-11-26" }),
+        ihc("2+", { source: "Observation/unknown-status", status: "unknown" }),
+        { ...ihc("1+", { source: "Observation/odd" }), method: "fish-magic" } as unknown as Her2TestRecord,
+        unreadable("", { source: "Observation/blank-reason" }),
+        dual(0, 4.5, { source: "Observation/zero-ratio" }),
+        ihc("0", { source: "Observation/cancelled", status: "cancelled" }),
+        ihc("0", { source: "Observation/in-error", status: "entered-in-error" }),
+        ihc("1+", { source: "Observation/old", supersededBy: "Observation/new" }),
+        ihc("2+", { source: "Observation/serum", notTissueHer2: "serum HER2 protein" }),
+      ]),
     ],
   ];
   return cases.map(([name, input]) => ({ name, input: { ...input, asOf: input.asOf || AS_OF } }));

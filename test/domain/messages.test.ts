@@ -48,6 +48,34 @@ describe("every text the rules produce has a message descriptor", () => {
     }
   });
 
+  it.each(cases)(
+    "$name: the evidence's and unreadable list's texts render to their English text",
+    ({ a }) => {
+      for (const item of a.evidence) {
+        const texts = item.i18n ?? {};
+        if (texts.value) expect(en(texts.value), item.resource).toBe(item.value);
+        if (texts.interpretation) expect(en(texts.interpretation), item.resource).toBe(item.interpretation);
+        if (texts.notUsedReason) expect(en(texts.notUsedReason), item.resource).toBe(item.notUsedReason);
+      }
+      const reasons = a.i18n?.unreadable ?? [];
+      expect(reasons).toHaveLength(a.unreadable.length);
+      a.unreadable.forEach((u, i) => {
+        expect(en(reasons[i] ?? ""), u.resource).toBe(u.reason);
+      });
+    },
+  );
+
+  it("every reason for not using a record is a message, and so is every unreadable reason the rules wrote", () => {
+    const items = cases.flatMap(({ a }) => a.evidence.filter((e) => !e.used));
+    expect(items.length).toBeGreaterThan(50);
+    expect(items.filter((e) => !e.i18n?.notUsedReason).map((e) => e.notUsedReason)).toEqual([]);
+    const reasons = cases.flatMap(({ a }) => a.i18n?.unreadable ?? []);
+    expect(reasons.filter((r) => typeof r === "object").length).toBeGreaterThanOrEqual(4);
+    // The FHIR layer's own reasons stay as it wrote them; the rules' wording is never a plain string.
+    const rulesWording = /^(could not be interpreted|dated after|result status is|unknown HER2 test method)/;
+    for (const r of reasons) if (typeof r === "string") expect(r).not.toMatch(rulesWording);
+  });
+
   it("the cases raise every flag code, raised and not checked, so no code's texts go unchecked", () => {
     const raised = new Set<FlagCode>(cases.flatMap(({ a }) => a.flags.map((f) => f.code)));
     expect([...raised].sort()).toEqual(Object.keys(FLAG_TITLES).sort());

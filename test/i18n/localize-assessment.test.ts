@@ -17,7 +17,7 @@ import {
   localizedFlagTitle,
 } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
-import { patient, unreadable } from "../domain/build";
+import { dual, ihc, interpretation, patient, unreadable } from "../domain/build";
 import { builtInputs, sandboxInputs } from "../domain/inputs";
 
 const assessments = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({
@@ -64,6 +64,8 @@ function descriptors(a: Assessment): Text[] {
     ...(a.recommendation.i18n ? [a.recommendation.i18n.text] : []),
     ...(a.i18n ? [a.i18n.statusReason] : []),
     ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.i18n.statusReason] : [])),
+    ...a.evidence.flatMap((e) => Object.values(e.i18n ?? {}) as Text[]),
+    ...(a.i18n?.unreadable ?? []).filter((r): r is Text => typeof r === "object"),
   ];
 }
 
@@ -85,6 +87,12 @@ function humanTexts(a: Assessment): string[] {
     ...(a.recommendation.i18n ? [a.recommendation.text] : []),
     ...(a.i18n ? [a.statusReason] : []),
     ...(a.tumours ?? []).flatMap((t) => (t.i18n ? [t.tumour, t.statusReason] : [])),
+    ...a.evidence.flatMap((e) => [
+      ...(e.i18n?.value ? [e.value] : []),
+      ...(e.i18n?.interpretation ? [e.interpretation ?? ""] : []),
+      ...(e.i18n?.notUsedReason ? [e.notUsedReason ?? ""] : []),
+    ]),
+    ...a.unreadable.flatMap((u, i) => (typeof a.i18n?.unreadable?.[i] === "object" ? [u.reason] : [])),
   ];
 }
 
@@ -96,6 +104,16 @@ function skeleton(a: Assessment): unknown {
     recommendation: { ...a.recommendation, text: undefined },
     statusReason: undefined,
     tumours: a.tumours?.map((t) => ({ ...t, tumour: undefined, statusReason: undefined })),
+    evidence: a.evidence.map((e) => ({
+      ...e,
+      value: e.i18n?.value ? undefined : e.value,
+      interpretation: e.i18n?.interpretation ? undefined : e.interpretation,
+      notUsedReason: e.i18n?.notUsedReason ? undefined : e.notUsedReason,
+    })),
+    unreadable: a.unreadable.map((u, i) => ({
+      ...u,
+      reason: typeof a.i18n?.unreadable?.[i] === "object" ? undefined : u.reason,
+    })),
   };
 }
 
@@ -134,11 +152,51 @@ describe("localizeAssessment", () => {
         a.flags.forEach((f, i) => {
           if (f.i18n) expect(localized.flags[i]?.message, f.code).not.toBe(f.message);
         });
+        // So does each reason the rules wrote for an evidence item or an unreadable result (short ones too).
+        a.evidence.forEach((e, i) => {
+          if (e.i18n?.notUsedReason) {
+            expect(localized.evidence[i]?.notUsedReason, e.resource).not.toBe(e.notUsedReason);
+          }
+          if (e.i18n?.interpretation) {
+            expect(localized.evidence[i]?.interpretation, e.resource).not.toBe(e.interpretation);
+          }
+        });
+        a.unreadable.forEach((u, i) => {
+          if (typeof a.i18n?.unreadable?.[i] === "object") {
+            expect(localized.unreadable[i]?.reason, u.resource).not.toBe(u.reason);
+          }
+        });
         // The rules' object is not changed.
         expect(localized).not.toBe(a);
       },
     );
   }
+
+  it("reads the specimen readings in the locale's terms, with scores, groups and numbers as the rules wrote them", () => {
+    const a = assess(
+      patient([
+        ihc("2+"),
+        dual(1.8, 4.5, { cellsCounted: 15, recount: { ratio: 1.7, her2PerCell: 4.4 } }),
+        interpretation("negative"),
+      ]),
+    );
+    const read = (locale: Locale) => localizeAssessment(a, locale).evidence.map((e) => e.interpretation);
+    expect(read("en")).toEqual([
+      "Reported interpretation: negative",
+      "ISH group 4 (ratio <2.0, HER2 ≥4.0 and <6.0); recount group 4; only 15 cells counted (guideline: ≥20)",
+      "IHC 2+ (equivocal)",
+    ]);
+    expect(read("es")).toEqual([
+      "Interpretación informada: negativo",
+      "ISH grupo 4 (cociente <2.0, HER2 ≥4.0 y <6.0); recuento: grupo 4; solo se contaron 15 células (guía: ≥20)",
+      "IHQ 2+ (equívoco)",
+    ]);
+    expect(read("zh-CN")).toEqual([
+      "报告的判读：阴性",
+      "原位杂交 (ISH) 第 4 组（比值 <2.0，HER2 ≥4.0 且 <6.0）；复核计数为第 4 组；仅计数 15 个细胞（指南：≥20）",
+      "免疫组化 (IHC) 2+（不确定）",
+    ]);
+  });
 
   it("leaves a flag without descriptors (built outside the rules) as it is", () => {
     const a = assess(patient([unreadable("x")]));
