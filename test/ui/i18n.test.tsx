@@ -15,6 +15,10 @@ import { her2Theme } from "../../src/ui/theme";
 import en from "../../src/ui/messages/en.json";
 import { IHC_2PLUS, PATIENT, assessment, metastaticPositive } from "./fixtures";
 
+/** A whole panel rendered in jsdom after a catalog chunk resolves: seconds on a loaded 2-core CI machine, not 1 s. */
+const SLOW = { timeout: 10_000 };
+vi.setConfig({ testTimeout: 20_000 });
+
 function renderIn(locale: Locale, load: (l: Locale) => Promise<UiCatalog> = loadCatalog) {
   return render(
     <ThemeProvider theme={her2Theme}>
@@ -60,13 +64,13 @@ describe("catalog loading", () => {
     expect(screen.queryByRole("heading", { level: 1 })).toBeNull();
     expect(load).toHaveBeenCalledTimes(1);
     resolve(await loadCatalog("es"));
-    expect(await screen.findByRole("heading", { level: 1, name: "Estado de HER2" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: "Estado de HER2" }, SLOW)).toBeTruthy();
     expect(document.documentElement.lang).toBe("es");
   });
 
   it("a catalog that cannot be fetched leaves the page in English, labelled English", async () => {
     renderIn("zh-CN", () => Promise.reject(new Error("chunk failed")));
-    expect(await screen.findByRole("heading", { level: 1, name: "HER2 status" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: "HER2 status" }, SLOW)).toBeTruthy();
     expect(document.documentElement.lang).toBe("en");
   });
 });
@@ -81,7 +85,7 @@ describe("the switcher", () => {
     for (let i = 0; i < 10 && document.activeElement !== select; i++) await user.tab();
     expect(document.activeElement).toBe(select);
     await user.selectOptions(select, "zh-CN");
-    expect(await screen.findByRole("heading", { level: 1, name: /HER2 \(C-erbB-2\)/ })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: /HER2 \(C-erbB-2\)/ }, SLOW)).toBeTruthy();
     expect(document.documentElement.lang).toBe("zh-CN");
     expect(sessionStorage.getItem("her2.locale")).toBe("zh-CN");
     expect(screen.getByLabelText<HTMLSelectElement>("语言").value).toBe("zh-CN");
@@ -119,7 +123,7 @@ describe.each([
 ] as const)("the %s panel", (locale, title, status, setting, flagsHeading) => {
   it("has the clinical words of the locale in the headings, status and setting", async () => {
     renderIn(locale);
-    expect(await screen.findByRole("heading", { level: 1, name: title })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: title }, SLOW)).toBeTruthy();
     const header = screen.getByTestId("status-header");
     expect(within(header).getAllByText(status).length).toBeGreaterThan(0);
     expect(within(header).getByText(setting)).toBeTruthy();
@@ -128,7 +132,7 @@ describe.each([
 
   it("leaves none of the English chrome in headings, buttons, labels and the status box", async () => {
     renderIn(locale);
-    await screen.findByRole("heading", { level: 1, name: title });
+    await screen.findByRole("heading", { level: 1, name: title }, SLOW);
     const chrome = [
       ...screen.getAllByRole("heading"),
       ...screen.getAllByRole("button"),
@@ -151,7 +155,7 @@ describe("dates", () => {
         />
       </I18nProvider>,
     );
-    await screen.findByRole("heading", { level: 1, name: "Estado de HER2" });
+    await screen.findByRole("heading", { level: 1, name: "Estado de HER2" }, SLOW);
     // The banner's birth date 1961-04-12 and the assessment's basis date in the locale's form.
     expect(screen.getByTestId("patient-banner").textContent).toContain("12 abr 1961");
     // FHIR's gender code in words; the code itself stays in the data.
@@ -176,7 +180,7 @@ describe("one English source", () => {
 describe("the timeline picture", () => {
   it("has its lane titles and month ticks in Chinese", async () => {
     renderIn("zh-CN");
-    const svg = await screen.findByTestId("timeline-svg");
+    const svg = await screen.findByTestId("timeline-svg", undefined, SLOW);
     const text = svg.textContent;
     expect(text).toContain("HER2 检测");
     expect(text).toContain("抗 HER2 治疗");
