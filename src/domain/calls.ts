@@ -1,4 +1,5 @@
 /** The vocabulary the rule tables share: what one test (or one specimen) says about HER2. */
+import { en, type Text, type TextValue } from "./text";
 import type { ReportedCall } from "./types";
 
 /** A call on HER2: conclusive (positive, negative) or not (equivocal, indeterminate). */
@@ -49,6 +50,48 @@ export type Need = "reflex-ish" | "ihc-workup" | "recount" | "recount-adjudicati
 /** A call with the plain-language reason for it and, when not final, the work still needed. */
 export interface Outcome {
   call: Call;
+  /** The English text of `reasonText` when there is one (rendered from it, so the two cannot diverge). */
   reason: string;
+  /** The reason as a message (messages/en.json), for other locales; absent where the reason is not yet a message. */
+  reasonText?: Text;
   need?: Need;
+}
+
+/**
+ * An outcome whose reason is a message: `reason` is its English rendering, made when first read (a specimen is
+ * combined several times per assessment and most intermediate reasons are never read as English).
+ */
+export class TextOutcome implements Outcome {
+  readonly call: Call;
+  readonly reasonText: Text;
+  readonly need?: Need;
+  private english: string | undefined;
+  constructor(call: Call, reasonText: Text, need?: Need) {
+    this.call = call;
+    this.reasonText = reasonText;
+    if (need !== undefined) this.need = need;
+  }
+  get reason(): string {
+    return (this.english ??= en(this.reasonText));
+  }
+}
+
+const fixed = new Map<string, Outcome>();
+
+/**
+ * The outcome made once for `key`: for reasons without a variable part (outcomes are never changed once made, so one
+ * can be shared, and its English is rendered once).
+ */
+export function fixedOutcome(key: string, make: () => Outcome): Outcome {
+  let made = fixed.get(key);
+  if (!made) {
+    made = make();
+    fixed.set(key, made);
+  }
+  return made;
+}
+
+/** A reason as a message value: its descriptor when there is one, else its English string. */
+export function reasonValue(outcome: { reason: string; reasonText?: Text }): TextValue {
+  return outcome.reasonText ?? outcome.reason;
 }
