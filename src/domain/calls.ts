@@ -58,37 +58,49 @@ export interface Outcome {
 }
 
 /**
- * An outcome whose reason is a message: `reason` is its English rendering, made when first read (a specimen is
- * combined several times per assessment and most intermediate reasons are never read as English).
+ * An outcome whose reason is a message: `reason` is its English rendering. Both are made when first read (a
+ * specimen is combined several times per assessment and most intermediate reasons are never read), so a reason
+ * built from other reasons may be given as a function.
  */
 export class TextOutcome implements Outcome {
   readonly call: Call;
-  readonly reasonText: Text;
   readonly need?: Need;
+  private source: Text | (() => Text);
   private english: string | undefined;
-  constructor(call: Call, reasonText: Text, need?: Need) {
+  constructor(call: Call, reasonText: Text | (() => Text), need?: Need) {
     this.call = call;
-    this.reasonText = reasonText;
+    this.source = reasonText;
     if (need !== undefined) this.need = need;
+  }
+  get reasonText(): Text {
+    if (typeof this.source === "function") this.source = this.source();
+    return this.source;
   }
   get reason(): string {
     return (this.english ??= en(this.reasonText));
   }
 }
 
-const fixed = new Map<string, Outcome>();
-
 /**
- * The outcome made once for `key`: for reasons without a variable part (outcomes are never changed once made, so one
- * can be shared, and its English is rendered once).
+ * Outcomes made once per pair of keys (a call, a need, a message id): for reasons without a variable part. Outcomes
+ * are never changed once made, so one can be shared, and its English is rendered once.
  */
-export function fixedOutcome(key: string, make: () => Outcome): Outcome {
-  let made = fixed.get(key);
-  if (!made) {
-    made = make();
-    fixed.set(key, made);
+export class OutcomeCache {
+  private readonly made = new Map<string, Map<string, Outcome>>();
+
+  get(first: string, second: string, make: () => Outcome): Outcome {
+    let inner = this.made.get(first);
+    if (!inner) {
+      inner = new Map();
+      this.made.set(first, inner);
+    }
+    let outcome = inner.get(second);
+    if (!outcome) {
+      outcome = make();
+      inner.set(second, outcome);
+    }
+    return outcome;
   }
-  return made;
 }
 
 /** A reason as a message value: its descriptor when there is one, else its English string. */

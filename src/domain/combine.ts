@@ -2,7 +2,7 @@
  * Combination of the tests on one specimen (ASCO/CAP 2018 algorithm): IHC, dual-probe ISH with its IHC work-up,
  * single-probe ISH. The ordered rules below are the table; the first rule that applies gives the specimen's call.
  */
-import { type Call, fixedOutcome, type Need, type Outcome, reasonValue, TextOutcome } from "./calls";
+import { type Call, OutcomeCache, type Need, type Outcome, reasonValue, TextOutcome } from "./calls";
 import {
   type DualGroupRow,
   type DualReading,
@@ -44,7 +44,7 @@ export interface SpecimenView {
  * Every reason below is a message of messages/en.json (issue 15.3); `reason` is its English rendering (calls.ts
  * `TextOutcome`). ish.ts's group and band reasons are still English strings, passed on as plain values.
  */
-function outcome(call: Call, reasonText: Text, need?: Need): Outcome {
+function outcome(call: Call, reasonText: Text | (() => Text), need?: Need): Outcome {
   return new TextOutcome(call, reasonText, need);
 }
 
@@ -61,9 +61,25 @@ function resolveDual(view: DualView | undefined, ihc: Call | undefined): Outcome
   return ihc === "equivocal" ? FIXED.ish2013Recount : FIXED.ish2013Workup;
 }
 
+const REPORTED = new OutcomeCache();
+
+/** "IHC 1+ is negative" (the patient's score, or "0/1+" when it is not known), one descriptor per score. */
+const IHC_NEGATIVE = new Map<string, Text>();
+function ihcNegative(score: IhcScore | undefined): Text {
+  const named = score ?? "0/1+";
+  let made = IHC_NEGATIVE.get(named);
+  if (!made) {
+    made = text("reason.ihc01", { score: named });
+    IHC_NEGATIVE.set(named, made);
+  }
+  return made;
+}
+
+const IHC_POSITIVE = text("reason.ihc3");
+
 /** "dual-probe ISH reported positive" and the like, one outcome per call. */
 function reported(call: Call, id: "reason.dual.reported" | "reason.single.reported"): Outcome {
-  return fixedOutcome(`${id}/${call}`, () => outcome(call, text(id, { call: callWords(call) })));
+  return REPORTED.get(id, call, () => outcome(call, text(id, { call: callWords(call) })));
 }
 
 const EQUIVOCAL_2013 = text("reason.ish-2013-equivocal");
@@ -137,9 +153,9 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     when: (ihc) => ihc === "positive",
     then: (_ihc, ish, view) => {
       // Named by what the record holds: never "3+" for an IHC reported positive without a score.
-      const ihc: TextValue = view.ihcUnscored ?? text("reason.ihc3");
+      const ihc: TextValue = view.ihcUnscored ?? IHC_POSITIVE;
       if (ish?.call === "negative")
-        return outcome("positive", text("reason.ihc3.ish-negative", { ihc, ish: reasonValue(ish) }));
+        return outcome("positive", () => text("reason.ihc3.ish-negative", { ihc, ish: reasonValue(ish) }));
       return typeof ihc === "string" ? { call: "positive", reason: ihc } : outcome("positive", ihc);
     },
   },
@@ -155,7 +171,7 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     when: (_ihc, ish) => ish?.call === "negative",
     then: (ihc, ish) =>
       ihc === "equivocal"
-        ? outcome("negative", text("reason.ihc2.with-ish", { ish: ishReason(ish) }))
+        ? outcome("negative", () => text("reason.ihc2.with-ish", { ish: ishReason(ish) }))
         : asIsh("negative", ish),
   },
   {
@@ -163,8 +179,9 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "negative",
     then: (_ihc, ish, view) => {
-      const ihc: TextValue = view.ihcUnscored ?? text("reason.ihc01", { score: view.ihcScore ?? "0/1+" });
-      if (ish) return outcome("negative", text("reason.ihc01.with-ish", { ihc, ish: reasonValue(ish) }));
+      const ihc: TextValue = view.ihcUnscored ?? ihcNegative(view.ihcScore);
+      if (ish)
+        return outcome("negative", () => text("reason.ihc01.with-ish", { ihc, ish: reasonValue(ish) }));
       return typeof ihc === "string" ? { call: "negative", reason: ihc } : outcome("negative", ihc);
     },
   },
@@ -184,7 +201,8 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     name: "IHC 2+ with an unusable ISH is equivocal",
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "equivocal",
-    then: (_ihc, ish) => outcome("equivocal", text("reason.ihc2.unusable-ish", { ish: ishReason(ish) })),
+    then: (_ihc, ish) =>
+      outcome("equivocal", () => text("reason.ihc2.unusable-ish", { ish: ishReason(ish) })),
   },
   {
     name: "Otherwise the tests give no conclusive result",

@@ -19,7 +19,7 @@ import {
   isConclusive,
   type Need,
   type Outcome,
-  fixedOutcome,
+  OutcomeCache,
   reasonValue,
   TextOutcome,
 } from "./calls";
@@ -374,10 +374,13 @@ function componentSources(latest: Latest): ResourceRef[] {
   return sources;
 }
 
+const LAB_OUTCOMES = new OutcomeCache();
+
 /** The laboratory's own call as the specimen's, with what the tests (as reported) still need. */
 function labOutcome(call: Call, need: Need | undefined): Outcome {
-  return fixedOutcome(
-    `lab/${call}/${need ?? ""}`,
+  return LAB_OUTCOMES.get(
+    call,
+    need ?? "",
     () => new TextOutcome(call, text("reason.lab-interpretation", { call: callWords(call) }), need),
   );
 }
