@@ -1,4 +1,5 @@
 /** The vocabulary the rule tables share: what one test (or one specimen) says about HER2. */
+import { en, type Text, type TextValue } from "./text";
 import type { ReportedCall } from "./types";
 
 /** A call on HER2: conclusive (positive, negative) or not (equivocal, indeterminate). */
@@ -49,6 +50,60 @@ export type Need = "reflex-ish" | "ihc-workup" | "recount" | "recount-adjudicati
 /** A call with the plain-language reason for it and, when not final, the work still needed. */
 export interface Outcome {
   call: Call;
+  /** The English text of `reasonText` when there is one (rendered from it, so the two cannot diverge). */
   reason: string;
+  /** The reason as a message (messages/en.json), for other locales; absent where the reason is not yet a message. */
+  reasonText?: Text;
   need?: Need;
+}
+
+/**
+ * An outcome whose reason is a message: `reason` is its English rendering. Both are made when first read (a
+ * specimen is combined several times per assessment and most intermediate reasons are never read), so a reason
+ * built from other reasons may be given as a function.
+ */
+export class TextOutcome implements Outcome {
+  readonly call: Call;
+  readonly need?: Need;
+  private source: Text | (() => Text);
+  private english: string | undefined;
+  constructor(call: Call, reasonText: Text | (() => Text), need?: Need) {
+    this.call = call;
+    this.source = reasonText;
+    if (need !== undefined) this.need = need;
+  }
+  get reasonText(): Text {
+    if (typeof this.source === "function") this.source = this.source();
+    return this.source;
+  }
+  get reason(): string {
+    return (this.english ??= en(this.reasonText));
+  }
+}
+
+/**
+ * Outcomes made once per pair of keys (a call, a need, a message id): for reasons without a variable part. Outcomes
+ * are never changed once made, so one can be shared, and its English is rendered once.
+ */
+export class OutcomeCache {
+  private readonly made = new Map<string, Map<string, Outcome>>();
+
+  get(first: string, second: string, make: () => Outcome): Outcome {
+    let inner = this.made.get(first);
+    if (!inner) {
+      inner = new Map();
+      this.made.set(first, inner);
+    }
+    let outcome = inner.get(second);
+    if (!outcome) {
+      outcome = make();
+      inner.set(second, outcome);
+    }
+    return outcome;
+  }
+}
+
+/** A reason as a message value: its descriptor when there is one, else its English string. */
+export function reasonValue(outcome: { reason: string; reasonText?: Text }): TextValue {
+  return outcome.reasonText ?? outcome.reason;
 }

@@ -2,7 +2,7 @@
  * Combination of the tests on one specimen (ASCO/CAP 2018 algorithm): IHC, dual-probe ISH with its IHC work-up,
  * single-probe ISH. The ordered rules below are the table; the first rule that applies gives the specimen's call.
  */
-import type { Call, Outcome } from "./calls";
+import { type Call, OutcomeCache, type Need, type Outcome, reasonValue, TextOutcome } from "./calls";
 import {
   type DualGroupRow,
   type DualReading,
@@ -10,6 +10,7 @@ import {
   resolveSingleRow,
   type SingleProbeRow,
 } from "./ish";
+import { en, joinTexts, type Text, text, type TextValue } from "./text";
 import type { IhcScore } from "./types";
 
 /** One ISH test as a view of the specimen: measured numbers, or a call when that is all there is (or what the lab said). */
@@ -37,51 +38,86 @@ export interface SpecimenView {
  * A dual-probe ISH reported only as "equivocal" is read as group 2-4 of unknown group: all three resolve the same
  * way with IHC 3+ (positive) and IHC 0/1+ (negative); with IHC 2+ only a recount (or the lab's call) settles it.
  * Rules 2.0.0: "equivocal" is the 2013 ISH category (Wolff 2013) that Wolff 2018 replaced by groups 2-4 with their
- * work-up; without the ratio and HER2 copy number the reason says that the 2013 call needs the 2018 work-up.
+ * work-up; without the ratio and HER2 copy number the reason says that the 2013 call needs the 2018 work-up
+ * (message `reason.ish-2013-equivocal`).
+ *
+ * Every reason below is a message of messages/en.json (issue 15.3); `reason` is its English rendering (calls.ts
+ * `TextOutcome`). ish.ts's group and band reasons are still English strings, passed on as plain values.
  */
-/** How a dual-probe ISH reported "equivocal" without its numbers is named (rules 2.0.0). */
-const EQUIVOCAL_2013 =
-  'ISH reported "equivocal" without its ratio and HER2 copy number (a 2013 ASCO/CAP category; the 2018 groups cannot be told)';
+function outcome(call: Call, reasonText: Text | (() => Text), need?: Need): Outcome {
+  return new TextOutcome(call, reasonText, need);
+}
+
+const callWords = (call: Call): Text => text(`call.${call}`);
 
 function resolveDual(view: DualView | undefined, ihc: Call | undefined): Outcome | undefined {
   if (!view) return undefined;
   if (view.kind === "missing")
-    return { call: "indeterminate", reason: `dual-probe ISH not usable: ${view.reason}` };
+    return outcome("indeterminate", text("reason.dual.not-usable", { reason: view.reason }));
   if (view.kind === "group") return resolveDualGroup(view.row, view.recount, ihc);
-  if (view.call !== "equivocal") return { call: view.call, reason: `dual-probe ISH reported ${view.call}` };
-  if (ihc === "positive")
-    return { call: "positive", reason: "ISH reported equivocal with IHC 3+ is positive" };
-  if (ihc === "negative")
-    return { call: "negative", reason: "ISH reported equivocal with IHC 0/1+ is negative" };
-  if (ihc === "equivocal") {
-    return {
-      call: "equivocal",
-      reason: `${EQUIVOCAL_2013} with IHC 2+ needs the 2018 work-up: a second-observer recount`,
-      need: "recount",
-    };
-  }
-  return {
-    call: "equivocal",
-    reason: `${EQUIVOCAL_2013} needs the 2018 work-up: concomitant IHC on the same tissue`,
-    need: "ihc-workup",
-  };
+  if (view.call !== "equivocal") return reported(view.call, "reason.dual.reported");
+  if (ihc === "positive") return FIXED.ishEquivocalIhc3;
+  if (ihc === "negative") return FIXED.ishEquivocalIhc01;
+  return ihc === "equivocal" ? FIXED.ish2013Recount : FIXED.ish2013Workup;
 }
+
+const REPORTED = new OutcomeCache();
+
+/** "IHC 1+ is negative" (the patient's score, or "0/1+" when it is not known), one descriptor per score. */
+const IHC_NEGATIVE = new Map<string, Text>();
+function ihcNegative(score: IhcScore | undefined): Text {
+  const named = score ?? "0/1+";
+  let made = IHC_NEGATIVE.get(named);
+  if (!made) {
+    made = text("reason.ihc01", { score: named });
+    IHC_NEGATIVE.set(named, made);
+  }
+  return made;
+}
+
+const IHC_POSITIVE = text("reason.ihc3");
+
+/** "dual-probe ISH reported positive" and the like, one outcome per call. */
+function reported(call: Call, id: "reason.dual.reported" | "reason.single.reported"): Outcome {
+  return REPORTED.get(id, call, () => outcome(call, text(id, { call: callWords(call) })));
+}
+
+const EQUIVOCAL_2013 = text("reason.ish-2013-equivocal");
+
+/** The outcomes whose reason has no variable part, made once (their English is rendered when first read). */
+const FIXED = {
+  ishEquivocalIhc3: outcome("positive", text("reason.ish-equivocal.ihc3")),
+  ishEquivocalIhc01: outcome("negative", text("reason.ish-equivocal.ihc01")),
+  ish2013Recount: outcome(
+    "equivocal",
+    text("reason.ish-2013.recount", { equivocal: EQUIVOCAL_2013 }),
+    "recount",
+  ),
+  ish2013Workup: outcome(
+    "equivocal",
+    text("reason.ish-2013.ihc-workup", { equivocal: EQUIVOCAL_2013 }),
+    "ihc-workup",
+  ),
+  singleEquivocalIhc3: outcome("positive", text("reason.single-equivocal.ihc3")),
+  singleEquivocalIhc01: outcome("negative", text("reason.single-equivocal.ihc01")),
+  singleEquivocalNeedsDual: outcome("equivocal", text("reason.single-equivocal.needs-dual"), "dual-probe"),
+  reflexIsh: outcome("equivocal", text("reason.ihc2.no-ish"), "reflex-ish"),
+  noneUsable: outcome("indeterminate", text("reason.none-usable")),
+} as const;
 
 function resolveSingle(view: SingleView | undefined, ihc: Call | undefined): Outcome | undefined {
   if (!view) return undefined;
   if (view.kind === "missing")
-    return { call: "indeterminate", reason: `single-probe ISH not usable: ${view.reason}` };
+    return outcome("indeterminate", text("reason.single.not-usable", { reason: view.reason }));
   if (view.kind === "band") return resolveSingleRow(view.row, ihc);
-  if (view.call !== "equivocal") return { call: view.call, reason: `single-probe ISH reported ${view.call}` };
+  if (view.call !== "equivocal") return reported(view.call, "reason.single.reported");
   return resolveSingleEquivocal(ihc);
 }
 
 function resolveSingleEquivocal(ihc: Call | undefined): Outcome {
-  if (ihc === "positive")
-    return { call: "positive", reason: "single-probe ISH equivocal with IHC 3+ is positive" };
-  if (ihc === "negative")
-    return { call: "negative", reason: "single-probe ISH equivocal with IHC 0/1+ is negative" };
-  return { call: "equivocal", reason: "single-probe ISH equivocal needs dual-probe ISH", need: "dual-probe" };
+  if (ihc === "positive") return FIXED.singleEquivocalIhc3;
+  if (ihc === "negative") return FIXED.singleEquivocalIhc01;
+  return FIXED.singleEquivocalNeedsDual;
 }
 
 /** Dual-probe ISH governs single-probe ISH on the same tissue (2018 Fig. 2, footnote c) unless it is unusable. */
@@ -100,7 +136,14 @@ interface CombinationRule {
   then: (ihc: Call | undefined, ish: Outcome | undefined, view: SpecimenView) => Outcome;
 }
 
-const ishReason = (ish: Outcome | undefined): string => (ish ? ish.reason : "no ISH");
+const ishReason = (ish: Outcome | undefined): TextValue => (ish ? reasonValue(ish) : text("reason.no-ish"));
+
+/** The ISH's own reason as the specimen's (no new text: its descriptor, if any, and its English string as they are). */
+function asIsh(call: Call, ish: Outcome | undefined, need?: Need): Outcome {
+  if (!ish) return outcome(call, text("reason.no-ish"), need);
+  if (ish.reasonText) return new TextOutcome(call, ish.reasonText, need);
+  return need === undefined ? { call, reason: ish.reason } : { call, reason: ish.reason, need };
+}
 
 /** The specimen-level combination, in order. Positive by either test is HER2-positive (2018 Figs. 1-3). */
 export const COMBINATION_RULES: readonly CombinationRule[] = [
@@ -110,72 +153,74 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     when: (ihc) => ihc === "positive",
     then: (_ihc, ish, view) => {
       // Named by what the record holds: never "3+" for an IHC reported positive without a score.
-      const ihc = view.ihcUnscored ?? "IHC 3+ is positive";
-      return {
-        call: "positive",
-        reason: ish?.call === "negative" ? `${ihc} (${ish.reason} on the same tissue)` : ihc,
-      };
+      const ihc: TextValue = view.ihcUnscored ?? IHC_POSITIVE;
+      if (ish?.call === "negative")
+        return outcome("positive", () => text("reason.ihc3.ish-negative", { ihc, ish: reasonValue(ish) }));
+      return typeof ihc === "string" ? { call: "positive", reason: ihc } : outcome("positive", ihc);
     },
   },
   {
     name: "ISH positive (after any IHC work-up) is positive",
     source: "Wolff 2018, Figs. 2-6",
     when: (_ihc, ish) => ish?.call === "positive",
-    then: (_ihc, ish) => ({ call: "positive", reason: ishReason(ish) }),
+    then: (_ihc, ish) => asIsh("positive", ish),
   },
   {
     name: "ISH negative (after any IHC work-up) is negative",
     source: "Wolff 2018, Figs. 2-6",
     when: (_ihc, ish) => ish?.call === "negative",
-    then: (ihc, ish) => ({
-      call: "negative",
-      reason: ihc === "equivocal" ? `IHC 2+ with ${ishReason(ish)}` : ishReason(ish),
-    }),
+    then: (ihc, ish) =>
+      ihc === "equivocal"
+        ? outcome("negative", () => text("reason.ihc2.with-ish", { ish: ishReason(ish) }))
+        : asIsh("negative", ish),
   },
   {
     name: "IHC 0 or 1+ is negative",
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "negative",
     then: (_ihc, ish, view) => {
-      const ihc = view.ihcUnscored ?? `IHC ${view.ihcScore ?? "0/1+"} is negative`;
-      return { call: "negative", reason: ish ? `${ihc} (${ish.reason})` : ihc };
+      const ihc: TextValue = view.ihcUnscored ?? ihcNegative(view.ihcScore);
+      if (ish)
+        return outcome("negative", () => text("reason.ihc01.with-ish", { ihc, ish: reasonValue(ish) }));
+      return typeof ihc === "string" ? { call: "negative", reason: ihc } : outcome("negative", ihc);
     },
   },
   {
     name: "ISH needing work-up is equivocal until it is done",
     source: "Wolff 2018, Figs. 2, 4-6",
     when: (_ihc, ish) => ish?.need !== undefined,
-    then: (_ihc, ish) => ({ call: "equivocal", reason: ishReason(ish), need: ish?.need }),
+    then: (_ihc, ish) => asIsh("equivocal", ish, ish?.need),
   },
   {
     name: "IHC 2+ without ISH is equivocal: reflex ISH on the same specimen",
     source: "Wolff 2018, Fig. 1",
     when: (ihc, ish) => ihc === "equivocal" && ish === undefined,
-    then: () => ({
-      call: "equivocal",
-      reason: "IHC 2+ (equivocal) without ISH on the same specimen",
-      need: "reflex-ish",
-    }),
+    then: () => FIXED.reflexIsh,
   },
   {
     name: "IHC 2+ with an unusable ISH is equivocal",
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "equivocal",
-    then: (_ihc, ish) => ({ call: "equivocal", reason: `IHC 2+ (equivocal); ${ishReason(ish)}` }),
+    then: (_ihc, ish) =>
+      outcome("equivocal", () => text("reason.ihc2.unusable-ish", { ish: ishReason(ish) })),
   },
   {
     name: "Otherwise the tests give no conclusive result",
     source: "DESIGN.md (indeterminate)",
     when: () => true,
-    then: (_ihc, ish, view) => ({ call: "indeterminate", reason: indeterminateReason(ish, view) }),
+    then: (_ihc, ish, view) => indeterminate(ish, view),
   },
 ];
 
-function indeterminateReason(ish: Outcome | undefined, view: SpecimenView): string {
-  const parts: string[] = [];
+function indeterminate(ish: Outcome | undefined, view: SpecimenView): Outcome {
+  const parts: TextValue[] = [];
   if (view.ihcMissing) parts.push(view.ihcMissing);
-  if (ish) parts.push(ish.reason);
-  return parts.length > 0 ? parts.join("; ") : "no usable IHC or ISH component";
+  if (ish) parts.push(reasonValue(ish));
+  if (parts.length === 0) return FIXED.noneUsable;
+  const joined = joinTexts(parts, "join.semicolon");
+  return typeof joined === "object"
+    ? outcome("indeterminate", joined)
+    : { call: "indeterminate", reason: en(joined) };
 }
 
 /** The call for one specimen from its tests (the first combination rule that applies). */
@@ -184,5 +229,5 @@ export function combine(view: SpecimenView): Outcome {
   for (const rule of COMBINATION_RULES) {
     if (rule.when(view.ihc, ish)) return rule.then(view.ihc, ish, view);
   }
-  return { call: "indeterminate", reason: "no usable IHC or ISH component" };
+  return FIXED.noneUsable;
 }

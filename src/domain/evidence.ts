@@ -1,4 +1,5 @@
 /** The evidence list: one item per HER2 record, what the rules read it as, and whether the status rests on it. */
+import { reasonValue } from "./calls";
 import { ishValue } from "./ish";
 import type { RecordUse, Triaged } from "./records";
 import { bySpecimenRecency, readingText, type SpecimenResult } from "./specimen";
@@ -112,8 +113,8 @@ function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | 
   if (governing && bySpecimenRecency(governing, result) < 0) {
     return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
-  // The specimen's reason is English inside the message (its readings are not yet messages).
-  return notUsed(text("evidence.not-conclusive", { reason: result.reason }));
+  // The specimen's reason as a message where combine.ts wrote one (ish.ts's group and band reasons stay English).
+  return notUsed(text("evidence.not-conclusive", { reason: reasonValue(result) }));
 }
 
 /**

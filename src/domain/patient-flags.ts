@@ -2,7 +2,7 @@
  * Patient-level flags (DESIGN.md flag codes): missing work-up per specimen, discordance between specimens, pending and
  * unreadable results, the metastatic retest and anti-HER2 therapy. Each flag has its message, evidence and sources.
  */
-import { isConclusive, type Need } from "./calls";
+import { isConclusive, type Need, reasonValue } from "./calls";
 import type { SpecimenGroup } from "./grouping";
 import { calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
@@ -96,7 +96,7 @@ function needFlag(
     bySpecimenRecency(governing, result) < 0;
   const values = {
     specimen: capitalisedDescriptionText(result.group),
-    reason: result.reason,
+    reason: reasonValue(result),
     rule: needRule(need),
   };
   return makeFlag(NEED_FLAGS[need], {

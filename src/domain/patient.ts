@@ -2,7 +2,7 @@
  * Patient-level assessment: the current HER2 status from the most recent conclusive specimen, the category and
  * setting, the flags, the recommendation and the evidence list (DESIGN.md, "Contract: the assessment").
  */
-import { isConclusive } from "./calls";
+import { isConclusive, reasonValue } from "./calls";
 import { categoryOf } from "./category";
 import { calendarDate, sortInPlace } from "./dates";
 import { evidenceList, notUsed, type Usage } from "./evidence";
@@ -89,7 +89,7 @@ function withNewerInconclusive(
   if (!newer) return reason;
   const note = text("status.newer-inconclusive", {
     specimen: specimenDescriptionText(newer.group),
-    reason: newer.reason,
+    reason: reasonValue(newer),
   });
   return text("join.space", { first: reason, rest: note });
 }
@@ -106,7 +106,7 @@ function statusReason(
     const unreadable = triaged.filter((t) => t.use.use === "unreadable").length;
     return text("status.none-usable", { pending, unreadable });
   }
-  const reason = governing.reason;
+  const reason = reasonValue(governing);
   if (status === "positive" || status === "negative") {
     const basis = text("status.basis", { specimen: specimenDescriptionText(governing.group), reason });
     // An undated result cannot be shown to be the most recent: the reason says what the status rests on (18.5).
@@ -499,7 +499,11 @@ function residualFlag(
   start: IsoDate,
   therapies: readonly AntiHer2Therapy[],
 ): Flag {
-  const values = { specimen: capitalisedDescriptionText(residual.group), start, reason: residual.reason };
+  const values = {
+    specimen: capitalisedDescriptionText(residual.group),
+    start,
+    reason: reasonValue(residual),
+  };
   return makeFlag("residual-disease-result", {
     message: governing
       ? text("flag.residual.message.governing", {

@@ -12,7 +12,17 @@
  * point opposite ways (IHC 3+ with ISH negative, IHC 0/1+ with dual-probe group 1 or single-probe >= 6.0) keep the
  * guideline's call (positive by either test, Wolff 2018 Figs. 1-3) and are flagged for review (`discordant-results`).
  */
-import { asCall, type Call, CALLS, isConclusive, type Need, type Outcome } from "./calls";
+import {
+  asCall,
+  type Call,
+  CALLS,
+  isConclusive,
+  type Need,
+  type Outcome,
+  OutcomeCache,
+  reasonValue,
+  TextOutcome,
+} from "./calls";
 import { combine, type DualView, type SingleView, type SpecimenView } from "./combine";
 import { byText, newestFirst } from "./dates";
 import { en, text, type Text, type TextValue } from "./text";
@@ -44,6 +54,8 @@ export interface SpecimenResult {
   group: SpecimenGroup;
   call: Call;
   reason: string;
+  /** The reason as a message when it is one (`reason` is its English rendering; calls.ts `reasonValue`). */
+  reasonText?: Text;
   /** Work still needed for a final result (none when a pending test will supply it or the lab gave a final call). */
   need?: Need;
   /** The newest IHC 2+ record, for the reflex-ISH action text. */
@@ -346,7 +358,7 @@ function withIhcIshDiscordance(
         ihc: latest.ihc.source,
         ihcReading: ihcText,
         ish: ishRecord.source,
-        ishReason: ish.reason,
+        ishReason: reasonValue(ish),
       }),
       action: text("flag.ihc-ish.action", { name: specimenNameText(group) }),
       evidence: [latest.ihc.source, ishRecord.source],
@@ -362,13 +374,25 @@ function componentSources(latest: Latest): ResourceRef[] {
   return sources;
 }
 
+const LAB_OUTCOMES = new OutcomeCache();
+
+/** The laboratory's own call as the specimen's, with what the tests (as reported) still need. */
+function labOutcome(call: Call, need: Need | undefined): Outcome {
+  return LAB_OUTCOMES.get(
+    call,
+    need ?? "",
+    () => new TextOutcome(call, text("reason.lab-interpretation", { call: callWords(call) }), need),
+  );
+}
+
 /** Drops a need that a pending test on the same specimen will meet, saying so in the reason. */
 function withPending(
   need: Need | undefined,
-  reason: string,
+  final: Outcome,
   group: SpecimenGroup,
-): { need?: Need; reason: string } {
-  if (!need) return { reason };
+): { need?: Need; reason: string; reasonText?: Text } {
+  const { reason, reasonText } = final;
+  if (!need) return { reason, reasonText };
   const pendingMethods = new Set(group.pending.map((r) => r.method));
   const pendingIsh = pendingMethods.has("ish-dual") || pendingMethods.has("ish-single");
   const met =
@@ -377,7 +401,9 @@ function withPending(
     (need === "dual-probe" && pendingMethods.has("ish-dual")) ||
     ((need === "recount" || need === "recount-adjudication") &&
       (pendingMethods.has("ish-dual") || pendingMethods.has("interpretation")));
-  return met ? { reason: `${reason}; a result on this specimen is pending` } : { need, reason };
+  if (!met) return { need, reason, reasonText };
+  const pending = text("reason.pending", { reason: reasonValue(final) });
+  return { reason: en(pending), reasonText: pending };
 }
 
 /** The text with its first letter in upper case, for messages that start with a specimen name. */
@@ -481,11 +507,7 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
         ? combine(view(readings, true))
         : measuredOutcome;
   const final: Outcome = interpretation
-    ? {
-        call: interpretation,
-        reason: `laboratory interpretation: ${interpretation}`,
-        need: reportedOutcome?.need,
-      }
+    ? labOutcome(interpretation, reportedOutcome?.need)
     : (reportedOutcome ?? measuredOutcome);
   const mismatches = componentMismatches(latest, readings, group);
   const evidence = [
@@ -502,16 +524,21 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
       message: text("flag.unreachable.message", {
         specimen: capitalisedNameText(group),
         call: callWords(final.call),
-        reason: measuredOutcome.reason,
+        reason: reasonValue(measuredOutcome),
       }),
       action: text("flag.unreachable.action", { name: specimenNameText(group) }),
       evidence,
       severity: "action",
     });
+    const reasonText = text("reason.unreachable", {
+      call: callWords(final.call),
+      reason: reasonValue(measuredOutcome),
+    });
     return {
       group,
       call: "indeterminate",
-      reason: `the laboratory's interpretation (${final.call}) contradicts the specimen's own results (${measuredOutcome.reason}); pathology review or an amended report is needed`,
+      reason: en(reasonText),
+      reasonText,
       superseded: latest.superseded,
       mismatches,
       discordances: withIhcIshDiscordance(latest.discordances, readings, latest, group),
@@ -525,7 +552,7 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
       message: text("flag.contradicted.message", {
         specimen: capitalisedNameText(group),
         call: callWords(final.call),
-        reason: measuredOutcome.reason,
+        reason: reasonValue(measuredOutcome),
       }),
       action: text("flag.contradicted.action", { name: specimenNameText(group) }),
       evidence,
@@ -533,14 +560,16 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
   }
   // A conclusive laboratory call includes work the data may not show (a recount, the IHC work-up).
   const need = isConclusive(final.call) ? undefined : final.need;
-  const pending = withPending(need, final.reason, group);
+  const pending = withPending(need, final, group);
   const conflict = latest.discordances.find((d) => d.severity === "action");
   if (conflict) {
     // Which of two same-date results is valid is for the laboratory to say: never a conclusive call from either.
+    const reasonText = text("reason.conflict", { evidence: conflict.evidence.join(", ") });
     return {
       group,
       call: "indeterminate",
-      reason: `conflicting results of one method on this specimen, neither superseding the other (${conflict.evidence.join(", ")})`,
+      reason: en(reasonText),
+      reasonText,
       superseded: latest.superseded,
       mismatches,
       discordances: latest.discordances,
@@ -553,6 +582,7 @@ export function assessSpecimen(group: SpecimenGroup): SpecimenResult {
     group,
     call: final.call,
     reason: pending.reason,
+    reasonText: pending.reasonText,
     need: pending.need,
     ihcEquivocal: readings.ihc?.score === "2+" ? latest.ihc : undefined,
     ihcScore: readings.ihc?.score,

@@ -8,8 +8,9 @@
  * Each evidence item's reading (`interpretation`: "IHC 2+ (equivocal)", "ISH group 2 (…)") and not-used reason, and
  * the unreadable list's reasons the rules wrote (`Assessment.i18n.unreadable`), are messages too. Texts the rules do
  * not yet hold as messages stay in English: evidence values ("ratio 2.3, HER2 4.5/cell"), the implausible-number
- * reasons of ish.ts, and a specimen's combined reason inside a message ("IHC 2+ (equivocal) without ISH on the same
- * specimen", combine.ts). What the record or the FHIR layer wrote (`readAs`, a loader's reason) stays as written.
+ * reasons of ish.ts, and the ISH group and band reasons of ish.ts inside a specimen's reason. The specimen's combined
+ * reason itself ("IHC 2+ (equivocal) without ISH on the same specimen", combine.ts and specimen.ts) is a message
+ * (`Outcome.reasonText`). What the record or the FHIR layer wrote (`readAs`, a loader's reason) stays as written.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";

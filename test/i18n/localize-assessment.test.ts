@@ -260,3 +260,46 @@ describe("localizeAssessment", () => {
     }
   });
 });
+
+describe("the combined specimen reason (combine.ts) in the locale", () => {
+  const noIsh = assessments.find(({ name }) => name === "her2-ihc2-no-ish.json")?.a;
+  const reasonWords = (locale: Locale): RegExp =>
+    // "IHC" is kept in Chinese beside 免疫组化 ("免疫组化 (IHC)"), never in Spanish (IHQ).
+    locale === "es"
+      ? /\b(?:IHC|equivocal|without|same|specimen)\b/
+      : /\b(?:equivocal|without|same|specimen)\b/;
+
+  it("the sandbox patient her2-ihc2-no-ish has the reflex-ISH flag and status on that reason in English", () => {
+    expect(noIsh?.status).toBe("equivocal");
+    const flag = noIsh?.flags.find((f) => f.code === "reflex-ish-missing");
+    expect(flag?.message).toContain("IHC 2+ (equivocal) without ISH on the same specimen");
+    expect(noIsh?.statusReason).toContain("IHC 2+ (equivocal) without ISH on the same specimen");
+  });
+
+  for (const locale of OTHER) {
+    it(`${locale}: the reflex-ISH flag and the status reason of her2-ihc2-no-ish hold no English word of it`, () => {
+      if (!noIsh) throw new Error("sandbox patient her2-ihc2-no-ish.json not found");
+      const localized = localizeAssessment(noIsh, locale);
+      const flag = localized.flags.find((f) => f.code === "reflex-ish-missing");
+      expect(flag?.message).toBeDefined();
+      for (const t of [flag?.message ?? "", localized.statusReason]) {
+        expect(t, `${locale}: "${t}"`).not.toMatch(reasonWords(locale));
+      }
+      const sameSpecimen = locale === "es" ? "en la misma muestra" : "同一标本";
+      expect(flag?.message).toContain(sameSpecimen);
+      expect(localized.statusReason).toContain(sameSpecimen);
+    });
+  }
+
+  it("an IHC 2+ with an unusable dual-probe ISH, and a lab interpretation, are named in the locale too", () => {
+    const unusable = assess(patient([ihc("2+"), dual(undefined, undefined)]));
+    expect(unusable.statusReason).toContain("IHC 2+ (equivocal); dual-probe ISH not usable: ");
+    const reason = (a: Assessment, locale: Locale) => localizeAssessment(a, locale).statusReason;
+    expect(reason(unusable, "es")).toContain("IHQ 2+ (equívoco); ISH de doble sonda no utilizable: ");
+    expect(reason(unusable, "zh-CN")).toContain("免疫组化 (IHC) 2+（不确定）；双探针 ISH 不可用：");
+    const lab = assess(patient([ihc("2+"), dual(2.5, 5), interpretation("positive")]));
+    expect(lab.statusReason).toContain(": laboratory interpretation: positive.");
+    expect(reason(lab, "es")).toContain(": interpretación del laboratorio: positivo.");
+    expect(reason(lab, "zh-CN")).toContain("：实验室判读：阳性。");
+  });
+});
