@@ -217,12 +217,15 @@ function conflictingCopyKeys(
 
 function notConclusive(result: SpecimenResult, copies: readonly ResourceRef[]): SpecimenResult {
   if (!isConclusive(result.call)) return result;
-  return {
+  const unsettled: SpecimenResult = {
     ...result,
     call: "indeterminate",
     need: undefined,
     reason: `${copies.join(", ")} came in copies with different contents on this specimen, so its result cannot be settled (${result.reason})`,
   };
+  // The descriptor is the old reason's: kept, it would stand in for this one in every message (reasonValue).
+  delete unsettled.reasonText;
+  return unsettled;
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {
