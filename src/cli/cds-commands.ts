@@ -13,8 +13,6 @@ import { buildCdsService } from "../cds/service";
 import { readCodeMapFile } from "./code-map-file";
 import type { ReviewIo } from "./review";
 
-export const CDS_COMMANDS: readonly string[] = ["cds-service", "feedback-report"];
-
 /** Reads and validates a config file; a relative feedbackFile is relative to the config file. */
 export function readCdsConfigFile(path: string): CdsConfig {
   let json: unknown;

@@ -13,14 +13,14 @@ import { runReviewWorker } from "./review-worker";
 import { review, type ReviewIo } from "./review";
 import { runScanWorker, SCAN_WORKER_ROLE, type ScanWorkerStart } from "./scan-worker";
 
+/** The commands of cds-commands.ts, named here so that it is imported only for them (test/cli/bin.test.ts runs each). */
+const LAZY_CDS_COMMANDS: readonly string[] = ["cds-service", "feedback-report"];
+
 /**
  * Runs the command line.
  * @param argv The arguments after `her2`.
  * @returns The exit code.
  */
-/** The commands of cds-commands.ts, named here so that it is imported only for them (test/cli/bin.test.ts runs each). */
-const LAZY_CDS_COMMANDS: readonly string[] = ["cds-service", "feedback-report"];
-
 export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = new Date()): Promise<number> {
   const started = performance.now();
   // The CDS Hooks service and its feedback report (issue 13) have their own options (cds-commands.ts).
