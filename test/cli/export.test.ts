@@ -332,6 +332,52 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(run.stderr).toContain("found nothing (HTTP 404): is Group/no-such-group right?");
   });
 
+  it("--locale es: a 404 on the group is said in Spanish; the URL, the group and the server's words kept", async () => {
+    const s = await sandbox();
+    const english = await exportFrom(s, { group: "no-such-group" });
+    const run = await exportFrom(s, { group: "no-such-group", locale: "es" });
+    expect(run.exitCode).toBe(4);
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(english.stderr.trimEnd().split("\n").length);
+    expect(lines[0]).toMatch(
+      /^her2 export: error: la solicitud de inicio http:\/\/\S+\/fhir\/Group\/no-such-group\/\$export\S* no encontró nada \(HTTP 404\): ¿es correcto Group\/no-such-group\?/,
+    );
+    expect(lines[1]).toBe(
+      "her2 export: todavía no se descargó nada; ejecute la misma orden otra vez para reintentar",
+    );
+    // The server's own words are quoted as they came.
+    const said = /\(HTTP 404\): is Group\/no-such-group right\?(.*)$/m.exec(english.stderr)?.[1] ?? "";
+    expect(lines[0]?.endsWith(said)).toBe(true);
+    for (const line of lines)
+      expect(line.replace(said, "")).not.toMatch(
+        /\b(failed|found nothing|right|nothing was|run the same|again)\b/,
+      );
+  });
+
+  it("--locale es / zh-CN: a status request that keeps failing names the saved state to resume from", async () => {
+    for (const [locale, hint] of [
+      ["es", "ejecute la misma orden otra vez para reanudar (la URL de estado está guardada en "],
+      ["zh-CN", "再次运行同一命令即可继续（状态 URL 已保存在 "],
+    ] as const) {
+      const s = await sandbox({ faults: [{ kind: "poll-500", times: 4 }] });
+      const out = tempDir();
+      const run = await exportFrom(s, { out, locale });
+      expect(run.exitCode).toBe(4);
+      expect(run.stderr).toContain(`${hint}${join(out, STATE_FILE)}`);
+      expect(run.stderr).toMatch(
+        locale === "es" ? /la consulta de estado \S+ falló \(HTTP 500\)/ : /状态查询 \S+ 失败（HTTP 500）/,
+      );
+      expect(run.stderr).not.toMatch(
+        /\b(export started|status URL saved|failed|retrying|run the same command)\b/,
+      );
+      expect(run.stderr).toContain(locale === "es" ? "HTTP 500, reintentando" : "HTTP 500，正在重试");
+      // The next run, in English, resumes the same job: the state does not depend on the locale.
+      const second = await exportFrom(s, { out });
+      expect(second.exitCode).toBe(0);
+      expect(second.stderr).toContain("resuming: polling the saved status URL");
+    }
+  });
+
   it("a server that never completes: gives up after --max-wait, keeping the job for a later run", async () => {
     const s = await sandbox({ faults: [{ kind: "never-complete" }] });
     const run = await exportFrom(s, { maxWaitMs: 300 }, { backoff: { ...FAST, initialMs: 50 } });
