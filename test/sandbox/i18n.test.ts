@@ -5,7 +5,7 @@
  * locale in the token response (`locale`), and the launch URL carries nothing new.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scenarioText, SCENARIOS } from "../../sandbox/i18n";
+import { type Locale, scenarioText, SCENARIOS } from "../../sandbox/i18n";
 import { readManifest } from "../../sandbox/manifest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import {
@@ -218,6 +218,15 @@ const unescapeHtml = (page: string): string =>
     .replaceAll("&gt;", ">")
     .replaceAll("&amp;", "&");
 
+/** The standalone launch's patient picker, asked for in `locale` (ui_locales). */
+async function pickerPage(locale: Locale): Promise<string> {
+  const { params } = authorizeParams(sandbox.url, {
+    scope: APP_SCOPES.replace("launch ", "launch/patient "),
+    ui_locales: locale,
+  });
+  return (await get(`${sandbox.url}/auth/authorize?${new URLSearchParams(params).toString()}`)).text();
+}
+
 /** Each scenario's English sentences (split at `;` and `:`), long enough to be a sentence rather than a code. */
 const englishSentences = manifest.patients.flatMap((p) =>
   p.scenario
@@ -249,31 +258,20 @@ describe("the patients' scenarios in every locale (issue 15)", () => {
     },
   );
 
-  it("the clinical terms as the app's catalogs write them", () => {
-    const es = Object.values(SCENARIOS.es).join("\n");
-    const zh = Object.values(SCENARIOS["zh-CN"]).join("\n");
-    expect(es).not.toMatch(/\bIHC\b/);
-    expect(es).toContain("ISH de doble sonda");
-    expect(es).toContain("trastuzumab");
-    expect(es).toContain("metastásica");
-    expect(zh).toContain("免疫组化 (IHC) 3+");
-    expect(zh).toContain("双探针 ISH");
-    expect(zh).toContain("曲妥珠单抗");
-    expect(zh).toContain("转移性");
-    expect(zh).not.toMatch(/trastuzumab/i);
+  it.each<[Exclude<Locale, "en">, string[], RegExp]>([
+    ["es", ["IHQ 3+", "ISH de doble sonda", "equívoco", "trastuzumab", "metastásica"], /\bIHC\b/],
+    ["zh-CN", ["免疫组化 (IHC) 3+", "双探针 ISH", "不确定", "曲妥珠单抗", "转移性"], /trastuzumab/i],
+  ])("%s: the clinical terms as the app's catalogs write them", (locale, terms, notThere) => {
+    const all = Object.values(SCENARIOS[locale]).join("\n");
+    for (const term of terms) expect(all).toContain(term);
+    expect(all).not.toMatch(notThere);
   });
 
   it.each(["es", "zh-CN"] as const)(
     "%s: the picker and the home page show no English scenario sentence",
     async (locale) => {
       expect(englishSentences.length).toBeGreaterThan(manifest.patients.length);
-      const { params } = authorizeParams(sandbox.url, {
-        scope: APP_SCOPES.replace("launch ", "launch/patient "),
-        ui_locales: locale,
-      });
-      const picker = await (
-        await get(`${sandbox.url}/auth/authorize?${new URLSearchParams(params).toString()}`)
-      ).text();
+      const picker = await pickerPage(locale);
       const home = await html(`/sandbox/?lang=${locale}`);
       for (const page of [picker, home]) {
         expect(htmlLang(page)).toBe(locale);
@@ -286,14 +284,7 @@ describe("the patients' scenarios in every locale (issue 15)", () => {
   );
 
   it("English: the picker shows the manifest's own scenarios", async () => {
-    const { params } = authorizeParams(sandbox.url, {
-      scope: APP_SCOPES.replace("launch ", "launch/patient "),
-      ui_locales: "en",
-    });
-    const picker = await (
-      await get(`${sandbox.url}/auth/authorize?${new URLSearchParams(params).toString()}`)
-    ).text();
-    const text = unescapeHtml(picker);
+    const text = unescapeHtml(await pickerPage("en"));
     for (const p of manifest.patients) expect(text).toContain(p.scenario);
   });
 });
