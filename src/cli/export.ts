@@ -305,7 +305,8 @@ export async function runExport(
     if (failed.length > 0) {
       say(
         cliText("export.incompleteFiles", {
-          count: String(failed.length),
+          count: failed.length,
+          n: String(failed.length),
           names: failed.map((f) => f.name).join(", "),
         }),
       );

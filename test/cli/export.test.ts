@@ -433,6 +433,33 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     );
   });
 
+  it("her2 review --from --locale es: an incomplete export is not reviewed, said in Spanish", async () => {
+    const broken = await sandbox({ faults: [{ kind: "file-404", resourceType: "Observation" }] });
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const argv = [
+      "review",
+      "--from",
+      `${broken.url}/fhir`,
+      "--group",
+      GROUP,
+      "--out",
+      tempDir(),
+      "--key",
+      KEY_FILE,
+    ];
+    expect(await runCli([...argv, "--locale", "es"], { stdout, stderr })).toBe(4);
+    expect(stdout.text).toBe("");
+    expect(stderr.text).toContain(
+      "her2 review: no revisado: la exportación está incompleta (Observation.000.ndjson (Observation))",
+    );
+    expect(stderr.text).toContain(
+      "her2 export: incompleta: no se pudo descargar 1 archivo: Observation.000.ndjson",
+    );
+    expect(stderr.text).toMatch(/her2 export: descargado Patient\.000\.ndjson \(\d+ recursos\)/);
+    expect(stderr.text).not.toMatch(/\b(not reviewed|incomplete|downloaded|export started|resources)\b/);
+  });
+
   it("her2 review --from a server that cannot be reached says nothing was downloaded, not an empty list", async () => {
     const stderr = new Sink();
     const code = await runCli(

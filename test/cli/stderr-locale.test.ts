@@ -191,4 +191,18 @@ describe("the review's stderr in the locale", () => {
       ":52: advertencia: no es un recurso FHIR (sin resourceType); línea omitida",
     );
   });
+
+  it("es on a terminal: the reading and assessing progress lines in Spanish, in-process too", async () => {
+    const dir = messyFolder();
+    const stderr = new Sink();
+    stderr.isTTY = true;
+    await review(
+      { inputs: [dir], format: "ndjson", asOf: AS_OF, flags: [], statuses: [], locale: "es" },
+      { stdout: new Sink(), stderr },
+      { workers: 0 },
+    );
+    expect(stderr.text).toMatch(/leyendo \S+: línea \d+ \(\d+ % de la entrada leída\)/);
+    expect(stderr.text).toMatch(/evaluando paciente \d+ de 2/);
+    expect(stderr.text).not.toMatch(/\b(reading|assessing patient)\b/);
+  });
 });
