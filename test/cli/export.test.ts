@@ -126,6 +126,11 @@ const SANDBOX_RESOURCES = sandboxResources();
 const SANDBOX_TOTAL = [...SANDBOX_RESOURCES.values()].reduce((a, b) => a + b, 0);
 const SANDBOX_OBSERVATIONS = SANDBOX_RESOURCES.get("Observation") ?? 0;
 
+/** `her2 review --from <base>` of the group into a new folder, with the sandbox's key. */
+function reviewFrom(base: string): string[] {
+  return ["review", "--from", base, "--group", GROUP, "--out", tempDir(), "--key", KEY_FILE];
+}
+
 const ndjsonFiles = (dir: string): string[] =>
   readdirSync(dir)
     .filter((f) => f.endsWith(".ndjson"))
@@ -437,18 +442,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const broken = await sandbox({ faults: [{ kind: "file-404", resourceType: "Observation" }] });
     const stdout = new Sink();
     const stderr = new Sink();
-    const argv = [
-      "review",
-      "--from",
-      `${broken.url}/fhir`,
-      "--group",
-      GROUP,
-      "--out",
-      tempDir(),
-      "--key",
-      KEY_FILE,
-    ];
-    expect(await runCli([...argv, "--locale", "es"], { stdout, stderr })).toBe(4);
+    expect(await runCli([...reviewFrom(`${broken.url}/fhir`), "--locale", "es"], { stdout, stderr })).toBe(4);
     expect(stdout.text).toBe("");
     expect(stderr.text).toContain(
       "her2 review: no revisado: la exportación está incompleta (Observation.000.ndjson (Observation))",
@@ -462,20 +456,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
 
   it("her2 review --from a server that cannot be reached says nothing was downloaded, not an empty list", async () => {
     const stderr = new Sink();
-    const code = await runCli(
-      [
-        "review",
-        "--from",
-        "http://127.0.0.1:9/fhir",
-        "--group",
-        GROUP,
-        "--out",
-        tempDir(),
-        "--key",
-        KEY_FILE,
-      ],
-      { stdout: new Sink(), stderr },
-    );
+    const code = await runCli(reviewFrom("http://127.0.0.1:9/fhir"), { stdout: new Sink(), stderr });
     expect(code).toBe(4);
     expect(stderr.text).toContain(
       "her2 review: not reviewed: the export is incomplete (nothing was downloaded)",
