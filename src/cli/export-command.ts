@@ -8,6 +8,7 @@
  */
 import type { ParsedArgs } from "./args";
 import { type ExportResult, runExport, type ExportTuning } from "./export";
+import { cliText, renderText } from "./messages";
 import type { ReviewIo, ReviewOptions, ReviewResult } from "./review";
 
 export interface ExportCommandResult {
@@ -27,12 +28,12 @@ export async function exportCommand(
   const exported = await runExport(parsed.options, io, signal, tuning);
   if (parsed.review === undefined) return { exitCode: exported.exitCode, exported };
   if (exported.exitCode !== 0) {
-    if (exported.exitCode === 4)
-      io.stderr.write(
-        `her2 review: not reviewed: the export is incomplete (${
-          exported.missing.length > 0 ? exported.missing.join(", ") : "nothing was downloaded"
-        })\n`,
-      );
+    if (exported.exitCode === 4) {
+      const missing =
+        exported.missing.length > 0 ? exported.missing.join(", ") : cliText("export.nothingDownloaded");
+      const text = cliText("export.notReviewed", { missing });
+      io.stderr.write(`${renderText(parsed.options.locale ?? "en", text)}\n`);
+    }
     return { exitCode: exported.exitCode, exported };
   }
   const reviewed = await review(parsed.review, io);
