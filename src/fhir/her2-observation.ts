@@ -42,19 +42,23 @@ const METHOD_NAMES: Readonly<Record<"ihc" | "ish", Text>> = {
   ish: fhirText("fhir.method.ish"),
 };
 
-/** `{where} {element}`: the value element read ("value valueString"); shared for the Observation's own value. */
-function atElement(where: Where, element: string): Text {
-  return where === VALUE ? (VALUE_ELEMENTS[element] ?? elementOf(where, element)) : elementOf(where, element);
+type ValueElement = "valueCodeableConcept" | "valueString" | "valueQuantity" | "valueInteger";
+
+/**
+ * The Observation's own value element ("value valueString"): one shared descriptor each, with no values, since every
+ * HER2 reading names one and the JSON output carries it in each evidence item's `i18n.readAs`.
+ */
+const VALUE_ELEMENTS: Readonly<Record<ValueElement, Text>> = {
+  valueCodeableConcept: fhirText("fhir.where.valueCodeableConcept"),
+  valueString: fhirText("fhir.where.valueString"),
+  valueQuantity: fhirText("fhir.where.valueQuantity"),
+  valueInteger: fhirText("fhir.where.valueInteger"),
+};
+
+/** `{where} {element}`: the value element read ("component[0] (LOINC 85319-2) valueString"). */
+function atElement(where: Where, element: ValueElement): Text {
+  return where === VALUE ? VALUE_ELEMENTS[element] : fhirText("fhir.where.element", { where, element });
 }
-function elementOf(where: Where, element: string): Text {
-  return fhirText("fhir.where.element", { where, element });
-}
-const VALUE_ELEMENTS: Readonly<Record<string, Text>> = Object.fromEntries(
-  ["valueCodeableConcept", "valueString", "valueQuantity", "valueInteger"].map((e) => [
-    e,
-    elementOf(VALUE, e),
-  ]),
-);
 
 /** Which part of a result a call belongs to: the IHC, the ISH, the overall interpretation, or not stated. */
 export type CallSlot = "ihc" | "ish" | "interpretation" | "unspecified";

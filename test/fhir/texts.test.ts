@@ -215,7 +215,8 @@ function records(): Her2TestRecord[] {
   const resources: Resource[] = [BREAST_SPECIMEN, ...observations(), ...reports()];
   // Two copies of one result with different contents, and a malformed result.
   const copy = observation({ id: "dup", code: loinc("85319-2") }, { valueString: "3+" });
-  resources.push(copy, { ...copy, valueString: "blah" });
+  const other: Observation = { ...copy, valueString: "blah" };
+  resources.push(copy, other);
   resources.push({
     ...observation({ id: "bad", code: loinc("85319-2") }),
     valueString: 3,
@@ -342,18 +343,16 @@ describe("the panel's copy of the assessment (localizeAssessment)", () => {
 
   it.each(LOCALES)(
     "$locale: the evidence list's readings and the unreadable list are in the locale",
-    ({ locale }) => {
+    ({ locale, catalog, fhir }) => {
       const localized = localizeAssessment(assessment, locale);
-      const runs = englishRuns(LOCALES.find((l) => l.locale === locale)?.fhir ?? {});
+      const runs = englishRuns(fhir);
       let readings = 0;
       assessment.evidence.forEach((item, i) => {
         const readAs = item.i18n?.readAs;
         if (!readAs) return;
         readings++;
         const shown = localized.evidence[i]?.readAs ?? "";
-        expect(shown).toBe(
-          renderText(readAs, locale, LOCALES.find((l) => l.locale === locale)?.catalog ?? {}),
-        );
+        expect(shown).toBe(renderText(readAs, locale, catalog));
         for (const run of runs) expect(withoutValues(shown, readAs)).not.toContain(run);
       });
       expect(readings).toBeGreaterThan(100);
