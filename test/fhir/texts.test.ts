@@ -6,6 +6,7 @@
  * FHIR element names) kept as they are. The records come from many shapes of HER2 results, readable or not.
  */
 import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
+import { IntlMessageFormat } from "intl-messageformat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assess } from "../../src/domain";
 import DOMAIN_ES from "../../src/domain/messages/es.json";
@@ -274,6 +275,26 @@ const texts: { record: Her2TestRecord; english: string; text: Text }[] = all.fla
     ? [{ record, english: record.reason, text: record.reasonText }]
     : []),
 ]);
+
+describe("the FHIR catalogs", () => {
+  it("render as intl-messageformat renders them (the ICU the domain's renderer reads: plain placeholders)", () => {
+    for (const [locale, catalog] of [
+      ["en", EN],
+      ["es", ES],
+      ["zh-CN", ZH],
+    ] as const) {
+      for (const [id, source] of Object.entries(catalog)) {
+        const names = [...source.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "");
+        const values = Object.fromEntries(names.map((n) => [n, `«${n}»`]));
+        const expected = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true }).format(values);
+        expect(
+          renderText({ id: id as `fhir.${string}`, values }, locale, catalog as unknown as Catalog),
+          id,
+        ).toBe(expected);
+      }
+    }
+  });
+});
 
 describe("the FHIR layer's readings and reasons as messages", () => {
   it("the shapes read here give many readings and reasons, each string with its descriptor", () => {
