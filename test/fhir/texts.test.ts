@@ -393,6 +393,15 @@ describe("the panel's copy of the assessment (localizeAssessment)", () => {
       const flag = localized.flags.find((f) => f.code === "result-unreadable");
       expect(flag?.message).toBeDefined();
       for (const run of runs) expect(flag?.message).not.toContain(run);
+      // A serum HER2 test or an ERBB2 variant is listed as not a tissue status, with the FHIR layer's reason.
+      const notTissue = assessment.evidence
+        .map((item, i) => ({ item, shown: localized.evidence[i] }))
+        .filter(({ item }) => item.notUsedReason?.includes("not a tissue HER2 status"));
+      expect(notTissue.length).toBeGreaterThan(3);
+      for (const { item, shown } of notTissue) {
+        expect(shown?.notUsedReason, item.resource).not.toBe(item.notUsedReason);
+        for (const run of runs) expect(shown?.notUsedReason, item.resource).not.toContain(run);
+      }
     },
   );
 });
