@@ -81,7 +81,7 @@ export function evidenceItem(
     used: usage.used,
     notUsedReason: usage.notUsedReason,
     textOnly: record.textOnly,
-    i18n: evidenceTexts(value?.message, interpretation?.message, usage.reasonText),
+    i18n: evidenceTexts(value?.message, interpretation?.message, usage.reasonText, record.readAsText),
   };
 }
 
@@ -90,13 +90,15 @@ function evidenceTexts(
   value: Text | undefined,
   interpretation: TextValue | undefined,
   notUsedReason: Text | undefined,
+  readAs: Text | undefined,
 ): EvidenceTexts | undefined {
   const reading = typeof interpretation === "object" ? interpretation : undefined;
-  if (!value && !reading && !notUsedReason) return undefined;
+  if (!value && !reading && !notUsedReason && !readAs) return undefined;
   const texts: EvidenceTexts = {};
   if (value) texts.value = value;
   if (reading) texts.interpretation = reading;
   if (notUsedReason) texts.notUsedReason = notUsedReason;
+  if (readAs) texts.readAs = readAs;
   return texts;
 }
 
@@ -125,12 +127,17 @@ export function interpretationOf(
   record: Her2TestRecord,
   result: SpecimenResult | undefined,
 ): { text: string; message: TextValue } | undefined {
-  // The FHIR layer's reason for an unreadable record stays as it wrote it.
-  return record.method === "unreadable" ? plainReading(record.reason) : readingText(record, result);
+  // The FHIR layer's reason for an unreadable record, with its descriptor where it wrote one.
+  return record.method === "unreadable"
+    ? plainReading(record.reason, record.reasonText)
+    : readingText(record, result);
 }
 
-function plainReading(reason: string | undefined): { text: string; message: TextValue } | undefined {
-  return reason === undefined ? undefined : { text: reason, message: reason };
+function plainReading(
+  reason: string | undefined,
+  message: Text | undefined,
+): { text: string; message: TextValue } | undefined {
+  return reason === undefined ? undefined : { text: reason, message: message ?? reason };
 }
 
 /** The last specimen whose records were listed, with its usage when it does not set the status. */

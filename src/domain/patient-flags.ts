@@ -19,7 +19,7 @@ import {
   type SpecimenResult,
   usedSources,
 } from "./specimen";
-import { joinTexts, text, type Text } from "./text";
+import { joinTexts, text, type Text, type TextValue } from "./text";
 import type {
   AntiHer2Therapy,
   DataGap,
@@ -162,7 +162,7 @@ function discordantFlag(
 
 function listFlag(
   code: "result-pending" | "result-unreadable",
-  items: readonly { record: Her2TestRecord; reason?: string }[],
+  items: readonly { record: Her2TestRecord; reason?: TextValue }[],
 ): Flag | undefined {
   if (items.length === 0) return undefined;
   const count = items.length;
@@ -318,11 +318,12 @@ export function collectFlags(c: FlagContext): Flag[] {
     for (const d of r.discordances) flags.push(makeFlag("discordant-results", d));
     if (isConclusive(r.call)) conclusive.push(r);
   }
-  const pending: { record: Her2TestRecord; reason?: string }[] = [];
-  const unreadable: { record: Her2TestRecord; reason?: string }[] = [];
+  const pending: { record: Her2TestRecord; reason?: TextValue }[] = [];
+  const unreadable: { record: Her2TestRecord; reason?: TextValue }[] = [];
   for (const t of c.triaged) {
     if (t.use.use === "pending") pending.push({ record: t.record });
-    else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.reason });
+    // The reason's descriptor (the rules' or the FHIR layer's), whose English is `t.use.reason`.
+    else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.text });
   }
   for (const t of c.comparable ?? [c]) flags.push(discordantFlag(t.results, t.governing));
   flags.push(

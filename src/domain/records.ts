@@ -83,16 +83,21 @@ export function triage(
   // Issue 12 point 5 (rules 2.0.0): HER2 status is an IHC / ISH result on invasive tumour tissue (Wolff 2018, affirmed
   // by Wolff 2023); a serum HER2 level or an ERBB2 variant is listed with its reason, never used.
   if (typeof record.notTissueHer2 === "string") {
-    return withReason("ignored", text("record.not-tissue-her2", { reason: record.notTissueHer2 }));
+    // The FHIR layer writes the reason on an unreadable record, as its `reason` and `reasonText`.
+    const reason =
+      record.method === "unreadable" && record.reason === record.notTissueHer2
+        ? (record.reasonText ?? record.reason)
+        : record.notTissueHer2;
+    return withReason("ignored", text("record.not-tissue-her2", { reason }));
   }
   // Issue 12 point 5: an amended or corrected version replaces the result it amends, however the EHR stores it.
   if (typeof record.supersededBy === "string") {
     return withReason("ignored", text("record.superseded-by", { resource: record.supersededBy }));
   }
   if (record.method === "unreadable") {
-    // The FHIR layer's reason stays as it wrote it.
+    // The FHIR layer's reason, with its descriptor where it wrote one.
     return record.reason
-      ? { use: "unreadable", reason: record.reason, text: record.reason }
+      ? { use: "unreadable", reason: record.reason, text: record.reasonText ?? record.reason }
       : withReason("unreadable", text("record.not-interpreted"));
   }
   const method: unknown = record.method;

@@ -13,9 +13,16 @@ import EN from "./messages/en.json";
 export type MessageId = keyof typeof EN;
 export type Catalog = Readonly<Record<MessageId, string>>;
 
+/**
+ * An id of the FHIR layer's catalog (src/fhir/messages: the readings and reasons it writes on records), which the
+ * domain cannot import: typed by its prefix here, and by that catalog where the descriptor is made (src/fhir/text.ts).
+ * The rules pass such descriptors through (`readAsText`, `reasonText`) and nest them in their own texts.
+ */
+export type LayerMessageId = `fhir.${string}`;
+
 /** A text a person reads: a message id and the values of its placeholders. */
 export interface Text {
-  readonly id: MessageId;
+  readonly id: MessageId | LayerMessageId;
   readonly values?: Readonly<Record<string, TextValue>>;
 }
 export type TextValue = string | number | Text;
@@ -179,7 +186,18 @@ export function renderText(value: TextValue, locale: string, catalog: Catalog): 
   return formatParts(parseMessage(source), value, locale, catalog);
 }
 
+/** The rules' English and the English of the layers that registered theirs (`addEnglishMessages`). */
+const english: Record<string, string> = { ...EN };
+
+/**
+ * Adds an outer layer's English messages (src/fhir/text.ts adds the FHIR layer's when it is loaded, before it makes
+ * a descriptor), so that `en()` renders that layer's descriptors, nested in the rules' texts or not.
+ */
+export function addEnglishMessages(messages: Readonly<Record<LayerMessageId, string>>): void {
+  Object.assign(english, messages);
+}
+
 /** The English text of a descriptor (what the rules write into the assessment's string fields). */
 export function en(value: TextValue): string {
-  return renderText(value, "en", EN_CATALOG);
+  return renderText(value, "en", english as Catalog);
 }

@@ -75,6 +75,8 @@ interface TestRecordBase {
   rawValue?: string;
   /** How the FHIR layer read it, for chart review ("valueString parsed as IHC score"). */
   readAs?: string;
+  /** `readAs` as a message descriptor of the FHIR layer's catalog (issue 15; `readAs` is its English). */
+  readAsText?: Text;
   /**
    * Read from text alone: a call ("Negative") with no score or measurement, under a code found only by its display
    * text (in neither the HER2 code set nor the code map). A status resting on such results is shown as such (17.5).
@@ -139,6 +141,8 @@ export interface InterpretationRecord extends TestRecordBase {
 export interface UnreadableRecord extends TestRecordBase {
   method: "unreadable";
   reason: string;
+  /** `reason` as a message descriptor of the FHIR layer's catalog (issue 15; `reason` is its English). */
+  reasonText?: Text;
   /**
    * True for a copy of a result received more than once under one id with differing contents: which copy is current
    * cannot be told, so its specimen is not conclusive whatever its other results say (issue 16, point 2).
@@ -314,6 +318,8 @@ export interface EvidenceTexts {
   value?: Text;
   interpretation?: Text;
   notUsedReason?: Text;
+  /** The record's `readAsText` (the FHIR layer's reading, issue 15). */
+  readAs?: Text;
 }
 
 export interface Citation {

@@ -3,6 +3,7 @@
  * (as a last resort, and reported as such) the display text. Serum HER2 is excluded.
  */
 import type { CodeableConcept, Coding, Observation } from "fhir/r4";
+import type { Text, TextValue } from "../domain/text";
 import type { CodeMap } from "./code-map";
 import { allConceptText, codingsOf, conceptText } from "./fhir-utils";
 import { methodInText } from "./observation-shapes";
@@ -13,6 +14,7 @@ import {
   type Her2Concept,
 } from "./terminology/her2-codes";
 import { LOINC } from "./terminology/systems";
+import { fhirText } from "./text";
 
 /** The code's concept, or "unspecified" for a HER2 code that does not say what it measures. */
 export type ReadingConcept = Her2Concept | "unspecified";
@@ -20,12 +22,16 @@ export type ReadingConcept = Her2Concept | "unspecified";
 export type CodeClass =
   | {
       concept: ReadingConcept;
-      via: string;
-      conflict?: string;
+      /** How the code was recognised: "LOINC 85319-2" (as it is in every locale) or a descriptor. */
+      via: TextValue;
+      conflict?: Text;
       /** Identified by display text only: neither the LOINC table nor the code map knows the code. */
       byText?: true;
     }
-  | { excluded: string };
+  | { excluded: Text };
+
+const SERUM_BY_NAME = fhirText("fhir.not-tissue.serum-name");
+const VARIANT_BY_NAME = fhirText("fhir.not-tissue.variant-name");
 
 /**
  * Names of circulating HER2 tests (the shed extracellular domain measured in serum by ELISA, in ng/mL): never a tissue
@@ -64,7 +70,7 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
   const codings = codingsOf(code);
   for (const coding of codings) {
     const serum = findCode(SERUM_HER2_CODES, coding);
-    if (serum) return { excluded: `serum HER2 test (LOINC ${serum.code}), not a tissue HER2 status` };
+    if (serum) return { excluded: fhirText("fhir.not-tissue.serum-code", { code: serum.code }) };
   }
   for (const coding of codings) {
     const known = findCode(HER2_OBSERVATION_CODES, coding);
@@ -77,22 +83,20 @@ export function classifyHer2Code(code: CodeableConcept | undefined, codeMap: Cod
         return {
           concept: known.concept,
           via: name,
-          conflict: `the code is HER2 (${name}) but its text names another marker: "${other}"`,
+          conflict: fhirText("fhir.problem.other-marker", { code: name, text: other }),
         };
       return { concept: known.concept, via: name };
     }
   }
   for (const coding of codings) {
     const local = findCode(codeMap.observations, coding);
-    if (local) return { concept: local.concept, via: `local code ${local.code} (institution code map)` };
+    if (local) return { concept: local.concept, via: fhirText("fhir.via.local", { code: local.code }) };
   }
   const text = allConceptText(code).join(" | ");
   if (!HER2_WORDS.test(text)) return undefined;
-  if (SERUM_WORDS.test(text)) return { excluded: "serum HER2 test (by its name), not a tissue HER2 status" };
-  if (VARIANT_WORDS.test(text)) {
-    return { excluded: "ERBB2 gene variant (mutation) result (by its name), not a tissue HER2 status" };
-  }
-  const via = `identified by display text only: "${conceptText(code) ?? text}" (code not recognised)`;
+  if (SERUM_WORDS.test(text)) return { excluded: SERUM_BY_NAME };
+  if (VARIANT_WORDS.test(text)) return { excluded: VARIANT_BY_NAME };
+  const via = fhirText("fhir.via.text", { text: conceptText(code) ?? text });
   const lower = text.toLowerCase();
   if (/\bpanel\b/.test(lower)) return { concept: "panel", via, byText: true };
   if (/\bratio\b|her-?2\s*\/\s*cep\s*17/.test(lower)) return { concept: "ish-ratio", via, byText: true };
@@ -128,10 +132,7 @@ function genomicCode(code: CodeableConcept | undefined): (typeof GENOMIC_VARIANT
  * variant (Genomics Reporting codes with ERBB2 as the gene studied or in the variant's text). Issue 12 point 5.
  * @param cls the Observation code's class, as `classifyHer2Code` gave it
  */
-export function notTissueHer2Reason(
-  observation: Observation,
-  cls: CodeClass | undefined,
-): string | undefined {
+export function notTissueHer2Reason(observation: Observation, cls: CodeClass | undefined): Text | undefined {
   if (cls && "excluded" in cls) return cls.excluded;
   if (cls && !cls.byText) return undefined; // a tissue HER2 code (LOINC table or code map)
   // Runs for every Observation of a patient (vital signs and all): plain loops, nothing made until a code matches.
@@ -146,5 +147,5 @@ export function notTissueHer2Reason(
   const erbb2 =
     values.some((v) => namesErbb2(v)) || strings.some((t) => t !== undefined && HER2_WORDS.test(t));
   if (!erbb2) return undefined;
-  return `ERBB2 gene variant result (LOINC ${genomic.code} ${genomic.display}), not a tissue HER2 status`;
+  return fhirText("fhir.not-tissue.variant-code", { code: genomic.code, display: genomic.display });
 }

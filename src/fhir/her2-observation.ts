@@ -4,6 +4,7 @@
  * `problem`, which the record builder turns into an unreadable record: never a guess.
  */
 import type { CodeableConcept, Observation, ObservationComponent, Quantity } from "fhir/r4";
+import { joinTexts, type Text, type TextValue } from "../domain/text";
 import type { IhcScore, IhcZeroDetail, ReportedCall } from "../domain/types";
 import { answerMeaningToValue, type CodeMap } from "./code-map";
 import { allConceptText, codingsOf, conceptText } from "./fhir-utils";
@@ -23,6 +24,41 @@ import {
 } from "./observation-shapes";
 import { ANSWER_CODES, CAP_ECC_ANSWER_CODES, INTERPRETATION_CODES } from "./terminology/answers";
 import { classifyHer2Code, type ReadingConcept } from "./her2-code";
+import { en, fhirText } from "./text";
+
+/**
+ * Where in the Observation a value was read ("value valueString", "component[0] (LOINC 85319-2)"): a descriptor, or
+ * a FHIR element path as it is in every locale.
+ */
+type Where = TextValue;
+
+const VALUE = fhirText("fhir.where.value");
+const NOTE = fhirText("fhir.where.note");
+const INTERPRETATION = fhirText("fhir.where.interpretation");
+const DATA_ABSENT = fhirText("fhir.problem.data-absent");
+const RECOUNT_BOUND = fhirText("fhir.problem.recount-bound");
+const METHOD_NAMES: Readonly<Record<"ihc" | "ish", Text>> = {
+  ihc: fhirText("fhir.method.ihc"),
+  ish: fhirText("fhir.method.ish"),
+};
+
+type ValueElement = "valueCodeableConcept" | "valueString" | "valueQuantity" | "valueInteger";
+
+/**
+ * The Observation's own value element ("value valueString"): one shared descriptor each, with no values, since every
+ * HER2 reading names one and the JSON output carries it in each evidence item's `i18n.readAs`.
+ */
+const VALUE_ELEMENTS: Readonly<Record<ValueElement, Text>> = {
+  valueCodeableConcept: fhirText("fhir.where.valueCodeableConcept"),
+  valueString: fhirText("fhir.where.valueString"),
+  valueQuantity: fhirText("fhir.where.valueQuantity"),
+  valueInteger: fhirText("fhir.where.valueInteger"),
+};
+
+/** `{where} {element}`: the value element read ("component[0] (LOINC 85319-2) valueString"). */
+function atElement(where: Where, element: ValueElement): Text {
+  return where === VALUE ? VALUE_ELEMENTS[element] : fhirText("fhir.where.element", { where, element });
+}
 
 /** Which part of a result a call belongs to: the IHC, the ISH, the overall interpretation, or not stated. */
 export type CallSlot = "ihc" | "ish" | "interpretation" | "unspecified";
@@ -46,10 +82,10 @@ export interface Her2Reading {
   singleProbe?: boolean;
   /** Method named by `Observation.method` or the code's text, when the code itself does not fix it. */
   methodHint?: "ihc" | "ish";
-  /** Why the result cannot be read confidently. Non-empty -> unreadable. */
-  problems: string[];
-  /** How each piece was read, for chart review. */
-  notes: string[];
+  /** Why the result cannot be read confidently (FHIR-layer descriptors, src/fhir/text.ts). Non-empty -> unreadable. */
+  problems: Text[];
+  /** How each piece was read, for chart review (descriptors, or a record's own words). */
+  notes: TextValue[];
   /** The values as recorded, for display. */
   raw: string[];
   /** True when the Observation had a value, component or note that carried a HER2 result. */
@@ -73,18 +109,23 @@ function readBound(
   field: NumberField,
   comparator: Comparator | undefined,
   value: number,
-  where: string,
+  where: Where,
 ): void {
   const settled = comparator ? settleBound(field, comparator, value) : undefined;
   if (!settled || (field !== "ratio" && field !== "her2PerCell")) {
     reading.problems.push(
-      `${where} is only a bound (${comparator ?? "?"} ${String(value)}), which does not settle the guideline's ${field} threshold`,
+      fhirText("fhir.problem.bound-unsettled", {
+        where,
+        comparator: comparator ?? "?",
+        value: String(value),
+        field,
+      }),
     );
     return;
   }
   setField(reading, field, settled.value, where);
   (reading.bounds ??= {})[field] = settled.text;
-  reading.notes.push(`${where} bound ${settled.text}`);
+  reading.notes.push(fhirText("fhir.note.bound", { where, bound: settled.text }));
 }
 
 /** Whether a unit written in the text fits the measure: a ratio has none or "ratio"; a count is per cell. */
@@ -115,11 +156,11 @@ const NUMBER_FIELD: Partial<Record<ReadingConcept, NumberField>> = {
   "ish-cells-counted": "cellsCounted",
 };
 
-function setCall(reading: Her2Reading, slot: CallSlot, call: ReportedCall | undefined, where: string): void {
+function setCall(reading: Her2Reading, slot: CallSlot, call: ReportedCall | undefined, where: Where): void {
   if (call === undefined) return;
   const current = reading.calls[slot];
   if (current !== undefined && current !== call) {
-    reading.problems.push(`${where} gives the call ${call}, which contradicts ${current} given elsewhere`);
+    reading.problems.push(fhirText("fhir.problem.call-conflict", { where, call, current }));
     return;
   }
   reading.calls[slot] = call;
@@ -129,13 +170,18 @@ function setField<K extends Field>(
   reading: Her2Reading,
   field: K,
   value: Her2Reading[K],
-  where: string,
+  where: Where,
 ): void {
   if (value === undefined) return;
   const current = reading[field];
   if (current !== undefined && current !== value) {
     reading.problems.push(
-      `${where} gives ${field} ${String(value)}, which contradicts ${String(current)} given elsewhere`,
+      fhirText("fhir.problem.field-conflict", {
+        where,
+        field,
+        value: String(value),
+        current: String(current),
+      }),
     );
     return;
   }
@@ -147,11 +193,11 @@ const NUMBER_FIELDS: readonly NumberField[] = ["ratio", "her2PerCell", "cep17Per
 const NO_ISH_NUMBERS: Readonly<ParsedIshNumbers> = { problems: [] };
 
 /** Reads a text value in the light of the concept its code names. */
-function readText(reading: Her2Reading, concept: ReadingConcept, text: string, where: string): void {
-  if (where !== "note" && isPlaceholder(text)) {
+function readText(reading: Her2Reading, concept: ReadingConcept, text: string, where: Where): void {
+  if (where !== NOTE && isPlaceholder(text)) {
     // Not content: the note (read when nothing else carried a result) or the linked report holds the result.
     reading.placeholder ??= text;
-    reading.notes.push(`${where} "${text}" is a placeholder; the result is read from where it points`);
+    reading.notes.push(fhirText("fhir.note.placeholder", { where, text }));
     return;
   }
   reading.raw.push(text);
@@ -160,53 +206,55 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
   if (numberField) {
     const plain = parsePlainNumber(text);
     if (plain && !unitFits(numberField, plain)) {
-      reading.problems.push(`${where} "${text}" has a unit that does not fit ${numberField}`);
+      reading.problems.push(fhirText("fhir.problem.text-unit", { where, text, field: numberField }));
       return;
     }
     if (plain?.bound !== undefined) {
       if (plain.boundValue === undefined) {
-        reading.problems.push(`${where} "${text}" gives only a bound, not a measured ${numberField}`);
+        reading.problems.push(fhirText("fhir.problem.text-bound-only", { where, text, field: numberField }));
         return;
       }
-      readBound(reading, numberField, plain.comparator, plain.boundValue, `${where} "${text}"`);
+      const quoted = fhirText("fhir.where.quoted", { where, text });
+      readBound(reading, numberField, plain.comparator, plain.boundValue, quoted);
       return;
     }
     if (plain?.value !== undefined) {
       setField(reading, numberField, plain.value, where);
-      reading.notes.push(`${where} read as ${numberField}`);
+      reading.notes.push(fhirText("fhir.note.read-as", { where, field: numberField }));
       return;
     }
   }
   const call = parseCall(text);
-  if (call.ambiguous) reading.problems.push(`${where} "${text}": ${call.ambiguous}`);
+  if (call.ambiguous)
+    reading.problems.push(fhirText("fhir.problem.quoted", { where, text, problem: call.ambiguous }));
   const allowBare = concept === "ihc";
   const score = parseIhcScore(text, allowBare);
-  if (score.ambiguous) reading.problems.push(`${where} "${text}": ${score.ambiguous}`);
+  if (score.ambiguous)
+    reading.problems.push(fhirText("fhir.problem.quoted", { where, text, problem: score.ambiguous }));
   // An IHC text may mention cells ("3+ in 90% of cells; 100 cells counted"): ISH numbers are read only elsewhere.
   const numbers = concept === "ihc" ? NO_ISH_NUMBERS : parseIshNumbers(text);
-  for (const problem of numbers.problems) reading.problems.push(`${where}: ${problem}`);
+  for (const problem of numbers.problems)
+    reading.problems.push(fhirText("fhir.problem.at", { where, problem }));
   if (concept === "ish" || concept === "unspecified" || concept === "interpretation") {
     const plain = parsePlainNumber(text);
     if (plain?.bound !== undefined) {
-      reading.problems.push(`${where} "${text}" gives only a bound (${plain.bound}), not a measured value`);
+      reading.problems.push(fhirText("fhir.problem.text-bound", { where, text, bound: plain.bound }));
       return;
     }
     if (plain) {
-      reading.problems.push(
-        `${where} "${text}" is a number without a label; it is not clear what it measures`,
-      );
+      reading.problems.push(fhirText("fhir.problem.unlabelled-number", { where, text }));
       return;
     }
   }
-  const found: string[] = [];
+  const found: TextValue[] = [];
   if (call.call) {
     setCall(reading, slotOf(concept), call.call, where);
-    found.push(`call ${call.call}`);
+    found.push(fhirText("fhir.note.found.call", { call: call.call }));
   }
   if (score.score && concept !== "ish" && concept !== "interpretation") {
     setField(reading, "score", score.score, where);
     setField(reading, "zeroDetail", score.zeroDetail, where);
-    found.push(`IHC score ${score.score}`);
+    found.push(fhirText("fhir.note.found.score", { score: score.score }));
   }
   for (const field of NUMBER_FIELDS) {
     if (numbers[field] !== undefined) {
@@ -217,9 +265,10 @@ function readText(reading: Her2Reading, concept: ReadingConcept, text: string, w
     }
   }
   if (saysSingleProbe(text)) reading.singleProbe = true;
-  if (found.length > 0) reading.notes.push(`${where} text parsed as ${found.join(", ")}`);
+  if (found.length > 0)
+    reading.notes.push(fhirText("fhir.note.parsed", { where, found: joinTexts(found, "join.comma") }));
   else if (!call.ambiguous && !score.ambiguous && numbers.problems.length === 0) {
-    reading.problems.push(`${where} "${text}" holds no HER2 result that could be read`);
+    reading.problems.push(fhirText("fhir.problem.no-result-in-text", { where, text }));
   }
 }
 
@@ -236,7 +285,7 @@ function readNumber(
   reading: Her2Reading,
   concept: ReadingConcept,
   value: number,
-  where: string,
+  where: Where,
   quantity?: Quantity,
 ): void {
   reading.hasContent = true;
@@ -246,13 +295,17 @@ function readNumber(
   if (quantity?.comparator) {
     if (!numberField) {
       reading.problems.push(
-        `${where} is only a bound (${quantity.comparator} ${String(value)}), not a measured value`,
+        fhirText("fhir.problem.bound-not-measured", {
+          where,
+          comparator: quantity.comparator,
+          value: String(value),
+        }),
       );
       return;
     }
     const fits = numberField === "ratio" ? RATIO_UNITS.test(unit) : PER_CELL_UNITS.test(unit);
     if (!fits) {
-      reading.problems.push(`${where} has unit "${unit}", which does not fit ${numberField}`);
+      reading.problems.push(fhirText("fhir.problem.unit", { where, unit, field: numberField }));
       return;
     }
     readBound(reading, numberField, comparatorOfQuantity(quantity.comparator), value, where);
@@ -261,30 +314,33 @@ function readNumber(
   if (numberField) {
     const unitOk = numberField === "ratio" ? RATIO_UNITS.test(unit) : PER_CELL_UNITS.test(unit);
     if (!unitOk) {
-      reading.problems.push(`${where} has unit "${unit}", which does not fit ${numberField}`);
+      reading.problems.push(fhirText("fhir.problem.unit", { where, unit, field: numberField }));
       return;
     }
     setField(reading, numberField, value, where);
-    reading.notes.push(`${where} read as ${numberField}`);
+    reading.notes.push(fhirText("fhir.note.read-as", { where, field: numberField }));
     return;
   }
   if (concept === "ihc" && Number.isInteger(value) && value >= 0 && value <= 3 && unit === "") {
     setField(reading, "score", value === 0 ? "0" : (`${String(value)}+` as IhcScore), where);
-    reading.notes.push(`${where} read as IHC score`);
+    reading.notes.push(fhirText("fhir.note.read-as-score", { where }));
     return;
   }
-  reading.problems.push(`${where} is a number (${String(value)}) where a ${concept} result is expected`);
+  reading.problems.push(
+    fhirText("fhir.problem.number-for-concept", { where, value: String(value), concept }),
+  );
 }
 
 function readCodeable(
   reading: Her2Reading,
   concept: ReadingConcept,
   value: CodeableConcept,
-  where: string,
+  where: Where,
   codeMap: CodeMap,
 ): void {
   reading.hasContent = true;
-  const meanings: { call?: ReportedCall; score?: IhcScore; zeroDetail?: IhcZeroDetail; label: string }[] = [];
+  const meanings: { call?: ReportedCall; score?: IhcScore; zeroDetail?: IhcZeroDetail; label: TextValue }[] =
+    [];
   for (const coding of codingsOf(value)) {
     const standard = ANSWER_CODES.find((a) => a.system === coding.system && a.code === coding.code);
     if (standard) {
@@ -300,38 +356,44 @@ function readCodeable(
     if (local)
       meanings.push({
         ...answerMeaningToValue(local.meaning),
-        label: `local answer ${local.code} (${local.meaning})`,
+        label: fhirText("fhir.note.local-answer", { code: local.code, meaning: local.meaning }),
       });
   }
   if (meanings.length === 0) {
     const text = conceptText(value);
     if (!text) {
-      reading.problems.push(`${where} has a code that is not recognised and no text`);
+      reading.problems.push(fhirText("fhir.problem.unknown-code", { where }));
       return;
     }
-    readText(reading, concept, text, `${where} (display text of an unrecognised code)`);
+    readText(reading, concept, text, fhirText("fhir.where.unrecognised-code", { where }));
     return;
   }
-  reading.raw.push(conceptText(value) ?? meanings.map((m) => m.label).join(", "));
+  const labels = joinTexts(
+    meanings.map((m) => m.label),
+    "join.comma",
+  );
+  reading.raw.push(conceptText(value) ?? en(labels));
   for (const meaning of meanings) {
     setCall(reading, slotOf(concept), meaning.call, where);
     if (concept !== "ish" && concept !== "interpretation") {
       setField(reading, "score", meaning.score, where);
       setField(reading, "zeroDetail", meaning.zeroDetail, where);
     } else if (meaning.score) {
-      reading.problems.push(`${where} gives an IHC score on an ${concept} result`);
+      reading.problems.push(fhirText("fhir.problem.score-on-concept", { where, concept }));
     }
   }
-  reading.notes.push(`${where} coded as ${meanings.map((m) => m.label).join(", ")}`);
+  reading.notes.push(fhirText("fhir.note.coded", { where, labels }));
   // A coded call often carries the score only in its text ("Equivocal (2+)").
   const text = value.text;
   if (text && (concept === "ihc" || concept === "unspecified") && !meanings.some((m) => m.score)) {
     const score = parseIhcScore(text, concept === "ihc");
-    if (score.ambiguous) reading.problems.push(`${where} text "${text}": ${score.ambiguous}`);
+    if (score.ambiguous)
+      reading.problems.push(fhirText("fhir.problem.text-quoted", { where, text, problem: score.ambiguous }));
     else if (score.score) {
-      setField(reading, "score", score.score, `${where} text`);
-      setField(reading, "zeroDetail", score.zeroDetail, `${where} text`);
-      reading.notes.push(`${where} text "${text}" read as IHC score ${score.score}`);
+      const inText = fhirText("fhir.where.text", { where });
+      setField(reading, "score", score.score, inText);
+      setField(reading, "zeroDetail", score.zeroDetail, inText);
+      reading.notes.push(fhirText("fhir.note.text-score", { where, text, score: score.score }));
     }
   }
 }
@@ -351,23 +413,31 @@ function readValue(
   reading: Her2Reading,
   concept: ReadingConcept,
   holder: ValueHolder,
-  where: string,
+  where: Where,
   codeMap: CodeMap,
 ): void {
   if (holder.valueCodeableConcept)
-    readCodeable(reading, concept, holder.valueCodeableConcept, `${where} valueCodeableConcept`, codeMap);
+    readCodeable(
+      reading,
+      concept,
+      holder.valueCodeableConcept,
+      atElement(where, "valueCodeableConcept"),
+      codeMap,
+    );
   else if (holder.valueString !== undefined)
-    readText(reading, concept, holder.valueString, `${where} valueString`);
+    readText(reading, concept, holder.valueString, atElement(where, "valueString"));
   else if (holder.valueQuantity?.value !== undefined) {
-    readNumber(reading, concept, holder.valueQuantity.value, `${where} valueQuantity`, holder.valueQuantity);
+    const at = atElement(where, "valueQuantity");
+    readNumber(reading, concept, holder.valueQuantity.value, at, holder.valueQuantity);
   } else if (holder.valueInteger !== undefined)
-    readNumber(reading, concept, holder.valueInteger, `${where} valueInteger`);
+    readNumber(reading, concept, holder.valueInteger, atElement(where, "valueInteger"));
   else if (holder.valueBoolean !== undefined || holder.valueRatio !== undefined) {
     reading.hasContent = true;
-    reading.problems.push(`${where} has a value type this layer does not read (boolean or Ratio)`);
+    reading.problems.push(fhirText("fhir.problem.value-type", { where }));
   } else if (holder.dataAbsentReason) {
     reading.hasContent = true;
-    reading.problems.push(`${where} has no value: ${conceptText(holder.dataAbsentReason) ?? "data absent"}`);
+    const reason = conceptText(holder.dataAbsentReason) ?? DATA_ABSENT;
+    reading.problems.push(fhirText("fhir.problem.no-value", { where, reason }));
   }
 }
 
@@ -390,8 +460,14 @@ function readComponent(
       raw: [],
       hasContent: false,
     };
-    readValue(recount, cls.concept, component, `${where} (recount, ${cls.via})`, codeMap);
-    if (recount.bounds) recount.problems.push(`${where}: a recount given only as a bound is not read`);
+    readValue(
+      recount,
+      cls.concept,
+      component,
+      fhirText("fhir.where.recount", { where, via: cls.via }),
+      codeMap,
+    );
+    if (recount.bounds) recount.problems.push(fhirText("fhir.problem.at", { where, problem: RECOUNT_BOUND }));
     reading.problems.push(...recount.problems);
     reading.notes.push(...recount.notes);
     reading.raw.push(...recount.raw.map((r) => `recount ${r}`));
@@ -403,32 +479,40 @@ function readComponent(
     };
     return;
   }
-  readValue(reading, cls.concept, component, `${where} (${cls.via})`, codeMap);
+  readValue(reading, cls.concept, component, fhirText("fhir.where.via", { where, via: cls.via }), codeMap);
   for (const interpretation of component.interpretation ?? [])
-    readInterpretation(reading, slotOf(cls.concept), interpretation, `${where} interpretation`);
+    readInterpretation(
+      reading,
+      slotOf(cls.concept),
+      interpretation,
+      fhirText("fhir.where.interpretation-of", { where }),
+    );
 }
 
 function readInterpretation(
   reading: Her2Reading,
   slot: CallSlot,
   interpretation: CodeableConcept,
-  where: string,
+  where: Where,
 ): void {
   for (const coding of codingsOf(interpretation)) {
     const known = INTERPRETATION_CODES.find((i) => i.system === coding.system && i.code === coding.code);
     if (known) {
       setCall(reading, slot, known.call, where);
-      reading.notes.push(`${where} ${known.code} read as ${known.call}`);
+      reading.notes.push(
+        fhirText("fhir.note.interpretation-code", { where, code: known.code, call: known.call }),
+      );
       return;
     }
   }
   const text = conceptText(interpretation);
   if (!text) return;
   const call = parseCall(text);
-  if (call.ambiguous) reading.problems.push(`${where} "${text}": ${call.ambiguous}`);
+  if (call.ambiguous)
+    reading.problems.push(fhirText("fhir.problem.quoted", { where, text, problem: call.ambiguous }));
   else if (call.call) {
     setCall(reading, slot, call.call, where);
-    reading.notes.push(`${where} text "${text}" read as ${call.call}`);
+    reading.notes.push(fhirText("fhir.note.text-call", { where, text, call: call.call }));
   }
 }
 
@@ -448,19 +532,19 @@ function readZeroDetail(reading: Her2Reading, observation: Observation): void {
       continue;
     }
     if (percent > 10) {
-      reading.problems.push(`IHC 0 but "${label}" is ${String(percent)} %, more than the 10 % of an IHC 0`);
+      reading.problems.push(fhirText("fhir.problem.zero-component", { label, percent: String(percent) }));
       return;
     }
     reading.zeroDetail = percent === 0 ? "null" : "ultralow";
-    reading.notes.push(`IHC 0 detail from component "${label}" ${String(percent)} %`);
+    reading.notes.push(fhirText("fhir.note.zero-component", { label, percent: String(percent) }));
     return;
   }
   const notes = (observation.note ?? []).map((n) => n.text).join(" ");
   const { zeroDetail, contradiction } = notes ? zeroDetailInText(notes) : {};
-  if (contradiction) reading.problems.push(`the note: ${contradiction}`);
+  if (contradiction) reading.problems.push(fhirText("fhir.problem.note", { problem: contradiction }));
   else if (zeroDetail) {
     reading.zeroDetail = zeroDetail;
-    reading.notes.push(`IHC 0 detail (${zeroDetail}) from the note`);
+    reading.notes.push(fhirText("fhir.note.zero-note", { detail: zeroDetail }));
   }
 }
 
@@ -474,15 +558,15 @@ export function readHer2Observation(
   codeMap: CodeMap,
 ): Her2Reading {
   const reading: Her2Reading = { concept, calls: {}, problems: [], notes: [], raw: [], hasContent: false };
-  readValue(reading, concept, observation, "value", codeMap);
+  readValue(reading, concept, observation, VALUE, codeMap);
   (observation.component ?? []).forEach((component, index) => {
     readComponent(reading, component, index, codeMap);
   });
   for (const interpretation of observation.interpretation ?? [])
-    readInterpretation(reading, slotOf(concept), interpretation, "interpretation");
+    readInterpretation(reading, slotOf(concept), interpretation, INTERPRETATION);
   if (!reading.hasContent) {
     const notes = (observation.note ?? []).map((n) => n.text).filter((t) => t.trim() !== "");
-    if (notes.length > 0) readText(reading, concept, notes.join("; "), "note");
+    if (notes.length > 0) readText(reading, concept, notes.join("; "), NOTE);
   }
   if (reading.placeholder !== undefined) reading.raw.unshift(reading.placeholder);
   if (reading.score === "0" && reading.zeroDetail === undefined) readZeroDetail(reading, observation);
@@ -491,7 +575,7 @@ export function readHer2Observation(
   // The recount may be named by the code's text or by Observation.method ("Manual count, second observer").
   if (saysRecount(codeText) || saysRecount(conceptText(observation.method) ?? "")) {
     reading.isRecount = true;
-    if (reading.bounds) reading.problems.push("a recount given only as a bound is not read");
+    if (reading.bounds) reading.problems.push(RECOUNT_BOUND);
   }
   const methodName = conceptText(observation.method);
   const methodText = methodName && codeText ? `${methodName} ${codeText}` : (methodName ?? codeText);
@@ -500,7 +584,10 @@ export function readHer2Observation(
     const codeMethod = concept === "ihc" ? "ihc" : concept.startsWith("ish") ? "ish" : undefined;
     if (codeMethod && codeMethod !== declared) {
       reading.problems.push(
-        `the code names ${codeMethod.toUpperCase()} but Observation.method says ${declared.toUpperCase()}`,
+        fhirText("fhir.problem.method-conflict", {
+          code: METHOD_NAMES[codeMethod],
+          method: METHOD_NAMES[declared],
+        }),
       );
     }
     reading.methodHint = declared;

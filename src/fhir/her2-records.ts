@@ -6,6 +6,7 @@
  * one ISH record when they do not contradict each other.
  */
 import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
+import type { Text, TextValue } from "../domain/text";
 import type {
   DualIshRecord,
   Her2TestRecord,
@@ -37,6 +38,7 @@ import {
 } from "./observation-shapes";
 import { isInSituOnlyTissue, specimenInfo, withBodySite, withInSitu } from "./specimen";
 import { supersededResults } from "./superseded";
+import { en, fhirText, joinedEnglish, joinedText } from "./text";
 
 interface Context {
   source: ResourceRef;
@@ -127,13 +129,52 @@ function withBase<T extends object>(context: Context, fields: T): ReturnType<typ
   return Object.assign(base(context), fields);
 }
 
-/** @param readAs how the code and value were read, so chart review sees e.g. a code identified by text only */
-function unreadable(context: Context, reason: string, raw?: string, readAs?: string): UnreadableRecord {
-  const record: UnreadableRecord = withBase(context, { method: "unreadable" as const, reason });
-  if (raw) record.rawValue = raw;
-  if (readAs) record.readAs = readAs;
+/** `readAs` (the notes' English, joined by "; ") and, when there are notes, `readAsText` beside it. */
+function readAsOf(notes: readonly TextValue[]): { readAs: string; readAsText?: Text } {
+  if (notes.length === 0) return { readAs: "" };
+  const readAsText = joinedText(notes);
+  return {
+    readAs: joinedEnglish(notes),
+    readAsText: typeof readAsText === "object" ? readAsText : undefined,
+  };
+}
+
+/** Sets `readAs` and `readAsText` (when there is one). */
+function withReadAs<T extends Her2TestRecord>(record: T, readAs: { readAs: string; readAsText?: Text }): T {
+  record.readAs = readAs.readAs;
+  if (readAs.readAsText) record.readAsText = readAs.readAsText;
   return record;
 }
+
+/** @param notes how the code and value were read, so chart review sees e.g. a code identified by text only */
+function unreadable(
+  context: Context,
+  reason: Text,
+  raw?: string,
+  notes?: readonly TextValue[],
+): UnreadableRecord {
+  const record: UnreadableRecord = withBase(context, {
+    method: "unreadable" as const,
+    reason: en(reason),
+    reasonText: reason,
+  });
+  if (raw) record.rawValue = raw;
+  if (notes && notes.length > 0) withReadAs(record, readAsOf(notes));
+  return record;
+}
+
+const NOTE_MERGED_BY_DAY = fhirText("fhir.note.merged-by-day");
+const NOTE_RECOUNT = fhirText("fhir.note.recount");
+const NOTE_CONCLUSION = fhirText("fhir.note.conclusion");
+const NOTE_CONCLUSION_PART = fhirText("fhir.note.conclusion-part");
+const ISH_EMPTY = fhirText("fhir.unreadable.ish-empty");
+const SINGLE_PROBE_RATIO = fhirText("fhir.unreadable.single-probe-ratio");
+const IHC_EMPTY = fhirText("fhir.unreadable.ihc-empty");
+const INTERPRETATION_EMPTY = fhirText("fhir.unreadable.interpretation-empty");
+const NOTHING_FOUND = fhirText("fhir.unreadable.nothing");
+const CONCLUSION_UNCLEAR = fhirText("fhir.unreadable.conclusion-unclear");
+const CONCLUSION_NO_PART = fhirText("fhir.unreadable.conclusion-no-part");
+const EMPTY_REPORT = fhirText("fhir.unreadable.empty-report");
 
 interface IshPiece {
   context: Context;
@@ -214,16 +255,18 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   const single = allPieces.some((p) => p.reading.singleProbe);
   // Every piece's values and notes, in piece order (one loop rather than two flatMap calls, which showed in profiles).
   const rawParts: string[] = [];
-  const notes: string[] = [];
+  const notes: TextValue[] = [];
   for (const p of allPieces) {
     rawParts.push(...p.reading.raw);
     notes.push(...p.reading.notes);
   }
   const raw = rawParts.join("; ");
-  if (allPieces.length > 1) notes.push(`combined from ${allPieces.map((p) => p.context.source).join(", ")}`);
-  if (mergedByDay && allPieces.length > 1)
-    notes.push("merged because they share the effective date; no panel, report or specimen links them");
-  if (recount) notes.push("second observer's recount reported");
+  if (allPieces.length > 1)
+    notes.push(
+      fhirText("fhir.note.combined", { sources: allPieces.map((p) => p.context.source).join(", ") }),
+    );
+  if (mergedByDay && allPieces.length > 1) notes.push(NOTE_MERGED_BY_DAY);
+  if (recount) notes.push(NOTE_RECOUNT);
   const ratio = value("ratio");
   const her2PerCell = value("her2PerCell");
   // A bound belongs to the piece whose value is used (the first piece that has the measure).
@@ -237,22 +280,12 @@ function ishRecord(allPieces: readonly IshPiece[], mergedByDay = false): Her2Tes
   const cep17PerCell = value("cep17PerCell");
   const cellsCounted = value("cellsCounted");
   if (call === undefined && ratio === undefined && her2PerCell === undefined && cep17PerCell === undefined) {
-    return unreadable(
-      context,
-      "ISH result with neither a call nor a ratio or copy number",
-      raw || undefined,
-      notes.join("; "),
-    );
+    return unreadable(context, ISH_EMPTY, raw || undefined, notes);
   }
   if (single && (ratio !== undefined || cep17PerCell !== undefined || recount?.ratio !== undefined)) {
-    return unreadable(
-      context,
-      "described as single-probe ISH but reports a CEP17 count or a ratio",
-      raw || undefined,
-      notes.join("; "),
-    );
+    return unreadable(context, SINGLE_PROBE_RATIO, raw || undefined, notes);
   }
-  const common = withBase(context, { readAs: notes.join("; ") });
+  const common = withBase(context, readAsOf(notes));
   const withRaw = raw ? { rawValue: raw } : {};
   if (single) {
     const record: SingleIshRecord = Object.assign(common, withRaw, { method: "ish-single" as const });
@@ -324,37 +357,41 @@ function mergeIshPieces(pieces: readonly IshPiece[]): Her2TestRecord[] {
 /** Turns one reading into records: IHC, ISH piece(s), interpretation, or unreadable. */
 function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: IshPiece[]): Her2TestRecord[] {
   const raw = reading.raw.join("; ") || undefined;
-  const readAs = reading.notes.join("; ");
+  const notes = reading.notes;
   const notYetFinal = context.status === "registered" || context.status === "preliminary";
   if (notYetFinal && (!reading.hasContent || reading.problems.length > 0)) {
     // Ordered, no result yet, or a preliminary text ("ISH in progress"): a record of the test's method without values,
     // which the rules treat as pending (never used, never a reason for a reflex flag while it is outstanding).
     const pending =
       reading.problems.length > 0
-        ? `preliminary text, not read as a result (status ${context.status}): ${reading.problems.join("; ")}`
-        : `no result yet (status ${context.status})`;
+        ? fhirText("fhir.pending.text", { status: context.status, problems: joinedText(reading.problems) })
+        : fhirText("fhir.pending.none", { status: context.status });
     const method: "ihc" | "ish-dual" | "interpretation" =
       slotOf(reading.concept) === "ihc"
         ? "ihc"
         : slotOf(reading.concept) === "ish"
           ? "ish-dual"
           : "interpretation";
-    const record: Her2TestRecord = withBase(context, { method, readAs: pending });
+    const record: Her2TestRecord = withBase(context, { method, readAs: en(pending), readAsText: pending });
     if (raw) record.rawValue = raw;
     return [record];
   }
-  if (reading.problems.length > 0) return [unreadable(context, reading.problems.join("; "), raw, readAs)];
+  if (reading.problems.length > 0)
+    return [unreadable(context, joinedText(reading.problems) as Text, raw, notes)];
   // Copied only when the unspecified call moves to its slot; otherwise read as it is.
   let calls = reading.calls;
-  if (calls.unspecified !== undefined) {
+  const unspecified = calls.unspecified;
+  if (unspecified !== undefined) {
     calls = Object.assign({}, calls);
     // A call on a code that does not name its method: the method text decides, else it is an overall interpretation.
     const slot =
       reading.methodHint ?? (reading.score ? "ihc" : hasIshNumbers(reading) ? "ish" : "interpretation");
-    if (calls[slot] !== undefined && calls[slot] !== calls.unspecified) {
-      return [unreadable(context, `contradictory calls (${calls[slot]}, ${calls.unspecified})`, raw, readAs)];
+    const current = calls[slot];
+    if (current !== undefined && current !== unspecified) {
+      const conflict = fhirText("fhir.unreadable.calls", { first: current, second: unspecified });
+      return [unreadable(context, conflict, raw, notes)];
     }
-    calls[slot] = calls.unspecified;
+    calls[slot] = unspecified;
     delete calls.unspecified;
   }
   const records: Her2TestRecord[] = [];
@@ -363,13 +400,12 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
     calls.ihc !== undefined ||
     (reading.concept === "ihc" && !hasIshNumbers(reading));
   if (wantsIhc) {
-    const record: IhcRecord = withBase(context, { method: "ihc" as const, readAs });
+    const record: IhcRecord = withReadAs(withBase(context, { method: "ihc" as const }), readAsOf(notes));
     if (raw) record.rawValue = raw;
     if (reading.score) record.score = reading.score;
     if (reading.zeroDetail) record.zeroDetail = reading.zeroDetail;
     if (calls.ihc) record.reported = calls.ihc;
-    if (!record.score && !record.reported)
-      records.push(unreadable(context, "IHC result with neither a score nor a call", raw, readAs));
+    if (!record.score && !record.reported) records.push(unreadable(context, IHC_EMPTY, raw, notes));
     else records.push(record);
   }
   const ishMeasured =
@@ -378,18 +414,17 @@ function recordsOfReading(context: Context, reading: Her2Reading, ishPieces: Ish
     ishPieces.push({ context, reading: Object.assign({}, reading, { calls: { ish: calls.ish } }) });
   }
   if (calls.interpretation !== undefined) {
-    const record: InterpretationRecord = withBase(context, {
-      method: "interpretation" as const,
-      reported: calls.interpretation,
-      readAs: reading.notes.join("; "),
-    });
+    const record: InterpretationRecord = withReadAs(
+      withBase(context, { method: "interpretation" as const, reported: calls.interpretation }),
+      readAsOf(notes),
+    );
     if (raw) record.rawValue = raw;
     records.push(record);
   } else if (reading.concept === "interpretation" && records.length === 0 && !hasIshNumbers(reading)) {
-    records.push(unreadable(context, "HER2 interpretation without a call", raw, readAs));
+    records.push(unreadable(context, INTERPRETATION_EMPTY, raw, notes));
   }
   if (records.length === 0 && ishPieces.every((p) => p.context.source !== context.source)) {
-    records.push(unreadable(context, "no HER2 result found in the value, components or notes", raw, readAs));
+    records.push(unreadable(context, NOTHING_FOUND, raw, notes));
   }
   return records;
 }
@@ -407,17 +442,14 @@ function recordsOfConclusion(
   const split = her2PartsOf(text);
   if (split === undefined) return recordsOfConclusionText(text, context, ishPieces);
   const records = split.parts.flatMap((part) =>
-    recordsOfConclusionText(part, context, ishPieces, "HER2 part of a multi-marker conclusion"),
+    recordsOfConclusionText(part, context, ishPieces, NOTE_CONCLUSION_PART),
   );
   if (split.unplaced.length > 0 || split.parts.length === 0) {
-    const what = split.unplaced.length > 0 ? `"${split.unplaced.join("; ")}"` : "no HER2 part";
-    records.push(
-      unreadable(
-        context,
-        `the report conclusion covers several markers and ${what} names no HER2 method (IHC or ISH), so it was not read`,
-        text,
-      ),
-    );
+    const why =
+      split.unplaced.length > 0
+        ? fhirText("fhir.unreadable.conclusion-unplaced", { text: split.unplaced.join("; ") })
+        : CONCLUSION_NO_PART;
+    records.push(unreadable(context, why, text));
   }
   return records;
 }
@@ -480,14 +512,14 @@ function recordsOfConclusionText(
   text: string,
   context: Context,
   ishPieces: IshPiece[],
-  note = "DiagnosticReport.conclusion text",
+  note: Text = NOTE_CONCLUSION,
 ): Her2TestRecord[] {
   const method = methodInText(text);
   const call = parseCall(text);
   const score = parseIhcScore(text);
   const numbers = parseIshNumbers(text);
-  const problems = [call.ambiguous, score.ambiguous, ...numbers.problems].filter((p): p is string =>
-    Boolean(p),
+  const problems = [call.ambiguous, score.ambiguous, ...numbers.problems].filter(
+    (p): p is Text => p !== undefined,
   );
   const hasNumbers = ISH_FIELDS.some((f) => numbers[f] !== undefined);
   if (
@@ -496,15 +528,8 @@ function recordsOfConclusionText(
     (method === "ihc" && hasNumbers) ||
     (method === "ish" && score.score)
   ) {
-    const why =
-      problems.length > 0 ? problems.join("; ") : "the method (IHC or ISH) or the result is not clear";
-    return [
-      unreadable(
-        context,
-        `HER2 is named in the report conclusion but it could not be read as one result: ${why}`,
-        text,
-      ),
-    ];
+    const why = problems.length > 0 ? joinedText(problems) : CONCLUSION_UNCLEAR;
+    return [unreadable(context, fhirText("fhir.unreadable.conclusion", { why }), text)];
   }
   const reading: Her2Reading = {
     concept: method,
@@ -624,14 +649,15 @@ export function buildHer2Records(
     let cls = classes.get(observation);
     if (cls === undefined) {
       const panel = panelOf.get(ref);
-      if (panel) cls = { concept: "unspecified", via: `member of HER2 panel ${refOf(panel)}` };
+      if (panel)
+        cls = { concept: "unspecified", via: fhirText("fhir.via.panel-member", { panel: refOf(panel) }) };
     }
     const notTissue = notTissueHer2Reason(observation, cls);
     if (notTissue !== undefined) {
       // Listed with its reason and never used (issue 12.5): the clinician sees why this "HER2" is not the status.
       const context = contextOf(observation, ref);
       const record = unreadable(context, notTissue, valueInWords(observation));
-      record.notTissueHer2 = notTissue;
+      record.notTissueHer2 = record.reason;
       records.push(record);
       continue;
     }
@@ -639,14 +665,14 @@ export function buildHer2Records(
     const context = contextOf(observation, ref);
     if (cls.byText) context.codeByText = true;
     const reading = readHer2Observation(observation, cls.concept, codeMap);
-    reading.notes.unshift(`code: ${cls.via}`);
+    reading.notes.unshift(fhirText("fhir.note.code", { via: cls.via }));
     if (cls.conflict) reading.problems.unshift(cls.conflict);
     const members = observation.hasMember ?? [];
     if (cls.concept === "panel" || (members.length > 0 && !reading.hasContent)) {
       for (const member of members) {
         const ref = normaliseReference(member);
         if (ref && !index.has(ref)) {
-          records.push(unreadable(context, `panel member ${ref} was not loaded, so its result is unknown`));
+          records.push(unreadable(context, fhirText("fhir.unreadable.member-missing", { ref })));
         }
       }
       if (!reading.hasContent) continue;
@@ -666,9 +692,9 @@ export function buildHer2Records(
       records.push(
         unreadable(
           context,
-          `the value "${reading.placeholder}" only points elsewhere, and no note, derived-from result or report conclusion carries the HER2 result`,
+          fhirText("fhir.unreadable.placeholder", { text: reading.placeholder }),
           reading.placeholder,
-          reading.notes.join("; "),
+          reading.notes,
         ),
       );
       continue;
@@ -696,7 +722,7 @@ export function buildHer2Records(
     const codeNamesHer2 = allConceptText(report.code).some((t) => /\bher-?2\b|\berbb-?2\b/i.test(t));
     if (!report.conclusion && !report.conclusionCode?.length) {
       if (codeNamesHer2 && (report.result ?? []).length === 0) {
-        records.push(unreadable(context, "HER2 report with neither results nor a conclusion"));
+        records.push(unreadable(context, EMPTY_REPORT));
       }
       continue;
     }

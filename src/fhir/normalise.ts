@@ -13,6 +13,7 @@ import { buildTherapies, unidentifiedMedicationGap } from "./medications";
 import { observationTextMayMatter } from "./observation-prefilter";
 import { malformedField } from "./resource-shape";
 import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
+import { en, fhirText } from "./text";
 
 export interface BuildPatientInputArgs {
   /** `Patient/…` */
@@ -150,13 +151,13 @@ function conflictingCopies(
   const tests: Her2TestRecord[] = [];
   const gaps: DataGap[] = [];
   for (const [ref, copies] of conflicting) {
-    const what = `${ref} was received ${String(copies.length)} times with different contents, and which copy is current cannot be told`;
+    const what = fhirText("fhir.copies.what", { ref, count: String(copies.length) });
     const type = copies[0]?.resourceType ?? "";
     if (!RESULT_TYPES.has(type)) {
       gaps.push({
         resourceType: type,
         kind: "error",
-        reason: `${what}; none is used`,
+        reason: en(fhirText("fhir.copies.gap", { what })),
         affectsAssessment: true,
       });
       continue;
@@ -167,15 +168,17 @@ function conflictingCopies(
       for (const record of records) {
         const reading =
           record.method === "unreadable"
-            ? `unreadable: ${record.reason}`
+            ? fhirText("fhir.copies.unreadable", { reason: record.reasonText ?? record.reason })
             : JSON.stringify(recordSummary(record));
         const { source, status, date, specimen } = record;
+        const reason = fhirText("fhir.copies.record", { what, n: String(n + 1), reading });
         tests.push({
           source,
           status,
           method: "unreadable",
           conflictingCopy: true,
-          reason: `${what} (copy ${String(n + 1)} reads as ${reading}); neither copy is used: ask the laboratory which is valid`,
+          reason: en(reason),
+          reasonText: reason,
           ...(date ? { date } : {}),
           ...(specimen ? { specimen } : {}),
         });
@@ -198,7 +201,7 @@ function readCopy(copy: Resource, index: ResourceIndex, codeMap: CodeMap): Her2T
 }
 
 /** The result fields of a record, for naming what a copy says. */
-const NOT_THE_RESULT: ReadonlySet<string> = new Set(["source", "status", "specimen", "readAs"]);
+const NOT_THE_RESULT: ReadonlySet<string> = new Set(["source", "status", "specimen", "readAs", "readAsText"]);
 
 function recordSummary(record: Her2TestRecord): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !NOT_THE_RESULT.has(key)));
@@ -210,9 +213,10 @@ function recordSummary(record: Her2TestRecord): Record<string, unknown> {
  */
 function unreadableEntry(resource: Resource, message: string): Her2TestRecord | DataGap {
   const ref = refOf(resource);
-  const reason = `${ref} could not be read (malformed: ${message}); check it in the chart`;
+  const reasonText = fhirText("fhir.malformed", { ref, message });
+  const reason = en(reasonText);
   return RESULT_TYPES.has(resource.resourceType)
-    ? { source: ref, status: "unknown", method: "unreadable", reason }
+    ? { source: ref, status: "unknown", method: "unreadable", reason, reasonText }
     : { resourceType: resource.resourceType, kind: "error", reason, affectsAssessment: true };
 }
 

@@ -3,11 +3,13 @@
  * 'Amplified', 'greater than 2.2'. Each parser returns what it found, or an `ambiguous` reason when the text says two
  * different things: the caller then reports the result as unreadable instead of guessing.
  */
+import type { Text } from "../domain/text";
 import type { IhcScore, IhcZeroDetail, ReportedCall } from "../domain/types";
+import { fhirText } from "./text";
 
 export interface ParsedCall {
   call?: ReportedCall;
-  ambiguous?: string;
+  ambiguous?: Text;
 }
 
 const CALL_PATTERNS: readonly { call: ReportedCall; pattern: RegExp }[] = [
@@ -80,9 +82,13 @@ function allMatches(text: string, pattern: RegExp, matches: RegExpExecArray[] = 
   return matches;
 }
 
-function negationProblem(what: string): string {
-  return `a negation ("no", "not", "without", "absent", "negative for" …) stands next to the ${what}, so what the text reports is not clear`;
+/** @param what the negated call or score (a descriptor naming it with the text's own words) */
+function negationProblem(what: Text): Text {
+  return fhirText("fhir.text.negation", { what });
 }
+
+const LOW_POSITIVE_PROBLEM = fhirText("fhir.text.low-positive");
+const SCORE_RANGE_PROBLEM = fhirText("fhir.text.score-range");
 
 /**
  * "Low positive" ("HER2 low positive", "low-positive") is not a HER2 call: HER2-low is HER2-negative by ASCO/CAP
@@ -105,11 +111,7 @@ const ANSWERED_NO =
 /** Finds the laboratory's call in free text. */
 export function parseCall(whole: string): ParsedCall {
   const text = whole.replace(CONTROL_CALL, " ");
-  if (LOW_POSITIVE.test(text))
-    return {
-      ambiguous:
-        'the text says "low positive", which is no HER2 call (HER2-low is HER2-negative; "low positive" is the ER/PR wording)',
-    };
+  if (LOW_POSITIVE.test(text)) return { ambiguous: LOW_POSITIVE_PROBLEM };
   let rest = text;
   const found = new Set<ReportedCall>();
   for (const { call, pattern } of CALL_PATTERNS) {
@@ -117,10 +119,12 @@ export function parseCall(whole: string): ParsedCall {
     for (const match of matches) {
       // "not amplified" and "no amplification" are consumed by the first pattern, before "amplified" is looked for.
       if (isNegated(rest, match.index, match.index + match[0].length, false))
-        return { ambiguous: negationProblem(`call "${match[0]}"`) };
+        return { ambiguous: negationProblem(fhirText("fhir.text.negation.call", { text: match[0] })) };
       // A checklist answer after the call word ("Amplified: No", "Positive? no") denies it (review, rules 2.0.0).
       if (ANSWERED_NO.test(rest.slice(match.index + match[0].length)))
-        return { ambiguous: negationProblem(`call "${match[0]}" (answered "no")`) };
+        return {
+          ambiguous: negationProblem(fhirText("fhir.text.negation.call-answered-no", { text: match[0] })),
+        };
     }
     if (matches.length > 0) {
       found.add(call);
@@ -128,7 +132,7 @@ export function parseCall(whole: string): ParsedCall {
     }
     pattern.lastIndex = 0;
   }
-  if (found.size > 1) return { ambiguous: `the text gives more than one call (${[...found].join(", ")})` };
+  if (found.size > 1) return { ambiguous: fhirText("fhir.text.calls", { calls: [...found].join(", ") }) };
   const [call] = [...found];
   return call ? { call } : {};
 }
@@ -136,7 +140,7 @@ export function parseCall(whole: string): ParsedCall {
 export interface ParsedScore {
   score?: IhcScore;
   zeroDetail?: IhcZeroDetail;
-  ambiguous?: string;
+  ambiguous?: Text;
 }
 
 const SCORE_RANGE = /(?<![\d.])[0-3]\s*\+?\s*(?:-|–|to|\/)\s*[0-3]\s*\+/i;
@@ -154,7 +158,7 @@ function toScore(digit: string): IhcScore {
  * @param allowBare accept a leading "0".."3" without "+" (only when the code says the value is an IHC score)
  */
 export function parseIhcScore(text: string, allowBare = false): ParsedScore {
-  if (SCORE_RANGE.test(text)) return { ambiguous: "the text gives a range of scores, not one score" };
+  if (SCORE_RANGE.test(text)) return { ambiguous: SCORE_RANGE_PROBLEM };
   // The distinct scores in the order found (a list, not a Set: there are rarely more than one).
   const scores: IhcScore[] = [];
   const matches = allMatches(text, SCORE_PLUS);
@@ -168,11 +172,10 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
     const start = match.index;
     // "Score 0, no staining" and "0 no staining" describe a 0: a negation after a 0 is its staining detail.
     if (isNegated(text, start, start + match[0].length, score !== "0"))
-      return { ambiguous: negationProblem(`score "${match[0].trim()}"`) };
+      return { ambiguous: negationProblem(fhirText("fhir.text.negation.score", { text: match[0].trim() })) };
     if (!scores.includes(score)) scores.push(score);
   }
-  if (scores.length > 1)
-    return { ambiguous: `the text gives more than one IHC score (${scores.join(", ")})` };
+  if (scores.length > 1) return { ambiguous: fhirText("fhir.text.scores", { scores: scores.join(", ") }) };
   const score = scores[0];
   if (!score) {
     // The CAP wordings of score 0 stand without the digit in template-driven reports.
@@ -191,7 +194,7 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
 export interface ParsedZeroDetail {
   zeroDetail?: IhcZeroDetail;
   /** Set when the text gives more than 10 % faint, incomplete staining: that is 1+, not 0. */
-  contradiction?: string;
+  contradiction?: Text;
 }
 
 /** A percentage, with the words that make it a lower bound ("> 10 %", "more than 10 %"). */
@@ -217,10 +220,7 @@ function faintShareAbove10(text: string): string | undefined {
  */
 export function zeroDetailInText(text: string): ParsedZeroDetail {
   const share = faintShareAbove10(text);
-  if (share !== undefined)
-    return {
-      contradiction: `IHC 0 but the text gives faint, incomplete staining in ${share} of cells; more than 10 % is 1+, not 0`,
-    };
+  if (share !== undefined) return { contradiction: fhirText("fhir.text.zero-faint", { share }) };
   const ultralow = /\bultra[\s-]?low\b/i.test(text) || faintAndIncomplete(text);
   const none = /\bnull\b|\bno (?:\w+ ){0,2}staining\b|\babsen(?:t|ce of) (?:membrane )?staining\b/i.test(
     text,
@@ -362,7 +362,7 @@ export interface ParsedIshNumbers {
   /** Measures given only as a bound that settles their threshold (`settleBound`), as recorded. */
   bounds?: Partial<Record<"ratio" | "her2PerCell", string>>;
   /** Reasons some number could not be read. */
-  problems: string[];
+  problems: Text[];
 }
 
 const BOUND_WORDS = /(<=|>=|=<|<|>|≥|≤|greater than|more than|less than|at least|above|below)/i;
@@ -405,7 +405,7 @@ export function parseIshNumbers(text: string): ParsedIshNumbers {
     const parsed = segmentNumber(segment);
     if (parsed === "none") continue;
     if (parsed === "several") {
-      result.problems.push(`"${segment.trim()}" holds more than one number`);
+      result.problems.push(fhirText("fhir.text.several-numbers", { text: segment.trim() }));
       continue;
     }
     if (parsed.bound !== undefined) {
@@ -415,12 +415,12 @@ export function parseIshNumbers(text: string): ParsedIshNumbers {
           : undefined;
       if (!settled || (key !== "ratio" && key !== "her2PerCell")) {
         result.problems.push(
-          `"${segment.trim()}" gives only a bound (${parsed.bound}), which does not settle the guideline's threshold`,
+          fhirText("fhir.text.bound-unsettled", { text: segment.trim(), bound: parsed.bound }),
         );
         continue;
       }
       if (result[key] !== undefined) {
-        result.problems.push(`the text gives two different values for ${key}`);
+        result.problems.push(fhirText("fhir.text.two-values", { field: key }));
         continue;
       }
       result[key] = settled.value;
@@ -428,7 +428,7 @@ export function parseIshNumbers(text: string): ParsedIshNumbers {
       continue;
     }
     if (result[key] !== undefined && result[key] !== parsed.value) {
-      result.problems.push(`the text gives two different values for ${key}`);
+      result.problems.push(fhirText("fhir.text.two-values", { field: key }));
       continue;
     }
     result[key] = parsed.value;

@@ -10,11 +10,13 @@
  * not yet hold as messages stay in English: evidence values ("ratio 2.3, HER2 4.5/cell"), the implausible-number
  * reasons of ish.ts, and the ISH group and band reasons of ish.ts inside a specimen's reason. The specimen's combined
  * reason itself ("IHC 2+ (equivocal) without ISH on the same specimen", combine.ts and specimen.ts) is a message
- * (`Outcome.reasonText`). What the record or the FHIR layer wrote (`readAs`, a loader's reason) stays as written.
+ * (`Outcome.reasonText`). The FHIR layer's readings (`readAs`) and unreadable reasons are messages of its own catalog
+ * (src/fhir/messages, issue 15), rendered with the rules' catalog; a loader's reason stays as written.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";
 import type { Assessment, EvidenceItem, Flag, FlagCode } from "../domain/types";
+import FHIR_EN from "../fhir/messages/en.json";
 import type { Locale } from "./locales";
 
 // Spanish and Chinese are chunks of their own, fetched with the panel's catalog of that locale (src/ui/i18n), so an
@@ -25,12 +27,38 @@ const loaders: Readonly<Record<Exclude<Locale, "en">, () => Promise<{ default: C
 };
 const loaded: Partial<Record<Locale, Catalog>> = { en: EN_CATALOG };
 
-/** Fetches the rules' catalog of `locale` (the catalog test keeps its ids and placeholders equal to English). */
+// The FHIR layer's catalog (its readings and unreadable reasons, src/fhir/messages), fetched with the rules' catalog.
+type LayerCatalog = Readonly<Record<string, string>>;
+const layerLoaders: Readonly<Record<Exclude<Locale, "en">, () => Promise<{ default: LayerCatalog }>>> = {
+  es: () => import("../fhir/messages/es.json"),
+  "zh-CN": () => import("../fhir/messages/zh-CN.json"),
+};
+const layerLoaded: Partial<Record<Locale, LayerCatalog>> = { en: FHIR_EN };
+/** A rules' catalog with the FHIR layer's messages of its locale (English where those are not loaded), by catalog. */
+const withLayers = new WeakMap<Catalog, Catalog>();
+
+function textCatalog(catalog: Catalog, locale: Locale): Catalog {
+  let merged = withLayers.get(catalog);
+  if (!merged) {
+    merged = { ...FHIR_EN, ...layerLoaded[locale], ...catalog };
+    if (layerLoaded[locale]) withLayers.set(catalog, merged);
+  }
+  return merged;
+}
+
+/**
+ * Fetches the rules' catalog of `locale`, and the FHIR layer's (the catalog test keeps their ids and placeholders
+ * equal to English).
+ */
 export async function loadDomainCatalog(locale: Locale): Promise<Catalog> {
   const cached = loaded[locale];
-  if (cached) return cached;
-  const catalog = (await loaders[locale as Exclude<Locale, "en">]()).default;
+  if (cached && layerLoaded[locale]) return cached;
+  const [catalog, layer] = await Promise.all([
+    cached ?? loaders[locale as Exclude<Locale, "en">]().then((m) => m.default),
+    layerLoaders[locale as Exclude<Locale, "en">]().then((m) => m.default),
+  ]);
   loaded[locale] = catalog;
+  layerLoaded[locale] = layer;
   return catalog;
 }
 
@@ -46,6 +74,7 @@ function localizeEvidence(item: EvidenceItem, locale: Locale, catalog: Catalog):
   if (texts.value) copy.value = renderText(texts.value, locale, catalog);
   if (texts.interpretation) copy.interpretation = renderText(texts.interpretation, locale, catalog);
   if (texts.notUsedReason) copy.notUsedReason = renderText(texts.notUsedReason, locale, catalog);
+  if (texts.readAs) copy.readAs = renderText(texts.readAs, locale, catalog);
   return copy;
 }
 
@@ -64,9 +93,10 @@ function localizeFlag(flag: Flag, locale: Locale, catalog: Catalog): Flag {
 export function localizeAssessment(
   assessment: Assessment,
   locale: Locale,
-  catalog: Catalog | undefined = domainCatalog(locale),
+  rules: Catalog | undefined = domainCatalog(locale),
 ): Assessment {
-  if (locale === "en" || !catalog) return assessment;
+  if (locale === "en" || !rules) return assessment;
+  const catalog = textCatalog(rules, locale);
   const recommendation = assessment.recommendation.i18n
     ? {
         ...assessment.recommendation,

@@ -44,6 +44,7 @@ function essence(record: Her2TestRecord): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...record, date: record.date?.slice(0, 10) };
   delete rest.source;
   delete rest.readAs;
+  delete rest.readAsText;
   delete rest.rawValue;
   return rest;
 }

@@ -91,6 +91,7 @@ function humanTexts(a: Assessment): string[] {
       ...(e.i18n?.value ? [e.value] : []),
       ...(e.i18n?.interpretation ? [e.interpretation ?? ""] : []),
       ...(e.i18n?.notUsedReason ? [e.notUsedReason ?? ""] : []),
+      ...(e.i18n?.readAs ? [e.readAs ?? ""] : []),
     ]),
     ...a.unreadable.flatMap((u, i) => (typeof a.i18n?.unreadable?.[i] === "object" ? [u.reason] : [])),
   ];
@@ -109,6 +110,7 @@ function skeleton(a: Assessment): unknown {
       value: e.i18n?.value ? undefined : e.value,
       interpretation: e.i18n?.interpretation ? undefined : e.interpretation,
       notUsedReason: e.i18n?.notUsedReason ? undefined : e.notUsedReason,
+      readAs: e.i18n?.readAs ? undefined : e.readAs,
     })),
     unreadable: a.unreadable.map((u, i) => ({
       ...u,

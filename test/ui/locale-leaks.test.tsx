@@ -6,7 +6,7 @@
  * fails when a sentence of src/ui/messages/en.json appears on an es / zh-CN panel.
  *
  * Left out of the check, on purpose: the rules' evidence values and readings (EvidenceItem value, interpretation,
- * readAs, notUsedReason), which another change is translating (i18n-evidence); they are removed from the page's text
+ * notUsedReason), which another change is translating (i18n-evidence); they are removed from the page's text
  * by comparing against the assessment's own evidence strings before the check. Also left out: the FHIR layer's
  * data-gap reasons, quoted and marked `lang="en"` on purpose (the server's words). Not covered: the timeline, a lazy
  * chunk that a server render leaves as its Suspense fallback; its summary has its own test (timeline-locale.test.ts)
@@ -19,6 +19,9 @@ import { IntlProvider } from "react-intl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import type { Assessment } from "../../src/domain";
+import FHIR_EN from "../../src/fhir/messages/en.json";
+import FHIR_ES from "../../src/fhir/messages/es.json";
+import FHIR_ZH from "../../src/fhir/messages/zh-CN.json";
 import { loadDomainCatalog, localizeAssessment } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
 import { Her2Panel } from "../../src/ui/Her2Panel";
@@ -45,15 +48,23 @@ const CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, s
   "zh-CN": zh,
 };
 const LOCALES = Object.keys(CATALOGS) as Exclude<Locale, "en">[];
+/** The FHIR layer's catalogs (its readings and unreadable reasons, issue 15), checked on the page as well. */
+const FHIR_CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
+  es: FHIR_ES,
+  "zh-CN": FHIR_ZH,
+};
 
 /**
  * The English sentences of the panel's catalog: each message's literal runs between ICU arguments (plural and
  * select branches included), kept when they read as a phrase (three words or more) and the message is not the same
  * in the other catalog (names such as "HER2" stay as written in every locale).
  */
-function englishSentences(other: Readonly<Record<string, string>>): Map<string, string> {
+function englishSentences(
+  other: Readonly<Record<string, string>>,
+  english: Readonly<Record<string, string>> = en,
+): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [id, message] of Object.entries(en)) {
+  for (const [id, message] of Object.entries(english)) {
     if (other[id] === message) continue;
     // Strip argument names and keywords: `{count, plural, one {One request} other {# requests}}` leaves the branches.
     const literal = message
@@ -85,10 +96,18 @@ afterAll(() => sandbox.close());
 const assessmentFor = sandboxAssessments(() => sandbox.url, index.asOf);
 const assessmentOf = (patient: Scenario): Promise<Assessment> => assessmentFor(patient.id);
 
-/** The rules' evidence texts (being translated elsewhere), longest first so that none is cut by a shorter one. */
+/**
+ * The rules' evidence texts (being translated elsewhere), longest first so that none is cut by a shorter one. The
+ * FHIR layer's readings (`readAs`) and its reasons for an unreadable result (the item's `interpretation`, with a
+ * descriptor of src/fhir/messages) are in the locale and checked like the rest of the page.
+ */
 function evidenceStrings(a: Assessment): string[] {
   return a.evidence
-    .flatMap((e) => [e.value, e.interpretation, e.readAs, e.notUsedReason])
+    .flatMap((e) => [
+      e.value,
+      e.i18n?.interpretation?.id.startsWith("fhir.") ? undefined : e.interpretation,
+      e.notUsedReason,
+    ])
     .filter((s): s is string => typeof s === "string" && s.trim().length > 0)
     .sort((x, y) => y.length - x.length);
 }
@@ -125,7 +144,10 @@ describe("no English sentence of the panel's catalog on an es / zh-CN panel", ()
       // The panel was rendered (not an error screen) and is in the locale's words.
       expect(doc.querySelector('[data-testid="status-header"]')).not.toBeNull();
       const text = checkedText(doc, assessment);
-      const leaks = [...englishSentences(CATALOGS[locale])]
+      const leaks = [
+        ...englishSentences(CATALOGS[locale]),
+        ...englishSentences(FHIR_CATALOGS[locale], FHIR_EN),
+      ]
         .filter(([phrase]) => text.includes(phrase))
         .map(([phrase, id]) => `${id}: "${phrase}"`);
       expect(leaks).toEqual([]);
@@ -147,6 +169,15 @@ describe("the leak check itself", () => {
         "flags.none",
       ]),
     );
+  });
+
+  it("finds the FHIR layer's English reason of an unreadable result on the English panel", async () => {
+    const patient = index.patients.find((p) => p.id === "her2-unreadable");
+    if (!patient) throw new Error("no her2-unreadable");
+    const assessment = await assessmentOf(patient);
+    const text = checkedText(renderPanel(assessment, "en", patient), assessment);
+    const found = [...englishSentences(FHIR_ES, FHIR_EN)].filter(([phrase]) => text.includes(phrase));
+    expect(found.length).toBeGreaterThan(0);
   });
 });
 
