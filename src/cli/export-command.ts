@@ -5,10 +5,17 @@
  * The review is passed in rather than imported: main.ts loads this module (and with it the Bulk Data client and jose)
  * only for these two commands, and the review must stay in the module that main.ts is, because its worker threads
  * start that module (worker-start.ts).
+ *
+ * For `review`, each file is scanned (the review's first pass) as soon as it is whole, while the others download
+ * (export-prescan.ts); the review itself, and with it the assessment of any patient, still starts only once the export
+ * is complete.
  */
+import { EMPTY_CODE_MAP, type CodeMap } from "../fhir/code-map";
 import type { ParsedArgs } from "./args";
+import { readCodeMapFile } from "./code-map-file";
 import { type ExportResult, runExport, type ExportTuning } from "./export";
-import type { ReviewIo, ReviewOptions, ReviewResult } from "./review";
+import { ExportPrescan } from "./export-prescan";
+import type { ReviewIo, ReviewOptions, ReviewResult, ReviewTuning } from "./review";
 
 export interface ExportCommandResult {
   readonly exitCode: number;
@@ -20,12 +27,25 @@ export interface ExportCommandResult {
 export async function exportCommand(
   parsed: Extract<ParsedArgs, { kind: "export" }>,
   io: ReviewIo,
-  review: (options: ReviewOptions, io: ReviewIo) => Promise<ReviewResult>,
+  review: (options: ReviewOptions, io: ReviewIo, tuning?: ReviewTuning) => Promise<ReviewResult>,
   signal?: AbortSignal,
   tuning: ExportTuning = {},
 ): Promise<ExportCommandResult> {
-  const exported = await runExport(parsed.options, io, signal, tuning);
-  if (parsed.review === undefined) return { exitCode: exported.exitCode, exported };
+  if (parsed.review === undefined) {
+    const exported = await runExport(parsed.options, io, signal, tuning);
+    return { exitCode: exported.exitCode, exported };
+  }
+  const codeMap = codeMapOf(parsed.review);
+  // A code map that cannot be read: no scanning ahead; the review reports the problem (exit 2) as it would anyway.
+  const prescan = codeMap === undefined ? undefined : new ExportPrescan(codeMap);
+  const exported = await runExport(
+    parsed.options,
+    io,
+    signal,
+    prescan === undefined ? tuning : { ...tuning, onFileDone: prescan.add },
+  );
+  // Waited for either way, so that no scan is still reading the folder when the command returns.
+  const prescanned = await prescan?.done();
   if (exported.exitCode !== 0) {
     if (exported.exitCode === 4)
       io.stderr.write(
@@ -35,6 +55,15 @@ export async function exportCommand(
       );
     return { exitCode: exported.exitCode, exported };
   }
-  const reviewed = await review(parsed.review, io);
+  const reviewed = await review(parsed.review, io, prescanned === undefined ? {} : { prescanned });
   return { exitCode: reviewed.exitCode, exported, reviewed };
+}
+
+function codeMapOf(options: ReviewOptions): CodeMap | undefined {
+  if (options.codeMapFile === undefined) return EMPTY_CODE_MAP;
+  try {
+    return readCodeMapFile(options.codeMapFile);
+  } catch {
+    return undefined;
+  }
 }

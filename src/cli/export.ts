@@ -6,18 +6,17 @@
  * deleted on the server when the export is complete, or when the user cancels (SIGINT).
  */
 import {
-  createWriteStream,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { JSONWebKeySet } from "jose";
 import { BackendToken } from "../bulk/backend-token";
 import { BulkError } from "../bulk/errors";
@@ -75,6 +74,11 @@ export interface ExportOptions {
 export interface ExportTuning {
   readonly backoff?: Backoff;
   readonly fetch?: typeof fetch;
+  /**
+   * Called with the path of each file once it is whole in the folder (renamed from `.part`), and at the start for the
+   * files an earlier run downloaded: `her2 review --from` scans them while the rest download (export-prescan.ts).
+   */
+  readonly onFileDone?: (path: string) => void;
 }
 
 export interface ExportResult {
@@ -263,6 +267,7 @@ export async function runExport(
       say,
       progress,
       ...(signal ? { signal } : {}),
+      ...(tuning.onFileDone ? { onFileDone: tuning.onFileDone } : {}),
     });
     phaseEnd("downloadMs");
     if (signal?.aborted) return await cancel();
@@ -346,6 +351,7 @@ interface DownloadContext {
   say: (text: string) => void;
   progress: Progress;
   signal?: AbortSignal;
+  onFileDone?: (path: string) => void;
 }
 
 /** Downloads the files not yet done, `parallel` at a time. @returns the files that could not be downloaded */
@@ -357,6 +363,7 @@ async function downloadAll(
   ctx: DownloadContext,
 ): Promise<FileState[]> {
   const queue = files.filter((f) => !f.done || !existsSync(join(options.out, f.name)));
+  for (const file of files) if (!queue.includes(file)) ctx.onFileDone?.(join(options.out, file.name));
   const total = files.length;
   let finished = total - queue.length;
   let bytes = 0;
@@ -375,6 +382,7 @@ async function downloadAll(
         file.done = true;
         finished++;
         ctx.save();
+        ctx.onFileDone?.(join(options.out, file.name));
         if (!ctx.progress.enabled)
           ctx.say(
             `downloaded ${file.name} (${String(file.lines)} resources) [${String(finished)}/${String(total)}]`,
@@ -418,12 +426,7 @@ async function downloadFile(
       );
       if (response.ok && response.body !== null) {
         const counter = new LineCounter(onBytes);
-        await pipeline(
-          Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
-          counter,
-          createWriteStream(part),
-          ...(signal ? [{ signal }] : []),
-        );
+        await writeBody(response.body, part, counter);
         const cut = counter.truncation(file.count);
         if (cut === undefined) {
           renameSync(part, path);
@@ -446,6 +449,28 @@ async function downloadFile(
     if (failures > client.backoff.retries)
       throw new BulkError("server", `${problem}, after ${String(failures)} attempts`);
     await client.sleep(client.waitMs(failures, response), signal);
+  }
+}
+
+/**
+ * Streams a download into a file through the line counter. The writes are synchronous: into the page cache a chunk's
+ * write costs less than the stream machinery of an asynchronous one (`npm run bench`, 61 MB: about 0.1 s less CPU,
+ * close to reading the bodies alone). A cancelled download ends the loop (fetch was given the signal).
+ */
+async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  counter: LineCounter,
+): Promise<void> {
+  const fd = openSync(path, "w");
+  try {
+    for await (const chunk of body) {
+      counter.add(chunk);
+      for (let written = 0; written < chunk.byteLength;)
+        written += writeSync(fd, chunk, written, chunk.byteLength - written);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

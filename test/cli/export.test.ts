@@ -11,18 +11,26 @@ import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { type ExportOptions, type ExportResult, runExport, STATE_FILE } from "../../src/cli/export";
 import { parseArgs } from "../../src/cli/args";
 import { exportCommand } from "../../src/cli/export-command";
-import { review } from "../../src/cli/review";
+import { review, type ReviewTuning } from "../../src/cli/review";
 import { allowLoopbackRequests } from "../sandbox/helpers";
 import { AS_OF, Sink, tempDir } from "./helpers";
 
 allowLoopbackRequests();
 
-/** The command line in-process, as main.ts runs it (fast back-off). */
-async function runCli(argv: string[], io: { stdout: Sink; stderr: Sink }): Promise<number> {
+/** The command line in-process, as main.ts runs it (fast back-off); `tunings` gets what the review was given. */
+async function runCli(
+  argv: string[],
+  io: { stdout: Sink; stderr: Sink },
+  tunings: (ReviewTuning | undefined)[] = [],
+): Promise<number> {
   const parsed = parseArgs(argv, io, AS_OF);
   if (parsed.kind === "exit") return parsed.code;
   if (parsed.kind !== "export") throw new Error("expected an export command");
-  return (await exportCommand(parsed, io, review, undefined, { backoff: FAST })).exitCode;
+  const reviewing: typeof review = (options, reviewIo, tuning) => {
+    tunings.push(tuning);
+    return review(options, reviewIo, tuning);
+  };
+  return (await exportCommand(parsed, io, reviewing, undefined, { backoff: FAST })).exitCode;
 }
 
 const root = join(import.meta.dirname, "../..");
@@ -61,6 +69,7 @@ async function exportFrom(
     backoff?: typeof FAST;
     onRequest?: (r: Recorded) => void;
     tty?: boolean;
+    onFileDone?: (path: string) => void;
   } = {},
 ): Promise<Run> {
   const stderr = new Sink();
@@ -92,7 +101,11 @@ async function exportFrom(
     },
     { stdout: new Sink(), stderr },
     more.signal,
-    { backoff: more.backoff ?? FAST, fetch: recording },
+    {
+      backoff: more.backoff ?? FAST,
+      fetch: recording,
+      ...(more.onFileDone ? { onFileDone: more.onFileDone } : {}),
+    },
   );
   return { ...result, stderr: stderr.text, out, requests };
 }
@@ -383,6 +396,73 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(partial).toBe(4);
     expect(brokenOut.text).toBe("");
     expect(brokenErr.text).toContain(
+      "her2 review: not reviewed: the export is incomplete (Observation.000.ndjson (Observation))",
+    );
+  });
+
+  it("her2 review --from scans each file as it arrives, and its review from those scans is the folder's", async () => {
+    const s = await sandbox({ resourcesPerFile: 40 });
+    const out = tempDir();
+    const stdout = new Sink();
+    const tunings: (ReviewTuning | undefined)[] = [];
+    const args = ["review", "--from", `${s.url}/fhir`, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+    expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
+    expect(tunings).toHaveLength(1);
+    const files = ndjsonFiles(out);
+    expect(files.length).toBeGreaterThan(8);
+    expect(tunings[0]?.prescanned?.size).toBe(files.length);
+    expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
+  });
+
+  it("only whole files are handed on for scanning; a resumed review --from gives the uninterrupted report", async () => {
+    // Four cut downloads of Observation.000: more than the three retries of the first run, healed in the second.
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 4 }] });
+    const out = tempDir();
+    const handed: { name: string; text: string }[] = [];
+    const onFileDone = (path: string): void => {
+      handed.push({ name: path.slice(out.length + 1), text: readFileSync(path, "utf8") });
+    };
+    const first = await exportFrom(s, { out }, { onFileDone });
+    expect(first.exitCode).toBe(4);
+    expect(handed.map((h) => h.name)).not.toContain("Observation.000.ndjson");
+    expect(handed.map((h) => h.name).sort()).toEqual(ndjsonFiles(out));
+    // Each was whole when handed on: as it is now, every line a resource.
+    for (const h of handed) {
+      expect(h.text).toBe(readFileSync(join(out, h.name), "utf8"));
+      expect(h.text.endsWith("\n")).toBe(true);
+      for (const line of h.text.trimEnd().split("\n"))
+        expect(() => JSON.parse(line) as unknown).not.toThrow();
+    }
+
+    // The same folder again, as review --from: the files of the first run are scanned too, and the report is whole.
+    const stdout = new Sink();
+    const tunings: (ReviewTuning | undefined)[] = [];
+    const args = ["review", "--from", `${s.url}/fhir`, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+    expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
+    expect(tunings[0]?.prescanned?.size).toBe(ndjsonFiles(out).length);
+    expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
+  });
+
+  it("her2 review --from an export that stays incomplete: no review, though the whole files were scanned", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 9 }] });
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const tunings: (ReviewTuning | undefined)[] = [];
+    const args = [
+      "review",
+      "--from",
+      `${s.url}/fhir`,
+      "--group",
+      GROUP,
+      "--out",
+      tempDir(),
+      "--key",
+      KEY_FILE,
+    ];
+    expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr }, tunings)).toBe(4);
+    expect(tunings).toHaveLength(0);
+    expect(stdout.text).toBe("");
+    expect(stderr.text).toContain(
       "her2 review: not reviewed: the export is incomplete (Observation.000.ndjson (Observation))",
     );
   });
