@@ -3,6 +3,9 @@
  * files are still downloading, instead of over all of them once the export is done. On two cores the scanning then
  * runs while the client would otherwise wait for the network.
  *
+ * The scanning runs in a scan worker (scan-worker.ts, serving requests) when the machine has a second core, since the
+ * main thread is busy receiving the downloads; else on the main thread between the downloads' chunks.
+ *
  * Only files that are complete (renamed from `.part` after their line count was checked, export.ts) are scanned, and
  * the results are used only by the review that export-command.ts starts once every file is complete: nothing
  * half-downloaded is read as if complete, and no patient is assessed before the whole export is there. Each file is
@@ -12,9 +15,17 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Worker } from "node:worker_threads";
 import type { CodeMap } from "../fhir/code-map";
 import type { InputFile } from "./inputs";
-import { scanRange, type RangeResult } from "./scan-worker";
+import {
+  SCAN_WORKER_ROLE,
+  scanRange,
+  type RangeResult,
+  type ScanRequest,
+  type ScanWorkerStart,
+} from "./scan-worker";
+import { startCliWorker } from "./worker-start";
 
 /** What was scanned of one file, with the size and modification time it had then. */
 interface Scanned {
@@ -53,14 +64,39 @@ export class PrescannedFiles {
   }
 }
 
-/** Scans the files it is given, one at a time in the order given, while the export goes on. */
-export class ExportPrescan {
+/** What export-command.ts needs of a prescan: files to queue, then the results once the export is done. */
+export interface FilePrescan {
+  /** Queues a complete file (an NDJSON file of the export, renamed from `.part`). */
+  readonly add: (path: string) => void;
+  /** Waits for the files queued so far (and ends the scan worker, if any). */
+  done(): Promise<PrescannedFiles>;
+}
+
+/** The scan worker's young generation, in MB, as parallel-scan.ts gives it. */
+const SCAN_WORKER_YOUNG_GENERATION_MB = 16;
+
+/**
+ * Starts scanning exported files as they arrive: in a scan worker when `worker` (two cores or more: the main thread
+ * is busy receiving the downloads), else on the main thread between the downloads' chunks. Started before the
+ * kick-off, so the worker's start-up passes while the server prepares the export. main.ts passes this to
+ * export-command.ts: the worker must start from the module main.ts is in (worker-start.ts).
+ */
+export function startExportPrescan(codeMap: CodeMap, worker: boolean): FilePrescan {
+  return worker ? new WorkerPrescan(codeMap) : new ExportPrescan(codeMap);
+}
+
+/** Whether a scan of `path`, whose size was `size` when it was queued, can stand for the file. */
+function usable(result: RangeResult, size: number): boolean {
+  return result.readError === undefined && result.bytes === size;
+}
+
+/** Scans the files it is given on this thread, one at a time in the order given, while the export goes on. */
+export class ExportPrescan implements FilePrescan {
   private readonly scanned = new Map<string, Scanned>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly codeMap: CodeMap) {}
 
-  /** Queues a complete file (an NDJSON file of the export, renamed from `.part`). */
   readonly add = (path: string): void => {
     this.chain = this.chain.then(() => this.scan(resolve(path)));
   };
@@ -74,13 +110,72 @@ export class ExportPrescan {
     }
     const result = await scanRange(0, { path, start: 0, end: before.size }, this.codeMap);
     // A file that could not be read, or changed while it was read, is left to the first pass.
-    if (result.readError !== undefined || result.bytes !== before.size) return;
-    this.scanned.set(path, { bytes: before.size, mtimeMs: before.mtimeMs, result });
+    if (usable(result, before.size))
+      this.scanned.set(path, { bytes: before.size, mtimeMs: before.mtimeMs, result });
   }
 
-  /** Waits for the files queued so far. */
   async done(): Promise<PrescannedFiles> {
     await this.chain;
+    return new PrescannedFiles(this.scanned, this.codeMap);
+  }
+}
+
+/**
+ * Scans the files in a scan worker (scan-worker.ts, serving), one at a time in the order given. A worker that fails
+ * loses only its scans: the first pass reads the files it did not scan.
+ */
+class WorkerPrescan implements FilePrescan {
+  private readonly scanned = new Map<string, Scanned>();
+  private readonly pending = new Map<number, { path: string; bytes: number; mtimeMs: number }>();
+  private readonly worker: Worker;
+  private lost = false;
+  private settle: (() => void) | undefined;
+  private next = 0;
+
+  constructor(private readonly codeMap: CodeMap) {
+    const workerData: ScanWorkerStart = {
+      role: SCAN_WORKER_ROLE,
+      setup: { ranges: [], codeMap, ahead: 0, serve: true },
+    };
+    this.worker = startCliWorker(workerData, "./scan-worker.ts", "runScanWorker", {
+      maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_GENERATION_MB,
+    });
+    // Not to keep the process alive by itself (an export that fails returns before done()).
+    this.worker.unref();
+    this.worker.on("message", (result: RangeResult) => {
+      const queued = this.pending.get(result.range);
+      this.pending.delete(result.range);
+      if (queued !== undefined && usable(result, queued.bytes))
+        this.scanned.set(queued.path, { bytes: queued.bytes, mtimeMs: queued.mtimeMs, result });
+      if (this.pending.size === 0) this.settle?.();
+    });
+    const lose = (): void => {
+      this.lost = true;
+      this.pending.clear();
+      this.settle?.();
+    };
+    this.worker.on("error", lose);
+    this.worker.on("exit", lose);
+  }
+
+  readonly add = (file: string): void => {
+    if (this.lost) return;
+    const path = resolve(file);
+    let before;
+    try {
+      before = statSync(path);
+    } catch {
+      return; // gone: the first pass reports it
+    }
+    const id = this.next++;
+    this.pending.set(id, { path, bytes: before.size, mtimeMs: before.mtimeMs });
+    const request: ScanRequest = { id, path, start: 0, end: before.size };
+    this.worker.postMessage(request);
+  };
+
+  async done(): Promise<PrescannedFiles> {
+    if (this.pending.size > 0 && !this.lost) await new Promise<void>((resolve) => (this.settle = resolve));
+    await this.worker.terminate();
     return new PrescannedFiles(this.scanned, this.codeMap);
   }
 }

@@ -98,7 +98,7 @@ export const PARALLEL_UP_TO_RESOURCES = Number.POSITIVE_INFINITY;
  * Workers from HER2_REVIEW_WORKERS, else one on two cores or more. A value that is not a whole number (`off`, `-1`)
  * means none, with a note: a typo must not silently turn them on.
  */
-function defaultWorkers(): { count: number; note?: string } {
+export function defaultWorkers(): { count: number; note?: string } {
   const cores = availableParallelism();
   const configured = process.env["HER2_REVIEW_WORKERS"];
   if (configured === undefined || configured.trim() === "") return { count: cores >= 2 ? 1 : 0 };

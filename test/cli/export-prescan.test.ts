@@ -8,7 +8,7 @@ import { appendFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { EMPTY_CODE_MAP } from "../../src/fhir/code-map";
-import { ExportPrescan, PrescannedFiles } from "../../src/cli/export-prescan";
+import { type PrescannedFiles, startExportPrescan } from "../../src/cli/export-prescan";
 import {
   breastCancer,
   hemoglobin,
@@ -59,33 +59,39 @@ function exportFolder(): { dir: string; paths: string[] } {
   return { dir, paths };
 }
 
-async function prescan(paths: readonly string[]): Promise<PrescannedFiles> {
-  const scan = new ExportPrescan(EMPTY_CODE_MAP);
+async function prescan(paths: readonly string[], worker = false): Promise<PrescannedFiles> {
+  const scan = startExportPrescan(EMPTY_CODE_MAP, worker);
   for (const path of paths) scan.add(path);
   return scan.done();
 }
 
 describe("the first pass from an export's scans (her2 review --from)", () => {
-  it("gives the review of the folder read as usual: the same output, warnings and summary", async () => {
-    const { dir, paths } = exportFolder();
-    const plain = await runReview([dir], {}, { workers: 0 });
-    expect(plain.stderr).toContain("not valid JSON");
-    const prescanned = await prescan(paths);
-    expect(prescanned.size).toBe(paths.length);
-    const used = vi.spyOn(prescanned, "resultFor");
-    const fromScans = await runReview([dir], {}, { workers: 0, prescanned });
-    expect(used.mock.results.filter((r) => r.value !== undefined)).toHaveLength(paths.length);
-    expect(fromScans.stdout).toBe(plain.stdout);
-    expect(fromScans.stderr).toBe(plain.stderr);
-    const counts = ({ exitCode, patients, resources, warnings }: typeof plain.result): number[] => [
-      exitCode,
-      patients,
-      resources,
-      warnings,
-    ];
-    expect(counts(fromScans.result)).toEqual(counts(plain.result));
-    expect(fromScans.assessments.map((a) => a.patient)).toEqual(["Patient/p1", "Patient/p2", "Patient/p3"]);
-  });
+  it.each([
+    ["on the main thread", false],
+    ["in a scan worker", true],
+  ])(
+    "gives the review of the folder read as usual, scanned %s: the same output, warnings and summary",
+    async (_, worker) => {
+      const { dir, paths } = exportFolder();
+      const plain = await runReview([dir], {}, { workers: 0 });
+      expect(plain.stderr).toContain("not valid JSON");
+      const prescanned = await prescan(paths, worker);
+      expect(prescanned.size).toBe(paths.length);
+      const used = vi.spyOn(prescanned, "resultFor");
+      const fromScans = await runReview([dir], {}, { workers: 0, prescanned });
+      expect(used.mock.results.filter((r) => r.value !== undefined)).toHaveLength(paths.length);
+      expect(fromScans.stdout).toBe(plain.stdout);
+      expect(fromScans.stderr).toBe(plain.stderr);
+      const counts = ({ exitCode, patients, resources, warnings }: typeof plain.result): number[] => [
+        exitCode,
+        patients,
+        resources,
+        warnings,
+      ];
+      expect(counts(fromScans.result)).toEqual(counts(plain.result));
+      expect(fromScans.assessments.map((a) => a.patient)).toEqual(["Patient/p1", "Patient/p2", "Patient/p3"]);
+    },
+  );
 
   it("with worker threads too (no scan worker is started for files already scanned)", async () => {
     const { dir, paths } = exportFolder();

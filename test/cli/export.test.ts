@@ -11,6 +11,8 @@ import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { type ExportOptions, type ExportResult, runExport, STATE_FILE } from "../../src/cli/export";
 import { parseArgs } from "../../src/cli/args";
 import { exportCommand } from "../../src/cli/export-command";
+import { type FilePrescan, startExportPrescan } from "../../src/cli/export-prescan";
+import type { CodeMap } from "../../src/fhir/code-map";
 import { review, type ReviewTuning } from "../../src/cli/review";
 import { allowLoopbackRequests } from "../sandbox/helpers";
 import { AS_OF, Sink, tempDir } from "./helpers";
@@ -30,7 +32,9 @@ async function runCli(
     tunings.push(tuning);
     return review(options, reviewIo, tuning);
   };
-  return (await exportCommand(parsed, io, reviewing, undefined, { backoff: FAST })).exitCode;
+  const startPrescan = (codeMap: CodeMap): FilePrescan => startExportPrescan(codeMap, true);
+  return (await exportCommand(parsed, io, { review: reviewing, startPrescan }, undefined, { backoff: FAST }))
+    .exitCode;
 }
 
 const root = join(import.meta.dirname, "../..");
