@@ -362,7 +362,11 @@ async function downloadAll(
   client: BulkClient,
   ctx: DownloadContext,
 ): Promise<FileState[]> {
-  const queue = files.filter((f) => !f.done || !existsSync(join(options.out, f.name)));
+  // The largest first (by the manifest's counts): the files that finish last are then small ones, so `review --from`
+  // waits little for the scans of the last files (export-prescan.ts).
+  const queue = files
+    .filter((f) => !f.done || !existsSync(join(options.out, f.name)))
+    .sort((a, b) => (b.count ?? 0) - (a.count ?? 0));
   for (const file of files) if (!queue.includes(file)) ctx.onFileDone?.(join(options.out, file.name));
   const total = files.length;
   let finished = total - queue.length;

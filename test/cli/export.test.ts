@@ -179,6 +179,22 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(run.phases?.downloadMs).toBeGreaterThan(0);
   });
 
+  it("downloads the largest files first (by the manifest's counts), so the last ones to arrive are small", async () => {
+    const s = await sandbox({ resourcesPerFile: 40 });
+    const run = await exportFrom(s, { parallel: 1 });
+    expect(run.exitCode).toBe(0);
+    const state = JSON.parse(readFileSync(join(run.out, STATE_FILE), "utf8")) as {
+      files: { url: string; count: number }[];
+    };
+    const countOf = new Map(state.files.map((f) => [f.url, f.count]));
+    const downloaded = run.requests.filter((r) => countOf.has(r.url)).map((r) => countOf.get(r.url) ?? 0);
+    expect(downloaded).toHaveLength(state.files.length);
+    expect(downloaded).toEqual([...downloaded].sort((a, b) => b - a));
+    expect(new Set(downloaded).size).toBeGreaterThan(1);
+    // The manifest's own order is not that one.
+    expect(state.files.map((f) => f.count)).not.toEqual(downloaded);
+  });
+
   it("without --group: Patient/$export, every patient", async () => {
     const s = await sandbox();
     const run = await exportFrom(s, { group: undefined });
