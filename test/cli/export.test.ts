@@ -143,6 +143,19 @@ const SANDBOX_RESOURCES = sandboxResources();
 const SANDBOX_TOTAL = [...SANDBOX_RESOURCES.values()].reduce((a, b) => a + b, 0);
 const SANDBOX_OBSERVATIONS = SANDBOX_RESOURCES.get("Observation") ?? 0;
 
+/** `her2 review --from <the sandbox> --group … --out <out> --key …`, without --as-of. */
+const reviewFrom = (s: RunningSandbox, out: string): string[] => [
+  "review",
+  "--from",
+  `${s.url}/fhir`,
+  "--group",
+  GROUP,
+  "--out",
+  out,
+  "--key",
+  KEY_FILE,
+];
+
 const ndjsonFiles = (dir: string): string[] =>
   readdirSync(dir)
     .filter((f) => f.endsWith(".ndjson"))
@@ -425,7 +438,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const out = tempDir();
     const stdout = new Sink();
     const tunings: (ReviewTuning | undefined)[] = [];
-    const args = ["review", "--from", `${s.url}/fhir`, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+    const args = reviewFrom(s, out);
     expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
     expect(tunings).toHaveLength(1);
     const files = ndjsonFiles(out);
@@ -457,7 +470,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     // The same folder again, as review --from: the files of the first run are scanned too, and the report is whole.
     const stdout = new Sink();
     const tunings: (ReviewTuning | undefined)[] = [];
-    const args = ["review", "--from", `${s.url}/fhir`, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+    const args = reviewFrom(s, out);
     expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
     expect(tunings[0]?.prescanned?.size).toBe(ndjsonFiles(out).length);
     expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
@@ -468,17 +481,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const stdout = new Sink();
     const stderr = new Sink();
     const tunings: (ReviewTuning | undefined)[] = [];
-    const args = [
-      "review",
-      "--from",
-      `${s.url}/fhir`,
-      "--group",
-      GROUP,
-      "--out",
-      tempDir(),
-      "--key",
-      KEY_FILE,
-    ];
+    const args = reviewFrom(s, tempDir());
     expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr }, tunings)).toBe(4);
     expect(tunings).toHaveLength(0);
     expect(stdout.text).toBe("");
