@@ -2,7 +2,9 @@
  * The sandbox's pages in en, es and zh-CN (issue 15.3): catalogs in `messages/`, formatted with the app's
  * formatMessage (ICU, intl-messageformat). The locale is `?lang=` on the page, else the browser's Accept-Language,
  * else English; a launch from the page carries it to the app in the token response (`locale`, see oauth.ts).
- * Patient names and scenarios are the synthetic data and stay English; codes stay codes.
+ * Patient names are the synthetic data and stay as they are; codes stay codes. Each patient's scenario is in
+ * English in `patients/index.json` (its one English source) and in es / zh-CN in `messages/scenarios/<locale>.json`
+ * (plain text by patient id, not ICU: a scenario quotes record text and has no placeholders).
  */
 import { type Catalog, formatMessage, type MessageValues } from "../src/i18n/format.ts";
 import {
@@ -16,10 +18,31 @@ import { escapeHtml as h } from "./http.ts";
 import en from "./messages/en.json" with { type: "json" };
 import es from "./messages/es.json" with { type: "json" };
 import zhCN from "./messages/zh-CN.json" with { type: "json" };
+import scenariosEs from "./messages/scenarios/es.json" with { type: "json" };
+import scenariosZhCN from "./messages/scenarios/zh-CN.json" with { type: "json" };
 
 export type { Locale };
 
 const CATALOGS: Readonly<Record<Locale, Catalog>> = { en, es, "zh-CN": zhCN };
+
+/** The scenarios by patient id in the locales other than English (test/sandbox/i18n.test.ts: one for every patient). */
+export const SCENARIOS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
+  es: scenariosEs,
+  "zh-CN": scenariosZhCN,
+};
+
+/**
+ * A patient's scenario in `locale` and the language it is in: English from the manifest, else the locale's
+ * translation; a patient without one (added to the manifest but not yet translated) shows its English, marked so.
+ */
+export function scenarioText(
+  locale: Locale,
+  patient: { readonly id: string; readonly scenario: string },
+): { text: string; lang: Locale } {
+  if (locale === "en") return { text: patient.scenario, lang: "en" };
+  const text = SCENARIOS[locale][patient.id];
+  return text === undefined ? { text: patient.scenario, lang: "en" } : { text, lang: locale };
+}
 
 /** The message `id` as plain text (escape it before it goes into HTML). */
 export function t(locale: Locale, id: string, values?: MessageValues): string {

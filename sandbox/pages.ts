@@ -8,7 +8,7 @@ import {
 } from "./config.ts";
 import { DEFAULT_SLOW_MS, FAILURE_DESCRIPTIONS } from "./failures.ts";
 import { escapeHtml as h } from "./http.ts";
-import { type Locale, languageSwitcher, t, tHtml } from "./i18n.ts";
+import { type Locale, languageSwitcher, scenarioText, t, tHtml } from "./i18n.ts";
 import type { ManifestPatient } from "./manifest.ts";
 
 const STYLE = `
@@ -31,6 +31,12 @@ export function page(title: string, body: string, locale: Locale = "en"): string
 <link rel="icon" href="data:,">
 <title>${h(title)}</title><style>${STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
+}
+
+/** A patient's scenario as HTML in `locale`; marked `lang="en"` where it is the English (no translation yet). */
+function scenarioHtml(locale: Locale, patient: ManifestPatient): string {
+  const { text, lang } = scenarioText(locale, patient);
+  return lang === locale ? h(text) : `<span lang="${lang}">${h(text)}</span>`;
 }
 
 /** A plain error page, for errors that must not be redirected (unknown client, foreign redirect URI). */
@@ -63,7 +69,7 @@ export function patientPickerPage(
         p,
         i,
       ) => `<div><input type="radio" name="patient" id="patient-${i}" value="${h(p.id)}"${i === 0 ? " required" : ""}>
-<label for="patient-${i}">${tHtml(locale, "picker.option", { name: h(p.name), date: h(p.birthDate), id: `<code>${h(p.id)}</code>`, scenario: h(p.scenario) })}</label></div>`,
+<label for="patient-${i}">${tHtml(locale, "picker.option", { name: h(p.name), date: h(p.birthDate), id: `<code>${h(p.id)}</code>`, scenario: scenarioHtml(locale, p) })}</label></div>`,
     )
     .join("\n");
   const title = t(locale, "picker.title");
@@ -112,7 +118,7 @@ export function sandboxHomePage(model: HomePageModel): string {
   const rows = model.patients
     .map((p) => {
       const e = p.expected;
-      return `<tr><td><code>${h(p.id)}</code></td><td>${h(p.name)}<br>${h(t(locale, "home.born", { date: p.birthDate }))}</td><td lang="en">${h(p.scenario)}</td>
+      return `<tr><td><code>${h(p.id)}</code></td><td>${h(p.name)}<br>${h(t(locale, "home.born", { date: p.birthDate }))}</td><td>${scenarioHtml(locale, p)}</td>
 <td>${h(e.status)} / ${h(e.category)} / ${h(e.setting)}<div class="flags">${e.flags.length === 0 ? m("home.noFlags") : e.flags.map((f) => `<code>${h(f)}</code>`).join(" ")}</div></td>
 <td><a href="${h(model.launchUrl(p.id))}">${m("home.ehrLaunch")}<span class="visually-hidden"> ${h(p.name)}</span></a>
 <br><a href="/sandbox/cds-view?patient=${encodeURIComponent(p.id)}&amp;${lang}">${m("home.cdsCards")}<span class="visually-hidden"> ${h(p.name)}</span></a></td></tr>`;

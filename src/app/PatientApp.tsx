@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type Client from "fhirclient/lib/Client";
 import { type CodeMap, parseCodeMap } from "../fhir/code-map";
 import { fromFhirClient } from "../fhir/fhirclient-source";
-import type { IssuerConfig } from "../smart/config";
+import { type IssuerConfig, hostOf } from "../smart/config";
 import { rememberLaunchFailure } from "../smart/failure-memory";
 import { localizeAssessment } from "../i18n/localize-assessment";
 import { Her2Panel, type Her2PanelProps } from "../ui/Her2Panel";
@@ -24,14 +24,6 @@ type Outcome =
   | { ok: true; value: PatientAssessment }
   | { ok: false; message: "app.loadFailed" | "app.codeMapInvalid"; detail?: string }
   | { ok: false; session: SessionProblem };
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 /** An ended session stays ended: a reload shows this screen again (fhirclient has wiped its stored launch by then). */
 function sessionEnded(session: SessionProblem): Outcome {

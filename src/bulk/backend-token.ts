@@ -119,9 +119,12 @@ export class BackendToken {
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok || typeof body.access_token !== "string") {
       const why = [body.error, body.error_description].filter((v) => typeof v === "string").join(": ");
+      const client = this.credentials.clientId;
       throw new BulkError(
         "auth",
-        `the token endpoint ${tokenUrl} refused client "${this.credentials.clientId}" (HTTP ${String(response.status)}${why === "" ? "" : `, ${why}`})`,
+        `the token endpoint ${tokenUrl} refused client "${client}" (HTTP ${String(response.status)}${why === "" ? "" : `, ${why}`})`,
+        undefined,
+        { what: "token-refused", url: tokenUrl, client, status: response.status, said: why },
       );
     }
     const lifetimeMs = (typeof body.expires_in === "number" ? body.expires_in : 300) * 1000;

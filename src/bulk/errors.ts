@@ -17,11 +17,35 @@ export type BulkErrorKind =
   /** The user cancelled (SIGINT). */
   | "cancelled";
 
+/**
+ * What an error's English message says, as data: a caller can word it in another language (the CLI's `--locale`).
+ * URLs, ids and the server's own words (`said`: OperationOutcome issues, the token endpoint's error) are as they came.
+ */
+export type BulkErrorFacts =
+  | {
+      readonly what: "http";
+      readonly request: "kick-off" | "status";
+      readonly url: string;
+      readonly group?: string | undefined;
+      readonly said: string;
+    }
+  | {
+      readonly what: "token-refused";
+      readonly url: string;
+      readonly client: string;
+      readonly status: number;
+      readonly said: string;
+    }
+  | { readonly what: "timeout"; readonly duration: string }
+  | { readonly what: "no-manifest"; readonly url: string }
+  | { readonly what: "unreachable"; readonly url: string; readonly error: string };
+
 export class BulkError extends Error {
   constructor(
     readonly kind: BulkErrorKind,
     message: string,
     readonly status?: number,
+    readonly facts?: BulkErrorFacts,
   ) {
     super(message);
     this.name = "BulkError";

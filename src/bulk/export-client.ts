@@ -3,7 +3,7 @@
  * Spec: https://hl7.org/fhir/uv/bulkdata/STU2/export.html. Downloading the files is the command's job (src/cli/export.ts).
  */
 import type { BackendToken } from "./backend-token";
-import { BulkError } from "./errors";
+import { BulkError, type BulkErrorFacts } from "./errors";
 
 /** What to export. */
 export interface ExportRequest {
@@ -139,10 +139,12 @@ export class BulkClient {
         response = await this.fetchFn(url, { ...init, headers, ...(signal ? { signal } : {}) });
       } catch (error) {
         if (signal?.aborted) throw new BulkError("cancelled", "cancelled");
-        throw new BulkError(
-          "network",
-          `cannot reach ${url} (${error instanceof Error ? error.message : String(error)})`,
-        );
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new BulkError("network", `cannot reach ${url} (${reason})`, undefined, {
+          what: "unreachable",
+          url,
+          error: reason,
+        });
       }
       if (response.status === 401 && token !== undefined && attempt === 0) {
         // Expired or revoked before its time: one new token, one more try.
@@ -185,19 +187,20 @@ export class BulkClient {
         await this.sleep(this.waitMs(failures, response), signal);
         continue;
       }
-      throw httpError(response.status, `the kick-off ${url}`, body, request.group);
+      throw httpError(response.status, { request: "kick-off", url }, body, request.group);
     }
   }
 
   /**
    * Polls the status URL until the manifest comes (STU2 "Bulk Data Status Request"): waits as Retry-After says, with
    * exponential back-off on 429 and 5xx.
-   * @param onProgress - X-Progress text of each in-progress answer
+   * @param onProgress - X-Progress text of each in-progress answer; `own` says when the text is the client's own
+   *   words instead (no X-Progress, or a retry after an HTTP error), for a caller that words them in another language
    * @param maxWaitMs - gives up (BulkError "timeout") after this long; the job stays on the server
    */
   async poll(
     statusUrl: string,
-    onProgress: (text: string) => void,
+    onProgress: (text: string, own?: { inProgress: true } | { retrying: number }) => void,
     maxWaitMs: number,
     signal?: AbortSignal,
   ): Promise<ExportManifest> {
@@ -215,20 +218,25 @@ export class BulkClient {
         await drain(response);
         failures = 0;
         waiting++;
-        onProgress(response.headers.get("x-progress") ?? "in progress");
+        const progress = response.headers.get("x-progress");
+        if (progress === null) onProgress("in progress", { inProgress: true });
+        else onProgress(progress);
         wait = this.waitMs(waiting, response);
       } else {
         const body: unknown = await response.json().catch(() => undefined);
         failures++;
         if (!retriable(response.status) || failures > this.backoff.retries)
-          throw httpError(response.status, `the status request ${statusUrl}`, body, undefined);
-        onProgress(`HTTP ${String(response.status)}, retrying`);
+          throw httpError(response.status, { request: "status", url: statusUrl }, body, undefined);
+        onProgress(`HTTP ${String(response.status)}, retrying`, { retrying: response.status });
         wait = this.waitMs(failures, response);
       }
       if (this.now() + wait - started > maxWaitMs) {
+        const duration = formatDuration(this.now() - started);
         throw new BulkError(
           "timeout",
-          `the server has not completed the export after ${formatDuration(this.now() - started)}`,
+          `the server has not completed the export after ${duration}`,
+          undefined,
+          { what: "timeout", duration },
         );
       }
       await this.sleep(wait, signal);
@@ -251,28 +259,39 @@ function retriable(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-function httpError(status: number, what: string, body: unknown, group: string | undefined): BulkError {
+function httpError(
+  status: number,
+  request: { request: "kick-off" | "status"; url: string },
+  body: unknown,
+  group: string | undefined,
+): BulkError {
   const details = outcomeText(body);
+  const facts: BulkErrorFacts = { what: "http", ...request, group, said: details.join("; ") };
+  const what =
+    request.request === "kick-off" ? `the kick-off ${request.url}` : `the status request ${request.url}`;
   const said = details.length > 0 ? `: ${details.join("; ")}` : "";
   if (status === 401)
     return new BulkError(
       "auth",
       `${what} was refused: the access token was not accepted (HTTP 401)${said}`,
       status,
+      facts,
     );
   if (status === 403)
     return new BulkError(
       "forbidden",
       `${what} was refused (HTTP 403): the client's scopes do not cover it${said}`,
       status,
+      facts,
     );
   if (status === 404)
     return new BulkError(
       "not-found",
       `${what} found nothing (HTTP 404)${group === undefined ? "" : `: is Group/${group} right?`}${said}`,
       status,
+      facts,
     );
-  return new BulkError("server", `${what} failed (HTTP ${String(status)})${said}`, status);
+  return new BulkError("server", `${what} failed (HTTP ${String(status)})${said}`, status, facts);
 }
 
 function parseManifest(body: unknown, statusUrl: string): ExportManifest {
@@ -292,7 +311,12 @@ function parseManifest(body: unknown, statusUrl: string): ExportManifest {
         })
       : [];
   if (m === undefined || !Array.isArray(m.output) || typeof m.transactionTime !== "string") {
-    throw new BulkError("server", `the status URL ${statusUrl} answered 200 without a Bulk Data manifest`);
+    throw new BulkError(
+      "server",
+      `the status URL ${statusUrl} answered 200 without a Bulk Data manifest`,
+      undefined,
+      { what: "no-manifest", url: statusUrl },
+    );
   }
   return {
     transactionTime: m.transactionTime,

@@ -33,6 +33,7 @@ interface ExportFlags {
   typeFilter?: boolean;
   parallel: number;
   maxWait: number;
+  locale?: Locale;
 }
 
 function positiveInteger(value: string): number {
@@ -70,7 +71,7 @@ function addExportOptions(command: Command, outRequired: boolean): Command {
     .option("--max-wait <minutes>", "give up waiting for the server after this long", positiveInteger, 360);
 }
 
-function exportOptions(flags: ExportFlags, defaultOut: boolean): ExportOptions | string {
+function exportOptions(flags: ExportFlags, defaultOut: boolean, locale: Locale): ExportOptions | string {
   if (flags.from === undefined) return "missing --from <FHIR base URL>";
   try {
     const url = new URL(flags.from);
@@ -91,6 +92,7 @@ function exportOptions(flags: ExportFlags, defaultOut: boolean): ExportOptions |
     typeFilter: flags.typeFilter === true,
     parallel: flags.parallel,
     maxWaitMs: flags.maxWait * 60_000,
+    locale,
   };
 }
 
@@ -223,7 +225,7 @@ export function parseArgs(
     )
     .option(
       "--locale <tag>",
-      `language of the table headers and the stderr summary: ${SUPPORTED_LOCALES.join(", ")} (default: from LC_ALL / LC_MESSAGES / LANG, else en); codes, NDJSON and CSV are not translated`,
+      `language of the table headers and the messages on stderr: ${SUPPORTED_LOCALES.join(", ")} (default: from LC_ALL / LC_MESSAGES / LANG, else en); codes, NDJSON and CSV are not translated`,
       parseLocale,
     )
     .addHelpText("after", EXAMPLES);
@@ -248,7 +250,7 @@ export function parseArgs(
       usage = "give files to review or --from <FHIR base URL>, not both";
       return;
     }
-    const options = exportOptions(flags as ExportFlags, true);
+    const options = exportOptions(flags as ExportFlags, true, review.locale ?? "en");
     if (typeof options === "string") usage = options;
     else parsed = { kind: "export", options, review: { ...review, inputs: [options.out] } };
   });
@@ -258,6 +260,11 @@ export function parseArgs(
       .description("Export a Group (or all patients) from a FHIR Bulk Data server into a folder, resumably."),
     true,
   )
+    .option(
+      "--locale <tag>",
+      `language of the messages on stderr: ${SUPPORTED_LOCALES.join(", ")} (default: from LC_ALL / LC_MESSAGES / LANG, else en)`,
+      parseLocale,
+    )
     .addHelpText(
       "after",
       `
@@ -269,7 +276,7 @@ Examples:
   $ npx her2 review --from http://127.0.0.1:5173/fhir --group her2-breast-cancer --format table`,
     )
     .action((flags: ExportFlags) => {
-      const options = exportOptions(flags, false);
+      const options = exportOptions(flags, false, flags.locale ?? localeFromEnvironment(env));
       if (typeof options === "string") usage = options;
       else parsed = { kind: "export", options };
     });

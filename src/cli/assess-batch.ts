@@ -8,13 +8,14 @@ import type { CodeMap } from "../fhir/code-map";
 import type { Filters } from "./filters";
 import type { OutputFormat } from "./formats";
 import type { PatientGroup } from "./grouping";
+import type { CliText } from "./messages";
 import type { PatientResources } from "./patient-resources";
 import type { SummaryRecord } from "./summary";
 import { Utf8Builder } from "./utf8";
 
 /** Something the main thread must write on stderr, in the order the in-process review would. */
 export type StderrEvent =
-  | { kind: "warn"; file: string; where: string; message: string; skipped?: true }
+  | { kind: "warn"; file: string; where: string; message: CliText; skipped?: true }
   | { kind: "failed"; patient: string; message: string };
 
 export interface BatchResult {

@@ -6,8 +6,10 @@ import { assess } from "../domain";
 import type { CodeMap } from "../fhir/code-map";
 import { buildPatientInput } from "../fhir/normalise";
 import { errorMessage } from "./diagnostics";
+import type { Locale } from "../i18n/locales";
 import { matchesFilters, type Filters } from "./filters";
 import type { OutputFormat } from "./formats";
+import { cliMessage } from "./messages";
 import type { PatientResourceSet } from "./population";
 import { summaryRecord, type SummaryRecord } from "./summary";
 
@@ -56,7 +58,7 @@ export function assessPatient(
   };
 }
 
-/** The stderr line for a patient that could not be assessed. */
-export function failureLine(patient: string, message: string): string {
-  return `her2: error: ${patient} could not be assessed (${message}); left out\n`;
+/** The stderr line for a patient that could not be assessed; `message` is the error's own, as it is. */
+export function failureLine(patient: string, message: string, locale: Locale = "en"): string {
+  return `${cliMessage(locale, "error.notAssessed", { patient, message })}\n`;
 }

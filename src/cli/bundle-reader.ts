@@ -6,6 +6,7 @@
  */
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
+import { type CliText, cliText } from "./messages";
 
 export interface LocatedResource {
   resource: Resource;
@@ -15,14 +16,14 @@ export interface LocatedResource {
 
 export interface BundleProblem {
   where: string;
-  message: string;
+  message: CliText;
   /** A failed batch entry: nothing was skipped, the patients' assessments carry it as a data gap. */
   dataGap?: true;
 }
 
 export type FhirJsonDocument =
   | { kind: "resources"; resources: LocatedResource[]; problems: BundleProblem[]; gaps: DataGap[] }
-  | { kind: "invalid"; reason: string };
+  | { kind: "invalid"; reason: CliText };
 
 type JsonObject = Record<string, unknown>;
 
@@ -50,13 +51,13 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
   const entries = bundle["entry"];
   if (entries === undefined) return;
   if (!Array.isArray(entries)) {
-    into.problems.push({ where: `${prefix}entry`, message: "Bundle.entry is not an array; skipped" });
+    into.problems.push({ where: `${prefix}entry`, message: cliText("bundle.entryNotArray") });
     return;
   }
   entries.forEach((entry: unknown, index) => {
     const where = `${prefix}entry[${index}]`;
     if (!isObject(entry)) {
-      into.problems.push({ where, message: "entry is not a JSON object; skipped" });
+      into.problems.push({ where, message: cliText("bundle.entryNotObject") });
       return;
     }
     const resource = entry["resource"];
@@ -66,7 +67,7 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
       if (typeof status === "string" && !status.startsWith("2")) {
         into.problems.push({
           where,
-          message: `the server answered "${status}" for this entry; its data is missing`,
+          message: cliText("bundle.entryFailed", { status }),
           dataGap: true,
         });
         into.gaps.push(failedEntryGap(where, status));
@@ -74,7 +75,7 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
       return;
     }
     if (!isObject(resource) || typeof resource["resourceType"] !== "string") {
-      into.problems.push({ where, message: "entry.resource has no resourceType; skipped" });
+      into.problems.push({ where, message: cliText("bundle.noResourceType") });
       return;
     }
     const type = resource["resourceType"];
@@ -82,7 +83,7 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
       if (depth + 1 >= MAX_BUNDLE_DEPTH) {
         into.problems.push({
           where,
-          message: `a Bundle nested more than ${MAX_BUNDLE_DEPTH} levels deep; skipped`,
+          message: cliText("bundle.tooDeep", { max: String(MAX_BUNDLE_DEPTH) }),
         });
         return;
       }
@@ -155,15 +156,13 @@ function resolveReferences(root: unknown, fullUrls: ReadonlyMap<string, string>)
  * @returns The resources with their location, or why the document is not FHIR.
  */
 export function readFhirJson(value: unknown): FhirJsonDocument {
-  if (!isObject(value)) return { kind: "invalid", reason: "not a JSON object" };
+  if (!isObject(value)) return { kind: "invalid", reason: cliText("document.notObject") };
   const type = value["resourceType"];
   if (typeof type !== "string") {
     const manifest = Array.isArray(value["output"]) && "transactionTime" in value;
     return {
       kind: "invalid",
-      reason: manifest
-        ? "a Bulk Data manifest, not FHIR data: pass the export folder instead"
-        : "no resourceType: not a FHIR resource or Bundle",
+      reason: cliText(manifest ? "document.manifest" : "document.noResourceType"),
     };
   }
   if (type !== "Bundle") {

@@ -1,9 +1,12 @@
 /**
  * Messages on stderr about the input: warnings with `file:line` for lines that were skipped, notices for skipped
  * resource types, and the errors that stop the run (exit 2). Per file, warnings are capped so a broken export does not
- * flood the terminal; the count of the rest is still reported.
+ * flood the terminal; the count of the rest is still reported. Warnings and notes come as messages (`CliText`) and are
+ * written in the review's locale; the `file:line` part, codes and quoted data stay as they are.
  */
 import type { Writable } from "node:stream";
+import type { Locale } from "../i18n/locales";
+import { type CliText, cliText, renderText } from "./messages";
 
 /** The message of something thrown, for a one-line report. */
 export function errorMessage(error: unknown): string {
@@ -27,24 +30,28 @@ export class Diagnostics {
   /** Lines, entries and files skipped that may hold a patient's data (see `skip`). */
   skipped = 0;
 
-  constructor(private readonly stderr: Writable) {}
+  /** @param locale The language of the warnings and notes (`--locale`, LANG); default en. */
+  constructor(
+    private readonly stderr: Writable,
+    readonly locale: Locale = "en",
+  ) {}
 
   /**
    * A line or entry that was skipped or read with reservations.
    * @param where `file:line` or `file: entry[3]`.
    */
-  warn(file: string, where: string, message: string): void {
+  warn(file: string, where: string, message: CliText): void {
     this.warnings++;
     const shown = (this.perFile.get(file) ?? 0) + 1;
     this.perFile.set(file, shown);
-    if (shown <= MAX_WARNINGS_PER_FILE) this.write(`${where}: warning: ${message}`);
+    if (shown <= MAX_WARNINGS_PER_FILE) this.say(cliText("diag.warning", { where, message }));
   }
 
   /**
    * Input that may be a patient's data and was not read (a line, an entry, a file): a warning, also counted in
    * `skipped`, which the summary shows and which sets exit code 3 (see README).
    */
-  skip(file: string, where: string, message: string): void {
+  skip(file: string, where: string, message: CliText): void {
     this.skipped++;
     this.warn(file, where, message);
   }
@@ -61,8 +68,8 @@ export class Diagnostics {
   }
 
   /** Information that is not a problem with the data, e.g. a resource type the rules do not use. */
-  note(where: string, message: string): void {
-    this.write(`${where}: note: ${message}`);
+  note(where: string, message: CliText): void {
+    this.say(cliText("diag.note", { where, message }));
   }
 
   /** Reports how many warnings of a file were not shown. Call once the file has been read. */
@@ -70,7 +77,8 @@ export class Diagnostics {
     const notShown = (this.perFile.get(file) ?? 0) - MAX_WARNINGS_PER_FILE;
     const reported = this.notShownReported.get(file) ?? 0;
     if (notShown > reported) {
-      this.write(`${file}: warning: ${notShown - reported} more warnings like these were not shown`);
+      const count = notShown - reported;
+      this.say(cliText("diag.notShown", { file, count, n: String(count) }));
       this.notShownReported.set(file, notShown);
     }
   }
@@ -91,6 +99,11 @@ export class Diagnostics {
   write(line: string): void {
     this.stderr.write(`${line}\n`);
   }
+
+  /** A message as a line in the locale. */
+  say(text: CliText): void {
+    this.write(renderText(this.locale, text));
+  }
 }
 
 /** Counts skipped resources per type for one file and reports them as one notice per type. */
@@ -105,12 +118,7 @@ export class SkippedTypes {
   }
 
   report(diagnostics: Diagnostics): void {
-    for (const [type, { count, first }] of this.byType) {
-      const what = count === 1 ? `1 ${type} resource` : `${count} ${type} resources`;
-      diagnostics.note(
-        first,
-        `skipped ${what} (type not used by the HER2 rules)${count > 1 ? ", first here" : ""}`,
-      );
-    }
+    for (const [type, { count, first }] of this.byType)
+      diagnostics.note(first, cliText("note.skippedType", { count, n: String(count), type }));
   }
 }

@@ -15,6 +15,7 @@ import type { ParsedArgs } from "./args";
 import { readCodeMapFile } from "./code-map-file";
 import { type ExportResult, runExport, type ExportTuning } from "./export";
 import type { FilePrescan } from "./export-prescan";
+import { cliText, renderText } from "./messages";
 import type { ReviewIo, ReviewOptions, ReviewResult, ReviewTuning } from "./review";
 
 /** The review, and the scanning of the files as they arrive (export-prescan.ts), from main.ts's module. */
@@ -58,12 +59,12 @@ export async function exportCommand(
   const prescanned = await prescan?.done();
   const prescanWaitMs = performance.now() - waitStarted;
   if (exported.exitCode !== 0) {
-    if (exported.exitCode === 4)
-      io.stderr.write(
-        `her2 review: not reviewed: the export is incomplete (${
-          exported.missing.length > 0 ? exported.missing.join(", ") : "nothing was downloaded"
-        })\n`,
-      );
+    if (exported.exitCode === 4) {
+      const missing =
+        exported.missing.length > 0 ? exported.missing.join(", ") : cliText("export.nothingDownloaded");
+      const text = cliText("export.notReviewed", { missing });
+      io.stderr.write(`${renderText(parsed.options.locale ?? "en", text)}\n`);
+    }
     return { exitCode: exported.exitCode, exported };
   }
   const reviewed = await reviewer.review(parsed.review, io, prescanned === undefined ? {} : { prescanned });

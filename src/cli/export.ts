@@ -33,7 +33,10 @@ import {
 import { PATIENT_RESOURCE_TYPES } from "../fhir/patient-membership";
 import { observationCodeTokens } from "../fhir/query-plan";
 import { EMPTY_CODE_MAP } from "../fhir/code-map";
+import type { Locale } from "../i18n/locales";
 import { LineCounter } from "./export-lines";
+import { exportErrorText } from "./export-text";
+import { type CliText, cliText, renderText } from "./messages";
 import { Progress } from "./progress";
 import type { ReviewIo } from "./review";
 
@@ -68,6 +71,8 @@ export interface ExportOptions {
   readonly parallel: number;
   /** The longest wait for the server to complete, ms. */
   readonly maxWaitMs: number;
+  /** The language of the messages on stderr (`--locale`, LANG); default en. */
+  readonly locale?: Locale | undefined;
 }
 
 /** Knobs the tests turn (fast back-off). */
@@ -131,9 +136,10 @@ export async function runExport(
   signal?: AbortSignal,
   tuning: ExportTuning = {},
 ): Promise<ExportResult> {
-  const say = (text: string): void => {
+  const locale = options.locale ?? "en";
+  const say = (text: CliText): void => {
     progress.clear();
-    io.stderr.write(`${PREFIX} ${text}\n`);
+    io.stderr.write(`${PREFIX} ${renderText(locale, text)}\n`);
   };
   const progress = new Progress(io.stderr);
   let jwks: JSONWebKeySet;
@@ -141,7 +147,8 @@ export async function runExport(
     jwks = JSON.parse(readFileSync(options.keyFile, "utf8")) as JSONWebKeySet;
     if (!Array.isArray(jwks.keys)) throw new Error("no keys array");
   } catch (error) {
-    io.stderr.write(`her2: cannot read the key file ${options.keyFile} as a JWKS (${errorText(error)})\n`);
+    const values = { file: options.keyFile, error: errorText(error) };
+    io.stderr.write(`${renderText(locale, cliText("export.keyFile", values))}\n`);
     return { exitCode: 2, complete: false, missing: [], tokens: 0 };
   }
   const request: ExportRequest = {
@@ -162,9 +169,7 @@ export async function runExport(
   if (existsSync(statePath)) {
     const saved = JSON.parse(readFileSync(statePath, "utf8")) as State;
     if (saved.requestKey !== requestKey) {
-      io.stderr.write(
-        `her2: ${options.out} holds another export (other server, group, types or --since): choose another --out, or delete that folder\n`,
-      );
+      io.stderr.write(`${renderText(locale, cliText("export.otherExport", { out: options.out }))}\n`);
       return { exitCode: 2, complete: false, missing: [], tokens: 0 };
     }
     state = saved;
@@ -174,7 +179,7 @@ export async function runExport(
     renameSync(`${statePath}.tmp`, statePath);
   };
   if (state.complete === true) {
-    say(`${options.out} already holds this export, complete (delete the folder to export again)`);
+    say(cliText("export.alreadyComplete", { out: options.out }));
     return { exitCode: 0, complete: true, missing: [], tokens: 0 };
   }
 
@@ -188,31 +193,27 @@ export async function runExport(
     backoff: tuning.backoff ?? DEFAULT_BACKOFF,
     ...(tuning.fetch ? { fetch: tuning.fetch } : {}),
   });
-  const resumeHint = `run the same command again to resume (the status URL is saved in ${statePath})`;
+  const resumeHint = cliText("export.resumeHint", { path: statePath });
   const stopped = (error: unknown): ExportResult => {
     const missing = missingFiles(state);
     if (error instanceof BulkError && error.kind === "cancelled")
       return { exitCode: 130, complete: false, missing, tokens: token.issued };
-    const message = error instanceof Error ? error.message : String(error);
     const done = (state.files ?? []).filter((f) => f.done).length;
     const what =
       state.files === undefined
-        ? "nothing was downloaded yet"
-        : `${String(done)} of ${String(state.files.length)} files were downloaded`;
-    say(`failed: ${message}`);
-    say(`${what}; ${state.statusUrl === undefined ? "run the same command again to retry" : resumeHint}`);
+        ? cliText("export.nothingYet")
+        : cliText("export.someDownloaded", { done: String(done), total: String(state.files.length) });
+    say(cliText("export.failed", { message: exportErrorText(error) }));
+    const hint = state.statusUrl === undefined ? cliText("export.retryHint") : resumeHint;
+    say(cliText("export.stopped", { what, hint }));
     return { exitCode: 4, complete: false, missing, tokens: token.issued };
   };
 
   const cancel = async (): Promise<ExportResult> => {
     if (state.statusUrl !== undefined) {
       const deleted = await client.delete(state.statusUrl);
-      say(
-        deleted
-          ? "cancelled: the export job was deleted on the server"
-          : "cancelled (the job could not be deleted on the server)",
-      );
-    } else say("cancelled");
+      say(cliText(deleted ? "export.cancelledDeleted" : "export.cancelledKept"));
+    } else say(cliText("export.cancelled"));
     rmSync(statePath, { force: true });
     return { exitCode: 130, complete: false, missing: missingFiles(state), tokens: token.issued };
   };
@@ -229,22 +230,30 @@ export async function runExport(
       state.statusUrl = await client.kickOff(request, signal);
       phaseEnd("kickOffMs");
       save();
-      say(
-        `export started (${request.group === undefined ? "all patients" : `Group/${request.group}`}); status URL saved`,
-      );
+      const what = request.group === undefined ? cliText("export.allPatients") : `Group/${request.group}`;
+      say(cliText("export.started", { what }));
     } else if (state.manifest === undefined) {
-      say("resuming: polling the saved status URL");
+      say(cliText("export.resumingPoll"));
     }
     if (state.manifest === undefined) {
       const started = Date.now();
       let lastText = "";
       state.manifest = await client.poll(
         state.statusUrl,
-        (text) => {
+        (said, own) => {
+          const text =
+            own === undefined
+              ? said
+              : "retrying" in own
+                ? cliText("export.retrying", { status: String(own.retrying) })
+                : cliText("export.inProgress");
           if (progress.enabled)
-            progress.update(() => `${PREFIX} server: ${text} (${formatDuration(Date.now() - started)})`);
-          else if (text !== lastText) say(`server: ${text}`);
-          lastText = text;
+            progress.update(
+              () =>
+                `${PREFIX} ${renderText(locale, cliText("export.serverTimed", { text, duration: formatDuration(Date.now() - started) }))}`,
+            );
+          else if (said !== lastText) say(cliText("export.server", { text }));
+          lastText = said;
         },
         options.maxWaitMs,
         signal,
@@ -253,11 +262,17 @@ export async function runExport(
       phaseEnd("pollMs");
       save();
       say(
-        `the server completed the export: ${String(state.manifest.output.length)} files${state.manifest.error.length > 0 ? `, ${String(state.manifest.error.length)} error files` : ""}`,
+        cliText("export.serverDone", {
+          files: String(state.manifest.output.length),
+          errors: String(state.manifest.error.length),
+        }),
       );
     } else if (state.files !== undefined) {
       say(
-        `resuming: ${String(state.files.filter((f) => !f.done).length)} of ${String(state.files.length)} files left to download`,
+        cliText("export.resumingDownload", {
+          left: String(state.files.filter((f) => !f.done).length),
+          total: String(state.files.length),
+        }),
       );
     }
     const files = state.files ?? [];
@@ -265,6 +280,7 @@ export async function runExport(
     const failed = await downloadAll(files, manifest.requiresAccessToken, options, client, {
       save,
       say,
+      locale,
       progress,
       ...(signal ? { signal } : {}),
       ...(tuning.onFileDone ? { onFileDone: tuning.onFileDone } : {}),
@@ -284,7 +300,7 @@ export async function runExport(
         }
       }
     }
-    for (const text of serverErrors) say(`the server reported: ${text}`);
+    for (const text of serverErrors) say(cliText("export.serverReported", { text }));
     const missing = [
       ...failed.map((f) => `${f.name} (${f.type})`),
       ...serverErrors
@@ -293,7 +309,11 @@ export async function runExport(
     ];
     if (failed.length > 0) {
       say(
-        `incomplete: ${String(failed.length)} files could not be downloaded: ${failed.map((f) => f.name).join(", ")}`,
+        cliText("export.incompleteFiles", {
+          count: failed.length,
+          n: String(failed.length),
+          names: failed.map((f) => f.name).join(", "),
+        }),
       );
       say(resumeHint);
       return { exitCode: 4, complete: false, missing, tokens: token.issued };
@@ -306,12 +326,20 @@ export async function runExport(
       .reduce((n, f) => n + (f.lines ?? 0), 0);
     if (missing.length > 0) {
       say(
-        `incomplete: the server could not export everything (${String(missing.length)} errors above); ${String(resources)} resources in ${options.out}`,
+        cliText("export.incompleteServer", {
+          count: String(missing.length),
+          resources: String(resources),
+          out: options.out,
+        }),
       );
       return { exitCode: 4, complete: false, missing, tokens: token.issued };
     }
     say(
-      `complete: ${String(resources)} resources in ${String(files.length)} files in ${options.out}; the job was deleted on the server`,
+      cliText("export.complete", {
+        resources: String(resources),
+        files: String(files.length),
+        out: options.out,
+      }),
     );
     return { exitCode: 0, complete: true, missing: [], tokens: token.issued, phases };
   } catch (error) {
@@ -348,7 +376,8 @@ function missingFiles(state: State): string[] {
 
 interface DownloadContext {
   save: () => void;
-  say: (text: string) => void;
+  say: (text: CliText) => void;
+  locale: Locale;
   progress: Progress;
   signal?: AbortSignal;
   onFileDone?: (path: string) => void;
@@ -378,10 +407,10 @@ async function downloadAll(
       try {
         file.lines = await downloadFile(file, withToken, options.out, client, ctx.signal, (n) => {
           bytes += n;
-          ctx.progress.update(
-            () =>
-              `${PREFIX} downloading: ${String(finished)}/${String(total)} files, ${(bytes / 1048576).toFixed(1)} MB`,
-          );
+          ctx.progress.update(() => {
+            const values = { done: String(finished), total: String(total), mb: (bytes / 1048576).toFixed(1) };
+            return `${PREFIX} ${renderText(ctx.locale, cliText("export.downloading", values))}`;
+          });
         });
         file.done = true;
         finished++;
@@ -389,12 +418,17 @@ async function downloadAll(
         ctx.onFileDone?.(join(options.out, file.name));
         if (!ctx.progress.enabled)
           ctx.say(
-            `downloaded ${file.name} (${String(file.lines)} resources) [${String(finished)}/${String(total)}]`,
+            cliText("export.downloaded", {
+              file: file.name,
+              lines: String(file.lines),
+              done: String(finished),
+              total: String(total),
+            }),
           );
       } catch (error) {
         if (ctx.signal?.aborted) return;
         failed.push(file);
-        ctx.say(`${file.name}: ${errorText(error)}`);
+        ctx.say(cliText("diag.at", { where: file.name, message: errorText(error) }));
       }
     }
   };

@@ -12,6 +12,7 @@ import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnosti
 import type { PatientIndex } from "./grouping";
 import { namedTypeNotRead, type InputFile } from "./inputs";
 import { scanLine, type LineSink } from "./line-scan";
+import { type CliText, cliText, renderText } from "./messages";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 import {
   PARALLEL_SCAN_FROM_BYTES,
@@ -71,7 +72,7 @@ class NdjsonFileScan implements LineSink {
   nonBlank = 0;
   private fhirLines = 0;
   // Warnings before the first FHIR line are held back: if no line is FHIR the file is rejected as a whole instead.
-  private readonly heldBack: { where: string; message: string }[] = [];
+  private readonly heldBack: { where: string; message: CliText }[] = [];
   private heldBackUnshown = 0;
   private readonly skipped = new SkippedTypes();
   /** Set when reading failed (the file vanished or became unreadable): the rest of it is not read. */
@@ -110,7 +111,7 @@ class NdjsonFileScan implements LineSink {
     this.skipped.add(resourceType, this.where(lineNo));
   }
 
-  warning(lineNo: number, message: string): void {
+  warning(lineNo: number, message: CliText): void {
     const where = this.where(lineNo);
     if (this.fhirLines === 0) this.heldBack.push({ where, message });
     else this.state.diagnostics.skip(this.file.path, where, message);
@@ -176,8 +177,11 @@ class NdjsonFileScan implements LineSink {
   private readFailed(reason: string): void {
     this.failed = true;
     const path = this.file.path;
-    const rest = this.lineBase + this.nonBlank === 0 ? "not read" : `not read after line ${this.lineBase}`;
-    this.state.diagnostics.skip(path, path, `cannot be read (${reason}); ${rest}`);
+    const message =
+      this.lineBase + this.nonBlank === 0
+        ? cliText("file.unreadable", { error: reason })
+        : cliText("file.unreadableAfter", { error: reason, line: String(this.lineBase) });
+    this.state.diagnostics.skip(path, path, message);
   }
 
   /** Reports the file once read: empty, not FHIR at all (throws), skipped types, warnings not shown. */
@@ -189,11 +193,11 @@ class NdjsonFileScan implements LineSink {
       diagnostics.endFile(path);
       return;
     }
-    if (this.nonBlank === 0) diagnostics.warn(path, path, "empty file; nothing read");
+    if (this.nonBlank === 0) diagnostics.warn(path, path, cliText("file.empty"));
     else if (this.fhirLines === 0) {
       const first = this.heldBack[0];
       throw new UsageError(
-        `${path}: not FHIR NDJSON: no line is a FHIR resource${first ? ` (line 1: ${first.message})` : ""}`,
+        `${path}: not FHIR NDJSON: no line is a FHIR resource${first ? ` (line 1: ${renderText("en", first.message)})` : ""}`,
       );
     }
     this.skipped.report(diagnostics);
@@ -230,8 +234,12 @@ async function indexNdjson(
     }
     if (piece.range !== undefined && share !== undefined && !share.worker.takeoverNoted) {
       share.worker.takeoverNoted = true;
-      state.diagnostics.write(
-        `her2: note: a scan worker failed (${share.worker.reason}); the main thread reads the rest, from ${file.path} line ${scan.lineBase + 1}`,
+      state.diagnostics.say(
+        cliText("note.scanWorkerLost", {
+          reason: share.worker.reason,
+          file: file.path,
+          line: String(scan.lineBase + 1),
+        }),
       );
     }
     await scan.read(piece);
@@ -308,21 +316,21 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
   }
   state.onBytes(file.bytes);
   if (parsed.kind === "unreadable") {
-    diagnostics.skip(file.path, file.path, `cannot be read (${parsed.reason}); not read`);
+    diagnostics.skip(file.path, file.path, cliText("file.unreadable", { error: parsed.reason }));
     return;
   }
   if (parsed.kind === "empty") {
-    diagnostics.warn(file.path, file.path, "empty file; nothing read");
+    diagnostics.warn(file.path, file.path, cliText("file.empty"));
     return;
   }
   const document = readFhirJson(parsed.value);
   if (document.kind === "invalid") {
     // In a folder, other JSON files (a Bulk Data manifest, say) are expected; named on the command line, they are not.
     if (file.fromFolder) {
-      diagnostics.note(file.path, `skipped: ${document.reason}`);
+      diagnostics.note(file.path, cliText("note.skippedDocument", { reason: document.reason }));
       return;
     }
-    throw new UsageError(`${file.path}: ${document.reason}`);
+    throw new UsageError(`${file.path}: ${renderText("en", document.reason)}`);
   }
   for (const problem of document.problems) {
     const where = `${file.path}: ${problem.where}`;
@@ -362,10 +370,7 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
     for (const [fileNumber, file] of files.entries()) {
       if (namedTypeNotRead(file)) {
         state.onBytes(file.bytes);
-        state.diagnostics.note(
-          file.path,
-          `skipped (${file.typeFromName} resources are not used by the HER2 rules)`,
-        );
+        state.diagnostics.note(file.path, cliText("note.typeNotUsed", { type: file.typeFromName ?? "" }));
         continue;
       }
       const pieces = plan?.pieces.get(fileNumber);

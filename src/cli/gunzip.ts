@@ -10,6 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { errorMessage, UsageError, type Diagnostics } from "./diagnostics";
 import type { InputFile } from "./inputs";
+import { cliText } from "./messages";
 import { SpillFolder } from "./spill-files";
 
 export interface Decompressed {
@@ -69,14 +70,11 @@ export async function decompressInputs(
             "set TMPDIR to a folder with more free space",
         );
       if (failure !== undefined) {
-        const why =
-          failure.stage === "read"
-            ? `cannot be read (${errorMessage(failure.error)})`
-            : `is not a complete gzip file (${errorMessage(failure.error)})`;
+        const error = errorMessage(failure.error);
         diagnostics.skip(
           file.path,
           file.path,
-          `${why}; not read: the part before the damage is left out too, since the file is incomplete`,
+          cliText(failure.stage === "read" ? "gzip.unreadable" : "gzip.damaged", { error }),
         );
         continue;
       }

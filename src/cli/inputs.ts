@@ -7,6 +7,7 @@
 import { readdirSync, statSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { errorMessage, UsageError } from "./diagnostics";
+import { type CliText, cliText } from "./messages";
 import { isReadType } from "./references";
 
 export type InputKind = "ndjson" | "json";
@@ -77,7 +78,7 @@ function describe(path: string, stats: Stats, fromFolder: boolean): InputFile {
 }
 
 /** Reports a folder entry that is not read (path, message); the run goes on. */
-export type InputProblem = (path: string, message: string) => void;
+export type InputProblem = (path: string, message: CliText) => void;
 
 /** The entry's stats, or undefined (after reporting why) when it is not a readable regular file. */
 function folderEntry(file: string, problem: InputProblem): Stats | undefined {
@@ -86,11 +87,14 @@ function folderEntry(file: string, problem: InputProblem): Stats | undefined {
     stats = statSync(file); // follows symlinks: a dangling or looping one fails here
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    problem(file, `cannot be read (${code === "ELOOP" ? "a symlink loop" : code}); not read`);
+    problem(
+      file,
+      cliText("file.unreadable", { error: code === "ELOOP" ? cliText("file.symlinkLoop") : code }),
+    );
     return undefined;
   }
   if (stats.isFile()) return stats;
-  problem(file, stats.isDirectory() ? "a folder, not a file; not read" : "not a regular file; not read");
+  problem(file, cliText(stats.isDirectory() ? "file.folder" : "file.notRegular"));
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import type { Resource } from "fhir/r4";
 import type { CodeMap } from "../fhir/code-map";
 import { observationTextMayMatter } from "../fhir/observation-prefilter";
 import { errorMessage } from "./diagnostics";
+import { type CliText, cliText } from "./messages";
 import type { NdjsonLine } from "./ndjson-reader";
 import { namesOneResourceType, scanRawLine } from "./raw-scan";
 import { readFhirJson } from "./bundle-reader";
@@ -24,7 +25,7 @@ export interface LineSink {
   /** A resource of a type the rules do not use. */
   skippedType(resourceType: string, lineNo: number): void;
   /** A line that is skipped, with the reason. */
-  warning(lineNo: number, message: string): void;
+  warning(lineNo: number, message: CliText): void;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -73,11 +74,11 @@ export function scanLine(line: NdjsonLine, codeMap: CodeMap, sink: LineSink): bo
   try {
     value = JSON.parse(text);
   } catch (error) {
-    sink.warning(line.lineNo, `not valid JSON (${errorMessage(error)}); line skipped`);
+    sink.warning(line.lineNo, cliText("line.notJson", { error: errorMessage(error) }));
     return true;
   }
   if (!isObject(value) || typeof value["resourceType"] !== "string") {
-    sink.warning(line.lineNo, "not a FHIR resource (no resourceType); line skipped");
+    sink.warning(line.lineNo, cliText("line.notResource"));
     return true;
   }
   sink.fhirLine();
@@ -111,15 +112,17 @@ export function scanLine(line: NdjsonLine, codeMap: CodeMap, sink: LineSink): bo
 function scanBundleLine(value: Record<string, unknown>, line: NdjsonLine, sink: LineSink): void {
   const document = readFhirJson(value);
   if (document.kind === "invalid") {
-    sink.warning(line.lineNo, `${document.reason}; line skipped`);
+    sink.warning(line.lineNo, cliText("line.skipped", { reason: document.reason }));
     return;
   }
-  for (const problem of document.problems) sink.warning(line.lineNo, `${problem.where}: ${problem.message}`);
+  for (const problem of document.problems)
+    sink.warning(line.lineNo, cliText("diag.at", { where: problem.where, message: problem.message }));
   const patients = new Set<string>();
   for (const { resource, where } of document.resources) {
     const placement = placeResource(resource);
     if (placement.kind === "skip") sink.skippedType(placement.resourceType, line.lineNo);
-    else if (placement.kind === "problem") sink.warning(line.lineNo, `${where}: ${placement.message}`);
+    else if (placement.kind === "problem")
+      sink.warning(line.lineNo, cliText("diag.at", { where, message: placement.message }));
     else if (placement.kind === "shared") sink.sharedResource(placement.reference, resource);
     else if (!patients.has(placement.key)) {
       patients.add(placement.key);

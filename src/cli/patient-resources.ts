@@ -11,8 +11,9 @@ import type { DataGap } from "../domain";
 import { groupBundle, type GroupedBundle } from "./first-pass";
 import type { LineLocation, PatientGroup } from "./grouping";
 import type { InputFile } from "./inputs";
+import { cliText } from "./messages";
 import { readRange } from "./ndjson-reader";
-import { medicationReferencesOf, patientKeyOf, patientReadingOf } from "./references";
+import { medicationReferencesOf, membershipDetail, patientKeyOf, patientReadingOf } from "./references";
 import { hasPanelMembers } from "../fhir/observation-prefilter";
 
 const MAX_OPEN_FILES = 64;
@@ -113,11 +114,15 @@ export class PatientResources {
         bytes = readRange(this.fd(first.file), first.offset, last.offset + last.byteLength - first.offset);
       } catch (error) {
         // The file vanished or changed since the first pass: this patient's lines in it are reported, not lost.
-        const lines = run.length === 1 ? "its line" : `its ${run.length} lines from here`;
         this.diagnostics.skip(
           file.path,
           `${file.path}:${first.lineNo}`,
-          `cannot be read again (${errorMessage(error)}); ${key}: ${lines} skipped`,
+          cliText("reread.failed", {
+            error: errorMessage(error),
+            key,
+            count: run.length,
+            n: String(run.length),
+          }),
         );
         continue;
       }
@@ -141,7 +146,7 @@ export class PatientResources {
       this.diagnostics.skip(
         path,
         `${path}:${lineNo}`,
-        `not valid JSON (${errorMessage(error)}); line skipped`,
+        cliText("line.notJson", { error: errorMessage(error) }),
       );
       return [];
     }
@@ -154,11 +159,14 @@ export class PatientResources {
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.
     const reading = patientReadingOf(resource);
     if (reading.kind !== "patient" || `Patient/${reading.id}` !== key) {
-      const why = reading.kind === "patient" ? `it names Patient/${reading.id}` : reading.detail;
+      const detail =
+        reading.kind === "patient"
+          ? cliText("membership.names", { patient: `Patient/${reading.id}` })
+          : membershipDetail(reading, resource);
       this.diagnostics.skip(
         path,
         `${path}:${lineNo}`,
-        `${resource.resourceType} cannot be proven to belong to a patient (${why}); skipped`,
+        cliText("resource.unproven", { label: resource.resourceType, detail }),
       );
       return [];
     }

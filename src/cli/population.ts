@@ -13,6 +13,7 @@ import { firstPass, type FirstPassState } from "./first-pass";
 import { decompressInputs } from "./gunzip";
 import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
+import { cliMessage } from "./messages";
 import { PatientResources } from "./patient-resources";
 import type { PrescannedFiles } from "./export-prescan";
 import type { ParallelScanOptions } from "./parallel-scan";
@@ -49,10 +50,6 @@ export interface Population {
   };
   /** Releases open files and removes the index's temporary files; call when done (also after an early stop). */
   close(): void;
-}
-
-function count(n: number): string {
-  return n.toLocaleString("en-US");
 }
 
 export interface PopulationOptions {
@@ -117,7 +114,11 @@ export async function readPopulation(
       ? (file, lineNo) => {
           progress.update(() => {
             const percent = Math.floor((100 * bytesDone) / Math.max(totalBytes, 1));
-            return `reading ${file.path}: line ${count(lineNo)} (${percent}% of input done)`;
+            return cliMessage(diagnostics.locale, "progress.reading", {
+              file: file.path,
+              line: lineNo,
+              percent,
+            });
           });
         }
       : undefined,
@@ -141,7 +142,9 @@ export async function readPopulation(
       let done = 0;
       for (const group of index.groups()) {
         done++;
-        progress?.update(() => `assessing patient ${count(done)} of ${count(index.patientCount)}`);
+        progress?.update(() =>
+          cliMessage(diagnostics.locale, "progress.assessing", { done, total: index.patientCount }),
+        );
         const { resources, dataGaps, nothingToAssess } = loader.load(group);
         if (nothingToAssess) continue; // every line failed its second reading (see PatientResources.load)
         yield { patient: group.key, resources, ...(dataGaps.length > 0 ? { dataGaps } : {}) };

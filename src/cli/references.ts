@@ -4,6 +4,7 @@
  */
 import type { Resource } from "fhir/r4";
 import { patientNamedBy, PATIENT_RESOURCE_TYPES, type PatientReading } from "../fhir/patient-membership";
+import { type CliMessageId, type CliText, cliText } from "./messages";
 
 /** Resource types the CLI hands to the FHIR layer, each belonging to one patient (by `subject` or `patient`). */
 export { PATIENT_RESOURCE_TYPES };
@@ -73,17 +74,56 @@ export type Placement =
   | { kind: "patient"; key: string }
   | { kind: "shared"; reference: string }
   | { kind: "skip"; resourceType: string }
-  | { kind: "problem"; message: string };
+  | { kind: "problem"; message: CliText };
+
+/** The message for each of the FHIR layer's short reasons (`PatientReading.why`). */
+const MEMBERSHIP_WHY: Readonly<Record<string, CliMessageId>> = {
+  "a contained reference": "membership.contained",
+  "an unresolved urn: reference": "membership.unresolvedUrn",
+  "a conditional reference": "membership.conditional",
+  "not a Patient reference": "membership.notPatient",
+  "an absolute reference without a known FHIR base": "membership.absolute",
+  "a patient on another server": "membership.otherServer",
+  "a malformed reference": "membership.malformed",
+  "an identifier-only reference": "membership.identifierOnly",
+  "a display-only reference": "membership.displayOnly",
+  "no subject": "membership.noSubject",
+  "a Patient without a valid id": "membership.patientNoId",
+  "subject and patient disagree": "membership.disagree",
+};
+
+/**
+ * Why a resource names no patient, as a message: in English the FHIR layer's own detail (one English source); in
+ * another locale its short reason in that language, with the reference as written when there is one.
+ */
+export function membershipDetail(
+  reading: Extract<PatientReading, { kind: "unproven" }>,
+  resource: Resource,
+): CliText {
+  const why = cliText(MEMBERSHIP_WHY[reading.why] ?? "membership.other");
+  const fields = resource as unknown as Record<string, unknown>;
+  const written = [fields["subject"], fields["patient"]]
+    .map((v) =>
+      typeof v === "object" && v !== null ? (v as Record<string, unknown>)["reference"] : undefined,
+    )
+    .find((r): r is string => typeof r === "string");
+  const text =
+    written === undefined
+      ? why
+      : cliText("membership.withReference", { why, reference: JSON.stringify(written) });
+  return { ...text, english: reading.detail };
+}
 
 /** Decides where a parsed resource goes: to a patient, to the shared resources, or nowhere (with the reason). */
 export function placeResource(resource: Resource): Placement {
   const type = resource.resourceType;
-  const label = typeof resource.id === "string" ? `${type}/${resource.id}` : `${type} (no id)`;
+  const label: CliText | string =
+    typeof resource.id === "string" ? `${type}/${resource.id}` : cliText("resource.noId", { type });
   if (!isReadType(type)) return { kind: "skip", resourceType: type };
   if (SHARED_RESOURCE_TYPES.has(type)) {
     return typeof resource.id === "string" && resource.id !== ""
       ? { kind: "shared", reference: `${type}/${resource.id}` }
-      : { kind: "problem", message: `${label} has no id, so no resource can reference it; skipped` };
+      : { kind: "problem", message: cliText("resource.sharedNoId", { label }) };
   }
   const reading = patientReadingOf(resource);
   if (reading.kind === "patient") return { kind: "patient", key: `Patient/${reading.id}` };
@@ -91,7 +131,7 @@ export function placeResource(resource: Resource): Placement {
     kind: "problem",
     message:
       type === "Patient"
-        ? `${label} has no valid id; skipped`
-        : `${label} cannot be proven to belong to a patient (${reading.detail}); skipped`,
+        ? cliText("resource.patientNoId", { label })
+        : cliText("resource.unproven", { label, detail: membershipDetail(reading, resource) }),
   };
 }

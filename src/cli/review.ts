@@ -32,7 +32,10 @@ export interface ReviewOptions extends Filters {
   codeMapFile?: string | undefined;
   /** Write the output to this file instead of stdout (`--out` without `--from`); removed again if the review fails. */
   outFile?: string | undefined;
-  /** The language of the table headers, the summary line and the progress line (`--locale`, LANG); default en. */
+  /**
+   * The language of the table headers, the summary line, the progress lines, and the warnings and notes on stderr
+   * (`--locale`, LANG); default en.
+   */
   locale?: Locale | undefined;
 }
 
@@ -98,7 +101,7 @@ export const PARALLEL_UP_TO_RESOURCES = Number.POSITIVE_INFINITY;
  * Workers from HER2_REVIEW_WORKERS, else one on two cores or more. A value that is not a whole number (`off`, `-1`)
  * means none, with a note: a typo must not silently turn them on.
  */
-export function defaultWorkers(): { count: number; note?: string } {
+export function defaultWorkers(locale: Locale = "en"): { count: number; note?: string } {
   const cores = availableParallelism();
   const configured = process.env["HER2_REVIEW_WORKERS"];
   if (configured === undefined || configured.trim() === "") return { count: cores >= 2 ? 1 : 0 };
@@ -106,7 +109,7 @@ export function defaultWorkers(): { count: number; note?: string } {
   if (n !== undefined) return { count: Math.min(n, Math.max(cores - 1, 1)) };
   return {
     count: 0,
-    note: `her2: note: HER2_REVIEW_WORKERS=${configured} is not a whole number; no worker threads\n`,
+    note: `${cliMessage(locale, "note.workersSetting", { value: configured })}\n`,
   };
 }
 
@@ -212,9 +215,9 @@ export async function review(
   io: ReviewIo,
   tuning: ReviewTuning = {},
 ): Promise<ReviewResult> {
-  const diagnostics = new Diagnostics(io.stderr);
-  const progress = new Progress(io.stderr);
   const locale = options.locale ?? "en";
+  const diagnostics = new Diagnostics(io.stderr, locale);
+  const progress = new Progress(io.stderr);
   const fail = (error: unknown): ReviewResult => {
     if (!(error instanceof UsageError)) throw error;
     progress.clear();
@@ -234,7 +237,7 @@ export async function review(
   let population: Population;
   let codeMap = EMPTY_CODE_MAP;
   // Its note is written only where workers would run (below): a usage error must stay one line.
-  const configured = tuning.workers === undefined ? defaultWorkers() : { count: tuning.workers };
+  const configured = tuning.workers === undefined ? defaultWorkers(locale) : { count: tuning.workers };
   const threads = configured.count;
   const scanFrom =
     tuning.parallelScanFromBytes ?? wholeNumberFromEnvironment("HER2_PARALLEL_SCAN_FROM_BYTES");
@@ -325,7 +328,7 @@ export async function review(
             else {
               failures++;
               progress.clear();
-              io.stderr.write(failureLine(event.patient, event.message));
+              io.stderr.write(failureLine(event.patient, event.message, locale));
             }
           }
           for (const record of batch.records) summary.count(record);
@@ -338,9 +341,7 @@ export async function review(
         },
         (reason) => {
           progress.clear();
-          io.stderr.write(
-            `her2: note: a review worker failed (${reason}); the main thread assesses its patients\n`,
-          );
+          io.stderr.write(`${cliMessage(locale, "note.reviewWorkerLost", { reason })}\n`);
         },
       );
       progress.clear();
@@ -351,7 +352,7 @@ export async function review(
           // A bug in the rules or the FHIR layer for one patient must not hide the others; it does fail the run.
           failures++;
           progress.clear();
-          io.stderr.write(failureLine(set.patient, outcome.message));
+          io.stderr.write(failureLine(set.patient, outcome.message, locale));
           continue;
         }
         assessMs += outcome.ms;

@@ -9,6 +9,7 @@ import type { Resource } from "fhir/r4";
 import type { CodeMap } from "../fhir/code-map";
 import { errorMessage, MAX_WARNINGS_PER_FILE } from "./diagnostics";
 import { KeyTable } from "./key-table";
+import type { CliText } from "./messages";
 import { scanLine, type LineSink } from "./line-scan";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 
@@ -65,7 +66,7 @@ export interface RangeResult {
   /** Per skipped type, in order of first appearance: how many, and the first line. */
   skipped: { resourceType: string; count: number; firstLineNo: number }[];
   /** The first warnings of the range (no more than a file shows), in line order. */
-  warnings: { lineNo: number; message: string }[];
+  warnings: { lineNo: number; message: CliText }[];
   /** Warnings after those (never shown: past the per-file limit; only counted). */
   moreWarnings: number;
 }
@@ -82,7 +83,7 @@ class RangeCollector implements LineSink {
   deferred = new Uint8Array(1 << 14);
   readonly shared: [string, Resource][] = [];
   readonly skipped = new Map<string, { resourceType: string; count: number; firstLineNo: number }>();
-  readonly warnings: { lineNo: number; message: string }[] = [];
+  readonly warnings: { lineNo: number; message: CliText }[] = [];
   moreWarnings = 0;
 
   fhirLine(): void {
@@ -109,7 +110,7 @@ class RangeCollector implements LineSink {
     else this.skipped.set(resourceType, { resourceType, count: 1, firstLineNo: lineNo });
   }
 
-  warning(lineNo: number, message: string): void {
+  warning(lineNo: number, message: CliText): void {
     if (this.warnings.length < MAX_WARNINGS_PER_FILE) this.warnings.push({ lineNo, message });
     else this.moreWarnings++;
   }

@@ -161,3 +161,12 @@ export function isPlaceholderClientId(clientId: string): boolean {
 export function standaloneIssFor(issuer: IssuerConfig, origin: string): string | undefined {
   return issuer.standaloneIss?.replace("{origin}", origin);
 }
+
+/** The host of a server URL, for messages that name the server ("fhir.example.org"); the text itself if unparsable. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -3,6 +3,7 @@ import {
   type AppConfig,
   type IssuerConfig,
   findIssuer,
+  hostOf,
   isPlaceholderClientId,
   standaloneIssFor,
 } from "./config";
@@ -15,14 +16,6 @@ import { SMART_TIMEOUT_MS, SmartTimeoutError } from "./timeouts";
 export type LaunchDecision =
   | { kind: "authorize"; params: Parameters<typeof FHIR.oauth2.authorize>[0] }
   | { kind: "message"; message: LaunchMessage };
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 /** Decides v1 or v2 scopes; "auto" reads the server's SMART configuration (falls back to v1 if unreadable). */
 async function resolveScopeVersion(

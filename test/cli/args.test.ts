@@ -55,6 +55,23 @@ describe("parseArgs", () => {
     });
   });
 
+  it("export takes --locale, else LANG; review --from exports in the review's locale", () => {
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const io = { stdout, stderr };
+    const base = ["--from", "http://127.0.0.1:1/fhir", "--out", "x"];
+    const locale = (argv: string[], env: Record<string, string> = {}): unknown => {
+      const parsed = parseArgs(argv, io, "2026-11-25", env);
+      return parsed.kind === "export" ? parsed.options.locale : parsed.kind;
+    };
+    expect(locale(["export", ...base])).toBe("en");
+    expect(locale(["export", ...base, "--locale", "zh-CN"])).toBe("zh-CN");
+    expect(locale(["export", ...base], { LANG: "es_ES.UTF-8" })).toBe("es");
+    expect(locale(["review", ...base, "--locale", "es-MX"], { LANG: "zh_CN.UTF-8" })).toBe("es");
+    expect(locale(["export", ...base, "--locale", "fr"])).toBe("exit");
+    expect(stderr.text).toContain("--locale");
+  });
+
   it.each([
     [[], /missing command/],
     // Files are optional since `review --from <base>` exports them (issue 14); none and no --from is still an error.

@@ -143,18 +143,10 @@ const SANDBOX_RESOURCES = sandboxResources();
 const SANDBOX_TOTAL = [...SANDBOX_RESOURCES.values()].reduce((a, b) => a + b, 0);
 const SANDBOX_OBSERVATIONS = SANDBOX_RESOURCES.get("Observation") ?? 0;
 
-/** `her2 review --from <the sandbox> --group … --out <out> --key …`, without --as-of. */
-const reviewFrom = (s: RunningSandbox, out: string): string[] => [
-  "review",
-  "--from",
-  `${s.url}/fhir`,
-  "--group",
-  GROUP,
-  "--out",
-  out,
-  "--key",
-  KEY_FILE,
-];
+/** `her2 review --from <base>` of the group into a folder (a new one unless given), with the sandbox's key. */
+function reviewFrom(base: string, out = tempDir()): string[] {
+  return ["review", "--from", base, "--group", GROUP, "--out", out, "--key", KEY_FILE];
+}
 
 const ndjsonFiles = (dir: string): string[] =>
   readdirSync(dir)
@@ -378,6 +370,52 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(run.stderr).toContain("found nothing (HTTP 404): is Group/no-such-group right?");
   });
 
+  it("--locale es: a 404 on the group is said in Spanish; the URL, the group and the server's words kept", async () => {
+    const s = await sandbox();
+    const english = await exportFrom(s, { group: "no-such-group" });
+    const run = await exportFrom(s, { group: "no-such-group", locale: "es" });
+    expect(run.exitCode).toBe(4);
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(english.stderr.trimEnd().split("\n").length);
+    expect(lines[0]).toMatch(
+      /^her2 export: error: la solicitud de inicio http:\/\/\S+\/fhir\/Group\/no-such-group\/\$export\S* no encontró nada \(HTTP 404\): ¿es correcto Group\/no-such-group\?/,
+    );
+    expect(lines[1]).toBe(
+      "her2 export: todavía no se descargó nada; ejecute la misma orden otra vez para reintentar",
+    );
+    // The server's own words are quoted as they came.
+    const said = /\(HTTP 404\): is Group\/no-such-group right\?(.*)$/m.exec(english.stderr)?.[1] ?? "";
+    expect(lines[0]?.endsWith(said)).toBe(true);
+    for (const line of lines)
+      expect(line.replace(said, "")).not.toMatch(
+        /\b(failed|found nothing|right|nothing was|run the same|again)\b/,
+      );
+  });
+
+  it("--locale es / zh-CN: a status request that keeps failing names the saved state to resume from", async () => {
+    for (const [locale, hint] of [
+      ["es", "ejecute la misma orden otra vez para reanudar (la URL de estado está guardada en "],
+      ["zh-CN", "再次运行同一命令即可继续（状态 URL 已保存在 "],
+    ] as const) {
+      const s = await sandbox({ faults: [{ kind: "poll-500", times: 4 }] });
+      const out = tempDir();
+      const run = await exportFrom(s, { out, locale });
+      expect(run.exitCode).toBe(4);
+      expect(run.stderr).toContain(`${hint}${join(out, STATE_FILE)}`);
+      expect(run.stderr).toMatch(
+        locale === "es" ? /la consulta de estado \S+ falló \(HTTP 500\)/ : /状态查询 \S+ 失败（HTTP 500）/,
+      );
+      expect(run.stderr).not.toMatch(
+        /\b(export started|status URL saved|failed|retrying|run the same command)\b/,
+      );
+      expect(run.stderr).toContain(locale === "es" ? "HTTP 500, reintentando" : "HTTP 500，正在重试");
+      // The next run, in English, resumes the same job: the state does not depend on the locale.
+      const second = await exportFrom(s, { out });
+      expect(second.exitCode).toBe(0);
+      expect(second.stderr).toContain("resuming: polling the saved status URL");
+    }
+  });
+
   it("a server that never completes: gives up after --max-wait, keeping the job for a later run", async () => {
     const s = await sandbox({ faults: [{ kind: "never-complete" }] });
     const run = await exportFrom(s, { maxWaitMs: 300 }, { backoff: { ...FAST, initialMs: 50 } });
@@ -438,7 +476,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const out = tempDir();
     const stdout = new Sink();
     const tunings: (ReviewTuning | undefined)[] = [];
-    const args = reviewFrom(s, out);
+    const args = reviewFrom(`${s.url}/fhir`, out);
     expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
     expect(tunings).toHaveLength(1);
     const files = ndjsonFiles(out);
@@ -470,7 +508,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     // The same folder again, as review --from: the files of the first run are scanned too, and the report is whole.
     const stdout = new Sink();
     const tunings: (ReviewTuning | undefined)[] = [];
-    const args = reviewFrom(s, out);
+    const args = reviewFrom(`${s.url}/fhir`, out);
     expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
     expect(tunings[0]?.prescanned?.size).toBe(ndjsonFiles(out).length);
     expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
@@ -481,7 +519,7 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     const stdout = new Sink();
     const stderr = new Sink();
     const tunings: (ReviewTuning | undefined)[] = [];
-    const args = reviewFrom(s, tempDir());
+    const args = reviewFrom(`${s.url}/fhir`);
     expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr }, tunings)).toBe(4);
     expect(tunings).toHaveLength(0);
     expect(stdout.text).toBe("");
@@ -490,22 +528,25 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     );
   });
 
+  it("her2 review --from --locale es: an incomplete export is not reviewed, said in Spanish", async () => {
+    const broken = await sandbox({ faults: [{ kind: "file-404", resourceType: "Observation" }] });
+    const stdout = new Sink();
+    const stderr = new Sink();
+    expect(await runCli([...reviewFrom(`${broken.url}/fhir`), "--locale", "es"], { stdout, stderr })).toBe(4);
+    expect(stdout.text).toBe("");
+    expect(stderr.text).toContain(
+      "her2 review: no revisado: la exportación está incompleta (Observation.000.ndjson (Observation))",
+    );
+    expect(stderr.text).toContain(
+      "her2 export: incompleta: no se pudo descargar 1 archivo: Observation.000.ndjson",
+    );
+    expect(stderr.text).toMatch(/her2 export: descargado Patient\.000\.ndjson \(\d+ recursos\)/);
+    expect(stderr.text).not.toMatch(/\b(not reviewed|incomplete|downloaded|export started|resources)\b/);
+  });
+
   it("her2 review --from a server that cannot be reached says nothing was downloaded, not an empty list", async () => {
     const stderr = new Sink();
-    const code = await runCli(
-      [
-        "review",
-        "--from",
-        "http://127.0.0.1:9/fhir",
-        "--group",
-        GROUP,
-        "--out",
-        tempDir(),
-        "--key",
-        KEY_FILE,
-      ],
-      { stdout: new Sink(), stderr },
-    );
+    const code = await runCli(reviewFrom("http://127.0.0.1:9/fhir"), { stdout: new Sink(), stderr });
     expect(code).toBe(4);
     expect(stderr.text).toContain(
       "her2 review: not reviewed: the export is incomplete (nothing was downloaded)",

@@ -5,6 +5,7 @@
  * locale in the token response (`locale`), and the launch URL carries nothing new.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Locale, scenarioText, SCENARIOS } from "../../sandbox/i18n";
 import { readManifest } from "../../sandbox/manifest";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import {
@@ -61,7 +62,7 @@ describe("the sandbox page's locale", () => {
     expect(page).toContain('<th scope="col">Scenario</th>');
   });
 
-  it("?lang=es: Spanish chrome, the synthetic scenarios and codes as they are", async () => {
+  it("?lang=es: Spanish chrome and scenarios, codes as they are", async () => {
     const page = await html("/sandbox/?lang=es");
     expect(htmlLang(page)).toBe("es");
     expect(h1(page)).toBe("Sandbox SMART de HER2");
@@ -70,9 +71,9 @@ describe("the sandbox page's locale", () => {
     expect(page).toContain("<h2>Inicio desde la HCE con fallos inyectados</h2>");
     expect(page).toContain(">Iniciar</button>");
     expect(page).toContain("sin alertas");
-    // Data stays data: every scenario in English (marked lang="en"), flag codes as codes.
-    const first = manifest.patients[0];
-    expect(page).toContain(`<td lang="en">${first?.scenario ?? ""}`.replaceAll("'", "&#39;"));
+    // The scenarios in Spanish (IHQ for IHC), flag codes as codes.
+    expect(page).toContain("<td>IHQ 3+ en el tumor primario; trastuzumab prescrito;");
+    expect(page).not.toContain('<td lang="en">');
     expect(page).toContain("<code>reflex-ish-missing</code>");
     expect(page).not.toContain("EHR launch");
   });
@@ -184,6 +185,7 @@ describe("the locale reaches the app in the token response", () => {
     expect(htmlLang(page)).toBe("es");
     expect(page).toContain("<legend>Paciente</legend>");
     expect(page).toContain('value="allow">Permitir</button>');
+    expect(page).toContain("IHQ 2+ y ninguna ISH registrada");
     const allowed = await postForm(`${sandbox.url}/auth/authorize`, {
       ...params,
       patient: "her2-ihc2-no-ish",
@@ -204,5 +206,85 @@ describe("the locale reaches the app in the token response", () => {
     const page = await picker.text();
     expect(htmlLang(page)).toBe("zh-CN");
     expect(page).toContain("<h1>沙盒登录：选择患者</h1>");
+  });
+});
+
+/** The text of a page as a reader sees it (the sandbox escapes & < > " '). */
+const unescapeHtml = (page: string): string =>
+  page
+    .replaceAll("&#39;", "'")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+
+/** The standalone launch's patient picker, asked for in `locale` (ui_locales). */
+async function pickerPage(locale: Locale): Promise<string> {
+  const { params } = authorizeParams(sandbox.url, {
+    scope: APP_SCOPES.replace("launch ", "launch/patient "),
+    ui_locales: locale,
+  });
+  return (await get(`${sandbox.url}/auth/authorize?${new URLSearchParams(params).toString()}`)).text();
+}
+
+/** Each scenario's English sentences (split at `;` and `:`), long enough to be a sentence rather than a code. */
+const englishSentences = manifest.patients.flatMap((p) =>
+  p.scenario
+    .split(/[;:] /)
+    .map((s) => s.trim())
+    .filter((s) => s.split(" ").length >= 4),
+);
+
+describe("the patients' scenarios in every locale (issue 15)", () => {
+  it.each(["es", "zh-CN"] as const)(
+    "%s: one for every patient, none for a patient that is not there",
+    (locale) => {
+      const scenarios = SCENARIOS[locale];
+      expect(Object.keys(scenarios).sort()).toEqual(manifest.patients.map((p) => p.id).sort());
+      for (const p of manifest.patients) {
+        const text = scenarios[p.id] ?? "";
+        expect(text.trim(), p.id).not.toBe("");
+        expect(text, p.id).not.toBe(p.scenario);
+        expect(scenarioText(locale, p)).toEqual({ text, lang: locale });
+      }
+      expect(scenarioText("en", manifest.patients[0] ?? { id: "", scenario: "" }).text).toBe(
+        manifest.patients[0]?.scenario,
+      );
+      // A patient added to the manifest before its translation shows its English, marked as English.
+      expect(scenarioText(locale, { id: "her2-new", scenario: "IHC 2+ only" })).toEqual({
+        text: "IHC 2+ only",
+        lang: "en",
+      });
+    },
+  );
+
+  it.each<[Exclude<Locale, "en">, string[], RegExp]>([
+    ["es", ["IHQ 3+", "ISH de doble sonda", "equívoco", "trastuzumab", "metastásica"], /\bIHC\b/],
+    ["zh-CN", ["免疫组化 (IHC) 3+", "双探针 ISH", "不确定", "曲妥珠单抗", "转移性"], /trastuzumab/i],
+  ])("%s: the clinical terms as the app's catalogs write them", (locale, terms, notThere) => {
+    const all = Object.values(SCENARIOS[locale]).join("\n");
+    for (const term of terms) expect(all).toContain(term);
+    expect(all).not.toMatch(notThere);
+  });
+
+  it.each(["es", "zh-CN"] as const)(
+    "%s: the picker and the home page show no English scenario sentence",
+    async (locale) => {
+      expect(englishSentences.length).toBeGreaterThan(manifest.patients.length);
+      const picker = await pickerPage(locale);
+      const home = await html(`/sandbox/?lang=${locale}`);
+      for (const page of [picker, home]) {
+        expect(htmlLang(page)).toBe(locale);
+        const text = unescapeHtml(page);
+        for (const p of manifest.patients) expect(text).toContain(SCENARIOS[locale][p.id] ?? "?");
+        for (const sentence of englishSentences) expect(text, sentence).not.toContain(sentence);
+        expect(page).not.toMatch(/<(span|td) lang="en"/);
+      }
+    },
+  );
+
+  it("English: the picker shows the manifest's own scenarios", async () => {
+    const text = unescapeHtml(await pickerPage("en"));
+    for (const p of manifest.patients) expect(text).toContain(p.scenario);
   });
 });
