@@ -48,12 +48,18 @@ export async function exportCommand(
   const codeMap = codeMapOf(parsed.review);
   // A code map that cannot be read: no scanning ahead; the review reports the problem (exit 2) as it would anyway.
   const prescan = codeMap === undefined ? undefined : reviewer.startPrescan?.(codeMap);
-  const exported = await runExport(
-    parsed.options,
-    io,
-    signal,
-    prescan === undefined ? tuning : { ...tuning, onFileDone: prescan.add },
-  );
+  let exported: ExportResult;
+  try {
+    exported = await runExport(
+      parsed.options,
+      io,
+      signal,
+      prescan === undefined ? tuning : { ...tuning, onFileDone: prescan.add },
+    );
+  } catch (error) {
+    await prescan?.done(); // ends its scan worker, which would keep the process alive
+    throw error;
+  }
   // Waited for either way, so that no scan is still reading the folder when the command returns.
   const waitStarted = performance.now();
   const prescanned = await prescan?.done();

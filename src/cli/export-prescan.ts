@@ -140,8 +140,6 @@ class WorkerPrescan implements FilePrescan {
     this.worker = startCliWorker(workerData, "./scan-worker.ts", "runScanWorker", {
       maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_GENERATION_MB,
     });
-    // Not to keep the process alive by itself (an export that fails returns before done()).
-    this.worker.unref();
     this.worker.on("message", (result: RangeResult) => {
       const queued = this.pending.get(result.range);
       this.pending.delete(result.range);
