@@ -163,7 +163,13 @@ export async function runExport(
     since: options.since,
   };
   const requestKey = JSON.stringify(request);
-  mkdirSync(options.out, { recursive: true });
+  try {
+    mkdirSync(options.out, { recursive: true });
+  } catch (error) {
+    const values = { out: options.out, error: errorText(error) };
+    io.stderr.write(`${renderText(locale, cliText("export.outFolder", values))}\n`);
+    return { exitCode: 2, complete: false, missing: [], tokens: 0 };
+  }
   const statePath = join(options.out, STATE_FILE);
   let state: State = { version: 1, requestKey };
   if (existsSync(statePath)) {

@@ -3,7 +3,7 @@
  * `her2 export` and `her2 review --from` against the sandbox's Bulk Data server, over real HTTP (issue 14): the whole
  * flow, each server fault, resume, cancel (SIGINT) and the backend-services token.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BulkOptions } from "../../sandbox/bulk";
@@ -608,5 +608,15 @@ describe("her2 export / review --from: usage", () => {
     );
     expect(code).toBe(2);
     expect(stderr).toContain(`cannot read the key file ${join(dir, "none.json")} as a JWKS`);
+  });
+
+  it("an --out folder that cannot be created is a usage error naming it, not a crash", async () => {
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "");
+    const out = join(file, "export");
+    const { code, stderr } = await usage("export", "--from", "http://127.0.0.1:9/fhir", "--out", out);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`her2: cannot create the --out folder ${out} (`);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 });
