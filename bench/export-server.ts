@@ -2,7 +2,9 @@
  * The sandbox for the export benchmark (bench/export.ts), in a process of its own so that serving the files does not
  * share an event loop with the client being measured. Loads the bench's synthetic patients (a folder of Bundles and
  * index.json), starts the sandbox on a free loopback port and prints one line, `{"url": "http://127.0.0.1:…"}`, once
- * it listens; it stops when its stdin closes (the benchmark ends it that way, or by SIGTERM).
+ * it listens, then a line `{"job": {"ms": …, "files": …, "resources": …}}` for every export job it builds (the
+ * server's own time, which the benchmark reports apart). It stops when its stdin closes (the benchmark ends it that
+ * way, or by SIGTERM).
  *
  * The polling delays: the sandbox answers `pollsBeforeDone` status requests with 202 before the manifest, each with
  * `Retry-After: retryAfterS`. `npm start` uses 2 polls of 1 s; the benchmark sets 1 poll with `Retry-After: 0`, so the
@@ -20,6 +22,10 @@ const sandbox = await startSandbox({
     resourcesPerFile: Number(perFile),
     pollsBeforeDone: Number(polls),
     retryAfterS: Number(retryAfter),
+    // The benchmark reads these lines: the server's share of each export, reported apart from the client's.
+    onJobBuilt: (job) => {
+      process.stdout.write(`${JSON.stringify({ job })}\n`);
+    },
   },
 });
 process.stdout.write(`${JSON.stringify({ url: sandbox.url })}\n`);

@@ -48,6 +48,11 @@ export interface BulkOptions {
   /** The manifest's `requiresAccessToken` (default true: files need the bearer token). */
   readonly requiresAccessToken?: boolean;
   readonly faults?: readonly BulkFault[];
+  /**
+   * Called once a kick-off has built its job's files, with how long that took (ms): the server's own work, which the
+   * client waits for but does not control (the benchmark reports it apart, bench/export-server.ts).
+   */
+  readonly onJobBuilt?: (job: { ms: number; files: number; resources: number }) => void;
 }
 
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
@@ -148,14 +153,14 @@ export class BulkExports {
    * Kick-off: `GET|POST [base]/Group/[id]/$export` or `[base]/Patient/$export`, with `Prefer: respond-async`.
    * Supports `_type`, `_since`, `_typeFilter` and `_outputFormat` (NDJSON only).
    */
-  async kickOff(
+  kickOff(
     sub: string,
     params: URLSearchParams,
     prefer: string | undefined,
     grant: BackendGrant,
     origin: string,
     store: FhirStore,
-  ): Promise<BulkAnswer> {
+  ): BulkAnswer {
     if (!/\brespond-async\b/.test(prefer ?? "")) {
       return fail(400, "invalid", "The kick-off request needs the header Prefer: respond-async");
     }
@@ -198,6 +203,7 @@ export class BulkExports {
       }
       filters.set(type, [...(filters.get(type) ?? []), filter]);
     }
+    const building = performance.now();
     const patients = new Set(store.manifest.patients.map((p) => p.id));
     // A resource is in the group when it is in some patient's compartment. Only these ids can put it there: its own
     // (a Patient), those its subject / patient reference, or any one (a shared type such as Medication). Checking just
@@ -231,10 +237,8 @@ export class BulkExports {
         });
         continue;
       }
-      const all = await store.repo.searchResources({
-        resourceType: type as Resource["resourceType"],
-        count: 1_000_000,
-      });
+      // The loaded resources themselves, not a search: the repository's search deep-copies every match.
+      const all = [...(store.byType.get(type)?.values() ?? [])];
       const typeFilters = (filters.get(type) ?? []).map((f) => parseSearchRequest(f));
       const selected = all.filter(
         (r) =>
@@ -253,6 +257,11 @@ export class BulkExports {
         });
       }
     }
+    this.options.onJobBuilt?.({
+      ms: performance.now() - building,
+      files: files.length,
+      resources: files.reduce((n, f) => n + f.count, 0),
+    });
     const id = randomBytes(12).toString("hex");
     const request = `${origin}${FHIR_BASE_PATH}${sub}${params.size > 0 ? `?${params.toString()}` : ""}`;
     this.jobs.set(id, {

@@ -23,6 +23,15 @@ export class LineCounter extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.add(chunk);
+    done(null, chunk);
+  }
+
+  /** Counts the lines of the next chunk of the download (the stream's `_transform`, or a caller's own loop). */
+  add(bytes: Uint8Array): void {
+    const chunk = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.onBytes(chunk.length);
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
@@ -37,7 +46,6 @@ export class LineCounter extends Transform {
       start = end + 1;
     }
     if (start < chunk.length) this.tail.push(chunk.subarray(start));
-    done(null, chunk);
   }
 
   private blank(line: Buffer): boolean {

@@ -6,18 +6,17 @@
  * deleted on the server when the export is complete, or when the user cancels (SIGINT).
  */
 import {
-  createWriteStream,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { JSONWebKeySet } from "jose";
 import { BackendToken } from "../bulk/backend-token";
 import { BulkError } from "../bulk/errors";
@@ -80,6 +79,11 @@ export interface ExportOptions {
 export interface ExportTuning {
   readonly backoff?: Backoff;
   readonly fetch?: typeof fetch;
+  /**
+   * Called with the path of each file once it is whole in the folder (renamed from `.part`), and at the start for the
+   * files an earlier run downloaded: `her2 review --from` scans them while the rest download (export-prescan.ts).
+   */
+  readonly onFileDone?: (path: string) => void;
 }
 
 export interface ExportResult {
@@ -159,7 +163,13 @@ export async function runExport(
     since: options.since,
   };
   const requestKey = JSON.stringify(request);
-  mkdirSync(options.out, { recursive: true });
+  try {
+    mkdirSync(options.out, { recursive: true });
+  } catch (error) {
+    const values = { out: options.out, error: errorText(error) };
+    io.stderr.write(`${renderText(locale, cliText("export.outFolder", values))}\n`);
+    return { exitCode: 2, complete: false, missing: [], tokens: 0 };
+  }
   const statePath = join(options.out, STATE_FILE);
   let state: State = { version: 1, requestKey };
   if (existsSync(statePath)) {
@@ -279,6 +289,7 @@ export async function runExport(
       locale,
       progress,
       ...(signal ? { signal } : {}),
+      ...(tuning.onFileDone ? { onFileDone: tuning.onFileDone } : {}),
     });
     phaseEnd("downloadMs");
     if (signal?.aborted) return await cancel();
@@ -375,6 +386,7 @@ interface DownloadContext {
   locale: Locale;
   progress: Progress;
   signal?: AbortSignal;
+  onFileDone?: (path: string) => void;
 }
 
 /** Downloads the files not yet done, `parallel` at a time. @returns the files that could not be downloaded */
@@ -385,7 +397,12 @@ async function downloadAll(
   client: BulkClient,
   ctx: DownloadContext,
 ): Promise<FileState[]> {
-  const queue = files.filter((f) => !f.done || !existsSync(join(options.out, f.name)));
+  // The largest first (by the manifest's counts): the files that finish last are then small ones, so `review --from`
+  // waits little for the scans of the last files (export-prescan.ts).
+  const queue = files
+    .filter((f) => !f.done || !existsSync(join(options.out, f.name)))
+    .sort((a, b) => (b.count ?? 0) - (a.count ?? 0));
+  for (const file of files) if (!queue.includes(file)) ctx.onFileDone?.(join(options.out, file.name));
   const total = files.length;
   let finished = total - queue.length;
   let bytes = 0;
@@ -404,6 +421,7 @@ async function downloadAll(
         file.done = true;
         finished++;
         ctx.save();
+        ctx.onFileDone?.(join(options.out, file.name));
         if (!ctx.progress.enabled)
           ctx.say(
             cliText("export.downloaded", {
@@ -452,12 +470,7 @@ async function downloadFile(
       );
       if (response.ok && response.body !== null) {
         const counter = new LineCounter(onBytes);
-        await pipeline(
-          Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
-          counter,
-          createWriteStream(part),
-          ...(signal ? [{ signal }] : []),
-        );
+        await writeBody(response.body, part, counter);
         const cut = counter.truncation(file.count);
         if (cut === undefined) {
           renameSync(part, path);
@@ -480,6 +493,28 @@ async function downloadFile(
     if (failures > client.backoff.retries)
       throw new BulkError("server", `${problem}, after ${String(failures)} attempts`);
     await client.sleep(client.waitMs(failures, response), signal);
+  }
+}
+
+/**
+ * Streams a download into a file through the line counter. The writes are synchronous: into the page cache a chunk's
+ * write costs less than the stream machinery of an asynchronous one (`npm run bench`, 61 MB: about 0.1 s less CPU,
+ * close to reading the bodies alone). A cancelled download ends the loop (fetch was given the signal).
+ */
+async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  counter: LineCounter,
+): Promise<void> {
+  const fd = openSync(path, "w");
+  try {
+    for await (const chunk of body) {
+      counter.add(chunk);
+      for (let written = 0; written < chunk.byteLength;)
+        written += writeSync(fd, chunk, written, chunk.byteLength - written);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
+import type { PrescannedFiles } from "./export-prescan";
 import { readFhirJson, type LocatedResource } from "./bundle-reader";
 import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnostics";
 import type { PatientIndex } from "./grouping";
@@ -50,6 +51,11 @@ export interface FirstPassState {
   readonly onLine: ((file: InputFile, lineNo: number) => void) | undefined;
   /** Whether a scan worker reads part of the NDJSON files (parallel-scan.ts); undefined: one thread. */
   readonly parallelScan?: ParallelScanOptions | undefined;
+  /**
+   * Files already scanned while an export downloaded them (export-prescan.ts): added from those results, in file
+   * order, instead of being read again. With any, no scan worker is started.
+   */
+  readonly prescanned?: PrescannedFiles | undefined;
   /** Resources read (placed with a patient or shared). */
   resources: number;
   /** Set to 1 when a scan worker took part. */
@@ -217,7 +223,9 @@ async function indexNdjson(
   share?: WorkerShare,
 ): Promise<void> {
   const scan = new NdjsonFileScan(file, fileNumber, state);
-  if (share === undefined) await scan.read();
+  const prescanned = share === undefined ? state.prescanned?.resultFor(file) : undefined;
+  if (prescanned !== undefined) scan.replay(prescanned);
+  else if (share === undefined) await scan.read();
   for (const piece of share?.pieces ?? []) {
     const result = piece.range === undefined ? undefined : await share?.worker.result(piece.range);
     if (result !== undefined) {
@@ -349,6 +357,7 @@ export async function firstPass(files: readonly InputFile[], state: FirstPassSta
   const plan =
     options !== undefined &&
     options.workers > 0 &&
+    (state.prescanned?.size ?? 0) === 0 &&
     ndjsonBytes >= (options.fromBytes ?? PARALLEL_SCAN_FROM_BYTES)
       ? planScan(files, options.share ?? WORKER_SHARE, options.blockPairBytes)
       : undefined;

@@ -7,10 +7,12 @@
  * review of files, and every worker thread of it, starts without loading them.
  */
 import { isMainThread, workerData } from "node:worker_threads";
+import type { CodeMap } from "../fhir/code-map";
 import { localDate, parseArgs } from "./args";
+import { type FilePrescan, startExportPrescan } from "./export-prescan";
 import { WORKER_ROLE, type WorkerStart } from "./parallel-review";
 import { runReviewWorker } from "./review-worker";
-import { review, type ReviewIo } from "./review";
+import { defaultWorkers, review, type ReviewIo } from "./review";
 import { runScanWorker, SCAN_WORKER_ROLE, type ScanWorkerStart } from "./scan-worker";
 
 /** The commands of cds-commands.ts, named here so that it is imported only for them (test/cli/bin.test.ts runs each). */
@@ -41,7 +43,9 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
     };
     process.on("SIGINT", onSigint);
     try {
-      const result = await exportCommand(parsed, io, review, controller.signal);
+      const startPrescan = (codeMap: CodeMap): FilePrescan =>
+        startExportPrescan(codeMap, defaultWorkers().count > 0);
+      const result = await exportCommand(parsed, io, { review, startPrescan }, controller.signal);
       if (statsWanted) {
         const { phases } = result.exported;
         const reviewed = result.reviewed;
@@ -55,7 +59,13 @@ export async function runCli(argv: readonly string[], io: ReviewIo, now: Date = 
               }),
           ...(reviewed === undefined
             ? {}
-            : { patients: reviewed.patients, resources: reviewed.resources, workers: reviewed.workers }),
+            : {
+                patients: reviewed.patients,
+                resources: reviewed.resources,
+                workers: reviewed.workers,
+                prescanWaitMs: Math.round(result.prescanWaitMs ?? 0),
+                firstPassMs: Math.round(reviewed.firstPassMs),
+              }),
         });
       }
       return result.exitCode;

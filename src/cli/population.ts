@@ -15,6 +15,7 @@ import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
 import { cliMessage } from "./messages";
 import { PatientResources } from "./patient-resources";
+import type { PrescannedFiles } from "./export-prescan";
 import type { ParallelScanOptions } from "./parallel-scan";
 import type { Progress } from "./progress";
 
@@ -59,6 +60,8 @@ export interface PopulationOptions {
   codeMap?: CodeMap | undefined;
   /** Whether a scan worker reads part of the NDJSON files in the first pass (parallel-scan.ts); default: no. */
   parallelScan?: ParallelScanOptions | undefined;
+  /** Files scanned while an export downloaded them (export-prescan.ts), scanned with `codeMap`. */
+  prescanned?: PrescannedFiles | undefined;
   /**
    * Estimated bytes of index held in memory before the index moves to temporary files (grouping.ts). Default:
    * HER2_INDEX_MEMORY_BYTES if set (tests and benchmarks force a spill with it), else `MEMORY_BYTES`.
@@ -79,6 +82,7 @@ export async function readPopulation(
     bundleCacheBytes,
     codeMap = EMPTY_CODE_MAP,
     parallelScan,
+    prescanned,
     memoryBytes = wholeNumberFromEnvironment("HER2_INDEX_MEMORY_BYTES"),
   }: PopulationOptions = {},
 ): Promise<Population> {
@@ -98,6 +102,7 @@ export async function readPopulation(
     diagnostics,
     codeMap,
     parallelScan,
+    prescanned,
     resources: 0,
     onBundleGrouped: (file, bundle, bytes) => {
       loader.keepBundle(file, bundle, bytes);

@@ -11,6 +11,7 @@ import type { Locale } from "../i18n/locales";
 import { assessPatient, failureLine } from "./assess-patient";
 import { readCodeMapFile } from "./code-map-file";
 import { Diagnostics, errorMessage, UsageError } from "./diagnostics";
+import type { PrescannedFiles } from "./export-prescan";
 import { wholeNumberFromEnvironment } from "./environment";
 import type { Filters } from "./filters";
 import { isPerPatient, loadOutputFormat, type FormatName } from "./formats";
@@ -80,6 +81,11 @@ export interface ReviewTuning {
    * NDJSON bytes (default: HER2_PARALLEL_SCAN_FROM_BYTES if set, else PARALLEL_SCAN_FROM_BYTES).
    */
   parallelScanFromBytes?: number;
+  /**
+   * `her2 review --from`: the exported files, scanned as they arrived (export-prescan.ts). Used only when they were
+   * scanned with the same code map as this review's; a file not among them, or changed since, is read as usual.
+   */
+  prescanned?: PrescannedFiles;
 }
 
 /** Below this many patients, the review stays in-process (a worker takes about 0.3 s to start). */
@@ -95,7 +101,7 @@ export const PARALLEL_UP_TO_RESOURCES = Number.POSITIVE_INFINITY;
  * Workers from HER2_REVIEW_WORKERS, else one on two cores or more. A value that is not a whole number (`off`, `-1`)
  * means none, with a note: a typo must not silently turn them on.
  */
-function defaultWorkers(locale: Locale): { count: number; note?: string } {
+export function defaultWorkers(locale: Locale = "en"): { count: number; note?: string } {
   const cores = availableParallelism();
   const configured = process.env["HER2_REVIEW_WORKERS"];
   if (configured === undefined || configured.trim() === "") return { count: cores >= 2 ? 1 : 0 };
@@ -242,7 +248,16 @@ export async function review(
   const started = performance.now();
   try {
     if (options.codeMapFile !== undefined) codeMap = readCodeMapFile(options.codeMapFile);
-    population = await readPopulation(options.inputs, diagnostics, { progress, codeMap, parallelScan });
+    const prescanned =
+      tuning.prescanned !== undefined && JSON.stringify(tuning.prescanned.codeMap) === JSON.stringify(codeMap)
+        ? tuning.prescanned
+        : undefined;
+    population = await readPopulation(options.inputs, diagnostics, {
+      progress,
+      codeMap,
+      parallelScan,
+      prescanned,
+    });
   } catch (error) {
     return fail(error);
   }

@@ -25,6 +25,16 @@ export interface ScanSetup {
   ahead: number;
   /** Tests only: the worker exits after sending this many ranges (to check that the main thread takes over). */
   exitAfterRanges?: number;
+  /**
+   * No ranges up front: the worker scans each range the main thread posts (a `ScanRequest`), as it comes, and answers
+   * with its result (`her2 review --from` scanning the files as they download, export-prescan.ts).
+   */
+  serve?: boolean;
+}
+
+/** A range posted to a serving scan worker; its result comes back with `range` set to `id`. */
+export interface ScanRequest extends ScanRange {
+  id: number;
 }
 
 /** What the main thread finds in `workerData` of a scan worker. */
@@ -172,6 +182,17 @@ export async function scanRange(index: number, range: ScanRange, codeMap: CodeMa
 export async function runScanWorker(setup: ScanSetup): Promise<void> {
   const port = parentPort;
   if (port === null) return;
+  if (setup.serve === true) {
+    // One at a time, in the order posted.
+    let queue = Promise.resolve();
+    port.on("message", (request: ScanRequest) => {
+      queue = queue.then(async () => {
+        const result = await scanRange(request.id, request, setup.codeMap);
+        port.postMessage(result, transferList(result));
+      });
+    });
+    return;
+  }
   let taken = 0;
   let wake: (() => void) | undefined;
   port.on("message", () => {
@@ -182,13 +203,18 @@ export async function runScanWorker(setup: ScanSetup): Promise<void> {
     while (index - taken >= setup.ahead) await new Promise<void>((resolve) => (wake = resolve));
     if (setup.exitAfterRanges !== undefined && index >= setup.exitAfterRanges) process.exit(1);
     const result = await scanRange(index, range, setup.codeMap);
-    port.postMessage(result, [
-      result.patient.buffer,
-      result.offset.buffer,
-      result.byteLength.buffer,
-      result.lineNo.buffer,
-      result.deferred.buffer,
-    ]);
+    port.postMessage(result, transferList(result));
   }
   // Stays until the main thread ends it: an exit now could overtake the last results.
+}
+
+/** The typed arrays of a result, transferred rather than copied. */
+function transferList(result: RangeResult): ArrayBuffer[] {
+  return [
+    result.patient.buffer,
+    result.offset.buffer,
+    result.byteLength.buffer,
+    result.lineNo.buffer,
+    result.deferred.buffer,
+  ];
 }

@@ -3,7 +3,7 @@
  * `her2 export` and `her2 review --from` against the sandbox's Bulk Data server, over real HTTP (issue 14): the whole
  * flow, each server fault, resume, cancel (SIGINT) and the backend-services token.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BulkOptions } from "../../sandbox/bulk";
@@ -11,18 +11,30 @@ import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { type ExportOptions, type ExportResult, runExport, STATE_FILE } from "../../src/cli/export";
 import { parseArgs } from "../../src/cli/args";
 import { exportCommand } from "../../src/cli/export-command";
-import { review } from "../../src/cli/review";
+import { type FilePrescan, startExportPrescan } from "../../src/cli/export-prescan";
+import type { CodeMap } from "../../src/fhir/code-map";
+import { review, type ReviewTuning } from "../../src/cli/review";
 import { allowLoopbackRequests } from "../sandbox/helpers";
 import { AS_OF, Sink, tempDir } from "./helpers";
 
 allowLoopbackRequests();
 
-/** The command line in-process, as main.ts runs it (fast back-off). */
-async function runCli(argv: string[], io: { stdout: Sink; stderr: Sink }): Promise<number> {
+/** The command line in-process, as main.ts runs it (fast back-off); `tunings` gets what the review was given. */
+async function runCli(
+  argv: string[],
+  io: { stdout: Sink; stderr: Sink },
+  tunings: (ReviewTuning | undefined)[] = [],
+): Promise<number> {
   const parsed = parseArgs(argv, io, AS_OF);
   if (parsed.kind === "exit") return parsed.code;
   if (parsed.kind !== "export") throw new Error("expected an export command");
-  return (await exportCommand(parsed, io, review, undefined, { backoff: FAST })).exitCode;
+  const reviewing: typeof review = (options, reviewIo, tuning) => {
+    tunings.push(tuning);
+    return review(options, reviewIo, tuning);
+  };
+  const startPrescan = (codeMap: CodeMap): FilePrescan => startExportPrescan(codeMap, true);
+  return (await exportCommand(parsed, io, { review: reviewing, startPrescan }, undefined, { backoff: FAST }))
+    .exitCode;
 }
 
 const root = join(import.meta.dirname, "../..");
@@ -61,6 +73,7 @@ async function exportFrom(
     backoff?: typeof FAST;
     onRequest?: (r: Recorded) => void;
     tty?: boolean;
+    onFileDone?: (path: string) => void;
   } = {},
 ): Promise<Run> {
   const stderr = new Sink();
@@ -92,7 +105,11 @@ async function exportFrom(
     },
     { stdout: new Sink(), stderr },
     more.signal,
-    { backoff: more.backoff ?? FAST, fetch: recording },
+    {
+      backoff: more.backoff ?? FAST,
+      fetch: recording,
+      ...(more.onFileDone ? { onFileDone: more.onFileDone } : {}),
+    },
   );
   return { ...result, stderr: stderr.text, out, requests };
 }
@@ -126,9 +143,9 @@ const SANDBOX_RESOURCES = sandboxResources();
 const SANDBOX_TOTAL = [...SANDBOX_RESOURCES.values()].reduce((a, b) => a + b, 0);
 const SANDBOX_OBSERVATIONS = SANDBOX_RESOURCES.get("Observation") ?? 0;
 
-/** `her2 review --from <base>` of the group into a new folder, with the sandbox's key. */
-function reviewFrom(base: string): string[] {
-  return ["review", "--from", base, "--group", GROUP, "--out", tempDir(), "--key", KEY_FILE];
+/** `her2 review --from <base>` of the group into a folder (a new one unless given), with the sandbox's key. */
+function reviewFrom(base: string, out = tempDir()): string[] {
+  return ["review", "--from", base, "--group", GROUP, "--out", out, "--key", KEY_FILE];
 }
 
 const ndjsonFiles = (dir: string): string[] =>
@@ -165,6 +182,22 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     expect(run.phases?.kickOffMs).toBeGreaterThan(0);
     expect(run.phases?.pollMs).toBeGreaterThan(0);
     expect(run.phases?.downloadMs).toBeGreaterThan(0);
+  });
+
+  it("downloads the largest files first (by the manifest's counts), so the last ones to arrive are small", async () => {
+    const s = await sandbox({ resourcesPerFile: 40 });
+    const run = await exportFrom(s, { parallel: 1 });
+    expect(run.exitCode).toBe(0);
+    const state = JSON.parse(readFileSync(join(run.out, STATE_FILE), "utf8")) as {
+      files: { url: string; count: number }[];
+    };
+    const countOf = new Map(state.files.map((f) => [f.url, f.count]));
+    const downloaded = run.requests.filter((r) => countOf.has(r.url)).map((r) => countOf.get(r.url) ?? 0);
+    expect(downloaded).toHaveLength(state.files.length);
+    expect(downloaded).toEqual([...downloaded].sort((a, b) => b - a));
+    expect(new Set(downloaded).size).toBeGreaterThan(1);
+    // The manifest's own order is not that one.
+    expect(state.files.map((f) => f.count)).not.toEqual(downloaded);
   });
 
   it("without --group: Patient/$export, every patient", async () => {
@@ -438,6 +471,63 @@ describe("her2 export against the sandbox", { timeout: 30_000 }, () => {
     );
   });
 
+  it("her2 review --from scans each file as it arrives, and its review from those scans is the folder's", async () => {
+    const s = await sandbox({ resourcesPerFile: 40 });
+    const out = tempDir();
+    const stdout = new Sink();
+    const tunings: (ReviewTuning | undefined)[] = [];
+    const args = reviewFrom(`${s.url}/fhir`, out);
+    expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
+    expect(tunings).toHaveLength(1);
+    const files = ndjsonFiles(out);
+    expect(files.length).toBeGreaterThan(8);
+    expect(tunings[0]?.prescanned?.size).toBe(files.length);
+    expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
+  });
+
+  it("only whole files are handed on for scanning; a resumed review --from gives the uninterrupted report", async () => {
+    // Four cut downloads of Observation.000: more than the three retries of the first run, healed in the second.
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 4 }] });
+    const out = tempDir();
+    const handed: { name: string; text: string }[] = [];
+    const onFileDone = (path: string): void => {
+      handed.push({ name: path.slice(out.length + 1), text: readFileSync(path, "utf8") });
+    };
+    const first = await exportFrom(s, { out }, { onFileDone });
+    expect(first.exitCode).toBe(4);
+    expect(handed.map((h) => h.name)).not.toContain("Observation.000.ndjson");
+    expect(handed.map((h) => h.name).sort()).toEqual(ndjsonFiles(out));
+    // Each was whole when handed on: as it is now, every line a resource.
+    for (const h of handed) {
+      expect(h.text).toBe(readFileSync(join(out, h.name), "utf8"));
+      expect(h.text.endsWith("\n")).toBe(true);
+      for (const line of h.text.trimEnd().split("\n"))
+        expect(() => JSON.parse(line) as unknown).not.toThrow();
+    }
+
+    // The same folder again, as review --from: the files of the first run are scanned too, and the report is whole.
+    const stdout = new Sink();
+    const tunings: (ReviewTuning | undefined)[] = [];
+    const args = reviewFrom(`${s.url}/fhir`, out);
+    expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr: new Sink() }, tunings)).toBe(0);
+    expect(tunings[0]?.prescanned?.size).toBe(ndjsonFiles(out).length);
+    expect(stdout.text).toBe(await reviewOf(join(root, "sandbox/patients")));
+  });
+
+  it("her2 review --from an export that stays incomplete: no review, though the whole files were scanned", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 9 }] });
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const tunings: (ReviewTuning | undefined)[] = [];
+    const args = reviewFrom(`${s.url}/fhir`);
+    expect(await runCli([...args, "--as-of", AS_OF], { stdout, stderr }, tunings)).toBe(4);
+    expect(tunings).toHaveLength(0);
+    expect(stdout.text).toBe("");
+    expect(stderr.text).toContain(
+      "her2 review: not reviewed: the export is incomplete (Observation.000.ndjson (Observation))",
+    );
+  });
+
   it("her2 review --from --locale es: an incomplete export is not reviewed, said in Spanish", async () => {
     const broken = await sandbox({ faults: [{ kind: "file-404", resourceType: "Observation" }] });
     const stdout = new Sink();
@@ -518,5 +608,15 @@ describe("her2 export / review --from: usage", () => {
     );
     expect(code).toBe(2);
     expect(stderr).toContain(`cannot read the key file ${join(dir, "none.json")} as a JWKS`);
+  });
+
+  it("an --out folder that cannot be created is a usage error naming it, not a crash", async () => {
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "");
+    const out = join(file, "export");
+    const { code, stderr } = await usage("export", "--from", "http://127.0.0.1:9/fhir", "--out", out);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`her2: cannot create the --out folder ${out} (`);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 });

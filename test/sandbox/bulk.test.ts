@@ -177,6 +177,36 @@ describe("$export on the sandbox", () => {
     expect((await fetch(statusUrl, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(404);
   });
 
+  it("reports each job it builds, with the files and resources its manifest lists (the benchmark's server time)", async () => {
+    const jobs: { ms: number; files: number; resources: number }[] = [];
+    const own = await startSandbox({
+      port: 0,
+      bulk: { retryAfterS: 0, pollsBeforeDone: 0, resourcesPerFile: 7, onJobBuilt: (job) => jobs.push(job) },
+    });
+    try {
+      const token = new BackendToken(`${own.url}/fhir`, { clientId: CLIENT, jwks, scope: "system/*.rs" });
+      const bearer = await token.get();
+      const res = await fetch(`${own.url}/fhir/Group/her2-breast-cancer/$export?_type=Patient,Observation`, {
+        headers: { authorization: `Bearer ${bearer}`, prefer: "respond-async" },
+      });
+      expect(res.status).toBe(202);
+      expect(jobs).toHaveLength(1);
+      const statusUrl = res.headers.get("content-location") ?? "";
+      const manifest = (await (
+        await fetch(statusUrl, { headers: { authorization: `Bearer ${bearer}` } })
+      ).json()) as {
+        output: { type: string; count: number }[];
+      };
+      expect(new Set(manifest.output.map((f) => f.type))).toEqual(new Set(["Patient", "Observation"]));
+      expect(manifest.output.length).toBeGreaterThan(2);
+      expect(jobs[0]?.files).toBe(manifest.output.length);
+      expect(jobs[0]?.resources).toBe(manifest.output.reduce((n, f) => n + f.count, 0));
+      expect(jobs[0]?.ms).toBeGreaterThan(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("parses the fault codes of HER2_SANDBOX_BULK_FAULTS", () => {
     expect(
       parseBulkFaults(["poll-429:2,poll-429-bare,file-truncate:Observation:3", "token-expire:1"]),
