@@ -42,7 +42,7 @@ export interface SpecimenView {
  * (message `reason.ish-2013-equivocal`).
  *
  * Every reason below is a message of messages/en.json (issue 15.3); `reason` is its English rendering (calls.ts
- * `TextOutcome`). ish.ts's group and band reasons are still English strings, passed on as plain values.
+ * `TextOutcome`), and so are ish.ts's group and band reasons (shared outcomes, one per row, IHC call and recount).
  */
 function outcome(call: Call, reasonText: Text | (() => Text), need?: Need): Outcome {
   return new TextOutcome(call, reasonText, need);
@@ -138,9 +138,14 @@ interface CombinationRule {
 
 const ishReason = (ish: Outcome | undefined): TextValue => (ish ? reasonValue(ish) : text("reason.no-ish"));
 
-/** The ISH's own reason as the specimen's (no new text: its descriptor, if any, and its English string as they are). */
+/**
+ * The ISH's own reason as the specimen's (no new text: its descriptor, if any, and its English string as they are).
+ * The ISH outcome itself when the call and need are its own (the usual case): outcomes are shared and never changed,
+ * and its English is then rendered once.
+ */
 function asIsh(call: Call, ish: Outcome | undefined, need?: Need): Outcome {
   if (!ish) return outcome(call, text("reason.no-ish"), need);
+  if (ish.call === call && ish.need === need) return ish;
   if (ish.reasonText) return new TextOutcome(call, ish.reasonText, need);
   return need === undefined ? { call, reason: ish.reason } : { call, reason: ish.reason, need };
 }

@@ -3,9 +3,9 @@
  * groups 2-4 (Figs. 4-6, Clinical Questions 3-5). Single-probe: the copy-number bands of Fig. 2. Thresholds are
  * inclusive exactly as the guideline writes them: ratio ≥2.0, ≥4.0 and ≥6.0 HER2 signals per cell.
  */
-import { asCall, type Call, formatNumber, measured, type Outcome } from "./calls";
+import { asCall, type Call, formatNumber, measured, type Need, type Outcome, TextOutcome } from "./calls";
 import { callText, readingOf, type ReadingText } from "./ihc";
-import { type Text, text, type TextValue } from "./text";
+import { type MessageId, sharedText, type Text, text, type TextValue } from "./text";
 import type { DualIshRecord, SingleIshRecord } from "./types";
 
 export type IshGroup = 1 | 2 | 3 | 4 | 5;
@@ -232,46 +232,84 @@ function recountKey(recount: DualReading["recount"]): string {
 /**
  * Resolves a dual-probe group with the concomitant IHC call on the same tissue (2018 Figs. 3-6). `ihc` is the IHC
  * call (positive = 3+, negative = 0/1+, equivocal = 2+), undefined when there is no usable IHC.
+ *
+ * The reasons are messages (issue 15.3). The table is finite (row × IHC call × recount group), so every outcome is
+ * made once, when the module loads, and shared (outcomes are never changed): no allocation per call, and each
+ * outcome's English is rendered once, when first read.
  */
 export function resolveDualGroup(
   row: DualGroupRow,
   recount: DualReading["recount"],
   ihc: Call | undefined,
 ): Outcome {
-  const label = `ISH group ${row.group}`;
-  if (row.result !== "work-up" || !row.workup) {
-    return { call: row.result === "work-up" ? "equivocal" : row.result, reason: `${label} is ${row.result}` };
-  }
-  if (ihc === "positive")
-    return { call: row.workup.ihc3, reason: `${label} with IHC 3+ is ${row.workup.ihc3}` };
-  if (ihc === "negative") {
-    return { call: row.workup.ihc01, reason: `${label} with IHC 0/1+ is ${row.workup.ihc01} (with comment)` };
-  }
-  if (ihc === "equivocal") return resolveRecount(row, recount);
-  return {
-    call: "equivocal",
-    reason: `${label} needs concomitant IHC on the same tissue`,
-    need: "ihc-workup",
+  const outcomes = DUAL_OUTCOMES[row.group - 1];
+  // A row outside the table (a test's own) is resolved as the table's would be, without sharing.
+  const made = outcomes?.row === row ? outcomes : dualOutcomes(row);
+  if (!made.workup || ihc === undefined || ihc === "indeterminate") return made.alone;
+  if (ihc === "positive") return made.workup.ihc3;
+  if (ihc === "negative") return made.workup.ihc01;
+  if (recount === undefined || recount === "invalid") return made.workup.needsRecount;
+  return made.workup.recount[recount.group - 1] ?? made.workup.needsRecount;
+}
+
+/** A row's outcomes: alone (no usable IHC), and for groups 2-4 with each IHC call and each recount group. */
+interface DualOutcomes {
+  row: DualGroupRow;
+  alone: Outcome;
+  workup?: {
+    ihc3: Outcome;
+    ihc01: Outcome;
+    needsRecount: Outcome;
+    /** By the recount's group (1-5). */
+    recount: readonly Outcome[];
   };
 }
 
-function resolveRecount(row: DualGroupRow, recount: DualReading["recount"]): Outcome {
-  const label = `ISH group ${row.group} with IHC 2+`;
-  if (recount === undefined || recount === "invalid") {
-    return { call: "equivocal", reason: `${label} needs a blinded second-observer recount`, need: "recount" };
+function dualOutcomes(row: DualGroupRow): DualOutcomes {
+  const group = row.group;
+  if (row.result !== "work-up" || !row.workup) {
+    // Not reached for the table's rows (groups 1 and 5 are final): "work-up" without a work-up stays equivocal.
+    const result: TextValue = row.result === "work-up" ? row.result : callText(row.result);
+    const call: Call = row.result === "work-up" ? "equivocal" : row.result;
+    return { row, alone: tableOutcome(call, "reason.group.result", { group, result }) };
   }
-  if (recount.group === row.group && row.workup) {
-    const call = row.workup.ihc2RecountSameGroup;
-    return { call, reason: `${label}, still group ${row.group} on recount, is ${call}` };
-  }
-  // 2018 Figs. 4-6: a recount that changes the category is "adjudicated per internal procedures": only the
-  // laboratory's final interpretation can settle it, so the data alone is not conclusive.
+  const workup = row.workup;
+  const same = workup.ihc2RecountSameGroup;
   return {
-    call: "equivocal",
-    reason: `${label}: the recount gives group ${recount.group}; the guideline leaves the final category to the laboratory's adjudication`,
-    need: "recount-adjudication",
+    row,
+    alone: tableOutcome("equivocal", "reason.group.needs-ihc", { group }, "ihc-workup"),
+    workup: {
+      ihc3: tableOutcome(workup.ihc3, "reason.group.ihc3", { group, call: callText(workup.ihc3) }),
+      ihc01: tableOutcome(workup.ihc01, "reason.group.ihc01", { group, call: callText(workup.ihc01) }),
+      needsRecount: tableOutcome("equivocal", "reason.group.needs-recount", { group }, "recount"),
+      // 2018 Figs. 4-6: a recount that changes the category is "adjudicated per internal procedures": only the
+      // laboratory's final interpretation can settle it, so the data alone is not conclusive.
+      recount: DUAL_PROBE_GROUPS.map((other) =>
+        other.group === group
+          ? tableOutcome(same, "reason.group.recount-same", { group, call: callText(same) })
+          : tableOutcome(
+              "equivocal",
+              "reason.group.recount-changed",
+              { group, recount: other.group },
+              "recount-adjudication",
+            ),
+      ),
+    },
   };
 }
+
+/** An outcome of the ISH tables: made once and shared, its reason a message whose English is kept (`sharedText`). */
+function tableOutcome(
+  call: Call,
+  id: MessageId,
+  values: Readonly<Record<string, TextValue>>,
+  need?: Need,
+): Outcome {
+  return new TextOutcome(call, sharedText(text(id, values)), need);
+}
+
+/** The outcomes of each dual-probe group, by group (1-5). */
+const DUAL_OUTCOMES: readonly DualOutcomes[] = DUAL_PROBE_GROUPS.map(dualOutcomes);
 
 export function singleRowOf(her2PerCell: unknown): SingleProbeRow | undefined {
   const c = measured(her2PerCell);
@@ -324,17 +362,35 @@ export function readSingleIsh(record: SingleIshRecord): SingleReading {
 
 /** Resolves a single-probe band with the concurrent IHC call and any dual-probe result (2018 Fig. 2). */
 export function resolveSingleRow(row: SingleProbeRow, ihc: Call | undefined): Outcome {
-  const label = `Single-probe ISH ${row.copies} copies/cell`;
-  if (row.result !== "work-up") return { call: row.result, reason: `${label} is ${row.result}` };
-  if (ihc === "positive") return { call: "positive", reason: `${label} with concurrent IHC 3+ is positive` };
-  if (ihc === "negative")
-    return { call: "negative", reason: `${label} with concurrent IHC 0/1+ is negative` };
+  const made = SINGLE_OUTCOMES.get(row) ?? singleOutcomes(row);
+  if (ihc === "positive") return made.ihc3;
+  if (ihc === "negative") return made.ihc01;
+  return made.alone;
+}
+
+/** A band's outcomes (the table is finite: each made once and shared, as for the dual-probe groups). */
+interface SingleOutcomes {
+  alone: Outcome;
+  ihc3: Outcome;
+  ihc01: Outcome;
+}
+
+function singleOutcomes(row: SingleProbeRow): SingleOutcomes {
+  const copies = bandWords(row.copies);
+  if (row.result !== "work-up") {
+    const final = tableOutcome(row.result, "reason.band.result", { copies, result: callText(row.result) });
+    return { alone: final, ihc3: final, ihc01: final };
+  }
   return {
-    call: "equivocal",
-    reason: `${label} needs dual-probe ISH for a final result`,
-    need: "dual-probe",
+    alone: tableOutcome("equivocal", "reason.band.needs-dual", { copies }, "dual-probe"),
+    ihc3: tableOutcome("positive", "reason.band.ihc3", { copies }),
+    ihc01: tableOutcome("negative", "reason.band.ihc01", { copies }),
   };
 }
+
+const SINGLE_OUTCOMES: ReadonlyMap<SingleProbeRow, SingleOutcomes> = new Map(
+  SINGLE_PROBE_TABLE.map((row) => [row, singleOutcomes(row)]),
+);
 
 /** Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells". */
 export function ishValue(record: DualIshRecord | SingleIshRecord): string {

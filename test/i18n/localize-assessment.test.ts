@@ -17,7 +17,7 @@ import {
   localizedFlagTitle,
 } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
-import { dual, ihc, interpretation, patient, unreadable } from "../domain/build";
+import { dual, ihc, interpretation, patient, single, unreadable } from "../domain/build";
 import { builtInputs, sandboxInputs } from "../domain/inputs";
 
 const assessments = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({
@@ -301,5 +301,48 @@ describe("the combined specimen reason (combine.ts) in the locale", () => {
     expect(lab.statusReason).toContain(": laboratory interpretation: positive.");
     expect(reason(lab, "es")).toContain(": interpretación del laboratorio: positivo.");
     expect(reason(lab, "zh-CN")).toContain("：实验室判读：阳性。");
+  });
+});
+
+describe("the ISH group and band reasons (ish.ts) inside a specimen's reason, in the locale", () => {
+  const english =
+    /\b(?:group|with|needs|blinded|recount|concomitant|tissue|copies|cell|Single-probe|dual-probe)\b/;
+  const cases: { name: string; a: Assessment; en: string; es: string; zh: string }[] = [
+    {
+      name: "group 4 with IHC 2+, no recount",
+      a: assess(patient([ihc("2+"), dual(1.8, 4.5)])),
+      en: "ISH group 4 with IHC 2+ needs a blinded second-observer recount",
+      es: "ISH grupo 4 con IHQ 2+: requiere un recuento ciego por un segundo observador",
+      zh: "ISH 第 4 组且免疫组化 (IHC) 2+：需由第二位观察者盲法重新计数",
+    },
+    {
+      name: "single-probe 4-6 copies with IHC 2+",
+      a: assess(patient([ihc("2+"), single(5)])),
+      en: "Single-probe ISH ≥4.0 and <6.0 copies/cell needs dual-probe ISH for a final result",
+      es: "ISH de sonda única ≥4.0 y <6.0 copias/célula: requiere ISH de doble sonda para un resultado definitivo",
+      zh: "单探针 ISH ≥4.0 且 <6.0 拷贝/细胞：需做双探针 ISH 才能得出最终结果",
+    },
+    {
+      name: "group 2 without IHC",
+      a: assess(patient([dual(2.5, 3)])),
+      en: "ISH group 2 needs concomitant IHC on the same tissue",
+      es: "ISH grupo 2: requiere IHQ concomitante en el mismo tejido",
+      zh: "ISH 第 2 组：需在同一组织上同时做免疫组化 (IHC)",
+    },
+  ];
+
+  it.each(cases)("$name: the status reason and the flag name it in each locale", ({ a, ...words }) => {
+    expect(a.statusReason).toContain(words.en);
+    for (const [locale, expected] of [
+      ["es", words.es],
+      ["zh-CN", words.zh],
+    ] as const) {
+      const localized = localizeAssessment(a, locale);
+      expect(localized.statusReason).toContain(expected);
+      expect(localized.statusReason).not.toMatch(english);
+      const flagged = localized.flags.filter((f) => f.message.includes(expected));
+      expect(flagged.length, locale).toBeGreaterThan(0);
+      for (const f of localized.flags) expect(f.message, `${locale} ${f.code}`).not.toMatch(english);
+    }
   });
 });

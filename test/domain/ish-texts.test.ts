@@ -1,0 +1,160 @@
+/**
+ * ish.ts's texts as messages (issue 15): the group and band reasons of the ISH tables. Their English is exactly what
+ * the rules wrote before they were messages (written out here by hand), every outcome is made once and shared, and
+ * the Spanish and Chinese renderings hold no English word of them.
+ */
+import { describe, expect, it } from "vitest";
+import type { Call, Outcome } from "../../src/domain/calls";
+import {
+  DUAL_PROBE_GROUPS,
+  type DualGroupRow,
+  resolveDualGroup,
+  resolveSingleRow,
+  SINGLE_PROBE_TABLE,
+} from "../../src/domain/ish";
+import ES from "../../src/domain/messages/es.json";
+import ZH_CN from "../../src/domain/messages/zh-CN.json";
+import { en, renderText, sharedText, text } from "../../src/domain/text";
+
+const row = (group: number): DualGroupRow => {
+  const found = DUAL_PROBE_GROUPS.find((r) => r.group === group);
+  if (!found) throw new Error(`no group ${String(group)}`);
+  return found;
+};
+const IHC: readonly (Call | undefined)[] = [undefined, "positive", "negative", "equivocal", "indeterminate"];
+const RECOUNTS: readonly (DualGroupRow | "invalid" | undefined)[] = [
+  undefined,
+  "invalid",
+  ...DUAL_PROBE_GROUPS,
+];
+
+/** Every outcome the two tables can give. */
+function everyOutcome(): Outcome[] {
+  const out: Outcome[] = [];
+  for (const r of DUAL_PROBE_GROUPS) {
+    for (const ihc of IHC) for (const recount of RECOUNTS) out.push(resolveDualGroup(r, recount, ihc));
+  }
+  for (const r of SINGLE_PROBE_TABLE) for (const ihc of IHC) out.push(resolveSingleRow(r, ihc));
+  return out;
+}
+
+/** English words of these reasons; "ISH" and, in Chinese beside 免疫组化, "IHC" are names kept in every locale. */
+const ENGLISH_WORDS =
+  /\b(?:group|with|is|needs|blinded|second-observer|recount|concomitant|same|tissue|still|on|comment|copies|cell|Single-probe|dual-probe|probe|final|result|gives|guideline|leaves|category|laboratory's|adjudication|concurrent|positive|negative|equivocal|and)\b/;
+
+describe("the ISH tables' reasons", () => {
+  it("keep their English wording", () => {
+    const reason = (r: number, ihc: Call | undefined, recount?: DualGroupRow | "invalid") =>
+      resolveDualGroup(row(r), recount, ihc).reason;
+    expect(reason(1, "equivocal")).toBe("ISH group 1 is positive");
+    expect(reason(5, undefined)).toBe("ISH group 5 is negative");
+    expect(reason(2, "positive")).toBe("ISH group 2 with IHC 3+ is positive");
+    expect(reason(3, "negative")).toBe("ISH group 3 with IHC 0/1+ is negative (with comment)");
+    expect(reason(4, undefined)).toBe("ISH group 4 needs concomitant IHC on the same tissue");
+    expect(reason(4, "indeterminate")).toBe("ISH group 4 needs concomitant IHC on the same tissue");
+    expect(reason(4, "equivocal")).toBe("ISH group 4 with IHC 2+ needs a blinded second-observer recount");
+    expect(reason(2, "equivocal", "invalid")).toBe(
+      "ISH group 2 with IHC 2+ needs a blinded second-observer recount",
+    );
+    expect(reason(3, "equivocal", row(3))).toBe(
+      "ISH group 3 with IHC 2+, still group 3 on recount, is positive",
+    );
+    expect(reason(2, "equivocal", row(2))).toBe(
+      "ISH group 2 with IHC 2+, still group 2 on recount, is negative",
+    );
+    expect(reason(4, "equivocal", row(1))).toBe(
+      "ISH group 4 with IHC 2+: the recount gives group 1; the guideline leaves the final category to the laboratory's adjudication",
+    );
+    const [six, four, below] = SINGLE_PROBE_TABLE;
+    if (!six || !four || !below) throw new Error("single-probe table changed");
+    expect(resolveSingleRow(six, "negative").reason).toBe("Single-probe ISH ≥6.0 copies/cell is positive");
+    expect(resolveSingleRow(below, undefined).reason).toBe("Single-probe ISH <4.0 copies/cell is negative");
+    expect(resolveSingleRow(four, "positive").reason).toBe(
+      "Single-probe ISH ≥4.0 and <6.0 copies/cell with concurrent IHC 3+ is positive",
+    );
+    expect(resolveSingleRow(four, "negative").reason).toBe(
+      "Single-probe ISH ≥4.0 and <6.0 copies/cell with concurrent IHC 0/1+ is negative",
+    );
+    expect(resolveSingleRow(four, "equivocal").reason).toBe(
+      "Single-probe ISH ≥4.0 and <6.0 copies/cell needs dual-probe ISH for a final result",
+    );
+  });
+
+  it("keep their calls and the work still needed", () => {
+    expect(resolveDualGroup(row(4), undefined, "equivocal")).toMatchObject({
+      call: "equivocal",
+      need: "recount",
+    });
+    expect(resolveDualGroup(row(2), row(3), "equivocal")).toMatchObject({
+      call: "equivocal",
+      need: "recount-adjudication",
+    });
+    expect(resolveDualGroup(row(3), undefined, undefined)).toMatchObject({
+      call: "equivocal",
+      need: "ihc-workup",
+    });
+    expect(resolveDualGroup(row(3), row(3), "equivocal").need).toBeUndefined();
+    expect(resolveSingleRow(SINGLE_PROBE_TABLE[1] as never, undefined)).toMatchObject({ need: "dual-probe" });
+  });
+
+  it("are messages whose English is the reason, shared between calls (made once, not per assessment)", () => {
+    const first = everyOutcome();
+    const again = everyOutcome();
+    first.forEach((o, i) => {
+      expect(o.reasonText, o.reason).toBeDefined();
+      expect(en(o.reasonText ?? "")).toBe(o.reason);
+      expect(again[i]).toBe(o);
+    });
+  });
+
+  it.each([
+    ["es", ES],
+    ["zh-CN", ZH_CN],
+  ] as const)("read in %s with no English word of them", (locale, catalog) => {
+    const seen = new Set<string>();
+    for (const o of everyOutcome()) {
+      const localized = renderText(o.reasonText ?? "", locale, catalog);
+      seen.add(localized);
+      expect(localized, o.reason).not.toMatch(ENGLISH_WORDS);
+      expect(localized).not.toBe(o.reason);
+    }
+    // Each distinct English reason has its own localized text (none collapsed into another).
+    expect(seen.size).toBe(new Set(everyOutcome().map((o) => o.reason)).size);
+  });
+
+  it("in Spanish and Chinese with the terms already used (IHQ, ISH de sonda única, 免疫组化 (IHC), 单探针 ISH)", () => {
+    const recount = resolveDualGroup(row(4), undefined, "equivocal").reasonText ?? "";
+    expect(renderText(recount, "es", ES)).toBe(
+      "ISH grupo 4 con IHQ 2+: requiere un recuento ciego por un segundo observador",
+    );
+    expect(renderText(recount, "zh-CN", ZH_CN)).toBe(
+      "ISH 第 4 组且免疫组化 (IHC) 2+：需由第二位观察者盲法重新计数",
+    );
+    const dualNeeded = resolveSingleRow(SINGLE_PROBE_TABLE[1] as never, "equivocal").reasonText ?? "";
+    expect(renderText(dualNeeded, "es", ES)).toContain("ISH de sonda única ≥4.0 y <6.0 copias/célula");
+    expect(renderText(dualNeeded, "es", ES)).toContain("ISH de doble sonda");
+    expect(renderText(dualNeeded, "zh-CN", ZH_CN)).toContain("单探针 ISH ≥4.0 且 <6.0 拷贝/细胞");
+    expect(renderText(dualNeeded, "zh-CN", ZH_CN)).toContain("双探针 ISH");
+  });
+});
+
+describe("sharedText", () => {
+  it("keeps the English out of JSON, spreads and equality: the descriptor reads as a plain one", () => {
+    const shared = sharedText(text("reason.group.needs-ihc", { group: 2 }));
+    const plain = text("reason.group.needs-ihc", { group: 2 });
+    expect(JSON.stringify(shared)).toBe(JSON.stringify(plain));
+    expect(shared).toEqual(plain);
+    expect({ ...shared }).toEqual(plain);
+    expect(Object.keys(shared)).toEqual(["id", "values"]);
+  });
+
+  it("renders the same English, alone and nested, and the locale's text from the locale's catalog", () => {
+    const shared = sharedText(text("reason.group.needs-ihc", { group: 2 }));
+    const nested = text("reason.ihc2.unusable-ish", { ish: shared });
+    expect(en(shared)).toBe("ISH group 2 needs concomitant IHC on the same tissue");
+    expect(en(nested)).toBe("IHC 2+ (equivocal); ISH group 2 needs concomitant IHC on the same tissue");
+    expect(renderText(nested, "es", ES)).toBe(
+      "IHQ 2+ (equívoco); ISH grupo 2: requiere IHQ concomitante en el mismo tejido",
+    );
+  });
+});
