@@ -18,9 +18,8 @@ export function recordValue(record: Her2TestRecord): { text: string; message?: T
         : recorded(record.reported ?? record.rawValue, NO_SCORE);
     case "ish-dual":
     case "ish-single":
-      // The measured values stay in the rules' English shorthand ("ratio 2.3, HER2 4.5/cell"): rendering them from
-      // the catalog for every ISH record took assess() over its budget (bench/domain.ts: 46 -> 55 µs).
-      return { text: ishValue(record) };
+      // The English shorthand ("ratio 2.3, HER2 4.5/cell") with its words as a message beside it (ish.ts).
+      return ishValue(record);
     case "interpretation":
       return recorded(record.reported ?? record.rawValue, NO_CALL);
     case "unreadable":

@@ -392,38 +392,108 @@ const SINGLE_OUTCOMES: ReadonlyMap<SingleProbeRow, SingleOutcomes> = new Map(
   SINGLE_PROBE_TABLE.map((row) => [row, singleOutcomes(row)]),
 );
 
-/** Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells". */
-export function ishValue(record: DualIshRecord | SingleIshRecord): string {
-  // Plain functions and concatenation: this runs for every ISH record of every patient.
+/**
+ * Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells", with its
+ * words as a message beside it (`message`; absent when the value is the record's own `rawValue`). The numbers are
+ * measurements: the message carries them as the strings written here, in every locale ("2.3", never "2,3").
+ */
+export function ishValue(record: DualIshRecord | SingleIshRecord): { text: string; message?: Text } {
+  // Plain functions and concatenation: this runs for every ISH record of every patient. The English is concatenated
+  // rather than rendered from the message (rendering it took assess() from 46 to 55 µs), and the message holds the
+  // same strings: for the usual dual-probe count one descriptor, else one per part in a list.
   const dual = record.method === "ish-dual";
   const ratio = dual ? measured(record.ratio) : undefined;
   const her2 = measured(record.her2PerCell);
   const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
   // A bound is shown as recorded, never the number standing for its band (rules 2.0.0).
-  const ratioBound = dual ? record.bounds?.ratio : undefined;
-  const her2Bound = record.bounds?.her2PerCell;
-  let text = ratio === undefined ? "" : `ratio ${ratioBound ?? formatNumber(ratio)}`;
-  if (her2 !== undefined)
-    text = joinPart(text, her2Bound ? `HER2/cell ${her2Bound}` : `HER2 ${formatNumber(her2)}/cell`);
-  if (cep17 !== undefined) text = joinPart(text, `CEP17 ${formatNumber(cep17)}/cell`);
-  if (cells !== undefined) text = joinPart(text, `${cells} cells`);
-  const recount = recountValue(record);
-  if (recount) text = joinPart(text, `recount ${recount}`);
-  return text || (record.rawValue ?? "no measured values");
+  const ratioShown =
+    ratio === undefined ? undefined : ((dual ? record.bounds?.ratio : undefined) ?? formatNumber(ratio));
+  const her2Bound = her2 === undefined ? undefined : record.bounds?.her2PerCell || undefined;
+  const her2Shown = her2 === undefined || her2Bound ? undefined : formatNumber(her2);
+  const cep17Shown = cep17 === undefined ? undefined : formatNumber(cep17);
+  const cellsShown = cells === undefined ? undefined : String(cells);
+  const recount = record.recount ? recountValue(record, record.recount) : undefined;
+  if (
+    ratioShown !== undefined &&
+    her2Shown !== undefined &&
+    cep17Shown !== undefined &&
+    cellsShown !== undefined
+  ) {
+    if (!recount) {
+      const values = { ratio: ratioShown, her2: her2Shown, cep17: cep17Shown, cells: cellsShown };
+      return {
+        text: `ratio ${ratioShown}, HER2 ${her2Shown}/cell, CEP17 ${cep17Shown}/cell, ${cellsShown} cells`,
+        message: { id: "value.ish.dual", values },
+      };
+    }
+  }
+  let text = ratioShown === undefined ? "" : `ratio ${ratioShown}`;
+  if (her2Bound) text = joinPart(text, `HER2/cell ${her2Bound}`);
+  else if (her2Shown !== undefined) text = joinPart(text, `HER2 ${her2Shown}/cell`);
+  if (cep17Shown !== undefined) text = joinPart(text, `CEP17 ${cep17Shown}/cell`);
+  if (cellsShown !== undefined) text = joinPart(text, `${cellsShown} cells`);
+  if (recount) text = joinPart(text, `recount ${recount.text}`);
+  if (!text) return record.rawValue === undefined ? NO_MEASURED_VALUES : { text: record.rawValue };
+  const parts: Text[] = [];
+  if (ratioShown !== undefined) parts.push({ id: "value.ish.ratio", values: { ratio: ratioShown } });
+  if (her2Bound) parts.push({ id: "value.ish.her2-bound", values: { bound: her2Bound } });
+  else if (her2Shown !== undefined) parts.push({ id: "value.ish.her2", values: { her2: her2Shown } });
+  if (cep17Shown !== undefined) parts.push({ id: "value.ish.cep17", values: { cep17: cep17Shown } });
+  if (cellsShown !== undefined) parts.push({ id: "value.ish.cells", values: { cells: cellsShown } });
+  if (recount) parts.push({ id: "value.ish.recount", values: { recount: recount.message } });
+  return { text, message: valueList(parts) };
+}
+
+const NO_MEASURED_VALUES = {
+  text: "no measured values",
+  message: sharedText(text("value.ish.none")),
+} as const;
+
+/**
+ * The parts as one list message ("{a}, {b}, {c}", flat, so a list of n parts is one descriptor rather than n - 1
+ * nested joins).
+ */
+function valueList(p: readonly Text[]): Text {
+  const a = p[0] as Text;
+  const b = p[1] as Text;
+  switch (p.length) {
+    case 1:
+      return a;
+    case 2:
+      return { id: "value.list.2", values: { a, b } };
+    case 3:
+      return { id: "value.list.3", values: { a, b, c: p[2] as Text } };
+    case 4:
+      return { id: "value.list.4", values: { a, b, c: p[2] as Text, d: p[3] as Text } };
+    default:
+      return { id: "value.list.5", values: { a, b, c: p[2] as Text, d: p[3] as Text, e: p[4] as Text } };
+  }
 }
 
 function joinPart(text: string, part: string): string {
   return text ? `${text}, ${part}` : part;
 }
 
-function recountValue(record: DualIshRecord | SingleIshRecord): string {
-  if (!record.recount) return "";
-  const ratio = record.method === "ish-dual" ? measured(record.recount.ratio) : undefined;
-  const her2 = measured(record.recount.her2PerCell);
-  const ratioText = ratio === undefined ? "" : `ratio ${formatNumber(ratio)}`;
-  const her2Text = her2 === undefined ? "" : `HER2 ${formatNumber(her2)}/cell`;
-  return ratioText && her2Text ? `${ratioText}, ${her2Text}` : ratioText || her2Text;
+function recountValue(
+  record: DualIshRecord | SingleIshRecord,
+  recount: NonNullable<DualIshRecord["recount"]>,
+): { text: string; message: Text } | undefined {
+  const ratio = record.method === "ish-dual" ? measured(recount.ratio) : undefined;
+  const her2 = measured(recount.her2PerCell);
+  if (ratio === undefined && her2 === undefined) return undefined;
+  const ratioShown = ratio === undefined ? "" : formatNumber(ratio);
+  const her2Shown = her2 === undefined ? "" : formatNumber(her2);
+  if (her2 === undefined) {
+    return { text: `ratio ${ratioShown}`, message: { id: "value.ish.ratio", values: { ratio: ratioShown } } };
+  }
+  const her2Part: Text = { id: "value.ish.her2", values: { her2: her2Shown } };
+  if (ratio === undefined) return { text: `HER2 ${her2Shown}/cell`, message: her2Part };
+  const ratioPart: Text = { id: "value.ish.ratio", values: { ratio: ratioShown } };
+  return {
+    text: `ratio ${ratioShown}, HER2 ${her2Shown}/cell`,
+    message: { id: "value.list.2", values: { a: ratioPart, b: her2Part } },
+  };
 }
 
 /** A measured ISH value the rules accept: a number inside [min, max], with max inclusive, min as stated. */

@@ -5,16 +5,20 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Call, Outcome } from "../../src/domain/calls";
+import type { DualIshRecord, SingleIshRecord } from "../../src/domain";
 import {
   DUAL_PROBE_GROUPS,
   type DualGroupRow,
+  ishValue,
   resolveDualGroup,
   resolveSingleRow,
   SINGLE_PROBE_TABLE,
 } from "../../src/domain/ish";
 import ES from "../../src/domain/messages/es.json";
 import ZH_CN from "../../src/domain/messages/zh-CN.json";
-import { en, renderText, sharedText, text } from "../../src/domain/text";
+import EN from "../../src/domain/messages/en.json";
+import { type Catalog, en, renderText, sharedText, text, type Text } from "../../src/domain/text";
+import { dual, single } from "./build";
 
 const row = (group: number): DualGroupRow => {
   const found = DUAL_PROBE_GROUPS.find((r) => r.group === group);
@@ -156,5 +160,94 @@ describe("sharedText", () => {
     expect(renderText(nested, "es", ES)).toBe(
       "IHQ 2+ (equívoco); ISH grupo 2: requiere IHQ concomitante en el mismo tejido",
     );
+  });
+});
+
+describe("the ISH measured-value summary (the evidence item's value)", () => {
+  const CATALOGS: readonly (readonly [string, Catalog])[] = [
+    ["en", EN],
+    ["es", ES],
+    ["zh-CN", ZH_CN],
+  ];
+  const records: (DualIshRecord | SingleIshRecord)[] = [
+    dual(2.3, 4.5, { cep17PerCell: 2, cellsCounted: 40 }),
+    dual(1.8, 4.5, { cep17PerCell: 2.5, recount: { ratio: 1.7, her2PerCell: 4.4 } }),
+    dual(1.8, 4.5, { cellsCounted: undefined, recount: { her2PerCell: 4.4 } }),
+    dual(1.8, undefined, { cellsCounted: undefined, recount: { ratio: 1.7 } }),
+    dual(2.5, 12, { bounds: { her2PerCell: "> 10" }, cep17PerCell: 1.9 }),
+    dual(2.5, 12, { bounds: { ratio: "> 2.0" }, cep17PerCell: 1.9, cellsCounted: 15 }),
+    dual(undefined, undefined, { cellsCounted: 20 }),
+    single(5, { cellsCounted: 30, recount: { her2PerCell: 5.5 } }),
+    single(7),
+    single(12, { bounds: { her2PerCell: "> 10" } }),
+  ];
+
+  it("keeps its English shorthand", () => {
+    expect(records.map((r) => ishValue(r).text)).toEqual([
+      "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells",
+      "ratio 1.8, HER2 4.5/cell, CEP17 2.5/cell, 40 cells, recount ratio 1.7, HER2 4.4/cell",
+      "ratio 1.8, HER2 4.5/cell, recount HER2 4.4/cell",
+      "ratio 1.8, recount ratio 1.7",
+      "ratio 2.5, HER2/cell > 10, CEP17 1.9/cell, 40 cells",
+      "ratio > 2.0, HER2 12.0/cell, CEP17 1.9/cell, 15 cells",
+      "20 cells",
+      "HER2 5.0/cell, 30 cells, recount HER2 5.5/cell",
+      "HER2 7.0/cell",
+      "HER2/cell > 10",
+    ]);
+  });
+
+  it("has a message whose English is that shorthand", () => {
+    for (const r of records) {
+      const { text: english, message } = ishValue(r);
+      expect(message, english).toBeDefined();
+      expect(en(message ?? "")).toBe(english);
+    }
+  });
+
+  it("reads in Spanish and Chinese with the numbers as the pathologist wrote them", () => {
+    const [usual, recounted] = records.map((r) => ishValue(r).message ?? "");
+    expect(renderText(usual ?? "", "es", ES)).toBe(
+      "cociente 2.3, HER2 4.5/célula, CEP17 2.0/célula, 40 células",
+    );
+    expect(renderText(usual ?? "", "zh-CN", ZH_CN)).toBe(
+      "比值 2.3、HER2 4.5/细胞、CEP17 2.0/细胞、40 个细胞",
+    );
+    expect(renderText(recounted ?? "", "es", ES)).toBe(
+      "cociente 1.8, HER2 4.5/célula, CEP17 2.5/célula, 40 células, recuento (cociente 1.7, HER2 4.4/célula)",
+    );
+    expect(renderText(recounted ?? "", "zh-CN", ZH_CN)).toBe(
+      "比值 1.8、HER2 4.5/细胞、CEP17 2.5/细胞、40 个细胞、复核计数（比值 1.7、HER2 4.4/细胞）",
+    );
+    for (const r of records) {
+      const message = ishValue(r).message ?? "";
+      for (const locale of ["es", "zh-CN"] as const) {
+        const localized = renderText(message, locale, locale === "es" ? ES : ZH_CN);
+        expect(localized).not.toMatch(/\b(?:ratio|cells?|recount)\b/);
+        // Decimals stay as measured: "2.3", never the locale's "2,3".
+        expect(localized).not.toMatch(/\d,\d/);
+      }
+    }
+  });
+
+  it("the usual dual-probe count's one message reads as its parts joined, in every catalog", () => {
+    const message = ishValue(records[0] as DualIshRecord).message as Text;
+    expect(message.id).toBe("value.ish.dual");
+    const parts = text("value.list.4", {
+      a: text("value.ish.ratio", { ratio: "2.3" }),
+      b: text("value.ish.her2", { her2: "4.5" }),
+      c: text("value.ish.cep17", { cep17: "2.0" }),
+      d: text("value.ish.cells", { cells: "40" }),
+    });
+    for (const [locale, catalog] of CATALOGS) {
+      expect(renderText(message, locale, catalog), locale).toBe(renderText(parts, locale, catalog));
+    }
+  });
+
+  it("is the record's own raw value, without a message, when nothing was measured; else the rules' words", () => {
+    expect(ishValue(single(undefined, { rawValue: "amplified" }))).toEqual({ text: "amplified" });
+    const none = ishValue(dual(undefined, undefined, { cellsCounted: undefined }));
+    expect(none.text).toBe("no measured values");
+    expect(renderText(none.message ?? "", "es", ES)).toBe("sin valores medidos");
   });
 });

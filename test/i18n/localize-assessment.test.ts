@@ -154,6 +154,7 @@ describe("localizeAssessment", () => {
         });
         // So does each reason the rules wrote for an evidence item or an unreadable result (short ones too).
         a.evidence.forEach((e, i) => {
+          if (e.i18n?.value) expect(localized.evidence[i]?.value, e.resource).not.toBe(e.value);
           if (e.i18n?.notUsedReason) {
             expect(localized.evidence[i]?.notUsedReason, e.resource).not.toBe(e.notUsedReason);
           }
