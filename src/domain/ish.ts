@@ -559,27 +559,58 @@ export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
   },
 ];
 
-function implausibility(range: PlausibleRange, value: unknown, where: string): string | undefined {
+/** A range's words as messages: its field's name (first count and recount), its bounds and its source. */
+interface RangeTexts {
+  field: Text;
+  recountField: Text;
+  bounds: Text;
+  source: Text;
+}
+
+function rangeTexts(range: PlausibleRange): RangeTexts {
+  const field = text(`ish.field.${range.field}`);
+  const min = range.minExclusive ? formatNumber(range.min) : String(range.min);
+  const kind = range.minExclusive ? "above" : "at-least";
+  return {
+    field,
+    recountField: text("ish.field.recount", { field }),
+    bounds: text(range.integer ? `ish.range.whole.${kind}` : `ish.range.${kind}`, {
+      min,
+      max: String(range.max),
+    }),
+    source: text(`ish.source.${range.field}`),
+  };
+}
+
+/** Each range's words, made once (they are only read for a record with an implausible number). */
+const RANGE_TEXTS: ReadonlyMap<PlausibleRange, RangeTexts> = new Map(
+  PLAUSIBLE_ISH_RANGES.map((range) => [range, rangeTexts(range)]),
+);
+
+function implausibility(range: PlausibleRange, value: unknown, recount: boolean): Text | undefined {
   if (value === undefined) return undefined;
-  const name = `${where}${range.label}`;
+  const texts = RANGE_TEXTS.get(range) ?? rangeTexts(range);
+  const field = recount ? texts.recountField : texts.field;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
-    return `${name} is not a number (${shown})`;
+    // As the record holds it: a number's own digits, anything else as JSON (JSON.stringify of a function gives
+    // undefined, written "undefined" as before).
+    const json = JSON.stringify(value) as string | undefined;
+    const shown = typeof value === "number" ? String(value) : (json ?? "undefined");
+    return text("ish.implausible.not-a-number", { field, value: shown });
   }
   const belowMin = range.minExclusive ? value <= range.min : value < range.min;
   if (belowMin || value > range.max || (range.integer && !Number.isInteger(value))) {
-    const low = range.minExclusive ? `above ${formatNumber(range.min)}` : `at least ${String(range.min)}`;
-    const kind = range.integer ? "a whole number " : "";
-    return `${name} ${String(value)} is not plausible (${kind}${low} and at most ${String(range.max)}; ${range.source})`;
+    const values = { field, value: String(value), bounds: texts.bounds, source: texts.source };
+    return text("ish.implausible.range", values);
   }
   return undefined;
 }
 
 /**
- * Why an ISH record's numbers cannot be real counts, or undefined when every number present is plausible. Checks the
- * first count and the recount; a missing number is not a problem here (the readers report it).
+ * Why an ISH record's numbers cannot be real counts (a message, issue 15), or undefined when every number present is
+ * plausible. Checks the first count and the recount; a missing number is not a problem here (the readers report it).
  */
-export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): string | undefined {
+export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): Text | undefined {
   const values: Partial<Record<PlausibleRange["field"], unknown>> =
     record.method === "ish-dual"
       ? record
@@ -587,8 +618,7 @@ export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): 
   const recount: Partial<Record<PlausibleRange["field"], unknown>> = record.recount ?? {};
   for (const range of PLAUSIBLE_ISH_RANGES) {
     const problem =
-      implausibility(range, values[range.field], "") ??
-      implausibility(range, recount[range.field], "recount ");
+      implausibility(range, values[range.field], false) ?? implausibility(range, recount[range.field], true);
     if (problem) return problem;
   }
   return undefined;

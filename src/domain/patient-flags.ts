@@ -19,7 +19,7 @@ import {
   type SpecimenResult,
   usedSources,
 } from "./specimen";
-import { joinTexts, text, type Text } from "./text";
+import { joinTexts, text, type Text, type TextValue } from "./text";
 import type {
   AntiHer2Therapy,
   DataGap,
@@ -162,7 +162,7 @@ function discordantFlag(
 
 function listFlag(
   code: "result-pending" | "result-unreadable",
-  items: readonly { record: Her2TestRecord; reason?: string }[],
+  items: readonly { record: Her2TestRecord; reason?: TextValue }[],
 ): Flag | undefined {
   if (items.length === 0) return undefined;
   const count = items.length;
@@ -319,10 +319,11 @@ export function collectFlags(c: FlagContext): Flag[] {
     if (isConclusive(r.call)) conclusive.push(r);
   }
   const pending: { record: Her2TestRecord; reason?: string }[] = [];
-  const unreadable: { record: Her2TestRecord; reason?: string }[] = [];
+  // An unreadable record's reason as the rules hold it: a message where they wrote it, the FHIR layer's words else.
+  const unreadable: { record: Her2TestRecord; reason?: TextValue }[] = [];
   for (const t of c.triaged) {
     if (t.use.use === "pending") pending.push({ record: t.record });
-    else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.reason });
+    else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.text });
   }
   for (const t of c.comparable ?? [c]) flags.push(discordantFlag(t.results, t.governing));
   flags.push(

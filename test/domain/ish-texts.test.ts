@@ -9,7 +9,9 @@ import type { DualIshRecord, SingleIshRecord } from "../../src/domain";
 import {
   DUAL_PROBE_GROUPS,
   type DualGroupRow,
+  implausibleIshNumbers,
   ishValue,
+  PLAUSIBLE_ISH_RANGES,
   resolveDualGroup,
   resolveSingleRow,
   SINGLE_PROBE_TABLE,
@@ -18,7 +20,7 @@ import ES from "../../src/domain/messages/es.json";
 import ZH_CN from "../../src/domain/messages/zh-CN.json";
 import EN from "../../src/domain/messages/en.json";
 import { type Catalog, en, renderText, sharedText, text, type Text } from "../../src/domain/text";
-import { dual, single } from "./build";
+import { dual, ihc, run, single } from "./build";
 
 const row = (group: number): DualGroupRow => {
   const found = DUAL_PROBE_GROUPS.find((r) => r.group === group);
@@ -249,5 +251,81 @@ describe("the ISH measured-value summary (the evidence item's value)", () => {
     const none = ishValue(dual(undefined, undefined, { cellsCounted: undefined }));
     expect(none.text).toBe("no measured values");
     expect(renderText(none.message ?? "", "es", ES)).toBe("sin valores medidos");
+  });
+});
+
+describe("the implausible-number reasons", () => {
+  const records: [DualIshRecord | SingleIshRecord, string][] = [
+    [
+      dual(0, 5),
+      "HER2/CEP17 ratio 0 is not plausible (above 0.0 and at most 100; Wolff 2018 (signals counted in ≥20 nuclei); ceiling: this rule set's data-error bound)",
+    ],
+    [
+      dual(2.5, 5, { cellsCounted: 1.5 }),
+      "cells counted 1.5 is not plausible (a whole number at least 1 and at most 1000000; Wolff 2018 (at least 20 nuclei counted); ceiling: no real count of one section reaches it)",
+    ],
+    [
+      dual(2.5, 5, { recount: { ratio: 2, her2PerCell: 101 } }),
+      "recount average HER2 copies per cell 101 is not plausible (above 0.0 and at most 100; Wolff 2018, Figs. 2-3 (average signals per nucleus); ceiling: this rule set's data-error bound)",
+    ],
+    [
+      dual(2.5, 5, { cep17PerCell: 0 }),
+      "average CEP17 copies per cell 0 is not plausible (above 0.0 and at most 100; Wolff 2018, Fig. 3 (the ratio's denominator); ceiling: this rule set's data-error bound)",
+    ],
+    [single(Number.NaN), "average HER2 copies per cell is not a number (NaN)"],
+    [dual("2.5" as unknown as number, 5), 'HER2/CEP17 ratio is not a number ("2.5")'],
+  ];
+
+  it("keep their English wording, and are messages", () => {
+    for (const [record, english] of records) {
+      const reason = implausibleIshNumbers(record);
+      expect(reason).toBeDefined();
+      expect(en(reason ?? "")).toBe(english);
+    }
+    expect(implausibleIshNumbers(dual(2.5, 5))).toBeUndefined();
+  });
+
+  it("name each range by the words and source PLAUSIBLE_ISH_RANGES states", () => {
+    for (const range of PLAUSIBLE_ISH_RANGES) {
+      expect(en(text(`ish.field.${range.field}`))).toBe(range.label);
+      expect(en(text(`ish.source.${range.field}`))).toBe(range.source);
+    }
+  });
+
+  it.each([
+    ["es", ES],
+    ["zh-CN", ZH_CN],
+  ] as const)("read in %s with no English word of them, the record's own value kept", (locale, catalog) => {
+    // Spanish writes "plausible" too: the English phrases, not that word, are looked for.
+    const words =
+      /\b(?:is not|not a number|above|at least|at most|whole|ceiling|rule set's|signals|counted|nuclei|cells?|ratio|recount|average|copies|per)\b/;
+    for (const [record, english] of records) {
+      const localized = renderText(implausibleIshNumbers(record) ?? "", locale, catalog);
+      expect(localized, english).not.toMatch(words);
+    }
+    const [ratio] = records;
+    expect(renderText(implausibleIshNumbers(ratio?.[0] as DualIshRecord) ?? "", locale, catalog)).toContain(
+      "0.0",
+    );
+  });
+
+  it("reach the unreadable list and the flag in the locale (the flag listed the rules' reasons in English)", async () => {
+    const { loadDomainCatalog, localizeAssessment } = await import("../../src/i18n/localize-assessment");
+    await loadDomainCatalog("es");
+    const future = ihc("3+", { date: "2099-01-01" });
+    const a = run([dual(0, 5), future]);
+    expect(a.unreadable.map((u) => u.reason).sort()).toEqual([
+      records[0]?.[1],
+      "dated after the assessment date (2099-01-01, assessed as of 2026-11-25)",
+    ]);
+    const es = localizeAssessment(a, "es");
+    expect(es.unreadable.map((u) => u.reason).sort()).toEqual([
+      "cociente HER2/CEP17: 0 no es plausible (mayor que 0.0 y como máximo 100; Wolff 2018 (señales contadas en ≥20 núcleos); límite superior: cota de error de datos de estas reglas)",
+      "con fecha posterior a la de la evaluación (2099-01-01; evaluado a fecha de 2026-11-25)",
+    ]);
+    const flag = es.flags.find((f) => f.code === "result-unreadable")?.message ?? "";
+    expect(flag).toContain("cociente HER2/CEP17: 0 no es plausible");
+    expect(flag).toContain("con fecha posterior a la de la evaluación");
+    expect(flag).not.toMatch(/\b(?:is not|ratio|dated|after|assessment)\b/);
   });
 });
