@@ -112,7 +112,7 @@ function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | 
   if (governing && bySpecimenRecency(governing, result) < 0) {
     return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
-  // The specimen's reason as a message where combine.ts wrote one (ish.ts's group and band reasons stay English).
+  // The specimen's reason as a message where the rules wrote one (combine.ts, ish.ts's group and band reasons).
   return notUsed(text("evidence.not-conclusive", { reason: reasonValue(result) }));
 }
 

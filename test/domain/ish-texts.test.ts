@@ -20,7 +20,7 @@ import ES from "../../src/domain/messages/es.json";
 import ZH_CN from "../../src/domain/messages/zh-CN.json";
 import EN from "../../src/domain/messages/en.json";
 import { type Catalog, en, renderText, sharedText, text, type Text } from "../../src/domain/text";
-import { dual, ihc, run, single } from "./build";
+import { dual, ihc, run, single, unreadable } from "./build";
 
 const row = (group: number): DualGroupRow => {
   const found = DUAL_PROBE_GROUPS.find((r) => r.group === group);
@@ -327,5 +327,28 @@ describe("the implausible-number reasons", () => {
     expect(flag).toContain("cociente HER2/CEP17: 0 no es plausible");
     expect(flag).toContain("con fecha posterior a la de la evaluación");
     expect(flag).not.toMatch(/\b(?:is not|ratio|dated|after|assessment)\b/);
+  });
+});
+
+describe("a specimen whose result came in copies with different contents", () => {
+  it("says so in the locale, with the result's own reason nested in the locale's words", async () => {
+    const { loadDomainCatalog, localizeAssessment } = await import("../../src/i18n/localize-assessment");
+    await Promise.all([loadDomainCatalog("es"), loadDomainCatalog("zh-CN")]);
+    const specimen = { reference: "Specimen/s1", label: "S-24-1234", collected: "2024-03-01" };
+    const copy = (source: string) => unreadable("copies differ", { source, conflictingCopy: true, specimen });
+    const a = run([ihc("3+"), copy("Observation/c1"), copy("Observation/c2")]);
+    expect(a.status).toBe("indeterminate");
+    expect(a.statusReason).toContain(
+      "Observation/c1, Observation/c2 came in copies with different contents on this specimen, so its result cannot be settled (IHC 3+ is positive)",
+    );
+    const es = localizeAssessment(a, "es").statusReason;
+    expect(es).toContain(
+      "se recibieron copias con contenidos distintos de Observation/c1, Observation/c2 en esta muestra, por lo que su resultado no se puede determinar (IHQ 3+: positivo)",
+    );
+    const zh = localizeAssessment(a, "zh-CN").statusReason;
+    expect(zh).toContain(
+      "Observation/c1、Observation/c2 在此标本上收到了内容不同的多个副本，因此无法确定其结果（免疫组化 (IHC) 3+：阳性）",
+    );
+    for (const t of [es, zh]) expect(t).not.toMatch(/\b(?:came|copies|contents|settled|positive)\b/);
   });
 });
