@@ -17,15 +17,17 @@ import type { IhcScore } from "./types";
 export type DualView =
   | { kind: "group"; row: DualGroupRow; recount: DualReading["recount"] }
   | { kind: "call"; call: Call }
-  | { kind: "missing"; reason: string };
+  | { kind: "missing"; reason: TextValue };
 export type SingleView =
-  { kind: "band"; row: SingleProbeRow } | { kind: "call"; call: Call } | { kind: "missing"; reason: string };
+  | { kind: "band"; row: SingleProbeRow }
+  | { kind: "call"; call: Call }
+  | { kind: "missing"; reason: TextValue };
 
 export interface SpecimenView {
   /** IHC call: positive = 3+, negative = 0/1+, equivocal = 2+; undefined when no usable IHC. */
   ihc?: Call;
-  /** Why there is no usable IHC call although an IHC record exists. */
-  ihcMissing?: string;
+  /** Why there is no usable IHC call although an IHC record exists (the IHC reading's message). */
+  ihcMissing?: TextValue;
   dual?: DualView;
   single?: SingleView;
   /** How to name an IHC reported as a call without a score (e.g. "IHC reported positive (no score)"). */

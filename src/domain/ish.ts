@@ -134,6 +134,8 @@ export interface DualReading {
   mismatch: boolean;
   /** Why the numbers give no group (missing or unusable components). */
   missing?: string;
+  /** `missing` as a message. */
+  missingText?: TextValue;
   text: string;
   message: TextValue;
 }
@@ -178,7 +180,15 @@ export function readDualIsh(record: DualIshRecord): DualReading {
     const message = reportedCall
       ? text("reading.dual.reported-missing", { call: callText(reportedCall), missing: missing.message })
       : text("reading.dual.missing", { missing: missing.message });
-    return { reportedCall, recount, mismatch: false, missing: missing.text, ...readingOf(message) };
+    const reading = readingOf(message);
+    return {
+      reportedCall,
+      recount,
+      mismatch: false,
+      missing: missing.text,
+      missingText: missing.message,
+      ...reading,
+    };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
   const reading = dualReadingText(row, recount, record.cellsCounted, mismatch, reportedCall);
@@ -321,6 +331,8 @@ export interface SingleReading {
   reportedCall?: Call;
   mismatch: boolean;
   missing?: string;
+  /** `missing` as a message. */
+  missingText?: TextValue;
   text: string;
   message: TextValue;
 }
@@ -344,7 +356,8 @@ export function readSingleIsh(record: SingleIshRecord): SingleReading {
     const message = reportedCall
       ? text("reading.single.reported-missing", { call: callText(reportedCall), missing: missing.message })
       : text("reading.single.missing", { missing: missing.message });
-    return { reportedCall, mismatch: false, missing: missing.text, ...readingOf(message) };
+    const reading = readingOf(message);
+    return { reportedCall, mismatch: false, missing: missing.text, missingText: missing.message, ...reading };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
   const low = lowCells(record.cellsCounted);

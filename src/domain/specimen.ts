@@ -244,7 +244,8 @@ function ihcView(
 ): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored" | "ihcScore"> {
   if (!reading) return {};
   // A record contradicting itself: a 2+ stays equivocal (its score needs ISH anyway), any other is unusable.
-  if (reading.mismatch) return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.text };
+  if (reading.mismatch)
+    return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.message };
   if (
     reading.score === undefined &&
     reading.reportedCall !== undefined &&
@@ -255,7 +256,7 @@ function ihcView(
   const call = preferReported
     ? (reading.reportedCall ?? reading.scoreCall)
     : (reading.scoreCall ?? reading.reportedCall);
-  if (call === undefined || call === "indeterminate") return { ihcMissing: reading.text };
+  if (call === undefined || call === "indeterminate") return { ihcMissing: reading.message };
   return reading.score !== undefined && reading.scoreCall === call
     ? { ihc: call, ihcScore: reading.score }
     : { ihc: call };
@@ -263,7 +264,7 @@ function ihcView(
 
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
   if (!reading) return undefined;
-  if (reading.mismatch) return { kind: "missing", reason: reading.text };
+  if (reading.mismatch) return { kind: "missing", reason: reading.message };
   // Rules 2.0.0 (issue 12.5): "equivocal" is the 2013 ISH category that Wolff 2018 replaced with groups 2-4 and their
   // IHC work-up; with the ratio and HER2 copy number on record the 2018 group decides (a recount on record counts).
   const equivocal2013 = reading.reportedCall === "equivocal" && reading.row !== undefined;
@@ -271,16 +272,16 @@ function dualView(reading: DualReading | undefined, preferReported: boolean): Du
     return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "group", row: reading.row, recount: reading.recount };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
-  return { kind: "missing", reason: reading.missing ?? "no usable values" };
+  return { kind: "missing", reason: reading.missingText ?? "no usable values" };
 }
 
 function singleView(reading: SingleReading | undefined, preferReported: boolean): SingleView | undefined {
   if (!reading) return undefined;
-  if (reading.mismatch) return { kind: "missing", reason: reading.text };
+  if (reading.mismatch) return { kind: "missing", reason: reading.message };
   if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "band", row: reading.row };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
-  return { kind: "missing", reason: reading.missing ?? "no usable values" };
+  return { kind: "missing", reason: reading.missingText ?? "no usable values" };
 }
 
 /** The specimen as its numbers and scores say (measured), or as the laboratory reported each test (reported). */

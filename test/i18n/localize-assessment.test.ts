@@ -347,3 +347,33 @@ describe("the ISH group and band reasons (ish.ts) inside a specimen's reason, in
     }
   });
 });
+
+describe("why a test is not usable, inside a specimen's reason, in the locale", () => {
+  it.each([
+    {
+      name: "dual-probe ISH without numbers beside IHC 2+",
+      a: assess(patient([ihc("2+"), dual(undefined, undefined)])),
+      en: "dual-probe ISH not usable: HER2/CEP17 ratio and average HER2 copies per cell missing or not a valid number",
+      es: "ISH de doble sonda no utilizable: cociente HER2/CEP17 y número medio de copias de HER2 por célula ausentes o no son números válidos",
+      zh: "双探针 ISH 不可用：HER2/CEP17 比值和每细胞平均 HER2 拷贝数缺失或不是有效数字",
+    },
+    {
+      name: "an IHC without a score beside a dual-probe ISH whose call contradicts its group",
+      a: assess(patient([ihc(undefined), dual(2.5, 5, { reported: "negative" })])),
+      en: "IHC without a usable score or call; dual-probe ISH not usable: ISH group 1 (ratio ≥2.0, HER2 ≥4.0); reported negative contradicts the group",
+      es: "IHQ sin puntuación ni resultado utilizables; ISH de doble sonda no utilizable: ISH grupo 1 (cociente ≥2.0, HER2 ≥4.0); el resultado informado negativo contradice el grupo",
+      zh: "免疫组化 (IHC) 无可用的评分或结论；双探针 ISH 不可用：原位杂交 (ISH) 第 1 组（比值 ≥2.0，HER2 ≥4.0）；报告的阴性与分组矛盾",
+    },
+    {
+      name: "single-probe ISH without a copy number",
+      a: assess(patient([single(undefined)])),
+      en: "single-probe ISH not usable: average HER2 copies per cell missing or not a valid number",
+      es: "ISH de sonda única no utilizable: número medio de copias de HER2 por célula ausente o no es un número válido",
+      zh: "单探针 ISH 不可用：每细胞平均 HER2 拷贝数缺失或不是有效数字",
+    },
+  ])("$name", ({ a, ...words }) => {
+    expect(a.statusReason).toContain(words.en);
+    expect(localizeAssessment(a, "es").statusReason).toContain(words.es);
+    expect(localizeAssessment(a, "zh-CN").statusReason).toContain(words.zh);
+  });
+});
