@@ -5,12 +5,14 @@
  * sandbox patient, rendered on the server (the sandbox runs in the node environment) and read back with jsdom. It
  * fails when a sentence of src/ui/messages/en.json appears on an es / zh-CN panel.
  *
- * Left out of the check, on purpose: the rules' evidence values and readings (EvidenceItem value, interpretation,
- * readAs, notUsedReason), which another change is translating (i18n-evidence); they are removed from the page's text
- * by comparing against the assessment's own evidence strings before the check. Also left out: the FHIR layer's
- * data-gap reasons, quoted and marked `lang="en"` on purpose (the server's words). Not covered: the timeline, a lazy
- * chunk that a server render leaves as its Suspense fallback; its summary has its own test (timeline-locale.test.ts)
- * and its item texts (marks and the hidden list) are still English. Only phrases of three words or more are checked.
+ * The rules' sentences are checked too (src/domain/messages/en.json): a reason, value or reading the rules wrote in
+ * English inside a localized text fails it. Left out of the check, on purpose: the evidence texts the rules do not
+ * hold as messages (`readAs`, the FHIR layer's words, and any value, reading or not-used reason without an `i18n`
+ * descriptor), removed from the page's text by comparing against the assessment's own strings before the check. Also
+ * left out: the FHIR layer's data-gap reasons, quoted and marked `lang="en"` on purpose (the server's words). Not
+ * covered: the timeline, a lazy chunk that a server render leaves as its Suspense fallback; its summary has its own
+ * test (timeline-locale.test.ts) and its item texts (marks and the hidden list) are still English. Only phrases of
+ * three words or more are checked.
  */
 import { JSDOM } from "jsdom";
 import { readFileSync } from "node:fs";
@@ -23,6 +25,9 @@ import { loadDomainCatalog, localizeAssessment } from "../../src/i18n/localize-a
 import type { Locale } from "../../src/i18n/locales";
 import { Her2Panel } from "../../src/ui/Her2Panel";
 import { LocaleContext } from "../../src/ui/i18n/locale-context";
+import rulesEn from "../../src/domain/messages/en.json";
+import rulesEs from "../../src/domain/messages/es.json";
+import rulesZh from "../../src/domain/messages/zh-CN.json";
 import en from "../../src/ui/messages/en.json";
 import es from "../../src/ui/messages/es.json";
 import zh from "../../src/ui/messages/zh-CN.json";
@@ -45,15 +50,22 @@ const CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, s
   "zh-CN": zh,
 };
 const LOCALES = Object.keys(CATALOGS) as Exclude<Locale, "en">[];
+const RULES_CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
+  es: rulesEs,
+  "zh-CN": rulesZh,
+};
 
 /**
  * The English sentences of the panel's catalog: each message's literal runs between ICU arguments (plural and
  * select branches included), kept when they read as a phrase (three words or more) and the message is not the same
  * in the other catalog (names such as "HER2" stay as written in every locale).
  */
-function englishSentences(other: Readonly<Record<string, string>>): Map<string, string> {
+function englishSentences(
+  other: Readonly<Record<string, string>>,
+  english: Readonly<Record<string, string>> = en,
+): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [id, message] of Object.entries(en)) {
+  for (const [id, message] of Object.entries(english)) {
     if (other[id] === message) continue;
     // Strip argument names and keywords: `{count, plural, one {One request} other {# requests}}` leaves the branches.
     const literal = message
@@ -85,10 +97,18 @@ afterAll(() => sandbox.close());
 const assessmentFor = sandboxAssessments(() => sandbox.url, index.asOf);
 const assessmentOf = (patient: Scenario): Promise<Assessment> => assessmentFor(patient.id);
 
-/** The rules' evidence texts (being translated elsewhere), longest first so that none is cut by a shorter one. */
+/**
+ * The evidence texts the rules do not hold as messages (the FHIR layer's `readAs`, and a value, reading or not-used
+ * reason without a descriptor), longest first so that none is cut by a shorter one.
+ */
 function evidenceStrings(a: Assessment): string[] {
   return a.evidence
-    .flatMap((e) => [e.value, e.interpretation, e.readAs, e.notUsedReason])
+    .flatMap((e) => [
+      e.i18n?.value ? undefined : e.value,
+      e.i18n?.interpretation ? undefined : e.interpretation,
+      e.readAs,
+      e.i18n?.notUsedReason ? undefined : e.notUsedReason,
+    ])
     .filter((s): s is string => typeof s === "string" && s.trim().length > 0)
     .sort((x, y) => y.length - x.length);
 }
@@ -125,7 +145,10 @@ describe("no English sentence of the panel's catalog on an es / zh-CN panel", ()
       // The panel was rendered (not an error screen) and is in the locale's words.
       expect(doc.querySelector('[data-testid="status-header"]')).not.toBeNull();
       const text = checkedText(doc, assessment);
-      const leaks = [...englishSentences(CATALOGS[locale])]
+      const leaks = [
+        ...englishSentences(CATALOGS[locale]),
+        ...englishSentences(RULES_CATALOGS[locale], rulesEn),
+      ]
         .filter(([phrase]) => text.includes(phrase))
         .map(([phrase, id]) => `${id}: "${phrase}"`);
       expect(leaks).toEqual([]);
@@ -133,6 +156,17 @@ describe("no English sentence of the panel's catalog on an es / zh-CN panel", ()
 });
 
 describe("the leak check itself", () => {
+  it("finds the rules' English sentences on an English panel (ISH group reason, ISH value)", async () => {
+    const patient = index.patients.find((p) => p.id === "her2-ish-g2-no-ihc");
+    if (!patient) throw new Error("no her2-ish-g2-no-ihc");
+    const assessment = await assessmentOf(patient);
+    const text = checkedText(renderPanel(assessment, "en", patient), assessment);
+    const found = [...englishSentences(rulesEs, rulesEn)]
+      .filter(([phrase]) => text.includes(phrase))
+      .map(([, id]) => id);
+    expect(found).toEqual(expect.arrayContaining(["reason.group.needs-ihc"]));
+  });
+
   it("finds the English sentences on the same panel in English (it is not vacuous)", async () => {
     const patient = index.patients.find((p) => p.id === "her2-ihc2-ish-neg");
     if (!patient) throw new Error("no her2-ihc2-ish-neg");
