@@ -31,7 +31,7 @@ export interface SpecimenView {
   dual?: DualView;
   single?: SingleView;
   /** How to name an IHC reported as a call without a score (e.g. "IHC reported positive (no score)"). */
-  ihcUnscored?: string;
+  ihcUnscored?: Text;
   /** The IHC score the call comes from, so a reason names the patient's score ("IHC 1+"), not "0/1+" (issue 18.3). */
   ihcScore?: IhcScore;
 }
@@ -160,10 +160,10 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     when: (ihc) => ihc === "positive",
     then: (_ihc, ish, view) => {
       // Named by what the record holds: never "3+" for an IHC reported positive without a score.
-      const ihc: TextValue = view.ihcUnscored ?? IHC_POSITIVE;
+      const ihc: Text = view.ihcUnscored ?? IHC_POSITIVE;
       if (ish?.call === "negative")
         return outcome("positive", () => text("reason.ihc3.ish-negative", { ihc, ish: reasonValue(ish) }));
-      return typeof ihc === "string" ? { call: "positive", reason: ihc } : outcome("positive", ihc);
+      return outcome("positive", ihc);
     },
   },
   {
@@ -186,10 +186,10 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "negative",
     then: (_ihc, ish, view) => {
-      const ihc: TextValue = view.ihcUnscored ?? ihcNegative(view.ihcScore);
+      const ihc: Text = view.ihcUnscored ?? ihcNegative(view.ihcScore);
       if (ish)
         return outcome("negative", () => text("reason.ihc01.with-ish", { ihc, ish: reasonValue(ish) }));
-      return typeof ihc === "string" ? { call: "negative", reason: ihc } : outcome("negative", ihc);
+      return outcome("negative", ihc);
     },
   },
   {

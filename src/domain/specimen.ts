@@ -251,7 +251,11 @@ function ihcView(
     reading.reportedCall !== undefined &&
     reading.reportedCall !== "indeterminate"
   ) {
-    return { ihc: reading.reportedCall, ihcUnscored: `${reading.text} is ${reading.reportedCall}` };
+    const call = reading.reportedCall;
+    return {
+      ihc: call,
+      ihcUnscored: text("reason.ihc-unscored", { reading: reading.message, call: callText(call) }),
+    };
   }
   const call = preferReported
     ? (reading.reportedCall ?? reading.scoreCall)

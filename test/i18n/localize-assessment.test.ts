@@ -348,7 +348,7 @@ describe("the ISH group and band reasons (ish.ts) inside a specimen's reason, in
   });
 });
 
-describe("why a test is not usable, inside a specimen's reason, in the locale", () => {
+describe("why a test is not usable, or how an IHC without a score is named, inside a specimen's reason, in the locale", () => {
   it.each([
     {
       name: "dual-probe ISH without numbers beside IHC 2+",
@@ -370,6 +370,13 @@ describe("why a test is not usable, inside a specimen's reason, in the locale", 
       en: "single-probe ISH not usable: average HER2 copies per cell missing or not a valid number",
       es: "ISH de sonda única no utilizable: número medio de copias de HER2 por célula ausente o no es un número válido",
       zh: "单探针 ISH 不可用：每细胞平均 HER2 拷贝数缺失或不是有效数字",
+    },
+    {
+      name: "an IHC reported positive without a score",
+      a: assess(patient([ihc(undefined, { reported: "positive" })])),
+      en: "IHC reported positive (no score) is positive",
+      es: "IHQ informada como positivo (sin puntuación): positivo",
+      zh: "免疫组化 (IHC) 报告为阳性（无评分）：阳性",
     },
   ])("$name", ({ a, ...words }) => {
     expect(a.statusReason).toContain(words.en);
