@@ -320,14 +320,14 @@ function componentMismatches(latest: Latest, readings: Readings, group: Specimen
 function addMismatch(
   out: Mismatch[],
   record: Her2TestRecord | undefined,
-  reading: { mismatch: boolean; text: string } | undefined,
+  reading: { mismatch: boolean; message: TextValue } | undefined,
   group: SpecimenGroup,
 ): void {
   if (record && reading?.mismatch) {
     out.push({
       message: text("flag.self-contradiction.message", {
         specimen: capitalisedNameText(group),
-        reading: reading.text,
+        reading: reading.message,
       }),
       action: text("flag.self-contradiction.action", { name: specimenNameText(group) }),
       evidence: [record.source],

@@ -384,3 +384,27 @@ describe("why a test is not usable, or how an IHC without a score is named, insi
     expect(localizeAssessment(a, "zh-CN").statusReason).toContain(words.zh);
   });
 });
+
+describe("a record contradicting itself, in the flag that says so", () => {
+  it.each([
+    {
+      record: () => ihc("3+", { reported: "negative" }),
+      en: "IHC 3+ (positive); reported negative contradicts the score",
+      es: "IHQ 3+ (positivo); el resultado informado negativo contradice la puntuación",
+      zh: "免疫组化 (IHC) 3+（阳性）；报告的阴性与评分矛盾",
+    },
+    {
+      record: () => dual(2.5, 5, { reported: "negative" }),
+      en: "ISH group 1 (ratio ≥2.0, HER2 ≥4.0); reported negative contradicts the group",
+      es: "ISH grupo 1 (cociente ≥2.0, HER2 ≥4.0); el resultado informado negativo contradice el grupo",
+      zh: "原位杂交 (ISH) 第 1 组（比值 ≥2.0，HER2 ≥4.0）；报告的阴性与分组矛盾",
+    },
+  ])("names the reading in the locale: $es", ({ record, ...words }) => {
+    const a = assess(patient([record()]));
+    const message = (locale: Locale) =>
+      localizeAssessment(a, locale).flags.find((f) => f.code === "interpretation-mismatch")?.message ?? "";
+    expect(message("en")).toContain(words.en);
+    expect(message("es")).toContain(words.es);
+    expect(message("zh-CN")).toContain(words.zh);
+  });
+});
