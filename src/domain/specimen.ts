@@ -353,7 +353,7 @@ function withIhcIshDiscordance(
   const ish = combine({ dual: dualView(readings.dual, false), single: singleView(readings.single, false) });
   const ishRecord = latest.dual ?? latest.single;
   if (!ishRecord || !isConclusive(ish.call) || ish.call === ihc) return discordances;
-  const ihcText = readings.ihc?.text ?? "IHC";
+  const ihcText: TextValue = readings.ihc?.message ?? "IHC";
   return [
     ...discordances,
     {

@@ -408,3 +408,22 @@ describe("a record contradicting itself, in the flag that says so", () => {
     expect(message("zh-CN")).toContain(words.zh);
   });
 });
+
+describe("IHC and ISH pointing opposite ways, in the flag that says so", () => {
+  it.each([
+    { record: () => ihc("3+"), es: "(IHQ 3+ (positivo))", zh: "（免疫组化 (IHC) 3+（阳性））" },
+    {
+      record: () => ihc(undefined, { reported: "positive" }),
+      es: "(IHQ informada como positivo (sin puntuación))",
+      zh: "（免疫组化 (IHC) 报告为阳性（无评分））",
+    },
+  ])("names the IHC reading in the locale: $es", ({ record, es, zh }) => {
+    const a = assess(patient([record(), dual(1.5, 3)]));
+    const message = (locale: Locale) =>
+      localizeAssessment(a, locale).flags.find((f) => f.code === "discordant-results")?.message ?? "";
+    expect(message("en")).toContain("IHC and ISH on the same specimen point opposite ways");
+    expect(message("es")).toContain(es);
+    expect(message("zh-CN")).toContain(zh);
+    expect(message("es")).not.toMatch(/\b(?:positive|reported|score)\b/);
+  });
+});
