@@ -4,7 +4,7 @@
  * inclusive exactly as the guideline writes them: ratio ≥2.0, ≥4.0 and ≥6.0 HER2 signals per cell.
  */
 import { asCall, type Call, formatNumber, measured, type Need, type Outcome, TextOutcome } from "./calls";
-import { callText, readingOf, type ReadingText } from "./ihc";
+import { callText, readingOf, type ReadingText, sharedReading } from "./ihc";
 import { type MessageId, sharedText, type Text, text, type TextValue } from "./text";
 import type { DualIshRecord, SingleIshRecord } from "./types";
 
@@ -119,10 +119,10 @@ function groupMessage(row: DualGroupRow): Text {
 
 /** Each group's description, written once: every dual-probe reading with numbers starts with it. */
 const GROUP_TEXTS: ReadonlyMap<DualGroupRow, Text> = new Map(
-  DUAL_PROBE_GROUPS.map((row) => [row, groupMessage(row)]),
+  DUAL_PROBE_GROUPS.map((row) => [row, sharedText(groupMessage(row))]),
 );
 const GROUP_READINGS: ReadonlyMap<DualGroupRow, ReadingText> = new Map(
-  DUAL_PROBE_GROUPS.map((row) => [row, readingOf(groupMessage(row))]),
+  DUAL_PROBE_GROUPS.map((row) => [row, sharedReading(groupMessage(row))]),
 );
 
 export interface DualReading {
@@ -140,9 +140,9 @@ export interface DualReading {
   message: TextValue;
 }
 
-const MISSING_RATIO = readingOf(text("reading.missing.ratio"));
-const MISSING_COPIES = readingOf(text("reading.missing.copies"));
-const MISSING_BOTH = readingOf(text("reading.missing.both"));
+const MISSING_RATIO = sharedReading(text("reading.missing.ratio"));
+const MISSING_COPIES = sharedReading(text("reading.missing.copies"));
+const MISSING_BOTH = sharedReading(text("reading.missing.both"));
 
 function missingDualComponents(record: DualIshRecord): ReadingText | string {
   const ratio = measured(record.ratio) === undefined;
@@ -230,7 +230,8 @@ function dualReadingText(
   if (mismatch && reportedCall) {
     message = text("reading.contradicts-group", { reading: message, call: callText(reportedCall) });
   } else if (reportedCall === "equivocal") message = text("reading.equivocal-2013", { reading: message });
-  const reading = readingOf(message);
+  // A reading kept in DUAL_READINGS is shared: its English is kept with it.
+  const reading = key === undefined ? readingOf(message) : sharedReading(message);
   if (key !== undefined) DUAL_READINGS.set(key, reading);
   return reading;
 }
@@ -344,7 +345,7 @@ function bandMessage(row: SingleProbeRow): Text {
 
 /** Each band's description, written once: every single-probe reading with a number starts with it. */
 const BAND_TEXTS: ReadonlyMap<SingleProbeRow, ReadingText> = new Map(
-  SINGLE_PROBE_TABLE.map((row) => [row, readingOf(bandMessage(row))]),
+  SINGLE_PROBE_TABLE.map((row) => [row, sharedReading(bandMessage(row))]),
 );
 
 /** Reads one single-probe ISH record into its copy-number band. */

@@ -27,7 +27,7 @@ import { combine, type DualView, type SingleView, type SpecimenView } from "./co
 import { byText, newestFirst } from "./dates";
 import { en, text, type Text, type TextValue } from "./text";
 import { statusRank, testDate } from "./records";
-import { callText, readIhc, type IhcReading, readingOf, type ReadingText } from "./ihc";
+import { callText, readIhc, type IhcReading, type ReadingText, sharedReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
 import type { ReadableRecord, SpecimenGroup } from "./grouping";
 import type {
@@ -457,9 +457,9 @@ function readAll(latest: Latest): Readings {
 
 /** What an interpretation record reads as, by its call, written once (an evidence list often has several). */
 const INTERPRETATION_TEXTS: ReadonlyMap<Call | undefined, ReadingText> = new Map(
-  CALLS.map((call) => [call, readingOf(text("reading.interpretation", { call: callText(call) }))]),
+  CALLS.map((call) => [call, sharedReading(text("reading.interpretation", { call: callText(call) }))]),
 );
-const NO_CALL = readingOf(text("reading.interpretation.none"));
+const NO_CALL = sharedReading(text("reading.interpretation.none"));
 
 /** The reading of one record on its own, for the evidence list: English and its message. */
 export function recordReading(record: ReadableRecord): { text: string; message: TextValue } {
