@@ -17,19 +17,21 @@ import type { IhcScore } from "./types";
 export type DualView =
   | { kind: "group"; row: DualGroupRow; recount: DualReading["recount"] }
   | { kind: "call"; call: Call }
-  | { kind: "missing"; reason: string };
+  | { kind: "missing"; reason: TextValue };
 export type SingleView =
-  { kind: "band"; row: SingleProbeRow } | { kind: "call"; call: Call } | { kind: "missing"; reason: string };
+  | { kind: "band"; row: SingleProbeRow }
+  | { kind: "call"; call: Call }
+  | { kind: "missing"; reason: TextValue };
 
 export interface SpecimenView {
   /** IHC call: positive = 3+, negative = 0/1+, equivocal = 2+; undefined when no usable IHC. */
   ihc?: Call;
-  /** Why there is no usable IHC call although an IHC record exists. */
-  ihcMissing?: string;
+  /** Why there is no usable IHC call although an IHC record exists (the IHC reading's message). */
+  ihcMissing?: TextValue;
   dual?: DualView;
   single?: SingleView;
   /** How to name an IHC reported as a call without a score (e.g. "IHC reported positive (no score)"). */
-  ihcUnscored?: string;
+  ihcUnscored?: Text;
   /** The IHC score the call comes from, so a reason names the patient's score ("IHC 1+"), not "0/1+" (issue 18.3). */
   ihcScore?: IhcScore;
 }
@@ -42,7 +44,7 @@ export interface SpecimenView {
  * (message `reason.ish-2013-equivocal`).
  *
  * Every reason below is a message of messages/en.json (issue 15.3); `reason` is its English rendering (calls.ts
- * `TextOutcome`). ish.ts's group and band reasons are still English strings, passed on as plain values.
+ * `TextOutcome`), and so are ish.ts's group and band reasons (shared outcomes, one per row, IHC call and recount).
  */
 function outcome(call: Call, reasonText: Text | (() => Text), need?: Need): Outcome {
   return new TextOutcome(call, reasonText, need);
@@ -138,9 +140,14 @@ interface CombinationRule {
 
 const ishReason = (ish: Outcome | undefined): TextValue => (ish ? reasonValue(ish) : text("reason.no-ish"));
 
-/** The ISH's own reason as the specimen's (no new text: its descriptor, if any, and its English string as they are). */
+/**
+ * The ISH's own reason as the specimen's (no new text: its descriptor, if any, and its English string as they are).
+ * The ISH outcome itself when the call and need are its own (the usual case): outcomes are shared and never changed,
+ * and its English is then rendered once.
+ */
 function asIsh(call: Call, ish: Outcome | undefined, need?: Need): Outcome {
   if (!ish) return outcome(call, text("reason.no-ish"), need);
+  if (ish.call === call && ish.need === need) return ish;
   if (ish.reasonText) return new TextOutcome(call, ish.reasonText, need);
   return need === undefined ? { call, reason: ish.reason } : { call, reason: ish.reason, need };
 }
@@ -153,10 +160,10 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     when: (ihc) => ihc === "positive",
     then: (_ihc, ish, view) => {
       // Named by what the record holds: never "3+" for an IHC reported positive without a score.
-      const ihc: TextValue = view.ihcUnscored ?? IHC_POSITIVE;
+      const ihc: Text = view.ihcUnscored ?? IHC_POSITIVE;
       if (ish?.call === "negative")
         return outcome("positive", () => text("reason.ihc3.ish-negative", { ihc, ish: reasonValue(ish) }));
-      return typeof ihc === "string" ? { call: "positive", reason: ihc } : outcome("positive", ihc);
+      return outcome("positive", ihc);
     },
   },
   {
@@ -179,10 +186,10 @@ export const COMBINATION_RULES: readonly CombinationRule[] = [
     source: "Wolff 2018, Fig. 1",
     when: (ihc) => ihc === "negative",
     then: (_ihc, ish, view) => {
-      const ihc: TextValue = view.ihcUnscored ?? ihcNegative(view.ihcScore);
+      const ihc: Text = view.ihcUnscored ?? ihcNegative(view.ihcScore);
       if (ish)
         return outcome("negative", () => text("reason.ihc01.with-ish", { ihc, ish: reasonValue(ish) }));
-      return typeof ihc === "string" ? { call: "negative", reason: ihc } : outcome("negative", ihc);
+      return outcome("negative", ihc);
     },
   },
   {

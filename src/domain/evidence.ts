@@ -18,9 +18,8 @@ export function recordValue(record: Her2TestRecord): { text: string; message?: T
         : recorded(record.reported ?? record.rawValue, NO_SCORE);
     case "ish-dual":
     case "ish-single":
-      // The measured values stay in the rules' English shorthand ("ratio 2.3, HER2 4.5/cell"): rendering them from
-      // the catalog for every ISH record took assess() over its budget (bench/domain.ts: 46 -> 55 µs).
-      return { text: ishValue(record) };
+      // The English shorthand ("ratio 2.3, HER2 4.5/cell") with its words as a message beside it (ish.ts).
+      return ishValue(record);
     case "interpretation":
       return recorded(record.reported ?? record.rawValue, NO_CALL);
     case "unreadable":
@@ -115,7 +114,7 @@ function otherSpecimenUsage(result: SpecimenResult, governing: SpecimenResult | 
   if (governing && bySpecimenRecency(governing, result) < 0) {
     return governing.group.date === result.group.date ? SAME_DATE_GOVERNS : SUPERSEDED_BY_SPECIMEN;
   }
-  // The specimen's reason as a message where combine.ts wrote one (ish.ts's group and band reasons stay English).
+  // The specimen's reason as a message where the rules wrote one (combine.ts, ish.ts's group and band reasons).
   return notUsed(text("evidence.not-conclusive", { reason: reasonValue(result) }));
 }
 

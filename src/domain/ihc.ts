@@ -3,7 +3,7 @@
  * interpreter reads a record into an IHC reading the specimen rules combine.
  */
 import { asCall, type Call } from "./calls";
-import { en, type Text, text } from "./text";
+import { en, sharedText, type Text, text } from "./text";
 import type { IhcRecord, IhcScore } from "./types";
 
 export interface IhcRow {
@@ -75,10 +75,10 @@ export function callText(call: Call): Text {
   return CALL_TEXTS[call];
 }
 const CALL_TEXTS: Readonly<Record<Call, Text>> = {
-  positive: text("call.positive"),
-  negative: text("call.negative"),
-  equivocal: text("call.equivocal"),
-  indeterminate: text("call.indeterminate"),
+  positive: sharedText(text("call.positive")),
+  negative: sharedText(text("call.negative")),
+  equivocal: sharedText(text("call.equivocal")),
+  indeterminate: sharedText(text("call.indeterminate")),
 };
 
 function readingText(row: IhcRow, detail: Text | undefined, contradiction: Call | undefined): Text {
@@ -101,11 +101,19 @@ export function readingOf(message: Text): ReadingText {
   return { text: en(message), message };
 }
 
+/**
+ * A reading made once and shared (the tables' readings): its message keeps its English (`sharedText`), so a message
+ * it is nested in reads the kept string.
+ */
+export function sharedReading(message: Text): ReadingText {
+  return { text: en(sharedText(message)), message };
+}
+
 /** "IHC 2+ (equivocal)" for each row, written once: most IHC records read as exactly that. */
 const PLAIN_TEXTS: ReadonlyMap<IhcRow, ReadingText> = new Map(
-  IHC_TABLE.map((row) => [row, readingOf(readingText(row, undefined, undefined))]),
+  IHC_TABLE.map((row) => [row, sharedReading(readingText(row, undefined, undefined))]),
 );
-const NO_SCORE = readingOf(text("reading.ihc.none"));
+const NO_SCORE = sharedReading(text("reading.ihc.none"));
 
 /** Reads one IHC record by the scoring table, keeping the laboratory's call beside it. */
 export function readIhc(record: IhcRecord): IhcReading {

@@ -3,9 +3,9 @@
  * groups 2-4 (Figs. 4-6, Clinical Questions 3-5). Single-probe: the copy-number bands of Fig. 2. Thresholds are
  * inclusive exactly as the guideline writes them: ratio ≥2.0, ≥4.0 and ≥6.0 HER2 signals per cell.
  */
-import { asCall, type Call, formatNumber, measured, type Outcome } from "./calls";
-import { callText, readingOf, type ReadingText } from "./ihc";
-import { type Text, text, type TextValue } from "./text";
+import { asCall, type Call, formatNumber, measured, type Need, type Outcome, TextOutcome } from "./calls";
+import { callText, readingOf, type ReadingText, sharedReading } from "./ihc";
+import { type MessageId, sharedText, type Text, text, type TextValue } from "./text";
 import type { DualIshRecord, SingleIshRecord } from "./types";
 
 export type IshGroup = 1 | 2 | 3 | 4 | 5;
@@ -119,10 +119,10 @@ function groupMessage(row: DualGroupRow): Text {
 
 /** Each group's description, written once: every dual-probe reading with numbers starts with it. */
 const GROUP_TEXTS: ReadonlyMap<DualGroupRow, Text> = new Map(
-  DUAL_PROBE_GROUPS.map((row) => [row, groupMessage(row)]),
+  DUAL_PROBE_GROUPS.map((row) => [row, sharedText(groupMessage(row))]),
 );
 const GROUP_READINGS: ReadonlyMap<DualGroupRow, ReadingText> = new Map(
-  DUAL_PROBE_GROUPS.map((row) => [row, readingOf(groupMessage(row))]),
+  DUAL_PROBE_GROUPS.map((row) => [row, sharedReading(groupMessage(row))]),
 );
 
 export interface DualReading {
@@ -134,13 +134,15 @@ export interface DualReading {
   mismatch: boolean;
   /** Why the numbers give no group (missing or unusable components). */
   missing?: string;
+  /** `missing` as a message. */
+  missingText?: TextValue;
   text: string;
   message: TextValue;
 }
 
-const MISSING_RATIO = readingOf(text("reading.missing.ratio"));
-const MISSING_COPIES = readingOf(text("reading.missing.copies"));
-const MISSING_BOTH = readingOf(text("reading.missing.both"));
+const MISSING_RATIO = sharedReading(text("reading.missing.ratio"));
+const MISSING_COPIES = sharedReading(text("reading.missing.copies"));
+const MISSING_BOTH = sharedReading(text("reading.missing.both"));
 
 function missingDualComponents(record: DualIshRecord): ReadingText | string {
   const ratio = measured(record.ratio) === undefined;
@@ -178,7 +180,15 @@ export function readDualIsh(record: DualIshRecord): DualReading {
     const message = reportedCall
       ? text("reading.dual.reported-missing", { call: callText(reportedCall), missing: missing.message })
       : text("reading.dual.missing", { missing: missing.message });
-    return { reportedCall, recount, mismatch: false, missing: missing.text, ...readingOf(message) };
+    const reading = readingOf(message);
+    return {
+      reportedCall,
+      recount,
+      mismatch: false,
+      missing: missing.text,
+      missingText: missing.message,
+      ...reading,
+    };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
   const reading = dualReadingText(row, recount, record.cellsCounted, mismatch, reportedCall);
@@ -220,7 +230,8 @@ function dualReadingText(
   if (mismatch && reportedCall) {
     message = text("reading.contradicts-group", { reading: message, call: callText(reportedCall) });
   } else if (reportedCall === "equivocal") message = text("reading.equivocal-2013", { reading: message });
-  const reading = readingOf(message);
+  // A reading kept in DUAL_READINGS is shared: its English is kept with it.
+  const reading = key === undefined ? readingOf(message) : sharedReading(message);
   if (key !== undefined) DUAL_READINGS.set(key, reading);
   return reading;
 }
@@ -232,46 +243,84 @@ function recountKey(recount: DualReading["recount"]): string {
 /**
  * Resolves a dual-probe group with the concomitant IHC call on the same tissue (2018 Figs. 3-6). `ihc` is the IHC
  * call (positive = 3+, negative = 0/1+, equivocal = 2+), undefined when there is no usable IHC.
+ *
+ * The reasons are messages (issue 15.3). The table is finite (row × IHC call × recount group), so every outcome is
+ * made once, when the module loads, and shared (outcomes are never changed): no allocation per call, and each
+ * outcome's English is rendered once, when first read.
  */
 export function resolveDualGroup(
   row: DualGroupRow,
   recount: DualReading["recount"],
   ihc: Call | undefined,
 ): Outcome {
-  const label = `ISH group ${row.group}`;
-  if (row.result !== "work-up" || !row.workup) {
-    return { call: row.result === "work-up" ? "equivocal" : row.result, reason: `${label} is ${row.result}` };
-  }
-  if (ihc === "positive")
-    return { call: row.workup.ihc3, reason: `${label} with IHC 3+ is ${row.workup.ihc3}` };
-  if (ihc === "negative") {
-    return { call: row.workup.ihc01, reason: `${label} with IHC 0/1+ is ${row.workup.ihc01} (with comment)` };
-  }
-  if (ihc === "equivocal") return resolveRecount(row, recount);
-  return {
-    call: "equivocal",
-    reason: `${label} needs concomitant IHC on the same tissue`,
-    need: "ihc-workup",
+  const outcomes = DUAL_OUTCOMES[row.group - 1];
+  // A row outside the table (a test's own) is resolved as the table's would be, without sharing.
+  const made = outcomes?.row === row ? outcomes : dualOutcomes(row);
+  if (!made.workup || ihc === undefined || ihc === "indeterminate") return made.alone;
+  if (ihc === "positive") return made.workup.ihc3;
+  if (ihc === "negative") return made.workup.ihc01;
+  if (recount === undefined || recount === "invalid") return made.workup.needsRecount;
+  return made.workup.recount[recount.group - 1] ?? made.workup.needsRecount;
+}
+
+/** A row's outcomes: alone (no usable IHC), and for groups 2-4 with each IHC call and each recount group. */
+interface DualOutcomes {
+  row: DualGroupRow;
+  alone: Outcome;
+  workup?: {
+    ihc3: Outcome;
+    ihc01: Outcome;
+    needsRecount: Outcome;
+    /** By the recount's group (1-5). */
+    recount: readonly Outcome[];
   };
 }
 
-function resolveRecount(row: DualGroupRow, recount: DualReading["recount"]): Outcome {
-  const label = `ISH group ${row.group} with IHC 2+`;
-  if (recount === undefined || recount === "invalid") {
-    return { call: "equivocal", reason: `${label} needs a blinded second-observer recount`, need: "recount" };
+function dualOutcomes(row: DualGroupRow): DualOutcomes {
+  const group = row.group;
+  if (row.result !== "work-up" || !row.workup) {
+    // Not reached for the table's rows (groups 1 and 5 are final): "work-up" without a work-up stays equivocal.
+    const result: TextValue = row.result === "work-up" ? row.result : callText(row.result);
+    const call: Call = row.result === "work-up" ? "equivocal" : row.result;
+    return { row, alone: tableOutcome(call, "reason.group.result", { group, result }) };
   }
-  if (recount.group === row.group && row.workup) {
-    const call = row.workup.ihc2RecountSameGroup;
-    return { call, reason: `${label}, still group ${row.group} on recount, is ${call}` };
-  }
-  // 2018 Figs. 4-6: a recount that changes the category is "adjudicated per internal procedures": only the
-  // laboratory's final interpretation can settle it, so the data alone is not conclusive.
+  const workup = row.workup;
+  const same = workup.ihc2RecountSameGroup;
   return {
-    call: "equivocal",
-    reason: `${label}: the recount gives group ${recount.group}; the guideline leaves the final category to the laboratory's adjudication`,
-    need: "recount-adjudication",
+    row,
+    alone: tableOutcome("equivocal", "reason.group.needs-ihc", { group }, "ihc-workup"),
+    workup: {
+      ihc3: tableOutcome(workup.ihc3, "reason.group.ihc3", { group, call: callText(workup.ihc3) }),
+      ihc01: tableOutcome(workup.ihc01, "reason.group.ihc01", { group, call: callText(workup.ihc01) }),
+      needsRecount: tableOutcome("equivocal", "reason.group.needs-recount", { group }, "recount"),
+      // 2018 Figs. 4-6: a recount that changes the category is "adjudicated per internal procedures": only the
+      // laboratory's final interpretation can settle it, so the data alone is not conclusive.
+      recount: DUAL_PROBE_GROUPS.map((other) =>
+        other.group === group
+          ? tableOutcome(same, "reason.group.recount-same", { group, call: callText(same) })
+          : tableOutcome(
+              "equivocal",
+              "reason.group.recount-changed",
+              { group, recount: other.group },
+              "recount-adjudication",
+            ),
+      ),
+    },
   };
 }
+
+/** An outcome of the ISH tables: made once and shared, its reason a message whose English is kept (`sharedText`). */
+function tableOutcome(
+  call: Call,
+  id: MessageId,
+  values: Readonly<Record<string, TextValue>>,
+  need?: Need,
+): Outcome {
+  return new TextOutcome(call, sharedText(text(id, values)), need);
+}
+
+/** The outcomes of each dual-probe group, by group (1-5). */
+const DUAL_OUTCOMES: readonly DualOutcomes[] = DUAL_PROBE_GROUPS.map(dualOutcomes);
 
 export function singleRowOf(her2PerCell: unknown): SingleProbeRow | undefined {
   const c = measured(her2PerCell);
@@ -283,6 +332,8 @@ export interface SingleReading {
   reportedCall?: Call;
   mismatch: boolean;
   missing?: string;
+  /** `missing` as a message. */
+  missingText?: TextValue;
   text: string;
   message: TextValue;
 }
@@ -294,7 +345,7 @@ function bandMessage(row: SingleProbeRow): Text {
 
 /** Each band's description, written once: every single-probe reading with a number starts with it. */
 const BAND_TEXTS: ReadonlyMap<SingleProbeRow, ReadingText> = new Map(
-  SINGLE_PROBE_TABLE.map((row) => [row, readingOf(bandMessage(row))]),
+  SINGLE_PROBE_TABLE.map((row) => [row, sharedReading(bandMessage(row))]),
 );
 
 /** Reads one single-probe ISH record into its copy-number band. */
@@ -306,7 +357,8 @@ export function readSingleIsh(record: SingleIshRecord): SingleReading {
     const message = reportedCall
       ? text("reading.single.reported-missing", { call: callText(reportedCall), missing: missing.message })
       : text("reading.single.missing", { missing: missing.message });
-    return { reportedCall, mismatch: false, missing: missing.text, ...readingOf(message) };
+    const reading = readingOf(message);
+    return { reportedCall, mismatch: false, missing: missing.text, missingText: missing.message, ...reading };
   }
   const mismatch = reportedCall !== undefined && row.result !== "work-up" && reportedCall !== row.result;
   const low = lowCells(record.cellsCounted);
@@ -324,50 +376,138 @@ export function readSingleIsh(record: SingleIshRecord): SingleReading {
 
 /** Resolves a single-probe band with the concurrent IHC call and any dual-probe result (2018 Fig. 2). */
 export function resolveSingleRow(row: SingleProbeRow, ihc: Call | undefined): Outcome {
-  const label = `Single-probe ISH ${row.copies} copies/cell`;
-  if (row.result !== "work-up") return { call: row.result, reason: `${label} is ${row.result}` };
-  if (ihc === "positive") return { call: "positive", reason: `${label} with concurrent IHC 3+ is positive` };
-  if (ihc === "negative")
-    return { call: "negative", reason: `${label} with concurrent IHC 0/1+ is negative` };
+  const made = SINGLE_OUTCOMES.get(row) ?? singleOutcomes(row);
+  if (ihc === "positive") return made.ihc3;
+  if (ihc === "negative") return made.ihc01;
+  return made.alone;
+}
+
+/** A band's outcomes (the table is finite: each made once and shared, as for the dual-probe groups). */
+interface SingleOutcomes {
+  alone: Outcome;
+  ihc3: Outcome;
+  ihc01: Outcome;
+}
+
+function singleOutcomes(row: SingleProbeRow): SingleOutcomes {
+  const copies = bandWords(row.copies);
+  if (row.result !== "work-up") {
+    const final = tableOutcome(row.result, "reason.band.result", { copies, result: callText(row.result) });
+    return { alone: final, ihc3: final, ihc01: final };
+  }
   return {
-    call: "equivocal",
-    reason: `${label} needs dual-probe ISH for a final result`,
-    need: "dual-probe",
+    alone: tableOutcome("equivocal", "reason.band.needs-dual", { copies }, "dual-probe"),
+    ihc3: tableOutcome("positive", "reason.band.ihc3", { copies }),
+    ihc01: tableOutcome("negative", "reason.band.ihc01", { copies }),
   };
 }
 
-/** Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells". */
-export function ishValue(record: DualIshRecord | SingleIshRecord): string {
-  // Plain functions and concatenation: this runs for every ISH record of every patient.
+const SINGLE_OUTCOMES: ReadonlyMap<SingleProbeRow, SingleOutcomes> = new Map(
+  SINGLE_PROBE_TABLE.map((row) => [row, singleOutcomes(row)]),
+);
+
+/**
+ * Summary of measured values for the evidence list: "ratio 2.3, HER2 4.5/cell, CEP17 2.0/cell, 40 cells", with its
+ * words as a message beside it (`message`; absent when the value is the record's own `rawValue`). The numbers are
+ * measurements: the message carries them as the strings written here, in every locale ("2.3", never "2,3").
+ */
+export function ishValue(record: DualIshRecord | SingleIshRecord): { text: string; message?: Text } {
+  // Plain functions and concatenation: this runs for every ISH record of every patient. The English is concatenated
+  // rather than rendered from the message (rendering it took assess() from 46 to 55 µs), and the message holds the
+  // same strings: for the usual dual-probe count one descriptor, else one per part in a list.
   const dual = record.method === "ish-dual";
   const ratio = dual ? measured(record.ratio) : undefined;
   const her2 = measured(record.her2PerCell);
   const cep17 = dual ? measured(record.cep17PerCell) : undefined;
   const cells = measured(record.cellsCounted);
   // A bound is shown as recorded, never the number standing for its band (rules 2.0.0).
-  const ratioBound = dual ? record.bounds?.ratio : undefined;
-  const her2Bound = record.bounds?.her2PerCell;
-  let text = ratio === undefined ? "" : `ratio ${ratioBound ?? formatNumber(ratio)}`;
-  if (her2 !== undefined)
-    text = joinPart(text, her2Bound ? `HER2/cell ${her2Bound}` : `HER2 ${formatNumber(her2)}/cell`);
-  if (cep17 !== undefined) text = joinPart(text, `CEP17 ${formatNumber(cep17)}/cell`);
-  if (cells !== undefined) text = joinPart(text, `${cells} cells`);
-  const recount = recountValue(record);
-  if (recount) text = joinPart(text, `recount ${recount}`);
-  return text || (record.rawValue ?? "no measured values");
+  const ratioShown =
+    ratio === undefined ? undefined : ((dual ? record.bounds?.ratio : undefined) ?? formatNumber(ratio));
+  const her2Bound = her2 === undefined ? undefined : record.bounds?.her2PerCell || undefined;
+  const her2Shown = her2 === undefined || her2Bound ? undefined : formatNumber(her2);
+  const cep17Shown = cep17 === undefined ? undefined : formatNumber(cep17);
+  const cellsShown = cells === undefined ? undefined : String(cells);
+  const recount = record.recount ? recountValue(record, record.recount) : undefined;
+  if (
+    ratioShown !== undefined &&
+    her2Shown !== undefined &&
+    cep17Shown !== undefined &&
+    cellsShown !== undefined
+  ) {
+    if (!recount) {
+      const values = { ratio: ratioShown, her2: her2Shown, cep17: cep17Shown, cells: cellsShown };
+      return {
+        text: `ratio ${ratioShown}, HER2 ${her2Shown}/cell, CEP17 ${cep17Shown}/cell, ${cellsShown} cells`,
+        message: { id: "value.ish.dual", values },
+      };
+    }
+  }
+  let text = ratioShown === undefined ? "" : `ratio ${ratioShown}`;
+  if (her2Bound) text = joinPart(text, `HER2/cell ${her2Bound}`);
+  else if (her2Shown !== undefined) text = joinPart(text, `HER2 ${her2Shown}/cell`);
+  if (cep17Shown !== undefined) text = joinPart(text, `CEP17 ${cep17Shown}/cell`);
+  if (cellsShown !== undefined) text = joinPart(text, `${cellsShown} cells`);
+  if (recount) text = joinPart(text, `recount ${recount.text}`);
+  if (!text) return record.rawValue === undefined ? NO_MEASURED_VALUES : { text: record.rawValue };
+  const parts: Text[] = [];
+  if (ratioShown !== undefined) parts.push({ id: "value.ish.ratio", values: { ratio: ratioShown } });
+  if (her2Bound) parts.push({ id: "value.ish.her2-bound", values: { bound: her2Bound } });
+  else if (her2Shown !== undefined) parts.push({ id: "value.ish.her2", values: { her2: her2Shown } });
+  if (cep17Shown !== undefined) parts.push({ id: "value.ish.cep17", values: { cep17: cep17Shown } });
+  if (cellsShown !== undefined) parts.push({ id: "value.ish.cells", values: { cells: cellsShown } });
+  if (recount) parts.push({ id: "value.ish.recount", values: { recount: recount.message } });
+  return { text, message: valueList(parts) };
+}
+
+const NO_MEASURED_VALUES = {
+  text: "no measured values",
+  message: sharedText(text("value.ish.none")),
+} as const;
+
+/**
+ * The parts as one list message ("{a}, {b}, {c}", flat, so a list of n parts is one descriptor rather than n - 1
+ * nested joins).
+ */
+function valueList(p: readonly Text[]): Text {
+  const a = p[0] as Text;
+  const b = p[1] as Text;
+  switch (p.length) {
+    case 1:
+      return a;
+    case 2:
+      return { id: "value.list.2", values: { a, b } };
+    case 3:
+      return { id: "value.list.3", values: { a, b, c: p[2] as Text } };
+    case 4:
+      return { id: "value.list.4", values: { a, b, c: p[2] as Text, d: p[3] as Text } };
+    default:
+      return { id: "value.list.5", values: { a, b, c: p[2] as Text, d: p[3] as Text, e: p[4] as Text } };
+  }
 }
 
 function joinPart(text: string, part: string): string {
   return text ? `${text}, ${part}` : part;
 }
 
-function recountValue(record: DualIshRecord | SingleIshRecord): string {
-  if (!record.recount) return "";
-  const ratio = record.method === "ish-dual" ? measured(record.recount.ratio) : undefined;
-  const her2 = measured(record.recount.her2PerCell);
-  const ratioText = ratio === undefined ? "" : `ratio ${formatNumber(ratio)}`;
-  const her2Text = her2 === undefined ? "" : `HER2 ${formatNumber(her2)}/cell`;
-  return ratioText && her2Text ? `${ratioText}, ${her2Text}` : ratioText || her2Text;
+function recountValue(
+  record: DualIshRecord | SingleIshRecord,
+  recount: NonNullable<DualIshRecord["recount"]>,
+): { text: string; message: Text } | undefined {
+  const ratio = record.method === "ish-dual" ? measured(recount.ratio) : undefined;
+  const her2 = measured(recount.her2PerCell);
+  if (ratio === undefined && her2 === undefined) return undefined;
+  const ratioShown = ratio === undefined ? "" : formatNumber(ratio);
+  const her2Shown = her2 === undefined ? "" : formatNumber(her2);
+  if (her2 === undefined) {
+    return { text: `ratio ${ratioShown}`, message: { id: "value.ish.ratio", values: { ratio: ratioShown } } };
+  }
+  const her2Part: Text = { id: "value.ish.her2", values: { her2: her2Shown } };
+  if (ratio === undefined) return { text: `HER2 ${her2Shown}/cell`, message: her2Part };
+  const ratioPart: Text = { id: "value.ish.ratio", values: { ratio: ratioShown } };
+  return {
+    text: `ratio ${ratioShown}, HER2 ${her2Shown}/cell`,
+    message: { id: "value.list.2", values: { a: ratioPart, b: her2Part } },
+  };
 }
 
 /** A measured ISH value the rules accept: a number inside [min, max], with max inclusive, min as stated. */
@@ -433,27 +573,58 @@ export const PLAUSIBLE_ISH_RANGES: readonly PlausibleRange[] = [
   },
 ];
 
-function implausibility(range: PlausibleRange, value: unknown, where: string): string | undefined {
+/** A range's words as messages: its field's name (first count and recount), its bounds and its source. */
+interface RangeTexts {
+  field: Text;
+  recountField: Text;
+  bounds: Text;
+  source: Text;
+}
+
+function rangeTexts(range: PlausibleRange): RangeTexts {
+  const field = text(`ish.field.${range.field}`);
+  const min = range.minExclusive ? formatNumber(range.min) : String(range.min);
+  const kind = range.minExclusive ? "above" : "at-least";
+  return {
+    field,
+    recountField: text("ish.field.recount", { field }),
+    bounds: text(range.integer ? `ish.range.whole.${kind}` : `ish.range.${kind}`, {
+      min,
+      max: String(range.max),
+    }),
+    source: text(`ish.source.${range.field}`),
+  };
+}
+
+/** Each range's words, made once (they are only read for a record with an implausible number). */
+const RANGE_TEXTS: ReadonlyMap<PlausibleRange, RangeTexts> = new Map(
+  PLAUSIBLE_ISH_RANGES.map((range) => [range, rangeTexts(range)]),
+);
+
+function implausibility(range: PlausibleRange, value: unknown, recount: boolean): Text | undefined {
   if (value === undefined) return undefined;
-  const name = `${where}${range.label}`;
+  const texts = RANGE_TEXTS.get(range) ?? rangeTexts(range);
+  const field = recount ? texts.recountField : texts.field;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
-    return `${name} is not a number (${shown})`;
+    // As the record holds it: a number's own digits, anything else as JSON (JSON.stringify of a function gives
+    // undefined, written "undefined" as before).
+    const json = JSON.stringify(value) as string | undefined;
+    const shown = typeof value === "number" ? String(value) : (json ?? "undefined");
+    return text("ish.implausible.not-a-number", { field, value: shown });
   }
   const belowMin = range.minExclusive ? value <= range.min : value < range.min;
   if (belowMin || value > range.max || (range.integer && !Number.isInteger(value))) {
-    const low = range.minExclusive ? `above ${formatNumber(range.min)}` : `at least ${String(range.min)}`;
-    const kind = range.integer ? "a whole number " : "";
-    return `${name} ${String(value)} is not plausible (${kind}${low} and at most ${String(range.max)}; ${range.source})`;
+    const values = { field, value: String(value), bounds: texts.bounds, source: texts.source };
+    return text("ish.implausible.range", values);
   }
   return undefined;
 }
 
 /**
- * Why an ISH record's numbers cannot be real counts, or undefined when every number present is plausible. Checks the
- * first count and the recount; a missing number is not a problem here (the readers report it).
+ * Why an ISH record's numbers cannot be real counts (a message, issue 15), or undefined when every number present is
+ * plausible. Checks the first count and the recount; a missing number is not a problem here (the readers report it).
  */
-export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): string | undefined {
+export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): Text | undefined {
   const values: Partial<Record<PlausibleRange["field"], unknown>> =
     record.method === "ish-dual"
       ? record
@@ -461,8 +632,7 @@ export function implausibleIshNumbers(record: DualIshRecord | SingleIshRecord): 
   const recount: Partial<Record<PlausibleRange["field"], unknown>> = record.recount ?? {};
   for (const range of PLAUSIBLE_ISH_RANGES) {
     const problem =
-      implausibility(range, values[range.field], "") ??
-      implausibility(range, recount[range.field], "recount ");
+      implausibility(range, values[range.field], false) ?? implausibility(range, recount[range.field], true);
     if (problem) return problem;
   }
   return undefined;

@@ -319,10 +319,11 @@ export function collectFlags(c: FlagContext): Flag[] {
     if (isConclusive(r.call)) conclusive.push(r);
   }
   const pending: { record: Her2TestRecord; reason?: TextValue }[] = [];
+  // An unreadable record's reason as the rules hold it: a descriptor (the rules' or the FHIR layer's), whose English
+  // is `t.use.reason`.
   const unreadable: { record: Her2TestRecord; reason?: TextValue }[] = [];
   for (const t of c.triaged) {
     if (t.use.use === "pending") pending.push({ record: t.record });
-    // The reason's descriptor (the rules' or the FHIR layer's), whose English is `t.use.reason`.
     else if (t.use.use === "unreadable") unreadable.push({ record: t.record, reason: t.use.text });
   }
   for (const t of c.comparable ?? [c]) flags.push(discordantFlag(t.results, t.governing));

@@ -217,15 +217,12 @@ function conflictingCopyKeys(
 
 function notConclusive(result: SpecimenResult, copies: readonly ResourceRef[]): SpecimenResult {
   if (!isConclusive(result.call)) return result;
-  const unsettled: SpecimenResult = {
-    ...result,
-    call: "indeterminate",
-    need: undefined,
-    reason: `${copies.join(", ")} came in copies with different contents on this specimen, so its result cannot be settled (${result.reason})`,
-  };
-  // The descriptor is the old reason's: kept, it would stand in for this one in every message (reasonValue).
-  delete unsettled.reasonText;
-  return unsettled;
+  // The old reason nested in the new one, as a message where it is one (its descriptor must not stand in for this).
+  const reasonText = text("reason.conflicting-copies", {
+    copies: joinTexts(copies, "join.comma"),
+    reason: reasonValue(result),
+  });
+  return { ...result, call: "indeterminate", need: undefined, reason: en(reasonText), reasonText };
 }
 
 function basisOf(governing: SpecimenResult): NonNullable<Assessment["basis"]> {

@@ -107,7 +107,7 @@ export function triage(
   if (record.method === "ish-dual" || record.method === "ish-single") {
     // A number no count can give is a data error: never a group, never the laboratory's call beside it.
     const implausible = implausibleIshNumbers(record);
-    if (implausible) return { use: "unreadable", reason: implausible, text: implausible };
+    if (implausible) return withReason("unreadable", implausible);
   }
   if (asOf !== undefined && date !== undefined && date > asOf) {
     // Never dropped silently (that could read as "no result"), and never used either: a date after "today" is a

@@ -27,7 +27,7 @@ import { combine, type DualView, type SingleView, type SpecimenView } from "./co
 import { byText, newestFirst } from "./dates";
 import { en, text, type Text, type TextValue } from "./text";
 import { statusRank, testDate } from "./records";
-import { callText, readIhc, type IhcReading, readingOf, type ReadingText } from "./ihc";
+import { callText, readIhc, type IhcReading, type ReadingText, sharedReading } from "./ihc";
 import { type DualReading, readDualIsh, readSingleIsh, type SingleReading } from "./ish";
 import type { ReadableRecord, SpecimenGroup } from "./grouping";
 import type {
@@ -244,18 +244,23 @@ function ihcView(
 ): Pick<SpecimenView, "ihc" | "ihcMissing" | "ihcUnscored" | "ihcScore"> {
   if (!reading) return {};
   // A record contradicting itself: a 2+ stays equivocal (its score needs ISH anyway), any other is unusable.
-  if (reading.mismatch) return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.text };
+  if (reading.mismatch)
+    return reading.score === "2+" ? { ihc: "equivocal" } : { ihcMissing: reading.message };
   if (
     reading.score === undefined &&
     reading.reportedCall !== undefined &&
     reading.reportedCall !== "indeterminate"
   ) {
-    return { ihc: reading.reportedCall, ihcUnscored: `${reading.text} is ${reading.reportedCall}` };
+    const call = reading.reportedCall;
+    return {
+      ihc: call,
+      ihcUnscored: text("reason.ihc-unscored", { reading: reading.message, call: callText(call) }),
+    };
   }
   const call = preferReported
     ? (reading.reportedCall ?? reading.scoreCall)
     : (reading.scoreCall ?? reading.reportedCall);
-  if (call === undefined || call === "indeterminate") return { ihcMissing: reading.text };
+  if (call === undefined || call === "indeterminate") return { ihcMissing: reading.message };
   return reading.score !== undefined && reading.scoreCall === call
     ? { ihc: call, ihcScore: reading.score }
     : { ihc: call };
@@ -263,7 +268,7 @@ function ihcView(
 
 function dualView(reading: DualReading | undefined, preferReported: boolean): DualView | undefined {
   if (!reading) return undefined;
-  if (reading.mismatch) return { kind: "missing", reason: reading.text };
+  if (reading.mismatch) return { kind: "missing", reason: reading.message };
   // Rules 2.0.0 (issue 12.5): "equivocal" is the 2013 ISH category that Wolff 2018 replaced with groups 2-4 and their
   // IHC work-up; with the ratio and HER2 copy number on record the 2018 group decides (a recount on record counts).
   const equivocal2013 = reading.reportedCall === "equivocal" && reading.row !== undefined;
@@ -271,16 +276,16 @@ function dualView(reading: DualReading | undefined, preferReported: boolean): Du
     return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "group", row: reading.row, recount: reading.recount };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
-  return { kind: "missing", reason: reading.missing ?? "no usable values" };
+  return { kind: "missing", reason: reading.missingText ?? "no usable values" };
 }
 
 function singleView(reading: SingleReading | undefined, preferReported: boolean): SingleView | undefined {
   if (!reading) return undefined;
-  if (reading.mismatch) return { kind: "missing", reason: reading.text };
+  if (reading.mismatch) return { kind: "missing", reason: reading.message };
   if (preferReported && reading.reportedCall) return { kind: "call", call: reading.reportedCall };
   if (reading.row) return { kind: "band", row: reading.row };
   if (reading.reportedCall) return { kind: "call", call: reading.reportedCall };
-  return { kind: "missing", reason: reading.missing ?? "no usable values" };
+  return { kind: "missing", reason: reading.missingText ?? "no usable values" };
 }
 
 /** The specimen as its numbers and scores say (measured), or as the laboratory reported each test (reported). */
@@ -315,14 +320,14 @@ function componentMismatches(latest: Latest, readings: Readings, group: Specimen
 function addMismatch(
   out: Mismatch[],
   record: Her2TestRecord | undefined,
-  reading: { mismatch: boolean; text: string } | undefined,
+  reading: { mismatch: boolean; message: TextValue } | undefined,
   group: SpecimenGroup,
 ): void {
   if (record && reading?.mismatch) {
     out.push({
       message: text("flag.self-contradiction.message", {
         specimen: capitalisedNameText(group),
-        reading: reading.text,
+        reading: reading.message,
       }),
       action: text("flag.self-contradiction.action", { name: specimenNameText(group) }),
       evidence: [record.source],
@@ -348,7 +353,7 @@ function withIhcIshDiscordance(
   const ish = combine({ dual: dualView(readings.dual, false), single: singleView(readings.single, false) });
   const ishRecord = latest.dual ?? latest.single;
   if (!ishRecord || !isConclusive(ish.call) || ish.call === ihc) return discordances;
-  const ihcText = readings.ihc?.text ?? "IHC";
+  const ihcText: TextValue = readings.ihc?.message ?? "IHC";
   return [
     ...discordances,
     {
@@ -452,9 +457,9 @@ function readAll(latest: Latest): Readings {
 
 /** What an interpretation record reads as, by its call, written once (an evidence list often has several). */
 const INTERPRETATION_TEXTS: ReadonlyMap<Call | undefined, ReadingText> = new Map(
-  CALLS.map((call) => [call, readingOf(text("reading.interpretation", { call: callText(call) }))]),
+  CALLS.map((call) => [call, sharedReading(text("reading.interpretation", { call: callText(call) }))]),
 );
-const NO_CALL = readingOf(text("reading.interpretation.none"));
+const NO_CALL = sharedReading(text("reading.interpretation.none"));
 
 /** The reading of one record on its own, for the evidence list: English and its message. */
 export function recordReading(record: ReadableRecord): { text: string; message: TextValue } {

@@ -34,6 +34,23 @@ export function text(id: MessageId, values?: Readonly<Record<string, TextValue>>
   return values === undefined ? { id } : { id, values };
 }
 
+/**
+ * Where a shared descriptor keeps its English (`sharedText`): a symbol key, not enumerable, so JSON, spreads and
+ * equality checks see the plain `{ id, values }` descriptor.
+ */
+const ENGLISH: unique symbol = Symbol("english");
+type WithEnglish = Text & { readonly [ENGLISH]?: string };
+
+/**
+ * The descriptor, marked as shared and never changed, with its English rendered now and kept: rendering it in English
+ * again, on its own or nested in another message, reads the kept string. For the rule tables' finite texts (ish.ts),
+ * made once when the module loads; a descriptor made per call is not worth marking.
+ */
+export function sharedText(value: Text): Text {
+  Object.defineProperty(value, ENGLISH, { value: renderText(value, "en", EN_CATALOG) });
+  return value;
+}
+
 /** A list of texts joined by a catalog separator message (`{first}{rest}` shaped, e.g. "{first}; {rest}"). */
 export function joinTexts(items: readonly TextValue[], separator: MessageId): TextValue {
   let joined: TextValue | undefined;
@@ -164,7 +181,11 @@ function formatParts(parts: readonly Part[], value: Text, locale: string, catalo
     const v = value.values?.[part.arg];
     if (v === undefined) throw new Error(`Message "${value.id}" needs a value for {${part.arg}}`);
     if (part.kind === "simple") {
-      out += typeof v === "object" ? renderText(v, locale, catalog) : String(v);
+      out +=
+        typeof v !== "object"
+          ? String(v)
+          : ((catalog === EN_CATALOG ? (v as WithEnglish)[ENGLISH] : undefined) ??
+            renderText(v, locale, catalog));
     } else if (typeof v !== "number") {
       throw new Error(`Message "${value.id}" needs a number for {${part.arg}}`);
     } else {
@@ -199,5 +220,8 @@ export function addEnglishMessages(messages: Readonly<Record<LayerMessageId, str
 
 /** The English text of a descriptor (what the rules write into the assessment's string fields). */
 export function en(value: TextValue): string {
-  return renderText(value, "en", english as Catalog);
+  return (
+    (typeof value === "object" ? (value as WithEnglish)[ENGLISH] : undefined) ??
+    renderText(value, "en", english as Catalog)
+  );
 }

@@ -1,17 +1,19 @@
 /**
  * The assessment with every text a person reads that the rules hold as a message (flag messages and actions, the
- * status reason, each tumour's name and status reason, the recommendation, the evidence items' not-used reasons and
- * the unreadable list's reasons the rules wrote; `i18n` descriptors, src/domain/text.ts) in `locale`; codes,
- * references, dates, citations and every other field stay as they are. JSON output and CDS cards use the assessment as the rules return it (English); the
- * panel shows this copy. For `en` the assessment itself is returned: its strings are the English rendering.
+ * status reason, each tumour's name and status reason, the recommendation, the evidence items' values, readings and
+ * not-used reasons, and the unreadable list's reasons the rules wrote; `i18n` descriptors, src/domain/text.ts) in
+ * `locale`; codes, references, dates, citations and every other field stay as they are. JSON output and CDS cards use
+ * the assessment as the rules return it (English); the panel shows this copy. For `en` the assessment itself is
+ * returned: its strings are the English rendering.
  *
- * Each evidence item's reading (`interpretation`: "IHC 2+ (equivocal)", "ISH group 2 (…)") and not-used reason, and
- * the unreadable list's reasons the rules wrote (`Assessment.i18n.unreadable`), are messages too. Texts the rules do
- * not yet hold as messages stay in English: evidence values ("ratio 2.3, HER2 4.5/cell"), the implausible-number
- * reasons of ish.ts, and the ISH group and band reasons of ish.ts inside a specimen's reason. The specimen's combined
- * reason itself ("IHC 2+ (equivocal) without ISH on the same specimen", combine.ts and specimen.ts) is a message
- * (`Outcome.reasonText`). The FHIR layer's readings (`readAs`) and unreadable reasons are messages of its own catalog
- * (src/fhir/messages, issue 15), rendered with the rules' catalog; a loader's reason stays as written.
+ * Everything the rules write is a message: the specimen's combined reason (combine.ts, specimen.ts) with the ISH
+ * group and band reasons nested in it (ish.ts), why a test is not usable, the ISH measured-value summary ("ratio 2.3,
+ * HER2 4.5/cell", its numbers kept as the strings the rules wrote), the implausible-number reasons, and the reason
+ * for results that came in copies with different contents. The FHIR layer's readings (`readAs`), its unreadable
+ * reasons and why a result is not a tissue HER2 status are messages of its own catalog (src/fhir/messages, issue 15),
+ * rendered with the rules' catalog. What stays English is what the record or the server wrote, nested as it is:
+ * data-gap reasons, a loader's reason, and the record's own words (raw values, specimen labels, body sites, drug
+ * names); and the citations, which are quoted as published.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";

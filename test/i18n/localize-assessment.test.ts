@@ -17,7 +17,7 @@ import {
   localizedFlagTitle,
 } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
-import { dual, ihc, interpretation, patient, unreadable } from "../domain/build";
+import { dual, ihc, interpretation, patient, single, unreadable } from "../domain/build";
 import { builtInputs, sandboxInputs } from "../domain/inputs";
 
 const assessments = [...sandboxInputs(), ...builtInputs()].map(({ name, input }) => ({
@@ -156,6 +156,7 @@ describe("localizeAssessment", () => {
         });
         // So does each reason the rules wrote for an evidence item or an unreadable result (short ones too).
         a.evidence.forEach((e, i) => {
+          if (e.i18n?.value) expect(localized.evidence[i]?.value, e.resource).not.toBe(e.value);
           if (e.i18n?.notUsedReason) {
             expect(localized.evidence[i]?.notUsedReason, e.resource).not.toBe(e.notUsedReason);
           }
@@ -303,5 +304,128 @@ describe("the combined specimen reason (combine.ts) in the locale", () => {
     expect(lab.statusReason).toContain(": laboratory interpretation: positive.");
     expect(reason(lab, "es")).toContain(": interpretación del laboratorio: positivo.");
     expect(reason(lab, "zh-CN")).toContain("：实验室判读：阳性。");
+  });
+});
+
+describe("the ISH group and band reasons (ish.ts) inside a specimen's reason, in the locale", () => {
+  const english =
+    /\b(?:group|with|needs|blinded|recount|concomitant|tissue|copies|cell|Single-probe|dual-probe)\b/;
+  const cases: { name: string; a: Assessment; en: string; es: string; zh: string }[] = [
+    {
+      name: "group 4 with IHC 2+, no recount",
+      a: assess(patient([ihc("2+"), dual(1.8, 4.5)])),
+      en: "ISH group 4 with IHC 2+ needs a blinded second-observer recount",
+      es: "ISH grupo 4 con IHQ 2+: requiere un recuento ciego por un segundo observador",
+      zh: "ISH 第 4 组且免疫组化 (IHC) 2+：需由第二位观察者盲法重新计数",
+    },
+    {
+      name: "single-probe 4-6 copies with IHC 2+",
+      a: assess(patient([ihc("2+"), single(5)])),
+      en: "Single-probe ISH ≥4.0 and <6.0 copies/cell needs dual-probe ISH for a final result",
+      es: "ISH de sonda única ≥4.0 y <6.0 copias/célula: requiere ISH de doble sonda para un resultado definitivo",
+      zh: "单探针 ISH ≥4.0 且 <6.0 拷贝/细胞：需做双探针 ISH 才能得出最终结果",
+    },
+    {
+      name: "group 2 without IHC",
+      a: assess(patient([dual(2.5, 3)])),
+      en: "ISH group 2 needs concomitant IHC on the same tissue",
+      es: "ISH grupo 2: requiere IHQ concomitante en el mismo tejido",
+      zh: "ISH 第 2 组：需在同一组织上同时做免疫组化 (IHC)",
+    },
+  ];
+
+  it.each(cases)("$name: the status reason and the flag name it in each locale", ({ a, ...words }) => {
+    expect(a.statusReason).toContain(words.en);
+    for (const [locale, expected] of [
+      ["es", words.es],
+      ["zh-CN", words.zh],
+    ] as const) {
+      const localized = localizeAssessment(a, locale);
+      expect(localized.statusReason).toContain(expected);
+      expect(localized.statusReason).not.toMatch(english);
+      const flagged = localized.flags.filter((f) => f.message.includes(expected));
+      expect(flagged.length, locale).toBeGreaterThan(0);
+      for (const f of localized.flags) expect(f.message, `${locale} ${f.code}`).not.toMatch(english);
+    }
+  });
+});
+
+describe("why a test is not usable, or how an IHC without a score is named, inside a specimen's reason, in the locale", () => {
+  it.each([
+    {
+      name: "dual-probe ISH without numbers beside IHC 2+",
+      a: assess(patient([ihc("2+"), dual(undefined, undefined)])),
+      en: "dual-probe ISH not usable: HER2/CEP17 ratio and average HER2 copies per cell missing or not a valid number",
+      es: "ISH de doble sonda no utilizable: cociente HER2/CEP17 y número medio de copias de HER2 por célula ausentes o no son números válidos",
+      zh: "双探针 ISH 不可用：HER2/CEP17 比值和每细胞平均 HER2 拷贝数缺失或不是有效数字",
+    },
+    {
+      name: "an IHC without a score beside a dual-probe ISH whose call contradicts its group",
+      a: assess(patient([ihc(undefined), dual(2.5, 5, { reported: "negative" })])),
+      en: "IHC without a usable score or call; dual-probe ISH not usable: ISH group 1 (ratio ≥2.0, HER2 ≥4.0); reported negative contradicts the group",
+      es: "IHQ sin puntuación ni resultado utilizables; ISH de doble sonda no utilizable: ISH grupo 1 (cociente ≥2.0, HER2 ≥4.0); el resultado informado negativo contradice el grupo",
+      zh: "免疫组化 (IHC) 无可用的评分或结论；双探针 ISH 不可用：原位杂交 (ISH) 第 1 组（比值 ≥2.0，HER2 ≥4.0）；报告的阴性与分组矛盾",
+    },
+    {
+      name: "single-probe ISH without a copy number",
+      a: assess(patient([single(undefined)])),
+      en: "single-probe ISH not usable: average HER2 copies per cell missing or not a valid number",
+      es: "ISH de sonda única no utilizable: número medio de copias de HER2 por célula ausente o no es un número válido",
+      zh: "单探针 ISH 不可用：每细胞平均 HER2 拷贝数缺失或不是有效数字",
+    },
+    {
+      name: "an IHC reported positive without a score",
+      a: assess(patient([ihc(undefined, { reported: "positive" })])),
+      en: "IHC reported positive (no score) is positive",
+      es: "IHQ informada como positivo (sin puntuación): positivo",
+      zh: "免疫组化 (IHC) 报告为阳性（无评分）：阳性",
+    },
+  ])("$name", ({ a, ...words }) => {
+    expect(a.statusReason).toContain(words.en);
+    expect(localizeAssessment(a, "es").statusReason).toContain(words.es);
+    expect(localizeAssessment(a, "zh-CN").statusReason).toContain(words.zh);
+  });
+});
+
+describe("a record contradicting itself, in the flag that says so", () => {
+  it.each([
+    {
+      record: () => ihc("3+", { reported: "negative" }),
+      en: "IHC 3+ (positive); reported negative contradicts the score",
+      es: "IHQ 3+ (positivo); el resultado informado negativo contradice la puntuación",
+      zh: "免疫组化 (IHC) 3+（阳性）；报告的阴性与评分矛盾",
+    },
+    {
+      record: () => dual(2.5, 5, { reported: "negative" }),
+      en: "ISH group 1 (ratio ≥2.0, HER2 ≥4.0); reported negative contradicts the group",
+      es: "ISH grupo 1 (cociente ≥2.0, HER2 ≥4.0); el resultado informado negativo contradice el grupo",
+      zh: "原位杂交 (ISH) 第 1 组（比值 ≥2.0，HER2 ≥4.0）；报告的阴性与分组矛盾",
+    },
+  ])("names the reading in the locale: $es", ({ record, ...words }) => {
+    const a = assess(patient([record()]));
+    const message = (locale: Locale) =>
+      localizeAssessment(a, locale).flags.find((f) => f.code === "interpretation-mismatch")?.message ?? "";
+    expect(message("en")).toContain(words.en);
+    expect(message("es")).toContain(words.es);
+    expect(message("zh-CN")).toContain(words.zh);
+  });
+});
+
+describe("IHC and ISH pointing opposite ways, in the flag that says so", () => {
+  it.each([
+    { record: () => ihc("3+"), es: "(IHQ 3+ (positivo))", zh: "（免疫组化 (IHC) 3+（阳性））" },
+    {
+      record: () => ihc(undefined, { reported: "positive" }),
+      es: "(IHQ informada como positivo (sin puntuación))",
+      zh: "（免疫组化 (IHC) 报告为阳性（无评分））",
+    },
+  ])("names the IHC reading in the locale: $es", ({ record, es, zh }) => {
+    const a = assess(patient([record(), dual(1.5, 3)]));
+    const message = (locale: Locale) =>
+      localizeAssessment(a, locale).flags.find((f) => f.code === "discordant-results")?.message ?? "";
+    expect(message("en")).toContain("IHC and ISH on the same specimen point opposite ways");
+    expect(message("es")).toContain(es);
+    expect(message("zh-CN")).toContain(zh);
+    expect(message("es")).not.toMatch(/\b(?:positive|reported|score)\b/);
   });
 });

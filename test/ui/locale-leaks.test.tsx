@@ -5,9 +5,10 @@
  * sandbox patient, rendered on the server (the sandbox runs in the node environment) and read back with jsdom. It
  * fails when a sentence of src/ui/messages/en.json appears on an es / zh-CN panel.
  *
- * Left out of the check, on purpose: the rules' evidence values and readings (EvidenceItem value, interpretation,
- * notUsedReason), which another change is translating (i18n-evidence); they are removed from the page's text
- * by comparing against the assessment's own evidence strings before the check. Also left out: the FHIR layer's
+ * The rules' sentences and the FHIR layer's are checked too (src/domain/messages/en.json, src/fhir/messages/en.json):
+ * a reason, value or reading written in English inside a localized text fails it. Left out of the check, on purpose:
+ * the evidence texts without an `i18n` descriptor (a value, reading, `readAs` or not-used reason), removed from the
+ * page's text by comparing against the assessment's own strings before the check. Also left out: the FHIR layer's
  * data-gap reasons, quoted and marked `lang="en"` on purpose (the server's words). Not covered: the timeline, a lazy
  * chunk that a server render leaves as its Suspense fallback; its summary has its own test (timeline-locale.test.ts)
  * and its item texts (marks and the hidden list) are still English. Only phrases of three words or more are checked.
@@ -26,6 +27,9 @@ import { loadDomainCatalog, localizeAssessment } from "../../src/i18n/localize-a
 import type { Locale } from "../../src/i18n/locales";
 import { Her2Panel } from "../../src/ui/Her2Panel";
 import { LocaleContext } from "../../src/ui/i18n/locale-context";
+import rulesEn from "../../src/domain/messages/en.json";
+import rulesEs from "../../src/domain/messages/es.json";
+import rulesZh from "../../src/domain/messages/zh-CN.json";
 import en from "../../src/ui/messages/en.json";
 import es from "../../src/ui/messages/es.json";
 import zh from "../../src/ui/messages/zh-CN.json";
@@ -52,6 +56,10 @@ const LOCALES = Object.keys(CATALOGS) as Exclude<Locale, "en">[];
 const FHIR_CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
   es: FHIR_ES,
   "zh-CN": FHIR_ZH,
+};
+const RULES_CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
+  es: rulesEs,
+  "zh-CN": rulesZh,
 };
 
 /**
@@ -97,16 +105,16 @@ const assessmentFor = sandboxAssessments(() => sandbox.url, index.asOf);
 const assessmentOf = (patient: Scenario): Promise<Assessment> => assessmentFor(patient.id);
 
 /**
- * The rules' evidence texts (being translated elsewhere), longest first so that none is cut by a shorter one. The
- * FHIR layer's readings (`readAs`) and its reasons for an unreadable result (the item's `interpretation`, with a
- * descriptor of src/fhir/messages) are in the locale and checked like the rest of the page.
+ * The evidence texts without a descriptor (a value, reading, `readAs` or not-used reason the rules or the FHIR layer
+ * do not hold as a message), longest first so that none is cut by a shorter one.
  */
 function evidenceStrings(a: Assessment): string[] {
   return a.evidence
     .flatMap((e) => [
-      e.value,
-      e.i18n?.interpretation?.id.startsWith("fhir.") ? undefined : e.interpretation,
-      e.notUsedReason,
+      e.i18n?.value ? undefined : e.value,
+      e.i18n?.interpretation ? undefined : e.interpretation,
+      e.i18n?.readAs ? undefined : e.readAs,
+      e.i18n?.notUsedReason ? undefined : e.notUsedReason,
     ])
     .filter((s): s is string => typeof s === "string" && s.trim().length > 0)
     .sort((x, y) => y.length - x.length);
@@ -147,6 +155,7 @@ describe("no English sentence of the panel's catalog on an es / zh-CN panel", ()
       const leaks = [
         ...englishSentences(CATALOGS[locale]),
         ...englishSentences(FHIR_CATALOGS[locale], FHIR_EN),
+        ...englishSentences(RULES_CATALOGS[locale], rulesEn),
       ]
         .filter(([phrase]) => text.includes(phrase))
         .map(([phrase, id]) => `${id}: "${phrase}"`);
@@ -155,6 +164,17 @@ describe("no English sentence of the panel's catalog on an es / zh-CN panel", ()
 });
 
 describe("the leak check itself", () => {
+  it("finds the rules' English sentences on an English panel (ISH group reason, ISH value)", async () => {
+    const patient = index.patients.find((p) => p.id === "her2-ish-g2-no-ihc");
+    if (!patient) throw new Error("no her2-ish-g2-no-ihc");
+    const assessment = await assessmentOf(patient);
+    const text = checkedText(renderPanel(assessment, "en", patient), assessment);
+    const found = [...englishSentences(rulesEs, rulesEn)]
+      .filter(([phrase]) => text.includes(phrase))
+      .map(([, id]) => id);
+    expect(found).toEqual(expect.arrayContaining(["reason.group.needs-ihc"]));
+  });
+
   it("finds the English sentences on the same panel in English (it is not vacuous)", async () => {
     const patient = index.patients.find((p) => p.id === "her2-ihc2-ish-neg");
     if (!patient) throw new Error("no her2-ihc2-ish-neg");
