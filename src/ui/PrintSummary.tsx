@@ -2,7 +2,9 @@ import { allCitations } from "../domain/citations";
 import type { Assessment, DataGap, EvidenceItem } from "../domain/types";
 import { printOnly } from "./a11y";
 import { sortFlags } from "./evidence";
-import { type Translate, englishT, useAssessedLine, useDisplayDate, useT } from "./i18n/translate";
+import { DeferredMessages } from "./deferred/DeferredMessages";
+import { deferredEnglishT } from "./deferred/english";
+import { type Translate, useAssessedLine, useDisplayDate, useT } from "./i18n/translate";
 import { statusMeaningOf } from "./labels";
 
 /**
@@ -10,7 +12,7 @@ import { statusMeaningOf } from "./labels";
  * references are the same in every locale's rules texts), UCUM annotations lose their braces (`{copies}/{nucleus}`
  * reads "copies/nucleus"). The screen keeps the detail one click away.
  */
-export function paperText(text: string, t: Translate = englishT): string {
+export function paperText(text: string, t: Translate = deferredEnglishT): string {
   return text
     .replace(/\bSpecimen\/[\w.-]+/g, () => t("print.ref.specimen"))
     .replace(/\b(?:Observation|DiagnosticReport)\/[\w.-]+/g, () => t("print.ref.result"))
@@ -61,7 +63,15 @@ const cell = {
  * its sources, in clinical words; no resource ids, element names or codes. Shown only when printing; the screen
  * panel is hidden then (Her2Panel's print stylesheet).
  */
-export function PrintSummary({ assessment, sourceLabel }: { assessment: Assessment; sourceLabel?: string }) {
+export function PrintSummary(props: { assessment: Assessment; sourceLabel?: string }) {
+  return (
+    <DeferredMessages>
+      <PrintSummaryBody {...props} />
+    </DeferredMessages>
+  );
+}
+
+function PrintSummaryBody({ assessment, sourceLabel }: { assessment: Assessment; sourceLabel?: string }) {
   const flags = sortFlags(assessment.flags);
   const cited = new Set([
     ...assessment.recommendation.citations,

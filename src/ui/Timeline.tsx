@@ -4,6 +4,7 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import type { Locale } from "../i18n/locales";
 import { visuallyHidden } from "./a11y";
+import { DeferredMessages } from "./deferred/DeferredMessages";
 import { useLocale } from "./i18n/locale-context";
 import { type Translate, formatRecordedDate, useDisplayDate, useT } from "./i18n/translate";
 import { timelineColour as c } from "./theme";
@@ -66,7 +67,15 @@ function timelineWords(t: Translate, locale: Locale): TimelineWords {
  * mark, so a retest gap or an over-long course shows at a glance. The picture is one `role="img"` with a summary; a
  * visually hidden list gives every item.
  */
-export function Timeline({ evidence, events, therapies, asOf }: TimelineProps) {
+export function Timeline(props: TimelineProps) {
+  return (
+    <DeferredMessages>
+      <TimelineBody {...props} />
+    </DeferredMessages>
+  );
+}
+
+function TimelineBody({ evidence, events, therapies, asOf }: TimelineProps) {
   const [ref, width] = useWidth();
   const t = useT();
   const locale = useLocale();

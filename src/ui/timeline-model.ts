@@ -10,7 +10,8 @@ import { wasGiven } from "../domain/tumour";
 import type { AntiHer2Therapy, DiseaseEvent, EvidenceItem, IsoDate } from "../domain/types";
 import { calendarDate, compareNewestFirst, dayNumber, displayDate } from "./dates";
 import { labelIshValue } from "./clinical-text";
-import { type Translate, englishT } from "./i18n/translate";
+import { deferredEnglishT as englishT } from "./deferred/english";
+import type { Translate } from "./i18n/translate";
 
 /** Font size of mark labels and axis labels, in px, and the width estimate per character (no DOM measuring). */
 export const FONT = 11;

@@ -10,8 +10,14 @@ import type { Locale } from "../../src/i18n/locales";
 import { clinicalText } from "../../src/ui/clinical-text";
 import type { Translate } from "../../src/ui/i18n/translate";
 import { formatRecordedDate } from "../../src/ui/i18n/translate";
-import es from "../../src/ui/messages/es.json";
-import zh from "../../src/ui/messages/zh-CN.json";
+import deferredEs from "../../src/ui/deferred/messages/es.json";
+import deferredZh from "../../src/ui/deferred/messages/zh-CN.json";
+import panelEs from "../../src/ui/messages/es.json";
+import panelZh from "../../src/ui/messages/zh-CN.json";
+
+// The page's messages inside the lazy sections: the panel's catalog and the deferred one (DeferredMessages).
+const es = { ...panelEs, ...deferredEs };
+const zh = { ...panelZh, ...deferredZh };
 import { paperText } from "../../src/ui/PrintSummary";
 import { IHC_2PLUS } from "./fixtures";
 

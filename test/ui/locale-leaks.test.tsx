@@ -30,6 +30,9 @@ import { LocaleContext } from "../../src/ui/i18n/locale-context";
 import rulesEn from "../../src/domain/messages/en.json";
 import rulesEs from "../../src/domain/messages/es.json";
 import rulesZh from "../../src/domain/messages/zh-CN.json";
+import deferredEn from "../../src/ui/deferred/messages/en.json";
+import deferredEs from "../../src/ui/deferred/messages/es.json";
+import deferredZh from "../../src/ui/deferred/messages/zh-CN.json";
 import en from "../../src/ui/messages/en.json";
 import es from "../../src/ui/messages/es.json";
 import zh from "../../src/ui/messages/zh-CN.json";
@@ -52,6 +55,11 @@ const CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, s
   "zh-CN": zh,
 };
 const LOCALES = Object.keys(CATALOGS) as Exclude<Locale, "en">[];
+/** The timeline's and the chart copy's catalogs (src/ui/deferred), checked on the page as well. */
+const DEFERRED_CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
+  es: deferredEs,
+  "zh-CN": deferredZh,
+};
 /** The FHIR layer's catalogs (its readings and unreadable reasons, issue 15), checked on the page as well. */
 const FHIR_CATALOGS: Readonly<Record<Exclude<Locale, "en">, Readonly<Record<string, string>>>> = {
   es: FHIR_ES,
@@ -155,6 +163,7 @@ describe("no English sentence of the panel's catalog on an es / zh-CN panel", ()
       const leaks = [
         ...englishSentences(CATALOGS[locale]),
         ...englishSentences(FHIR_CATALOGS[locale], FHIR_EN),
+        ...englishSentences(DEFERRED_CATALOGS[locale], deferredEn),
         ...englishSentences(RULES_CATALOGS[locale], rulesEn),
       ]
         .filter(([phrase]) => text.includes(phrase))

@@ -8,8 +8,14 @@ import { createIntl } from "react-intl";
 import { describe, expect, it } from "vitest";
 import type { Locale } from "../../src/i18n/locales";
 import { formatRecordedDate } from "../../src/ui/i18n/translate";
-import es from "../../src/ui/messages/es.json";
-import zh from "../../src/ui/messages/zh-CN.json";
+import deferredEs from "../../src/ui/deferred/messages/es.json";
+import deferredZh from "../../src/ui/deferred/messages/zh-CN.json";
+import panelEs from "../../src/ui/messages/es.json";
+import panelZh from "../../src/ui/messages/zh-CN.json";
+
+// The page's messages inside the lazy sections: the panel's catalog and the deferred one (DeferredMessages).
+const es = { ...panelEs, ...deferredEs };
+const zh = { ...panelZh, ...deferredZh };
 import { ENGLISH_TIMELINE_WORDS, type TimelineWords, buildTimeline } from "../../src/ui/timeline-model";
 import { METASTATIC_EVENTS, METASTATIC_POSITIVE_EVIDENCE, TRASTUZUMAB_2019, evidence } from "./fixtures";
 

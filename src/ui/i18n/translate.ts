@@ -7,14 +7,19 @@ import { useCallback, useContext } from "react";
 import { IntlContext, type IntlShape, createIntl } from "react-intl";
 import type { Locale } from "../../i18n/locales";
 import { calendarDate } from "../dates";
+import type deferred from "../deferred/messages/en.json";
 import en from "../messages/en.json";
 import { LocaleContext } from "./locale-context";
 
-export type MessageId = keyof typeof en;
+/**
+ * An id of the panel's catalog or of the deferred one (src/ui/deferred: the timeline's and the chart copy's texts,
+ * which ship with those lazy sections; test/ui/deferred-messages.test.ts keeps their ids out of other modules).
+ */
+export type MessageId = keyof typeof en | keyof typeof deferred;
 export type MessageValues = Readonly<Record<string, string | number>>;
 export type Translate = (id: MessageId, values?: MessageValues) => string;
 
-export const ENGLISH_MESSAGES: Readonly<Record<MessageId, string>> = en;
+export const ENGLISH_MESSAGES: Readonly<Record<keyof typeof en, string>> = en;
 
 const english = createIntl({ locale: "en", messages: en });
 
