@@ -143,11 +143,16 @@ export async function runExport(
   };
   const progress = new Progress(io.stderr);
   let jwks: JSONWebKeySet;
+  const noKeys = new Error("no keys array");
   try {
     jwks = JSON.parse(readFileSync(options.keyFile, "utf8")) as JSONWebKeySet;
-    if (!Array.isArray(jwks.keys)) throw new Error("no keys array");
+    if (!Array.isArray(jwks.keys)) throw noKeys;
   } catch (error) {
-    const values = { file: options.keyFile, error: errorText(error) };
+    // The parser's or the file system's own words as they are; only our own reason is worded in the locale.
+    const values = {
+      file: options.keyFile,
+      error: error === noKeys ? cliText("export.noKeysArray") : errorText(error),
+    };
     io.stderr.write(`${renderText(locale, cliText("export.keyFile", values))}\n`);
     return { exitCode: 2, complete: false, missing: [], tokens: 0 };
   }

@@ -74,6 +74,8 @@ async function exportFrom(
     onRequest?: (r: Recorded) => void;
     tty?: boolean;
     onFileDone?: (path: string) => void;
+    /** The fetch under the recording one (a test's own answers); default the real one. */
+    fetch?: typeof fetch;
   } = {},
 ): Promise<Run> {
   const stderr = new Sink();
@@ -88,7 +90,7 @@ async function exportFrom(
     };
     requests.push(r);
     more.onRequest?.(r);
-    return fetch(input, init);
+    return (more.fetch ?? fetch)(input, init);
   };
   const result = await runExport(
     {
@@ -618,5 +620,111 @@ describe("her2 export / review --from: usage", () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`her2: cannot create the --out folder ${out} (`);
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
+
+/** The key file and the token endpoint's discovery, in --locale es / zh-CN (the errors of src/bulk/backend-token.ts). */
+describe("her2 export --locale: the key and the token endpoint", { timeout: 30_000 }, () => {
+  const jwksFile = (jwks: unknown): string => {
+    const file = join(tempDir(), "jwks.json");
+    writeFileSync(file, JSON.stringify(jwks));
+    return file;
+  };
+  const sandboxKey =
+    (JSON.parse(readFileSync(KEY_FILE, "utf8")) as { keys: Record<string, unknown>[] }).keys[0] ?? {};
+  /** The `failed:` line of a run in each locale, and the exit codes. */
+  const failedLines = async (
+    s: RunningSandbox,
+    options: Partial<ExportOptions>,
+    fetchFn?: typeof fetch,
+  ): Promise<{ en: string; es: string; zh: string; codes: number[] }> => {
+    const runs = await Promise.all(
+      (["en", "es", "zh-CN"] as const).map((locale) =>
+        exportFrom(s, { ...options, locale }, fetchFn ? { fetch: fetchFn } : {}),
+      ),
+    );
+    const [en = "", es = "", zh = ""] = runs.map((run) => run.stderr.split("\n")[0] ?? "");
+    return { en, es, zh, codes: runs.map((run) => run.exitCode) };
+  };
+
+  it("a JWKS without a private RS384 / ES384 key with a kid", async () => {
+    const publicKey = Object.fromEntries(Object.entries(sandboxKey).filter(([name]) => name !== "d"));
+    const lines = await failedLines(await sandbox(), { keyFile: jwksFile({ keys: [publicKey] }) });
+    expect(lines.codes).toEqual([4, 4, 4]);
+    expect(lines.en).toBe(
+      "her2 export: failed: the key file holds no private RS384 or ES384 key with a kid (SMART Backend Services needs one)",
+    );
+    expect(lines.es).toBe(
+      "her2 export: error: el archivo de claves no contiene ninguna clave privada RS384 o ES384 con kid (SMART Backend Services necesita una)",
+    );
+    expect(lines.zh).toBe(
+      "her2 export: 失败：密钥文件中没有带 kid 的 RS384 或 ES384 私钥（SMART Backend Services 需要一个）",
+    );
+  });
+
+  it("a key whose alg does not fit it: the JOSE library's words as they came", async () => {
+    const lines = await failedLines(await sandbox(), {
+      keyFile: jwksFile({ keys: [{ ...sandboxKey, alg: "RS384" }] }),
+    });
+    expect(lines.codes).toEqual([4, 4, 4]);
+    const jose = /^her2 export: failed: (.+)$/.exec(lines.en)?.[1] ?? "";
+    expect(jose).not.toBe("");
+    expect(lines.es).toBe(
+      `her2 export: error: la clave del archivo de claves no sirve para firmar la aserción (${jose})`,
+    );
+    expect(lines.zh).toBe(`her2 export: 失败：密钥文件中的密钥无法用于签署断言（${jose}）`);
+  });
+
+  it("a server that names no token endpoint, and a token endpoint that cannot be reached", async () => {
+    const s = await sandbox();
+    const discovery = `${s.url}/nothing/.well-known/smart-configuration`;
+    const none = await failedLines(s, { from: `${s.url}/nothing` });
+    expect(none.codes).toEqual([4, 4, 4]);
+    const status = /\(HTTP (\d+)\)$/.exec(none.en)?.[1] ?? "";
+    expect(none.en).toBe(`her2 export: failed: ${discovery} names no token_endpoint (HTTP ${status})`);
+    expect(none.es).toBe(`her2 export: error: ${discovery} no indica ningún token_endpoint (HTTP ${status})`);
+    expect(none.zh).toBe(`her2 export: 失败：${discovery} 未给出 token_endpoint（HTTP ${status}）`);
+
+    const token = "http://127.0.0.1:9/token";
+    const elsewhere: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : input.toString();
+      if (url.endsWith("/.well-known/smart-configuration"))
+        return Promise.resolve(Response.json({ token_endpoint: token }));
+      return fetch(input, init);
+    };
+    const lost = await failedLines(s, {}, elsewhere);
+    expect(lost.codes).toEqual([4, 4, 4]);
+    const reason =
+      /^her2 export: failed: cannot reach the token endpoint \S+ \((.+)\)$/.exec(lost.en)?.[1] ?? "";
+    expect(reason).not.toBe("");
+    expect(lost.en).toBe(`her2 export: failed: cannot reach the token endpoint ${token} (${reason})`);
+    expect(lost.es).toBe(
+      `her2 export: error: no se puede conectar con el endpoint de tokens ${token} (${reason})`,
+    );
+    expect(lost.zh).toBe(`her2 export: 失败：无法连接令牌端点 ${token}（${reason}）`);
+  });
+
+  it("a server that cannot be reached at all: its discovery URL, in es / zh-CN", async () => {
+    const s = await sandbox();
+    const base = "http://127.0.0.1:9/fhir";
+    const lines = await failedLines(s, { from: base });
+    expect(lines.codes).toEqual([4, 4, 4]);
+    const discovery = `${base}/.well-known/smart-configuration`;
+    const reason = /^her2 export: failed: cannot reach \S+ \((.+)\)$/.exec(lines.en)?.[1] ?? "";
+    expect(reason).not.toBe("");
+    expect(lines.en).toBe(`her2 export: failed: cannot reach ${discovery} (${reason})`);
+    expect(lines.es).toBe(`her2 export: error: no se puede conectar con ${discovery} (${reason})`);
+    expect(lines.zh).toBe(`her2 export: 失败：无法连接 ${discovery}（${reason}）`);
+  });
+
+  it("a key file without a keys array: the reason in es / zh-CN, a usage error in each", async () => {
+    const file = jwksFile({ kty: "EC" });
+    const lines = await failedLines(await sandbox(), { keyFile: file });
+    expect(lines.codes).toEqual([2, 2, 2]);
+    expect(lines.en).toBe(`her2: cannot read the key file ${file} as a JWKS (no keys array)`);
+    expect(lines.es).toBe(
+      `her2: no se puede leer el archivo de claves ${file} como JWKS (no tiene un arreglo keys)`,
+    );
+    expect(lines.zh).toBe(`her2：无法将密钥文件 ${file} 读取为 JWKS（没有 keys 数组）`);
   });
 });
