@@ -623,6 +623,160 @@ describe("her2 export / review --from: usage", () => {
   });
 });
 
+/**
+ * The lines about files and the server's errors in --locale es / zh-CN, over the real flow: the sentence in the locale
+ * around the facts (file names, HTTP statuses, severity codes, the server's words), as they came. English stays what
+ * it was, byte for byte: the old lines are written out here.
+ */
+describe("her2 export --locale: the files' and the server's lines", { timeout: 30_000 }, () => {
+  /** Words of the English sentences these lines had; none may remain once the server's own words are taken out. */
+  const ENGLISH =
+    /\b(the download|cut short|incomplete after|holds|manifest says|attempts|server error|the server reported|unreadable|no details|cannot|names no|refused|key file|holds no|no keys)\b/;
+  const serverWords = (line: string, ...said: string[]): string =>
+    said.reduce((rest, words) => rest.split(words).join(""), line);
+
+  it("a file that 404s: its line and the missing file in es / zh-CN; English as before", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-404", resourceType: "Condition" }] });
+    const gone = "The file Condition.000.ndjson is gone (sandbox fault file-404:Condition)";
+    const english = await exportFrom(s);
+    expect(english.stderr).toContain(`her2 export: Condition.000.ndjson: HTTP 404 (error: ${gone})\n`);
+    expect(english.missing).toEqual(["Condition.000.ndjson (Condition)"]);
+    const es = await exportFrom(s, { locale: "es" });
+    expect(es.exitCode).toBe(4);
+    // Only facts: the status, the severity code and the server's words.
+    expect(es.stderr).toContain(`her2 export: Condition.000.ndjson: HTTP 404 (error: ${gone})\n`);
+    expect(es.missing).toEqual(["Condition.000.ndjson (Condition)"]);
+    const zh = await exportFrom(s, { locale: "zh-CN" });
+    expect(zh.exitCode).toBe(4);
+    expect(zh.stderr).toContain(`her2 export: Condition.000.ndjson：HTTP 404（error: ${gone}）\n`);
+    expect(zh.missing).toEqual(["Condition.000.ndjson（Condition）"]);
+    for (const run of [es, zh]) expect(serverWords(run.stderr, gone)).not.toMatch(ENGLISH);
+  });
+
+  it("a download cut short after the retries: why, and the attempts, in es / zh-CN; English as before", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 12 }] });
+    const english = await exportFrom(s);
+    expect(english.stderr).toContain(
+      "her2 export: Observation.000.ndjson: the download was cut short (its last line is incomplete after 1 resources), after 4 attempts\n",
+    );
+    const es = await exportFrom(s, { locale: "es" });
+    expect(es.exitCode).toBe(4);
+    expect(es.stderr).toContain(
+      "her2 export: Observation.000.ndjson: la descarga quedó incompleta (su última línea está cortada después de 1 recursos), tras 4 intentos\n",
+    );
+    const zh = await exportFrom(s, { locale: "zh-CN" });
+    expect(zh.exitCode).toBe(4);
+    expect(zh.stderr).toContain(
+      "her2 export: Observation.000.ndjson：下载被截断（在 1 个资源之后，最后一行不完整），已尝试 4 次\n",
+    );
+    for (const run of [es, zh]) expect(run.stderr).not.toMatch(ENGLISH);
+  });
+
+  it("a file with fewer resources than the manifest says, in es / zh-CN; English as before", async () => {
+    const s = await sandbox();
+    // Every file served without its last line: whole lines, fewer than the manifest's count.
+    const short: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = input instanceof Request ? input.url : input.toString();
+      if (!url.includes("/Medication.000") || !response.ok) return response;
+      const lines = (await response.text()).trimEnd().split("\n");
+      return new Response(lines.length > 1 ? `${lines.slice(0, -1).join("\n")}\n` : "", { status: 200 });
+    };
+    const runs = await Promise.all(
+      (["en", "es", "zh-CN"] as const).map((locale) => exportFrom(s, { locale }, { fetch: short })),
+    );
+    const [english, es, zh] = runs.map((run) => run.stderr);
+    expect(english).toContain(
+      "her2 export: Medication.000.ndjson: the download holds 0 resources, the manifest says 1, after 4 attempts\n",
+    );
+    expect(es).toContain(
+      "her2 export: Medication.000.ndjson: la descarga contiene 0 recursos, el manifiesto indica 1, tras 4 intentos\n",
+    );
+    expect(zh).toContain(
+      "her2 export: Medication.000.ndjson：下载内容有 0 个资源，清单中为 1 个，已尝试 4 次\n",
+    );
+    expect(runs.map((run) => run.exitCode)).toEqual([4, 4, 4]);
+  });
+
+  it("the manifest's error[]: the server's issue and what was not exported, in es / zh-CN; English as before", async () => {
+    const said = "MedicationRequest could not be exported (sandbox fault manifest-error:MedicationRequest)";
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const english = await exportFrom(s);
+    expect(english.stderr).toContain(`her2 export: the server reported: error: ${said}\n`);
+    expect(english.missing).toEqual([`server error: ${said}`]);
+    const es = await exportFrom(s, { locale: "es" });
+    expect(es.exitCode).toBe(4);
+    expect(es.stderr).toContain(`her2 export: el servidor informó: error: ${said}\n`);
+    expect(es.missing).toEqual([`error del servidor: ${said}`]);
+    const zh = await exportFrom(s, { locale: "zh-CN" });
+    expect(zh.exitCode).toBe(4);
+    expect(zh.stderr).toContain(`her2 export: 服务器报告：error: ${said}\n`);
+    expect(zh.missing).toEqual([`服务器错误：${said}`]);
+    for (const run of [es, zh]) expect(serverWords(run.stderr, said)).not.toMatch(ENGLISH);
+  });
+
+  it("her2 review --from --locale zh-CN: the server's errors named as not exported, in Chinese", async () => {
+    const said = "MedicationRequest could not be exported (sandbox fault manifest-error:MedicationRequest)";
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const stderr = new Sink();
+    const stdout = new Sink();
+    expect(await runCli([...reviewFrom(`${s.url}/fhir`), "--locale", "zh-CN"], { stdout, stderr })).toBe(4);
+    expect(stdout.text).toBe("");
+    expect(stderr.text).toContain(`her2 review：未审查：导出不完整（服务器错误：${said}）\n`);
+    const english = new Sink();
+    expect(await runCli(reviewFrom(`${s.url}/fhir`), { stdout: new Sink(), stderr: english })).toBe(4);
+    expect(english.text).toContain(
+      `her2 review: not reviewed: the export is incomplete (server error: ${said})\n`,
+    );
+  });
+
+  it("an unreadable OperationOutcome line and an issue without text, in es / zh-CN; English as before", async () => {
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const serving =
+      (body: string): typeof fetch =>
+      async (input, init) => {
+        const url = input instanceof Request ? input.url : input.toString();
+        if (!url.includes("/errors-MedicationRequest")) return fetch(input, init);
+        return new Response(body, { status: 200 });
+      };
+    const bad = serving("{not json\n");
+    const bare = serving('{"resourceType":"OperationOutcome","issue":[{"severity":"fatal"}]}\n');
+    const run = (locale: "en" | "es" | "zh-CN", fetchFn: typeof fetch): Promise<Run> =>
+      exportFrom(s, { locale }, { fetch: fetchFn });
+    const file = "OperationOutcome.000.ndjson";
+
+    const english = await run("en", bad);
+    expect(english.exitCode).toBe(4);
+    expect(english.stderr).toContain(
+      `her2 export: the server reported: error: unreadable OperationOutcome line in ${file}\n`,
+    );
+    expect(english.missing).toEqual([`server error: unreadable OperationOutcome line in ${file}`]);
+    const es = await run("es", bad);
+    expect(es.stderr).toContain(
+      `her2 export: el servidor informó: error: línea de OperationOutcome ilegible en ${file}\n`,
+    );
+    expect(es.missing).toEqual([`error del servidor: línea de OperationOutcome ilegible en ${file}`]);
+    const zh = await run("zh-CN", bad);
+    expect(zh.stderr).toContain(
+      `her2 export: 服务器报告：error: ${file} 中有无法读取的 OperationOutcome 行\n`,
+    );
+    expect(zh.missing).toEqual([`服务器错误：${file} 中有无法读取的 OperationOutcome 行`]);
+
+    const englishBare = await run("en", bare);
+    expect(englishBare.stderr).toContain("her2 export: the server reported: fatal: no details\n");
+    expect(englishBare.missing).toEqual(["server error: no details"]);
+    const esBare = await run("es", bare);
+    expect(esBare.stderr).toContain("her2 export: el servidor informó: fatal: sin detalles\n");
+    const zhBare = await run("zh-CN", bare);
+    expect(zhBare.stderr).toContain("her2 export: 服务器报告：fatal: 无详细信息\n");
+    expect(zhBare.missing).toEqual(["服务器错误：无详细信息"]);
+    for (const r of [es, zh, esBare, zhBare]) {
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).not.toMatch(ENGLISH);
+    }
+  });
+});
+
 /** The key file and the token endpoint's discovery, in --locale es / zh-CN (the errors of src/bulk/backend-token.ts). */
 describe("her2 export --locale: the key and the token endpoint", { timeout: 30_000 }, () => {
   const jwksFile = (jwks: unknown): string => {
