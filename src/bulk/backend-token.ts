@@ -35,6 +35,8 @@ export function signingKey(jwks: JSONWebKeySet): JWK & { alg: string; kid: strin
     throw new BulkError(
       "usage",
       "the key file holds no private RS384 or ES384 key with a kid (SMART Backend Services needs one)",
+      undefined,
+      { what: "no-signing-key" },
     );
   }
   return key as JWK & { alg: string; kid: string };
@@ -47,11 +49,24 @@ export async function discoverTokenUrl(base: string, fetchFn: Fetch = fetch): Pr
   try {
     response = await fetchFn(url, { headers: { accept: "application/json" } });
   } catch (error) {
-    throw new BulkError("network", `cannot reach ${url} (${String(error)})`);
+    throw new BulkError("network", `cannot reach ${url} (${String(error)})`, undefined, {
+      what: "unreachable",
+      url,
+      error: String(error),
+    });
   }
   const body = (await response.json().catch(() => ({}))) as { token_endpoint?: unknown };
   if (!response.ok || typeof body.token_endpoint !== "string") {
-    throw new BulkError("auth", `${url} names no token_endpoint (HTTP ${String(response.status)})`);
+    throw new BulkError(
+      "auth",
+      `${url} names no token_endpoint (HTTP ${String(response.status)})`,
+      undefined,
+      {
+        what: "no-token-endpoint",
+        url,
+        status: response.status,
+      },
+    );
   }
   return body.token_endpoint;
 }
@@ -90,16 +105,7 @@ export class BackendToken {
 
   private async obtain(): Promise<string> {
     const tokenUrl = (this.tokenUrl ??= await discoverTokenUrl(this.base, this.fetchFn));
-    const key = signingKey(this.credentials.jwks);
-    const privateKey = await importJWK(key, key.alg);
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
-      .setIssuer(this.credentials.clientId)
-      .setSubject(this.credentials.clientId)
-      .setAudience(tokenUrl)
-      .setJti(crypto.randomUUID())
-      .setExpirationTime(Math.floor(this.now() / 1000) + ASSERTION_LIFETIME_S)
-      .sign(privateKey);
+    const assertion = await this.assertion(tokenUrl);
     const form = new URLSearchParams({
       grant_type: "client_credentials",
       scope: this.credentials.scope,
@@ -114,7 +120,16 @@ export class BackendToken {
         body: form.toString(),
       });
     } catch (error) {
-      throw new BulkError("network", `cannot reach the token endpoint ${tokenUrl} (${String(error)})`);
+      throw new BulkError(
+        "network",
+        `cannot reach the token endpoint ${tokenUrl} (${String(error)})`,
+        undefined,
+        {
+          what: "token-unreachable",
+          url: tokenUrl,
+          error: String(error),
+        },
+      );
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok || typeof body.access_token !== "string") {
@@ -133,5 +148,27 @@ export class BackendToken {
     this.current = { token: body.access_token, expiresAt: this.now() + lifetimeMs - margin };
     this.issued++;
     return body.access_token;
+  }
+
+  /**
+   * The signed `private_key_jwt` assertion. A key the JOSE library cannot use (an `alg` that does not fit its `kty`, a
+   * damaged or too short key) fails with the library's own words as the message, as before, and with them as facts.
+   */
+  private async assertion(tokenUrl: string): Promise<string> {
+    const key = signingKey(this.credentials.jwks);
+    try {
+      const privateKey = await importJWK(key, key.alg);
+      return await new SignJWT({})
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
+        .setIssuer(this.credentials.clientId)
+        .setSubject(this.credentials.clientId)
+        .setAudience(tokenUrl)
+        .setJti(crypto.randomUUID())
+        .setExpirationTime(Math.floor(this.now() / 1000) + ASSERTION_LIFETIME_S)
+        .sign(privateKey);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new BulkError("usage", message, undefined, { what: "key-unusable", error: message });
+    }
   }
 }

@@ -38,7 +38,14 @@ export type BulkErrorFacts =
     }
   | { readonly what: "timeout"; readonly duration: string }
   | { readonly what: "no-manifest"; readonly url: string }
-  | { readonly what: "unreachable"; readonly url: string; readonly error: string };
+  | { readonly what: "unreachable"; readonly url: string; readonly error: string }
+  /** The JWKS holds no private RS384 / ES384 key with a kid. */
+  | { readonly what: "no-signing-key" }
+  /** The signing key was found but cannot sign (`error`: the JOSE library's own words). */
+  | { readonly what: "key-unusable"; readonly error: string }
+  /** SMART discovery: `url` (the smart-configuration) gave no token_endpoint. */
+  | { readonly what: "no-token-endpoint"; readonly url: string; readonly status: number }
+  | { readonly what: "token-unreachable"; readonly url: string; readonly error: string };
 
 export class BulkError extends Error {
   constructor(

@@ -70,6 +70,14 @@ export function kickOffUrl(request: ExportRequest): string {
 
 /** The text of an OperationOutcome's issues, one per line (`severity: text`). */
 export function outcomeText(body: unknown): string[] {
+  return outcomeIssues(body).map((issue) => `${issue.severity}: ${issue.text ?? "no details"}`);
+}
+
+/**
+ * An OperationOutcome's issues as data: the severity code (`error` when absent) and the server's text (details.text,
+ * diagnostics or the code; undefined when the issue has none).
+ */
+export function outcomeIssues(body: unknown): { severity: string; text: string | undefined }[] {
   const issues = (body as { resourceType?: unknown; issue?: unknown } | null)?.issue;
   if (!Array.isArray(issues)) return [];
   return issues.map((raw) => {
@@ -82,7 +90,7 @@ export function outcomeText(body: unknown): string[] {
     const text = [issue.details?.text, issue.diagnostics, issue.code].find(
       (v): v is string => typeof v === "string",
     );
-    return `${typeof issue.severity === "string" ? issue.severity : "error"}: ${text ?? "no details"}`;
+    return { severity: typeof issue.severity === "string" ? issue.severity : "error", text };
   });
 }
 

@@ -6,6 +6,7 @@
  * at the end, when the file does not end with a newline.
  */
 import { Transform, type TransformCallback } from "node:stream";
+import { type CliText, cliText } from "./messages";
 
 const OPEN_BRACE = 0x7b;
 const NEWLINE = 0x0a;
@@ -60,9 +61,10 @@ export class LineCounter extends Transform {
 
   /**
    * Why the file looks cut short: a last line without its newline that is not a whole JSON resource, or fewer lines
-   * than the manifest's `count`. Undefined for a whole file; then `lines` includes such a whole last line.
+   * than the manifest's `count`, as a message (the counts as they are, `1 resources` in English too). Undefined for a
+   * whole file; then `lines` includes such a whole last line.
    */
-  truncation(expected: number | undefined): string | undefined {
+  truncation(expected: number | undefined): CliText | undefined {
     const last = this.text(Buffer.concat(this.tail));
     this.tail = [];
     if (last.trim() !== "") {
@@ -70,11 +72,11 @@ export class LineCounter extends Transform {
         JSON.parse(last);
         this.lines++;
       } catch {
-        return `the download was cut short (its last line is incomplete after ${String(this.lines)} resources)`;
+        return cliText("export.cutShort", { lines: String(this.lines) });
       }
     }
     if (expected !== undefined && this.lines !== expected)
-      return `the download holds ${String(this.lines)} resources, the manifest says ${String(expected)}`;
+      return cliText("export.countDiffers", { lines: String(this.lines), expected: String(expected) });
     return undefined;
   }
 }

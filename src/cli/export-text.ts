@@ -49,6 +49,18 @@ export function exportErrorText(error: unknown): CliText {
     case "unreachable":
       text = cliText("export.unreachable", { url: facts.url, error: facts.error });
       break;
+    case "no-signing-key":
+      text = cliText("export.noSigningKey");
+      break;
+    case "key-unusable":
+      text = cliText("export.keyUnusable", { error: facts.error });
+      break;
+    case "no-token-endpoint":
+      text = cliText("export.noTokenEndpoint", { url: facts.url, status: String(facts.status) });
+      break;
+    case "token-unreachable":
+      text = cliText("export.tokenUnreachable", { url: facts.url, error: facts.error });
+      break;
   }
   return { ...text, english };
 }

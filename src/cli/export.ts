@@ -28,6 +28,7 @@ import {
   type ExportRequest,
   formatDuration,
   type ManifestFile,
+  outcomeIssues,
   outcomeText,
 } from "../bulk/export-client";
 import { PATIENT_RESOURCE_TYPES } from "../fhir/patient-membership";
@@ -36,7 +37,7 @@ import { EMPTY_CODE_MAP } from "../fhir/code-map";
 import type { Locale } from "../i18n/locales";
 import { LineCounter } from "./export-lines";
 import { exportErrorText } from "./export-text";
-import { type CliText, cliText, renderText } from "./messages";
+import { type CliText, type CliValue, cliText, renderText } from "./messages";
 import { Progress } from "./progress";
 import type { ReviewIo } from "./review";
 
@@ -90,7 +91,10 @@ export interface ExportResult {
   /** 0 complete; 2 usage error; 4 incomplete or failed (resumable); 130 cancelled. */
   readonly exitCode: 0 | 2 | 4 | 130;
   readonly complete: boolean;
-  /** What is missing from the folder: types the server reported errors for, and files not downloaded. */
+  /**
+   * What is missing from the folder: types the server reported errors for, and files not downloaded, worded in the
+   * run's locale (`her2 review --from` names them).
+   */
   readonly missing: readonly string[];
   /** Tokens obtained during the run. */
   readonly tokens: number;
@@ -143,11 +147,16 @@ export async function runExport(
   };
   const progress = new Progress(io.stderr);
   let jwks: JSONWebKeySet;
+  const noKeys = new Error("no keys array");
   try {
     jwks = JSON.parse(readFileSync(options.keyFile, "utf8")) as JSONWebKeySet;
-    if (!Array.isArray(jwks.keys)) throw new Error("no keys array");
+    if (!Array.isArray(jwks.keys)) throw noKeys;
   } catch (error) {
-    const values = { file: options.keyFile, error: errorText(error) };
+    // The parser's or the file system's own words as they are; only our own reason is worded in the locale.
+    const values = {
+      file: options.keyFile,
+      error: error === noKeys ? cliText("export.noKeysArray") : errorText(error),
+    };
     io.stderr.write(`${renderText(locale, cliText("export.keyFile", values))}\n`);
     return { exitCode: 2, complete: false, missing: [], tokens: 0 };
   }
@@ -201,7 +210,7 @@ export async function runExport(
   });
   const resumeHint = cliText("export.resumeHint", { path: statePath });
   const stopped = (error: unknown): ExportResult => {
-    const missing = missingFiles(state);
+    const missing = missingFiles(state, locale);
     if (error instanceof BulkError && error.kind === "cancelled")
       return { exitCode: 130, complete: false, missing, tokens: token.issued };
     const done = (state.files ?? []).filter((f) => f.done).length;
@@ -221,7 +230,7 @@ export async function runExport(
       say(cliText(deleted ? "export.cancelledDeleted" : "export.cancelledKept"));
     } else say(cliText("export.cancelled"));
     rmSync(statePath, { force: true });
-    return { exitCode: 130, complete: false, missing: missingFiles(state), tokens: token.issued };
+    return { exitCode: 130, complete: false, missing: missingFiles(state, locale), tokens: token.issued };
   };
 
   const phases: ExportPhases = { kickOffMs: 0, pollMs: 0, downloadMs: 0 };
@@ -294,24 +303,33 @@ export async function runExport(
     phaseEnd("downloadMs");
     if (signal?.aborted) return await cancel();
 
-    // STU2: error[] holds OperationOutcome files; they are shown, and their issues make the export incomplete.
-    const serverErrors: string[] = [];
+    // STU2: error[] holds OperationOutcome files; they are shown, and their issues make the export incomplete. The
+    // severity code and the server's text are shown as they came.
+    const serverErrors: { severity: string; text: CliValue }[] = [];
     for (const file of files.filter((f) => f.type === "OperationOutcome" && f.done)) {
       for (const line of readFileSync(join(options.out, file.name), "utf8").split("\n")) {
         if (line.trim() === "") continue;
+        let issues: ReturnType<typeof outcomeIssues>;
         try {
-          serverErrors.push(...outcomeText(JSON.parse(line)));
+          issues = outcomeIssues(JSON.parse(line));
         } catch {
-          serverErrors.push(`error: unreadable OperationOutcome line in ${file.name}`);
+          serverErrors.push({
+            severity: "error",
+            text: cliText("export.outcomeUnreadable", { file: file.name }),
+          });
+          continue;
         }
+        for (const issue of issues)
+          serverErrors.push({ severity: issue.severity, text: issue.text ?? cliText("export.noDetails") });
       }
     }
-    for (const text of serverErrors) say(cliText("export.serverReported", { text }));
+    for (const issue of serverErrors)
+      say(cliText("export.serverReported", { text: cliText("export.outcomeIssue", issue) }));
     const missing = [
-      ...failed.map((f) => `${f.name} (${f.type})`),
+      ...failed.map((f) => missingFile(f, locale)),
       ...serverErrors
-        .filter((t) => /^(error|fatal):/.test(t))
-        .map((t) => `server error: ${t.replace(/^\w+: /, "")}`),
+        .filter((issue) => issue.severity === "error" || issue.severity === "fatal")
+        .map((issue) => renderText(locale, cliText("export.missingServerError", { text: issue.text }))),
     ];
     if (failed.length > 0) {
       say(
@@ -376,8 +394,21 @@ function fileStates(manifest: ExportManifest): FileState[] {
   ];
 }
 
-function missingFiles(state: State): string[] {
-  return (state.files ?? []).filter((f) => !f.done).map((f) => `${f.name} (${f.type})`);
+/** The files not downloaded, as `her2 review --from` names them (export-command.ts), in `locale`. */
+function missingFiles(state: State, locale: Locale): string[] {
+  return (state.files ?? []).filter((f) => !f.done).map((f) => missingFile(f, locale));
+}
+
+function missingFile(file: FileState, locale: Locale): string {
+  return renderText(locale, cliText("export.missingFile", { file: file.name, type: file.type }));
+}
+
+/** A file that could not be downloaded: why, as a message; the error's message is its English. */
+class FileFailure extends Error {
+  constructor(readonly text: CliText) {
+    super(renderText("en", text));
+    this.name = "FileFailure";
+  }
 }
 
 interface DownloadContext {
@@ -434,7 +465,8 @@ async function downloadAll(
       } catch (error) {
         if (ctx.signal?.aborted) return;
         failed.push(file);
-        ctx.say(cliText("diag.at", { where: file.name, message: errorText(error) }));
+        const message = error instanceof FileFailure ? error.text : exportErrorText(error);
+        ctx.say(cliText("diag.at", { where: file.name, message }));
       }
     }
   };
@@ -460,7 +492,7 @@ async function downloadFile(
   const part = `${path}.part`;
   for (let failures = 1; ; failures++) {
     let response: Response | undefined;
-    let problem: string;
+    let problem: CliText;
     try {
       response = await client.send(
         file.url,
@@ -480,18 +512,22 @@ async function downloadFile(
       } else {
         const body: unknown = await response.json().catch(() => undefined);
         const said = outcomeText(body);
-        problem = `HTTP ${String(response.status)}${said.length > 0 ? ` (${said.join("; ")})` : ""}`;
-        if (response.status !== 429 && response.status < 500)
-          throw new BulkError("server", problem, response.status);
+        const status = String(response.status);
+        problem =
+          said.length > 0
+            ? cliText("export.fileHttpSaid", { status, said: said.join("; ") })
+            : cliText("export.fileHttp", { status });
+        if (response.status !== 429 && response.status < 500) throw new FileFailure(problem);
       }
     } catch (error) {
       if (signal?.aborted) throw new BulkError("cancelled", "cancelled");
-      if (error instanceof BulkError && error.kind !== "network") throw error;
-      problem = errorText(error);
+      if (error instanceof FileFailure || (error instanceof BulkError && error.kind !== "network"))
+        throw error;
+      problem = exportErrorText(error);
     }
     rmSync(part, { force: true });
     if (failures > client.backoff.retries)
-      throw new BulkError("server", `${problem}, after ${String(failures)} attempts`);
+      throw new FileFailure(cliText("export.afterAttempts", { problem, count: String(failures) }));
     await client.sleep(client.waitMs(failures, response), signal);
   }
 }

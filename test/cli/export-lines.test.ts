@@ -8,10 +8,11 @@ import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { LineCounter } from "../../src/cli/export-lines";
+import { type CliText, renderText } from "../../src/cli/messages";
 
 interface Counted {
   lines: number;
-  truncation: string | undefined;
+  truncation: CliText | undefined;
   passed: Buffer;
   bytes: number;
 }
@@ -89,14 +90,23 @@ describe("LineCounter", () => {
   it("reports a last line cut in the middle", async () => {
     const cut = `${resource("a", "x")}\n${resource("b", "y").slice(0, 20)}`;
     const result = await count(Buffer.from(cut), [5, 30]);
-    expect(result.truncation).toBe(
+    const truncation = result.truncation ?? { id: "text.plain" };
+    // English as it was before it became a message, byte for byte.
+    expect(renderText("en", truncation)).toBe(
       "the download was cut short (its last line is incomplete after 1 resources)",
     );
+    expect(renderText("es", truncation)).toBe(
+      "la descarga quedó incompleta (su última línea está cortada después de 1 recursos)",
+    );
+    expect(renderText("zh-CN", truncation)).toBe("下载被截断（在 1 个资源之后，最后一行不完整）");
   });
 
   it("reports fewer resources than the manifest's count", async () => {
     const result = await count(Buffer.from(`${resource("a", "x")}\n`), [], 2);
-    expect(result.truncation).toBe("the download holds 1 resources, the manifest says 2");
+    const truncation = result.truncation ?? { id: "text.plain" };
+    expect(renderText("en", truncation)).toBe("the download holds 1 resources, the manifest says 2");
+    expect(renderText("es", truncation)).toBe("la descarga contiene 1 recursos, el manifiesto indica 2");
+    expect(renderText("zh-CN", truncation)).toBe("下载内容有 1 个资源，清单中为 2 个");
   });
 
   it("reads a byte order mark at the start of the file as a decoder of the file would", async () => {

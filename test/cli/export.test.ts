@@ -74,6 +74,8 @@ async function exportFrom(
     onRequest?: (r: Recorded) => void;
     tty?: boolean;
     onFileDone?: (path: string) => void;
+    /** The fetch under the recording one (a test's own answers); default the real one. */
+    fetch?: typeof fetch;
   } = {},
 ): Promise<Run> {
   const stderr = new Sink();
@@ -88,7 +90,7 @@ async function exportFrom(
     };
     requests.push(r);
     more.onRequest?.(r);
-    return fetch(input, init);
+    return (more.fetch ?? fetch)(input, init);
   };
   const result = await runExport(
     {
@@ -618,5 +620,265 @@ describe("her2 export / review --from: usage", () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`her2: cannot create the --out folder ${out} (`);
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
+
+/**
+ * The lines about files and the server's errors in --locale es / zh-CN, over the real flow: the sentence in the locale
+ * around the facts (file names, HTTP statuses, severity codes, the server's words), as they came. English stays what
+ * it was, byte for byte: the old lines are written out here.
+ */
+describe("her2 export --locale: the files' and the server's lines", { timeout: 30_000 }, () => {
+  /** Words of the English sentences these lines had; none may remain once the server's own words are taken out. */
+  const ENGLISH =
+    /\b(the download|cut short|incomplete after|holds|manifest says|attempts|server error|the server reported|unreadable|no details|cannot|names no|refused|key file|holds no|no keys)\b/;
+  const serverWords = (line: string, ...said: string[]): string =>
+    said.reduce((rest, words) => rest.split(words).join(""), line);
+
+  it("a file that 404s: its line and the missing file in es / zh-CN; English as before", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-404", resourceType: "Condition" }] });
+    const gone = "The file Condition.000.ndjson is gone (sandbox fault file-404:Condition)";
+    const english = await exportFrom(s);
+    expect(english.stderr).toContain(`her2 export: Condition.000.ndjson: HTTP 404 (error: ${gone})\n`);
+    expect(english.missing).toEqual(["Condition.000.ndjson (Condition)"]);
+    const es = await exportFrom(s, { locale: "es" });
+    expect(es.exitCode).toBe(4);
+    // Only facts: the status, the severity code and the server's words.
+    expect(es.stderr).toContain(`her2 export: Condition.000.ndjson: HTTP 404 (error: ${gone})\n`);
+    expect(es.missing).toEqual(["Condition.000.ndjson (Condition)"]);
+    const zh = await exportFrom(s, { locale: "zh-CN" });
+    expect(zh.exitCode).toBe(4);
+    expect(zh.stderr).toContain(`her2 export: Condition.000.ndjson：HTTP 404（error: ${gone}）\n`);
+    expect(zh.missing).toEqual(["Condition.000.ndjson（Condition）"]);
+    for (const run of [es, zh]) expect(serverWords(run.stderr, gone)).not.toMatch(ENGLISH);
+  });
+
+  it("a download cut short after the retries: why, and the attempts, in es / zh-CN; English as before", async () => {
+    const s = await sandbox({ faults: [{ kind: "file-truncate", resourceType: "Observation", times: 12 }] });
+    const english = await exportFrom(s);
+    expect(english.stderr).toContain(
+      "her2 export: Observation.000.ndjson: the download was cut short (its last line is incomplete after 1 resources), after 4 attempts\n",
+    );
+    const es = await exportFrom(s, { locale: "es" });
+    expect(es.exitCode).toBe(4);
+    expect(es.stderr).toContain(
+      "her2 export: Observation.000.ndjson: la descarga quedó incompleta (su última línea está cortada después de 1 recursos), tras 4 intentos\n",
+    );
+    const zh = await exportFrom(s, { locale: "zh-CN" });
+    expect(zh.exitCode).toBe(4);
+    expect(zh.stderr).toContain(
+      "her2 export: Observation.000.ndjson：下载被截断（在 1 个资源之后，最后一行不完整），已尝试 4 次\n",
+    );
+    for (const run of [es, zh]) expect(run.stderr).not.toMatch(ENGLISH);
+  });
+
+  it("a file with fewer resources than the manifest says, in es / zh-CN; English as before", async () => {
+    const s = await sandbox();
+    // Every file served without its last line: whole lines, fewer than the manifest's count.
+    const short: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = input instanceof Request ? input.url : input.toString();
+      if (!url.includes("/Medication.000") || !response.ok) return response;
+      const lines = (await response.text()).trimEnd().split("\n");
+      return new Response(lines.length > 1 ? `${lines.slice(0, -1).join("\n")}\n` : "", { status: 200 });
+    };
+    const runs = await Promise.all(
+      (["en", "es", "zh-CN"] as const).map((locale) => exportFrom(s, { locale }, { fetch: short })),
+    );
+    const [english, es, zh] = runs.map((run) => run.stderr);
+    expect(english).toContain(
+      "her2 export: Medication.000.ndjson: the download holds 0 resources, the manifest says 1, after 4 attempts\n",
+    );
+    expect(es).toContain(
+      "her2 export: Medication.000.ndjson: la descarga contiene 0 recursos, el manifiesto indica 1, tras 4 intentos\n",
+    );
+    expect(zh).toContain(
+      "her2 export: Medication.000.ndjson：下载内容有 0 个资源，清单中为 1 个，已尝试 4 次\n",
+    );
+    expect(runs.map((run) => run.exitCode)).toEqual([4, 4, 4]);
+  });
+
+  it("the manifest's error[]: the server's issue and what was not exported, in es / zh-CN; English as before", async () => {
+    const said = "MedicationRequest could not be exported (sandbox fault manifest-error:MedicationRequest)";
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const english = await exportFrom(s);
+    expect(english.stderr).toContain(`her2 export: the server reported: error: ${said}\n`);
+    expect(english.missing).toEqual([`server error: ${said}`]);
+    const es = await exportFrom(s, { locale: "es" });
+    expect(es.exitCode).toBe(4);
+    expect(es.stderr).toContain(`her2 export: el servidor informó: error: ${said}\n`);
+    expect(es.missing).toEqual([`error del servidor: ${said}`]);
+    const zh = await exportFrom(s, { locale: "zh-CN" });
+    expect(zh.exitCode).toBe(4);
+    expect(zh.stderr).toContain(`her2 export: 服务器报告：error: ${said}\n`);
+    expect(zh.missing).toEqual([`服务器错误：${said}`]);
+    for (const run of [es, zh]) expect(serverWords(run.stderr, said)).not.toMatch(ENGLISH);
+  });
+
+  it("her2 review --from --locale zh-CN: the server's errors named as not exported, in Chinese", async () => {
+    const said = "MedicationRequest could not be exported (sandbox fault manifest-error:MedicationRequest)";
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const stderr = new Sink();
+    const stdout = new Sink();
+    expect(await runCli([...reviewFrom(`${s.url}/fhir`), "--locale", "zh-CN"], { stdout, stderr })).toBe(4);
+    expect(stdout.text).toBe("");
+    expect(stderr.text).toContain(`her2 review：未审查：导出不完整（服务器错误：${said}）\n`);
+    const english = new Sink();
+    expect(await runCli(reviewFrom(`${s.url}/fhir`), { stdout: new Sink(), stderr: english })).toBe(4);
+    expect(english.text).toContain(
+      `her2 review: not reviewed: the export is incomplete (server error: ${said})\n`,
+    );
+  });
+
+  it("an unreadable OperationOutcome line and an issue without text, in es / zh-CN; English as before", async () => {
+    const s = await sandbox({ faults: [{ kind: "manifest-error", resourceType: "MedicationRequest" }] });
+    const serving =
+      (body: string): typeof fetch =>
+      async (input, init) => {
+        const url = input instanceof Request ? input.url : input.toString();
+        if (!url.includes("/errors-MedicationRequest")) return fetch(input, init);
+        return new Response(body, { status: 200 });
+      };
+    const bad = serving("{not json\n");
+    const bare = serving('{"resourceType":"OperationOutcome","issue":[{"severity":"fatal"}]}\n');
+    const run = (locale: "en" | "es" | "zh-CN", fetchFn: typeof fetch): Promise<Run> =>
+      exportFrom(s, { locale }, { fetch: fetchFn });
+    const file = "OperationOutcome.000.ndjson";
+
+    const english = await run("en", bad);
+    expect(english.exitCode).toBe(4);
+    expect(english.stderr).toContain(
+      `her2 export: the server reported: error: unreadable OperationOutcome line in ${file}\n`,
+    );
+    expect(english.missing).toEqual([`server error: unreadable OperationOutcome line in ${file}`]);
+    const es = await run("es", bad);
+    expect(es.stderr).toContain(
+      `her2 export: el servidor informó: error: línea de OperationOutcome ilegible en ${file}\n`,
+    );
+    expect(es.missing).toEqual([`error del servidor: línea de OperationOutcome ilegible en ${file}`]);
+    const zh = await run("zh-CN", bad);
+    expect(zh.stderr).toContain(
+      `her2 export: 服务器报告：error: ${file} 中有无法读取的 OperationOutcome 行\n`,
+    );
+    expect(zh.missing).toEqual([`服务器错误：${file} 中有无法读取的 OperationOutcome 行`]);
+
+    const englishBare = await run("en", bare);
+    expect(englishBare.stderr).toContain("her2 export: the server reported: fatal: no details\n");
+    expect(englishBare.missing).toEqual(["server error: no details"]);
+    const esBare = await run("es", bare);
+    expect(esBare.stderr).toContain("her2 export: el servidor informó: fatal: sin detalles\n");
+    const zhBare = await run("zh-CN", bare);
+    expect(zhBare.stderr).toContain("her2 export: 服务器报告：fatal: 无详细信息\n");
+    expect(zhBare.missing).toEqual(["服务器错误：无详细信息"]);
+    for (const r of [es, zh, esBare, zhBare]) {
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).not.toMatch(ENGLISH);
+    }
+  });
+});
+
+/** The key file and the token endpoint's discovery, in --locale es / zh-CN (the errors of src/bulk/backend-token.ts). */
+describe("her2 export --locale: the key and the token endpoint", { timeout: 30_000 }, () => {
+  const jwksFile = (jwks: unknown): string => {
+    const file = join(tempDir(), "jwks.json");
+    writeFileSync(file, JSON.stringify(jwks));
+    return file;
+  };
+  const sandboxKey =
+    (JSON.parse(readFileSync(KEY_FILE, "utf8")) as { keys: Record<string, unknown>[] }).keys[0] ?? {};
+  /** The `failed:` line of a run in each locale, and the exit codes. */
+  const failedLines = async (
+    s: RunningSandbox,
+    options: Partial<ExportOptions>,
+    fetchFn?: typeof fetch,
+  ): Promise<{ en: string; es: string; zh: string; codes: number[] }> => {
+    const runs = await Promise.all(
+      (["en", "es", "zh-CN"] as const).map((locale) =>
+        exportFrom(s, { ...options, locale }, fetchFn ? { fetch: fetchFn } : {}),
+      ),
+    );
+    const [en = "", es = "", zh = ""] = runs.map((run) => run.stderr.split("\n")[0] ?? "");
+    return { en, es, zh, codes: runs.map((run) => run.exitCode) };
+  };
+
+  it("a JWKS without a private RS384 / ES384 key with a kid", async () => {
+    const publicKey = Object.fromEntries(Object.entries(sandboxKey).filter(([name]) => name !== "d"));
+    const lines = await failedLines(await sandbox(), { keyFile: jwksFile({ keys: [publicKey] }) });
+    expect(lines.codes).toEqual([4, 4, 4]);
+    expect(lines.en).toBe(
+      "her2 export: failed: the key file holds no private RS384 or ES384 key with a kid (SMART Backend Services needs one)",
+    );
+    expect(lines.es).toBe(
+      "her2 export: error: el archivo de claves no contiene ninguna clave privada RS384 o ES384 con kid (SMART Backend Services necesita una)",
+    );
+    expect(lines.zh).toBe(
+      "her2 export: 失败：密钥文件中没有带 kid 的 RS384 或 ES384 私钥（SMART Backend Services 需要一个）",
+    );
+  });
+
+  it("a key whose alg does not fit it: the JOSE library's words as they came", async () => {
+    const lines = await failedLines(await sandbox(), {
+      keyFile: jwksFile({ keys: [{ ...sandboxKey, alg: "RS384" }] }),
+    });
+    expect(lines.codes).toEqual([4, 4, 4]);
+    const jose = /^her2 export: failed: (.+)$/.exec(lines.en)?.[1] ?? "";
+    expect(jose).not.toBe("");
+    expect(lines.es).toBe(
+      `her2 export: error: la clave del archivo de claves no sirve para firmar la aserción (${jose})`,
+    );
+    expect(lines.zh).toBe(`her2 export: 失败：密钥文件中的密钥无法用于签署断言（${jose}）`);
+  });
+
+  it("a server that names no token endpoint, and a token endpoint that cannot be reached", async () => {
+    const s = await sandbox();
+    const discovery = `${s.url}/nothing/.well-known/smart-configuration`;
+    const none = await failedLines(s, { from: `${s.url}/nothing` });
+    expect(none.codes).toEqual([4, 4, 4]);
+    const status = /\(HTTP (\d+)\)$/.exec(none.en)?.[1] ?? "";
+    expect(none.en).toBe(`her2 export: failed: ${discovery} names no token_endpoint (HTTP ${status})`);
+    expect(none.es).toBe(`her2 export: error: ${discovery} no indica ningún token_endpoint (HTTP ${status})`);
+    expect(none.zh).toBe(`her2 export: 失败：${discovery} 未给出 token_endpoint（HTTP ${status}）`);
+
+    const token = "http://127.0.0.1:9/token";
+    const elsewhere: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : input.toString();
+      if (url.endsWith("/.well-known/smart-configuration"))
+        return Promise.resolve(Response.json({ token_endpoint: token }));
+      return fetch(input, init);
+    };
+    const lost = await failedLines(s, {}, elsewhere);
+    expect(lost.codes).toEqual([4, 4, 4]);
+    const reason =
+      /^her2 export: failed: cannot reach the token endpoint \S+ \((.+)\)$/.exec(lost.en)?.[1] ?? "";
+    expect(reason).not.toBe("");
+    expect(lost.en).toBe(`her2 export: failed: cannot reach the token endpoint ${token} (${reason})`);
+    expect(lost.es).toBe(
+      `her2 export: error: no se puede conectar con el endpoint de tokens ${token} (${reason})`,
+    );
+    expect(lost.zh).toBe(`her2 export: 失败：无法连接令牌端点 ${token}（${reason}）`);
+  });
+
+  it("a server that cannot be reached at all: its discovery URL, in es / zh-CN", async () => {
+    const s = await sandbox();
+    const base = "http://127.0.0.1:9/fhir";
+    const lines = await failedLines(s, { from: base });
+    expect(lines.codes).toEqual([4, 4, 4]);
+    const discovery = `${base}/.well-known/smart-configuration`;
+    const reason = /^her2 export: failed: cannot reach \S+ \((.+)\)$/.exec(lines.en)?.[1] ?? "";
+    expect(reason).not.toBe("");
+    expect(lines.en).toBe(`her2 export: failed: cannot reach ${discovery} (${reason})`);
+    expect(lines.es).toBe(`her2 export: error: no se puede conectar con ${discovery} (${reason})`);
+    expect(lines.zh).toBe(`her2 export: 失败：无法连接 ${discovery}（${reason}）`);
+  });
+
+  it("a key file without a keys array: the reason in es / zh-CN, a usage error in each", async () => {
+    const file = jwksFile({ kty: "EC" });
+    const lines = await failedLines(await sandbox(), { keyFile: file });
+    expect(lines.codes).toEqual([2, 2, 2]);
+    expect(lines.en).toBe(`her2: cannot read the key file ${file} as a JWKS (no keys array)`);
+    expect(lines.es).toBe(
+      `her2: no se puede leer el archivo de claves ${file} como JWKS (no tiene un arreglo keys)`,
+    );
+    expect(lines.zh).toBe(`her2：无法将密钥文件 ${file} 读取为 JWKS（没有 keys 数组）`);
   });
 });
