@@ -3,14 +3,15 @@
  * [--as-of YYYY-MM-DD] [--flag CODE]... [--status STATUS]... [--code-map FILE] [--out FILE]`, parsed with commander. Usage errors become one line on
  * stderr and exit code 2 (commander's own default would be exit 1 and a multi-line message).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import type { FlagCode, Her2Status } from "../domain";
 import { type Locale, SUPPORTED_LOCALES } from "../i18n/locales";
 import { FLAG_CODES, isFlagCode, isStatus, STATUSES } from "./filters";
 import { FORMAT_NAMES, type FormatName } from "./formats";
 import type { ExportOptions } from "./export";
-import { localeFromEnvironment, localeOption } from "./messages";
+import { type CliText, cliText, localeFromEnvironment, localeOption } from "./messages";
 import type { ReviewIo, ReviewOptions } from "./review";
+import { argvLocale, commanderLine, rejectValue, usageLine } from "./usage";
 
 export type ParsedArgs =
   | { kind: "review"; options: ReviewOptions }
@@ -38,13 +39,13 @@ interface ExportFlags {
 
 function positiveInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of 1 or more.");
+  if (!Number.isInteger(n) || n < 1) rejectValue(cliText("usage.wholeNumber"));
   return n;
 }
 
 function parseInstant(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
-    throw new InvalidArgumentError("expected a FHIR instant, e.g. 2026-01-01T00:00:00Z.");
+    rejectValue(cliText("usage.instant", { example: "2026-01-01T00:00:00Z" }));
   return value;
 }
 
@@ -71,16 +72,17 @@ function addExportOptions(command: Command, outRequired: boolean): Command {
     .option("--max-wait <minutes>", "give up waiting for the server after this long", positiveInteger, 360);
 }
 
-function exportOptions(flags: ExportFlags, defaultOut: boolean, locale: Locale): ExportOptions | string {
-  if (flags.from === undefined) return "missing --from <FHIR base URL>";
+/** The export's options, or the usage error that stops it. */
+function exportOptions(flags: ExportFlags, defaultOut: boolean, locale: Locale): ExportOptions | CliText {
+  if (flags.from === undefined) return cliText("usage.missingFrom");
   try {
     const url = new URL(flags.from);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return "--from must be an http(s) URL";
+    if (url.protocol !== "http:" && url.protocol !== "https:") return cliText("usage.fromNotHttp");
   } catch {
-    return `--from is not a URL: ${flags.from}`;
+    return cliText("usage.fromNotUrl", { value: flags.from });
   }
   const out = flags.out ?? (defaultOut ? `export-${flags.group ?? "patients"}` : undefined);
-  if (out === undefined) return "missing --out <folder>";
+  if (out === undefined) return cliText("usage.missingOut");
   return {
     from: flags.from,
     group: flags.group,
@@ -114,15 +116,14 @@ export function localDate(now: Date): string {
 }
 
 function parseDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError("expected a date as YYYY-MM-DD, e.g. 2026-11-25.");
+  if (!isIsoDate(value)) rejectValue(cliText("usage.date", { format: "YYYY-MM-DD", example: "2026-11-25" }));
   return value;
 }
 
 /** A value option that may be given once: a second one is a usage error, not the last one silently winning. */
 function onlyOnce(name: string): (value: string, previous: string | undefined) => string {
   return (value, previous) => {
-    if (previous !== undefined)
-      throw new InvalidArgumentError(`give ${name} once (one file holds the whole map).`);
+    if (previous !== undefined) rejectValue(cliText("usage.once", { option: name }));
     return value;
   };
 }
@@ -130,19 +131,17 @@ function onlyOnce(name: string): (value: string, previous: string | undefined) =
 function parseLocale(value: string): Locale {
   const locale = localeOption(value);
   if (locale === undefined)
-    throw new InvalidArgumentError(
-      `expected one of: ${SUPPORTED_LOCALES.join(", ")} (or a tag such as es-MX).`,
-    );
+    rejectValue(cliText("usage.locale", { locales: SUPPORTED_LOCALES.join(", "), example: "es-MX" }));
   return locale;
 }
 
 function collectFlag(value: string, previous: FlagCode[] | undefined): FlagCode[] {
-  if (!isFlagCode(value)) throw new InvalidArgumentError(`expected one of: ${FLAG_CODES.join(", ")}.`);
+  if (!isFlagCode(value)) rejectValue(cliText("usage.oneOf", { values: FLAG_CODES.join(", ") }));
   return [...(previous ?? []), value];
 }
 
 function collectStatus(value: string, previous: Her2Status[] | undefined): Her2Status[] {
-  if (!isStatus(value)) throw new InvalidArgumentError(`expected one of: ${STATUSES.join(", ")}.`);
+  if (!isStatus(value)) rejectValue(cliText("usage.oneOf", { values: STATUSES.join(", ") }));
   return [...(previous ?? []), value];
 }
 
@@ -170,7 +169,8 @@ interface ReviewFlags extends Partial<ExportFlags> {
 }
 
 /**
- * Parses the arguments after `her2`. Help goes to stdout (exit 0), usage errors to stderr (exit 2).
+ * Parses the arguments after `her2`. Help goes to stdout (exit 0, commander's English), usage errors to stderr (exit 2)
+ * in the locale: `--locale`, else the environment's; an error found before `--locale` was read still uses it (usage.ts).
  * @param today The default for `--as-of`.
  * @param env Where the locale comes from without `--locale` (LC_ALL, LC_MESSAGES, LANG).
  */
@@ -183,21 +183,28 @@ export function parseArgs(
   if (argv.length === 0) {
     // Commander would print the whole help on stderr; a usage error is one line.
     io.stderr.write(
-      "her2: error: missing command: try 'her2 review <file-or-folder>...' (see 'her2 --help')\n",
+      usageLine(
+        localeFromEnvironment(env),
+        cliText("usage.missingCommand", { command: "her2 review <file-or-folder>..." }),
+        "her2 --help",
+      ),
     );
     return { kind: "exit", code: 2 };
   }
   let parsed: ParsedArgs | undefined;
-  let usage: string | undefined;
+  /** A usage error found once the options were read, and the locale they name. */
+  let usage: { text: CliText; locale: Locale } | undefined;
+  /** Commander's error message, written once its code is known (below). */
+  let commanderError: string | undefined;
   const program = new Command("her2")
     .description("HER2 status in breast cancer (ASCO/CAP 2018, 2023 update): chart review from FHIR files.")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      // One line, prefixed like every other message of the command.
-      outputError: (text, write) => {
-        write(`her2: ${text.trim().replace(/\s*\n\s*/g, " ")} (see 'her2 review --help')\n`);
+      // Written below as one line, prefixed like every other message of the command, in the locale.
+      outputError: (text) => {
+        commanderError = text;
       },
     });
   const reviewCommand = program
@@ -230,6 +237,7 @@ export function parseArgs(
     )
     .addHelpText("after", EXAMPLES);
   addExportOptions(reviewCommand, false).action((inputs: string[], flags: ReviewFlags) => {
+    const locale = flags.locale ?? localeFromEnvironment(env);
     const review: ReviewOptions = {
       inputs,
       format: flags.format,
@@ -237,21 +245,21 @@ export function parseArgs(
       flags: flags.flag ?? [],
       statuses: flags.status ?? [],
       codeMapFile: flags.codeMap,
-      locale: flags.locale ?? localeFromEnvironment(env),
+      locale,
     };
     if (flags.from === undefined) {
       // Without --from, --out is the file the output goes to (e.g. the HTML report), instead of stdout.
       review.outFile = flags.out;
-      if (inputs.length === 0) usage = "missing files or folders to review, or --from <FHIR base URL>";
+      if (inputs.length === 0) usage = { text: cliText("usage.missingInputs"), locale };
       else parsed = { kind: "review", options: review };
       return;
     }
     if (inputs.length > 0) {
-      usage = "give files to review or --from <FHIR base URL>, not both";
+      usage = { text: cliText("usage.inputsAndFrom"), locale };
       return;
     }
-    const options = exportOptions(flags as ExportFlags, true, review.locale ?? "en");
-    if (typeof options === "string") usage = options;
+    const options = exportOptions(flags as ExportFlags, true, locale);
+    if ("id" in options) usage = { text: options, locale };
     else parsed = { kind: "export", options, review: { ...review, inputs: [options.out] } };
   });
   addExportOptions(
@@ -276,8 +284,9 @@ Examples:
   $ npx her2 review --from http://127.0.0.1:5173/fhir --group her2-breast-cancer --format table`,
     )
     .action((flags: ExportFlags) => {
-      const options = exportOptions(flags, false, flags.locale ?? localeFromEnvironment(env));
-      if (typeof options === "string") usage = options;
+      const locale = flags.locale ?? localeFromEnvironment(env);
+      const options = exportOptions(flags, false, locale);
+      if ("id" in options) usage = { text: options, locale };
       else parsed = { kind: "export", options };
     });
 
@@ -285,13 +294,17 @@ Examples:
     program.parse([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (commanderError !== undefined)
+        io.stderr.write(
+          commanderLine(argvLocale(argv, env), error.code, commanderError, "her2 review --help"),
+        );
       const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version";
       return { kind: "exit", code: ok ? 0 : 2 };
     }
     throw error;
   }
   if (usage !== undefined) {
-    io.stderr.write(`her2: error: ${usage} (see 'her2 --help')\n`);
+    io.stderr.write(usageLine(usage.locale, usage.text, "her2 --help"));
     return { kind: "exit", code: 2 };
   }
   return parsed ?? { kind: "exit", code: 2 };

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseCodeMap, type CodeMap } from "../fhir/code-map";
 import { errorMessage, UsageError } from "./diagnostics";
+import { cliText } from "./messages";
 
 /**
  * Reads and validates a code map file.
@@ -16,17 +17,18 @@ export function readCodeMapFile(path: string): CodeMap {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new UsageError(`code map ${path}: cannot be read (${errorMessage(error)})`);
+    throw new UsageError(cliText("usage.codeMapUnreadable", { path, error: errorMessage(error) }));
   }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    throw new UsageError(`code map ${path}: not JSON (${errorMessage(error)})`);
+    throw new UsageError(cliText("usage.codeMapNotJson", { path, error: errorMessage(error) }));
   }
   try {
     return parseCodeMap(json);
   } catch (error) {
-    throw new UsageError(`code map ${path}: ${errorMessage(error)}`);
+    // The FHIR layer's own words for what is wrong (src/fhir/code-map.ts), shown as they are.
+    throw new UsageError(cliText("usage.codeMapInvalid", { path, error: errorMessage(error) }));
   }
 }

@@ -13,9 +13,24 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A usage error or an input that is not FHIR JSON / NDJSON at all: one line on stderr, exit 2, no output. */
+/**
+ * A usage error or an input that is not FHIR JSON / NDJSON at all: one line on stderr, exit 2, no output. Made from a
+ * message (`text`), its `message` is the English rendering, and `usageMessage` renders it where it is written.
+ */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  /** The message, when it is one: rendered in the locale of the line it is written on. */
+  readonly text: CliText | undefined;
+
+  constructor(message: string | CliText) {
+    super(typeof message === "string" ? message : renderText("en", message));
+    this.text = typeof message === "string" ? undefined : message;
+  }
+}
+
+/** A usage error's text in `locale`: its message rendered, or its English `message` when it has none. */
+export function usageMessage(locale: Locale, error: UsageError): string {
+  return error.text === undefined ? error.message : renderText(locale, error.text);
 }
 
 /** Warnings shown per file; the rest are counted. */

@@ -12,7 +12,7 @@ import { Diagnostics, errorMessage, SkippedTypes, UsageError } from "./diagnosti
 import type { PatientIndex } from "./grouping";
 import { namedTypeNotRead, type InputFile } from "./inputs";
 import { scanLine, type LineSink } from "./line-scan";
-import { type CliText, cliText, renderText } from "./messages";
+import { type CliText, cliText } from "./messages";
 import { readNdjsonLines, type ByteRange, type NdjsonLine } from "./ndjson-reader";
 import {
   PARALLEL_SCAN_FROM_BYTES,
@@ -197,7 +197,9 @@ class NdjsonFileScan implements LineSink {
     else if (this.fhirLines === 0) {
       const first = this.heldBack[0];
       throw new UsageError(
-        `${path}: not FHIR NDJSON: no line is a FHIR resource${first ? ` (line 1: ${renderText("en", first.message)})` : ""}`,
+        first
+          ? cliText("usage.notNdjsonLine1", { path, message: first.message })
+          : cliText("usage.notNdjson", { path }),
       );
     }
     this.skipped.report(diagnostics);
@@ -303,7 +305,7 @@ export async function parseJsonFile(
     } catch {
       // not NDJSON either: reported below
     }
-    throw new UsageError(`${file.path}: not FHIR JSON or NDJSON (${errorMessage(error)})`);
+    throw new UsageError(cliText("usage.notFhirJson", { path: file.path, error: errorMessage(error) }));
   }
 }
 
@@ -330,7 +332,7 @@ async function indexJson(file: InputFile, fileNumber: number, state: FirstPassSt
       diagnostics.note(file.path, cliText("note.skippedDocument", { reason: document.reason }));
       return;
     }
-    throw new UsageError(`${file.path}: ${renderText("en", document.reason)}`);
+    throw new UsageError(cliText("diag.at", { where: file.path, message: document.reason }));
   }
   for (const problem of document.problems) {
     const where = `${file.path}: ${problem.where}`;

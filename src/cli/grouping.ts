@@ -18,6 +18,7 @@
  * bucket fits or holds a single patient.
  */
 import { errorMessage, UsageError } from "./diagnostics";
+import { cliText } from "./messages";
 import { KeyTable, wellFormed } from "./key-table";
 import { deleteBucket, readBucket, SpillFolder, type BucketWriter, type RecordVisitor } from "./spill-files";
 
@@ -514,7 +515,7 @@ export class PatientIndex {
       this.fail(
         isSystemError(error) && !(error instanceof UsageError)
           ? new UsageError(
-              `cannot read the patient index back from its temporary files in ${spill.folder.path} (${error.message})`,
+              cliText("usage.indexReadBack", { folder: spill.folder.path, error: error.message }),
             )
           : error,
       );
@@ -621,9 +622,7 @@ export class PatientIndex {
         readBucket(bucket.path, part);
       } catch (error) {
         // Removed or damaged while the review ran (a cleaner of old files under /tmp, say): said in one line, exit 2.
-        throw new UsageError(
-          `cannot read the patient index's temporary file ${bucket.path} (${errorMessage(error)}); the output is incomplete`,
-        );
+        throw new UsageError(cliText("usage.indexFile", { path: bucket.path, error: errorMessage(error) }));
       }
       yield* part.groups();
     }

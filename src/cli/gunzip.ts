@@ -54,7 +54,7 @@ export async function decompressInputs(
   diagnostics: Diagnostics,
 ): Promise<Decompressed> {
   if (!inputs.some((file) => file.gzipped)) return { files: [...inputs], remove: () => undefined };
-  const folder = new SpillFolder({ what: "the decompressed .gz inputs", prefix: "her2-gunzip-" });
+  const folder = new SpillFolder({ what: cliText("usage.purposeGunzip"), prefix: "her2-gunzip-" });
   const files: InputFile[] = [];
   try {
     for (const [n, file] of inputs.entries()) {
@@ -66,8 +66,11 @@ export async function decompressInputs(
       const failure = await gunzipFile(file.readFrom, copy);
       if (failure?.stage === "write")
         throw new UsageError(
-          `cannot write the decompressed copy of ${file.path} to ${folder.parent} (${errorMessage(failure.error)}); ` +
-            "set TMPDIR to a folder with more free space",
+          cliText("usage.gunzipWrite", {
+            path: file.path,
+            folder: folder.parent,
+            error: errorMessage(failure.error),
+          }),
         );
       if (failure !== undefined) {
         const error = errorMessage(failure.error);

@@ -59,7 +59,7 @@ function statOrThrow(path: string): Stats {
   try {
     return statSync(path);
   } catch {
-    throw new UsageError(`no such file or folder: ${path}`);
+    throw new UsageError(cliText("usage.noSuchPath", { path }));
   }
 }
 
@@ -126,10 +126,10 @@ export function discoverInputs(
     try {
       names = readdirSync(path);
     } catch (error) {
-      throw new UsageError(`${path}: cannot be read (${errorMessage(error)})`);
+      throw new UsageError(cliText("usage.folderUnreadable", { path, error: errorMessage(error) }));
     }
     names = names.filter(isFhirFileName).sort();
-    if (names.length === 0) throw new UsageError(`no .ndjson, .jsonl or .json file in folder: ${path}`);
+    if (names.length === 0) throw new UsageError(cliText("usage.noFhirFiles", { path }));
     let readable = 0;
     for (const file of names.map((name) => join(path, name))) {
       const entry = folderEntry(file, problem);
@@ -137,7 +137,7 @@ export function discoverInputs(
       readable++;
       add(describe(file, entry, true));
     }
-    if (readable === 0) throw new UsageError(`no readable .ndjson, .jsonl or .json file in folder: ${path}`);
+    if (readable === 0) throw new UsageError(cliText("usage.noReadableFhirFiles", { path }));
   }
   return files;
 }

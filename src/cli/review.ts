@@ -10,14 +10,14 @@ import { EMPTY_CODE_MAP } from "../fhir/code-map";
 import type { Locale } from "../i18n/locales";
 import { assessPatient, failureLine } from "./assess-patient";
 import { readCodeMapFile } from "./code-map-file";
-import { Diagnostics, errorMessage, UsageError } from "./diagnostics";
+import { Diagnostics, errorMessage, UsageError, usageMessage } from "./diagnostics";
 import type { PrescannedFiles } from "./export-prescan";
 import { wholeNumberFromEnvironment } from "./environment";
 import type { Filters } from "./filters";
 import { isPerPatient, loadOutputFormat, type FormatName } from "./formats";
 import { reviewInWorkers } from "./parallel-review";
 import { readPopulation, type Population } from "./population";
-import { cliMessage } from "./messages";
+import { cliMessage, cliText } from "./messages";
 import { Progress } from "./progress";
 import { Summary } from "./summary";
 import { Utf8Chunks } from "./utf8";
@@ -185,7 +185,7 @@ class OutFile {
     try {
       fd = openSync(path, "w");
     } catch (error) {
-      throw new UsageError(`cannot write --out ${path}: ${errorMessage(error)}`);
+      throw new UsageError(cliText("usage.cannotWriteOut", { path, error: errorMessage(error) }));
     }
     this.stream = createWriteStream(path, { fd });
   }
@@ -221,7 +221,7 @@ export async function review(
   const fail = (error: unknown): ReviewResult => {
     if (!(error instanceof UsageError)) throw error;
     progress.clear();
-    io.stderr.write(`her2: ${error.message}\n`);
+    io.stderr.write(`${cliMessage(locale, "usage.failed", { message: usageMessage(locale, error) })}\n`);
     return {
       exitCode: 2,
       patients: 0,

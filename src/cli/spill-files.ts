@@ -12,6 +12,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { errorMessage, UsageError } from "./diagnostics";
+import { type CliText, cliText } from "./messages";
 
 const LINE = 0;
 const BUNDLE = 1;
@@ -56,10 +57,7 @@ function unwatch(): void {
 
 /** The error that ends the review when the index cannot be written. */
 function writeError(parent: string, error: unknown): UsageError {
-  return new UsageError(
-    `cannot write the patient index to temporary files in ${parent} (${errorMessage(error)}); ` +
-      "set TMPDIR to a folder with more free space",
-  );
+  return new UsageError(cliText("usage.indexWrite", { folder: parent, error: errorMessage(error) }));
 }
 
 /** A temporary folder under `os.tmpdir()` (TMPDIR), removed by `remove()` or, failing that, when the process ends. */
@@ -75,15 +73,17 @@ export class SpillFolder {
    * @throws UsageError when the folder cannot be created.
    */
   constructor(
-    purpose: { what: string; prefix: string } = { what: "the patient index", prefix: "her2-index-" },
+    purpose: { what: CliText; prefix: string } = {
+      what: cliText("usage.purposeIndex"),
+      prefix: "her2-index-",
+    },
   ) {
     const parent = this.parent;
     try {
       this.path = mkdtempSync(join(parent, purpose.prefix));
     } catch (error) {
       throw new UsageError(
-        `cannot create a temporary folder for ${purpose.what} in ${parent} (${errorMessage(error)}); ` +
-          "set TMPDIR to a writable folder",
+        cliText("usage.tempFolder", { what: purpose.what, folder: parent, error: errorMessage(error) }),
       );
     }
     if (live.size === 0) watch();

@@ -42,8 +42,11 @@ function packagesLoadedWith(file: string, seen = new Set<string>()): Set<string>
   return packages;
 }
 
+/** English whatever the environment's locale: the lines these tests compare are English (usage-locale.test.ts). */
+const ENGLISH = { LC_ALL: "", LC_MESSAGES: "", LANG: "C" };
+
 function her2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return run(args, {});
+  return run(args, ENGLISH);
 }
 
 function run(
@@ -109,6 +112,23 @@ describe("bin/her2.js", { timeout: 60_000 }, () => {
     const run = her2("review", "x", "--format", "xml");
     expect(run.status).toBe(2);
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("usage errors in LANG's locale, the CDS commands' too; exit codes as in English", () => {
+    const es = { ...ENGLISH, LANG: "es_MX.UTF-8" };
+    const option = run(["review", "x", "--formt", "csv"], es);
+    expect(option.status).toBe(2);
+    expect(option.stderr).toBe(
+      "her2: error: opción desconocida '--formt' (¿quiso decir --format?) (consulte 'her2 review --help')\n",
+    );
+    const missing = run(["review", "no-such-export/"], { ...ENGLISH, LC_ALL: "zh_CN.UTF-8" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe("her2：没有此文件或文件夹：no-such-export/\n");
+    const report = run(["feedback-report", "a.ndjson", "b.ndjson"], es);
+    expect(report.status).toBe(2);
+    expect(report.stderr).toBe(
+      "her2: error: demasiados argumentos para 'feedback-report'. Se esperaba 1 argumento; cantidad recibida: 2. (consulte 'her2 feedback-report --help')\n",
+    );
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { readdirSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Locale } from "../../src/i18n/locales";
 import { hemoglobin, ihc, patient, runReview, tempDir, writeNdjson } from "./helpers";
 
 const disk = vi.hoisted(() => ({ full: false, writes: 0 }));
@@ -32,12 +33,13 @@ afterEach(() => {
 
 async function reviewOnFullDisk(
   inputs: string[],
+  locale: Locale = "en",
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   const tmp = tempDir();
   vi.stubEnv("TMPDIR", tmp);
   vi.stubEnv("HER2_INDEX_MEMORY_BYTES", "300");
   disk.full = true;
-  const run = await runReview(inputs);
+  const run = await runReview(inputs, { locale });
   disk.full = false;
   expect(readdirSync(tmp)).toEqual([]);
   return { stdout: run.stdout, stderr: run.stderr, exitCode: run.result.exitCode };
@@ -58,6 +60,31 @@ describe("no space left for the spilled index", () => {
       /^her2: cannot write the patient index to temporary files in \S+ \(ENOSPC: no space left on device, write\); set TMPDIR to a folder with more free space\n$/,
     );
   });
+
+  it.each<[Locale, string]>([
+    [
+      "es",
+      "her2: no se puede escribir el índice de pacientes en archivos temporales en § (ENOSPC: no space left on device, write); configure TMPDIR con una carpeta con más espacio libre\n",
+    ],
+    [
+      "zh-CN",
+      "her2：无法将患者索引写入 § 中的临时文件（ENOSPC: no space left on device, write）；请将 TMPDIR 设为可用空间更多的文件夹\n",
+    ],
+  ])(
+    "%s: the same line in the locale, the folder and the system's words as they are",
+    async (locale, line) => {
+      const dir = tempDir();
+      writeNdjson(
+        dir,
+        "Patient.ndjson",
+        Array.from({ length: 40 }, (_, i) => patient(`p${i}`)),
+      );
+      const run = await reviewOnFullDisk([dir], locale);
+      expect(run.exitCode).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr.replace(/ \/\S+/, " §")).toBe(line);
+    },
+  );
 
   it("during the first pass (a bucket's buffer fills): the same line, not an unreadable input file", async () => {
     const dir = tempDir();
