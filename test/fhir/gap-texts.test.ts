@@ -7,11 +7,12 @@
  * came.
  */
 import type { Bundle, Observation, OperationOutcome, Resource } from "fhir/r4";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assess, type Assessment } from "../../src/domain";
 import DOMAIN_ES from "../../src/domain/messages/es.json";
 import DOMAIN_ZH from "../../src/domain/messages/zh-CN.json";
 import { type Catalog, renderText, type Text } from "../../src/domain/text";
-import type { DataGap } from "../../src/domain/types";
+import type { DataGap, PatientInput } from "../../src/domain/types";
 import { parseCapabilities } from "../../src/fhir/capabilities";
 import { EMPTY_CODE_MAP } from "../../src/fhir/code-map";
 import EN from "../../src/fhir/messages/en.json";
@@ -23,6 +24,7 @@ import { planInitialQueries, unsupportedSearch } from "../../src/fhir/query-plan
 import { QueryRunner, type RunnerOptions } from "../../src/fhir/query-runner";
 import type { FhirResponse, FhirSource } from "../../src/fhir/source";
 import { en } from "../../src/fhir/text";
+import { loadDomainCatalog, localizeAssessment } from "../../src/i18n/localize-assessment";
 import { capabilityStatement } from "./fhir-mock";
 import { englishRuns, idsOf, withoutValues } from "./text-checks";
 
@@ -529,5 +531,80 @@ describe("the gap messages", () => {
     const ids = Object.keys(EN).filter((id) => /^fhir\.(gap|member)\./.test(id) || id === "fhir.copies.gap");
     expect(ids.length).toBeGreaterThan(50);
     expect(ids.filter((id) => !used.has(id))).toEqual([]);
+  });
+});
+
+/** A HER2-positive patient whose conditions timed out, whose medications were denied, and a result left out. */
+async function incompleteInput(): Promise<PatientInput> {
+  const gaps = [
+    await gapOf("Condition", { q: "hang" }, { timeoutMs: 20 }),
+    await gapOf("MedicationRequest", { q: status(403, outcome("error", "Scope not granted")) }),
+  ];
+  const ihc3: Resource = {
+    ...obs("ihc"),
+    code: { coding: [{ system: "http://loinc.org", code: "85319-2" }] },
+    effectiveDateTime: "2026-01-10",
+    valueString: "3+",
+  } as Resource;
+  const other = { ...obs("other"), subject: { reference: "Patient/p2" } };
+  return buildPatientInput({
+    patient: PATIENT,
+    resources: [ihc3, other],
+    asOf: "2026-11-25",
+    dataGaps: gaps,
+  });
+}
+
+/** The gaps as an old saved state holds them: the English strings without their descriptors. */
+function withoutDescriptors(gaps: readonly DataGap[]): DataGap[] {
+  return gaps.map((gap) => {
+    const copy = { ...gap };
+    delete copy.reasonText;
+    return copy;
+  });
+}
+
+/** The assessment's English texts: the status reason, each flag's message and action, the recommendation. */
+function englishTexts(a: Assessment): string[] {
+  return [a.statusReason, a.recommendation.text, ...a.flags.flatMap((f) => [f.message, f.action ?? ""])];
+}
+
+describe("the panel's copy of the assessment (localizeAssessment)", () => {
+  beforeAll(async () => {
+    await Promise.all(LOCALES.map(({ locale }) => loadDomainCatalog(locale)));
+  });
+
+  it("English: the rules' texts that name a gap read as they did with the gap's English string", async () => {
+    const input = await incompleteInput();
+    const assessment = assess(input);
+    expect(assessment.dataGaps).toHaveLength(3);
+    expect(assessment.dataGaps.every((g) => g.reasonText)).toBe(true);
+    const strings = assess({ ...input, dataGaps: withoutDescriptors(input.dataGaps ?? []) });
+    expect(englishTexts(assessment)).toEqual(englishTexts(strings));
+    const named = englishTexts(assessment).join("\n");
+    for (const gap of assessment.dataGaps.filter((g) => g.kind !== "excluded"))
+      expect(named).toContain(gap.reason);
+  });
+
+  it.each(LOCALES)("$locale: each gap's reason, and the texts that name it, are in the locale", async (l) => {
+    const assessment = assess(await incompleteInput());
+    const localized = localizeAssessment(assessment, l.locale);
+    const runs = englishRuns(l.fhir);
+    assessment.dataGaps.forEach((gap, i) => {
+      const shown = localized.dataGaps[i]?.reason ?? "";
+      expect(shown).toBe(renderText(gap.reasonText as Text, l.locale, l.catalog));
+      expect(shown).not.toBe(gap.reason);
+    });
+    expect(localized.dataGaps.map((g) => g.reason).join(" ")).toContain("Scope not granted");
+    const texts = englishTexts(localized).join("\n");
+    for (const gap of assessment.dataGaps) expect(texts).not.toContain(gap.reason);
+    for (const run of runs) expect(texts).not.toContain(run);
+    expect(texts).toContain(localized.dataGaps.find((g) => g.resourceType === "Condition")?.reason);
+  });
+
+  it("a gap without a descriptor (an old saved state) keeps its reason as written", async () => {
+    const assessment = assess(await incompleteInput());
+    const old = { ...assessment, dataGaps: withoutDescriptors(assessment.dataGaps) };
+    expect(localizeAssessment(old, "es").dataGaps).toEqual(old.dataGaps);
   });
 });
