@@ -3,7 +3,7 @@
  * status resting on an undated result (`undated-result`), and the checks that could not be made because a query
  * failed or timed out (flags with `state: "not-checked"`), so that nothing a failed query hid reads as "no flags".
  */
-import { isConclusive } from "./calls";
+import { isConclusive, reasonValue } from "./calls";
 import { makeFlag, makeNotCheckedFlag } from "./flags";
 import { eventsGap } from "./setting";
 import { specimenDescriptionText, type SpecimenResult, usedSources } from "./specimen";
@@ -25,7 +25,7 @@ type TypeWord = MessageId extends infer M ? (M extends `gap.type.${infer T}` ? T
 
 /**
  * "conditions did not load in time (timeout after 20 s)": what did not load, in words, with the loader's reason
- * (`gap.how.<kind>`; the reason is the FHIR layer's, a value as it is).
+ * (`gap.how.<kind>`; the reason is the FHIR layer's: its descriptor when it wrote one, else its string as it is).
  */
 export function didNotLoad(gap: DataGap): Text {
   const what = TYPE_WORDS.has(gap.resourceType)
@@ -33,7 +33,7 @@ export function didNotLoad(gap: DataGap): Text {
     : gap.resourceType;
   return gap.kind === "loading"
     ? text("gap.how.loading", { what })
-    : text(`gap.how.${gap.kind}`, { what, reason: gap.reason });
+    : text(`gap.how.${gap.kind}`, { what, reason: reasonValue(gap) });
 }
 
 const RESULT_SOURCES: ReadonlySet<string> = new Set(["Observation", "DiagnosticReport"]);

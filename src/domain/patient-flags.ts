@@ -210,7 +210,7 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   const given = c.therapies.filter(wasGiven);
   const gap = c.dataGaps.find((g) => g.resourceType.startsWith("Medication"));
   const withGap = (message: Text): Text =>
-    gap ? text("flag.therapy.gap", { text: message, reason: gap.reason }) : message;
+    gap ? text("flag.therapy.gap", { text: message, reason: reasonValue(gap) }) : message;
   // Medications that did not load: the check is listed as not made (gap-flags.ts), never raised on missing data.
   if (given.length === 0 && medicationGap(c.dataGaps)) return undefined;
   if (given.length === 0) {

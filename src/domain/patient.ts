@@ -259,7 +259,7 @@ function withDataGaps(
       status: "indeterminate",
       reason: text(resultsGap.kind === "excluded" ? "status.results-excluded" : "status.results-not-loaded", {
         resourceType: resultsGap.resourceType,
-        reason: resultsGap.reason,
+        reason: reasonValue(resultsGap),
       }),
     };
   }
@@ -269,7 +269,7 @@ function withDataGaps(
   let out = reason;
   if (failed.length > 0) {
     const named = joinTexts(
-      failed.map((g) => text("status.gap", { resourceType: g.resourceType, reason: g.reason })),
+      failed.map((g) => text("status.gap", { resourceType: g.resourceType, reason: reasonValue(g) })),
       "join.semicolon",
     );
     out = text("join.space", { first: out, rest: text("status.some-not-loaded", { gaps: named }) });

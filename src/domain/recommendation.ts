@@ -4,6 +4,7 @@
  * "may be an option". The first row that matches applies.
  */
 import { cite } from "./citations";
+import { reasonValue } from "./calls";
 import { en, text, type Text } from "./text";
 import type { DataGap, Her2Category, Her2Status, Setting } from "./types";
 
@@ -135,7 +136,7 @@ export function recommendWithSettingGap(
   const message = text("recommendation.setting-gap", {
     text: status === "positive" ? POSITIVE_SETTING_UNKNOWN : base.i18n.text,
     resourceType: gap.resourceType,
-    reason: gap.reason,
+    reason: reasonValue(gap),
   });
   return { text: en(message), citations: base.citations, i18n: { text: message } };
 }

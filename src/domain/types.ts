@@ -212,6 +212,12 @@ export interface DataGap {
   kind: "denied" | "not-found" | "error" | "timeout" | "partial" | "unsupported" | "excluded" | "loading";
   /** Plain-language reason, e.g. "403 Forbidden: scope patient/Observation.rs was not granted". */
   reason: string;
+  /**
+   * `reason` as a message descriptor of the FHIR layer's catalog (issue 15; `reason` is its English). The server's
+   * own words in it (an OperationOutcome's diagnostics, a network error) are values, kept as they came. Absent on a
+   * gap from elsewhere (an old saved state): its `reason` is then shown as written.
+   */
+  reasonText?: Text;
   /** True when the missing data could change the HER2 status or a flag (Observation, Condition, medications). */
   affectsAssessment: boolean;
 }

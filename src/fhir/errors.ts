@@ -1,6 +1,8 @@
 /** Plain-language descriptions of what went wrong with a FHIR request, for the data gaps and the developer panel. */
 import type { OperationOutcome } from "fhir/r4";
+import type { Text } from "../domain/text";
 import type { DataGap } from "../domain/types";
+import { en, fhirText, type FhirMessageId } from "./text";
 
 export function isOperationOutcome(body: unknown): body is OperationOutcome {
   return (
@@ -32,34 +34,31 @@ export function hasErrorIssue(body: unknown): boolean {
 export interface Failure {
   kind: DataGap["kind"];
   reason: string;
+  /** `reason` as a message descriptor of the FHIR layer's catalog (`reason` is its English). */
+  reasonText: Text;
 }
 
-/** Maps an HTTP error status (and its OperationOutcome, if any) to a data-gap kind and reason. */
+/** A failure of `kind` whose reason is the descriptor, with its English beside it. */
+export function failure(kind: DataGap["kind"], reasonText: Text): Failure {
+  return { kind, reason: en(reasonText), reasonText };
+}
+
+/**
+ * Maps an HTTP error status (and its OperationOutcome, if any) to a data-gap kind and reason. The status line
+ * ("403 Forbidden") and the server's words are values, shown as they are in every locale.
+ */
 export function describeHttpFailure(status: number, resourceType: string, body: unknown): Failure {
   const outcome = operationOutcomeText(body);
-  const suffix = outcome ? ` Server says: ${outcome}` : "";
-  if (status === 401) {
-    return {
-      kind: "denied",
-      reason: `401 Unauthorized loading ${resourceType}: the access token was rejected or has expired; relaunch the app from the EHR.${suffix}`,
-    };
-  }
-  if (status === 403) {
-    return {
-      kind: "denied",
-      reason: `403 Forbidden loading ${resourceType}: access was denied; the scope patient/${resourceType}.rs (or patient/${resourceType}.read) may not have been granted.${suffix}`,
-    };
-  }
-  if (status === 404) return { kind: "not-found", reason: `404 Not Found loading ${resourceType}.${suffix}` };
-  if (status === 429) {
-    return {
-      kind: "error",
-      reason: `429 Too Many Requests loading ${resourceType}: the server kept asking to wait.${suffix}`,
-    };
-  }
-  if (status >= 500)
-    return { kind: "error", reason: `${String(status)} server error loading ${resourceType}.${suffix}` };
-  return { kind: "error", reason: `HTTP ${String(status)} loading ${resourceType}.${suffix}` };
+  const http = (kind: DataGap["kind"], id: FhirMessageId, line: string): Failure => {
+    const reason = fhirText(id, { status: line, type: resourceType });
+    return failure(kind, outcome ? fhirText("fhir.gap.server-says", { reason, outcome }) : reason);
+  };
+  if (status === 401) return http("denied", "fhir.gap.http.401", "401 Unauthorized");
+  if (status === 403) return http("denied", "fhir.gap.http.403", "403 Forbidden");
+  if (status === 404) return http("not-found", "fhir.gap.http.status", "404 Not Found");
+  if (status === 429) return http("error", "fhir.gap.http.429", "429 Too Many Requests");
+  if (status >= 500) return http("error", "fhir.gap.http.5xx", String(status));
+  return http("error", "fhir.gap.http.status", `HTTP ${String(status)}`);
 }
 
 /**

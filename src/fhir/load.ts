@@ -19,6 +19,7 @@ import {
   planInitialQueries,
   reportSearches,
   type PlannedQuery,
+  unsupportedSearch,
 } from "./query-plan";
 import { QueryRunner, type QueryReport, type QueryResult, type RunnerOptions } from "./query-runner";
 import type { FhirSource } from "./source";
@@ -173,7 +174,7 @@ export async function loadPatientData(
         gap: {
           resourceType,
           kind: "unsupported",
-          reason: `the server does not support searching ${resourceType}`,
+          ...unsupportedSearch(resourceType),
           affectsAssessment: true,
         },
       });
@@ -302,6 +303,7 @@ export async function loadPatientData(
         resourceType: s.resourceType,
         kind: "unsupported",
         reason: s.reason,
+        reasonText: s.reasonText,
         affectsAssessment: s.affectsAssessment,
       })),
       ...results.flatMap((r) => (r.gap ? [r.gap] : [])),

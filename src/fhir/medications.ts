@@ -11,10 +11,12 @@ import type {
   MedicationStatement,
   Resource,
 } from "fhir/r4";
+import type { Text } from "../domain/text";
 import type { AntiHer2Therapy, DataGap } from "../domain/types";
 import type { CodeMap } from "./code-map";
 import { allConceptText, codingsOf, refOf, resolveReference, type ResourceIndex } from "./fhir-utils";
 import { ANTI_HER2_DRUGS, RXNORM } from "./terminology/medications";
+import { en, fhirText, joinedText } from "./text";
 
 type MedicationResource = MedicationRequest | MedicationStatement | MedicationAdministration;
 
@@ -165,23 +167,34 @@ export function unidentifiedMedicationGap(
   index: ResourceIndex,
   codeMap: CodeMap,
 ): DataGap | undefined {
-  const unknown: string[] = [];
+  const unknown: Text[] = [];
   for (const resource of resources) {
     if (!isMedicationResource(resource) || !isTherapyEntry(resource)) continue;
     if (medicationConcepts(resource, index).some((c) => namesADrug(c, codeMap))) continue;
     const target = resource.medicationReference?.reference;
+    const ref = refOf(resource);
     unknown.push(
       target
-        ? `${refOf(resource)} names ${target}, which did not load`
-        : `${refOf(resource)} has no drug name or known code`,
+        ? fhirText("fhir.gap.drug.not-loaded", { ref, target })
+        : fhirText("fhir.gap.drug.no-name", { ref }),
     );
   }
   if (unknown.length === 0) return undefined;
-  const more = unknown.length > 3 ? `; and ${String(unknown.length - 3)} more` : "";
+  const shown = joinedText(unknown.slice(0, 3));
+  const entries =
+    unknown.length > 3
+      ? fhirText("fhir.gap.and-more", { list: shown, more: String(unknown.length - 3) })
+      : shown;
+  const n = String(unknown.length);
+  const reasonText = fhirText(unknown.length === 1 ? "fhir.gap.drug.one" : "fhir.gap.drug.other", {
+    n,
+    entries,
+  });
   return {
     resourceType: "Medication",
     kind: "not-found",
-    reason: `the drug of ${String(unknown.length)} medication ${unknown.length === 1 ? "entry" : "entries"} cannot be identified: ${unknown.slice(0, 3).join("; ")}${more}`,
+    reason: en(reasonText),
+    reasonText,
     affectsAssessment: true,
   };
 }

@@ -13,7 +13,8 @@ import { buildTherapies, unidentifiedMedicationGap } from "./medications";
 import { observationTextMayMatter } from "./observation-prefilter";
 import { malformedField } from "./resource-shape";
 import { membershipOf, PATIENT_RESOURCE_TYPES } from "./patient-membership";
-import { en, fhirText } from "./text";
+import { joinTexts, type Text, type TextValue } from "../domain/text";
+import { en, fhirText, joinedText } from "./text";
 
 export interface BuildPatientInputArgs {
   /** `Patient/…` */
@@ -33,11 +34,11 @@ export interface BuildPatientInputArgs {
   fhirBase?: string;
 }
 
-/** How many resources of one type were left out, why (counted), and the first few by name. */
+/** How many resources of one type were left out, why (counted by its English), and the first few by name. */
 interface Exclusions {
   count: number;
-  why: Map<string, number>;
-  examples: string[];
+  why: Map<string, { n: number; text: TextValue }>;
+  examples: Text[];
 }
 
 const EXAMPLES_SHOWN = 3;
@@ -72,9 +73,13 @@ function splitByPatient(
       examples: [],
     };
     entry.count++;
-    entry.why.set(membership.why, (entry.why.get(membership.why) ?? 0) + 1);
-    if (entry.examples.length < EXAMPLES_SHOWN)
-      entry.examples.push(`${refOf(resource)}: ${membership.detail}`);
+    const why = entry.why.get(membership.why);
+    if (why) why.n++;
+    else entry.why.set(membership.why, { n: 1, text: membership.whyText ?? membership.why });
+    if (entry.examples.length < EXAMPLES_SHOWN) {
+      const detail = membership.detailText ?? membership.detail;
+      entry.examples.push(fhirText("fhir.gap.excluded.example", { ref: refOf(resource), detail }));
+    }
     excluded.set(resource.resourceType, entry);
   }
   return { own, excluded };
@@ -85,18 +90,23 @@ function splitByPatient(
  * this patient's after all (a subject by display only), and then the status would rest on less than the record.
  */
 function exclusionGap(resourceType: string, exclusions: Exclusions, patient: ResourceRef): DataGap {
-  const why = [...exclusions.why]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([reason, n]) => `${String(n)} ${reason}`)
-    .join(", ");
+  const why = joinTexts(
+    [...exclusions.why]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, { n, text }]) => fhirText("fhir.gap.excluded.why", { n: String(n), why: text })),
+    "join.comma",
+  );
   const more = exclusions.count - exclusions.examples.length;
-  const examples = `${exclusions.examples.join("; ")}${more > 0 ? `; and ${String(more)} more` : ""}`;
-  return {
-    resourceType,
-    kind: "excluded",
-    reason: `${String(exclusions.count)} ${resourceType} resource(s) left out of the assessment because they cannot be proven to be ${patient}'s (${why}): ${examples}`,
-    affectsAssessment: true,
-  };
+  const shown = joinedText(exclusions.examples);
+  const examples = more > 0 ? fhirText("fhir.gap.and-more", { list: shown, more: String(more) }) : shown;
+  const reasonText = fhirText("fhir.gap.excluded", {
+    count: String(exclusions.count),
+    type: resourceType,
+    patient,
+    why,
+    examples,
+  });
+  return { resourceType, kind: "excluded", reason: en(reasonText), reasonText, affectsAssessment: true };
 }
 
 /** Orders by source reference (then by the whole value), so the input does not depend on resource order. */
@@ -154,10 +164,12 @@ function conflictingCopies(
     const what = fhirText("fhir.copies.what", { ref, count: String(copies.length) });
     const type = copies[0]?.resourceType ?? "";
     if (!RESULT_TYPES.has(type)) {
+      const reasonText = fhirText("fhir.copies.gap", { what });
       gaps.push({
         resourceType: type,
         kind: "error",
-        reason: en(fhirText("fhir.copies.gap", { what })),
+        reason: en(reasonText),
+        reasonText,
         affectsAssessment: true,
       });
       continue;
@@ -217,7 +229,7 @@ function unreadableEntry(resource: Resource, message: string): Her2TestRecord | 
   const reason = en(reasonText);
   return RESULT_TYPES.has(resource.resourceType)
     ? { source: ref, status: "unknown", method: "unreadable", reason, reasonText }
-    : { resourceType: resource.resourceType, kind: "error", reason, affectsAssessment: true };
+    : { resourceType: resource.resourceType, kind: "error", reason, reasonText, affectsAssessment: true };
 }
 
 /**

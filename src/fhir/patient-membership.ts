@@ -8,6 +8,8 @@
  * A wrong-patient result is the worst error a clinical app can make (issue 16), so nothing is matched loosely.
  */
 import type { Resource } from "fhir/r4";
+import type { Text } from "../domain/text";
+import { en, fhirText } from "./text";
 
 /** Resource types that belong to one patient, each by `subject` (or `patient`): what the FHIR layer reads. */
 export const PATIENT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
@@ -32,6 +34,9 @@ export type PatientReading =
       why: string;
       /** The same with the reference as written, for a message about this one resource. */
       detail: string;
+      /** `why` and `detail` as message descriptors of the FHIR layer's catalog (they are their English). */
+      whyText?: Text;
+      detailText?: Text;
     };
 
 // FHIR id: [A-Za-z0-9\-.]{1,64} (R4 §2.24.0.3).
@@ -47,8 +52,29 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function unproven(why: string, detail: string): PatientReading {
-  return { kind: "unproven", why, detail };
+/** The short reasons, counted by their English (`why`); descriptors without a variable part are shared constants. */
+const WHY = {
+  contained: fhirText("fhir.member.why.contained"),
+  urn: fhirText("fhir.member.why.urn"),
+  conditional: fhirText("fhir.member.why.conditional"),
+  notPatient: fhirText("fhir.member.why.not-patient"),
+  absolute: fhirText("fhir.member.why.absolute"),
+  otherServer: fhirText("fhir.member.why.other-server"),
+  malformed: fhirText("fhir.member.why.malformed"),
+  identifier: fhirText("fhir.member.why.identifier"),
+  display: fhirText("fhir.member.why.display"),
+  noSubject: fhirText("fhir.member.why.no-subject"),
+  patientNoId: fhirText("fhir.member.why.patient-no-id"),
+  disagree: fhirText("fhir.member.why.disagree"),
+  otherPatient: fhirText("fhir.member.why.other-patient"),
+};
+
+const NO_VALID_ID = fhirText("fhir.member.patient-no-id");
+const NO_SUBJECT = fhirText("fhir.member.no-subject");
+const DISAGREE = fhirText("fhir.member.disagree");
+
+function unproven(whyText: Text, detailText: Text): PatientReading {
+  return { kind: "unproven", why: en(whyText), detail: en(detailText), whyText, detailText };
 }
 
 /**
@@ -69,42 +95,22 @@ export function comparableBase(base: string): string | undefined {
 
 /** Reads one literal reference (`Reference.reference`) as a Patient reference. */
 function readReference(reference: string, fhirBase: string | undefined): PatientReading {
-  const quoted = JSON.stringify(reference);
-  if (reference.startsWith("#")) {
-    return unproven(
-      "a contained reference",
-      `its patient is a contained resource (${quoted}), not a reference to the patient`,
-    );
-  }
-  if (/^urn:/i.test(reference)) {
-    return unproven(
-      "an unresolved urn: reference",
-      `its patient reference ${quoted} names no resource of the record`,
-    );
-  }
-  if (reference.includes("?")) {
-    return unproven("a conditional reference", `its patient reference ${quoted} is a search, not a patient`);
-  }
+  const quoted = { reference: JSON.stringify(reference) };
+  if (reference.startsWith("#")) return unproven(WHY.contained, fhirText("fhir.member.contained", quoted));
+  if (/^urn:/i.test(reference)) return unproven(WHY.urn, fhirText("fhir.member.urn", quoted));
+  if (reference.includes("?")) return unproven(WHY.conditional, fhirText("fhir.member.conditional", quoted));
   const relative = RELATIVE_PATIENT.exec(reference);
   if (relative) return { kind: "patient", id: relative[1] ?? "" };
   const absolute = ABSOLUTE.exec(reference);
   if (absolute) {
     const [, base = "", type = "", id = ""] = absolute;
     if (type !== "Patient") {
-      return unproven("not a Patient reference", `its subject ${quoted} names a ${type}, not a patient`);
+      return unproven(WHY.notPatient, fhirText("fhir.member.names-type", { ...quoted, type }));
     }
     const own = fhirBase === undefined ? undefined : comparableBase(fhirBase);
-    if (own === undefined) {
-      return unproven(
-        "an absolute reference without a known FHIR base",
-        `its patient reference ${quoted} is absolute and the data's FHIR base is not known, so it cannot be matched`,
-      );
-    }
+    if (own === undefined) return unproven(WHY.absolute, fhirText("fhir.member.absolute", quoted));
     if (comparableBase(base) !== own) {
-      return unproven(
-        "a patient on another server",
-        `its patient reference ${quoted} is not on this FHIR server (${own})`,
-      );
+      return unproven(WHY.otherServer, fhirText("fhir.member.other-server", { ...quoted, base: own }));
     }
     return { kind: "patient", id };
   }
@@ -112,39 +118,37 @@ function readReference(reference: string, fhirBase: string | undefined): Patient
   if (other) {
     const type = other[1] ?? "";
     return type.toLowerCase() === "patient"
-      ? unproven(
-          "not a Patient reference",
-          `its patient reference ${quoted} is not spelt Patient/… (FHIR types are case-sensitive)`,
-        )
-      : unproven("not a Patient reference", `its subject ${quoted} names a ${type}, not a patient`);
+      ? unproven(WHY.notPatient, fhirText("fhir.member.case", quoted))
+      : unproven(WHY.notPatient, fhirText("fhir.member.names-type", { ...quoted, type }));
   }
-  return unproven("a malformed reference", `its patient reference ${quoted} is not a FHIR reference`);
+  return unproven(WHY.malformed, fhirText("fhir.member.not-reference", quoted));
 }
 
 /** Reads a `subject` / `patient` element (a Reference) as a Patient reference. */
 function readReferenceElement(value: unknown, field: string, fhirBase: string | undefined): PatientReading {
   if (!isObject(value)) {
-    return unproven(
-      "a malformed reference",
-      `its ${field} is ${value === null ? "null" : typeof value}, not a Reference`,
-    );
+    const found = value === null ? "null" : typeof value;
+    return unproven(WHY.malformed, fhirText("fhir.member.field-not-reference", { field, found }));
   }
   const reference = value["reference"];
   const type = value["type"];
   if (type !== undefined && type !== "Patient") {
-    return unproven("not a Patient reference", `its ${field} has type ${JSON.stringify(type)}, not Patient`);
+    return unproven(
+      WHY.notPatient,
+      fhirText("fhir.member.field-type", { field, type: JSON.stringify(type) }),
+    );
   }
   if (reference === undefined) {
     if (value["identifier"] !== undefined) {
-      return unproven("an identifier-only reference", `its ${field} names the patient by identifier only`);
+      return unproven(WHY.identifier, fhirText("fhir.member.identifier", { field }));
     }
-    if (value["display"] !== undefined) {
-      return unproven("a display-only reference", `its ${field} names the patient by display text only`);
-    }
-    return unproven("no subject", `its ${field} has no reference`);
+    if (value["display"] !== undefined)
+      return unproven(WHY.display, fhirText("fhir.member.display", { field }));
+    return unproven(WHY.noSubject, fhirText("fhir.member.no-reference", { field }));
   }
   if (typeof reference !== "string") {
-    return unproven("a malformed reference", `its ${field}.reference is ${typeof reference}, not a string`);
+    const found = typeof reference;
+    return unproven(WHY.malformed, fhirText("fhir.member.reference-type", { field, found }));
   }
   return readReference(reference, fhirBase);
 }
@@ -162,22 +166,23 @@ export function patientNamedBy(resource: Resource, fhirBase?: string): PatientRe
     const id = fields["id"];
     return typeof id === "string" && PLAIN_ID.test(id)
       ? { kind: "patient", id }
-      : unproven("a Patient without a valid id", "it is a Patient without a valid id");
+      : unproven(WHY.patientNoId, NO_VALID_ID);
   }
   const present = (["subject", "patient"] as const).filter((field) => fields[field] !== undefined);
-  if (present.length === 0) return unproven("no subject", "it has no subject or patient reference");
+  if (present.length === 0) return unproven(WHY.noSubject, NO_SUBJECT);
   const readings = present.map((field) => readReferenceElement(fields[field], field, fhirBase));
   const failed = readings.find((r) => r.kind === "unproven");
   if (failed) return failed;
   const ids = new Set(readings.map((r) => (r.kind === "patient" ? r.id : "")));
   if (ids.size > 1) {
-    return unproven("subject and patient disagree", "its subject and patient name different patients");
+    return unproven(WHY.disagree, DISAGREE);
   }
-  return readings[0] ?? unproven("no subject", "it has no subject or patient reference");
+  return readings[0] ?? unproven(WHY.noSubject, NO_SUBJECT);
 }
 
 /** Whether a resource provably belongs to a patient, and if not, why. */
-export type Membership = { belongs: true } | { belongs: false; why: string; detail: string };
+export type Membership =
+  { belongs: true } | { belongs: false; why: string; detail: string; whyText?: Text; detailText?: Text };
 
 /**
  * Decides whether a resource of a per-patient type provably belongs to patient `patientId` (see the module comment).
@@ -186,15 +191,28 @@ export type Membership = { belongs: true } | { belongs: false; why: string; deta
  */
 export function membershipOf(resource: Resource, patientId: string, fhirBase?: string): Membership {
   const reading = patientNamedBy(resource, fhirBase);
-  if (reading.kind === "unproven") return { belongs: false, why: reading.why, detail: reading.detail };
-  if (reading.id !== patientId) {
+  if (reading.kind === "unproven") {
+    const { why, detail, whyText, detailText } = reading;
     return {
       belongs: false,
-      why: "another patient",
-      detail:
-        resource.resourceType === "Patient"
-          ? `it is another patient (Patient/${reading.id})`
-          : `it belongs to another patient (Patient/${reading.id})`,
+      why,
+      detail,
+      ...(whyText ? { whyText } : {}),
+      ...(detailText ? { detailText } : {}),
+    };
+  }
+  if (reading.id !== patientId) {
+    const patient = `Patient/${reading.id}`;
+    const detailText = fhirText(
+      resource.resourceType === "Patient" ? "fhir.member.is-other-patient" : "fhir.member.other-patient",
+      { patient },
+    );
+    return {
+      belongs: false,
+      why: en(WHY.otherPatient),
+      detail: en(detailText),
+      whyText: WHY.otherPatient,
+      detailText,
     };
   }
   return { belongs: true };

@@ -2,9 +2,11 @@
  * The searches for one patient. Every URL is built with URLSearchParams: the SMART Health IT launcher's proxy collapses
  * `//` inside raw query values (`code=http://loinc.org|…` silently returns nothing), so values must be encoded.
  */
+import type { Text } from "../domain/text";
 import type { CodeMap } from "./code-map";
 import { declaresParam, supportsInclude, supportsSearch, type ServerCapabilities } from "./capabilities";
 import { HER2_OBSERVATION_CODES, STAGE_OBSERVATION_CODES } from "./terminology/her2-codes";
+import { en, fhirText } from "./text";
 
 export interface PlannedQuery {
   /** The resource type the query returns (Patient for the read). */
@@ -18,7 +20,15 @@ export interface PlannedQuery {
 export interface SkippedQuery {
   resourceType: string;
   reason: string;
+  /** `reason` as a message descriptor of the FHIR layer's catalog (`reason` is its English). */
+  reasonText: Text;
   affectsAssessment: boolean;
+}
+
+/** Why a search was not sent: the server's CapabilityStatement does not list it. */
+export function unsupportedSearch(resourceType: string): { reason: string; reasonText: Text } {
+  const reasonText = fhirText("fhir.gap.unsupported", { type: resourceType });
+  return { reason: en(reasonText), reasonText };
 }
 
 /** Page size asked for; servers may return fewer per page, and paging follows `next` to the end. */
@@ -57,11 +67,7 @@ export function planInitialQueries(
     affectsAssessment: boolean,
   ): void => {
     if (!supportsSearch(capabilities, resourceType)) {
-      skipped.push({
-        resourceType,
-        reason: `the server does not support searching ${resourceType}`,
-        affectsAssessment,
-      });
+      skipped.push({ resourceType, ...unsupportedSearch(resourceType), affectsAssessment });
       return;
     }
     const all: [string, string][] = [["patient", patientId], ...params, ["_count", String(PAGE_SIZE)]];

@@ -6,8 +6,10 @@
 import type { Bundle, Resource } from "fhir/r4";
 import type { DataGap } from "../domain/types";
 import { parseCapabilities, UNKNOWN_CAPABILITIES, type ServerCapabilities } from "./capabilities";
+import type { TextValue } from "../domain/text";
 import {
   describeHttpFailure,
+  failure as failed,
   hasErrorIssue,
   isOperationOutcome,
   operationOutcomeText,
@@ -15,6 +17,20 @@ import {
   type Failure,
 } from "./errors";
 import { isWithinBase, type FhirResponse, type FhirSource } from "./source";
+import { en, fhirText, joinedText } from "./text";
+
+/** What a Bundle said besides its resources: an error reported inside it (a gap), or a server's note. */
+interface Warning {
+  text: TextValue;
+  error: boolean;
+}
+
+const NO_DETAILS = fhirText("fhir.gap.no-details");
+
+/** An error a Bundle reports inside its results (an OperationOutcome entry, a count that does not add up). */
+function errorInside(details: TextValue): Warning {
+  return { text: fhirText("fhir.gap.error-inside", { details }), error: true };
+}
 
 /** What one query asked, how many pages and resources came back, and how it ended. */
 export interface QueryReport {
@@ -117,45 +133,43 @@ export class QueryRunner {
   private readPage(
     response: FhirResponse,
     resourceType: string,
-  ): { resources: Resource[]; next?: string; warning?: string; total?: number; matches?: number } | Failure {
+  ):
+    | { resources: Resource[]; next?: string; warnings?: Warning[]; total?: number; matches?: number }
+    | Failure {
     if (response.status < 200 || response.status >= 300) {
       return describeHttpFailure(response.status, resourceType, response.body);
     }
     if (response.parseError !== undefined) {
-      return {
-        kind: "error",
-        reason: `the answer for ${resourceType} is not valid JSON (${response.parseError})`,
-      };
+      return failed(
+        "error",
+        fhirText("fhir.gap.invalid-json", { type: resourceType, error: response.parseError }),
+      );
     }
     if (isOperationOutcome(response.body)) {
-      return {
-        kind: "error",
-        reason: `the server answered ${resourceType} with an OperationOutcome: ${operationOutcomeText(response.body) ?? "no details"}`,
-      };
+      const outcome = operationOutcomeText(response.body) ?? NO_DETAILS;
+      return failed("error", fhirText("fhir.gap.operation-outcome", { type: resourceType, outcome }));
     }
     if (isBundle(response.body)) {
       const resources: Resource[] = [];
-      const warnings: string[] = [];
+      const warnings: Warning[] = [];
       let matches = 0;
       for (const entry of response.body.entry ?? []) {
         const resource = entry.resource;
         if (!resource) continue;
         if (isOperationOutcome(resource) || entry.search?.mode === "outcome") {
           const text = operationOutcomeText(resource);
-          if (hasErrorIssue(resource))
-            warnings.push(`error reported inside the results: ${text ?? "no details"}`);
-          else if (text) warnings.push(text);
+          if (hasErrorIssue(resource)) warnings.push(errorInside(text ?? NO_DETAILS));
+          else if (text) warnings.push({ text, error: false });
           continue;
         }
         resources.push(resource);
         if (entry.search?.mode !== "include") matches++;
       }
       const next = response.body.link?.find((l) => l.relation === "next")?.url;
-      const warning = warnings.length > 0 ? warnings.join("; ") : undefined;
-      return { resources, next, warning, total: response.body.total, matches };
+      return { resources, next, warnings, total: response.body.total, matches };
     }
     if (isResource(response.body)) return { resources: [response.body] };
-    return { kind: "error", reason: `the answer for ${resourceType} is not a FHIR resource` };
+    return failed("error", fhirText("fhir.gap.not-resource", { type: resourceType }));
   }
 
   /**
@@ -181,7 +195,7 @@ export class QueryRunner {
       controller.abort(new QueryTimeout(`no complete answer within ${String(this.timeoutMs / 1000)} s`));
     }, this.timeoutMs);
     let failure: Failure | undefined;
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     try {
       for (const first of urls) {
         const seen = new Set<string>();
@@ -190,18 +204,15 @@ export class QueryRunner {
         let total: number | undefined;
         while (url !== undefined && failure === undefined) {
           if (seen.has(url) || seen.size >= MAX_PAGES) {
-            failure = {
-              kind: "error",
-              reason: `paging of ${resourceType} stopped: the server's next links loop or exceed ${String(MAX_PAGES)} pages`,
-            };
+            failure = failed(
+              "error",
+              fhirText("fhir.gap.paging-loop", { type: resourceType, max: String(MAX_PAGES) }),
+            );
             break;
           }
           if (!isWithinBase(url, this.source.baseUrl)) {
             // A server's link to another host or path must not receive the access token: stop paging here.
-            failure = {
-              kind: "error",
-              reason: `the server sent a paging link outside its FHIR base (${this.source.baseUrl}), which was not followed`,
-            };
+            failure = failed("error", fhirText("fhir.gap.paging-outside", { base: this.source.baseUrl }));
             break;
           }
           seen.add(url);
@@ -213,7 +224,7 @@ export class QueryRunner {
           }
           report.pages++;
           resources.push(...page.resources);
-          if (page.warning) warnings.push(page.warning);
+          if (page.warnings) warnings.push(...page.warnings);
           total ??= page.total;
           matches += page.matches ?? 0;
           url = page.next;
@@ -222,7 +233,7 @@ export class QueryRunner {
         if (total !== undefined && matches < total) {
           // The server said how many there are, and fewer arrived: a silent truncation must not look complete.
           warnings.push(
-            `error reported inside the results: the server counted ${String(total)} but sent ${String(matches)}`,
+            errorInside(fhirText("fhir.gap.count-short", { total: String(total), sent: String(matches) })),
           );
         }
       }
@@ -230,41 +241,51 @@ export class QueryRunner {
       if (outer?.aborted) throw error;
       failure =
         controller.signal.reason instanceof QueryTimeout
-          ? {
-              kind: "timeout",
-              reason: `${resourceType}: no complete answer within ${String(this.timeoutMs / 1000)} s`,
-            }
-          : {
-              kind: "error",
-              reason: `network error loading ${resourceType}: ${error instanceof Error ? error.message : String(error)}`,
-            };
+          ? failed(
+              "timeout",
+              fhirText("fhir.gap.timeout", { type: resourceType, seconds: String(this.timeoutMs / 1000) }),
+            )
+          : failed(
+              "error",
+              fhirText("fhir.gap.network", {
+                type: resourceType,
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            );
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuterAbort);
     }
     report.count = resources.length;
     let gap: DataGap | undefined;
+    const gapOf = ({ kind, reason, reasonText }: Failure): DataGap => ({
+      resourceType,
+      kind,
+      reason,
+      reasonText,
+      affectsAssessment,
+    });
     if (failure && report.pages > 0) {
       report.outcome = "partial";
-      gap = {
-        resourceType,
-        kind: "partial",
-        reason: `only ${String(report.pages)} page(s) of ${resourceType} loaded, the rest failed: ${failure.reason}`,
-        affectsAssessment,
-      };
+      gap = gapOf(
+        failed(
+          "partial",
+          fhirText("fhir.gap.partial", {
+            pages: String(report.pages),
+            type: resourceType,
+            reason: failure.reasonText,
+          }),
+        ),
+      );
     } else if (failure) {
       report.outcome = "failed";
-      gap = { resourceType, kind: failure.kind, reason: failure.reason, affectsAssessment };
-    } else if (warnings.some((w) => w.startsWith("error reported"))) {
+      gap = gapOf(failure);
+    } else if (warnings.some((w) => w.error)) {
       report.outcome = "partial";
-      gap = {
-        resourceType,
-        kind: "partial",
-        reason: `${resourceType}: ${warnings.join("; ")}`,
-        affectsAssessment,
-      };
+      const said = joinedText(warnings.map((w) => w.text));
+      gap = gapOf(failed("partial", fhirText("fhir.gap.warnings", { type: resourceType, warnings: said })));
     }
-    const detail = [failure?.reason, ...warnings].filter(Boolean).join("; ");
+    const detail = [failure?.reason, ...warnings.map((w) => en(w.text))].filter(Boolean).join("; ");
     if (detail) report.detail = detail;
     return { resources, report, gap };
   }

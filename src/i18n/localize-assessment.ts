@@ -10,10 +10,11 @@
  * group and band reasons nested in it (ish.ts), why a test is not usable, the ISH measured-value summary ("ratio 2.3,
  * HER2 4.5/cell", its numbers kept as the strings the rules wrote), the implausible-number reasons, and the reason
  * for results that came in copies with different contents. The FHIR layer's readings (`readAs`), its unreadable
- * reasons and why a result is not a tissue HER2 status are messages of its own catalog (src/fhir/messages, issue 15),
- * rendered with the rules' catalog. What stays English is what the record or the server wrote, nested as it is:
- * data-gap reasons, a loader's reason, and the record's own words (raw values, specimen labels, body sites, drug
- * names); and the citations, which are quoted as published.
+ * reasons, why a result is not a tissue HER2 status and the data gaps' reasons (`reasonText`, rendered into each gap's
+ * `reason` and wherever the rules name the gap) are messages of its own catalog (src/fhir/messages, issue 15),
+ * rendered with the rules' catalog. What stays English is what the record or the server wrote, nested as it is: the
+ * server's words inside a gap's reason, a gap's reason with no descriptor (an old saved state), and the record's own
+ * words (raw values, specimen labels, body sites, drug names); and the citations, which are quoted as published.
  */
 import { flagTitleId } from "../domain/flag-titles";
 import { type Catalog, EN_CATALOG, renderText } from "../domain/text";
@@ -117,6 +118,11 @@ export function localizeAssessment(
       const reason = reasons[i];
       return typeof reason === "object" ? { ...u, reason: renderText(reason, locale, catalog) } : u;
     });
+  }
+  if (assessment.dataGaps.some((g) => g.reasonText)) {
+    localized.dataGaps = assessment.dataGaps.map((g) =>
+      g.reasonText ? { ...g, reason: renderText(g.reasonText, locale, catalog) } : g,
+    );
   }
   if (assessment.i18n) localized.statusReason = renderText(assessment.i18n.statusReason, locale, catalog);
   if (assessment.tumours) {

@@ -5,9 +5,10 @@ import Button from "@mui/material/Button";
 import Typography from "@mui/material/Typography";
 import type { DataGap } from "../domain/types";
 import { printHide } from "./a11y";
+import { useLocale } from "./i18n/locale-context";
 import { useT } from "./i18n/translate";
 
-/** The server's reason as a sentence, so the next sentence does not run on from it. */
+/** The loader's reason as a sentence, so the next sentence does not run on from it. */
 function asSentence(text: string): string {
   const t = text.trim();
   return /[.!?]$/.test(t) ? t : `${t}.`;
@@ -15,19 +16,28 @@ function asSentence(text: string): string {
 
 function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: boolean }) {
   const t = useT();
+  const locale = useLocale();
   return (
     <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
-      {gaps.map((g, i) => (
-        <li key={`${g.resourceType}-${String(i)}`} data-testid="data-gap">
-          <strong>{t("gap.item", { type: g.resourceType, kind: t(`gap.${g.kind}`) })}</strong>
-          {`. ${t(`gap.lead.${g.kind}`)} ${t("gap.detail")} `}
-          {/* The FHIR layer's words (status code, server message) stay as written, in English, quoted. */}
-          <q lang="en" data-testid="gap-reason">
-            {asSentence(g.reason)}
-          </q>
-          {showEffect ? (g.affectsAssessment ? ` ${t("gap.affects")}` : ` ${t("gap.noEffect")}`) : null}
-        </li>
-      ))}
+      {gaps.map((g, i) => {
+        // A reason the FHIR layer wrote as a message is in the page's language (localizeAssessment rendered it), the
+        // server's own words inside it as they came. One without (an old saved state) is its English, quoted.
+        const inLocale = g.reasonText !== undefined && locale !== "en";
+        return (
+          <li key={`${g.resourceType}-${String(i)}`} data-testid="data-gap">
+            <strong>{t("gap.item", { type: g.resourceType, kind: t(`gap.${g.kind}`) })}</strong>
+            {`. ${t(`gap.lead.${g.kind}`)} ${t(inLocale ? "gap.detailInLocale" : "gap.detail")} `}
+            {inLocale ? (
+              <span data-testid="gap-reason">{asSentence(g.reason)}</span>
+            ) : (
+              <q lang="en" data-testid="gap-reason">
+                {asSentence(g.reason)}
+              </q>
+            )}
+            {showEffect ? (g.affectsAssessment ? ` ${t("gap.affects")}` : ` ${t("gap.noEffect")}`) : null}
+          </li>
+        );
+      })}
     </Box>
   );
 }

@@ -35,6 +35,7 @@ describe("buildPatientInput keeps other patients out", () => {
         resourceType: "Observation",
         kind: "excluded",
         reason: `1 Observation resource(s) left out of the assessment because they cannot be proven to be Patient/${PATIENT_ID}'s (1 another patient): Observation/other-patient-ihc: it belongs to another patient (Patient/someone-else)`,
+        reasonText: expect.objectContaining({ id: "fhir.gap.excluded" }) as unknown,
         affectsAssessment: true,
       },
     ]);

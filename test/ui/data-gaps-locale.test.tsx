@@ -1,13 +1,17 @@
 /**
- * Data gaps in Spanish and Chinese (issue 15.3): the FHIR layer writes each gap's reason in English (status code and
- * server message). The panel leads each gap with a sentence of its own in the page's language, chosen by the gap's
- * kind, and keeps the FHIR layer's words as a quoted detail marked `lang="en"` (not translated, not dropped). The
+ * Data gaps in Spanish and Chinese (issue 15.3): the panel leads each gap with a sentence of its own in the page's
+ * language, chosen by the gap's kind. A gap's reason the FHIR layer wrote as a message (`reasonText`) is shown in the
+ * page's language, as localizeAssessment renders it, the server's words inside it as they came; a reason with no
+ * descriptor (an old saved state) is kept as a quoted detail marked `lang="en"` (not translated, not dropped). The
  * expected words are written here, not read from the catalogs.
  */
 import { render, screen, within } from "@testing-library/react";
 import { IntlProvider } from "react-intl";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assess } from "../../src/domain";
 import type { DataGap } from "../../src/domain/types";
+import { describeHttpFailure } from "../../src/fhir/errors";
+import { loadDomainCatalog, localizeAssessment } from "../../src/i18n/localize-assessment";
 import type { Locale } from "../../src/i18n/locales";
 import { DataCompleteness, DataGapAlert } from "../../src/ui/DataCompleteness";
 import { LocaleContext } from "../../src/ui/i18n/locale-context";
@@ -75,5 +79,94 @@ describe.each(CASES)("data gaps in $locale", ({ locale, denied, unsupported, tim
     const alert = screen.getByTestId("data-gap-alert");
     expect(alert).toHaveTextContent(denied);
     expect(within(alert).getAllByTestId("gap-reason")[0]).toHaveAttribute("lang", "en");
+  });
+});
+
+/** A 403 as the FHIR layer writes it, with the server's own words. */
+function deniedByServer(): DataGap {
+  const body = {
+    resourceType: "OperationOutcome",
+    issue: [
+      { severity: "error", code: "forbidden", diagnostics: "Scope patient/Observation.read not granted" },
+    ],
+  };
+  const { kind, reason, reasonText } = describeHttpFailure(403, "Observation", body);
+  return { resourceType: "Observation", kind, reason, reasonText, affectsAssessment: true };
+}
+
+/** The gaps as the panel receives them: from the assessment, localized for the page (PatientApp). */
+function shownGaps(locale: Locale, gaps: DataGap[]): readonly DataGap[] {
+  const assessment = assess({
+    patient: "Patient/p1",
+    asOf: "2026-11-25",
+    tests: [],
+    events: [],
+    therapies: [],
+    dataGaps: gaps,
+  });
+  return localizeAssessment(assessment, locale).dataGaps;
+}
+
+const REASONS: readonly { locale: Locale; reason: string; lead: string; english: string }[] = [
+  {
+    locale: "es",
+    reason:
+      "403 Forbidden al cargar Observation: se negó el acceso; es posible que no se haya otorgado el alcance patient/Observation.rs (o patient/Observation.read). El servidor indica: Scope patient/Observation.read not granted.",
+    lead: "Detalle de la conexión de la aplicación con la historia clínica electrónica:",
+    english: "(en inglés)",
+  },
+  {
+    locale: "zh-CN",
+    reason:
+      "加载 Observation 时返回 403 Forbidden：访问被拒绝；可能未授予权限范围 patient/Observation.rs（或 patient/Observation.read）。服务器提示：Scope patient/Observation.read not granted.",
+    lead: "本应用与电子病历系统连接的详细信息：",
+    english: "（英文）",
+  },
+];
+
+describe.each(REASONS)(
+  "a gap's reason written as a message, in $locale",
+  ({ locale, reason, lead, english }) => {
+    beforeAll(async () => {
+      await loadDomainCatalog(locale);
+    });
+
+    it("is shown in the page's language, not quoted as English; the server's words kept", () => {
+      const gap = deniedByServer();
+      renderIn(locale, shownGaps(locale, [gap]));
+      for (const scope of [screen.getByTestId("data-gap-alert"), screen.getByTestId("data-completeness")]) {
+        const item = within(scope).getByTestId("data-gap");
+        const shown = within(item).getByTestId("gap-reason");
+        expect(shown.tagName).not.toBe("Q");
+        expect(shown).not.toHaveAttribute("lang");
+        expect(shown.textContent).toBe(reason);
+        expect(item.textContent).toContain(lead);
+        expect(item.textContent).not.toContain(english);
+        expect(item.textContent).not.toContain(gap.reason);
+        expect(item).not.toContainHTML('lang="en"');
+      }
+    });
+
+    it("one without a descriptor (an old saved state) is still quoted as English", () => {
+      const old = deniedByServer();
+      delete old.reasonText;
+      renderIn(locale, shownGaps(locale, [old]));
+      const quoted = within(screen.getByTestId("data-gap-alert")).getByTestId("gap-reason");
+      expect(quoted.tagName).toBe("Q");
+      expect(quoted).toHaveAttribute("lang", "en");
+      expect(quoted.textContent).toBe(`${old.reason}.`);
+    });
+  },
+);
+
+describe("a gap's reason written as a message, in English", () => {
+  it("reads as before: quoted, marked English, the same words", () => {
+    const gap = deniedByServer();
+    renderIn("en", shownGaps("en", [gap]));
+    const item = within(screen.getByTestId("data-gap-alert")).getByTestId("data-gap");
+    expect(item.textContent).toBe(
+      "Observation: Access denied. The EHR did not let the app read these records. Detail from the app's connection to the EHR (in English): 403 Forbidden loading Observation: access was denied; the scope patient/Observation.rs (or patient/Observation.read) may not have been granted. Server says: Scope patient/Observation.read not granted.",
+    );
+    expect(within(item).getByTestId("gap-reason").tagName).toBe("Q");
   });
 });
