@@ -21,8 +21,9 @@ function GapItems({ gaps, showEffect }: { gaps: readonly DataGap[]; showEffect: 
     <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
       {gaps.map((g, i) => {
         // A reason the FHIR layer wrote as a message is in the page's language (localizeAssessment rendered it), the
-        // server's own words inside it as they came. One without (an old saved state) is its English, quoted.
-        const inLocale = g.reasonText !== undefined && locale !== "en";
+        // server's own words inside it as they came. One without (an old saved state) is English: on a page in
+        // another language it is quoted and marked so; on an English page it needs no "(in English)".
+        const inLocale = g.reasonText !== undefined || locale === "en";
         return (
           <li key={`${g.resourceType}-${String(i)}`} data-testid="data-gap">
             <strong>{t("gap.item", { type: g.resourceType, kind: t(`gap.${g.kind}`) })}</strong>

@@ -405,10 +405,11 @@ describe("data completeness", () => {
     expect(alert).toHaveTextContent(
       "Observation: Access denied. The EHR did not let the app read these records.",
     );
-    // The FHIR layer's own words are kept, quoted and marked English (they are not translated).
+    // The FHIR layer's own words follow, as they are; an English page does not call them "(in English)".
     const reason = within(alert).getByTestId("gap-reason");
     expect(reason).toHaveTextContent(/^403 Forbidden: scope patient\/Observation\.rs/);
-    expect(reason).toHaveAttribute("lang", "en");
+    expect(alert).toHaveTextContent("Detail from the app's connection to the EHR: 403 Forbidden");
+    expect(alert).not.toHaveTextContent("(in English)");
     expect(alert).not.toHaveTextContent("DocumentReference");
     const status = screen.getByTestId("status-header");
     expect(alert.compareDocumentPosition(status) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
