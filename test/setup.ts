@@ -3,6 +3,9 @@ import { cleanup } from "@testing-library/react";
 import { afterAll, afterEach } from "vitest";
 import { server } from "./msw-server";
 
+// The CLI follows the machine's locale (LC_ALL, LC_MESSAGES, LANG): the tests read English unless they set one.
+for (const name of ["LC_ALL", "LC_MESSAGES", "LANG"]) delete process.env[name];
+
 // Listen at module load: fhirclient captures `fetch` when it is imported, which happens before a test's beforeAll.
 server.listen({ onUnhandledRequest: "error" });
 afterEach(() => {

@@ -13,9 +13,6 @@ import { readCdsConfigFile, runCdsCommand } from "../../src/cli/cds-commands";
 import { clientJwt, clientKey, ISSUER, SERVICE_URL } from "../cds/helpers";
 import { allowLoopbackRequests } from "../sandbox/helpers";
 
-/** These tests read the English lines, whatever LANG the machine running them has. */
-const ENGLISH = {};
-
 allowLoopbackRequests();
 
 function io(): { io: { stdout: PassThrough; stderr: PassThrough }; out: () => string; err: () => string } {
@@ -47,7 +44,6 @@ describe("her2 cds-service", () => {
       ["cds-service", "--port", "0", "--config", config],
       streams.io,
       stop.signal,
-      ENGLISH,
     );
     let origin: string | undefined;
     for (let i = 0; i < 100 && origin === undefined; i++) {
@@ -68,7 +64,7 @@ describe("her2 cds-service", () => {
 
   it("a missing or invalid config is a usage error (exit 2, one line)", async () => {
     const a = io();
-    expect(await runCdsCommand(["cds-service", "--port", "0"], a.io, undefined, ENGLISH)).toBe(2);
+    expect(await runCdsCommand(["cds-service", "--port", "0"], a.io)).toBe(2);
     expect(a.err()).toMatch(/required option '--config <file>'/);
     const dir = mkdtempSync(join(tmpdir(), "cds-cli-"));
     writeFileSync(
@@ -76,9 +72,7 @@ describe("her2 cds-service", () => {
       JSON.stringify({ serviceUrl: SERVICE_URL, issuers: [], fhirServer: [] }),
     );
     const b = io();
-    expect(
-      await runCdsCommand(["cds-service", "--config", join(dir, "bad.json")], b.io, undefined, ENGLISH),
-    ).toBe(2);
+    expect(await runCdsCommand(["cds-service", "--config", join(dir, "bad.json")], b.io)).toBe(2);
     expect(b.err()).toBe("her2: Invalid CDS service config: fhirServer: unknown field\n");
   });
 });
@@ -147,7 +141,7 @@ describe("her2 feedback-report", () => {
       ].join("\n"),
     );
     const streams = io();
-    expect(await runCdsCommand(["feedback-report", file], streams.io, undefined, ENGLISH)).toBe(0);
+    expect(await runCdsCommand(["feedback-report", file], streams.io)).toBe(0);
     expect(streams.out()).toBe(
       [
         "card kind\taccepted\toverridden\tacceptance\toverride reasons",
@@ -162,14 +156,7 @@ describe("her2 feedback-report", () => {
 
   it("a missing file: exit 2", async () => {
     const streams = io();
-    expect(
-      await runCdsCommand(
-        ["feedback-report", "/nonexistent/feedback.ndjson"],
-        streams.io,
-        undefined,
-        ENGLISH,
-      ),
-    ).toBe(2);
+    expect(await runCdsCommand(["feedback-report", "/nonexistent/feedback.ndjson"], streams.io)).toBe(2);
     expect(streams.err()).toMatch(/^her2: cannot read \/nonexistent\/feedback.ndjson/);
   });
 });
