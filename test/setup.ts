@@ -4,7 +4,9 @@ import { afterAll, afterEach } from "vitest";
 import { server } from "./msw-server";
 
 // The CLI follows the machine's locale (LC_ALL, LC_MESSAGES, LANG): the tests read English unless they set one.
-for (const name of ["LC_ALL", "LC_MESSAGES", "LANG"]) delete process.env[name];
+delete process.env.LC_ALL;
+delete process.env.LC_MESSAGES;
+delete process.env.LANG;
 
 // Listen at module load: fhirclient captures `fetch` when it is imported, which happens before a test's beforeAll.
 server.listen({ onUnhandledRequest: "error" });
