@@ -579,6 +579,49 @@ function panelsByMember(
   return panelOf ?? NO_PANELS;
 }
 
+/** A report or panel status that withdraws what it lists (FHIR R4: entered-in-error "should not have existed"). */
+const WITHDRAWN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled"]);
+
+interface Withdrawal {
+  container: ResourceRef;
+  status: "entered-in-error" | "cancelled";
+}
+
+function withdrawal(resource: Observation | DiagnosticReport): Withdrawal | undefined {
+  const status = resource.status;
+  return status === "entered-in-error" || status === "cancelled"
+    ? { container: refOf(resource), status }
+    : undefined;
+}
+
+/**
+ * The results whose every report was withdrawn (entered in error, cancelled), or whose HER2 panel was: EHRs often
+ * withdraw the report without re-sending each result, which then still says "final". A result that a standing report
+ * also lists is not withdrawn.
+ */
+function withdrawnResults(
+  reports: readonly DiagnosticReport[],
+  panelOf: ReadonlyMap<string, Observation>,
+): ReadonlyMap<string, Withdrawal> {
+  const withdrawn = new Map<string, Withdrawal>();
+  const standing = new Set<string>();
+  for (const report of reports) {
+    const by = WITHDRAWN.has(report.status) ? withdrawal(report) : undefined;
+    for (const result of report.result ?? []) {
+      const ref = normaliseReference(result);
+      if (!ref) continue;
+      if (!by) standing.add(ref);
+      else if (!withdrawn.has(ref)) withdrawn.set(ref, by);
+    }
+  }
+  for (const ref of standing) withdrawn.delete(ref);
+  for (const [ref, panel] of panelOf) {
+    const by = withdrawal(panel);
+    if (by && !withdrawn.has(ref)) withdrawn.set(ref, by);
+  }
+  return withdrawn;
+}
+
 /**
  * Builds the HER2 test records of one patient.
  * @param resources every resource loaded for the patient
@@ -612,10 +655,13 @@ export function buildHer2Records(
   }
 
   const superseded = supersededResults(observations, reports);
+  const withdrawn = withdrawnResults(reports, panelOf);
   const contextOf = (observation: Observation, ref: ResourceRef): Context => {
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
-    const context: Context = { source: ref, status: toStatus(observation.status) };
+    // A result of a withdrawn report or panel takes its status: never used, whatever the result itself says.
+    const status = withdrawn.get(ref)?.status ?? toStatus(observation.status);
+    const context: Context = { source: ref, status };
     // Only the result named as replaced: an amended panel or report often lists the same members again.
     const supersededBy = superseded.get(ref);
     if (supersededBy) context.supersededBy = supersededBy;
@@ -666,6 +712,8 @@ export function buildHer2Records(
     if (cls.byText) context.codeByText = true;
     const reading = readHer2Observation(observation, cls.concept, codeMap);
     reading.notes.unshift(fhirText("fhir.note.code", { via: cls.via }));
+    const withdrawnBy = withdrawn.get(ref);
+    if (withdrawnBy) reading.notes.push(fhirText("fhir.note.withdrawn", { ...withdrawnBy }));
     if (cls.conflict) reading.problems.unshift(cls.conflict);
     const members = observation.hasMember ?? [];
     if (cls.concept === "panel" || (members.length > 0 && !reading.hasContent)) {
