@@ -207,11 +207,18 @@ export function wasGiven(t: AntiHer2Therapy): boolean {
   return !(t.status === "stopped" && start !== undefined && end !== undefined && end < start);
 }
 
-/** The earliest start of an anti-HER2 therapy that was given. */
+/**
+ * Statuses of a therapy that is planned, not (yet) given (FHIR R4: MedicationRequest "draft", not yet actionable;
+ * MedicationStatement "intended", to be taken in the future). Such a record still counts as anti-HER2 therapy on
+ * record (the therapy flag), but never as neoadjuvant treatment that makes a later specimen residual disease.
+ */
+const PLANNED: ReadonlySet<string> = new Set(["draft", "intended"]);
+
+/** The earliest start of an anti-HER2 therapy that was given (a planned one is not). */
 export function firstTherapyStart(therapies: readonly AntiHer2Therapy[]): IsoDate | undefined {
   let first: IsoDate | undefined;
   for (const t of therapies) {
-    if (!wasGiven(t)) continue;
+    if (!wasGiven(t) || PLANNED.has(String(t.status))) continue;
     const start = calendarDate(t.start);
     if (start && (first === undefined || start < first)) first = start;
   }

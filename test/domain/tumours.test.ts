@@ -141,6 +141,24 @@ describe("neoadjuvant anti-HER2 therapy", () => {
     expect(a.status).toBe("negative");
   });
 
+  it("a planned therapy (draft order, intended statement) is not neoadjuvant therapy: the later result governs", () => {
+    // FHIR R4: MedicationRequest "draft" is not yet actionable, MedicationStatement "intended" is to be taken in the
+    // future; neither says the drug was given, so the surgical specimen is not residual disease after treatment.
+    for (const status of ["draft", "intended"]) {
+      const planned = therapy("trastuzumab", { start: "2024-02-01", status });
+      const a = run(
+        [
+          ihc("3+", { specimen: core, date: "2024-01-11" }),
+          ihc("1+", { specimen: surgery, date: "2024-07-21" }),
+        ],
+        { therapies: [planned] },
+      );
+      expect(a.status, status).toBe("negative");
+      expect(a.basis?.specimenLabel, status).toBe("S-24-400");
+      expect(codes(a), status).toEqual(["discordant-results"]);
+    }
+  });
+
   it("needs a conclusive pre-treatment specimen; therapy entered in error is no therapy", () => {
     const notGiven = therapy("trastuzumab", { start: "2024-02-01", status: "entered-in-error" });
     const a = run(
