@@ -48,6 +48,7 @@ const VALUES = [
   "low positive",
   "ER positive, HER2 negative",
   "0, faint incomplete staining in 15% of cells",
+  "1+, faint incomplete staining in 5% of cells",
   "See comment",
   "blah",
   "4.5 signals/cell",
