@@ -5,7 +5,7 @@
  * gives the same record: ISH numbers spread over several Observations of one panel, report or specimen are merged into
  * one ISH record when they do not contradict each other.
  */
-import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
+import type { DiagnosticReport, Observation, Reference, Resource, Specimen } from "fhir/r4";
 import type { Text, TextValue } from "../domain/text";
 import type {
   DualIshRecord,
@@ -25,6 +25,7 @@ import {
   isResourceType,
   normaliseReference,
   refOf,
+  resolveReference,
   type ResourceIndex,
 } from "./fhir-utils";
 import { classifyHer2Code, notTissueHer2Reason, type CodeClass } from "./her2-code";
@@ -53,6 +54,8 @@ interface Context {
   codeByText?: true;
   /** Observation.derivedFrom, as `Type/id` (a recount names the count it recounts). */
   derivedFrom?: ResourceRef[];
+  /** The withdrawn report, panel or specimen whose status this result takes (`withdrawnResults`). */
+  withdrawnBy?: Withdrawal;
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -595,6 +598,21 @@ function withdrawal(resource: Observation | DiagnosticReport): Withdrawal | unde
 }
 
 /**
+ * A Specimen entered in error (e.g. tissue labelled for the wrong patient): what was measured on it is withdrawn too.
+ * Only that status: "unavailable" (used up) or "unsatisfactory" does not undo a reported result.
+ */
+function specimenWithdrawal(
+  reference: Reference | undefined,
+  index: ResourceIndex,
+  owner: { contained?: Resource[] } | undefined,
+): Withdrawal | undefined {
+  const specimen = resolveReference<Specimen>(reference, "Specimen", index, owner);
+  return specimen?.status === "entered-in-error"
+    ? { container: normaliseReference(reference) ?? refOf(specimen), status: "entered-in-error" }
+    : undefined;
+}
+
+/**
  * The results whose every report was withdrawn (entered in error, cancelled), or whose HER2 panel was: EHRs often
  * withdraw the report without re-sending each result, which then still says "final". A result that a standing report
  * also lists is not withdrawn.
@@ -659,9 +677,15 @@ export function buildHer2Records(
   const contextOf = (observation: Observation, ref: ResourceRef): Context => {
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
-    // A result of a withdrawn report or panel takes its status: never used, whatever the result itself says.
-    const status = withdrawn.get(ref)?.status ?? toStatus(observation.status);
-    const context: Context = { source: ref, status };
+    // A result of a withdrawn report, panel or specimen takes its status: never used, whatever it says itself.
+    const [specimenRef, specimenOwner] = observation.specimen
+      ? [observation.specimen, observation]
+      : panel?.specimen
+        ? [panel.specimen, panel]
+        : [report?.specimen?.[0], report];
+    const withdrawnBy = withdrawn.get(ref) ?? specimenWithdrawal(specimenRef, index, specimenOwner);
+    const context: Context = { source: ref, status: withdrawnBy?.status ?? toStatus(observation.status) };
+    if (withdrawnBy) context.withdrawnBy = withdrawnBy;
     // Only the result named as replaced: an amended panel or report often lists the same members again.
     const supersededBy = superseded.get(ref);
     if (supersededBy) context.supersededBy = supersededBy;
@@ -712,7 +736,7 @@ export function buildHer2Records(
     if (cls.byText) context.codeByText = true;
     const reading = readHer2Observation(observation, cls.concept, codeMap);
     reading.notes.unshift(fhirText("fhir.note.code", { via: cls.via }));
-    const withdrawnBy = withdrawn.get(ref);
+    const withdrawnBy = context.withdrawnBy;
     if (withdrawnBy) reading.notes.push(fhirText("fhir.note.withdrawn", { ...withdrawnBy }));
     if (cls.conflict) reading.problems.unshift(cls.conflict);
     const members = observation.hasMember ?? [];
@@ -757,7 +781,11 @@ export function buildHer2Records(
       return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
     });
     if (hasHer2Result) continue;
-    const context: Context = { source: refOf(report), status: toStatus(report.status) };
+    const onWithdrawn = specimenWithdrawal(report.specimen?.[0], index, report);
+    const context: Context = {
+      source: refOf(report),
+      status: onWithdrawn?.status ?? toStatus(report.status),
+    };
     const supersededBy = superseded.get(context.source);
     if (supersededBy) context.supersededBy = supersededBy;
     const date = effectiveDate(report);

@@ -5,7 +5,7 @@
  * entered-in-error means the report "should not have existed" and cancelled that it "is unavailable", and EHRs often
  * withdraw the report without re-sending each result. Listed as not used, never the basis of a status.
  */
-import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
+import type { DiagnosticReport, Observation, Resource, Specimen } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import type { Assessment } from "../../src/domain";
 import { assessResources } from "./fixtures/assess";
@@ -76,6 +76,39 @@ describe("results of a withdrawn report or panel are not used", () => {
     const a = assessed([panel, ihc("ihc", "3+")]);
     expect(a.status).toBe("no-result");
     expect(evidenceOf(a, "Observation/ihc")).toMatchObject({ used: false, status: "entered-in-error" });
+  });
+
+  it("a result on a Specimen entered in error (e.g. mislabelled tissue) is not used; one on an available Specimen is", () => {
+    const specimen = (status: Specimen["status"]): Specimen => ({
+      resourceType: "Specimen",
+      id: "spec-x",
+      status,
+      subject: { reference: "Patient/p1" },
+      collection: { collectedDateTime: "2024-03-01", bodySite: { text: "Left breast" } },
+    });
+    const onIt = (): Observation =>
+      observation(
+        { id: "ihc", code: loinc("85319-2"), date: "2024-03-02", specimen: { reference: "Specimen/spec-x" } },
+        { valueString: "3+" },
+      );
+    const withdrawn = assessed([specimen("entered-in-error"), onIt()]);
+    expect(withdrawn.status).toBe("no-result");
+    expect(evidenceOf(withdrawn, "Observation/ihc")).toMatchObject({
+      used: false,
+      status: "entered-in-error",
+    });
+    expect(evidenceOf(withdrawn, "Observation/ihc")?.readAs).toContain(
+      "Specimen/spec-x is entered-in-error, so its results are not used",
+    );
+    expect(assessed([specimen("available"), onIt()]).status).toBe("positive");
+    // A report conclusion on that specimen, too.
+    const concluded = {
+      ...report("r1", "final", []),
+      conclusion: "HER2 IHC 3+",
+      specimen: [{ reference: "Specimen/spec-x" }],
+    };
+    expect(assessed([specimen("entered-in-error"), concluded]).status).toBe("no-result");
+    expect(assessed([specimen("available"), concluded]).status).toBe("positive");
   });
 
   it("a final report's results are used as before", () => {
