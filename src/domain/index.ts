@@ -32,8 +32,9 @@
  * With bilateral tumours, a specimen with no breast side (no body site, or distant tissue) cannot be assigned to
  * either: it is listed as not used, "cannot be determined", and counted in the reason. With one breast side (or none),
  * there is one tumour history and no `tumours` field. After neoadjuvant anti-HER2 therapy (the earliest start of a
- * therapy that was given), breast or regional-node specimens collected after the start are residual disease when a
- * conclusive pre-treatment specimen of the same tumour exists: the pre-treatment specimen governs, the residual result
+ * therapy that was given, not only planned), breast or regional-node specimens collected after the start are residual
+ * disease when a conclusive pre-treatment specimen of the same tumour exists, up to a later recurrence or metastasis
+ * (its biopsy is a retest) or 90 days after the last recorded end of therapy (tumour.ts `residualUntil`): the pre-treatment specimen governs, the residual result
  * is not used for the status and gets an info flag `residual-disease-result` (KATHERINE, von Minckwitz 2019).
  *
  * Sources: ASCO/CAP 2018 focused update (Wolff, J Clin Oncol 2018;36:2105) and 2023 update (Wolff, J Clin Oncol

@@ -27,6 +27,7 @@ import {
   currentPrimaryIndex,
   siteKind,
   firstTherapyStart,
+  residualUntil,
   isInSituOnly,
   RETEST_WINDOW_DAYS,
   residualSpecimens,
@@ -536,6 +537,7 @@ export function assessPatient(input: PatientInput): Assessment {
   const therapies = listOf(input.therapies);
   const therapyStart = firstTherapyStart(therapies);
   const events = listOf<DiseaseEvent>(input.events);
+  const residualEnd = residualUntil(therapies, events, therapyStart);
   const split = tumoursOf(results, events);
   // Distant (metastatic) tissue beside several breast tumours is not any breast tumour's specimen, but it is the
   // retest of metastatic disease: its own entry, and the result that governs treatment (HER2-GUIDELINE.md: "the result
@@ -546,7 +548,7 @@ export function assessPatient(input: PatientInput): Assessment {
   const residualFlags: Flag[] = [];
   // Residual disease is judged within each tumour: the other breast's biopsy is not this tumour's pre-treatment one.
   const eligibleOf = (list: readonly SpecimenResult[]): SpecimenResult[] => {
-    const residual = residualSpecimens(list, therapyStart);
+    const residual = residualSpecimens(list, therapyStart, residualEnd);
     const eligible = list.filter((r) => !residual.has(r));
     const pre = governingSpecimen(eligible);
     for (const r of residual) {

@@ -4,7 +4,7 @@
  * cancelled / entered-in-error, or superseded by an amended or corrected result: never used, listed as not used so
  * adding one can never change the status;
  * status unknown, a record the FHIR layer could not read, an ISH record with a number outside its plausible range
- * (`PLAUSIBLE_ISH_RANGES`), or one dated after the assessment date: unreadable.
+ * (`PLAUSIBLE_ISH_RANGES`), or one dated (or its specimen collected) after the assessment date: unreadable.
  */
 import { byText, calendarDate, newestFirst } from "./dates";
 import { implausibleIshNumbers } from "./ish";
@@ -109,11 +109,15 @@ export function triage(
     const implausible = implausibleIshNumbers(record);
     if (implausible) return withReason("unreadable", implausible);
   }
-  if (asOf !== undefined && date !== undefined && date > asOf) {
+  // The specimen's collection date too: it dates the specimen the status rests on ("most recent"), so tissue
+  // collected after "today" is the same data error as a test dated after it.
+  const collected = calendarDate(record.specimen?.collected);
+  const late = [date, collected].find((d) => asOf !== undefined && d !== undefined && d > asOf);
+  if (asOf !== undefined && late !== undefined) {
     // Never dropped silently (that could read as "no result"), and never used either: a date after "today" is a
     // data error or a time-zone skew the rules cannot tell apart, so the conservative reading is "cannot be read"
     // (listed and flagged) rather than a one-day tolerance that would base a status on it.
-    return withReason("unreadable", text("record.dated-after", { date, asOf }));
+    return withReason("unreadable", text("record.dated-after", { date: late, asOf }));
   }
   switch (record.status) {
     case "registered":

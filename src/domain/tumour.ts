@@ -207,11 +207,18 @@ export function wasGiven(t: AntiHer2Therapy): boolean {
   return !(t.status === "stopped" && start !== undefined && end !== undefined && end < start);
 }
 
-/** The earliest start of an anti-HER2 therapy that was given. */
+/**
+ * Statuses of a therapy that is planned, not (yet) given (FHIR R4: MedicationRequest "draft", not yet actionable;
+ * MedicationStatement "intended", to be taken in the future). Such a record still counts as anti-HER2 therapy on
+ * record (the therapy flag), but never as neoadjuvant treatment that makes a later specimen residual disease.
+ */
+const PLANNED: ReadonlySet<string> = new Set(["draft", "intended"]);
+
+/** The earliest start of an anti-HER2 therapy that was given (a planned one is not). */
 export function firstTherapyStart(therapies: readonly AntiHer2Therapy[]): IsoDate | undefined {
   let first: IsoDate | undefined;
   for (const t of therapies) {
-    if (!wasGiven(t)) continue;
+    if (!wasGiven(t) || PLANNED.has(String(t.status))) continue;
     const start = calendarDate(t.start);
     if (start && (first === undefined || start < first)) first = start;
   }
@@ -224,11 +231,12 @@ export function firstTherapyStart(therapies: readonly AntiHer2Therapy[]): IsoDat
  * KATHERINE (von Minckwitz 2019): residual invasive disease after neoadjuvant anti-HER2 therapy is treated with
  * T-DM1 on the strength of the pre-treatment HER2-positive result; HER2 loss in residual tumour is not a reason to
  * stop anti-HER2 therapy. A post-treatment specimen with no recorded site is not taken as residual disease (it may be
- * metastatic tissue): the usual most-recent rule then applies.
+ * metastatic tissue): the usual most-recent rule then applies, as it does from `until` on (`residualUntil`).
  */
 export function residualSpecimens(
   results: readonly SpecimenResult[],
   therapyStart: IsoDate | undefined,
+  until?: IsoDate,
 ): Set<SpecimenResult> {
   const residual = new Set<SpecimenResult>();
   if (!therapyStart) return residual;
@@ -239,9 +247,56 @@ export function residualSpecimens(
   for (const r of results) {
     const kind = siteKind(r.group.bodySite);
     const local = kind === "breast" || kind === "regional-node";
-    if (local && r.group.date !== undefined && r.group.date > therapyStart) residual.add(r);
+    const date = r.group.date;
+    if (local && date !== undefined && date > therapyStart && (until === undefined || date < until)) {
+      residual.add(r);
+    }
   }
   return residual;
+}
+
+/**
+ * How long after the last recorded end of anti-HER2 therapy a breast or node specimen can still be the surgery that
+ * follows neoadjuvant therapy: surgery comes weeks after the last neoadjuvant dose. 90 days is this project's choice
+ * (data, not a guideline number), as RETEST_WINDOW_DAYS is.
+ */
+export const RESIDUAL_AFTER_END_DAYS = 90;
+
+/**
+ * The first date from which a breast or node specimen is no longer residual disease after neoadjuvant therapy
+ * (`residualSpecimens`), undefined when the record sets no such bound. Residual disease is what the surgery after
+ * neoadjuvant therapy finds (KATHERINE, von Minckwitz 2019), so a later specimen is recurrent disease or a new tumour,
+ * whose result governs (HER2-GUIDELINE.md: re-test a recurrence; the result on that tissue governs treatment):
+ * - from a recurrence or metastasis dated after the therapy started, less RETEST_WINDOW_DAYS (its diagnostic biopsy
+ *   comes before the Condition);
+ * - from RESIDUAL_AFTER_END_DAYS after the last end of anti-HER2 therapy, when every therapy given records its end
+ *   (an open or undated course sets no bound: surgery may still be within it).
+ */
+export function residualUntil(
+  therapies: readonly AntiHer2Therapy[],
+  events: readonly DiseaseEvent[],
+  therapyStart: IsoDate | undefined,
+): IsoDate | undefined {
+  if (therapyStart === undefined) return undefined;
+  let until: IsoDate | undefined;
+  const earlier = (date: IsoDate): void => {
+    if (until === undefined || date < until) until = date;
+  };
+  for (const e of events) {
+    const date = e.kind === "primary" ? undefined : calendarDate(e.date);
+    if (date !== undefined && date > therapyStart) earlier(daysBefore(date, RETEST_WINDOW_DAYS));
+  }
+  const given = therapies.filter((t) => wasGiven(t) && !PLANNED.has(String(t.status)));
+  const ends = given.map((t) => calendarDate(t.end));
+  if (ends.length > 0 && ends.every((end) => end !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(end))) {
+    const last = (ends as IsoDate[]).reduce((a, b) => (a > b ? a : b));
+    earlier(daysAfter(last, RESIDUAL_AFTER_END_DAYS));
+  }
+  return until;
+}
+
+function daysAfter(date: IsoDate, days: number): IsoDate {
+  return daysBefore(date, -days);
 }
 
 /**

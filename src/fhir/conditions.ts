@@ -126,8 +126,12 @@ function onsetOf(condition: Condition): string | undefined {
   return condition.onsetDateTime ?? condition.onsetPeriod?.start;
 }
 
-/** An M1 category as a token of a staging text: "cM1", "pM1b", "M1(i+)", "Stage IV (cT2 cN1 cM1)"; never "cM0". */
-const M1_TOKEN = /(?:^|[\s(,;/])(?:y|r|yc|yp)?[cp]?M1[a-d]?(?:\(\w+\+?\))?(?=$|[\s),;/])/i;
+/**
+ * An M1 category as a token of a staging text: "cM1", "pM1b", "M1(i+)", "Stage IV (cT2 cN1 cM1)", or at the end of a
+ * compact TNM string, right after its N category ("pT2N1M1", "cT2cN1cM1", "T2N1mi(sn)M1a"; AJCC 8th); never "cM0".
+ */
+const M1_TOKEN =
+  /(?:^|[\s(,;/]|(?<=N(?:[0-3][a-c]?|X)(?:mi)?(?:\(\w+\+?\))?))(?:y|r|yc|yp)?[cp]?M1[a-d]?(?:\(\w+\+?\))?(?=$|[\s),;/])/i;
 /** Stage IV as the whole value ("IV", "4B") or named in a text ("Stage IV (cT2 cN1 cM1)", "stage IVB"). */
 const STAGE_IV_TEXT = /^\s*(?:stage\s*)?(?:IV|4)[A-C]?\s*$|\bstage\s*(?:IV|4)[A-C]?\b/i;
 

@@ -5,7 +5,7 @@
  * gives the same record: ISH numbers spread over several Observations of one panel, report or specimen are merged into
  * one ISH record when they do not contradict each other.
  */
-import type { DiagnosticReport, Observation, Resource } from "fhir/r4";
+import type { DiagnosticReport, Observation, Reference, Resource, Specimen } from "fhir/r4";
 import type { Text, TextValue } from "../domain/text";
 import type {
   DualIshRecord,
@@ -25,6 +25,7 @@ import {
   isResourceType,
   normaliseReference,
   refOf,
+  resolveReference,
   type ResourceIndex,
 } from "./fhir-utils";
 import { classifyHer2Code, notTissueHer2Reason, type CodeClass } from "./her2-code";
@@ -53,6 +54,8 @@ interface Context {
   codeByText?: true;
   /** Observation.derivedFrom, as `Type/id` (a recount names the count it recounts). */
   derivedFrom?: ResourceRef[];
+  /** The withdrawn report, panel or specimen whose status this result takes (`withdrawnResults`). */
+  withdrawnBy?: Withdrawal;
 }
 
 const RESULT_STATUSES: readonly ResultStatus[] = [
@@ -579,6 +582,64 @@ function panelsByMember(
   return panelOf ?? NO_PANELS;
 }
 
+/** A report or panel status that withdraws what it lists (FHIR R4: entered-in-error "should not have existed"). */
+const WITHDRAWN: ReadonlySet<string> = new Set(["entered-in-error", "cancelled"]);
+
+interface Withdrawal {
+  container: ResourceRef;
+  status: "entered-in-error" | "cancelled";
+}
+
+function withdrawal(resource: Observation | DiagnosticReport): Withdrawal | undefined {
+  const status = resource.status;
+  return status === "entered-in-error" || status === "cancelled"
+    ? { container: refOf(resource), status }
+    : undefined;
+}
+
+/**
+ * A Specimen entered in error (e.g. tissue labelled for the wrong patient): what was measured on it is withdrawn too.
+ * Only that status: "unavailable" (used up) or "unsatisfactory" does not undo a reported result.
+ */
+function specimenWithdrawal(
+  reference: Reference | undefined,
+  index: ResourceIndex,
+  owner: { contained?: Resource[] } | undefined,
+): Withdrawal | undefined {
+  const specimen = resolveReference<Specimen>(reference, "Specimen", index, owner);
+  return specimen?.status === "entered-in-error"
+    ? { container: normaliseReference(reference) ?? refOf(specimen), status: "entered-in-error" }
+    : undefined;
+}
+
+/**
+ * The results whose every report was withdrawn (entered in error, cancelled), or whose HER2 panel was: EHRs often
+ * withdraw the report without re-sending each result, which then still says "final". A result that a standing report
+ * also lists is not withdrawn.
+ */
+function withdrawnResults(
+  reports: readonly DiagnosticReport[],
+  panelOf: ReadonlyMap<string, Observation>,
+): ReadonlyMap<string, Withdrawal> {
+  const withdrawn = new Map<string, Withdrawal>();
+  const standing = new Set<string>();
+  for (const report of reports) {
+    const by = WITHDRAWN.has(report.status) ? withdrawal(report) : undefined;
+    for (const result of report.result ?? []) {
+      const ref = normaliseReference(result);
+      if (!ref) continue;
+      if (!by) standing.add(ref);
+      else if (!withdrawn.has(ref)) withdrawn.set(ref, by);
+    }
+  }
+  for (const ref of standing) withdrawn.delete(ref);
+  for (const [ref, panel] of panelOf) {
+    const by = withdrawal(panel);
+    if (by && !withdrawn.has(ref)) withdrawn.set(ref, by);
+  }
+  return withdrawn;
+}
+
 /**
  * Builds the HER2 test records of one patient.
  * @param resources every resource loaded for the patient
@@ -612,10 +673,19 @@ export function buildHer2Records(
   }
 
   const superseded = supersededResults(observations, reports);
+  const withdrawn = withdrawnResults(reports, panelOf);
   const contextOf = (observation: Observation, ref: ResourceRef): Context => {
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
-    const context: Context = { source: ref, status: toStatus(observation.status) };
+    // A result of a withdrawn report, panel or specimen takes its status: never used, whatever it says itself.
+    const [specimenRef, specimenOwner] = observation.specimen
+      ? [observation.specimen, observation]
+      : panel?.specimen
+        ? [panel.specimen, panel]
+        : [report?.specimen?.[0], report];
+    const withdrawnBy = withdrawn.get(ref) ?? specimenWithdrawal(specimenRef, index, specimenOwner);
+    const context: Context = { source: ref, status: withdrawnBy?.status ?? toStatus(observation.status) };
+    if (withdrawnBy) context.withdrawnBy = withdrawnBy;
     // Only the result named as replaced: an amended panel or report often lists the same members again.
     const supersededBy = superseded.get(ref);
     if (supersededBy) context.supersededBy = supersededBy;
@@ -666,6 +736,8 @@ export function buildHer2Records(
     if (cls.byText) context.codeByText = true;
     const reading = readHer2Observation(observation, cls.concept, codeMap);
     reading.notes.unshift(fhirText("fhir.note.code", { via: cls.via }));
+    const withdrawnBy = context.withdrawnBy;
+    if (withdrawnBy) reading.notes.push(fhirText("fhir.note.withdrawn", { ...withdrawnBy }));
     if (cls.conflict) reading.problems.unshift(cls.conflict);
     const members = observation.hasMember ?? [];
     if (cls.concept === "panel" || (members.length > 0 && !reading.hasContent)) {
@@ -709,7 +781,11 @@ export function buildHer2Records(
       return found !== undefined && isResourceType<Observation>(found, "Observation") && isHer2(found);
     });
     if (hasHer2Result) continue;
-    const context: Context = { source: refOf(report), status: toStatus(report.status) };
+    const onWithdrawn = specimenWithdrawal(report.specimen?.[0], index, report);
+    const context: Context = {
+      source: refOf(report),
+      status: onWithdrawn?.status ?? toStatus(report.status),
+    };
     const supersededBy = superseded.get(context.source);
     if (supersededBy) context.supersededBy = supersededBy;
     const date = effectiveDate(report);

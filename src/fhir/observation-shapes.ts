@@ -187,8 +187,30 @@ export function parseIhcScore(text: string, allowBare = false): ParsedScore {
     const detail = zeroDetailInText(text);
     if (detail.contradiction) return { ambiguous: detail.contradiction };
     if (detail.zeroDetail) result.zeroDetail = detail.zeroDetail;
+  } else {
+    const share = stainingShareAtMost10(text);
+    if (share !== undefined) return { ambiguous: fhirText("fhir.text.score-share", { score, share }) };
   }
   return result;
+}
+
+/**
+ * The share of cells a text gives for the staining, when every share it gives is at most 10 % ("in 5% of cells",
+ * "≤10%", "<10%"): IHC 1+, 2+ and 3+ are defined by staining in more than 10 % of invasive tumour cells (Wolff 2018,
+ * Fig. 1), so such a text contradicts its own score (faint staining in ≤10 % is 0, the HER2-low boundary of Wolff
+ * 2023), as faint staining in more than 10 % contradicts a 0 (`zeroDetailInText`). Only sentences about staining or
+ * cells are read; a lower bound ("> 10 %", "more than 5 %") is no contradiction.
+ */
+function stainingShareAtMost10(text: string): string | undefined {
+  let small: string | undefined;
+  for (const sentence of text.split(/[.;\n](?!\d)/)) {
+    if (!/\bstain|\bcells?\b/i.test(sentence)) continue;
+    for (const match of allMatches(sentence, PERCENT)) {
+      if (match[1] !== undefined || Number(match[2]) > 10) return undefined;
+      small ??= match[0].trim();
+    }
+  }
+  return small;
 }
 
 export interface ParsedZeroDetail {

@@ -329,6 +329,30 @@ describe("pending, cancelled, entered-in-error, unreadable", () => {
   });
 });
 
+describe("a specimen collected after the as-of date", () => {
+  it("is a data error like a result dated after it: unreadable, never the most recent specimen", () => {
+    // Tested (effective) on 2026-11-20, but its tissue collected on 2027-01-01, after "today".
+    const older = ihc("1+", {
+      specimen: specimen("S-24-1", "2024-01-01", "Left breast"),
+      date: "2024-01-02",
+    });
+    const future = ihc("3+", {
+      specimen: specimen("S-27-1", "2027-01-01", "Left breast"),
+      date: "2026-11-20",
+    });
+    const a = run([older, future]);
+    expect(a.status).toBe("negative");
+    expect(a.basis?.specimenLabel).toBe("S-24-1");
+    expect(a.unreadable).toEqual([
+      {
+        resource: future.source,
+        reason: "dated after the assessment date (2027-01-01, assessed as of 2026-11-25)",
+      },
+    ]);
+    expect(codes(a)).toEqual(["result-unreadable"]);
+  });
+});
+
 describe("anti-HER2 therapy", () => {
   it("positive without an anti-HER2 medication is flagged", () => {
     const a = run([ihc("3+")], { therapies: [] });

@@ -141,6 +141,64 @@ describe("neoadjuvant anti-HER2 therapy", () => {
     expect(a.status).toBe("negative");
   });
 
+  it("a planned therapy (draft order, intended statement) is not neoadjuvant therapy: the later result governs", () => {
+    // FHIR R4: MedicationRequest "draft" is not yet actionable, MedicationStatement "intended" is to be taken in the
+    // future; neither says the drug was given, so the surgical specimen is not residual disease after treatment.
+    for (const status of ["draft", "intended"]) {
+      const planned = therapy("trastuzumab", { start: "2024-02-01", status });
+      const a = run(
+        [
+          ihc("3+", { specimen: core, date: "2024-01-11" }),
+          ihc("1+", { specimen: surgery, date: "2024-07-21" }),
+        ],
+        { therapies: [planned] },
+      );
+      expect(a.status, status).toBe("negative");
+      expect(a.basis?.specimenLabel, status).toBe("S-24-400");
+      expect(codes(a), status).toEqual(["discordant-results"]);
+    }
+  });
+
+  describe("residual disease is found at the surgery after neoadjuvant therapy, not years later", () => {
+    const preTreatment = ihc("3+", { specimen: core, date: "2024-01-11" });
+    const course = therapy("trastuzumab", { start: "2024-02-01", end: "2025-01-20", status: "completed" });
+
+    it("a breast biopsy years after a course that ended is the usual most recent result (local recurrence)", () => {
+      const later = specimen("S-29-100", "2029-05-01", "Left breast");
+      const a = run([preTreatment, ihc("1+", { specimen: later, date: "2029-05-02" })], {
+        therapies: [course],
+        asOf: "2029-06-01",
+      });
+      expect(a.status).toBe("negative");
+      expect(a.basis?.specimenLabel).toBe("S-29-100");
+      expect(codes(a)).toEqual(["discordant-results"]);
+    });
+
+    it("a breast or node biopsy of a recorded recurrence is its retest, not residual disease (therapy still open)", () => {
+      const open = therapy("trastuzumab", { start: "2024-02-01", status: "active" });
+      const node = specimen("S-27-300", "2027-03-01", "Left axillary lymph node");
+      const recurrence = event("recurrence", "2027-03-10", { extent: "locoregional" });
+      const a = run([preTreatment, ihc("1+", { specimen: node, date: "2027-03-02" })], {
+        therapies: [open],
+        events: [event("primary", "2024-01-05"), recurrence],
+        asOf: "2027-06-01",
+      });
+      expect(a.status).toBe("negative");
+      expect(a.basis?.specimenLabel).toBe("S-27-300");
+      expect(codes(a)).not.toContain("residual-disease-result");
+      expect(codes(a)).not.toContain("metastatic-retest-missing");
+    });
+
+    it("the surgery within the course (or soon after its end) is still residual disease", () => {
+      for (const collected of ["2024-07-20", "2025-03-15"]) {
+        const at = specimen("S-24-400", collected, "Left breast, mastectomy");
+        const a = run([preTreatment, ihc("1+", { specimen: at, date: collected })], { therapies: [course] });
+        expect(a.status, collected).toBe("positive");
+        expect(codes(a), collected).toEqual(["residual-disease-result"]);
+      }
+    });
+  });
+
   it("needs a conclusive pre-treatment specimen; therapy entered in error is no therapy", () => {
     const notGiven = therapy("trastuzumab", { start: "2024-02-01", status: "entered-in-error" });
     const a = run(

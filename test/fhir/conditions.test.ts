@@ -1,7 +1,7 @@
 // @vitest-environment node
 import type { Condition, Observation } from "fhir/r4";
 import { describe, expect, it } from "vitest";
-import { buildDiseaseEvents, eventsOfCondition } from "../../src/fhir/conditions";
+import { buildDiseaseEvents, eventOfStageObservation, eventsOfCondition } from "../../src/fhir/conditions";
 import { loinc, observation, SNOMED } from "./fixtures/builders";
 
 const ICD = "http://hl7.org/fhir/sid/icd-10-cm";
@@ -220,5 +220,24 @@ describe("regional vs distant nodes and locoregional recurrence (issue 12 point 
       stage: [{ summary: { text: "Stage IIIA (cT2 cN2 cM0)" } }, { summary: { text: "cT4 cN0 M0" } }],
     });
     expect(eventsOfCondition(early).map((e) => e.kind)).toEqual(["primary"]);
+  });
+
+  it("M1 in a compact TNM string (AJCC writes 'pT2N1M1', 'cT2cN1cM1') is metastatic; M0 is not", () => {
+    const kinds = (tnm: string) =>
+      eventsOfCondition(
+        condition("st", {
+          code: { coding: [{ system: SNOMED, code: "408643008" }] },
+          stage: [{ summary: { text: tnm } }],
+        }),
+      ).map((e) => e.kind);
+    for (const tnm of ["T2N1M1", "cT2cN1cM1", "ypT1N0M1", "T4bN2M1a", "pT2N1mi(sn)M1", "T2NXM1"]) {
+      expect(kinds(tnm), tnm).toEqual(["primary", "metastasis"]);
+      const m = observation(
+        { id: "m", code: loinc("21907-1"), date: "2024-01-01" },
+        { valueCodeableConcept: { text: tnm } },
+      );
+      expect(eventOfStageObservation(m)?.kind, tnm).toBe("metastasis");
+    }
+    for (const tnm of ["T2N1M0", "pT2N1M0(i+)", "cT4N2M0"]) expect(kinds(tnm), tnm).toEqual(["primary"]);
   });
 });

@@ -449,6 +449,32 @@ describe("calls, interpretations and other coded shapes", () => {
     });
   });
 
+  describe("IHC 1+, 2+ and 3+ are defined by staining in more than 10 % of cells (Wolff 2018, Fig. 1)", () => {
+    const scored = (valueString: string) =>
+      tests([observation({ id: "x", code: loinc("85319-2"), date: DATE }, { valueString })])[0];
+    it("1+ with faint staining in 5 % of cells contradicts the 1+ (that is 0): unreadable, with the reason", () => {
+      const record = scored("1+ (faint incomplete staining in 5% of cells)");
+      expect(record).toMatchObject({ method: "unreadable" });
+      expect((record as { reason: string }).reason).toMatch(
+        /IHC 1\+ but the text gives staining in 5% of cells; 1\+ needs more than 10 % of cells/,
+      );
+    });
+    it("3+ in ≤10 % or <10 % of cells is not a 3+: unreadable", () => {
+      for (const text of [
+        "3+ in 5% of cells",
+        "3+, complete intense staining in ≤10% of tumour cells",
+        "2+ <10% cells",
+      ])
+        expect(scored(text), text).toMatchObject({ method: "unreadable" });
+    });
+    it("a share above 10 %, or a lower bound, is read as the score", () => {
+      expect(scored("3+ (>10%)")).toMatchObject({ method: "ihc", score: "3+" });
+      expect(scored("3+ (complete intense staining in 90% of cells)")).toMatchObject({ score: "3+" });
+      expect(scored("1+ (faint staining in more than 10% of cells)")).toMatchObject({ score: "1+" });
+      expect(scored("2+ (weak complete staining in 30%)")).toMatchObject({ score: "2+" });
+    });
+  });
+
   it("uses issued when there is no effective date, and the specimen's body site", () => {
     const [record] = tests([
       observation(

@@ -48,6 +48,7 @@ const VALUES = [
   "low positive",
   "ER positive, HER2 negative",
   "0, faint incomplete staining in 15% of cells",
+  "1+, faint incomplete staining in 5% of cells",
   "See comment",
   "blah",
   "4.5 signals/cell",
@@ -203,13 +204,21 @@ function reports(): DiagnosticReport[] {
     effectiveDateTime: "2024-03-02",
     conclusion,
   }));
-  list.push({
+  const empty: DiagnosticReport = {
     resourceType: "DiagnosticReport",
     id: "r-empty",
     status: "final",
     code: { text: "HER2 report" },
     subject: { reference: "Patient/p1" },
-  });
+  };
+  // A withdrawn report: its result is listed with the reason (fhir.note.withdrawn).
+  const withdrawn: DiagnosticReport = {
+    ...empty,
+    id: "r-withdrawn",
+    status: "entered-in-error",
+    result: [{ reference: "Observation/o0" }],
+  };
+  list.push(empty, withdrawn);
   return list;
 }
 
