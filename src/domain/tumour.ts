@@ -267,8 +267,8 @@ export const RESIDUAL_AFTER_END_DAYS = 90;
  * (`residualSpecimens`), undefined when the record sets no such bound. Residual disease is what the surgery after
  * neoadjuvant therapy finds (KATHERINE, von Minckwitz 2019), so a later specimen is recurrent disease or a new tumour,
  * whose result governs (HER2-GUIDELINE.md: re-test a recurrence; the result on that tissue governs treatment):
- * - from a recurrence or metastasis dated after the therapy started, less RETEST_WINDOW_DAYS (its diagnostic biopsy
- *   comes before the Condition);
+ * - from a recurrence or metastasis dated after the therapy started; for a locoregional recurrence, less
+ *   RETEST_WINDOW_DAYS (its diagnostic biopsy of breast or node tissue comes before the Condition);
  * - from RESIDUAL_AFTER_END_DAYS after the last end of anti-HER2 therapy, when every therapy given records its end
  *   (an open or undated course sets no bound: surgery may still be within it).
  */
@@ -284,7 +284,11 @@ export function residualUntil(
   };
   for (const e of events) {
     const date = e.kind === "primary" ? undefined : calendarDate(e.date);
-    if (date !== undefined && date > therapyStart) earlier(daysBefore(date, RETEST_WINDOW_DAYS));
+    if (date === undefined || date <= therapyStart) continue;
+    // A locoregional recurrence is retested on breast or node tissue, often biopsied before the Condition is
+    // recorded. A metastasis (or a recurrence of unknown reach) is retested on distant tissue: a breast or node
+    // specimen before its diagnosis is most likely the surgery, which stays residual disease.
+    earlier(e.extent === "locoregional" ? daysBefore(date, RETEST_WINDOW_DAYS) : date);
   }
   const given = therapies.filter((t) => wasGiven(t) && !PLANNED.has(String(t.status)));
   const ends = given.map((t) => calendarDate(t.end));

@@ -189,6 +189,19 @@ describe("neoadjuvant anti-HER2 therapy", () => {
       expect(codes(a)).not.toContain("metastatic-retest-missing");
     });
 
+    it("the surgery stays residual disease when a metastasis is diagnosed weeks later (its retest is distant tissue)", () => {
+      const surgery = specimen("S-24-410", "2024-07-20", "Left breast, mastectomy");
+      const a = run([preTreatment, ihc("1+", { specimen: surgery, date: "2024-07-22" })], {
+        therapies: [course],
+        events: [event("primary", "2024-01-05"), event("metastasis", "2024-09-01", { bodySite: "Liver" })],
+        asOf: "2024-10-01",
+      });
+      expect(a.status).toBe("positive");
+      expect(a.basis?.specimenLabel).not.toBe("S-24-410");
+      expect(codes(a)).toContain("residual-disease-result");
+      expect(codes(a)).toContain("metastatic-retest-missing");
+    });
+
     it("the surgery within the course (or soon after its end) is still residual disease", () => {
       for (const collected of ["2024-07-20", "2025-03-15"]) {
         const at = specimen("S-24-400", collected, "Left breast, mastectomy");
