@@ -153,9 +153,15 @@ export class QueryRunner {
       const resources: Resource[] = [];
       const warnings: Warning[] = [];
       let matches = 0;
+      let notResources = 0;
       for (const entry of response.body.entry ?? []) {
         const resource = entry.resource;
         if (!resource) continue;
+        // A match that is not a resource (no resourceType) cannot be read: counted as a gap, never passed on.
+        if (!isResource(resource)) {
+          notResources++;
+          continue;
+        }
         if (isOperationOutcome(resource) || entry.search?.mode === "outcome") {
           const text = operationOutcomeText(resource);
           if (hasErrorIssue(resource)) warnings.push(errorInside(text ?? NO_DETAILS));
@@ -164,6 +170,12 @@ export class QueryRunner {
         }
         resources.push(resource);
         if (entry.search?.mode !== "include") matches++;
+      }
+      if (notResources > 0) {
+        warnings.push({
+          text: fhirText("fhir.gap.entries-not-resources", { count: String(notResources) }),
+          error: true,
+        });
       }
       const next = response.body.link?.find((l) => l.relation === "next")?.url;
       return { resources, next, warnings, total: response.body.total, matches };

@@ -156,6 +156,15 @@ const RUNNER_CASES: { name: string; gap: () => Promise<DataGap>; kind: DataGap["
     old: "the answer for Observation is not a FHIR resource",
   },
   {
+    name: "entries that are not resources (new in the membership review: before, the load crashed)",
+    gap: () =>
+      gapOf("Observation", {
+        q: ok(bundle([{ resource: obs("a") }, { resource: { id: "b" } as unknown as Resource }])),
+      }),
+    kind: "partial",
+    old: "Observation: 1 entry(ies) of the results are not FHIR resources (no resourceType) and could not be read",
+  },
+  {
     name: "a timeout",
     gap: () => gapOf("MedicationRequest", { q: "hang" }, { timeoutMs: 20 }),
     kind: "timeout",
