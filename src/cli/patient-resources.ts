@@ -30,7 +30,7 @@ export class PatientResources {
 
   constructor(
     private readonly files: readonly InputFile[],
-    private readonly shared: ReadonlyMap<string, Resource>,
+    private readonly shared: ReadonlyMap<string, readonly Resource[]>,
     private readonly diagnostics: Pick<Diagnostics, "warn" | "skip">,
     private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
@@ -91,8 +91,8 @@ export class PatientResources {
       for (const reference of medicationReferencesOf(resource)) medications.add(reference);
     }
     for (const reference of medications) {
-      const medication = this.shared.get(reference);
-      if (medication) resources.push(medication);
+      // Every distinct copy of the id (two files may differ): the FHIR layer then uses none of them.
+      for (const medication of this.shared.get(reference) ?? []) resources.push(medication);
     }
     return { resources, dataGaps, nothingToAssess: resources.length === 0 && unread === 0 };
   }

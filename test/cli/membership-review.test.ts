@@ -1,0 +1,70 @@
+/**
+ * Independent review of patient membership in the CLI (Bundles, NDJSON, shared Medications): probes for a resource of
+ * another patient, or another source's copy of a shared resource, reaching an assessment.
+ */
+import type { Medication, Resource } from "fhir/r4";
+import { describe, expect, it } from "vitest";
+import {
+  breastCancer,
+  bundle,
+  expectedAssessment,
+  ihc,
+  medicationRequest,
+  patient,
+  runReview,
+  tempDir,
+  trastuzumab,
+  writeJson,
+  writeNdjson,
+} from "./helpers";
+
+const TAMOXIFEN: Medication = {
+  resourceType: "Medication",
+  id: "m1",
+  code: {
+    coding: [{ system: "http://www.nlm.nih.gov/research/umls/rxnorm", code: "10324", display: "tamoxifen" }],
+  },
+};
+
+function patientBundle(resources: readonly Resource[]) {
+  return bundle(
+    "collection",
+    resources.map((resource) => ({ resource })),
+  );
+}
+
+describe("a Medication id shared by two files with different contents", () => {
+  it("neither copy is used silently: each patient is judged with both copies, as the FHIR layer judges copies", async () => {
+    const dir = tempDir();
+    const a = [patient("a"), ihc("a-ihc", "Patient/a", "3+"), breastCancer("a-c", "Patient/a")];
+    const b = [patient("b"), ihc("b-ihc", "Patient/b", "3+"), breastCancer("b-c", "Patient/b")];
+    const aOrder = medicationRequest("a-mr", "Patient/a", "Medication/m1");
+    const bOrder = medicationRequest("b-mr", "Patient/b", "Medication/m1");
+    const herceptin = trastuzumab("m1");
+    writeJson(dir, "a.json", patientBundle([...a, aOrder, herceptin]));
+    writeJson(dir, "b.json", patientBundle([...b, bOrder, TAMOXIFEN]));
+    const run = await runReview([dir]);
+    expect(run.assessments).toEqual([
+      expectedAssessment("Patient/a", [...a, aOrder, herceptin, TAMOXIFEN]),
+      expectedAssessment("Patient/b", [...b, bOrder, herceptin, TAMOXIFEN]),
+    ]);
+  });
+
+  it.each([
+    ["in process", undefined],
+    ["in worker threads", { workers: 1, parallelFrom: 0 }],
+  ])("the same for two NDJSON Medication files (%s)", async (_label, tuning) => {
+    const dir = tempDir();
+    const a = [patient("a"), ihc("a-ihc", "Patient/a", "3+"), breastCancer("a-c", "Patient/a")];
+    const order = medicationRequest("a-mr", "Patient/a", "Medication/m1");
+    const herceptin = trastuzumab("m1");
+    writeNdjson(dir, "Patient.ndjson", [a[0]]);
+    writeNdjson(dir, "Observation.ndjson", [a[1]]);
+    writeNdjson(dir, "Condition.ndjson", [a[2]]);
+    writeNdjson(dir, "MedicationRequest.ndjson", [order]);
+    writeNdjson(dir, "Medication.ndjson", [herceptin]);
+    writeNdjson(dir, "Medication.2.ndjson", [TAMOXIFEN, { ...herceptin, meta: undefined }]);
+    const run = await runReview([dir], {}, tuning);
+    expect(run.assessments).toEqual([expectedAssessment("Patient/a", [...a, order, herceptin, TAMOXIFEN])]);
+  });
+});
