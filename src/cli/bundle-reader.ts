@@ -151,6 +151,23 @@ function resolveReferences(root: unknown, fullUrls: ReadonlyMap<string, string>)
 }
 
 /**
+ * Drops the fullUrls whose `Type/id` another fullUrl also has (two servers' `Patient/1`, two `urn:uuid:` entries that
+ * carry one id): which of them `Type/id` is cannot be told, so references to them stay as written, and are not the
+ * patient's (patient-membership.ts), instead of joining two patients under one id.
+ */
+function forgetAmbiguous(fullUrls: Map<string, string>): void {
+  const urlsOf = new Map<string, string[]>();
+  for (const [fullUrl, relative] of fullUrls) {
+    const urls = urlsOf.get(relative);
+    if (urls === undefined) urlsOf.set(relative, [fullUrl]);
+    else urls.push(fullUrl);
+  }
+  for (const urls of urlsOf.values()) {
+    if (urls.length > 1) for (const fullUrl of urls) fullUrls.delete(fullUrl);
+  }
+}
+
+/**
  * Interprets a parsed JSON document as FHIR.
  * @param value The result of JSON.parse on the whole file.
  * @returns The resources with their location, or why the document is not FHIR.
@@ -176,6 +193,7 @@ export function readFhirJson(value: unknown): FhirJsonDocument {
   }
   const into: Flattening = { resources: [], problems: [], gaps: [], fullUrls: new Map() };
   flatten(value, "", into);
+  forgetAmbiguous(into.fullUrls);
   if (into.fullUrls.size > 0) {
     for (const { resource } of into.resources) resolveReferences(resource, into.fullUrls);
   }

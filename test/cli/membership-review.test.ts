@@ -68,3 +68,52 @@ describe("a Medication id shared by two files with different contents", () => {
     expect(run.assessments).toEqual([expectedAssessment("Patient/a", [...a, order, herceptin, TAMOXIFEN])]);
   });
 });
+
+describe("a Bundle whose entries of two servers share one Type/id", () => {
+  it.each([
+    [
+      "two servers' absolute fullUrls",
+      "https://a.example.test/fhir/Patient/1",
+      "https://b.example.test/fhir/Patient/1",
+    ],
+    [
+      "two urn:uuid entries that carry one id",
+      "urn:uuid:0b8a1c4e-3f2d-4c6b-9a7e-1d2c3b4a5f60",
+      "urn:uuid:7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908",
+    ],
+  ])(
+    "%s: a reference by one fullUrl does not reach the other patient of the same id",
+    async (_label, A, B) => {
+      const dir = tempDir();
+      writeJson(
+        dir,
+        "merged.json",
+        bundle("collection", [
+          { fullUrl: A, resource: patient("1") },
+          { fullUrl: B, resource: patient("1") },
+          { resource: ihc("o-a", A, "0") },
+          { resource: ihc("o-b", B, "3+") },
+        ]),
+      );
+      const run = await runReview([dir]);
+      // Which of the two "Patient/1" is cannot be told: neither result is grouped with it, both are named on stderr.
+      expect(run.assessments).toEqual([expectedAssessment("Patient/1", [patient("1")])]);
+      expect(run.stderr).toContain("Observation/o-a");
+      expect(run.stderr).toContain("Observation/o-b");
+    },
+  );
+
+  it("one fullUrl per Type/id is still resolved", async () => {
+    const dir = tempDir();
+    const A = "https://a.example.test/fhir/Patient/1";
+    writeJson(
+      dir,
+      "one.json",
+      bundle("collection", [{ fullUrl: A, resource: patient("1") }, { resource: ihc("o-a", A, "0") }]),
+    );
+    const run = await runReview([dir]);
+    expect(run.assessments).toEqual([
+      expectedAssessment("Patient/1", [patient("1"), ihc("o-a", "Patient/1", "0")]),
+    ]);
+  });
+});
