@@ -2,9 +2,11 @@
  * Independent review of patient membership in the CLI (Bundles, NDJSON, shared Medications): probes for a resource of
  * another patient, or another source's copy of a shared resource, reaching an assessment.
  */
-import type { Medication, Resource } from "fhir/r4";
+import type { Medication, OperationOutcome, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
+import type { DataGap } from "../../src/domain";
 import {
+  AS_OF,
   breastCancer,
   bundle,
   expectedAssessment,
@@ -115,5 +117,66 @@ describe("a Bundle whose entries of two servers share one Type/id", () => {
     expect(run.assessments).toEqual([
       expectedAssessment("Patient/1", [patient("1"), ihc("o-a", "Patient/1", "0")]),
     ]);
+  });
+});
+
+const TRUNCATED: OperationOutcome = {
+  resourceType: "OperationOutcome",
+  issue: [{ severity: "error", code: "too-costly", diagnostics: "results truncated" }],
+};
+
+describe("a saved search page that says it is not complete", () => {
+  it("an error OperationOutcome, a next page and a short count are a gap of the patient, not a silent 'negative'", async () => {
+    const dir = tempDir();
+    const own = [patient("1"), ihc("o-a", "Patient/1", "0")];
+    writeJson(dir, "page1.json", {
+      ...bundle("searchset", [
+        ...own.map((resource) => ({ resource, search: { mode: "match" as const } })),
+        { resource: TRUNCATED, search: { mode: "outcome" as const } },
+      ]),
+      total: 5,
+      link: [{ relation: "next", url: "https://s.example.test/fhir/Observation?patient=1&page=2" }],
+    });
+    const run = await runReview([dir]);
+    const gap = run.assessments[0]?.dataGaps.find((g) => g.resourceType === "unknown");
+    expect(gap?.reason).toBe(
+      "a Bundle of the input says its results are not complete (Bundle): error reported inside the results: results truncated; error reported inside the results: the server counted 5 but sent 2; the search has more pages, which are not in the input (next: https://s.example.test/fhir/Observation?patient=1&page=2)",
+    );
+    expect(gap?.kind).toBe("partial");
+    expect(run.assessments).toEqual([expectedAssessment("Patient/1", own, AS_OF, [gap as DataGap])]);
+  });
+
+  it("in a batch-response, a nested search page's error is named by its place", async () => {
+    const dir = tempDir();
+    const own = [patient("1"), ihc("o-a", "Patient/1", "0")];
+    writeJson(
+      dir,
+      "batch.json",
+      bundle("batch-response", [
+        {
+          resource: bundle("searchset", [...own.map((resource) => ({ resource })), { resource: TRUNCATED }]),
+        },
+      ]),
+    );
+    const run = await runReview([dir]);
+    expect(run.assessments[0]?.dataGaps.map((g) => g.reason)).toEqual([
+      "a Bundle of the input says its results are not complete (entry[0].resource): error reported inside the results: results truncated",
+    ]);
+  });
+
+  it("a complete page, or a warning only, gives no gap", async () => {
+    const dir = tempDir();
+    const own = [patient("1"), ihc("o-a", "Patient/1", "0")];
+    const note: OperationOutcome = {
+      resourceType: "OperationOutcome",
+      issue: [{ severity: "information", code: "informational", diagnostics: "2 results" }],
+    };
+    writeJson(dir, "page.json", {
+      ...bundle("searchset", [...own.map((resource) => ({ resource })), { resource: note }]),
+      total: 2,
+      link: [{ relation: "self", url: "https://s.example.test/fhir/Observation?patient=1" }],
+    });
+    const run = await runReview([dir]);
+    expect(run.assessments).toEqual([expectedAssessment("Patient/1", own)]);
   });
 });
