@@ -180,3 +180,35 @@ describe("a saved search page that says it is not complete", () => {
     expect(run.assessments).toEqual([expectedAssessment("Patient/1", own)]);
   });
 });
+
+describe("NDJSON lines whose patient reference is not plain (probes)", () => {
+  it("each line goes to the patient its subject names, or to none, named on stderr", async () => {
+    const dir = tempDir();
+    const a = patient("a");
+    const b = patient("b");
+    const versioned = ihc("v", "Patient/a/_history/2", "0");
+    // Names Patient/a only in a performer: the raw scan must not take it for a's.
+    const performer = ihc("perf", "Patient/b", "3+", { performer: [{ reference: "Patient/a" }] });
+    const group = ihc("grp", "Group/a", "3+");
+    const identifier = ihc("idf", "Patient/a", "3+", { subject: { identifier: { value: "a" } } });
+    const disagree = ihc("dis", "Patient/a", "3+", { patient: { reference: "Patient/b" } } as object);
+    const containedPatient = ihc("cp", "#a", "3+", { contained: [patient("a")] });
+    writeNdjson(dir, "Patient.ndjson", [a, b]);
+    writeNdjson(dir, "Observation.ndjson", [
+      versioned,
+      performer,
+      group,
+      identifier,
+      disagree,
+      containedPatient,
+    ]);
+    const run = await runReview([dir]);
+    expect(run.assessments).toEqual([
+      expectedAssessment("Patient/a", [a, versioned]),
+      expectedAssessment("Patient/b", [b, performer]),
+    ]);
+    for (const id of ["grp", "idf", "dis", "cp"])
+      expect(run.stderr).toContain(`Observation/${id} cannot be proven`);
+    expect(run.stderr.match(/cannot be proven to belong to a patient/g)?.length).toBe(4);
+  });
+});
