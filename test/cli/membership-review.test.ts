@@ -212,3 +212,28 @@ describe("NDJSON lines whose patient reference is not plain (probes)", () => {
     expect(run.stderr.match(/cannot be proven to belong to a patient/g)?.length).toBe(4);
   });
 });
+
+describe("a Bundle on an NDJSON line that says it is not complete", () => {
+  it("gives its patients the same gaps as the Bundle in a file of its own", async () => {
+    const own = [patient("1"), ihc("o-a", "Patient/1", "0")];
+    const page = {
+      ...bundle("searchset", [...own.map((resource) => ({ resource })), { resource: TRUNCATED }]),
+      total: 3,
+    };
+    const failed = bundle("batch-response", [{ response: { status: "503 Service Unavailable" } }]);
+    const asFile = tempDir();
+    writeJson(asFile, "page.json", page);
+    writeJson(asFile, "failed.json", { ...failed, entry: [...(failed.entry ?? []), { resource: own[0] }] });
+    const asLines = tempDir();
+    writeNdjson(asLines, "bundles.ndjson", [
+      page,
+      { ...failed, entry: [...(failed.entry ?? []), { resource: own[0] }] },
+    ]);
+    const fromFiles = await runReview([asFile]);
+    const fromLines = await runReview([asLines]);
+    expect(fromFiles.assessments[0]?.dataGaps.length).toBe(2);
+    expect(fromLines.assessments.map((a) => a.dataGaps.map((g) => g.reason).sort())).toEqual(
+      fromFiles.assessments.map((a) => a.dataGaps.map((g) => g.reason).sort()),
+    );
+  });
+});
