@@ -71,6 +71,24 @@ describe("a search page's entries that are not resources", () => {
 const ihcObs = (id: string, patient: string, score: string, rest = {}) =>
   observation({ id, patient, code: IHC, date: "2026-03-02" }, { valueString: score, ...rest });
 
+describe("a search page whose entries are not objects", () => {
+  it.each([
+    ["a null entry", { resourceType: "Bundle", type: "searchset", entry: [null] }],
+    ["entry not an array", { resourceType: "Bundle", type: "searchset", entry: { resource: {} } }],
+  ])("%s: a gap that says so, and the page's other resources are kept", async (_label, page) => {
+    const good = ihcObs("o1", "p1", "0");
+    const body = Array.isArray(page.entry) ? { ...page, entry: [...page.entry, { resource: good }] } : page;
+    const { loaded } = await assessFrom({
+      Patient: { resourceType: "Patient", id: "p1" },
+      Observation: body,
+    });
+    const gap = loaded.gaps.find((g) => g.resourceType === "Observation");
+    expect(gap?.kind).toBe("partial");
+    expect(gap?.reason).toMatch(/^Observation: 1 entry\(ies\) of the results are not FHIR resources/);
+    if (Array.isArray(page.entry)) expect(loaded.resources.map((r) => r.id)).toContain("o1");
+  });
+});
+
 describe("another patient's resources that a server sends (probes)", () => {
   it("a next link that changes patient=: the other patient's result is left out with a gap", async () => {
     const next = `${BASE}/Observation?patient=p2&page=2`;
