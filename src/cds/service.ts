@@ -19,6 +19,7 @@ import { indexResources } from "../fhir/fhir-utils";
 import { loadPatientData } from "../fhir/load";
 import { buildTherapies } from "../fhir/medications";
 import { buildPatientInput } from "../fhir/normalise";
+import { patientNamedBy } from "../fhir/patient-membership";
 import type { FhirSource } from "../fhir/source";
 import { incompleteCard, orderSignCards, patientViewCards, type Card, type CardKind } from "./cards";
 import { sameBase, type CdsConfig } from "./config";
@@ -159,6 +160,15 @@ function parseHookRequest(
     request.draftOrders = ((drafts as unknown as Bundle).entry ?? [])
       .map((e) => e.resource)
       .filter((r): r is Resource => isRecord(r) && typeof r.resourceType === "string");
+    // A draft that names another patient is not this patient's order: checking it against this patient's status
+    // would give a card about the wrong patient. One with no provable patient is checked (it is being signed here).
+    for (const draft of request.draftOrders) {
+      const named = patientNamedBy(draft, request.fhirServer);
+      if (named.kind === "patient" && named.id !== patientId)
+        throw new BadRequest(
+          `context.draftOrders: ${draft.resourceType}/${String(draft.id)} is for Patient/${named.id}, not context.patientId ${patientId}`,
+        );
+    }
   }
   return request;
 }

@@ -6,6 +6,9 @@
  */
 import type { Resource } from "fhir/r4";
 import type { DataGap } from "../domain";
+import type { TextValue } from "../domain/text";
+import { hasErrorIssue, isOperationOutcome, operationOutcomeText } from "../fhir/errors";
+import { en, fhirText, joinedText } from "../fhir/text";
 import { type CliText, cliText } from "./messages";
 
 export interface LocatedResource {
@@ -49,12 +52,13 @@ export const MAX_BUNDLE_DEPTH = 64;
 
 function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0): void {
   const entries = bundle["entry"];
-  if (entries === undefined) return;
-  if (!Array.isArray(entries)) {
+  const incomplete: TextValue[] = [];
+  let matches = 0;
+  if (entries !== undefined && !Array.isArray(entries)) {
     into.problems.push({ where: `${prefix}entry`, message: cliText("bundle.entryNotArray") });
     return;
   }
-  entries.forEach((entry: unknown, index) => {
+  (entries ?? []).forEach((entry: unknown, index) => {
     const where = `${prefix}entry[${index}]`;
     if (!isObject(entry)) {
       into.problems.push({ where, message: cliText("bundle.entryNotObject") });
@@ -79,6 +83,16 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
       return;
     }
     const type = resource["resourceType"];
+    if (isOperationOutcome(resource)) {
+      // An error the server reported inside the results (a search cut short, say), as the app's loader reads it.
+      if (hasErrorIssue(resource)) {
+        const details = operationOutcomeText(resource) ?? fhirText("fhir.gap.no-details");
+        incomplete.push(fhirText("fhir.gap.error-inside", { details }));
+      }
+    } else {
+      const search = entry["search"];
+      if (!isObject(search) || search["mode"] !== "include") matches++;
+    }
     if (type === "Bundle") {
       if (depth + 1 >= MAX_BUNDLE_DEPTH) {
         into.problems.push({
@@ -103,6 +117,33 @@ function flatten(bundle: JsonObject, prefix: string, into: Flattening, depth = 0
       where: `${where} (${type}${id === undefined ? "" : `/${id}`})`,
     });
   });
+  if (bundle["type"] === "searchset") {
+    const total = bundle["total"];
+    if (typeof total === "number" && matches < total) {
+      const short = fhirText("fhir.gap.count-short", { total: String(total), sent: String(matches) });
+      incomplete.push(fhirText("fhir.gap.error-inside", { details: short }));
+    }
+    const links = Array.isArray(bundle["link"]) ? (bundle["link"] as unknown[]) : [];
+    const next = links.find((l) => isObject(l) && l["relation"] === "next");
+    if (isObject(next)) incomplete.push(fhirText("fhir.gap.next-page-missing", { url: String(next["url"]) }));
+  }
+  if (incomplete.length > 0) into.gaps.push(incompleteBundleGap(prefix, incomplete));
+}
+
+/**
+ * A Bundle that says its results are not all there (an error OperationOutcome among them, a search page with a next
+ * page or fewer matches than its total), as a data gap of every patient of the file, as the app's loader makes one.
+ */
+function incompleteBundleGap(prefix: string, said: readonly TextValue[]): DataGap {
+  const where = prefix === "" ? "Bundle" : prefix.replace(/\.$/, "");
+  const reasonText = fhirText("fhir.gap.bundle-incomplete", { where, warnings: joinedText(said) });
+  return {
+    resourceType: "unknown",
+    kind: "partial",
+    reason: en(reasonText),
+    reasonText,
+    affectsAssessment: true,
+  };
 }
 
 /**
@@ -151,6 +192,23 @@ function resolveReferences(root: unknown, fullUrls: ReadonlyMap<string, string>)
 }
 
 /**
+ * Drops the fullUrls whose `Type/id` another fullUrl also has (two servers' `Patient/1`, two `urn:uuid:` entries that
+ * carry one id): which of them `Type/id` is cannot be told, so references to them stay as written, and are not the
+ * patient's (patient-membership.ts), instead of joining two patients under one id.
+ */
+function forgetAmbiguous(fullUrls: Map<string, string>): void {
+  const urlsOf = new Map<string, string[]>();
+  for (const [fullUrl, relative] of fullUrls) {
+    const urls = urlsOf.get(relative);
+    if (urls === undefined) urlsOf.set(relative, [fullUrl]);
+    else urls.push(fullUrl);
+  }
+  for (const urls of urlsOf.values()) {
+    if (urls.length > 1) for (const fullUrl of urls) fullUrls.delete(fullUrl);
+  }
+}
+
+/**
  * Interprets a parsed JSON document as FHIR.
  * @param value The result of JSON.parse on the whole file.
  * @returns The resources with their location, or why the document is not FHIR.
@@ -176,6 +234,7 @@ export function readFhirJson(value: unknown): FhirJsonDocument {
   }
   const into: Flattening = { resources: [], problems: [], gaps: [], fullUrls: new Map() };
   flatten(value, "", into);
+  forgetAmbiguous(into.fullUrls);
   if (into.fullUrls.size > 0) {
     for (const { resource } of into.resources) resolveReferences(resource, into.fullUrls);
   }

@@ -23,7 +23,7 @@ import {
   type ParallelScanOptions,
   type FilePiece,
 } from "./parallel-scan";
-import { placeResource } from "./references";
+import { addShared, placeResource, type SharedResources } from "./references";
 import type { RangeResult } from "./scan-worker";
 import type { CodeMap } from "../fhir/code-map";
 
@@ -38,8 +38,8 @@ export interface GroupedBundle {
 
 export interface FirstPassState {
   readonly index: PatientIndex;
-  /** `Medication/<id>` -> resource, shared by all patients. */
-  readonly shared: Map<string, Resource>;
+  /** `Medication/<id>` -> its distinct copies, shared by all patients. */
+  readonly shared: SharedResources;
   readonly diagnostics: Diagnostics;
   /** The institution's local codes: an Observation under one of them is never deferred. */
   readonly codeMap: CodeMap;
@@ -104,7 +104,7 @@ class NdjsonFileScan implements LineSink {
 
   sharedResource(reference: string, resource: Resource): void {
     this.state.resources++;
-    this.state.shared.set(reference, resource);
+    addShared(this.state.shared, reference, resource);
   }
 
   skippedType(resourceType: string, lineNo: number): void {
@@ -163,7 +163,7 @@ class NdjsonFileScan implements LineSink {
     }
     for (const s of result.skipped) this.skipped.add(s.resourceType, this.where(s.firstLineNo), s.count);
     state.index.addLines(result, this.fileNumber, this.lineBase);
-    for (const [reference, resource] of result.shared) state.shared.set(reference, resource);
+    for (const [reference, resource] of result.shared) addShared(state.shared, reference, resource);
     state.resources += result.patient.length + result.shared.length;
     this.nonBlank += result.nonBlank;
     this.lineBase += result.lines;
@@ -253,7 +253,7 @@ async function indexNdjson(
 export function groupBundle(
   path: string,
   resources: readonly LocatedResource[],
-  shared: Map<string, Resource>,
+  shared: SharedResources,
   diagnostics: Diagnostics | undefined,
 ): BundleGroups {
   const groups: BundleGroups = new Map();
@@ -263,7 +263,7 @@ export function groupBundle(
     const at = `${path}: ${where}`;
     if (placement.kind === "skip") skipped.add(placement.resourceType, at);
     else if (placement.kind === "problem") diagnostics?.skip(path, at, placement.message);
-    else if (placement.kind === "shared") shared.set(placement.reference, resource);
+    else if (placement.kind === "shared") addShared(shared, placement.reference, resource);
     else {
       const group = groups.get(placement.key);
       if (group) group.push(resource);

@@ -34,8 +34,8 @@ const WORKER_YOUNG_GENERATION_MB = 32;
 /** Everything a worker needs, sent once when it starts. */
 export interface WorkerSetup {
   files: readonly InputFile[];
-  /** The shared Medications, by `Medication/<id>`. */
-  shared: [string, Resource][];
+  /** The shared Medications, by `Medication/<id>`, each with its distinct copies. */
+  shared: [string, readonly Resource[]][];
   asOf: string;
   codeMap: CodeMap;
   /** Tests only: the worker exits after serving this many batches (to check that the main thread takes over). */
@@ -56,7 +56,10 @@ export interface BatchRequest {
 }
 
 /** A loader for NDJSON lines whose warnings are collected for the main thread. */
-export function batchLoader(files: readonly InputFile[], shared: ReadonlyMap<string, Resource>): BatchLoader {
+export function batchLoader(
+  files: readonly InputFile[],
+  shared: ReadonlyMap<string, readonly Resource[]>,
+): BatchLoader {
   const target: BatchLoader = {
     events: [],
     loader: new PatientResources(files, shared, {

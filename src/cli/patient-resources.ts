@@ -30,7 +30,7 @@ export class PatientResources {
 
   constructor(
     private readonly files: readonly InputFile[],
-    private readonly shared: ReadonlyMap<string, Resource>,
+    private readonly shared: ReadonlyMap<string, readonly Resource[]>,
     private readonly diagnostics: Pick<Diagnostics, "warn" | "skip">,
     private readonly bundleCacheBytes = BUNDLE_CACHE_BYTES,
   ) {}
@@ -69,6 +69,7 @@ export class PatientResources {
     const fromLines = this.readLines(
       deferred.length > 0 ? group.lines.filter((line) => !line.deferred) : group.lines,
       group.key,
+      dataGaps,
     );
     let unread = deferred.length;
     // Deferred lines are read after all when a panel may have its members among them (they are read whatever their
@@ -79,7 +80,7 @@ export class PatientResources {
       unread > 0 &&
       (nothingElse || hasPanelMembers([...fromLines.map((l) => l.resource), ...fromBundles]))
     ) {
-      fromLines.push(...this.readLines(deferred, group.key));
+      fromLines.push(...this.readLines(deferred, group.key, dataGaps));
       // Back in input order, as if nothing had been deferred (two copies of one id are judged by the FHIR layer).
       fromLines.sort((a, b) => a.order - b.order);
       unread = 0;
@@ -91,17 +92,21 @@ export class PatientResources {
       for (const reference of medicationReferencesOf(resource)) medications.add(reference);
     }
     for (const reference of medications) {
-      const medication = this.shared.get(reference);
-      if (medication) resources.push(medication);
+      // Every distinct copy of the id (two files may differ): the FHIR layer then uses none of them.
+      for (const medication of this.shared.get(reference) ?? []) resources.push(medication);
     }
     return { resources, dataGaps, nothingToAssess: resources.length === 0 && unread === 0 };
   }
 
   /**
    * Reads and parses lines (in input order): the resources that still belong to the patient, each with its line's
-   * place in the input (`order`: file number, then offset).
+   * place in the input (`order`: file number, then offset). The data gaps of Bundle lines go to `gaps`.
    */
-  private readLines(lines: readonly LineLocation[], key: string): { order: number; resource: Resource }[] {
+  private readLines(
+    lines: readonly LineLocation[],
+    key: string,
+    gaps: DataGap[],
+  ): { order: number; resource: Resource }[] {
     const read: { order: number; resource: Resource }[] = [];
     for (const run of contiguousRuns(lines)) {
       const first = run[0];
@@ -130,15 +135,18 @@ export class PatientResources {
         const start = location.offset - first.offset;
         const text = bytes.toString("utf8", start, start + location.byteLength);
         const order = location.file * 2 ** 40 + location.offset;
-        for (const resource of this.parse(text, key, file.path, location.lineNo))
+        for (const resource of this.parse(text, key, file.path, location.lineNo, gaps))
           read.push({ order, resource });
       }
     }
     return read;
   }
 
-  /** The line's resource, or the patient's entries when the line is a Bundle (see line-scan.ts); none when skipped. */
-  private parse(text: string, key: string, path: string, lineNo: number): Resource[] {
+  /**
+   * The line's resource, or the patient's entries when the line is a Bundle (see line-scan.ts), whose data gaps (failed
+   * or incomplete results) go to `gaps` as a Bundle file's do; none when skipped.
+   */
+  private parse(text: string, key: string, path: string, lineNo: number, gaps: DataGap[]): Resource[] {
     let resource: Resource;
     try {
       resource = JSON.parse(text) as Resource;
@@ -154,6 +162,7 @@ export class PatientResources {
       // Its problems were reported by the first pass.
       const document = readFhirJson(resource);
       if (document.kind === "invalid") return [];
+      gaps.push(...document.gaps);
       return document.resources.map((r) => r.resource).filter((r) => patientKeyOf(r) === key);
     }
     // The first pass may have read the patient by string search (raw-scan.ts): confirm it on the parsed resource.

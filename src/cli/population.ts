@@ -15,6 +15,7 @@ import { PatientIndex, type PatientGroup } from "./grouping";
 import { discoverInputs, type InputFile } from "./inputs";
 import { cliMessage } from "./messages";
 import { PatientResources } from "./patient-resources";
+import type { SharedResources } from "./references";
 import type { PrescannedFiles } from "./export-prescan";
 import type { ParallelScanOptions } from "./parallel-scan";
 import type { Progress } from "./progress";
@@ -45,7 +46,7 @@ export interface Population {
    */
   readonly ndjsonOnly?: {
     files: readonly InputFile[];
-    shared: ReadonlyMap<string, Resource>;
+    shared: ReadonlyMap<string, readonly Resource[]>;
     groups(): Generator<PatientGroup>;
   };
   /** Releases open files and removes the index's temporary files; call when done (also after an early stop). */
@@ -92,7 +93,7 @@ export async function readPopulation(
   const decompressed = await decompressInputs(found, diagnostics);
   const files = decompressed.files;
   const index = new PatientIndex({ memoryBytes });
-  const shared = new Map<string, Resource>();
+  const shared: SharedResources = new Map();
   const loader = new PatientResources(files, shared, diagnostics, bundleCacheBytes);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   let bytesDone = 0;

@@ -3,6 +3,7 @@
  * and a Bulk Data export of the same data group the same way.
  */
 import type { Resource } from "fhir/r4";
+import { sameContent } from "../fhir/duplicates";
 import { patientNamedBy, PATIENT_RESOURCE_TYPES, type PatientReading } from "../fhir/patient-membership";
 import { type CliMessageId, type CliText, cliText } from "./messages";
 
@@ -11,6 +12,20 @@ export { PATIENT_RESOURCE_TYPES };
 
 /** Resource types shared between patients: kept once and given to each patient whose resources reference them. */
 export const SHARED_RESOURCE_TYPES: ReadonlySet<string> = new Set(["Medication"]);
+
+/**
+ * The shared resources by `Type/id`, each with its distinct copies in input order. Two files (two patients' Bundles,
+ * two sources) may hold different resources under one `Medication/<id>`: no copy replaces another, each patient that
+ * references the id gets every copy, and the FHIR layer uses none of them when they differ (duplicates.ts).
+ */
+export type SharedResources = Map<string, Resource[]>;
+
+/** Keeps a shared resource: a copy identical to one already kept (key order aside) is not kept twice. */
+export function addShared(shared: SharedResources, reference: string, resource: Resource): void {
+  const copies = shared.get(reference);
+  if (copies === undefined) shared.set(reference, [resource]);
+  else if (!copies.some((copy) => sameContent(copy, resource))) copies.push(resource);
+}
 
 /** True when the type is read at all; every other type is skipped (and counted in a notice). */
 export function isReadType(type: string): boolean {

@@ -1,6 +1,7 @@
 /** Small readers of FHIR datatypes shared by the normalisers. */
 import type { CodeableConcept, Coding, Reference, Resource } from "fhir/r4";
 import type { ResourceRef } from "../domain/types";
+import { patientNamedBy } from "./patient-membership";
 
 /** Every coding of a CodeableConcept (none when absent). */
 export function codingsOf(concept: CodeableConcept | undefined): Coding[] {
@@ -89,10 +90,32 @@ export function resolveNormalised<T extends Resource>(
 ): T | undefined {
   if (ref.startsWith("#")) {
     const found = owner?.contained?.find((r) => r.id === ref.slice(1));
-    return found?.resourceType === resourceType ? (found as T) : undefined;
+    return found?.resourceType === resourceType && sameSubjectAsOwner(found, owner)
+      ? (found as T)
+      : undefined;
   }
   const found = index.get(ref);
   return found?.resourceType === resourceType ? (found as T) : undefined;
+}
+
+/**
+ * Whether a contained resource is its owner's patient's: it names no subject (it shares its owner's, as FHIR intends),
+ * or the same reference, or the same patient. A contained Specimen whose subject is another patient must not lend
+ * that patient's specimen (its side, its decalcification) to this patient's result.
+ */
+function sameSubjectAsOwner(contained: Resource, owner: object | undefined): boolean {
+  const fields = contained as unknown as Record<string, unknown>;
+  if (fields["subject"] === undefined && fields["patient"] === undefined) return true;
+  if (owner === undefined) return false;
+  const own = owner as Record<string, unknown>;
+  if (
+    JSON.stringify([fields["subject"], fields["patient"]]) ===
+    JSON.stringify([own["subject"], own["patient"]])
+  )
+    return true;
+  const inner = patientNamedBy(contained);
+  const outer = patientNamedBy(owner as Resource);
+  return inner.kind === "patient" && outer.kind === "patient" && inner.id === outer.id;
 }
 
 /** The later of two ISO dates (by their text, which sorts correctly for same-precision FHIR dates). */

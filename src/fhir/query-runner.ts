@@ -3,7 +3,7 @@
  * out per query, and turns every failure into a DataGap. A query that fails part-way keeps the pages that loaded and
  * reports a 'partial' gap.
  */
-import type { Bundle, Resource } from "fhir/r4";
+import type { Bundle, BundleEntry, Resource } from "fhir/r4";
 import type { DataGap } from "../domain/types";
 import { parseCapabilities, UNKNOWN_CAPABILITIES, type ServerCapabilities } from "./capabilities";
 import type { TextValue } from "../domain/text";
@@ -153,9 +153,23 @@ export class QueryRunner {
       const resources: Resource[] = [];
       const warnings: Warning[] = [];
       let matches = 0;
-      for (const entry of response.body.entry ?? []) {
+      let notResources = 0;
+      // Read as JSON, not trusted to be FHIR: an entry list that is no list, or an entry that is no object, is counted.
+      const entries: unknown = response.body.entry;
+      const list: unknown[] = Array.isArray(entries) ? entries : entries === undefined ? [] : [entries];
+      for (const item of list) {
+        if (typeof item !== "object" || item === null) {
+          notResources++;
+          continue;
+        }
+        const entry = item as BundleEntry;
         const resource = entry.resource;
         if (!resource) continue;
+        // A match that is not a resource (no resourceType) cannot be read: counted as a gap, never passed on.
+        if (!isResource(resource)) {
+          notResources++;
+          continue;
+        }
         if (isOperationOutcome(resource) || entry.search?.mode === "outcome") {
           const text = operationOutcomeText(resource);
           if (hasErrorIssue(resource)) warnings.push(errorInside(text ?? NO_DETAILS));
@@ -164,6 +178,12 @@ export class QueryRunner {
         }
         resources.push(resource);
         if (entry.search?.mode !== "include") matches++;
+      }
+      if (notResources > 0) {
+        warnings.push({
+          text: fhirText("fhir.gap.entries-not-resources", { count: String(notResources) }),
+          error: true,
+        });
       }
       const next = response.body.link?.find((l) => l.relation === "next")?.url;
       return { resources, next, warnings, total: response.body.total, matches };

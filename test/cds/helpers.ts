@@ -161,3 +161,35 @@ export function patientView(patientId: string, extra: Record<string, unknown> = 
     ...extra,
   };
 }
+
+/** An order-sign request whose one draft MedicationRequest (`draft-1`) has the given fields. */
+export function orderSignBody(
+  patientId: string,
+  draft: Record<string, unknown>,
+  prefetch: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    hook: "order-sign",
+    hookInstance: randomUUID(),
+    context: {
+      userId: "Practitioner/1",
+      patientId,
+      draftOrders: {
+        resourceType: "Bundle",
+        type: "collection",
+        entry: [
+          {
+            resource: {
+              resourceType: "MedicationRequest",
+              id: "draft-1",
+              status: "draft",
+              intent: "order",
+              ...draft,
+            },
+          },
+        ],
+      },
+    },
+    prefetch,
+  };
+}

@@ -23,6 +23,7 @@ import {
   clientJwt,
   clientKey,
   ISSUER,
+  orderSignBody,
   patientView,
   SERVICE_URL,
   serviceStarter,
@@ -70,33 +71,16 @@ function prefetchOf(id: string): Record<string, unknown> {
 }
 
 function orderSign(patientId: string, drug: { code: string; display: string }): Record<string, unknown> {
-  return {
-    hook: "order-sign",
-    hookInstance: randomUUID(),
-    context: {
-      userId: "Practitioner/1",
-      patientId,
-      draftOrders: {
-        resourceType: "Bundle",
-        type: "collection",
-        entry: [
-          {
-            resource: {
-              resourceType: "MedicationRequest",
-              id: "draft-1",
-              status: "draft",
-              intent: "order",
-              subject: { reference: `Patient/${patientId}` },
-              medicationCodeableConcept: {
-                coding: [{ system: "http://www.nlm.nih.gov/research/umls/rxnorm", ...drug }],
-              },
-            },
-          },
-        ],
+  return orderSignBody(
+    patientId,
+    {
+      subject: { reference: `Patient/${patientId}` },
+      medicationCodeableConcept: {
+        coding: [{ system: "http://www.nlm.nih.gov/research/umls/rxnorm", ...drug }],
       },
     },
-    prefetch: prefetchOf(patientId),
-  };
+    prefetchOf(patientId),
+  );
 }
 
 const TRASTUZUMAB = { code: "224905", display: "trastuzumab" };

@@ -35,7 +35,7 @@ let lastScanWorkers = 0;
 interface FirstPassRun {
   stderr: string;
   groups: string;
-  shared: [string, Resource][];
+  shared: [string, Resource[]][];
   resources: number;
   /** Not compared: whether the worker took part. */
   scanWorkers?: number;
@@ -45,7 +45,7 @@ interface FirstPassRun {
 async function runFirstPass(dir: string, parallelScan?: ParallelScanOptions): Promise<FirstPassRun> {
   const stderr = new Sink();
   const index = new PatientIndex();
-  const shared = new Map<string, Resource>();
+  const shared = new Map<string, Resource[]>();
   const state: FirstPassState = {
     index,
     shared,

@@ -8,6 +8,7 @@
  */
 import type { Bundle, Observation, OperationOutcome, Resource } from "fhir/r4";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readFhirJson } from "../../src/cli/bundle-reader";
 import { assess, type Assessment } from "../../src/domain";
 import DOMAIN_ES from "../../src/domain/messages/es.json";
 import DOMAIN_ZH from "../../src/domain/messages/zh-CN.json";
@@ -156,6 +157,15 @@ const RUNNER_CASES: { name: string; gap: () => Promise<DataGap>; kind: DataGap["
     old: "the answer for Observation is not a FHIR resource",
   },
   {
+    name: "entries that are not resources (new in the membership review: before, the load crashed)",
+    gap: () =>
+      gapOf("Observation", {
+        q: ok(bundle([{ resource: obs("a") }, { resource: { id: "b" } as unknown as Resource }])),
+      }),
+    kind: "partial",
+    old: "Observation: 1 entry(ies) of the results are not FHIR resources (no resourceType) and could not be read",
+  },
+  {
     name: "a timeout",
     gap: () => gapOf("MedicationRequest", { q: "hang" }, { timeoutMs: 20 }),
     kind: "timeout",
@@ -266,6 +276,22 @@ function onlyGap(resources: Resource[], resourceType: string, fhirBase?: string)
 
 /** The gaps normalisation writes (medications, resources left out, copies, malformed), with their old reasons. */
 const INPUT_CASES: { name: string; gap: () => DataGap; kind: DataGap["kind"]; old: string }[] = [
+  {
+    name: "a saved search page that says it is incomplete (the CLI's Bundle reader; new in the membership review)",
+    gap: () => {
+      const document = readFhirJson(
+        bundle([{ resource: obs("a") }, { resource: outcome("error", "too many results") }], {
+          total: 3,
+          link: [{ relation: "next", url: `${BASE}/Observation?page=2` }],
+        }),
+      );
+      const gap = document.kind === "resources" ? document.gaps[0] : undefined;
+      if (!gap) throw new Error("no gap");
+      return gap;
+    },
+    kind: "partial",
+    old: `a Bundle of the input says its results are not complete (Bundle): error reported inside the results: too many results; error reported inside the results: the server counted 3 but sent 1; the search has more pages, which are not in the input (next: ${BASE}/Observation?page=2)`,
+  },
   {
     name: "one medication entry whose drug cannot be told",
     gap: () => onlyGap([toMissing("mr1")], "Medication"),
