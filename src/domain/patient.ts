@@ -61,9 +61,11 @@ export const GUIDELINE = "ASCO/CAP 2018, 2023 update";
 /**
  * Semantic version of the rule set: bump the minor for a new rule, the major when a rule changes a status (2.0.0: the
  * current primary governs over an earlier treated one; in-situ tissue no longer sets the invasive status; 2.1.0: the
- * texts carry message descriptors, `i18n`, beside their unchanged English; no status changes).
+ * texts carry message descriptors, `i18n`, beside their unchanged English; no status changes; 3.0.0: planned therapy
+ * is not neoadjuvant treatment, residual disease ends at a later recurrence or metastasis or 90 days after therapy
+ * ended, tissue collected after the assessment date is unreadable).
  */
-export const RULES_VERSION = "2.1.0";
+export const RULES_VERSION = "3.0.0";
 
 /** The specimen the status rests on: the most recent conclusive one, else the most recent equivocal, else the newest. */
 function governingSpecimen(results: readonly SpecimenResult[]): SpecimenResult | undefined {
