@@ -111,8 +111,7 @@ export function triage(
   }
   // The specimen's collection date too: it dates the specimen the status rests on ("most recent"), so tissue
   // collected after "today" is the same data error as a test dated after it.
-  const collected = calendarDate(record.specimen?.collected);
-  const late = [date, collected].find((d) => asOf !== undefined && d !== undefined && d > asOf);
+  const late = asOf === undefined ? undefined : laterThan(asOf, date, record.specimen?.collected);
   if (asOf !== undefined && late !== undefined) {
     // Never dropped silently (that could read as "no result"), and never used either: a date after "today" is a
     // data error or a time-zone skew the rules cannot tell apart, so the conservative reading is "cannot be read"
@@ -172,4 +171,16 @@ export function newestRecordFirst(a: DatedRecord, b: DatedRecord): number {
 /** A record with its date and use, as the patient-level rules see it. */
 export interface Triaged extends DatedRecord {
   use: RecordUse;
+}
+
+/** The first of the test date and the collection date that is after `asOf` (no array or closure: run per record). */
+function laterThan(
+  asOf: IsoDate,
+  date: IsoDate | undefined,
+  collected: string | undefined,
+): IsoDate | undefined {
+  if (date !== undefined && date > asOf) return date;
+  if (collected === undefined) return undefined;
+  const day = calendarDate(collected);
+  return day !== undefined && day > asOf ? day : undefined;
 }
