@@ -223,8 +223,15 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   if (c.setting !== "metastatic") return undefined;
   const metastasisDate = firstDistantDate(c.events);
   if (given.some((t) => isCurrentForMetastatic(t, metastasisDate))) return undefined;
+  // The courses named, in an order of their own (start, drug, source), never the order the records came in.
+  const named = [...given].sort(
+    (a, b) =>
+      compareText(calendarDate(a.start) ?? "", calendarDate(b.start) ?? "") ||
+      compareText(a.drug, b.drug) ||
+      compareText(a.source, b.source),
+  );
   const courses = joinTexts(
-    given.slice(0, 3).map((t) => {
+    named.slice(0, 3).map((t) => {
       const status = t.status ?? text("flag.therapy.status-not-recorded");
       return t.end
         ? text("flag.therapy.course.ended", { drug: t.drug, status, end: t.end })
@@ -359,4 +366,8 @@ export function collectFlags(c: FlagContext): Flag[] {
     }),
   );
   return sortFlags(raised);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

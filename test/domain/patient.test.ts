@@ -354,6 +354,21 @@ describe("a specimen collected after the as-of date", () => {
 });
 
 describe("anti-HER2 therapy", () => {
+  it("names finished courses in the same order whatever order the records came in (found by properties.test.ts)", () => {
+    const courses = [
+      therapy("trastuzumab", { status: "completed", start: undefined, source: "MedicationRequest/mr0" }),
+      therapy("pertuzumab", { status: "completed", start: undefined, source: "MedicationRequest/mr1" }),
+    ];
+    const events = [event("metastasis", undefined)];
+    const messages = [courses, [...courses].reverse()].map(
+      (therapies) =>
+        run([ihc("3+")], { therapies, events }).flags.find((f) => f.code === "anti-her2-therapy-not-found")
+          ?.message,
+    );
+    expect(messages[0]).toContain("pertuzumab (completed); trastuzumab (completed)");
+    expect(messages[1]).toBe(messages[0]);
+  });
+
   it("positive without an anti-HER2 medication is flagged", () => {
     const a = run([ihc("3+")], { therapies: [] });
     expect(codes(a)).toEqual(["anti-her2-therapy-not-found"]);
