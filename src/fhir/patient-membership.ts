@@ -93,8 +93,11 @@ export function comparableBase(base: string): string | undefined {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-/** Whether `text` is a FHIR id (PLAIN_ID) without a regular expression: the check of every resource's reference. */
-function isPlainId(text: string, from: number): boolean {
+/**
+ * Whether `text` from `from` to its end is a FHIR id (PLAIN_ID), without a regular expression: the check of every
+ * resource's reference.
+ */
+export function isPlainId(text: string, from: number): boolean {
   const length = text.length - from;
   if (length < 1 || length > 64) return false;
   for (let i = from; i < text.length; i++) {
