@@ -3,7 +3,7 @@
  * One `Type/id` received more than once (issue 16, point 2): identical copies are one resource; differing copies are
  * both shown and neither is used, never "the last one wins".
  */
-import type { Condition, Resource } from "fhir/r4";
+import type { Condition, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/domain";
 import { splitDuplicates } from "../../src/fhir/duplicates";
@@ -110,7 +110,7 @@ describe("splitDuplicates", () => {
   });
 
   it("keeps the first of identical copies and lists differing ones in the order their Type/id first came", () => {
-    const resources: Resource[] = [
+    const resources: Partial<Observation>[] = [
       { resourceType: "Observation", id: "b", status: "final" },
       { resourceType: "Observation", id: "a", status: "final" },
       { resourceType: "Observation", id: "c" },
@@ -118,7 +118,7 @@ describe("splitDuplicates", () => {
       { resourceType: "Observation", id: "c" },
       { resourceType: "Observation", id: "b", status: "amended" },
     ];
-    const split = splitDuplicates(resources);
+    const split = splitDuplicates(resources as Resource[]);
     expect(split.unique).toEqual([{ resourceType: "Observation", id: "c" }]);
     expect([...split.conflicting.keys()]).toEqual(["Observation/b", "Observation/a"]);
   });
