@@ -43,7 +43,6 @@ export type PatientReading =
 const ID = "[A-Za-z0-9\\-.]{1,64}";
 const RELATIVE_PATIENT = new RegExp(`^Patient/(${ID})(?:/_history/${ID})?$`);
 const RELATIVE_ANY = new RegExp(`^([A-Za-z][A-Za-z0-9]*)/(${ID})(?:/_history/${ID})?$`);
-const PLAIN_ID = new RegExp(`^${ID}$`);
 const ABSOLUTE = new RegExp(`^(https?://.+?)/([A-Za-z][A-Za-z0-9]*)/(${ID})(?:/_history/${ID})?$`);
 
 type JsonObject = Record<string, unknown>;
@@ -94,7 +93,7 @@ export function comparableBase(base: string): string | undefined {
 }
 
 /**
- * Whether `text` from `from` to its end is a FHIR id (PLAIN_ID), without a regular expression: the check of every
+ * Whether `text` from `from` to its end is a FHIR id (`ID`), without a regular expression: the check of every
  * resource's reference.
  */
 export function isPlainId(text: string, from: number): boolean {
@@ -183,7 +182,7 @@ export function patientNamedBy(resource: Resource, fhirBase?: string): PatientRe
   const fields = resource as unknown as JsonObject;
   if (resource.resourceType === "Patient") {
     const id = fields["id"];
-    return typeof id === "string" && PLAIN_ID.test(id)
+    return typeof id === "string" && isPlainId(id, 0)
       ? { kind: "patient", id }
       : unproven(WHY.patientNoId, NO_VALID_ID);
   }

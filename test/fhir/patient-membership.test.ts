@@ -159,6 +159,12 @@ describe("membershipOf: every reference form, every resource type", () => {
       why: "another patient",
     });
     expect(patientNamedBy({ resourceType: "Patient" })).toMatchObject({ kind: "unproven" });
+    for (const id of ["", "p 1", "p_1", "a".repeat(65), "p1/"])
+      expect(patientNamedBy({ resourceType: "Patient", id }), id).toMatchObject({ kind: "unproven" });
+    expect(patientNamedBy({ resourceType: "Patient", id: "A-z.9".repeat(12) + "abcd" })).toEqual({
+      kind: "patient",
+      id: "A-z.9".repeat(12) + "abcd",
+    });
   });
 });
 
