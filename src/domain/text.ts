@@ -184,8 +184,10 @@ function formatParts(parts: readonly Part[], value: Text, locale: string, catalo
       out +=
         typeof v !== "object"
           ? String(v)
-          : ((catalog === EN_CATALOG ? (v as WithEnglish)[ENGLISH] : undefined) ??
-            renderText(v, locale, catalog));
+          : catalog === english
+            ? en(v)
+            : ((catalog === EN_CATALOG ? (v as WithEnglish)[ENGLISH] : undefined) ??
+              renderText(v, locale, catalog));
     } else if (typeof v !== "number") {
       throw new Error(`Message "${value.id}" needs a number for {${part.arg}}`);
     } else {
@@ -216,12 +218,26 @@ const english: Record<string, string> = { ...EN };
  */
 export function addEnglishMessages(messages: Readonly<Record<LayerMessageId, string>>): void {
   Object.assign(english, messages);
+  plainEnglish.clear();
 }
+
+/**
+ * The English of each descriptor without values, by id, as `en` rendered it: the same every time while the catalog
+ * stays as it is (addEnglishMessages forgets them). The FHIR layer and the rules make such descriptors for every
+ * record and flag of a review.
+ */
+const plainEnglish = new Map<string, string>();
 
 /** The English text of a descriptor (what the rules write into the assessment's string fields). */
 export function en(value: TextValue): string {
-  return (
-    (typeof value === "object" ? (value as WithEnglish)[ENGLISH] : undefined) ??
-    renderText(value, "en", english as Catalog)
-  );
+  if (typeof value !== "object") return renderText(value, "en", english as Catalog);
+  const kept = (value as WithEnglish)[ENGLISH];
+  if (kept !== undefined) return kept;
+  if (value.values !== undefined) return renderText(value, "en", english as Catalog);
+  let plain = plainEnglish.get(value.id);
+  if (plain === undefined) {
+    plain = renderText(value, "en", english as Catalog);
+    plainEnglish.set(value.id, plain);
+  }
+  return plain;
 }

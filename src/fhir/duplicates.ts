@@ -34,6 +34,19 @@ export interface DuplicateSplit {
 
 /** Separates resources whose `Type/id` came with differing contents. Resources without an id are kept as they are. */
 export function splitDuplicates(resources: readonly Resource[]): DuplicateSplit {
+  // The usual patient has no Type/id twice: then every resource is unique, in its order, and nothing conflicts.
+  const refs = new Set<string>();
+  let twice = false;
+  for (const resource of resources) {
+    if (typeof resource.id !== "string") continue;
+    const ref = refOf(resource);
+    if (refs.has(ref)) {
+      twice = true;
+      break;
+    }
+    refs.add(ref);
+  }
+  if (!twice) return { unique: [...resources], conflicting: new Map() };
   const byRef = new Map<string, Resource[]>();
   for (const resource of resources) {
     if (typeof resource.id !== "string") continue;

@@ -1,7 +1,7 @@
 /** Small readers of FHIR datatypes shared by the normalisers. */
 import type { CodeableConcept, Coding, Reference, Resource } from "fhir/r4";
 import type { ResourceRef } from "../domain/types";
-import { patientNamedBy } from "./patient-membership";
+import { isPlainId, patientNamedBy } from "./patient-membership";
 
 /** Every coding of a CodeableConcept (none when absent). */
 export function codingsOf(concept: CodeableConcept | undefined): Coding[] {
@@ -42,7 +42,16 @@ export function refOf(resource: Resource): ResourceRef {
   return `${resource.resourceType}/${resource.id ?? "(no id)"}`;
 }
 
-const PLAIN_REFERENCE = /^[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+/** `Type/id` as /^[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/ reads it, without a regular expression. */
+function isPlainReference(raw: string): boolean {
+  const slash = raw.indexOf("/");
+  if (slash < 1) return false;
+  for (let i = 0; i < slash; i++) {
+    const c = raw.charCodeAt(i) | 32; // a letter in lower case
+    if (c < 97 || c > 122) return false;
+  }
+  return isPlainId(raw, slash + 1);
+}
 
 /**
  * Normalises a reference to `Type/id` (drops a base URL and a version), or `#id` for a contained resource.
@@ -53,7 +62,7 @@ export function normaliseReference(reference: Reference | undefined): string | u
   if (!raw) return undefined;
   if (raw.startsWith("#")) return raw;
   // Already `Type/id` (the usual case): the general path below would return it unchanged, at several times the cost.
-  if (PLAIN_REFERENCE.test(raw)) return raw;
+  if (isPlainReference(raw)) return raw;
   const withoutHistory = raw.replace(/\/_history\/[^/]+$/, "");
   const match = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(withoutHistory);
   return match ? `${match[1] ?? ""}/${match[2] ?? ""}` : withoutHistory;

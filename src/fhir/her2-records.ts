@@ -678,12 +678,13 @@ export function buildHer2Records(
     const panel = panelOf.get(ref);
     const report = reportOf.get(ref) ?? (panel ? reportOf.get(refOf(panel)) : undefined);
     // A result of a withdrawn report, panel or specimen takes its status: never used, whatever it says itself.
-    const [specimenRef, specimenOwner] = observation.specimen
-      ? [observation.specimen, observation]
-      : panel?.specimen
-        ? [panel.specimen, panel]
-        : [report?.specimen?.[0], report];
-    const withdrawnBy = withdrawn.get(ref) ?? specimenWithdrawal(specimenRef, index, specimenOwner);
+    const withdrawnBy =
+      withdrawn.get(ref) ??
+      (observation.specimen
+        ? specimenWithdrawal(observation.specimen, index, observation)
+        : panel?.specimen
+          ? specimenWithdrawal(panel.specimen, index, panel)
+          : specimenWithdrawal(report?.specimen?.[0], index, report));
     const context: Context = { source: ref, status: withdrawnBy?.status ?? toStatus(observation.status) };
     if (withdrawnBy) context.withdrawnBy = withdrawnBy;
     // Only the result named as replaced: an amended panel or report often lists the same members again.
@@ -703,10 +704,12 @@ export function buildHer2Records(
     if (withSite) context.specimen = withSite;
     const group = panel ? refOf(panel) : report ? refOf(report) : undefined;
     if (group) context.group = group;
-    const derivedFrom = (observation.derivedFrom ?? [])
-      .map((r) => normaliseReference(r))
-      .filter((r): r is string => r !== undefined);
-    if (derivedFrom.length > 0) context.derivedFrom = derivedFrom;
+    if (observation.derivedFrom !== undefined && observation.derivedFrom.length > 0) {
+      const derivedFrom = observation.derivedFrom
+        .map((r) => normaliseReference(r))
+        .filter((r): r is string => r !== undefined);
+      if (derivedFrom.length > 0) context.derivedFrom = derivedFrom;
+    }
     return context;
   };
 

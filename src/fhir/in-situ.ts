@@ -42,12 +42,31 @@ const DENIED_IN_SITU =
 /** An ICD-O-3 morphology code with behaviour /3 (malignant, primary site), e.g. "8500/3". */
 const ICDO3_INVASIVE_MORPHOLOGY = /^\d{4}\/3$/;
 
-function textSays(texts: readonly string[]): { inSitu: boolean; invasive: boolean } {
-  const text = texts.join(" \n ");
-  return {
-    inSitu: IN_SITU_TEXT.test(text.replace(DENIED_IN_SITU, " ")),
-    invasive: INVASION.test(text.replace(DENIED_INVASION, " ").replace(DENIED_INVASION_AFTER, " ")),
-  };
+/*
+ * The denials are taken out before the words are looked for (`no DCIS` is not in-situ tissue). Each denial begins and
+ * ends on a word character at a word boundary, so its neighbours are not word characters, and the single space that replaces
+ * it can neither make a word boundary nor be one of the spaces inside a phrase looked for: what the words do not say
+ * before the denials are taken out, they do not say after. So the denials are taken out only from a text that says
+ * the words (nearly every text says neither "in situ" nor "invasive").
+ */
+/** The patterns, for the test that checks the argument above against taking the denials out of every text. */
+export const IN_SITU_PATTERNS = {
+  IN_SITU_TEXT,
+  DENIED_IN_SITU,
+  INVASION,
+  DENIED_INVASION,
+  DENIED_INVASION_AFTER,
+} as const;
+
+function textSaysInSitu(text: string): boolean {
+  return IN_SITU_TEXT.test(text) && IN_SITU_TEXT.test(text.replace(DENIED_IN_SITU, " "));
+}
+
+function textSaysInvasive(text: string): boolean {
+  return (
+    INVASION.test(text) &&
+    INVASION.test(text.replace(DENIED_INVASION, " ").replace(DENIED_INVASION_AFTER, " "))
+  );
 }
 
 function codesSay(codings: readonly Coding[]): { inSitu: boolean; invasive: boolean } {
@@ -67,9 +86,10 @@ function codesSay(codings: readonly Coding[]): { inSitu: boolean; invasive: bool
 
 /** Whether texts and codes together say carcinoma in situ with no invasive component. */
 export function saysInSituOnly(texts: readonly string[], codings: readonly Coding[] = []): boolean {
-  const t = textSays(texts);
   const c = codesSay(codings);
-  return (t.inSitu || c.inSitu) && !t.invasive && !c.invasive;
+  if (c.invasive) return false;
+  const text = texts.join(" \n ");
+  return (c.inSitu || textSaysInSitu(text)) && !textSaysInvasive(text);
 }
 
 /** The histology (morphology and behaviour) of the mCODE histology-morphology-behavior extension, when present. */

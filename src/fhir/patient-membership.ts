@@ -43,7 +43,6 @@ export type PatientReading =
 const ID = "[A-Za-z0-9\\-.]{1,64}";
 const RELATIVE_PATIENT = new RegExp(`^Patient/(${ID})(?:/_history/${ID})?$`);
 const RELATIVE_ANY = new RegExp(`^([A-Za-z][A-Za-z0-9]*)/(${ID})(?:/_history/${ID})?$`);
-const PLAIN_ID = new RegExp(`^${ID}$`);
 const ABSOLUTE = new RegExp(`^(https?://.+?)/([A-Za-z][A-Za-z0-9]*)/(${ID})(?:/_history/${ID})?$`);
 
 type JsonObject = Record<string, unknown>;
@@ -93,8 +92,27 @@ export function comparableBase(base: string): string | undefined {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
+/**
+ * Whether `text` from `from` to its end is a FHIR id (`ID`), without a regular expression: the check of every
+ * resource's reference.
+ */
+export function isPlainId(text: string, from: number): boolean {
+  const length = text.length - from;
+  if (length < 1 || length > 64) return false;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A-Z, a-z, 0-9, '-', '.'
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46))
+      return false;
+  }
+  return true;
+}
+
 /** Reads one literal reference (`Reference.reference`) as a Patient reference. */
 function readReference(reference: string, fhirBase: string | undefined): PatientReading {
+  // The usual `Patient/<id>`, as RELATIVE_PATIENT would read it.
+  if (reference.startsWith("Patient/") && isPlainId(reference, 8))
+    return { kind: "patient", id: reference.slice(8) };
   const quoted = { reference: JSON.stringify(reference) };
   if (reference.startsWith("#")) return unproven(WHY.contained, fhirText("fhir.member.contained", quoted));
   if (/^urn:/i.test(reference)) return unproven(WHY.urn, fhirText("fhir.member.urn", quoted));
@@ -164,20 +182,22 @@ export function patientNamedBy(resource: Resource, fhirBase?: string): PatientRe
   const fields = resource as unknown as JsonObject;
   if (resource.resourceType === "Patient") {
     const id = fields["id"];
-    return typeof id === "string" && PLAIN_ID.test(id)
+    return typeof id === "string" && isPlainId(id, 0)
       ? { kind: "patient", id }
       : unproven(WHY.patientNoId, NO_VALID_ID);
   }
-  const present = (["subject", "patient"] as const).filter((field) => fields[field] !== undefined);
-  if (present.length === 0) return unproven(WHY.noSubject, NO_SUBJECT);
-  const readings = present.map((field) => readReferenceElement(fields[field], field, fhirBase));
-  const failed = readings.find((r) => r.kind === "unproven");
-  if (failed) return failed;
-  const ids = new Set(readings.map((r) => (r.kind === "patient" ? r.id : "")));
-  if (ids.size > 1) {
-    return unproven(WHY.disagree, DISAGREE);
+  const subject = fields["subject"];
+  const patient = fields["patient"];
+  if (subject === undefined) {
+    return patient === undefined
+      ? unproven(WHY.noSubject, NO_SUBJECT)
+      : readReferenceElement(patient, "patient", fhirBase);
   }
-  return readings[0] ?? unproven(WHY.noSubject, NO_SUBJECT);
+  const bySubject = readReferenceElement(subject, "subject", fhirBase);
+  if (patient === undefined || bySubject.kind === "unproven") return bySubject;
+  const byPatient = readReferenceElement(patient, "patient", fhirBase);
+  if (byPatient.kind === "unproven") return byPatient;
+  return byPatient.id === bySubject.id ? bySubject : unproven(WHY.disagree, DISAGREE);
 }
 
 /** Whether a resource provably belongs to a patient, and if not, why. */

@@ -185,14 +185,73 @@ function misfit(value: unknown, shape: Shape, path: FieldPath): string | undefin
 }
 
 /**
+ * The shapes with their fields in Maps, for `fits`: a lookup by the value's field names, safe for any name
+ * (`constructor`, `__proto__`) that a plain object would find on its prototype.
+ */
+type FastShape =
+  "string" | "number" | "boolean" | "object" | { readonly item: FastShape } | ReadonlyMap<string, FastShape>;
+
+const compiled = new Map<Shape, FastShape>();
+function compile(shape: Shape): FastShape {
+  if (typeof shape === "string") return shape;
+  const known = compiled.get(shape);
+  if (known !== undefined) return known;
+  let fast: FastShape;
+  if (Array.isArray(shape)) fast = { item: compile(shape[0] as Shape) };
+  else {
+    const fields = new Map<string, FastShape>();
+    for (const [field, inner] of Object.entries(shape as Record<string, Shape>))
+      fields.set(field, compile(inner));
+    fast = fields;
+  }
+  compiled.set(shape, fast);
+  return fast;
+}
+
+const FAST_SHAPES = new Map<string, FastShape>(
+  Object.entries(SHAPES).map(([resourceType, shape]) => [resourceType, compile(shape)]),
+);
+
+/**
+ * Whether every field of `value` that `shape` names fits it: the common case, checked over the value's own fields
+ * (usually fewer than the shape's) without building a path. Exactly when `misfit` finds nothing, which runs only
+ * when this says no, to name the first misfit in the shape's order.
+ */
+function fits(value: unknown, shape: FastShape): boolean {
+  if (typeof shape === "string") {
+    if (shape === "object") return typeof value === "object" && value !== null && !Array.isArray(value);
+    return typeof value === shape && (shape !== "number" || Number.isFinite(value));
+  }
+  if (shape instanceof Map) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const fields = value as Record<string, unknown>;
+    const shapes = shape as ReadonlyMap<string, FastShape>;
+    for (const field in fields) {
+      const inner = shapes.get(field);
+      if (inner === undefined) continue;
+      const fieldValue = fields[field];
+      if (fieldValue !== undefined && !fits(fieldValue, inner)) return false;
+    }
+    return true;
+  }
+  if (!Array.isArray(value)) return false;
+  const item = (shape as { readonly item: FastShape }).item;
+  const items = value as readonly unknown[];
+  for (let i = 0; i < items.length; i++) if (!fits(items[i], item)) return false;
+  return true;
+}
+
+/**
  * The first field the normalisers read that has the wrong JSON type, in the resource or in a contained resource.
  * @returns e.g. `collection.bodySite.text is a number, not a string`; undefined when every read field fits.
  */
 export function malformedField(resource: Resource, path = ""): string | undefined {
   const shape = SHAPES[resource.resourceType];
   if (shape === undefined) return undefined;
-  const found = misfit(resource, shape, new FieldPath(path));
-  if (found) return found;
+  if (!fits(resource, FAST_SHAPES.get(resource.resourceType) as FastShape)) {
+    const found = misfit(resource, shape, new FieldPath(path));
+    if (found) return found;
+  }
   const contained = (resource as { contained?: unknown }).contained;
   if (!Array.isArray(contained)) return undefined;
   for (const [i, inner] of (contained as Resource[]).entries()) {

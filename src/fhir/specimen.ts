@@ -98,11 +98,18 @@ export function isInSituOnlyTissue(
 ): boolean {
   const texts: string[] = [];
   const codings: Coding[] = [];
-  const owners = [observation, panel, report];
-  const specimenRefs = [observation?.specimen, panel?.specimen, report?.specimen?.[0]];
-  const at = specimenRefs.findIndex((r) => normaliseReference(r) !== undefined);
-  const ref = at < 0 ? undefined : normaliseReference(specimenRefs[at]);
-  const specimen = ref ? resolveNormalised<Specimen>(ref, "Specimen", index, owners[at]) : undefined;
+  // The first of the result's, its panel's and its report's specimen references that names one, with its owner.
+  let owner: Observation | DiagnosticReport | undefined = observation;
+  let ref = normaliseReference(observation?.specimen);
+  if (ref === undefined) {
+    owner = panel;
+    ref = normaliseReference(panel?.specimen);
+  }
+  if (ref === undefined) {
+    owner = report;
+    ref = normaliseReference(report?.specimen?.[0]);
+  }
+  const specimen = ref ? resolveNormalised<Specimen>(ref, "Specimen", index, owner) : undefined;
   if (specimen) {
     texts.push(...allConceptText(specimen.type), ...noteTexts(specimen.note));
     codings.push(...codingsOf(specimen.type));

@@ -3,9 +3,10 @@
  * One `Type/id` received more than once (issue 16, point 2): identical copies are one resource; differing copies are
  * both shown and neither is used, never "the last one wins".
  */
-import type { Condition, Resource } from "fhir/r4";
+import type { Condition, Observation, Resource } from "fhir/r4";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/domain";
+import { splitDuplicates } from "../../src/fhir/duplicates";
 import { buildPatientInput } from "../../src/fhir/normalise";
 import { loinc, observation } from "./fixtures/builders";
 
@@ -91,5 +92,34 @@ describe("duplicate resource ids", () => {
     const hb = observation({ id: "hb", code: loinc("718-7"), date: "2026-01-10" }, { valueString: "12" });
     const input = build([ihc3, hb, { ...hb, valueString: "13" }]);
     expect(input).toEqual(build([ihc3]));
+  });
+});
+
+describe("splitDuplicates", () => {
+  it("keeps every resource in order, in a list of its own, when no Type/id comes twice", () => {
+    const resources: Resource[] = [
+      { resourceType: "Observation", id: "a" },
+      { resourceType: "Observation" },
+      { resourceType: "Condition", id: "a" },
+      { resourceType: "Observation" },
+    ];
+    const split = splitDuplicates(resources);
+    expect(split.unique).toEqual(resources);
+    expect(split.unique).not.toBe(resources);
+    expect(split.conflicting.size).toBe(0);
+  });
+
+  it("keeps the first of identical copies and lists differing ones in the order their Type/id first came", () => {
+    const resources: Partial<Observation>[] = [
+      { resourceType: "Observation", id: "b", status: "final" },
+      { resourceType: "Observation", id: "a", status: "final" },
+      { resourceType: "Observation", id: "c" },
+      { resourceType: "Observation", id: "a", status: "amended" },
+      { resourceType: "Observation", id: "c" },
+      { resourceType: "Observation", id: "b", status: "amended" },
+    ];
+    const split = splitDuplicates(resources as Resource[]);
+    expect(split.unique).toEqual([{ resourceType: "Observation", id: "c" }]);
+    expect([...split.conflicting.keys()]).toEqual(["Observation/b", "Observation/a"]);
   });
 });

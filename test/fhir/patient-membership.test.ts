@@ -56,6 +56,10 @@ const FORMS: [string, unknown, boolean, string?][] = [
   ["spaces", { reference: " Patient/p1" }, false, "malformed"],
   ["not a FHIR reference", { reference: "p1" }, false, "malformed"],
   ["an invalid id", { reference: "Patient/p 1" }, false, "malformed"],
+  ["an empty id", { reference: "Patient/" }, false, "malformed"],
+  ["an id of 65 characters", { reference: `Patient/${"a".repeat(65)}` }, false, "malformed"],
+  ["an id with an underscore", { reference: "Patient/p_1" }, false, "malformed"],
+  ["an id followed by a slash", { reference: "Patient/p1/" }, false, "malformed"],
   ["reference not a string", { reference: 1 }, false, "malformed"],
   ["subject not an object", "Patient/p1", false, "malformed"],
   ["subject null", null, false, "malformed"],
@@ -122,6 +126,32 @@ describe("membershipOf: every reference form, every resource type", () => {
     });
   });
 
+  it("with subject and patient, the first that cannot be read gives the reason; both agreeing are the patient", () => {
+    const both = (subject: unknown, patient: unknown): Resource =>
+      ({ resourceType: "Observation", id: "r", subject, patient }) as unknown as Resource;
+    expect(patientNamedBy(both({ reference: "#p" }, { reference: "Group/g" }))).toMatchObject({
+      kind: "unproven",
+      why: "a contained reference",
+    });
+    expect(patientNamedBy(both({ reference: "Patient/p1" }, { reference: "Group/g" }))).toMatchObject({
+      kind: "unproven",
+      why: "not a Patient reference",
+    });
+    expect(patientNamedBy(both({ reference: "Patient/p1" }, { reference: "Patient/p1/_history/2" }))).toEqual(
+      {
+        kind: "patient",
+        id: "p1",
+      },
+    );
+    expect(patientNamedBy(withSubject("Observation", "a".repeat(64)))).toMatchObject({
+      kind: "unproven",
+    });
+    expect(patientNamedBy(withSubject("Observation", { reference: `Patient/${"a".repeat(64)}` }))).toEqual({
+      kind: "patient",
+      id: "a".repeat(64),
+    });
+  });
+
   it("a Patient is the patient by its own id", () => {
     expect(patientNamedBy({ resourceType: "Patient", id: "p1" })).toEqual({ kind: "patient", id: "p1" });
     expect(membershipOf({ resourceType: "Patient", id: "p2" }, X)).toMatchObject({
@@ -129,6 +159,12 @@ describe("membershipOf: every reference form, every resource type", () => {
       why: "another patient",
     });
     expect(patientNamedBy({ resourceType: "Patient" })).toMatchObject({ kind: "unproven" });
+    for (const id of ["", "p 1", "p_1", "a".repeat(65), "p1/"])
+      expect(patientNamedBy({ resourceType: "Patient", id }), id).toMatchObject({ kind: "unproven" });
+    expect(patientNamedBy({ resourceType: "Patient", id: "A-z.9".repeat(12) + "abcd" })).toEqual({
+      kind: "patient",
+      id: "A-z.9".repeat(12) + "abcd",
+    });
   });
 });
 

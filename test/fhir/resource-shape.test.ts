@@ -48,4 +48,42 @@ describe("malformedField", () => {
       }),
     ).toBe("contained[1].collection.bodySite.text is a number, not a string");
   });
+
+  // The check of a resource that fits goes by the resource's own fields (the fast path); a misfit is still named
+  // in the order of the shape, whatever the order of the resource's fields.
+  it("names the first misfit in the shape's order, not in the resource's", () => {
+    expect(
+      field({
+        resourceType: "Observation",
+        code: { coding: [{ code: 1 }], text: 2 },
+        valueString: 3,
+      }),
+    ).toBe("valueString is a number, not a string");
+    expect(field({ resourceType: "Observation", code: { coding: [{ code: 1 }], text: 2 } })).toBe(
+      "code.text is a number, not a string",
+    );
+    expect(field({ resourceType: "Specimen", collection: { bodySite: { text: 5 } }, id: 7 })).toBe(
+      "id is a number, not a string",
+    );
+  });
+
+  it("ignores fields it does not read, whatever their names", () => {
+    expect(
+      field({
+        resourceType: "Observation",
+        constructor: 1,
+        toString: null,
+        ["__proto__"]: 5,
+        hasOwnProperty: [],
+        code: { text: "HER2", valueOf: 1, coding: [{ code: "85319-2", constructor: {} }] },
+      }),
+    ).toBeUndefined();
+    expect(
+      field(
+        JSON.parse(
+          '{"resourceType":"Observation","__proto__":{"id":5},"code":{"coding":[{"__proto__":[]}]}}',
+        ) as object,
+      ),
+    ).toBeUndefined();
+  });
 });
