@@ -31,7 +31,7 @@ export function measurePage(distDir: string, page: string): PageSize {
   return { page, files, raw, gzip };
 }
 
-export const BUDGETS_GZIP: Record<string, number> = { "launch.html": 20 * 1024, "index.html": 226 * 1024 };
+export const BUDGETS_GZIP: Record<string, number> = { "launch.html": 20 * 1024, "index.html": 227 * 1024 };
 
 if (import.meta.url === `file://${process.argv[1] ?? ""}`) {
   const dist = process.argv[2] ?? "dist";
