@@ -4,7 +4,7 @@
  */
 import { isConclusive, type Need, reasonValue } from "./calls";
 import type { SpecimenGroup } from "./grouping";
-import { calendarDate } from "./dates";
+import { byText, calendarDate } from "./dates";
 import { makeFlag, sortFlags } from "./flags";
 import { her2TestMissingFlag, medicationGap, notCheckedFlags, undatedResultFlag } from "./gap-flags";
 import { type Triaged, testDate } from "./records";
@@ -226,9 +226,9 @@ function therapyFlag(c: FlagContext, basis: readonly ResourceRef[]): Flag | unde
   // The courses named, in an order of their own (start, drug, source), never the order the records came in.
   const named = [...given].sort(
     (a, b) =>
-      compareText(calendarDate(a.start) ?? "", calendarDate(b.start) ?? "") ||
-      compareText(a.drug, b.drug) ||
-      compareText(a.source, b.source),
+      byText(calendarDate(a.start) ?? "", calendarDate(b.start) ?? "") ||
+      byText(a.drug, b.drug) ||
+      byText(a.source, b.source),
   );
   const courses = joinTexts(
     named.slice(0, 3).map((t) => {
@@ -366,8 +366,4 @@ export function collectFlags(c: FlagContext): Flag[] {
     }),
   );
   return sortFlags(raised);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
